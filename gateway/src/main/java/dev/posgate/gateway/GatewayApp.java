@@ -1,0 +1,180 @@
+package dev.posgate.gateway;
+
+import dev.posgate.gateway.admin.AdminApi;
+import dev.posgate.gateway.admin.AdminToken;
+import dev.posgate.gateway.config.GatewayConfig;
+import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.db.AuditLog;
+import dev.posgate.gateway.db.Database;
+import dev.posgate.gateway.db.KeyRepository;
+import dev.posgate.gateway.db.TerminalRepository;
+import dev.posgate.gateway.metrics.GatewayMetrics;
+import dev.posgate.gateway.handler.EchoHandler;
+import dev.posgate.gateway.handler.SignOffHandler;
+import dev.posgate.gateway.routing.GatewayDispatcher;
+import dev.posgate.gateway.routing.PosRoutes;
+import dev.posgate.gateway.server.ConnectionGuard;
+import dev.posgate.gateway.server.ListenerSettings;
+import dev.posgate.gateway.server.ListenerVerticle;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds Vert.x with metrics, the database, the HSM link, the
+ * repositories and the dispatcher, then opens the terminal listeners and the admin API.
+ * {@link #stop()} reverses it: stop accepting, drain sessions, close the rest.
+ */
+public final class GatewayApp {
+    private static final Logger log = LoggerFactory.getLogger(GatewayApp.class);
+
+    private final Vertx vertx;
+    private final GatewayConfig config;
+    private final ConnectionGuard guard;
+    private final List<ListenerVerticle> listeners = new CopyOnWriteArrayList<>();
+    private Database database;
+    private String listenerDeployment;
+    private HttpServer admin;
+    private int port;
+    private String adminToken;
+
+    private GatewayApp(Vertx vertx, GatewayConfig config) {
+        this.vertx = vertx;
+        this.config = config;
+        this.guard = new ConnectionGuard(config.integer(Setting.MAX_CONNECTIONS), config.integer(Setting.MAX_CONNECTIONS_PER_IP));
+    }
+
+    public static Future<GatewayApp> start(GatewayConfig config) {
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions()
+                .setEnabled(config.bool(Setting.METRICS_ENABLED))
+                .setJvmMetricsEnabled(true)
+                // bounded labels only: never a remote address
+                .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
+        Vertx vertx = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(metricsOptions))
+                .withMetrics(new MicrometerMetricsFactory(prometheus))
+                .build();
+        GatewayApp app = new GatewayApp(vertx, config);
+        return app.boot(prometheus).map(app).recover(e -> {
+            log.error("gateway failed to start: {}", e.toString());
+            return app.stop().transform(ignored -> Future.<GatewayApp>failedFuture(e));
+        });
+    }
+
+    private Future<Void> boot(PrometheusMeterRegistry prometheus) {
+        GatewayMetrics metrics = new GatewayMetrics(prometheus);
+        return vertx.executeBlocking(() -> AdminToken.resolve(config.string(Setting.ADMIN_TOKEN), config.dataDir()))
+                .compose(token -> {
+                    adminToken = token;
+                    return Database.start(vertx, config);
+                })
+                .compose(db -> {
+                    database = db;
+                    log.info("database: {}", db.description());
+                    AuditLog audit = new AuditLog(db.pool());
+                    TerminalRepository terminals = new TerminalRepository(db.pool(), audit);
+                    KeyRepository keys = new KeyRepository(db.pool());
+                    GatewayDispatcher dispatcher = new GatewayDispatcher(routes(terminals, audit), Map.of(), metrics);
+                    port = resolvePort(config.integer(Setting.LISTENER_PORT));
+                    ListenerSettings listener = ListenerSettings.from(config, port);
+                    AtomicLong sessionIds = new AtomicLong();
+                    int configured = config.integer(Setting.LISTENER_INSTANCES);
+                    int instances = configured == 0 ? Runtime.getRuntime().availableProcessors() : configured;
+                    Future<String> deployed = vertx.deployVerticle(() -> {
+                                ListenerVerticle l = new ListenerVerticle(listener, dispatcher, guard, metrics, sessionIds);
+                                listeners.add(l);
+                                return l;
+                            },
+                            new DeploymentOptions().setInstances(instances));
+                    Map<String, Supplier<Future<?>>> readiness = new LinkedHashMap<>();
+                    readiness.put("database", db::ping);
+                    readiness.put("listener", () -> listenerDeployment != null && !guard.draining()
+                            ? Future.succeededFuture() : Future.failedFuture("not accepting"));
+                    AdminApi api = new AdminApi(vertx, terminals, prometheus, readiness, adminToken);
+                    return deployed.compose(id -> {
+                        listenerDeployment = id;
+                        log.info("terminal listener on {}:{} ({} instances)", listener.host(), port, instances);
+                        return api.listen(config.string(Setting.ADMIN_HOST), config.integer(Setting.ADMIN_PORT));
+                    });
+                })
+                .map(http -> {
+                    admin = http;
+                    log.info("admin API on {}:{}", config.string(Setting.ADMIN_HOST), http.actualPort());
+                    return null;
+                });
+    }
+
+    /** What the gateway serves: one line per message kind, the route name being the metric label. */
+    private static PosRoutes routes(TerminalRepository terminals, AuditLog audit) {
+        return new PosRoutes()
+                .on("0820", null, "301", "echo", new EchoHandler())
+                .on("0820", null, "002", "sign_off", new SignOffHandler(terminals, audit));
+    }
+
+    /** Port 0 asks for a free port; several listener instances must share one concrete port. */
+    private static int resolvePort(int configured) {
+        if (configured != 0) return configured;
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Future<Void> stop() {
+        guard.startDraining();
+        List<Future<Void>> drained = new ArrayList<>();
+        for (ListenerVerticle l : listeners) drained.add(l.drain());
+        return Future.join(drained)
+                .transform(ar -> listenerDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(listenerDeployment))
+                .eventually(() -> admin == null ? Future.succeededFuture() : admin.close())
+                .eventually(() -> database == null ? Future.succeededFuture() : database.close(vertx))
+                .eventually(vertx::close)
+                .onComplete(ar -> log.info("gateway stopped"));
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int adminPort() {
+        return admin.actualPort();
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+}

@@ -1,0 +1,209 @@
+package dev.posgate.gateway.admin;
+
+import dev.posgate.gateway.db.NewTerminal;
+import dev.posgate.gateway.db.Terminal;
+import dev.posgate.gateway.db.TerminalRepository;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+  * The operators' HTTP API: liveness, readiness, Prometheus metrics, and (behind a bearer
+  * token) terminal registration. Handlers only chain futures; nothing here blocks.
+  */
+public final class AdminApi {
+    private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
+    private static final int MAX_BODY = 64 * 1024;
+
+    private final Vertx vertx;
+    private final TerminalRepository terminals;
+    private final PrometheusMeterRegistry prometheus;
+    private final Map<String, Supplier<Future<?>>> readinessChecks;
+    private final byte[] token;
+
+    public AdminApi(Vertx vertx, TerminalRepository terminals, PrometheusMeterRegistry prometheus,
+            Map<String, Supplier<Future<?>>> readinessChecks, String token) {
+        this.vertx = vertx;
+        this.terminals = terminals;
+        this.prometheus = prometheus;
+        this.readinessChecks = readinessChecks;
+        this.token = token.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public Router router() {
+        Router router = Router.router(vertx);
+        router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+        router.get("/ready").handler(this::ready);
+        router.get("/metrics").handler(this::metrics);
+        router.route("/api/*").handler(this::authenticate);
+        router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+        router.post("/api/terminals").handler(this::register);
+        router.get("/api/terminals").handler(this::list);
+        router.get("/api/terminals/:tid").handler(this::get);
+        router.route().last().handler(ctx -> json(ctx, 404, error("not found")));
+        router.route().failureHandler(ctx -> {
+            int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+            if (status >= 500) log.error("admin request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+            json(ctx, status, error(status == 413 ? "request body too large" : status >= 500 ? "internal error" : "bad request"));
+        });
+        return router;
+    }
+
+    public Future<HttpServer> listen(String host, int port) {
+        return vertx.createHttpServer().requestHandler(router()).listen(port, host);
+    }
+
+    private void authenticate(RoutingContext ctx) {
+        String header = ctx.request().getHeader("Authorization");
+        byte[] presented = header != null && header.startsWith("Bearer ")
+                ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8)
+                : new byte[0];
+        if (!MessageDigest.isEqual(presented, token)) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            json(ctx, 401, error("missing or wrong bearer token"));
+            return;
+        }
+        ctx.next();
+    }
+
+    private void ready(RoutingContext ctx) {
+        List<String> names = new ArrayList<>(readinessChecks.keySet());
+        List<Future<?>> checks = new ArrayList<>();
+        for (String n : names) checks.add(readinessChecks.get(n).get());
+        Future.join(checks).onComplete(ar -> {
+            JsonObject body = new JsonObject();
+            boolean up = true;
+            for (int i = 0; i < names.size(); i++) {
+                boolean ok = checks.get(i).succeeded();
+                up &= ok;
+                body.put(names.get(i), ok ? "UP" : "DOWN: " + checks.get(i).cause().getMessage());
+            }
+            json(ctx, up ? 200 : 503, body.put("status", up ? "UP" : "DOWN"));
+        });
+    }
+
+    private void metrics(RoutingContext ctx) {
+        ctx.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(prometheus.scrape());
+    }
+
+    private void register(RoutingContext ctx) {
+        JsonObject in;
+        try {
+            in = ctx.body().asJsonObject();
+        } catch (RuntimeException e) {
+            json(ctx, 400, error("body must be a JSON object"));
+            return;
+        }
+        if (in == null) {
+            json(ctx, 400, error("body must be a JSON object"));
+            return;
+        }
+        NewTerminal t = new NewTerminal(
+                in.getValue("tid") instanceof String s ? s : null,
+                in.getValue("mid") instanceof String s ? s : null,
+                in.getValue("sn") instanceof String s ? s : null,
+                in.getValue("snPinpad") instanceof String s ? s : null,
+                in.getValue("vendor") instanceof String s ? s : null,
+                in.getValue("model") instanceof String s ? s : null,
+                parse(Terminal.KeyScheme.class, in.getValue("keyScheme"), Terminal.KeyScheme.TMK),
+                parse(Terminal.MacAlgorithm.class, in.getValue("macAlgorithm"), Terminal.MacAlgorithm.ECB));
+        List<String> problems = t.problems();
+        if (!problems.isEmpty()) {
+            json(ctx, 400, error("invalid terminal").put("problems", new JsonArray(problems)));
+            return;
+        }
+        terminals.register(t, "admin-api").onComplete(ar -> {
+            if (ar.succeeded()) {
+                json(ctx, 201, toJson(ar.result()));
+            } else if (ar.cause() instanceof TerminalRepository.DuplicateTerminalException d) {
+                json(ctx, 409, error(d.getMessage()));
+            } else {
+                ctx.fail(ar.cause());
+            }
+        });
+    }
+
+    private void list(RoutingContext ctx) {
+        int limit;
+        long after;
+        try {
+            limit = Math.min(1000, Math.max(1, Integer.parseInt(param(ctx, "limit", "100"))));
+            after = Long.parseLong(param(ctx, "after", "0"));
+        } catch (NumberFormatException e) {
+            json(ctx, 400, error("limit and after must be integers"));
+            return;
+        }
+        terminals.list(limit, after).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+                return;
+            }
+            JsonArray items = new JsonArray();
+            ar.result().forEach(t -> items.add(toJson(t)));
+            json(ctx, 200, new JsonObject().put("terminals", items));
+        });
+    }
+
+    private void get(RoutingContext ctx) {
+        terminals.findByTid(ctx.pathParam("tid")).onComplete(ar -> {
+            if (ar.failed()) ctx.fail(ar.cause());
+            else if (ar.result().isEmpty()) json(ctx, 404, error("no such terminal"));
+            else json(ctx, 200, toJson(ar.result().get()));
+        });
+    }
+
+    static JsonObject toJson(Terminal t) {
+        return new JsonObject()
+                .put("id", t.id())
+                .put("tid", t.tid())
+                .put("mid", t.mid())
+                .put("sn", t.sn())
+                .put("snPinpad", t.snPinpad())
+                .put("vendor", t.vendor())
+                .put("model", t.model())
+                .put("keyScheme", t.keyScheme().name())
+                .put("macAlgorithm", t.macAlgorithm().name())
+                .put("status", t.status().name())
+                .put("createdAt", t.createdAt().toString());
+    }
+
+    private static <E extends Enum<E>> E parse(Class<E> type, Object value, E dflt) {
+        if (value == null) return dflt;
+        if (!(value instanceof String s)) return null;
+        try {
+            return Enum.valueOf(type, s);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String param(RoutingContext ctx, String name, String dflt) {
+        String v = ctx.request().getParam(name);
+        return v == null ? dflt : v;
+    }
+
+    private static JsonObject error(String message) {
+        return new JsonObject().put("error", message);
+    }
+
+    private static void json(RoutingContext ctx, int status, JsonObject body) {
+        if (ctx.response().ended()) return;
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    }
+}

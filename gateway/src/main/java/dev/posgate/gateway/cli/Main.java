@@ -1,0 +1,30 @@
+package dev.posgate.gateway.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code posgate}: the gateway's command line. */
+@Command(
+        name = "posgate",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Terminal-access gateway for POS fleets (POSP + TMS + KMS).",
+        subcommands = {ServeCommand.class, TerminalCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"posgate " + (v == null ? "development" : v)};
+        }
+    }
+}

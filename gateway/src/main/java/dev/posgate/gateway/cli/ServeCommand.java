@@ -1,0 +1,38 @@
+package dev.posgate.gateway.cli;
+
+import dev.posgate.gateway.GatewayApp;
+import dev.posgate.gateway.config.GatewayConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs the gateway until SIGTERM/SIGINT, then drains sessions and stops. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Start the gateway (embedded PostgreSQL and software HSM unless configured otherwise).")
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, description = "Properties file (see docs/configuration.md); environment POSGATE_* overrides it.")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        GatewayConfig cfg = GatewayConfig.load(config, System.getenv());
+        GatewayApp app = GatewayApp.start(cfg).toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                app.stop().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+            } catch (Exception e) {
+                System.err.println("shutdown incomplete: " + e);
+            } finally {
+                stopped.countDown();
+            }
+        }, "posgate-shutdown"));
+        System.out.printf("posgate ready: terminals on port %d, admin on port %d%n", app.port(), app.adminPort());
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.posgate.gateway.cli;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Terminal registration through the admin API of a running gateway. */
+@Command(name = "terminal", mixinStandardHelpOptions = true, description = "Register and list terminals.",
+        subcommands = {TerminalCommand.Register.class, TerminalCommand.ListTerminals.class})
+final class TerminalCommand {
+
+    /** Where the admin API is and how to authenticate to it. */
+    static final class AdminTarget {
+        @Option(names = "--admin", defaultValue = "${env:POSGATE_ADMIN_URL:-http://127.0.0.1:8080}",
+                description = "Admin API base URL (default: ${DEFAULT-VALUE}).")
+        String url;
+
+        @Option(names = "--token", defaultValue = "${env:POSGATE_ADMIN_TOKEN}",
+                description = "Bearer token; default: POSGATE_ADMIN_TOKEN, else <data dir>/admin.token.")
+        String token;
+
+        @Option(names = "--data-dir", defaultValue = "${env:POSGATE_DATA_DIR:-var}",
+                description = "Data directory holding admin.token (default: ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+            String t = token;
+            if (t == null || t.isEmpty()) t = Files.readString(dataDir.resolve("admin.token"), StandardCharsets.US_ASCII).trim();
+            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url + path))
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Authorization", "Bearer " + t)
+                    .header("Content-Type", "application/json");
+            req.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                    .send(req.build(), HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    @Command(name = "register", mixinStandardHelpOptions = true, description = "Register a terminal.")
+    static final class Register implements Callable<Integer> {
+        @Mixin AdminTarget admin;
+        @Option(names = "--tid", required = true, description = "Terminal id, 8 characters (field 41).") String tid;
+        @Option(names = "--mid", required = true, description = "Merchant id, 15 characters (field 42).") String mid;
+        @Option(names = "--sn", required = true, description = "Terminal hardware serial number.") String sn;
+        @Option(names = "--sn-pinpad", description = "External PIN pad serial number.") String snPinpad;
+        @Option(names = "--vendor", required = true, description = "Vendor id (DF01).") String vendor;
+        @Option(names = "--model", required = true, description = "Terminal model id (DF02).") String model;
+        @Option(names = "--key-scheme", defaultValue = "TMK", description = "TMK or PSAM (default: ${DEFAULT-VALUE}).") String keyScheme;
+        @Option(names = "--mac", defaultValue = "ECB", description = "Field 64 MAC: ECB or X919 (default: ${DEFAULT-VALUE}).") String mac;
+
+        @Override
+        public Integer call() throws Exception {
+            JsonObject body = new JsonObject().put("tid", tid).put("mid", mid).put("sn", sn).put("snPinpad", snPinpad)
+                    .put("vendor", vendor).put("model", model).put("keyScheme", keyScheme.toUpperCase()).put("macAlgorithm", mac.toUpperCase());
+            HttpResponse<String> r = admin.send("POST", "/api/terminals", body.encode());
+            if (r.statusCode() == 201) {
+                System.out.println("registered " + new JsonObject(r.body()).getString("tid"));
+                return 0;
+            }
+            System.err.println("registration refused (HTTP " + r.statusCode() + "): " + r.body());
+            return 1;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List registered terminals.")
+    static final class ListTerminals implements Callable<Integer> {
+        @Mixin AdminTarget admin;
+        @Option(names = "--limit", defaultValue = "100", description = "Page size (default: ${DEFAULT-VALUE}).") int limit;
+
+        @Override
+        public Integer call() throws Exception {
+            long after = 0;
+            System.out.printf("%-8s  %-15s  %-20s  %-10s  %-10s  %-4s  %s%n", "TID", "MID", "SN", "VENDOR", "MODEL", "KEYS", "STATUS");
+            while (true) {
+                HttpResponse<String> r = admin.send("GET", "/api/terminals?limit=" + limit + "&after=" + after, null);
+                if (r.statusCode() != 200) {
+                    System.err.println("listing failed (HTTP " + r.statusCode() + "): " + r.body());
+                    return 1;
+                }
+                JsonArray page = new JsonObject(r.body()).getJsonArray("terminals");
+                for (int i = 0; i < page.size(); i++) {
+                    JsonObject t = page.getJsonObject(i);
+                    System.out.printf("%-8s  %-15s  %-20s  %-10s  %-10s  %-4s  %s%n", t.getString("tid"), t.getString("mid"),
+                            t.getString("sn"), t.getString("vendor"), t.getString("model"), t.getString("keyScheme"), t.getString("status"));
+                    after = t.getLong("id");
+                }
+                if (page.size() < limit) return 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.posgate.gateway.db;
+
+import dev.posgate.gateway.config.GatewayConfig;
+import dev.posgate.gateway.config.Setting;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+  * The gateway's PostgreSQL: a real server when {@code db.url} is set, otherwise an embedded
+  * one whose data directory survives restarts. Migrations run once at start-up (JDBC, on a
+  * worker thread); everything afterwards goes through the non-blocking Vert.x pool.
+  */
+public final class Database {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    private final Pool pool;
+    private final EmbeddedPostgres embedded;
+    private final String description;
+
+    private Database(Pool pool, EmbeddedPostgres embedded, String description) {
+        this.pool = pool;
+        this.embedded = embedded;
+        this.description = description;
+    }
+
+    public static Future<Database> start(Vertx vertx, GatewayConfig config) {
+        return vertx.executeBlocking(() -> startBlocking(config))
+                .map(t -> {
+                    PgConnectOptions connect = t.connect();
+                    connect.setCachePreparedStatements(true).setPipeliningLimit(64);
+                    Pool pool = PgBuilder.pool()
+                            .with(new PoolOptions().setMaxSize(config.integer(Setting.DB_POOL_SIZE)).setName("posgate-db"))
+                            .connectingTo(connect)
+                            .using(vertx)
+                            .build();
+                    return new Database(pool, t.embedded(), t.description());
+                });
+    }
+
+    private record Target(PgConnectOptions connect, EmbeddedPostgres embedded, String description) {}
+
+    private static Target startBlocking(GatewayConfig config) throws IOException {
+        String url = config.string(Setting.DB_URL);
+        if (!url.isEmpty()) {
+            PgConnectOptions options = PgConnectOptions.fromUri(url);
+            migrate(jdbcUrl(options), options.getUser(), options.getPassword());
+            return new Target(options, null, options.getHost() + ":" + options.getPort() + "/" + options.getDatabase());
+        }
+        Path dir = config.dataDir().resolve("pg");
+        Files.createDirectories(dir);
+        long started = System.nanoTime();
+        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setDataDirectory(dir)
+                .setCleanDataDirectory(false)
+                .setPort(config.integer(Setting.DB_EMBEDDED_PORT))
+                .setServerConfig("max_connections", "100")
+                .start();
+        log.info("embedded PostgreSQL on 127.0.0.1:{} (data {}) started in {} ms",
+                pg.getPort(), dir.toAbsolutePath(), (System.nanoTime() - started) / 1_000_000);
+        PgConnectOptions options = new PgConnectOptions()
+                .setHost("localhost").setPort(pg.getPort()).setDatabase("postgres").setUser("postgres");
+        try {
+            migrate(jdbcUrl(options), "postgres", null);
+        } catch (RuntimeException e) {
+            pg.close();
+            throw e;
+        }
+        return new Target(options, pg, "embedded " + dir.toAbsolutePath());
+    }
+
+    private static String jdbcUrl(PgConnectOptions o) {
+        return "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
+    }
+
+    private static void migrate(String jdbcUrl, String user, String password) {
+        var result = Flyway.configure()
+                .dataSource(jdbcUrl, user, password)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        log.info("database schema at version {} ({} migrations applied)", result.targetSchemaVersion, result.migrationsExecuted);
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** A cheap round trip for readiness checks. */
+    public Future<Void> ping() {
+        return pool.query("select 1").execute().mapEmpty();
+    }
+
+    public Future<Void> close(Vertx vertx) {
+        return pool.close().eventually(() -> vertx.executeBlocking(() -> {
+            if (embedded != null) embedded.close();
+            return null;
+        }));
+    }
+}

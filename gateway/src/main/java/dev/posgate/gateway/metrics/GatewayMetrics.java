@@ -1,0 +1,95 @@
+package dev.posgate.gateway.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+  * The gateway's own meters, named per Prometheus conventions (base units, {@code _total}
+  * counters, histograms for latency). Labels are bounded enumerations only: family, reason,
+  * message type and response code; never a terminal id, serial or PAN.
+  */
+public final class GatewayMetrics {
+    private final MeterRegistry registry;
+    private final AtomicInteger activeConnections = new AtomicInteger();
+    private final Counter accepted;
+    private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        registry.gauge("posgate_connections_active", activeConnections);
+        this.accepted = Counter.builder("posgate_connections_accepted_total")
+                .description("Terminal connections accepted").register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void connectionOpened() {
+        accepted.increment();
+        activeConnections.incrementAndGet();
+    }
+
+    public void connectionClosed() {
+        activeConnections.decrementAndGet();
+    }
+
+    public int activeConnections() {
+        return activeConnections.get();
+    }
+
+    /** reason: total_cap, ip_cap, draining. */
+    public void connectionRefused(String reason) {
+        counter("posgate_connections_refused_total", "Terminal connections refused at accept", "reason", reason).increment();
+    }
+
+    /** family: iso8583, tms, keepalive. */
+    public void frameIn(String family) {
+        counter("posgate_frames_received_total", "Frames received from terminals", "family", family).increment();
+    }
+
+    public void frameOut(String family) {
+        counter("posgate_frames_sent_total", "Frames sent to terminals", "family", family).increment();
+    }
+
+    /** reason: a bounded code from the decoder or the session (oversized, unknown_family, bad_bcd, ...). */
+    public void decodeError(String reason) {
+        counter("posgate_decode_errors_total", "Frames or messages that could not be decoded", "reason", reason).increment();
+    }
+
+    /** reason: idle, frame_timeout, inflight_cap, protocol_error, draining. */
+    public void sessionClosed(String reason) {
+        counter("posgate_sessions_closed_total", "Sessions the gateway closed, by reason", "reason", reason).increment();
+    }
+
+    /** Records one handled request: type is a route name (echo, sign_on, ...), result the response code. */
+    public void handled(String type, String result, long nanos) {
+        String key = type + '\u0000' + result;
+        Timer t = timers.get(key);
+        if (t == null) {
+            t = timers.computeIfAbsent(key, k -> Timer.builder("posgate_request_seconds")
+                    .description("Time from a complete request frame to its response being written")
+                    .tags("type", type, "result", result)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(30))
+                    .register(registry));
+        }
+        t.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    private Counter counter(String name, String description, String tag, String value) {
+        String key = name + '\u0000' + value;
+        Counter c = counters.get(key);
+        if (c == null) {
+            c = counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tag(tag, value).register(registry));
+        }
+        return c;
+    }
+}

@@ -1,0 +1,130 @@
+package dev.posgate.gateway.routing;
+
+import dev.posgate.gateway.metrics.GatewayMetrics;
+import dev.posgate.gateway.server.SessionContext;
+import dev.posgate.iso8583.FormatException;
+import dev.posgate.iso8583.frame.Family;
+import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.iso8583.tms.TmsCode;
+import dev.posgate.iso8583.tms.TmsHeader;
+import dev.posgate.iso8583.tms.TmsMessage;
+import io.vertx.core.Future;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes a frame body of either family, finds its route and turns every outcome into a
+ * response: a message that parses is always answered ({@code 12} when nothing handles it,
+ * {@code 30} for a format error inside a TMS body, {@code 96} when a handler fails); a message
+ * that does not parse closes the connection, since nothing in it can be trusted to reply to.
+ */
+public final class GatewayDispatcher implements Dispatcher {
+    private static final Logger log = LoggerFactory.getLogger(GatewayDispatcher.class);
+
+    private final PosRoutes posRoutes;
+    private final Map<TmsCode, TmsHandler> tmsRoutes;
+    private final GatewayMetrics metrics;
+
+    public GatewayDispatcher(PosRoutes posRoutes, Map<TmsCode, TmsHandler> tmsRoutes, GatewayMetrics metrics) {
+        this.posRoutes = posRoutes;
+        this.tmsRoutes = new EnumMap<>(TmsCode.class);
+        this.tmsRoutes.putAll(tmsRoutes);
+        this.metrics = metrics;
+    }
+
+    @Override
+    public Future<Routed> dispatch(SessionContext session, Family family, byte[] body) {
+        try {
+            return family == Family.ISO8583 ? dispatchPos(session, body) : dispatchTms(session, body);
+        } catch (RuntimeException e) {
+            log.error("{}: unexpected failure while dispatching", session, e);
+            return Future.succeededFuture(new Routed("internal", Response.close("internal_error")));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------- POS
+
+    private Future<Routed> dispatchPos(SessionContext session, byte[] body) {
+        PosMessage request;
+        try {
+            request = PosMessage.unpack(body);
+        } catch (FormatException e) {
+            metrics.decodeError(e.label());
+            log.info("{}: unparseable ISO8583 message ({}), closing", session, e.label());
+            return Future.succeededFuture(new Routed("malformed", Response.close(e.label())));
+        }
+        if (!request.isRequest()) {
+            metrics.decodeError("unexpected_response");
+            return Future.succeededFuture(new Routed("malformed", Response.close("unexpected_response")));
+        }
+        PosRoutes.Route route = posRoutes.find(request);
+        if (route == null) {
+            return Future.succeededFuture(new Routed("unknown", PosReplies.code(request, ResponseCodes.INVALID_TRANSACTION)));
+        }
+        Future<Response> handled;
+        try {
+            handled = route.handler().handle(session, request);
+        } catch (RuntimeException e) {
+            handled = Future.failedFuture(e);
+        }
+        return handled
+                .recover(e -> {
+                    if (e instanceof FormatException f) {
+                        metrics.decodeError(f.label());
+                        return Future.succeededFuture(PosReplies.code(request, ResponseCodes.FORMAT_ERROR));
+                    }
+                    log.error("{}: {} handler failed: {}", session, route.name(), e.toString());
+                    return Future.succeededFuture(PosReplies.code(request, ResponseCodes.SYSTEM_MALFUNCTION));
+                })
+                .map(r -> new Routed(route.name(), r));
+    }
+
+    // ---------------------------------------------------------------------------------------- TMS
+
+    private Future<Routed> dispatchTms(SessionContext session, byte[] body) {
+        TmsHeader header;
+        try {
+            header = TmsHeader.parse(body);
+        } catch (FormatException e) {
+            metrics.decodeError(e.label());
+            log.info("{}: unparseable TMS header ({}), closing", session, e.label());
+            return Future.succeededFuture(new Routed("tms_malformed", Response.close(e.label())));
+        }
+        if (header.isResponse()) {
+            metrics.decodeError("unexpected_response");
+            return Future.succeededFuture(new Routed("tms_malformed", Response.close("unexpected_response")));
+        }
+        TmsCode code = header.tmsCode();
+        TmsHandler handler = code == null ? null : tmsRoutes.get(code);
+        String type = code == null || handler == null ? "tms_unknown" : "tms_" + code.name().toLowerCase(Locale.ROOT);
+        TmsMessage request;
+        try {
+            request = TmsMessage.unpack(body);
+        } catch (FormatException e) {
+            metrics.decodeError(e.label());
+            return Future.succeededFuture(new Routed(type, TmsReplies.status(header, ResponseCodes.FORMAT_ERROR)));
+        }
+        if (handler == null) {
+            return Future.succeededFuture(new Routed(type, TmsReplies.status(header, ResponseCodes.INVALID_TRANSACTION)));
+        }
+        Future<Response> handled;
+        try {
+            handled = handler.handle(session, request);
+        } catch (RuntimeException e) {
+            handled = Future.failedFuture(e);
+        }
+        return handled
+                .recover(e -> {
+                    if (e instanceof FormatException f) {
+                        metrics.decodeError(f.label());
+                        return Future.succeededFuture(TmsReplies.status(header, ResponseCodes.FORMAT_ERROR));
+                    }
+                    log.error("{}: {} handler failed: {}", session, type, e.toString());
+                    return Future.succeededFuture(TmsReplies.status(header, ResponseCodes.SYSTEM_MALFUNCTION));
+                })
+                .map(r -> new Routed(type, r));
+    }
+}

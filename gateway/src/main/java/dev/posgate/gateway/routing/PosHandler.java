@@ -1,0 +1,11 @@
+package dev.posgate.gateway.routing;
+
+import dev.posgate.gateway.server.SessionContext;
+import dev.posgate.iso8583.pos.PosMessage;
+import io.vertx.core.Future;
+
+/** Handles one kind of POS ISO8583 request. Must not block; every slow step is a future. */
+@FunctionalInterface
+public interface PosHandler {
+    Future<Response> handle(SessionContext session, PosMessage request);
+}

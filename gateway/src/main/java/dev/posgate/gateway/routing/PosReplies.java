@@ -1,0 +1,20 @@
+package dev.posgate.gateway.routing;
+
+import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.iso8583.pos.ProcessingRequirement;
+
+/** Builds POS responses: the reply skeleton of {@link PosMessage#reply} plus field 39. */
+public final class PosReplies {
+    private PosReplies() {}
+
+    /** A response carrying only the echoed fields and {@code code} in field 39 (field 60 echoed too). */
+    public static Response code(PosMessage request, String code) {
+        return send(request.reply(ProcessingRequirement.NONE, 60).set(39, code));
+    }
+
+    /** Packs a finished response; its field 39 is the metric result. */
+    public static Response send(PosMessage reply) {
+        String code = reply.field(39);
+        return Response.reply(reply.pack(), code == null ? "none" : code);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.posgate.gateway.server;
+
+import dev.posgate.gateway.config.GatewayConfig;
+import dev.posgate.gateway.config.Setting;
+import dev.posgate.iso8583.frame.FrameLimits;
+import java.time.Duration;
+
+/** The listener's part of the configuration, resolved once. */
+public record ListenerSettings(
+        String host,
+        int port,
+        FrameLimits frameLimits,
+        Duration idleTimeout,
+        Duration frameTimeout,
+        int maxInflight,
+        Duration drainTimeout) {
+
+    public static ListenerSettings from(GatewayConfig c, int port) {
+        return new ListenerSettings(
+                c.string(Setting.LISTENER_HOST),
+                port,
+                new FrameLimits(c.integer(Setting.FRAME_MAX_ISO), c.integer(Setting.FRAME_MAX_TMS)),
+                Duration.ofSeconds(c.integer(Setting.IDLE_TIMEOUT)),
+                Duration.ofSeconds(c.integer(Setting.FRAME_TIMEOUT)),
+                Math.max(1, c.integer(Setting.MAX_INFLIGHT)),
+                Duration.ofSeconds(c.integer(Setting.DRAIN_TIMEOUT)));
+    }
+}

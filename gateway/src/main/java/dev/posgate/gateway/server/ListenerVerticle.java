@@ -1,0 +1,113 @@
+package dev.posgate.gateway.server;
+
+import dev.posgate.gateway.metrics.GatewayMetrics;
+import dev.posgate.gateway.routing.Dispatcher;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+  * One terminal listener on one event loop. Several instances share the port (Vert.x
+  * distributes accepted connections among them), each owning the sessions it accepted, so
+  * session state needs no locks.
+  */
+public final class ListenerVerticle extends VerticleBase {
+    private static final long SWEEP_MS = 1000;
+
+    private final ListenerSettings settings;
+    private final Dispatcher dispatcher;
+    private final ConnectionGuard guard;
+    private final GatewayMetrics metrics;
+    private final AtomicLong sessionIds;
+    private final Set<Session> sessions = new HashSet<>();
+    private NetServer server;
+    private long sweepTimer = -1;
+
+    public ListenerVerticle(ListenerSettings settings, Dispatcher dispatcher, ConnectionGuard guard,
+            GatewayMetrics metrics, AtomicLong sessionIds) {
+        this.settings = settings;
+        this.dispatcher = dispatcher;
+        this.guard = guard;
+        this.metrics = metrics;
+        this.sessionIds = sessionIds;
+    }
+
+    @Override
+    public Future<?> start() {
+        server = vertx.createNetServer(new NetServerOptions()
+                .setTcpNoDelay(true)
+                .setTcpKeepAlive(true)
+                .setReuseAddress(true)
+                .setAcceptBacklog(8192));
+        server.connectHandler(this::accept);
+        sweepTimer = vertx.setPeriodic(SWEEP_MS, id -> sweep());
+        return server.listen(settings.port(), settings.host());
+    }
+
+    private void accept(NetSocket socket) {
+        String ip = socket.remoteAddress().hostAddress();
+        String refused = guard.tryAdmit(ip);
+        if (refused != null) {
+            metrics.connectionRefused(refused);
+            socket.close();
+            return;
+        }
+        metrics.connectionOpened();
+        SessionContext context = new SessionContext(sessionIds.incrementAndGet(), ip);
+        Session[] holder = new Session[1];
+        Session session = new Session(socket, context, settings.frameLimits(), dispatcher, metrics,
+                settings.maxInflight(), () -> {
+                    if (sessions.remove(holder[0])) {
+                        guard.release(ip);
+                        metrics.connectionClosed();
+                    }
+                });
+        holder[0] = session;
+        sessions.add(session);
+        session.start();
+    }
+
+    private void sweep() {
+        long now = System.nanoTime();
+        long idle = settings.idleTimeout().toNanos();
+        long frame = settings.frameTimeout().toNanos();
+        for (Session s : new ArrayList<>(sessions)) {
+            s.sweep(now, idle, frame);
+        }
+    }
+
+    /**
+     * Stops accepting, lets sessions answer what they have in flight, then closes what is left
+     * when the drain timeout passes. Called before undeploy: Vert.x cancels a deployment's
+     * timers while undeploying, so the wait cannot live in {@link #stop()}.
+     */
+    public Future<Void> drain() {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> server.close().onComplete(ar -> {
+            for (Session s : new ArrayList<>(sessions)) s.drain();
+            long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+            vertx.setPeriodic(0, 20, id -> {
+                if (sessions.isEmpty() || System.nanoTime() > deadline) {
+                    vertx.cancelTimer(id);
+                    for (Session s : new ArrayList<>(sessions)) s.close("drain_timeout");
+                    done.complete();
+                }
+            });
+        }));
+        return done.future();
+    }
+
+    @Override
+    public Future<?> stop() {
+        if (sweepTimer >= 0) vertx.cancelTimer(sweepTimer);
+        for (Session s : new ArrayList<>(sessions)) s.close("shutdown");
+        return server.close();
+    }
+}

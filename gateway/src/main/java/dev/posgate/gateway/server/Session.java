@@ -1,0 +1,165 @@
+package dev.posgate.gateway.server;
+
+import dev.posgate.gateway.metrics.GatewayMetrics;
+import dev.posgate.gateway.routing.Dispatcher;
+import dev.posgate.gateway.routing.Response;
+import dev.posgate.iso8583.frame.Family;
+import dev.posgate.iso8583.frame.FrameDecoder;
+import dev.posgate.iso8583.frame.FrameEncoder;
+import dev.posgate.iso8583.frame.FrameError;
+import dev.posgate.iso8583.frame.FrameLimits;
+import dev.posgate.iso8583.frame.FrameSink;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+  * One terminal connection: feeds bytes to the frame decoder, hands complete frames to the
+  * dispatcher and writes responses. Everything runs on the connection's event loop.
+  *
+  * <p>Bounded by construction: the decoder refuses an oversized announced length before
+  * buffering the body; at most {@code maxInflight} requests are processed at once; reading
+  * pauses while the socket's write queue is full (a terminal that does not read its
+  * responses cannot make the gateway queue them without limit); the listener's sweep closes
+  * idle sessions and slow senders.
+  */
+final class Session implements FrameSink {
+    private static final Logger log = LoggerFactory.getLogger(Session.class);
+
+    private final NetSocket socket;
+    private final SessionContext context;
+    private final FrameDecoder decoder;
+    private final Dispatcher dispatcher;
+    private final GatewayMetrics metrics;
+    private final int maxInflight;
+    private final Runnable onClosed;
+
+    private int inflight;
+    private boolean closed;
+    private boolean draining;
+    private long lastFrameAt;
+    /** When the frame now being received started; 0 when no frame is partly received. */
+    private long frameStartedAt;
+
+    Session(NetSocket socket, SessionContext context, FrameLimits limits, Dispatcher dispatcher,
+            GatewayMetrics metrics, int maxInflight, Runnable onClosed) {
+        this.socket = socket;
+        this.context = context;
+        this.decoder = new FrameDecoder(limits, this);
+        this.dispatcher = dispatcher;
+        this.metrics = metrics;
+        this.maxInflight = maxInflight;
+        this.onClosed = onClosed;
+        this.lastFrameAt = System.nanoTime();
+    }
+
+    void start() {
+        socket.handler(this::onBytes);
+        socket.closeHandler(v -> onSocketClosed());
+        socket.exceptionHandler(e -> log.debug("{}: socket error: {}", context, e.toString()));
+        socket.drainHandler(v -> {
+            if (!closed) socket.resume();
+        });
+    }
+
+    SessionContext context() {
+        return context;
+    }
+
+    private void onBytes(Buffer buffer) {
+        if (closed) return;
+        byte[] bytes = buffer.getBytes();
+        decoder.feed(bytes, 0, bytes.length);
+        if (decoder.midFrame() && frameStartedAt == 0) frameStartedAt = System.nanoTime();
+    }
+
+    @Override
+    public void onKeepAlive() {
+        frameStartedAt = 0;
+        lastFrameAt = System.nanoTime();
+        metrics.frameIn("keepalive");
+    }
+
+    @Override
+    public void onFrame(Family family, byte[] body) {
+        frameStartedAt = 0;
+        lastFrameAt = System.nanoTime();
+        String familyLabel = label(family);
+        metrics.frameIn(familyLabel);
+        if (closed || draining) return;
+        if (inflight >= maxInflight) {
+            close("inflight_cap");
+            return;
+        }
+        inflight++;
+        long started = System.nanoTime();
+        dispatcher.dispatch(context, family, body).onComplete(ar -> {
+            inflight--;
+            if (ar.failed()) {
+                // Dispatchers map handler failures to response codes; a failure here is a bug.
+                log.error("{}: dispatcher failed", context, ar.cause());
+                close("internal_error");
+                return;
+            }
+            Response response = ar.result().response();
+            metrics.handled(ar.result().type(), response.result(), System.nanoTime() - started);
+            if (closed) return;
+            if (response.body() != null) {
+                socket.write(Buffer.buffer(FrameEncoder.encode(response.body())));
+                metrics.frameOut(familyLabel);
+                if (socket.writeQueueFull()) socket.pause();
+            }
+            if (response.closeAfter()) {
+                close(response.body() == null ? "protocol_error" : "ended_by_protocol");
+            } else if (draining && inflight == 0) {
+                close("draining");
+            }
+        });
+    }
+
+    @Override
+    public void onError(FrameError error) {
+        String reason = error.name().toLowerCase(Locale.ROOT);
+        metrics.decodeError(reason);
+        log.info("{}: frame refused ({}), closing", context, reason);
+        close("protocol_error");
+    }
+
+    /** Called by the listener's sweep: closes the session if it idled or a frame is taking too long. */
+    void sweep(long now, long idleNanos, long frameNanos) {
+        if (closed) return;
+        if (frameStartedAt != 0 && now - frameStartedAt > frameNanos) {
+            close("frame_timeout");
+        } else if (inflight == 0 && now - lastFrameAt > idleNanos) {
+            close("idle");
+        }
+    }
+
+    /** Stop reading new requests; close once the requests in flight are answered. */
+    void drain() {
+        draining = true;
+        if (inflight == 0) close("draining");
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    void close(String reason) {
+        if (closed) return;
+        closed = true;
+        metrics.sessionClosed(reason);
+        socket.close();
+    }
+
+    private void onSocketClosed() {
+        closed = true;
+        onClosed.run();
+    }
+
+    private static String label(Family family) {
+        return family == Family.ISO8583 ? "iso8583" : "tms";
+    }
+}

@@ -1,0 +1,57 @@
+package dev.posgate.gateway.support;
+
+import dev.posgate.gateway.GatewayApp;
+import dev.posgate.gateway.config.GatewayConfig;
+import dev.posgate.gateway.config.Setting;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Starts a real gateway (real TCP, real PostgreSQL) for a test class, on free ports. */
+public final class TestGateway implements AutoCloseable {
+    private final GatewayApp app;
+
+    private TestGateway(GatewayApp app) {
+        this.app = app;
+    }
+
+    public static TestGateway start(Map<Setting, Object> overrides) throws Exception {
+        Path dataDir = Files.createTempDirectory(Path.of("target"), "gw-data-");
+        GatewayConfig config = GatewayConfig.defaults()
+                .with(Setting.DATA_DIR, dataDir)
+                .with(Setting.DB_URL, TestPostgres.newDatabaseUrl())
+                .with(Setting.LISTENER_HOST, "127.0.0.1")
+                .with(Setting.LISTENER_PORT, 0)
+                .with(Setting.ADMIN_PORT, 0)
+                .with(Setting.DB_POOL_SIZE, 4);
+        for (Map.Entry<Setting, Object> e : overrides.entrySet()) config = config.with(e.getKey(), e.getValue());
+        GatewayApp app = GatewayApp.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        return new TestGateway(app);
+    }
+
+    public static TestGateway start() throws Exception {
+        return start(Map.of());
+    }
+
+    public GatewayApp app() {
+        return app;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public int adminPort() {
+        return app.adminPort();
+    }
+
+    public TerminalConnection connect() throws Exception {
+        return TerminalConnection.open("127.0.0.1", port());
+    }
+
+    @Override
+    public void close() throws Exception {
+        app.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+}
