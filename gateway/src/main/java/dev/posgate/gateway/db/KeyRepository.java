@@ -32,13 +32,15 @@ public final class KeyRepository {
         Future<Void> retire = state == KeyRecord.State.ACTIVE
                 ? retireActive(tx, ownerType, ownerId, keyType, keyIndex)
                 : Future.succeededFuture();
+        // Two concurrent stores into one slot compute the same version; the unique constraint
+        // then refuses the second rather than letting versions collide.
         return retire.compose(v -> tx.preparedQuery(
-                        "insert into key_record (owner_type, owner_id, key_type, key_index, version, lmk_value, kcv, state, activated_at)"
-                                + " values ($1, $2, $3, $4,"
-                                + " coalesce((select max(version) from key_record where owner_type = $1 and owner_id = $2"
-                                + "           and key_type = $3 and key_index = $4), 0) + 1,"
-                                + " $5, $6, $7, case when $7 = 'ACTIVE' then now() end)"
-                                + " returning " + COLUMNS)
+            "insert into key_record (owner_type, owner_id, key_type, key_index, version, lmk_value, kcv, state, activated_at)"
+                + " select $1::varchar, $2::varchar, $3::varchar, $4::smallint, coalesce(max(version), 0) + 1,"
+                + " $5::varchar, $6::varchar, $7::varchar, case when $7::varchar = 'ACTIVE' then now() end"
+                + " from key_record where owner_type = $1::varchar and owner_id = $2::varchar"
+                + " and key_type = $3::varchar and key_index = $4::smallint"
+                + " returning " + COLUMNS)
                 .execute(Tuple.of(ownerType.name(), ownerId, keyType, (short) keyIndex, lmkValue, kcv, state.name()))
                 .map(rows -> map(rows.iterator().next())));
     }

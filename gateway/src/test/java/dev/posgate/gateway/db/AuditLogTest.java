@@ -1,0 +1,70 @@
+package dev.posgate.gateway.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.posgate.gateway.support.TestGateway;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The audit trail is append-only in the database itself; keys keep one active version per slot. */
+class AuditLogTest {
+    static TestGateway gateway;
+    static Pool pool;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gateway = TestGateway.start();
+        pool = gateway.app().database().pool();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gateway.close();
+    }
+
+    static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void auditRowsCannotBeUpdatedDeletedOrTruncated() throws Exception {
+        AuditLog audit = new AuditLog(pool);
+        await(audit.append("test", "key.generate", "TERM0009", "OK", new JsonObject().put("kcv", "ABCD")));
+        assertEquals(1L, await(audit.count("TERM0009")));
+        for (String sql : new String[] {
+            "update audit_log set result = 'FORGED' where subject = 'TERM0009'",
+            "delete from audit_log where subject = 'TERM0009'",
+            "truncate audit_log"}) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> await(pool.query(sql).execute()));
+            assertTrue(e.getCause().getMessage().contains("append-only"), e.getCause().getMessage());
+        }
+        assertEquals(1L, await(audit.count("TERM0009")));
+    }
+
+    @Test
+    void activatingAKeyRetiresThePreviousOneAtomically() throws Exception {
+        KeyRepository keys = new KeyRepository(pool);
+        KeyRecord v1 = await(pool.withTransaction(tx -> keys.store(tx, KeyRecord.OwnerType.TERMINAL, "SN-K1", "TMK", 1,
+                "U0123456789ABCDEF0123456789ABCDEF", "1A2B3C", KeyRecord.State.ACTIVE)));
+        KeyRecord v2 = await(pool.withTransaction(tx -> keys.store(tx, KeyRecord.OwnerType.TERMINAL, "SN-K1", "TMK", 1,
+                "UFEDCBA9876543210FEDCBA9876543210", "4D5E6F", KeyRecord.State.PENDING)));
+        assertEquals(1, v1.version());
+        assertEquals(2, v2.version());
+        assertEquals("1A2B3C", await(keys.active(KeyRecord.OwnerType.TERMINAL, "SN-K1", "TMK", 1)).orElseThrow().kcv(),
+                "a pending key does not replace the active one");
+        await(pool.withTransaction(tx -> keys.activate(tx, v2.id())));
+        assertEquals("4D5E6F", await(keys.active(KeyRecord.OwnerType.TERMINAL, "SN-K1", "TMK", 1)).orElseThrow().kcv());
+        ExecutionException again = assertThrows(ExecutionException.class,
+                () -> await(pool.withTransaction(tx -> keys.activate(tx, v2.id()))));
+        assertTrue(again.getCause().getMessage().contains("ACTIVE"));
+        assertTrue(!v2.toString().contains("FEDCBA"), "toString never shows the encrypted key value");
+    }
+}
