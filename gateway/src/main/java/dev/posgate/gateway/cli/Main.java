@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Terminal-access gateway for POS fleets (POSP + TMS + KMS).",
-        subcommands = {ServeCommand.class, TerminalCommand.class})
+        subcommands = {ServeCommand.class, TerminalCommand.class, BenchEchoServerCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

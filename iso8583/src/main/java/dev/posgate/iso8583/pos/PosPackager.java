@@ -1,0 +1,304 @@
+package dev.posgate.iso8583.pos;
+
+import org.jpos.iso.IFB_BITMAP;
+import org.jpos.iso.ISOBasePackager;
+import org.jpos.iso.ISOBitMap;
+import org.jpos.iso.ISOComponent;
+import org.jpos.iso.ISOException;
+import org.jpos.iso.ISOFieldPackager;
+import org.jpos.iso.ISOMsg;
+
+import java.io.InputStream;
+import java.util.BitSet;
+
+import static dev.posgate.iso8583.pos.PosFormatException.Reason.BAD_VALUE;
+import static dev.posgate.iso8583.pos.PosFormatException.Reason.SECONDARY_BITMAP;
+import static dev.posgate.iso8583.pos.PosFormatException.Reason.TRAILING_BYTES;
+import static dev.posgate.iso8583.pos.PosFormatException.Reason.TRUNCATED;
+import static dev.posgate.iso8583.pos.PosFormatException.Reason.UNKNOWN_FIELD;
+import static dev.posgate.iso8583.pos.PosFieldPackager.Kind.N;
+import static dev.posgate.iso8583.pos.PosFieldPackager.Kind.Z;
+
+/**
+ * The POS ISO8583 packager of protocol.md section 2 (China UnionPay POS style), covering the ISO part of
+ * the body: {@code MTI (n4, 2 bytes BCD) | primary bitmap (8 bytes) | fields}. TPDU and application header
+ * are handled by {@link PosMessage}.
+ *
+ * <p>A programmatic {@link ISOBasePackager}: the field table is stock jPOS field packagers wrapped in
+ * {@link PosFieldPackager} for strict validation; {@code pack}/{@code unpack} are overridden with a tight
+ * loop that
+ * <ul>
+ *   <li>refuses bit 1 (secondary bitmap) and any field the table does not define, both ways;</li>
+ *   <li>checks every length and nibble against the bounds of the message before jPOS reads it;</li>
+ *   <li>refuses trailing bytes after the last field;</li>
+ *   <li>throws only {@link PosFormatException} (unchecked), with a reason usable as a metric label;</li>
+ *   <li>skips jPOS's per-call {@code LogEvent} and the intermediate {@code ArrayList}, and can reserve
+ *       head room in the output for the TPDU, header and frame length (one copy per field, no re-copy).</li>
+ * </ul>
+ * Stateless and thread-safe: use {@link #INSTANCE}.
+ */
+public final class PosPackager extends ISOBasePackager {
+    /** The single, shared, thread-safe instance. */
+    public static final PosPackager INSTANCE = new PosPackager();
+
+    /** The highest field number: only the primary bitmap is used. */
+    public static final int MAX_FIELD = 64;
+    /** Encoded length of the MTI. */
+    public static final int MTI_LENGTH = 2;
+    /** Encoded length of the (primary only) bitmap. */
+    public static final int BITMAP_LENGTH = 8;
+
+    private final PosFieldPackager[] table = new PosFieldPackager[MAX_FIELD + 1];
+    private final PosFieldPackager mti = PosFieldPackager.numeric(0, 4, "MESSAGE TYPE INDICATOR");
+    private final IFB_BITMAP bitmap = new IFB_BITMAP(BITMAP_LENGTH, "BIT MAP");
+
+    public PosPackager() {
+        def(PosFieldPackager.llnum(2, N, 19, "PRIMARY ACCOUNT NUMBER"));
+        def(PosFieldPackager.numeric(3, 6, "PROCESSING CODE"));
+        def(PosFieldPackager.numeric(4, 12, "AMOUNT, TRANSACTION"));
+        def(PosFieldPackager.numeric(11, 6, "SYSTEM TRACE AUDIT NUMBER"));
+        def(PosFieldPackager.numeric(12, 6, "TIME, LOCAL TRANSACTION"));
+        def(PosFieldPackager.numeric(13, 4, "DATE, LOCAL TRANSACTION"));
+        def(PosFieldPackager.numeric(14, 4, "DATE, EXPIRATION"));
+        def(PosFieldPackager.numeric(15, 4, "DATE, SETTLEMENT"));
+        def(PosFieldPackager.numericLeft(22, 3, "POINT OF SERVICE ENTRY MODE"));
+        def(PosFieldPackager.numeric(23, 3, "CARD SEQUENCE NUMBER"));
+        def(PosFieldPackager.numeric(25, 2, "POINT OF SERVICE CONDITION CODE"));
+        def(PosFieldPackager.numeric(26, 2, "POINT OF SERVICE PIN CAPTURE CODE"));
+        def(PosFieldPackager.llnum(32, N, 11, "ACQUIRING INSTITUTION IDENT CODE"));
+        def(PosFieldPackager.llnum(35, Z, 37, "TRACK 2 DATA"));
+        def(PosFieldPackager.lllnum(36, Z, 104, "TRACK 3 DATA"));
+        def(PosFieldPackager.chars(37, 12, "RETRIEVAL REFERENCE NUMBER"));
+        def(PosFieldPackager.chars(38, 6, "AUTHORIZATION IDENTIFICATION RESPONSE"));
+        def(PosFieldPackager.chars(39, 2, "RESPONSE CODE"));
+        def(PosFieldPackager.chars(41, 8, "CARD ACCEPTOR TERMINAL IDENTIFICACION"));
+        def(PosFieldPackager.chars(42, 15, "CARD ACCEPTOR IDENTIFICATION CODE"));
+        def(PosFieldPackager.llchar(44, 25, "ADDITIONAL RESPONSE DATA"));
+        def(PosFieldPackager.lllnum(48, N, 322, "ADDITIONAL DATA"));
+        def(PosFieldPackager.chars(49, 3, "CURRENCY CODE, TRANSACTION"));
+        def(PosFieldPackager.binary(52, 8, "PIN DATA"));
+        def(PosFieldPackager.numeric(53, 16, "SECURITY RELATED CONTROL INFORMATION"));
+        def(PosFieldPackager.lllbinary(55, 255, "ICC DATA"));
+        def(PosFieldPackager.lllnum(60, N, 17, "RESERVED PRIVATE 60"));
+        def(PosFieldPackager.lllnum(61, N, 29, "ORIGINAL MESSAGE DATA"));
+        def(PosFieldPackager.lllbinary(62, 512, "RESERVED PRIVATE 62"));
+        def(PosFieldPackager.lllchar(63, 163, "RESERVED PRIVATE 63"));
+        def(PosFieldPackager.binary(64, 8, "MESSAGE AUTHENTICATION CODE"));
+
+        ISOFieldPackager[] fld = new ISOFieldPackager[MAX_FIELD + 1];
+        fld[0] = mti;
+        fld[1] = bitmap;
+        System.arraycopy(table, 2, fld, 2, MAX_FIELD - 1);
+        setFieldPackager(fld);
+    }
+
+    private void def(PosFieldPackager f) {
+        table[f.number()] = f;
+    }
+
+    /** The definition of field {@code no} (0 = MTI), or {@code null} when protocol.md does not define it. */
+    public PosFieldPackager field(int no) {
+        if (no == 0) {
+            return mti;
+        }
+        return no >= 2 && no <= MAX_FIELD ? table[no] : null;
+    }
+
+    /** True when protocol.md defines field {@code no} (2..64). */
+    public boolean isDefined(int no) {
+        return no >= 2 && no <= MAX_FIELD && table[no] != null;
+    }
+
+    @Override
+    protected int getMaxValidField() {
+        return MAX_FIELD;
+    }
+
+    // ------------------------------------------------------------------------------------------ pack
+
+    @Override
+    public byte[] pack(ISOComponent m) {
+        if (!(m instanceof ISOMsg)) {
+            throw new IllegalArgumentException("PosPackager packs an ISOMsg");
+        }
+        return pack((ISOMsg) m, 0);
+    }
+
+    /**
+     * Packs {@code MTI | bitmap | fields} into a new array, leaving {@code headroom} zero bytes in front
+     * (for TPDU, application header and frame length) so that the caller never copies the message again.
+     */
+    public byte[] pack(ISOMsg m, int headroom) {
+        if (headroom < 0) {
+            throw new IllegalArgumentException("headroom " + headroom);
+        }
+        int maxField = m.getMaxField();
+        if (maxField > MAX_FIELD) {
+            throw new PosFormatException(BAD_VALUE, maxField, "only the primary bitmap (fields 2..64) is used");
+        }
+        ISOComponent mtiC = m.getComponent(0);
+        if (mtiC == null) {
+            throw new PosFormatException(BAD_VALUE, 0, "MTI missing");
+        }
+        if (m.getComponent(1) != null) {
+            throw new PosFormatException(BAD_VALUE, 1, "field 1 (secondary bitmap) is not used");
+        }
+        Object mtiValue = valueOf(mtiC);
+        if (!(mtiValue instanceof String) || ((String) mtiValue).length() != 4) {
+            throw new PosFormatException(BAD_VALUE, 0, "MTI must be 4 digits: " + mtiValue);
+        }
+        byte[] mtiBytes = mti.pack(mtiC);
+        byte[][] parts = new byte[MAX_FIELD + 1][];
+        long bits = 0;
+        int total = MTI_LENGTH + BITMAP_LENGTH;
+        for (int i = 2; i <= maxField; i++) {
+            ISOComponent c = m.getComponent(i);
+            if (c == null) {
+                continue;
+            }
+            PosFieldPackager f = table[i];
+            if (f == null) {
+                throw new PosFormatException(BAD_VALUE, i, "field not defined by the protocol");
+            }
+            parts[i] = f.pack(c);
+            total += parts[i].length;
+            bits |= 1L << (MAX_FIELD - i);
+        }
+        byte[] out = new byte[headroom + total];
+        int p = headroom;
+        System.arraycopy(mtiBytes, 0, out, p, MTI_LENGTH);
+        p += MTI_LENGTH;
+        for (int i = 0; i < BITMAP_LENGTH; i++) {
+            out[p++] = (byte) (bits >>> (56 - 8 * i));
+        }
+        for (int i = 2; i <= maxField; i++) {
+            if (parts[i] != null) {
+                System.arraycopy(parts[i], 0, out, p, parts[i].length);
+                p += parts[i].length;
+            }
+        }
+        return out;
+    }
+
+    private static void put(ISOMsg m, ISOComponent c) {
+        try {
+            m.set(c);
+        } catch (ISOException e) { // ISOMsg.set(ISOComponent) only throws for a null key
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Object valueOf(ISOComponent c) {
+        try {
+            return c.getValue();
+        } catch (ISOException e) {
+            throw new PosFormatException(BAD_VALUE, -1, e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------- unpack
+
+    @Override
+    public int unpack(ISOComponent m, byte[] b) {
+        if (!(m instanceof ISOMsg)) {
+            throw new IllegalArgumentException("PosPackager unpacks into an ISOMsg");
+        }
+        return unpack((ISOMsg) m, b, 0, b.length);
+    }
+
+    /**
+     * Unpacks {@code b[off .. end)}, which must hold exactly one message ({@code MTI | bitmap | fields}),
+     * into {@code m}.
+     *
+     * @return bytes consumed, always {@code end - off}
+     */
+    public int unpack(ISOMsg m, byte[] b, int off, int end) {
+        if (off < 0 || end > b.length || off > end) {
+            throw new IndexOutOfBoundsException("off " + off + " end " + end + " length " + b.length);
+        }
+        int p = off;
+        ISOComponent mtiC = mti.createComponent(0);
+        p += mti.unpack(mtiC, b, p, end);
+        put(m, mtiC);
+
+        long bits = readBitmap(b, p, end);
+        p += BITMAP_LENGTH;
+        BitSet bs = new BitSet(MAX_FIELD + 1);
+        for (long rest = bits; rest != 0; rest &= rest - 1) {
+            bs.set(MAX_FIELD - Long.numberOfTrailingZeros(rest));
+        }
+        put(m, new ISOBitMap(-1, bs));
+
+        int i = 0;
+        for (long rest = bits; rest != 0; rest &= ~(Long.MIN_VALUE >>> (i - 1))) {
+            i = Long.numberOfLeadingZeros(rest) + 1; // the MSB is field 1: ascending field order
+            PosFieldPackager f = table[i];
+            if (f == null) {
+                throw new PosFormatException(UNKNOWN_FIELD, i, "the bitmap announces a field the protocol does not define");
+            }
+            ISOComponent c = f.createComponent(i);
+            p += f.unpack(c, b, p, end);
+            put(m, c);
+        }
+        if (p != end) {
+            throw new PosFormatException(TRAILING_BYTES, -1, (end - p) + " bytes after the last field");
+        }
+        return p - off;
+    }
+
+    /**
+     * Walks the message {@code b[off .. end)} ({@code MTI | bitmap | fields}) validating every field, and
+     * returns the offset of field {@code fieldNo}, or -1 when the bitmap does not announce it. Nothing is
+     * materialised (no strings, no ISOMsg). Does not check for trailing bytes.
+     */
+    public int offsetOf(byte[] b, int off, int end, int fieldNo) {
+        if (fieldNo < 2 || fieldNo > MAX_FIELD) {
+            throw new IllegalArgumentException("field " + fieldNo);
+        }
+        int p = off + mti.validate(b, off, end);
+        long bits = readBitmap(b, p, end);
+        p += BITMAP_LENGTH;
+        if ((bits & (1L << (MAX_FIELD - fieldNo))) == 0) {
+            return -1;
+        }
+        int i = 0;
+        for (long rest = bits; rest != 0; rest &= ~(Long.MIN_VALUE >>> (i - 1))) {
+            i = Long.numberOfLeadingZeros(rest) + 1;
+            if (i == fieldNo) {
+                return p;
+            }
+            PosFieldPackager f = table[i];
+            if (f == null) {
+                throw new PosFormatException(UNKNOWN_FIELD, i, "the bitmap announces a field the protocol does not define");
+            }
+            p += f.validate(b, p, end);
+        }
+        throw new AssertionError("unreachable");
+    }
+
+    /** Reads the primary bitmap at {@code b[p]}; bit 63 of the result (the MSB) is field 1. */
+    static long readBitmap(byte[] b, int p, int end) {
+        if (end - p < BITMAP_LENGTH) {
+            throw new PosFormatException(TRUNCATED, 1, "bitmap needs 8 bytes, " + Math.max(0, end - p) + " left");
+        }
+        if ((b[p] & 0x80) != 0) {
+            throw new PosFormatException(SECONDARY_BITMAP, 1, "bit 1 set: only the primary bitmap is used");
+        }
+        long bits = 0;
+        for (int i = 0; i < BITMAP_LENGTH; i++) {
+            bits = (bits << 8) | (b[p + i] & 0xFF);
+        }
+        return bits;
+    }
+
+    /** Stream unpacking is not offered: frames are length-delimited and unpacked from arrays. */
+    @Override
+    public void unpack(ISOComponent m, InputStream in) throws ISOException {
+        throw new ISOException("PosPackager unpacks from byte arrays only");
+    }
+
+    @Override
+    public String getDescription() {
+        return "posgate POS ISO8583 packager (protocol.md section 2)";
+    }
+}
