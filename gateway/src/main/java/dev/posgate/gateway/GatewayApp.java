@@ -9,8 +9,11 @@ import dev.posgate.gateway.db.Database;
 import dev.posgate.gateway.db.KeyRepository;
 import dev.posgate.gateway.db.TerminalRepository;
 import dev.posgate.gateway.metrics.GatewayMetrics;
-import dev.posgate.gateway.handler.EchoHandler;
-import dev.posgate.gateway.handler.SignOffHandler;
+import dev.posgate.gateway.hsm.HsmLink;
+import dev.posgate.gateway.network.NetworkManagementModule;
+import dev.posgate.gateway.routing.TmsHandler;
+import dev.posgate.iso8583.tms.TmsCode;
+import java.util.EnumMap;
 import dev.posgate.gateway.routing.GatewayDispatcher;
 import dev.posgate.gateway.routing.PosRoutes;
 import dev.posgate.gateway.server.ConnectionGuard;
@@ -51,6 +54,9 @@ public final class GatewayApp {
     private final Vertx vertx;
     private final GatewayConfig config;
     private final ConnectionGuard guard;
+    /** The functional areas, in installation order. */
+    private final List<GatewayModule> modules = List.of(new NetworkManagementModule());
+    private HsmLink hsmLink;
     private final List<ListenerVerticle> listeners = new CopyOnWriteArrayList<>();
     private Database database;
     private String listenerDeployment;
@@ -92,31 +98,25 @@ public final class GatewayApp {
                 .compose(db -> {
                     database = db;
                     log.info("database: {}", db.description());
-                    AuditLog audit = new AuditLog(db.pool());
-                    TerminalRepository terminals = new TerminalRepository(db.pool(), audit);
-                    KeyRepository keys = new KeyRepository(db.pool());
-                    GatewayDispatcher dispatcher = new GatewayDispatcher(routes(terminals, audit), Map.of(), metrics);
-                    port = resolvePort(config.integer(Setting.LISTENER_PORT));
-                    ListenerSettings listener = ListenerSettings.from(config, port);
-                    AtomicLong sessionIds = new AtomicLong();
-                    int configured = config.integer(Setting.LISTENER_INSTANCES);
-                    int instances = configured == 0 ? Runtime.getRuntime().availableProcessors() : configured;
-                    Future<String> deployed = vertx.deployVerticle(() -> {
-                                ListenerVerticle l = new ListenerVerticle(listener, dispatcher, guard, metrics, sessionIds);
-                                listeners.add(l);
-                                return l;
-                            },
-                            new DeploymentOptions().setInstances(instances));
+                    return HsmLink.start(vertx, config, prometheus);
+                })
+                .compose(link -> {
+                    hsmLink = link;
+                    AuditLog audit = new AuditLog(database.pool());
+                    GatewayContext context = new GatewayContext(vertx, config, database.pool(), link.hsm(),
+                            new TerminalRepository(database.pool(), audit), new KeyRepository(database.pool()), audit, metrics);
                     Map<String, Supplier<Future<?>>> readiness = new LinkedHashMap<>();
-                    readiness.put("database", db::ping);
+                    readiness.put("database", database::ping);
+                    readiness.put("hsm", link::check);
                     readiness.put("listener", () -> listenerDeployment != null && !guard.draining()
                             ? Future.succeededFuture() : Future.failedFuture("not accepting"));
-                    AdminApi api = new AdminApi(vertx, terminals, prometheus, readiness, adminToken);
-                    return deployed.compose(id -> {
-                        listenerDeployment = id;
-                        log.info("terminal listener on {}:{} ({} instances)", listener.host(), port, instances);
-                        return api.listen(config.string(Setting.ADMIN_HOST), config.integer(Setting.ADMIN_PORT));
-                    });
+                    AdminApi api = new AdminApi(vertx, context.terminals(), prometheus, readiness, adminToken);
+                    PosRoutes pos = new PosRoutes();
+                    Map<TmsCode, TmsHandler> tms = new EnumMap<>(TmsCode.class);
+                    Future<Void> installed = Future.succeededFuture();
+                    for (GatewayModule m : modules) installed = installed.compose(v -> m.install(context, pos, tms, api.api()));
+                    return installed.compose(v -> openListeners(new GatewayDispatcher(pos, tms, metrics), metrics))
+                            .compose(v -> api.listen(config.string(Setting.ADMIN_HOST), config.integer(Setting.ADMIN_PORT)));
                 })
                 .map(http -> {
                     admin = http;
@@ -125,11 +125,22 @@ public final class GatewayApp {
                 });
     }
 
-    /** What the gateway serves: one line per message kind, the route name being the metric label. */
-    private static PosRoutes routes(TerminalRepository terminals, AuditLog audit) {
-        return new PosRoutes()
-                .on("0820", null, "301", "echo", new EchoHandler())
-                .on("0820", null, "002", "sign_off", new SignOffHandler(terminals, audit));
+    private Future<Void> openListeners(GatewayDispatcher dispatcher, GatewayMetrics metrics) {
+        port = resolvePort(config.integer(Setting.LISTENER_PORT));
+        ListenerSettings listener = ListenerSettings.from(config, port);
+        AtomicLong sessionIds = new AtomicLong();
+        int configured = config.integer(Setting.LISTENER_INSTANCES);
+        int instances = configured == 0 ? Runtime.getRuntime().availableProcessors() : configured;
+        return vertx.deployVerticle(() -> {
+                    ListenerVerticle l = new ListenerVerticle(listener, dispatcher, guard, metrics, sessionIds);
+                    listeners.add(l);
+                    return l;
+                }, new DeploymentOptions().setInstances(instances))
+                .map(id -> {
+                    listenerDeployment = id;
+                    log.info("terminal listener on {}:{} ({} instances)", listener.host(), port, instances);
+                    return null;
+                });
     }
 
     /** Port 0 asks for a free port; several listener instances must share one concrete port. */
@@ -149,6 +160,8 @@ public final class GatewayApp {
         return Future.join(drained)
                 .transform(ar -> listenerDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(listenerDeployment))
                 .eventually(() -> admin == null ? Future.succeededFuture() : admin.close())
+                .eventually(() -> Future.join(modules.stream().map(GatewayModule::close).toList()))
+                .eventually(() -> hsmLink == null ? Future.succeededFuture() : hsmLink.close())
                 .eventually(() -> database == null ? Future.succeededFuture() : database.close(vertx))
                 .eventually(vertx::close)
                 .onComplete(ar -> log.info("gateway stopped"));
@@ -168,6 +181,10 @@ public final class GatewayApp {
 
     public String adminToken() {
         return adminToken;
+    }
+
+    public HsmLink hsmLink() {
+        return hsmLink;
     }
 
     public Database database() {

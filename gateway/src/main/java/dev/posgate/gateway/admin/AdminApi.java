@@ -34,6 +34,7 @@ public final class AdminApi {
     private final PrometheusMeterRegistry prometheus;
     private final Map<String, Supplier<Future<?>>> readinessChecks;
     private final byte[] token;
+    private final Router api;
 
     public AdminApi(Vertx vertx, TerminalRepository terminals, PrometheusMeterRegistry prometheus,
             Map<String, Supplier<Future<?>>> readinessChecks, String token) {
@@ -42,6 +43,17 @@ public final class AdminApi {
         this.prometheus = prometheus;
         this.readinessChecks = readinessChecks;
         this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.api = Router.router(vertx);
+        api.route("/terminals*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+        api.post("/terminals").handler(this::register);
+        api.get("/terminals").handler(this::list);
+        api.get("/terminals/:tid").handler(this::get);
+        api.route().failureHandler(this::fail);
+    }
+
+    /** The authenticated {@code /api} router, where modules add their endpoints (paths relative to /api). */
+    public Router api() {
+        return api;
     }
 
     public Router router() {
@@ -50,17 +62,16 @@ public final class AdminApi {
         router.get("/ready").handler(this::ready);
         router.get("/metrics").handler(this::metrics);
         router.route("/api/*").handler(this::authenticate);
-        router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
-        router.post("/api/terminals").handler(this::register);
-        router.get("/api/terminals").handler(this::list);
-        router.get("/api/terminals/:tid").handler(this::get);
+        router.route("/api/*").subRouter(api);
         router.route().last().handler(ctx -> json(ctx, 404, error("not found")));
-        router.route().failureHandler(ctx -> {
-            int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-            if (status >= 500) log.error("admin request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
-            json(ctx, status, error(status == 413 ? "request body too large" : status >= 500 ? "internal error" : "bad request"));
-        });
+        router.route().failureHandler(this::fail);
         return router;
+    }
+
+    private void fail(RoutingContext ctx) {
+        int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+        if (status >= 500) log.error("admin request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+        json(ctx, status, error(status == 413 ? "request body too large" : status >= 500 ? "internal error" : "bad request"));
     }
 
     public Future<HttpServer> listen(String host, int port) {

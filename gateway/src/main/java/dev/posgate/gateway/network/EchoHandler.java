@@ -1,4 +1,4 @@
-package dev.posgate.gateway.handler;
+package dev.posgate.gateway.network;
 
 import dev.posgate.gateway.routing.PosHandler;
 import dev.posgate.gateway.routing.PosReplies;

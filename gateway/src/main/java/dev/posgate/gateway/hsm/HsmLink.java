@@ -1,0 +1,92 @@
+package dev.posgate.gateway.hsm;
+
+import dev.posgate.gateway.config.GatewayConfig;
+import dev.posgate.gateway.config.Setting;
+import dev.posgate.hsm.Hsm;
+import dev.posgate.hsm.RemoteHsm;
+import dev.posgate.hsm.pool.HsmPool;
+import dev.posgate.hsm.pool.HsmPoolConfig;
+import dev.posgate.hsm.sim.HsmSimConfig;
+import dev.posgate.hsm.sim.HsmSimulator;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's way to its HSMs: always the pooled client over TCP. With no {@code hsm.hosts}
+ * configured, the bundled software HSM is started in-process on a loopback port first, so
+ * development and tests use exactly the production code path, wire protocol included.
+ */
+public final class HsmLink {
+    private static final Logger log = LoggerFactory.getLogger(HsmLink.class);
+
+    private final HsmPool pool;
+    private final Hsm hsm;
+    private final HsmSimulator embedded;
+
+    private HsmLink(HsmPool pool, HsmSimulator embedded) {
+        this.pool = pool;
+        this.hsm = new RemoteHsm(pool);
+        this.embedded = embedded;
+    }
+
+    public static Future<HsmLink> start(Vertx vertx, GatewayConfig config, MeterRegistry registry) {
+        String hosts = config.string(Setting.HSM_HOSTS);
+        Future<HsmSimulator> sim;
+        if (hosts.isEmpty()) {
+            String lmkFile = config.string(Setting.HSM_LMK_FILE);
+            Path lmk = lmkFile.isEmpty() ? config.dataDir().resolve("lmk.hex") : Path.of(lmkFile);
+            sim = HsmSimulator.start(vertx, HsmSimConfig.builder()
+                    .host("127.0.0.1")
+                    .port(0)
+                    .headerLength(config.integer(Setting.HSM_HEADER_LENGTH))
+                    .lmkFile(lmk)
+                    .development(true)
+                    .build());
+        } else {
+            sim = Future.succeededFuture(null);
+        }
+        return sim.compose(s -> {
+            List<String> targets = s != null
+                    ? List.of("127.0.0.1:" + s.port())
+                    : Arrays.stream(hosts.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList();
+            if (s != null) log.info("bundled software HSM on 127.0.0.1:{} (development LMK)", s.port());
+            HsmPool pool = new HsmPool(vertx, HsmPoolConfig.builder()
+                    .name("hsm")
+                    .hosts(targets)
+                    .connectionsPerHost(config.integer(Setting.HSM_CONNECTIONS))
+                    .headerLength(config.integer(Setting.HSM_HEADER_LENGTH))
+                    .requestTimeout(Duration.ofMillis(config.integer(Setting.HSM_TIMEOUT)))
+                    .build(), registry);
+            HsmLink link = new HsmLink(pool, s);
+            return pool.start().map(link).recover(e -> {
+                log.error("no HSM reachable at {}: {}", targets, e.getMessage());
+                return link.close().transform(ignored -> Future.failedFuture(e));
+            });
+        });
+    }
+
+    public Hsm hsm() {
+        return hsm;
+    }
+
+    public HsmPool pool() {
+        return pool;
+    }
+
+    /** Readiness: at least one HSM connection is up and answers diagnostics. */
+    public Future<?> check() {
+        if (pool.connectionsUp() == 0) return Future.failedFuture("no HSM connection up");
+        return hsm.diagnostics();
+    }
+
+    public Future<Void> close() {
+        return pool.close().eventually(() -> embedded == null ? Future.succeededFuture() : embedded.stop());
+    }
+}
