@@ -2,22 +2,18 @@ package dev.posgate.gateway.server;
 
 import static dev.posgate.gateway.support.Frames.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.gateway.config.Setting;
 import dev.posgate.gateway.support.ConnectionStorm;
 import dev.posgate.gateway.support.Frames;
+import dev.posgate.gateway.support.Metrics;
 import dev.posgate.gateway.support.TerminalConnection;
 import dev.posgate.gateway.support.TestGateway;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.tms.TmsMessage;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -173,13 +169,6 @@ class BadInputTest {
     }
 
     static double metric(String series) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.adminPort() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        for (String line : r.body().split("\n")) {
-            if (line.startsWith(series + " ")) return Double.parseDouble(line.substring(series.length() + 1).trim());
-        }
-        assertFalse(true, "no series " + series);
-        return -1;
+        return Metrics.value(gateway, series);
     }
 }
