@@ -22,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
-  * The operators' HTTP API: liveness, readiness, Prometheus metrics, and (behind a bearer
-  * token) terminal registration. Handlers only chain futures; nothing here blocks.
-  */
+ * The operators' HTTP API: liveness, readiness, Prometheus metrics, and (behind a bearer
+ * token) terminal registration. Handlers only chain futures; nothing here blocks.
+ */
 public final class AdminApi {
     private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
     private static final int MAX_BODY = 64 * 1024;

@@ -9,9 +9,9 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
-  * The admin API's bearer token: the configured one, or one generated into the data
-  * directory on first run (owner-readable only) so that a development gateway is never open.
-  */
+ * The admin API's bearer token: the configured one, or one generated into the data
+ * directory on first run (owner-readable only) so that a development gateway is never open.
+ */
 public final class AdminToken {
     private AdminToken() {}
 

@@ -12,11 +12,11 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
-  * The resolved configuration: defaults, then the properties file, then the environment.
-  *
-  * <p>Unknown keys in the file are an error rather than silently ignored, because a misspelt
-  * limit in production is worse than a gateway that refuses to start.
-  */
+ * The resolved configuration: defaults, then the properties file, then the environment.
+ *
+ * <p>Unknown keys in the file are an error rather than silently ignored, because a misspelt
+ * limit in production is worse than a gateway that refuses to start.
+ */
 public final class GatewayConfig {
     private final Map<Setting, String> values;
 

@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
-  * Every configuration key of the gateway, with its default and meaning.
-  *
-  * <p>One list, so that the file loader, the environment overrides and docs/configuration.md
-  * cannot drift apart (a test checks the doc names every key). A key {@code listener.port}
-  * is overridden by the environment variable {@code POSGATE_LISTENER_PORT}.
-  */
+ * Every configuration key of the gateway, with its default and meaning.
+ *
+ * <p>One list, so that the file loader, the environment overrides and docs/configuration.md
+ * cannot drift apart (a test checks the doc names every key). A key {@code listener.port}
+ * is overridden by the environment variable {@code POSGATE_LISTENER_PORT}.
+ */
 public enum Setting {
     DATA_DIR("data.dir", "var", "Directory for embedded PostgreSQL, the development LMK and the admin token."),
     LISTENER_HOST("listener.host", "0.0.0.0", "Address the terminal listener binds to."),

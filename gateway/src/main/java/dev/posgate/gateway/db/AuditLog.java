@@ -7,9 +7,9 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 /**
-  * The append-only audit trail (the table refuses UPDATE, DELETE and TRUNCATE by trigger).
-  * Details must never carry key material, PIN blocks, full PANs or track data.
-  */
+ * The append-only audit trail (the table refuses UPDATE, DELETE and TRUNCATE by trigger).
+ * Details must never carry key material, PIN blocks, full PANs or track data.
+ */
 public final class AuditLog {
     private final Pool pool;
 

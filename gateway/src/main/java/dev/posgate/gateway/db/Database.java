@@ -17,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
-  * The gateway's PostgreSQL: a real server when {@code db.url} is set, otherwise an embedded
-  * one whose data directory survives restarts. Migrations run once at start-up (JDBC, on a
-  * worker thread); everything afterwards goes through the non-blocking Vert.x pool.
-  */
+ * The gateway's PostgreSQL: a real server when {@code db.url} is set, otherwise an embedded
+ * one whose data directory survives restarts. Migrations run once at start-up (JDBC, on a
+ * worker thread); everything afterwards goes through the non-blocking Vert.x pool.
+ */
 public final class Database {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 

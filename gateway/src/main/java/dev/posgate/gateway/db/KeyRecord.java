@@ -3,9 +3,9 @@ package dev.posgate.gateway.db;
 import java.time.OffsetDateTime;
 
 /**
-  * A key as the gateway holds it: encrypted under the HSM's LMK ({@code lmkValue}), never clear.
-  * {@code toString} leaves the encrypted value out so it never reaches a log by accident.
-  */
+ * A key as the gateway holds it: encrypted under the HSM's LMK ({@code lmkValue}), never clear.
+ * {@code toString} leaves the encrypted value out so it never reaches a log by accident.
+ */
 public record KeyRecord(
         long id,
         OwnerType ownerType,

@@ -8,10 +8,10 @@ import io.vertx.sqlclient.Tuple;
 import java.util.Optional;
 
 /**
-  * LMK-encrypted keys with versions. A new key is stored PENDING or ACTIVE; activating one
-  * retires the previous ACTIVE key of the same slot in the same transaction, so a slot never
-  * has two active keys nor none in between (a partial unique index enforces the first).
-  */
+ * LMK-encrypted keys with versions. A new key is stored PENDING or ACTIVE; activating one
+ * retires the previous ACTIVE key of the same slot in the same transaction, so a slot never
+ * has two active keys nor none in between (a partial unique index enforces the first).
+ */
 public final class KeyRepository {
     private static final String COLUMNS =
             "id, owner_type, owner_id, key_type, key_index, version, lmk_value, kcv, state, created_at";

@@ -9,10 +9,10 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
-  * The gateway's own meters, named per Prometheus conventions (base units, {@code _total}
-  * counters, histograms for latency). Labels are bounded enumerations only: family, reason,
-  * message type and response code; never a terminal id, serial or PAN.
-  */
+ * The gateway's own meters, named per Prometheus conventions (base units, {@code _total}
+ * counters, histograms for latency). Labels are bounded enumerations only: family, reason,
+ * message type and response code; never a terminal id, serial or PAN.
+ */
 public final class GatewayMetrics {
     private final MeterRegistry registry;
     private final AtomicInteger activeConnections = new AtomicInteger();

@@ -1,10 +1,10 @@
 package dev.posgate.gateway.routing;
 
 /**
-  * What a handler gives back: the frame body to send (null for none), the result code recorded
-  * in metrics, and whether the session ends once it is written (a failed authentication ends
-  * the session, per protocol.md section 3).
-  */
+ * What a handler gives back: the frame body to send (null for none), the result code recorded
+ * in metrics, and whether the session ends once it is written (a failed authentication ends
+ * the session, per protocol.md section 3).
+ */
 public record Response(byte[] body, String result, boolean closeAfter) {
 
     public static Response reply(byte[] body, String result) {

@@ -5,10 +5,10 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
-  * Caps on terminal connections, in total and per source address, shared by every listener
-  * instance (they run on different event loops, hence the atomics). A refused connection is
-  * closed at accept, before any buffer is allocated for it.
-  */
+ * Caps on terminal connections, in total and per source address, shared by every listener
+ * instance (they run on different event loops, hence the atomics). A refused connection is
+ * closed at accept, before any buffer is allocated for it.
+ */
 public final class ConnectionGuard {
     private final int maxTotal;
     private final int maxPerIp;

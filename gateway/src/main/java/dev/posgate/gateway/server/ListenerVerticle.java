@@ -14,10 +14,10 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
-  * One terminal listener on one event loop. Several instances share the port (Vert.x
-  * distributes accepted connections among them), each owning the sessions it accepted, so
-  * session state needs no locks.
-  */
+ * One terminal listener on one event loop. Several instances share the port (Vert.x
+ * distributes accepted connections among them), each owning the sessions it accepted, so
+ * session state needs no locks.
+ */
 public final class ListenerVerticle extends VerticleBase {
     private static final long SWEEP_MS = 1000;
 

@@ -16,15 +16,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
-  * One terminal connection: feeds bytes to the frame decoder, hands complete frames to the
-  * dispatcher and writes responses. Everything runs on the connection's event loop.
-  *
-  * <p>Bounded by construction: the decoder refuses an oversized announced length before
-  * buffering the body; at most {@code maxInflight} requests are processed at once; reading
-  * pauses while the socket's write queue is full (a terminal that does not read its
-  * responses cannot make the gateway queue them without limit); the listener's sweep closes
-  * idle sessions and slow senders.
-  */
+ * One terminal connection: feeds bytes to the frame decoder, hands complete frames to the
+ * dispatcher and writes responses. Everything runs on the connection's event loop.
+ *
+ * <p>Bounded by construction: the decoder refuses an oversized announced length before
+ * buffering the body; at most {@code maxInflight} requests are processed at once; reading
+ * pauses while the socket's write queue is full (a terminal that does not read its
+ * responses cannot make the gateway queue them without limit); the listener's sweep closes
+ * idle sessions and slow senders.
+ */
 final class Session implements FrameSink {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
 

@@ -4,10 +4,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
-  * What handlers may know and keep about one terminal connection. Confined to the
-  * connection's event loop, so plain fields suffice. Per-flow state (TMS handshake, KMS
-  * randoms) lives in {@link #attributes()} keyed by the flow's own key object.
-  */
+ * What handlers may know and keep about one terminal connection. Confined to the
+ * connection's event loop, so plain fields suffice. Per-flow state (TMS handshake, KMS
+ * randoms) lives in {@link #attributes()} keyed by the flow's own key object.
+ */
 public final class SessionContext {
     private final long id;
     private final String remoteAddress;

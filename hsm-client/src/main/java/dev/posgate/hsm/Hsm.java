@@ -1,0 +1,167 @@
+package dev.posgate.hsm;
+
+import io.vertx.core.Future;
+
+/**
+ * The HSM in domain terms. Every secret operation of the gateway goes through here; the gateway
+ * only ever holds keys under the LMK ({@link LmkKey}, {@link LmkPrivateKey}) or under other keys
+ * ({@link WrappedKey}).
+ *
+ * <p>All methods are asynchronous. A future fails with {@link HsmException} when the HSM answers
+ * with an error code (the exception carries the command and the payShield code), with
+ * {@link HsmProtocolException} for an unintelligible reply, and with the transport's
+ * {@code HsmUnavailableException}/{@code HsmTimeoutException} when no answer came. Verifications
+ * return {@code false} for a mismatch (HSM error 01) instead of failing. Command layouts:
+ * docs/hsm-protocol.md.
+ */
+public interface Hsm {
+
+    // ---- key management ----
+
+    /** A0 mode 0: a random key of {@code type}, double length (scheme U), with an 8-byte KCV. */
+    default Future<KeyWithKcv> generateKey(KeyType type) {
+        return generateKey(type, KeyScheme.U);
+    }
+
+    /** A0 mode 0 with an explicit LMK scheme (Z single, U double, T triple). */
+    Future<KeyWithKcv> generateKey(KeyType type, KeyScheme scheme);
+
+    /**
+     * A0 mode 1: a random key under the LMK and under {@code wrappingKey} (ECB, scheme Z/X/Y by
+     * length), with an 8-byte KCV ({@link Kcv#first}(4) for field 62). E.g. PIK/MAK under a TMK
+     * at sign-on ({@link Wrapping#TMK}), DWK under the DMK ({@link Wrapping#DMK}).
+     */
+    Future<GeneratedKey> generateKeyUnder(KeyType type, KeyScheme scheme, Wrapping wrapping, LmkKey wrappingKey);
+
+    /** {@link #generateKeyUnder} with a double-length key. */
+    default Future<GeneratedKey> generateKeyUnder(KeyType type, Wrapping wrapping, LmkKey wrappingKey) {
+        return generateKeyUnder(type, KeyScheme.U, wrapping, wrappingKey);
+    }
+
+    /** A6: a key received under a ZMK, re-encrypted under the LMK; 8-byte KCV. */
+    Future<KeyWithKcv> importKey(KeyType type, LmkKey zmk, WrappedKey keyUnderZmk);
+
+    /** A8: a key under the LMK exported under a ZMK/TMK/DMK/DWK (ECB), with its 8-byte KCV. */
+    Future<ExportedKey> exportKey(KeyType type, Wrapping wrapping, LmkKey kek, LmkKey key);
+
+    /** BU: the 8-byte check value of a key. */
+    Future<Kcv> kcv(KeyType type, LmkKey key);
+
+    /**
+     * Key ceremony (extension ZW): a key formed by XOR of 2 or 3 clear components (odd parity
+     * each). Fails with error 68 unless the HSM allows clear components.
+     */
+    Future<KeyWithKcv> formKeyFromComponents(KeyType type, KeyScheme scheme, byte[]... components);
+
+    // ---- PIN ----
+
+    /**
+     * CA: PIN block under a terminal PIN key (TPK/PIK) re-encrypted under a ZPK. {@code pan} is the
+     * full card number (the HSM gets its rightmost 12 digits without the check digit); it may be
+     * null only when both formats are ISO 1.
+     */
+    Future<PinTranslation> translatePinTpkToZpk(LmkKey tpk, LmkKey zpk, byte[] pinBlock,
+            PinBlockFormat from, PinBlockFormat to, String pan);
+
+    /** CC: PIN block under one ZPK re-encrypted under another. */
+    Future<PinTranslation> translatePinZpkToZpk(LmkKey sourceZpk, LmkKey destinationZpk, byte[] pinBlock,
+            PinBlockFormat from, PinBlockFormat to, String pan);
+
+    /** {@link #translatePinTpkToZpk} ISO 0 to ISO 0 (the POS case). */
+    default Future<PinTranslation> translatePin(LmkKey pik, LmkKey zpk, byte[] pinBlock, String pan) {
+        return translatePinTpkToZpk(pik, zpk, pinBlock, PinBlockFormat.ISO_0, PinBlockFormat.ISO_0, pan);
+    }
+
+    // ---- MAC ----
+
+    /** M6: MAC of {@code data} under a TAK/MAK, ZAK or DWK. */
+    Future<byte[]> generateMac(KeyType type, LmkKey key, MacParams params, byte[] data);
+
+    /** M8: true if {@code mac} is the MAC of {@code data}; false on mismatch (error 01). */
+    Future<Boolean> verifyMac(KeyType type, LmkKey key, MacParams params, byte[] data, byte[] mac);
+
+    /** ZA: UnionPay ECB MAC of a MAB under a MAK (TAK); returns the 8 bytes of field 64. */
+    default Future<byte[]> generateUnionPayMac(LmkKey mak, byte[] mab) {
+        return generateUnionPayMac(KeyType.MAK, mak, mab);
+    }
+
+    /** ZA with an explicit key type (TAK or ZAK). */
+    Future<byte[]> generateUnionPayMac(KeyType type, LmkKey key, byte[] mab);
+
+    /** ZC: true if {@code field64} is the UnionPay ECB MAC of the MAB under the MAK. */
+    default Future<Boolean> verifyUnionPayMac(LmkKey mak, byte[] mab, byte[] field64) {
+        return verifyUnionPayMac(KeyType.MAK, mak, mab, field64);
+    }
+
+    /** ZC with an explicit key type (TAK or ZAK). */
+    Future<Boolean> verifyUnionPayMac(KeyType type, LmkKey key, byte[] mab, byte[] field64);
+
+    // ---- data ----
+
+    /** M0: TDES-ECB/CBC encryption (no padding: a non-empty multiple of 8 bytes) under a ZEK/DEK/DWK. */
+    Future<byte[]> encryptData(KeyType type, LmkKey key, CipherMode mode, byte[] iv, byte[] data);
+
+    /** M2: the inverse of {@link #encryptData}. */
+    Future<byte[]> decryptData(KeyType type, LmkKey key, CipherMode mode, byte[] iv, byte[] data);
+
+    // ---- RSA ----
+
+    /** EI: an RSA key pair (e = 65537) whose private key stays under the LMK. */
+    Future<RsaKeyPair> generateRsaKeyPair(RsaKeyUsage usage, int bits);
+
+    /** EI for a key usable for key management and private-key encryption (KMS, key loader). */
+    default Future<RsaKeyPair> generateRsaKeyPair(int bits) {
+        return generateRsaKeyPair(RsaKeyUsage.BOTH, bits);
+    }
+
+    /** GI: a clear key RSA-OAEP (SHA-256) encrypted under our public key, imported under the LMK. */
+    Future<KeyWithKcv> importKeyUnderRsa(KeyType type, KeyScheme scheme, LmkPrivateKey privateKey,
+            byte[] encryptedKey);
+
+    // ---- K-flow (transmission key) ----
+
+    /**
+     * ZI: decrypt a terminal's TK block (OAEP under the KMS public key), check its hash, return
+     * TEK and AUK under the LMK. Fails with {@link HsmException} code 01 on a bad block or hash.
+     */
+    Future<TransmissionKeys> unwrapTransmissionKey(LmkPrivateKey kmsPrivateKey, byte[] tkBlock);
+
+    /** ZK: E_AUK(Rnd) = TDES-ECB(AUK, Rnd) for an 8-byte random. */
+    Future<byte[]> encryptRandomUnderAuk(LmkKey auk, byte[] random);
+
+    /** ZM: true if {@code cryptogram} = E_AUK(random). */
+    Future<Boolean> verifyRandomUnderAuk(LmkKey auk, byte[] random, byte[] cryptogram);
+
+    /** ZO: Ctmk_tk = TDES-ECB(TEK, TMK) with the TMK's 4-byte KCV. */
+    Future<ExportedKey> tmkUnderTek(LmkKey tek, LmkKey tmk);
+
+    // ---- L-flow (key loader) ----
+
+    /**
+     * ZQ: from RSA_Pu(Rnd1 ‖ Rnd2) (OAEP under the loader public key), compute
+     * RSA_Prk(TDES-ECB(Rnd1, TMK) ‖ Rnd2) inside the HSM; with the TMK's 4-byte KCV.
+     */
+    Future<KeyLoaderExchange> keyLoaderExchange(LmkPrivateKey loaderPrivateKey, LmkKey tmk, byte[] rsaBlock);
+
+    // ---- PSAM ----
+
+    /** ZE: the card master key for {@code cardNumber} under the issuing transport key (a ZMK), 4-byte KCV. */
+    Future<ExportedKey> psamIssueCardKey(LmkKey psamRootKey, String cardNumber, LmkKey issuingTransportKey);
+
+    /** ZG: a working key (PIK/MAK/TDK) under the LMK and under the PSAM card key, 4-byte KCV. */
+    Future<GeneratedKey> generateWorkingKeyUnderPsam(LmkKey psamRootKey, String cardNumber, KeyType type,
+            KeyScheme scheme);
+
+    // ---- TMS ----
+
+    /** ZS: TAC/SAC (4 bytes) of {@code data} under the DWK. */
+    Future<byte[]> tac(LmkKey dwk, byte[] data);
+
+    /** ZU: true if {@code tac} is the TAC/SAC of {@code data} under the DWK. */
+    Future<Boolean> verifyTac(LmkKey dwk, byte[] data, byte[] tac);
+
+    // ---- diagnostics ----
+
+    /** NC: LMK check value and firmware number. */
+    Future<Diagnostics> diagnostics();
+}

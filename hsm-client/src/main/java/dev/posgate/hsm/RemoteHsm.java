@@ -1,0 +1,394 @@
+package dev.posgate.hsm;
+
+import dev.posgate.crypto.PinBlocks;
+import dev.posgate.hsm.command.AukRandomRequest;
+import dev.posgate.hsm.command.DataCipherRequest;
+import dev.posgate.hsm.command.DiagnosticsRequest;
+import dev.posgate.hsm.command.ExportKeyRequest;
+import dev.posgate.hsm.command.FieldException;
+import dev.posgate.hsm.command.FieldReader;
+import dev.posgate.hsm.command.FormKeyFromComponentsRequest;
+import dev.posgate.hsm.command.GenerateKeyRequest;
+import dev.posgate.hsm.command.GenerateMacRequest;
+import dev.posgate.hsm.command.GenerateRsaKeyPairRequest;
+import dev.posgate.hsm.command.HsmRequest;
+import dev.posgate.hsm.command.ImportKeyRequest;
+import dev.posgate.hsm.command.ImportKeyUnderRsaRequest;
+import dev.posgate.hsm.command.KcvType;
+import dev.posgate.hsm.command.KeyCheckValueRequest;
+import dev.posgate.hsm.command.KeyLoaderExchangeRequest;
+import dev.posgate.hsm.command.PsamIssueCardKeyRequest;
+import dev.posgate.hsm.command.PsamWorkingKeyRequest;
+import dev.posgate.hsm.command.Replies;
+import dev.posgate.hsm.command.TacRequest;
+import dev.posgate.hsm.command.TmkUnderTekRequest;
+import dev.posgate.hsm.command.TranslatePinRequest;
+import dev.posgate.hsm.command.UnionPayMacRequest;
+import dev.posgate.hsm.command.UnwrapTransmissionKeyRequest;
+import dev.posgate.hsm.command.VerifyMacRequest;
+import dev.posgate.hsm.transport.HsmTransport;
+import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * {@link Hsm} over the payShield-style host command protocol: each call is encoded by the
+ * {@code dev.posgate.hsm.command} codec and carried by an {@link HsmTransport} (the connection
+ * pool in production, the in-process simulator in benchmarks).
+ */
+public final class RemoteHsm implements Hsm {
+    private static final String ACCOUNT_ZERO = "000000000000";
+
+    private final HsmTransport transport;
+
+    public RemoteHsm(HsmTransport transport) {
+        this.transport = Objects.requireNonNull(transport, "transport");
+    }
+
+    public HsmTransport transport() {
+        return transport;
+    }
+
+    /**
+     * Sends {@code request}; completes with its parsed reply on {@code 00}, fails with
+     * {@link HsmException} on any other error code.
+     */
+    public <R> Future<R> execute(HsmRequest<R> request) {
+        byte[] payload;
+        try {
+            payload = request.encode();
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+        return transport.execute(payload).map(reply -> parse(request, reply, false));
+    }
+
+    /** Like {@link #execute} for a verification: {@code true} on 00, {@code false} on 01. */
+    private Future<Boolean> verify(HsmRequest<?> request) {
+        byte[] payload;
+        try {
+            payload = request.encode();
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+        return transport.execute(payload).map(reply -> parse(request, reply, true) != null);
+    }
+
+    /** Returns the parsed reply, or null for error 01 when {@code verification}. */
+    private static <R> R parse(HsmRequest<R> request, byte[] reply, boolean verification) {
+        String cmd = request.commandCode();
+        String error = Replies.errorCode(cmd, reply);
+        if (error == null) {
+            String head = reply == null ? "null" : new String(reply, 0, Math.min(4, reply.length), StandardCharsets.US_ASCII);
+            throw new HsmProtocolException(cmd, "unexpected reply header '" + head.replaceAll("[^\\x20-\\x7E]", "?") + "'");
+        }
+        if (verification && error.equals(HsmErrors.VERIFICATION_FAILED)) {
+            if (reply.length != 4) {
+                throw new HsmProtocolException(cmd, "trailing data after error 01");
+            }
+            return null;
+        }
+        if (!error.equals(HsmErrors.OK)) {
+            throw new HsmException(cmd, error);
+        }
+        try {
+            return request.readReply(new FieldReader(reply, 4));
+        } catch (FieldException | IllegalArgumentException e) {
+            throw new HsmProtocolException(cmd, e.getMessage());
+        }
+    }
+
+    private static <T> Future<T> fail(RuntimeException e) {
+        return Future.failedFuture(e);
+    }
+
+    // ---- key management ----
+
+    @Override
+    public Future<KeyWithKcv> generateKey(KeyType type, KeyScheme scheme) {
+        try {
+            return execute(GenerateKeyRequest.underLmk(type, scheme, KcvType.FULL_16H))
+                    .map(r -> new KeyWithKcv(r.key(), r.kcv()));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<GeneratedKey> generateKeyUnder(KeyType type, KeyScheme scheme, Wrapping wrapping, LmkKey wrappingKey) {
+        try {
+            GenerateKeyRequest req = new GenerateKeyRequest(type, scheme, wrapping, wrappingKey,
+                    KeyScheme.kekSchemeFor(scheme.keyLength()), KcvType.FULL_16H);
+            return execute(req).map(r -> new GeneratedKey(r.key(), r.underWrapping(), r.kcv()));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<KeyWithKcv> importKey(KeyType type, LmkKey zmk, WrappedKey keyUnderZmk) {
+        try {
+            ImportKeyRequest req = new ImportKeyRequest(type, zmk, keyUnderZmk,
+                    KeyScheme.lmkSchemeFor(keyUnderZmk.length()), KcvType.FULL_16H);
+            return execute(req).map(r -> new KeyWithKcv(r.key(), r.kcv()));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<ExportedKey> exportKey(KeyType type, Wrapping wrapping, LmkKey kek, LmkKey key) {
+        try {
+            ExportKeyRequest req = new ExportKeyRequest(type, wrapping, kek, key,
+                    KeyScheme.kekSchemeFor(key.length()), KcvType.FULL_16H);
+            return execute(req).map(r -> new ExportedKey(r.key(), r.kcv()));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<Kcv> kcv(KeyType type, LmkKey key) {
+        try {
+            return execute(new KeyCheckValueRequest(type, key, KcvType.FULL_16H)).map(r -> r.kcv());
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<KeyWithKcv> formKeyFromComponents(KeyType type, KeyScheme scheme, byte[]... components) {
+        try {
+            return execute(new FormKeyFromComponentsRequest(type, scheme, Arrays.asList(components)))
+                    .map(r -> new KeyWithKcv(r.key(), r.kcv()));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    // ---- PIN ----
+
+    @Override
+    public Future<PinTranslation> translatePinTpkToZpk(LmkKey tpk, LmkKey zpk, byte[] pinBlock,
+            PinBlockFormat from, PinBlockFormat to, String pan) {
+        return translate(true, tpk, zpk, pinBlock, from, to, pan);
+    }
+
+    @Override
+    public Future<PinTranslation> translatePinZpkToZpk(LmkKey sourceZpk, LmkKey destinationZpk, byte[] pinBlock,
+            PinBlockFormat from, PinBlockFormat to, String pan) {
+        return translate(false, sourceZpk, destinationZpk, pinBlock, from, to, pan);
+    }
+
+    private Future<PinTranslation> translate(boolean fromTpk, LmkKey src, LmkKey dst, byte[] pinBlock,
+            PinBlockFormat from, PinBlockFormat to, String pan) {
+        try {
+            String account;
+            if (pan == null) {
+                if (from != PinBlockFormat.ISO_1 || to != PinBlockFormat.ISO_1) {
+                    throw new IllegalArgumentException("a PAN is required for PIN block formats 0 and 3");
+                }
+                account = ACCOUNT_ZERO;
+            } else {
+                account = PinBlocks.pan12(pan);
+            }
+            TranslatePinRequest req = new TranslatePinRequest(fromTpk, src, dst, 12, pinBlock, from, to, account);
+            return execute(req).map(r -> new PinTranslation(r.pinLength(), r.pinBlock(), r.format()));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    // ---- MAC ----
+
+    @Override
+    public Future<byte[]> generateMac(KeyType type, LmkKey key, MacParams params, byte[] data) {
+        try {
+            return execute(new GenerateMacRequest(params, type, key, data, false)).map(r -> r.mac());
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<Boolean> verifyMac(KeyType type, LmkKey key, MacParams params, byte[] data, byte[] mac) {
+        try {
+            if (mac == null || mac.length != params.macLength()) {
+                return Future.succeededFuture(false);
+            }
+            return verify(new VerifyMacRequest(new GenerateMacRequest(params, type, key, data, false), mac));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<byte[]> generateUnionPayMac(KeyType type, LmkKey key, byte[] mab) {
+        try {
+            return execute(new UnionPayMacRequest(type, key, mab, null)).map(r -> r.mac());
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<Boolean> verifyUnionPayMac(KeyType type, LmkKey key, byte[] mab, byte[] field64) {
+        try {
+            if (field64 == null || field64.length != 8) {
+                return Future.succeededFuture(false);
+            }
+            return verify(new UnionPayMacRequest(type, key, mab, field64));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    // ---- data ----
+
+    @Override
+    public Future<byte[]> encryptData(KeyType type, LmkKey key, CipherMode mode, byte[] iv, byte[] data) {
+        return cipher(true, type, key, mode, iv, data);
+    }
+
+    @Override
+    public Future<byte[]> decryptData(KeyType type, LmkKey key, CipherMode mode, byte[] iv, byte[] data) {
+        return cipher(false, type, key, mode, iv, data);
+    }
+
+    private Future<byte[]> cipher(boolean encrypt, KeyType type, LmkKey key, CipherMode mode, byte[] iv, byte[] data) {
+        try {
+            return execute(new DataCipherRequest(encrypt, mode, type, key, iv, data, false, false)).map(r -> r.data());
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    // ---- RSA ----
+
+    @Override
+    public Future<RsaKeyPair> generateRsaKeyPair(RsaKeyUsage usage, int bits) {
+        try {
+            return execute(new GenerateRsaKeyPairRequest(usage, bits))
+                    .map(r -> new RsaKeyPair(r.publicKeyDer(), r.privateKey()));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<KeyWithKcv> importKeyUnderRsa(KeyType type, KeyScheme scheme, LmkPrivateKey privateKey,
+            byte[] encryptedKey) {
+        try {
+            return execute(new ImportKeyUnderRsaRequest(type, scheme, encryptedKey, privateKey))
+                    .map(r -> new KeyWithKcv(r.key(), r.kcv()));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    // ---- K-flow ----
+
+    @Override
+    public Future<TransmissionKeys> unwrapTransmissionKey(LmkPrivateKey kmsPrivateKey, byte[] tkBlock) {
+        try {
+            return execute(new UnwrapTransmissionKeyRequest(kmsPrivateKey, tkBlock))
+                    .map(r -> new TransmissionKeys(r.tek(), r.tekKcv(), r.auk(), r.aukKcv()));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<byte[]> encryptRandomUnderAuk(LmkKey auk, byte[] random) {
+        try {
+            return execute(new AukRandomRequest(auk, random, null)).map(r -> r.mac());
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<Boolean> verifyRandomUnderAuk(LmkKey auk, byte[] random, byte[] cryptogram) {
+        try {
+            if (cryptogram == null || cryptogram.length != 8) {
+                return Future.succeededFuture(false);
+            }
+            return verify(new AukRandomRequest(auk, random, cryptogram));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<ExportedKey> tmkUnderTek(LmkKey tek, LmkKey tmk) {
+        try {
+            return execute(new TmkUnderTekRequest(tek, tmk)).map(r -> new ExportedKey(r.key(), r.kcv()));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    // ---- L-flow ----
+
+    @Override
+    public Future<KeyLoaderExchange> keyLoaderExchange(LmkPrivateKey loaderPrivateKey, LmkKey tmk, byte[] rsaBlock) {
+        try {
+            return execute(new KeyLoaderExchangeRequest(loaderPrivateKey, tmk, rsaBlock))
+                    .map(r -> new KeyLoaderExchange(r.block(), r.tmkKcv()));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    // ---- PSAM ----
+
+    @Override
+    public Future<ExportedKey> psamIssueCardKey(LmkKey psamRootKey, String cardNumber, LmkKey issuingTransportKey) {
+        try {
+            return execute(new PsamIssueCardKeyRequest(psamRootKey, cardNumber, issuingTransportKey))
+                    .map(r -> new ExportedKey(r.key(), r.kcv()));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<GeneratedKey> generateWorkingKeyUnderPsam(LmkKey psamRootKey, String cardNumber, KeyType type,
+            KeyScheme scheme) {
+        try {
+            return execute(new PsamWorkingKeyRequest(psamRootKey, cardNumber, type, scheme))
+                    .map(r -> new GeneratedKey(r.key(), r.underWrapping(), r.kcv()));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    // ---- TMS ----
+
+    @Override
+    public Future<byte[]> tac(LmkKey dwk, byte[] data) {
+        try {
+            return execute(new TacRequest(dwk, data, null)).map(r -> r.mac());
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<Boolean> verifyTac(LmkKey dwk, byte[] data, byte[] tac) {
+        try {
+            if (tac == null || tac.length != 4) {
+                return Future.succeededFuture(false);
+            }
+            return verify(new TacRequest(dwk, data, tac));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<Diagnostics> diagnostics() {
+        return execute(DiagnosticsRequest.INSTANCE).map(r -> new Diagnostics(r.lmkCheckValue(), r.firmware()));
+    }
+}

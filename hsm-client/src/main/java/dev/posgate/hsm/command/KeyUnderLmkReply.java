@@ -1,0 +1,25 @@
+package dev.posgate.hsm.command;
+
+import dev.posgate.hsm.Kcv;
+import dev.posgate.hsm.LmkKey;
+import java.util.Objects;
+
+/** A7 / GJ / ZX: key under LMK and its KCV. */
+public record KeyUnderLmkReply(LmkKey key, Kcv kcv) implements HsmReply {
+    public KeyUnderLmkReply {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(kcv, "kcv");
+    }
+
+    @Override
+    public void writeFields(FieldWriter w) {
+        w.key(key).hex(kcv.bytes());
+    }
+
+    static KeyUnderLmkReply read(FieldReader r, int kcvBytes) {
+        LmkKey key = r.lmkKey("key under LMK");
+        Kcv kcv = Fields.kcv(r, kcvBytes);
+        r.expectEnd();
+        return new KeyUnderLmkReply(key, kcv);
+    }
+}

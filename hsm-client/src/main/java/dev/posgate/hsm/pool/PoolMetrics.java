@@ -1,0 +1,124 @@
+package dev.posgate.hsm.pool;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Micrometer meters of one pool. Names use Micrometer's dotted style; the Prometheus registry
+ * renders them as {@code hsm_request_seconds}, {@code hsm_errors_total}, {@code hsm_inflight},
+ * {@code hsm_connections}, {@code hsm_replies_dropped_total}, ... Recording happens on the pool's
+ * context only; gauges read atomics so any scraping thread may read them.
+ */
+final class PoolMetrics {
+    static final String REQUEST = "hsm.request";
+    static final String ERRORS = "hsm.errors";
+    static final String INFLIGHT = "hsm.inflight";
+    static final String QUEUED = "hsm.queued";
+    static final String CONNECTIONS = "hsm.connections";
+    static final String CIRCUIT_OPEN = "hsm.circuit.open";
+    static final String DROPPED = "hsm.replies.dropped";
+    static final String HEALTH = "hsm.health.checks";
+
+    static final String OUTCOME_OK = "ok";
+    static final String OUTCOME_TIMEOUT = "timeout";
+    static final String OUTCOME_UNAVAILABLE = "unavailable";
+
+    static final String DROP_UNKNOWN_ID = "unknown_id";
+    static final String DROP_LATE = "late";
+    static final String DROP_MALFORMED = "malformed";
+    static final String DROP_OVERSIZE = "oversize";
+
+    private static final Duration[] BUCKETS = {
+        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+        Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5)
+    };
+
+    private final MeterRegistry registry;
+    private final Tags poolTags;
+    private final Map<String, Timer> timers = new HashMap<>();
+    private final Map<String, Counter> counters = new HashMap<>();
+    private final List<Meter> gauges = new ArrayList<>();
+
+    final AtomicInteger inflight = new AtomicInteger();
+    final AtomicInteger queued = new AtomicInteger();
+    final AtomicInteger up = new AtomicInteger();
+    final AtomicInteger connecting = new AtomicInteger();
+    final AtomicInteger down = new AtomicInteger();
+
+    PoolMetrics(MeterRegistry registry, String poolName) {
+        this.registry = registry;
+        this.poolTags = Tags.of("pool", poolName);
+        gauge(INFLIGHT, "HSM requests written or being written, awaiting their reply", poolTags, inflight);
+        gauge(QUEUED, "HSM requests waiting for a free connection slot", poolTags, queued);
+        gauge(CONNECTIONS, "HSM connections by state", poolTags.and("state", "up"), up);
+        gauge(CONNECTIONS, "HSM connections by state", poolTags.and("state", "connecting"), connecting);
+        gauge(CONNECTIONS, "HSM connections by state", poolTags.and("state", "down"), down);
+        gauges.add(Gauge.builder(CIRCUIT_OPEN, up, u -> u.get() == 0 ? 1 : 0)
+                .description("1 while no HSM connection is up and requests fail fast")
+                .tags(poolTags).strongReference(true).register(registry));
+        for (String reason : List.of(DROP_UNKNOWN_ID, DROP_LATE, DROP_MALFORMED, DROP_OVERSIZE)) {
+            dropped(reason, 0);
+        }
+    }
+
+    private void gauge(String name, String description, Tags tags, AtomicInteger value) {
+        gauges.add(Gauge.builder(name, value, AtomicInteger::get)
+                .description(description).tags(tags).strongReference(true).register(registry));
+    }
+
+    void request(String command, String outcome, long nanos) {
+        timers.computeIfAbsent(command + '|' + outcome, k -> Timer.builder(REQUEST)
+                        .description("HSM host command round trip, by command code and outcome")
+                        .tags(poolTags).tag("command", command).tag("outcome", outcome)
+                        .serviceLevelObjectives(BUCKETS)
+                        .register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void error(String command, String code) {
+        counters.computeIfAbsent("e|" + command + '|' + code, k -> Counter.builder(ERRORS)
+                        .description("HSM replies with a non-00 error code, by command and error code")
+                        .tags(poolTags).tag("command", command).tag("code", code)
+                        .register(registry))
+                .increment();
+    }
+
+    void dropped(String reason) {
+        dropped(reason, 1);
+    }
+
+    private void dropped(String reason, int n) {
+        counters.computeIfAbsent("d|" + reason, k -> Counter.builder(DROPPED)
+                        .description("HSM reply frames dropped, by reason")
+                        .tags(poolTags).tag("reason", reason)
+                        .register(registry))
+                .increment(n);
+    }
+
+    void health(boolean ok) {
+        String result = ok ? "ok" : "failed";
+        counters.computeIfAbsent("h|" + result, k -> Counter.builder(HEALTH)
+                        .description("NC health checks (including the probe of a new connection), by result")
+                        .tags(poolTags).tag("result", result)
+                        .register(registry))
+                .increment();
+    }
+
+    /** Unregisters the gauges (they would otherwise pin this pool's state in the registry). */
+    void close() {
+        gauges.forEach(registry::remove);
+        gauges.clear();
+    }
+}

@@ -1,0 +1,485 @@
+package dev.posgate.hsm.pool;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.posgate.hsm.transport.HsmTimeoutException;
+import dev.posgate.hsm.transport.HsmUnavailableException;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** The pool against {@link FakeHsmServer} over loopback TCP. */
+class HsmPoolTest extends PoolTestSupport {
+
+    @Test
+    void pipelinedRequestsMatchTheirRepliesWhenAnsweredOutOfOrder() {
+        int n = 50;
+        List<FakeHsmServer.Exchange> held = Collections.synchronizedList(new ArrayList<>());
+        FakeHsmServer hsm = server().responder(ex -> {
+            if (ex.command().equals("NC")) {
+                ex.replyDefault();
+                return;
+            }
+            held.add(ex);
+            if (held.size() == n) { // all n are in flight on one connection: answer shuffled
+                List<FakeHsmServer.Exchange> all = new ArrayList<>(held);
+                Collections.shuffle(all, new Random(42));
+                all.forEach(FakeHsmServer.Exchange::replyDefault);
+            }
+        });
+        HsmPool pool = started(config(hsm).connectionsPerHost(1).maxInFlightPerConnection(64).build());
+
+        List<Future<byte[]>> futures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            futures.add(pool.execute(b(String.format("EC%04d", i))));
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(String.format("ED00%04d", i), s(await(futures.get(i))));
+        }
+        assertEquals(1, hsm.accepted.get(), "one connection carried all requests");
+        assertEquals(n, requests("EC", "ok"));
+        assertEquals(0, gauge(PoolMetrics.INFLIGHT));
+        assertEquals(0, dropped("unknown_id") + dropped("late") + dropped("malformed"));
+    }
+
+    @Test
+    void spreadsLoadOverConnectionsAndHostsFromManyThreads() throws Exception {
+        FakeHsmServer a = server().responder(ex -> ex.replyAfter(20, ex.defaultReply()));
+        FakeHsmServer b = server().responder(ex -> ex.replyAfter(20, ex.defaultReply()));
+        HsmPool pool = started(config(a, b).connectionsPerHost(2).build());
+
+        int threads = 4;
+        int perThread = 20;
+        List<Future<byte[]>> futures = new CopyOnWriteArrayList<>();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int tt = t;
+            Thread th = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < perThread; i++) {
+                    futures.add(pool.execute(b(String.format("EC%d-%02d", tt, i))));
+                }
+            });
+            th.start();
+            ts.add(th);
+        }
+        go.countDown();
+        for (Thread th : ts) {
+            th.join();
+        }
+        for (Future<byte[]> f : futures) {
+            assertTrue(s(await(f)).startsWith("ED00"));
+        }
+        Map<String, Integer> perConnection = new TreeMap<>();
+        for (FakeHsmServer srv : List.of(a, b)) {
+            for (int id : srv.requestConnections) {
+                perConnection.merge(srv.port() + "#" + id, 1, Integer::sum);
+            }
+        }
+        assertEquals(4, perConnection.size(), "all 4 connections used: " + perConnection);
+        int total = threads * perThread;
+        for (int count : perConnection.values()) {
+            assertTrue(count >= total / 4 - 6 && count <= total / 4 + 6, "balanced: " + perConnection);
+        }
+    }
+
+    @Test
+    void timeoutFailsTheRequestAndTheLateReplyIsDroppedAndCounted() {
+        FakeHsmServer hsm = server().responder(ex -> {
+            if (ex.command().equals("SL")) {
+                ex.replyAfter(400, ex.defaultReply());
+            } else {
+                ex.replyDefault();
+            }
+        });
+        HsmPool pool = started(config(hsm).connectionsPerHost(1)
+                .requestTimeout(Duration.ofMillis(150)).build());
+
+        long t0 = System.nanoTime();
+        Throwable e = awaitFailure(pool.execute(b("SL01")));
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertInstanceOf(HsmTimeoutException.class, e);
+        assertTrue(ms >= 140 && ms < 1000, "timed out after " + ms + " ms");
+        assertEquals(1, requests("SL", "timeout"));
+
+        awaitCondition(() -> dropped("late") == 1, 2000, "late reply counted");
+        assertEquals(0, dropped("unknown_id"));
+        assertArrayEquals(b("ED00x"), await(pool.execute(b("ECx"))));
+        assertEquals(1, hsm.accepted.get(), "a single timeout does not recycle the connection");
+    }
+
+    @Test
+    void replyWithUnknownHeaderIsCountedAndDropped() {
+        FakeHsmServer hsm = server().responder(ex -> {
+            if (ex.command().equals("UH")) {
+                ex.send("ZZZZ", b("UI00stray"));
+            }
+            ex.replyDefault();
+        });
+        HsmPool pool = started(config(hsm).connectionsPerHost(1).build());
+
+        assertEquals("UI00abc", s(await(pool.execute(b("UHabc")))));
+        assertEquals(1, dropped("unknown_id"));
+        assertEquals(1, hsm.accepted.get(), "an unknown header does not recycle the connection");
+    }
+
+    @Test
+    void garbageRecyclesTheConnectionAndThePoolRecovers() {
+        FakeHsmServer hsm = server().responder(ex -> {
+            switch (ex.command()) {
+                case "GB" -> ex.sendRaw(new byte[] {0, 6, '!', '!', '#', '$', 'x', 'x'});
+                case "OV" -> ex.sendRaw(new byte[] {(byte) 0xFF, (byte) 0xFF, 1, 2, 3});
+                case "SH" -> ex.sendRaw(new byte[] {0, 3, '0', '0', '0'});
+                default -> ex.replyDefault();
+            }
+        });
+        HsmPool pool = started(config(hsm).connectionsPerHost(1).maxReplyFrameBytes(1024).build());
+
+        int connections = 1;
+        for (String cmd : List.of("GB", "OV", "SH")) {
+            Throwable e = awaitFailure(pool.execute(b(cmd + "data")));
+            assertInstanceOf(HsmConnectionLostException.class, e, cmd);
+            connections++;
+            int expected = connections;
+            awaitCondition(() -> hsm.accepted.get() == expected && pool.connectionsUp() == 1, 3000,
+                    "reconnect after " + cmd);
+            assertEquals("ED00ok", s(await(pool.execute(b("ECok")))));
+        }
+        assertEquals(2, dropped("malformed"));
+        assertEquals(1, dropped("oversize"));
+    }
+
+    @Test
+    void connectionClosedMidFlightFailsItsRequestsWithoutRetry() {
+        FakeHsmServer hsm = server().responder(ex -> {
+            if (ex.command().equals("CL")) {
+                ex.close();
+            } else if (ex.command().equals("SL")) {
+                // never answered; dies with the connection
+            } else {
+                ex.replyDefault();
+            }
+        });
+        HsmPool pool = started(config(hsm).connectionsPerHost(1).build());
+
+        Future<byte[]> pending = pool.execute(b("SL"));
+        awaitCondition(() -> hsm.received("SL") == 1, 2000, "SL received");
+        Throwable e1 = awaitFailure(pool.execute(b("CL")));
+        Throwable e2 = awaitFailure(pending);
+        assertInstanceOf(HsmConnectionLostException.class, e1);
+        assertInstanceOf(HsmConnectionLostException.class, e2);
+        assertTrue(e2.getMessage().contains("not retried"), e2.getMessage());
+        assertEquals(1, hsm.received("SL"), "not retried");
+        awaitCondition(() -> hsm.accepted.get() == 2 && pool.connectionsUp() == 1, 3000,
+                "reconnected");
+        assertEquals("ED00", s(await(pool.execute(b("EC")))));
+    }
+
+    @Test
+    void serverStoppedUnderLoadFailsFastThenRecoversWhenItIsBack() throws Exception {
+        FakeHsmServer hsm = server().responder(ex -> ex.replyAfter(5, ex.defaultReply()));
+        HsmPool pool = started(config(hsm).connectionsPerHost(2)
+                .requestTimeout(Duration.ofSeconds(2))
+                .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(200)).build());
+
+        Load load = new Load(pool, 10).start();
+        awaitCondition(() -> load.ok.size() > 50, 5000, "load running");
+        hsm.stop();
+        awaitCondition(pool::isCircuitOpen, 2000, "circuit open");
+        // calls now fail fast, well under the 2 s request timeout
+        for (int i = 0; i < 20; i++) {
+            long t0 = System.nanoTime();
+            Throwable e = awaitFailure(pool.execute(b("EC")));
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertInstanceOf(HsmUnavailableException.class, e);
+            assertFalse(e instanceof HsmTimeoutException, "not a timeout");
+            assertTrue(ms < 200, "failed fast: " + ms + " ms");
+        }
+        int okBefore = load.ok.size();
+        hsm.start(); // same port
+        awaitCondition(() -> pool.connectionsUp() == 2, 3000, "recovered within the backoff");
+        awaitCondition(() -> load.ok.size() > okBefore + 50, 5000, "load served again");
+        load.stop();
+        assertEquals(List.of(), load.unexpected, "only ok, connection-lost or fail-fast outcomes");
+        assertTrue(load.timeouts.isEmpty(), "no request waited for its timeout");
+    }
+
+    @Test
+    void losingOneOfTwoHostsLosesNoUnsentRequest() throws Exception {
+        // host A hangs (holds what it receives), then dies with those requests in flight
+        AtomicBoolean hang = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+        FakeHsmServer a = server().responder(ex -> {
+            if (hang.get() && !ex.command().equals("NC")) {
+                held.incrementAndGet();
+            } else {
+                ex.replyAfter(10, ex.defaultReply());
+            }
+        });
+        FakeHsmServer b = server().responder(ex -> ex.replyAfter(10, ex.defaultReply()));
+        HsmPool pool = started(config(a, b).connectionsPerHost(2)
+                .requestTimeout(Duration.ofSeconds(2)).build());
+
+        int total = 600;
+        int concurrency = 40;
+        java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(concurrency);
+        List<Future<byte[]>> futures = new ArrayList<>();
+        AtomicBoolean killed = new AtomicBoolean();
+        for (int i = 0; i < total; i++) {
+            permits.acquire();
+            if (i == 200) {
+                hang.set(true);
+            }
+            if (held.get() >= 5 && killed.compareAndSet(false, true)) {
+                a.stop(); // host A dies with requests in flight
+            }
+            Future<byte[]> f = pool.execute(b(String.format("EC%04d", i)));
+            f.onComplete(ar -> permits.release());
+            futures.add(f);
+        }
+        int ok = 0;
+        int lost = 0;
+        for (int i = 0; i < total; i++) {
+            Future<byte[]> f = futures.get(i);
+            try {
+                f.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS); // none hangs
+            } catch (java.util.concurrent.ExecutionException e) {
+                // a failure is only acceptable for a request in flight on the dead host
+                HsmConnectionLostException cl =
+                        assertInstanceOf(HsmConnectionLostException.class, e.getCause());
+                assertTrue(cl.connection().startsWith(a.address()), cl.connection());
+                lost++;
+                continue;
+            }
+            assertEquals(String.format("ED00%04d", i), s(f.result()));
+            ok++;
+        }
+        assertEquals(total, ok + lost);
+        assertTrue(killed.get(), "A was killed");
+        assertTrue(lost >= 5 && lost <= concurrency, "only the in-flight ones failed: " + lost);
+        assertTrue(ok >= total - concurrency);
+
+        // after the failure, everything goes to the survivor
+        awaitCondition(() -> pool.connectionsUp() == 2, 2000, "A's connections marked down");
+        List<Future<byte[]>> after = new ArrayList<>();
+        for (int i = 0; i < 60; i++) { // 2 survivors x 32 in flight: no saturation
+            after.add(pool.execute(b("EC" + i)));
+        }
+        for (int i = 0; i < 60; i++) {
+            assertEquals("ED00" + i, s(await(after.get(i))));
+        }
+        assertEquals(0, requests("EC", "timeout"));
+    }
+
+    @Test
+    void saturationFailsFastOrWaitsInTheBoundedQueue() {
+        FakeHsmServer hsm = server().responder(ex -> {
+            if (ex.command().equals("SL")) {
+                ex.replyAfter(300, ex.defaultReply());
+            } else {
+                ex.replyDefault();
+            }
+        });
+        HsmPool pool = started(config(hsm).connectionsPerHost(1).maxInFlightPerConnection(2).build());
+
+        Future<byte[]> f1 = pool.execute(b("SL1"));
+        Future<byte[]> f2 = pool.execute(b("SL2"));
+        awaitCondition(() -> hsm.received("SL") == 2, 2000, "2 in flight");
+        long t0 = System.nanoTime();
+        Throwable e = awaitFailure(pool.execute(b("SL3")));
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertInstanceOf(HsmUnavailableException.class, e);
+        assertTrue(e.getMessage().contains("saturated"), e.getMessage());
+        assertTrue(ms < 100, "failed fast: " + ms + " ms");
+        assertEquals("SM00" + "1", s(await(f1)));
+        assertEquals("SM00" + "2", s(await(f2)));
+
+        // with a wait queue of 1: one waits, the next fails fast
+        HsmPool queued = started(config(hsm).name("queued").connectionsPerHost(1)
+                .maxInFlightPerConnection(1).maxWaitQueue(1).build());
+        Future<byte[]> q1 = queued.execute(b("SLa"));
+        Future<byte[]> q2 = queued.execute(b("SLb"));
+        Throwable q3 = awaitFailure(queued.execute(b("SLc")));
+        assertTrue(q3.getMessage().contains("saturated"), q3.getMessage());
+        assertEquals(1, registry.get(PoolMetrics.QUEUED).tag("pool", "queued").gauge().value());
+        assertEquals("SM00a", s(await(q1)));
+        assertEquals("SM00b", s(await(q2)));
+    }
+
+    @Test
+    void closeFailsInFlightRequestsAndRefusesNewOnes() {
+        FakeHsmServer hsm = server().responder(ex -> {
+            if (ex.command().equals("NC")) {
+                ex.replyDefault();
+            } // everything else is never answered
+        });
+        HsmPool pool = started(config(hsm).requestTimeout(Duration.ofSeconds(5)).build());
+        List<Future<byte[]>> inFlight = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            inFlight.add(pool.execute(b("SL")));
+        }
+        awaitCondition(() -> hsm.received("SL") == 5, 2000, "in flight");
+        long t0 = System.nanoTime();
+        await(pool.close());
+        for (Future<byte[]> f : inFlight) {
+            Throwable e = awaitFailure(f);
+            assertInstanceOf(HsmUnavailableException.class, e);
+            assertFalse(e instanceof HsmTimeoutException);
+        }
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) < 1000);
+        Throwable after = awaitFailure(pool.execute(b("EC")));
+        assertTrue(after.getMessage().contains("closed"), after.getMessage());
+        awaitCondition(() -> hsm.openConnections() == 0, 2000, "sockets closed");
+    }
+
+    @Test
+    void failedHealthCheckRecyclesTheConnectionAndTheCircuitClosesWhenHealthy() {
+        AtomicBoolean sick = new AtomicBoolean();
+        FakeHsmServer hsm = server().responder(ex -> {
+            if (ex.command().equals("NC") && sick.get()) {
+                ex.reply(b("ND15"));
+            } else {
+                ex.replyDefault();
+            }
+        });
+        HsmPool pool = started(config(hsm).connectionsPerHost(1)
+                .healthCheckInterval(Duration.ofMillis(100)).build());
+        awaitCondition(() -> hsm.received("NC") >= 3, 2000, "periodic NC");
+        assertEquals(1, hsm.accepted.get());
+
+        sick.set(true);
+        awaitCondition(pool::isCircuitOpen, 2000, "unhealthy connection recycled");
+        Throwable e = awaitFailure(pool.execute(b("EC")));
+        assertInstanceOf(HsmUnavailableException.class, e);
+        assertTrue(registry.get(PoolMetrics.HEALTH).tag("result", "failed").counter().count() >= 1);
+
+        sick.set(false);
+        awaitCondition(() -> pool.connectionsUp() == 1, 3000, "circuit closed again");
+        assertEquals("ED00", s(await(pool.execute(b("EC")))));
+        assertTrue(hsm.accepted.get() >= 2);
+    }
+
+    @Test
+    void startFailsWhenNoHostAnswersButThePoolKeepsTrying() {
+        FakeHsmServer hsm = server();
+        hsm.stop();
+        HsmPool pool = pool(config(hsm).connectionsPerHost(1)
+                .connectTimeout(Duration.ofMillis(200)).requestTimeout(Duration.ofMillis(200)).build());
+        long t0 = System.nanoTime();
+        Throwable e = awaitFailure(pool.start());
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertInstanceOf(HsmUnavailableException.class, e);
+        assertTrue(ms >= 350 && ms < 2000, "start gave up after " + ms + " ms");
+        assertInstanceOf(HsmUnavailableException.class, awaitFailure(pool.execute(b("EC"))));
+
+        hsm.start();
+        awaitCondition(() -> pool.connectionsUp() == 1, 3000, "connected in the background");
+        assertEquals("ED00", s(await(pool.execute(b("EC")))));
+    }
+
+    @Test
+    void errorCodesAreCountedByCommandAndCode() {
+        FakeHsmServer hsm = server().responder(ex -> {
+            if (ex.command().equals("A0")) {
+                ex.reply(b("A115"));
+            } else {
+                ex.replyDefault();
+            }
+        });
+        HsmPool pool = started(config(hsm).connectionsPerHost(1).build());
+        assertEquals("A115", s(await(pool.execute(b("A0002U")))));
+        await(pool.execute(b("BU")));
+        assertEquals(1, registry.get(PoolMetrics.ERRORS).tags("command", "A0", "code", "15")
+                .counter().count());
+        assertEquals(1, registry.find(PoolMetrics.ERRORS).counters().size(), "00 is not an error");
+        assertEquals(1, requests("A0", "ok"));
+        assertEquals(1, gauge(PoolMetrics.CONNECTIONS, "state", "up"));
+        assertEquals(0, gauge(PoolMetrics.CONNECTIONS, "state", "down"));
+    }
+
+    /** Keeps {@code concurrency} requests in flight from a background thread and sorts outcomes. */
+    static final class Load {
+        final HsmPool pool;
+        final java.util.concurrent.Semaphore permits;
+        final List<Object> ok = new CopyOnWriteArrayList<>();
+        final List<Throwable> lost = new CopyOnWriteArrayList<>();
+        final List<Throwable> failFast = new CopyOnWriteArrayList<>();
+        final List<Throwable> timeouts = new CopyOnWriteArrayList<>();
+        final List<Throwable> unexpected = new CopyOnWriteArrayList<>();
+        final Map<Integer, Boolean> pending = new ConcurrentHashMap<>();
+        volatile boolean running = true;
+        Thread thread;
+
+        Load(HsmPool pool, int concurrency) {
+            this.pool = pool;
+            this.permits = new java.util.concurrent.Semaphore(concurrency);
+        }
+
+        Load start() {
+            thread = new Thread(() -> {
+                int i = 0;
+                while (running) {
+                    try {
+                        if (!permits.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+                            continue;
+                        }
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    if (pool.isCircuitOpen()) {
+                        try {
+                            Thread.sleep(2); // do not spin while requests fail fast
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                    int id = i++;
+                    pending.put(id, true);
+                    pool.execute(b("EC" + id)).onComplete(ar -> {
+                        if (ar.succeeded()) {
+                            ok.add(id);
+                        } else if (ar.cause() instanceof HsmConnectionLostException) {
+                            lost.add(ar.cause());
+                        } else if (ar.cause() instanceof HsmTimeoutException) {
+                            timeouts.add(ar.cause());
+                        } else if (ar.cause() instanceof HsmUnavailableException) {
+                            failFast.add(ar.cause());
+                        } else {
+                            unexpected.add(ar.cause());
+                        }
+                        pending.remove(id);
+                        permits.release();
+                    });
+                }
+            });
+            thread.start();
+            return this;
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join();
+            awaitCondition(pending::isEmpty, 5000, "no request left hanging");
+        }
+    }
+}

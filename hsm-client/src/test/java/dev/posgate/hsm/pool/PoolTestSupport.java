@@ -1,0 +1,136 @@
+package dev.posgate.hsm.pool;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/** Shared set-up: a Vert.x instance, fake servers and pools closed after each test. */
+abstract class PoolTestSupport {
+    Vertx vertx;
+    MeterRegistry registry;
+    final List<HsmPool> pools = new ArrayList<>();
+    final List<FakeHsmServer> servers = new ArrayList<>();
+
+    @BeforeEach
+    void setUpVertx() {
+        vertx = Vertx.vertx();
+        registry = new SimpleMeterRegistry();
+    }
+
+    @AfterEach
+    void tearDownVertx() {
+        for (HsmPool p : pools) {
+            await(p.close());
+        }
+        for (FakeHsmServer s : servers) {
+            s.stop();
+        }
+        await(vertx.close());
+    }
+
+    FakeHsmServer server() {
+        FakeHsmServer s = new FakeHsmServer(vertx, 4).start();
+        servers.add(s);
+        return s;
+    }
+
+    /** Test defaults: fast backoff, 1 s request timeout, no periodic health check. */
+    HsmPoolConfig.Builder config(FakeHsmServer... hosts) {
+        HsmPoolConfig.Builder b = HsmPoolConfig.builder()
+                .requestTimeout(Duration.ofSeconds(1))
+                .connectTimeout(Duration.ofMillis(500))
+                .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+                .healthCheckInterval(Duration.ZERO);
+        for (FakeHsmServer h : hosts) {
+            b.host(h.address());
+        }
+        return b;
+    }
+
+    HsmPool pool(HsmPoolConfig config) {
+        HsmPool p = new HsmPool(vertx, config, registry);
+        pools.add(p);
+        return p;
+    }
+
+    HsmPool started(HsmPoolConfig config) {
+        HsmPool p = pool(config);
+        await(p.start());
+        int all = config.hosts().size() * config.connectionsPerHost();
+        awaitCondition(() -> p.connectionsUp() == all, 3000, "all connections up");
+        return p;
+    }
+
+    static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static String s(byte[] b) {
+        return new String(b, StandardCharsets.US_ASCII);
+    }
+
+    static <T> T await(Future<T> f) {
+        try {
+            return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new AssertionError("future failed", e.getCause());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static Throwable awaitFailure(Future<?> f) {
+        try {
+            f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        return fail("expected a failure");
+    }
+
+    static void awaitCondition(BooleanSupplier c, long timeoutMs, String what) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!c.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    double dropped(String reason) {
+        Counter c = registry.find(PoolMetrics.DROPPED).tag("reason", reason).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    long requests(String command, String outcome) {
+        Timer t = registry.find(PoolMetrics.REQUEST).tag("command", command).tag("outcome", outcome)
+                .timer();
+        return t == null ? 0 : t.count();
+    }
+
+    double gauge(String name, String... tags) {
+        return registry.get(name).tags(tags).gauge().value();
+    }
+}

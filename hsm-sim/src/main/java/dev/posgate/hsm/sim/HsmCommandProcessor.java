@@ -1,0 +1,106 @@
+package dev.posgate.hsm.sim;
+
+import dev.posgate.crypto.RandomSource;
+import dev.posgate.hsm.HsmErrors;
+import dev.posgate.hsm.command.FieldException;
+import dev.posgate.hsm.command.FieldReader;
+import dev.posgate.hsm.command.HsmReply;
+import dev.posgate.hsm.command.Replies;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The software HSM's brain: a pure function of (LMK, request) → reply, no I/O. A request is the
+ * 2-character command code and its fields (no length prefix, no header); the reply is the reply
+ * code, the 2-character error code and the reply fields. Every malformed or refused request gets
+ * an error reply; no exception escapes {@link #process}. Thread-safe.
+ */
+public final class HsmCommandProcessor {
+    private static final Logger log = LoggerFactory.getLogger(HsmCommandProcessor.class);
+    /** Commands that cost milliseconds (RSA) and belong on a worker thread. */
+    private static final Set<String> SLOW = Set.of("EI", "GI", "ZI", "ZQ");
+
+    private final Map<String, CommandHandler> handlers = new HashMap<>();
+    private final Set<String> disabled;
+    private final Lmk lmk;
+
+    public HsmCommandProcessor(Lmk lmk, boolean allowClearComponents, Set<String> disabledCommands) {
+        this(lmk, allowClearComponents, disabledCommands, RandomSource.secure(), new SecureRandom());
+    }
+
+    HsmCommandProcessor(Lmk lmk, boolean allowClearComponents, Set<String> disabledCommands,
+            RandomSource random, SecureRandom secureRandom) {
+        this.lmk = lmk;
+        this.disabled = Set.copyOf(disabledCommands);
+        SimContext ctx = new SimContext(lmk, random, secureRandom, allowClearComponents);
+        new KeyManagementCommands(ctx).register(handlers);
+        new PinCommands(ctx).register(handlers);
+        new MacCommands(ctx).register(handlers);
+        new DataCommands(ctx).register(handlers);
+        new RsaCommands(ctx).register(handlers);
+        new TerminalKeyCommands(ctx).register(handlers);
+    }
+
+    /** A processor for {@code config}: loads (or, in development, generates) the LMK. */
+    public static HsmCommandProcessor create(HsmSimConfig config) {
+        return new HsmCommandProcessor(LmkLoader.load(config), config.allowClearComponents(), config.disabledCommands());
+    }
+
+    /** The LMK check value (NC), safe to log. */
+    public String lmkCheckValue() {
+        return lmk.checkValue();
+    }
+
+    /** The command codes this processor knows. */
+    public Set<String> commands() {
+        return Set.copyOf(handlers.keySet());
+    }
+
+    /** True for a command that should run on a worker thread (RSA). */
+    public static boolean isSlow(byte[] command) {
+        return command != null && command.length >= 2 && SLOW.contains(code(command));
+    }
+
+    private static String code(byte[] command) {
+        return new String(new char[] {(char) (command[0] & 0xFF), (char) (command[1] & 0xFF)});
+    }
+
+    /** Executes one command; always returns a reply. */
+    public byte[] process(byte[] command) {
+        if (command == null || command.length < 2) {
+            return Replies.error("ZZ", HsmErrors.INVALID_INPUT);
+        }
+        String code = code(command);
+        String replyCode = Replies.replyCode(code);
+        CommandHandler h = handlers.get(code);
+        if (h == null) {
+            log.debug("unknown command code {}", code.replaceAll("[^\\x20-\\x7E]", "?"));
+            return Replies.error(replyCode, HsmErrors.INVALID_INPUT);
+        }
+        if (disabled.contains(code.toUpperCase(Locale.ROOT))) {
+            return Replies.error(replyCode, HsmErrors.COMMAND_DISABLED);
+        }
+        try {
+            HsmReply reply = h.handle(new FieldReader(command, 2));
+            return Replies.ok(replyCode, reply);
+        } catch (FieldException e) {
+            log.debug("{}: error {}: {}", code, e.errorCode(), e.getMessage());
+            return Replies.error(replyCode, e.errorCode());
+        } catch (HsmCommandException e) {
+            log.debug("{}: error {}: {}", code, e.errorCode(), e.getMessage());
+            return Replies.error(replyCode, e.errorCode());
+        } catch (IllegalArgumentException e) {
+            // a value the codec accepted but a primitive refused (lengths, digits): the input's fault
+            log.debug("{}: invalid input: {}", code, e.getMessage());
+            return Replies.error(replyCode, HsmErrors.INVALID_INPUT);
+        } catch (RuntimeException e) {
+            log.warn("{}: internal error {}", code, e.getClass().getName());
+            return Replies.error(replyCode, HsmErrors.INTERNAL_ERROR);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.posgate.hsm.sim;
+
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Standalone software HSM:
+ * {@code hsm-sim --port 1500 --lmk-file hsm-lmk.txt --header-length 4 [--dev] [--allow-clear-components]}.
+ */
+@Command(name = "hsm-sim", mixinStandardHelpOptions = true, version = "posgate hsm-sim " + HsmSimConfig.FIRMWARE,
+        description = "Software HSM speaking payShield-style host commands (see docs/hsm-protocol.md).")
+public final class HsmSimMain implements Callable<Integer> {
+
+    @Option(names = "--host", description = "Listen address (default ${DEFAULT-VALUE}).")
+    String host = "127.0.0.1";
+
+    @Option(names = "--port", description = "Listen port (default ${DEFAULT-VALUE}).")
+    int port = 1500;
+
+    @Option(names = "--header-length", description = "Message header length echoed back (default ${DEFAULT-VALUE}).")
+    int headerLength = 4;
+
+    @Option(names = "--max-frame", description = "Largest request frame in bytes (default ${DEFAULT-VALUE}).")
+    int maxFrame = 65535;
+
+    @Option(names = "--lmk-file", description = "LMK file; generated on first run with --dev.")
+    Path lmkFile;
+
+    @Option(names = "--lmk-env", description = "Environment variable holding the LMK, checked before the file "
+            + "(default ${DEFAULT-VALUE}).")
+    String lmkEnv = HsmSimConfig.DEFAULT_LMK_ENV;
+
+    @Option(names = "--dev", description = "Development mode: generate a missing LMK file, allow clear components "
+            + "unless --no-allow-clear-components.")
+    boolean development;
+
+    @Option(names = "--allow-clear-components", negatable = true,
+            description = "Enable the key ceremony command ZW (form a key from clear components). Default: only with --dev.")
+    Boolean allowClearComponents;
+
+    @Option(names = "--disable", split = ",", description = "Commands to answer with error 68, e.g. --disable ZW,GI.")
+    List<String> disabled = List.of();
+
+    @Option(names = "--workers", description = "Worker threads for RSA commands (default: CPU count).")
+    int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+    @Override
+    public Integer call() throws Exception {
+        HsmSimConfig.Builder b = HsmSimConfig.builder().host(host).port(port).headerLength(headerLength)
+                .maxFrameBytes(maxFrame).lmkFile(lmkFile).lmkEnvVar(lmkEnv).development(development).workerPoolSize(workers);
+        if (allowClearComponents != null) {
+            b.allowClearComponents(allowClearComponents);
+        }
+        disabled.forEach(b::disableCommand);
+        HsmSimConfig config = b.build();
+        Vertx vertx = Vertx.vertx();
+        HsmSimulator sim;
+        try {
+            sim = HsmSimulator.start(vertx, config).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            vertx.close();
+            System.err.println("hsm-sim: cannot start: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+            return 1;
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                sim.stop().eventually(vertx::close).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // shutting down anyway
+            }
+            done.countDown();
+        }, "hsm-sim-shutdown"));
+        done.await();
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        int rc = new CommandLine(new HsmSimMain()).execute(args);
+        if (rc != 0) {
+            System.exit(rc);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.posgate.hsm.sim;
+
+import dev.posgate.hsm.KeyType;
+import dev.posgate.hsm.Wrapping;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/** Which key types each operation accepts (docs/hsm-protocol.md, "Key type policy"). */
+final class KeyPolicy {
+    private KeyPolicy() {
+    }
+
+    /** Keys that travel between zones under a ZMK (A0 mode 1 flag 0, A6, A8 flag 0, GI). */
+    static final Set<KeyType> UNDER_ZMK = EnumSet.of(KeyType.ZPK, KeyType.TMK, KeyType.TAK, KeyType.ZAK,
+            KeyType.BDK, KeyType.ZEK, KeyType.DEK, KeyType.DMK);
+
+    /** What may be exported/generated under each kind of key-encrypting key. */
+    static final Map<Wrapping, Set<KeyType>> EXPORTABLE = Map.of(
+            Wrapping.ZMK, UNDER_ZMK,
+            Wrapping.TMK, EnumSet.of(KeyType.TMK, KeyType.TAK, KeyType.DEK),
+            Wrapping.DMK, EnumSet.of(KeyType.DWK),
+            Wrapping.DWK, EnumSet.of(KeyType.TMK, KeyType.DMK));
+
+    /** Keys GI may import. */
+    static final Set<KeyType> UNDER_RSA = EnumSet.of(KeyType.ZMK, KeyType.ZPK, KeyType.TMK, KeyType.TAK,
+            KeyType.ZAK, KeyType.BDK, KeyType.ZEK, KeyType.DEK, KeyType.DMK);
+
+    /** M6/M8 keys. */
+    static final Set<KeyType> MAC = EnumSet.of(KeyType.TAK, KeyType.ZAK, KeyType.DWK);
+
+    /** UnionPay MAC keys. */
+    static final Set<KeyType> UNIONPAY_MAC = EnumSet.of(KeyType.TAK, KeyType.ZAK);
+
+    /** M0/M2 keys. */
+    static final Set<KeyType> DATA = EnumSet.of(KeyType.ZEK, KeyType.DEK, KeyType.DWK);
+
+    /** PSAM working keys: PIK, MAK, TDK. */
+    static final Set<KeyType> PSAM_WORKING = EnumSet.of(KeyType.TMK, KeyType.TAK, KeyType.DEK);
+}

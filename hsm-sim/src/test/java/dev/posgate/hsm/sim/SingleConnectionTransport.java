@@ -1,0 +1,103 @@
+package dev.posgate.hsm.sim;
+
+import dev.posgate.hsm.transport.HsmTransport;
+import dev.posgate.hsm.transport.HsmUnavailableException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Test-only {@link HsmTransport}: one TCP connection, decimal correlation headers, replies
+ * matched by header (so pipelined, out-of-order replies work). No timeouts, no reconnect.
+ */
+final class SingleConnectionTransport implements HsmTransport {
+    private final NetSocket socket;
+    private final int headerLength;
+    private final long modulus;
+    private final AtomicLong counter = new AtomicLong();
+    private final Map<String, Promise<byte[]>> inflight = new ConcurrentHashMap<>();
+    private Buffer pending = Buffer.buffer();
+    private volatile boolean closed;
+
+    private SingleConnectionTransport(NetSocket socket, int headerLength) {
+        this.socket = socket;
+        this.headerLength = headerLength;
+        this.modulus = (long) Math.pow(10, Math.min(headerLength, 12));
+        socket.handler(this::onData);
+        socket.closeHandler(v -> failAll("connection closed"));
+    }
+
+    static Future<SingleConnectionTransport> connect(Vertx vertx, int port, int headerLength) {
+        return vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)).connect(port, "127.0.0.1")
+                .map(s -> new SingleConnectionTransport(s, headerLength));
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    private String nextHeader() {
+        String s = Long.toString(counter.getAndIncrement() % modulus);
+        StringBuilder sb = new StringBuilder(headerLength);
+        for (int i = s.length(); i < headerLength; i++) {
+            sb.append('0');
+        }
+        return sb.append(s).toString();
+    }
+
+    @Override
+    public Future<byte[]> execute(byte[] command) {
+        if (closed) {
+            return Future.failedFuture(new HsmUnavailableException("closed"));
+        }
+        String header = nextHeader();
+        Promise<byte[]> p = Promise.promise();
+        inflight.put(header, p);
+        socket.write(Buffer.buffer().appendUnsignedShort(headerLength + command.length)
+                .appendString(header, "US-ASCII").appendBytes(command));
+        return p.future();
+    }
+
+    /** Sends a raw frame body (header + command) without correlation; for malformed-frame tests. */
+    void writeRaw(Buffer frame) {
+        socket.write(frame);
+    }
+
+    private void onData(Buffer data) {
+        Buffer buf = pending.appendBuffer(data);
+        int pos = 0;
+        while (buf.length() - pos >= 2) {
+            int len = buf.getUnsignedShort(pos);
+            if (buf.length() - pos - 2 < len) {
+                break;
+            }
+            String header = new String(buf.getBytes(pos + 2, pos + 2 + headerLength), StandardCharsets.US_ASCII);
+            byte[] reply = buf.getBytes(pos + 2 + headerLength, pos + 2 + len);
+            pos += 2 + len;
+            Promise<byte[]> p = inflight.remove(header);
+            if (p != null) {
+                p.complete(reply);
+            }
+        }
+        pending = buf.getBuffer(pos, buf.length());
+    }
+
+    private void failAll(String why) {
+        closed = true;
+        inflight.values().forEach(p -> p.tryFail(new HsmUnavailableException(why)));
+        inflight.clear();
+    }
+
+    @Override
+    public Future<Void> close() {
+        closed = true;
+        return socket.close();
+    }
+}
