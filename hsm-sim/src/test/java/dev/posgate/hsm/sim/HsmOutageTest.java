@@ -1,0 +1,124 @@
+package dev.posgate.hsm.sim;
+
+import static dev.posgate.hsm.sim.SimTestSupport.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.posgate.crypto.RandomSource;
+import dev.posgate.hsm.Hsm;
+import dev.posgate.hsm.KeyType;
+import dev.posgate.hsm.RemoteHsm;
+import dev.posgate.hsm.pool.HsmConnectionLostException;
+import dev.posgate.hsm.pool.HsmPool;
+import dev.posgate.hsm.pool.HsmPoolConfig;
+import dev.posgate.hsm.transport.HsmUnavailableException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real simulator going away under load: calls fail fast with a clear error and the pool
+ * recovers by itself; with two HSMs, losing one loses nothing that had not been sent.
+ */
+class HsmOutageTest {
+    private static final Lmk LMK = Lmk.generate(RandomSource.secure());
+    private Vertx vertx;
+
+    @BeforeEach
+    void setUp() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterEach
+    void tearDown() {
+        await(vertx.close());
+    }
+
+    private HsmSimulator startSim(int port) {
+        return await(HsmSimulator.start(vertx, HsmSimConfig.builder().host("127.0.0.1").port(port).lmk(LMK).build()));
+    }
+
+    private HsmPool pool(int... ports) {
+        HsmPoolConfig.Builder b = HsmPoolConfig.builder().name("outage").connectionsPerHost(2)
+                .requestTimeout(Duration.ofSeconds(2)).reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
+                .maxInFlightPerConnection(256);
+        for (int p : ports) b.host("127.0.0.1", p);
+        return new HsmPool(vertx, b.build());
+    }
+
+    @Test
+    void stoppedUnderLoadFailsFastThenRecoversByItself() throws Exception {
+        int port = freePort();
+        HsmSimulator sim = startSim(port);
+        HsmPool pool = pool(port);
+        await(pool.start());
+        Hsm hsm = new RemoteHsm(pool);
+        List<Future<?>> before = burst(hsm, 200);
+        await(sim.stop());
+        await(Future.join(before).otherwiseEmpty());
+        for (Future<?> f : before) {
+            assertTrue(f.succeeded() || f.cause() instanceof HsmUnavailableException, "only clear HSM errors: " + f.cause());
+        }
+
+        Thread.sleep(300); // the pool notices the closed connections
+        long start = System.nanoTime();
+        Future<?> down = hsm.generateKey(KeyType.ZPK);
+        await(down.otherwiseEmpty());
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertInstanceOf(HsmUnavailableException.class, down.cause());
+        assertTrue(millis < 500, "with the circuit open a call fails at once, not after the 2 s timeout: " + millis + " ms");
+
+        startSim(port);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (pool.connectionsUp() == 0 && System.nanoTime() < deadline) Thread.sleep(50);
+        assertTrue(pool.connectionsUp() > 0, "the pool reconnects by itself");
+        for (Future<?> f : burst(hsm, 50)) await(f);
+        await(pool.close());
+    }
+
+    @Test
+    void losingOneOfTwoHsmsLosesNothingUnsent() throws Exception {
+        int portA = freePort();
+        int portB = freePort();
+        HsmSimulator a = startSim(portA);
+        startSim(portB);
+        HsmPool pool = pool(portA, portB);
+        await(pool.start());
+        Thread.sleep(300); // let both hosts' connections come up
+        Hsm hsm = new RemoteHsm(pool);
+        List<Future<?>> during = burst(hsm, 300);
+        await(a.stop());
+        await(Future.join(during).otherwiseEmpty());
+        int lost = 0;
+        for (Future<?> f : during) {
+            if (f.failed()) {
+                // only a request already written to A may fail, and it says so
+                assertInstanceOf(HsmConnectionLostException.class, f.cause(), f.cause().toString());
+                lost++;
+            }
+        }
+        assertTrue(lost < during.size());
+        for (Future<?> f : burst(hsm, 100)) await(f); // everything after the loss succeeds on B
+        await(pool.close());
+    }
+
+    private static List<Future<?>> burst(Hsm hsm, int n) {
+        List<Future<?>> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) out.add(hsm.generateKey(KeyType.ZPK));
+        return out;
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
