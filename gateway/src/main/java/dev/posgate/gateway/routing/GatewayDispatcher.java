@@ -60,7 +60,13 @@ public final class GatewayDispatcher implements Dispatcher {
             metrics.decodeError("unexpected_response");
             return Future.succeededFuture(new Routed("malformed", Response.close("unexpected_response")));
         }
-        PosRoutes.Route route = posRoutes.find(request);
+        PosRoutes.Route route;
+        try {
+            route = posRoutes.find(request);
+        } catch (FormatException e) { // e.g. a field 60 too short to hold 60.1-60.3
+            metrics.decodeError(e.label());
+            return Future.succeededFuture(new Routed("malformed", PosReplies.code(request, ResponseCodes.FORMAT_ERROR)));
+        }
         if (route == null) {
             return Future.succeededFuture(new Routed("unknown", PosReplies.code(request, ResponseCodes.INVALID_TRANSACTION)));
         }

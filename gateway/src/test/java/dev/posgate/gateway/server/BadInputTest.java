@@ -124,6 +124,18 @@ class BadInputTest {
         assertClosedAfter(body);
     }
 
+    /** Found by PosMessageFuzzTest: field 60 parses as n..17 but is too short for 60.1-60.3. */
+    @Test
+    void aField60TooShortToRouteGetsFormatError30() throws Exception {
+        PosMessage req = PosMessage.unpack(Frames.echoRequest("000126"));
+        req.set(60, "00000");
+        try (TerminalConnection t = gateway.connect()) {
+            PosMessage reply = PosMessage.unpack(t.exchange(req.pack()));
+            assertEquals("30", reply.field(39));
+            assertEquals("000126", reply.field(11));
+        }
+    }
+
     @Test
     void aTlvLengthBeyondTheBodyGetsFormatError30() throws Exception {
         try (TerminalConnection t = gateway.connect()) {
