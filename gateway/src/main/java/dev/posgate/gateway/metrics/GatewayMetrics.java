@@ -17,8 +17,9 @@ public final class GatewayMetrics {
     private final MeterRegistry registry;
     private final AtomicInteger activeConnections = new AtomicInteger();
     private final Counter accepted;
-    private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+    // name -> label value -> meter: two lookups, no key built per call on the hot path
+    private final ConcurrentMap<String, ConcurrentMap<String, Counter>> counters = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ConcurrentMap<String, Timer>> timers = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -70,12 +71,13 @@ public final class GatewayMetrics {
 
     /** Records one handled request: type is a route name (echo, sign_on, ...), result the response code. */
     public void handled(String type, String result, long nanos) {
-        String key = type + '\u0000' + result;
-        Timer t = timers.get(key);
+        ConcurrentMap<String, Timer> byResult = timers.get(type);
+        if (byResult == null) byResult = timers.computeIfAbsent(type, k -> new ConcurrentHashMap<>());
+        Timer t = byResult.get(result);
         if (t == null) {
-            t = timers.computeIfAbsent(key, k -> Timer.builder("posgate_request_seconds")
+            t = byResult.computeIfAbsent(result, r -> Timer.builder("posgate_request_seconds")
                     .description("Time from a complete request frame to its response being written")
-                    .tags("type", type, "result", result)
+                    .tags("type", type, "result", r)
                     .publishPercentileHistogram()
                     .minimumExpectedValue(Duration.ofMillis(1))
                     .maximumExpectedValue(Duration.ofSeconds(30))
@@ -85,10 +87,11 @@ public final class GatewayMetrics {
     }
 
     private Counter counter(String name, String description, String tag, String value) {
-        String key = name + '\u0000' + value;
-        Counter c = counters.get(key);
+        ConcurrentMap<String, Counter> byValue = counters.get(name);
+        if (byValue == null) byValue = counters.computeIfAbsent(name, k -> new ConcurrentHashMap<>());
+        Counter c = byValue.get(value);
         if (c == null) {
-            c = counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tag(tag, value).register(registry));
+            c = byValue.computeIfAbsent(value, v -> Counter.builder(name).description(description).tag(tag, v).register(registry));
         }
         return c;
     }
