@@ -26,6 +26,8 @@ public final class GatewayMetrics {
         registry.gauge("posgate_connections_active", activeConnections);
         this.accepted = Counter.builder("posgate_connections_accepted_total")
                 .description("Terminal connections accepted").register(registry);
+        // exposed at zero from the start, so alerts on rate() see a series before the first refusal
+        for (String reason : new String[] {"total_cap", "ip_cap", "draining"}) connectionRefused(reason, 0);
     }
 
     public MeterRegistry registry() {
@@ -47,7 +49,11 @@ public final class GatewayMetrics {
 
     /** reason: total_cap, ip_cap, draining. */
     public void connectionRefused(String reason) {
-        counter("posgate_connections_refused_total", "Terminal connections refused at accept", "reason", reason).increment();
+        connectionRefused(reason, 1);
+    }
+
+    private void connectionRefused(String reason, int n) {
+        counter("posgate_connections_refused_total", "Terminal connections refused at accept", "reason", reason).increment(n);
     }
 
     /** family: iso8583, tms, keepalive. */
