@@ -1,0 +1,11 @@
+package dev.posgate.gateway.kms;
+
+/** A batch refused before anything is stored: malformed ({@code 30}) or not properly signed ({@code 63}). */
+final class BatchRejectedException extends RuntimeException {
+    final String code;
+
+    BatchRejectedException(String code, String message) {
+        super(message, null, false, false);
+        this.code = code;
+    }
+}

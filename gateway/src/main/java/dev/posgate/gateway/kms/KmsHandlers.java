@@ -1,0 +1,138 @@
+package dev.posgate.gateway.kms;
+
+import dev.posgate.crypto.RandomSource;
+import dev.posgate.gateway.db.AuditLog;
+import dev.posgate.gateway.routing.Response;
+import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.TmsReplies;
+import dev.posgate.gateway.server.SessionContext;
+import dev.posgate.hsm.Hsm;
+import dev.posgate.hsm.HsmException;
+import dev.posgate.hsm.KeyType;
+import dev.posgate.hsm.LmkKey;
+import dev.posgate.iso8583.tlv.Tags;
+import dev.posgate.iso8583.tlv.Tlv;
+import dev.posgate.iso8583.tms.TmsMessage;
+import dev.posgate.tms.kms.FlowRefusedException;
+import dev.posgate.tms.kms.KmsHostSession;
+import dev.posgate.tms.kms.KmsRequests;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * The KMS side of remote TMK download (CN103729940A, K1–K4). Every secret step is an HSM command:
+ * ZI opens the stored TK block, ZK/ZM run the AUK challenge both ways, A0 generates the TMK and ZO
+ * encrypts it under TEK. The flow state of the connection is a {@link KmsHostSession}.
+ */
+final class KmsHandlers {
+    static final String NO_TK_ON_FILE = "B1";
+    private static final Object SESSION_KEY = KmsHandlers.class;
+
+    private final Hsm hsm;
+    private final KmsIdentity kms;
+    private final TransmissionKeyRepository tks;
+    private final TmkLifecycle tmks;
+    private final AuditLog audit;
+    private final RandomSource random = RandomSource.secure();
+
+    KmsHandlers(Hsm hsm, KmsIdentity kms, TransmissionKeyRepository tks, TmkLifecycle tmks, AuditLog audit) {
+        this.hsm = hsm;
+        this.kms = kms;
+        this.tks = tks;
+        this.tmks = tmks;
+        this.audit = audit;
+    }
+
+    @SuppressWarnings("unchecked")
+    static KmsHostSession<LmkKey> state(SessionContext session) {
+        return (KmsHostSession<LmkKey>) session.attributes().computeIfAbsent(SESSION_KEY, k -> new KmsHostSession<LmkKey>());
+    }
+
+    /** K1: the KMS working certificate, for any serial (it is public). */
+    Future<Response> certificate(SessionContext session, TmsMessage request) {
+        try {
+            KmsRequests.k1(request);
+        } catch (FlowRefusedException e) {
+            return KmsReplies.refusal(request, e);
+        }
+        return Future.succeededFuture(TmsReplies.body(request.header(), ResponseCodes.APPROVED,
+                List.of(Tlv.of(Tags.CERTIFICATE, kms.certificateDer())), false));
+    }
+
+    /** K2: open the TK on file, prove the KMS holds AUK (E_AUK(Rnd1)) and challenge the terminal with Rnd2. */
+    Future<Response> start(SessionContext session, TmsMessage request) {
+        KmsHostSession<LmkKey> state = state(session);
+        state.reset();
+        KmsRequests.K2 k2;
+        try {
+            k2 = KmsRequests.k2(request);
+        } catch (FlowRefusedException e) {
+            return KmsReplies.refusal(request, e);
+        }
+        return tks.find(k2.sn())
+                .compose(found -> {
+                    if (found.isEmpty()) throw new FlowRefusedException(NO_TK_ON_FILE, "no TK on file");
+                    TransmissionKeyRecord tk = found.get();
+                    if (tk.snPinpad() != null && !tk.snPinpad().equals(k2.snPinpad())) {
+                        throw new FlowRefusedException(ResponseCodes.SECURITY_VIOLATION, "PIN pad serial mismatch");
+                    }
+                    return tks.firstUseOfRandom(k2.sn(), k2.rnd1()).compose(first -> {
+                        if (!first) throw new FlowRefusedException(ResponseCodes.SECURITY_VIOLATION, "replayed Rnd1");
+                        return hsm.unwrapTransmissionKey(kms.privateKey(), tk.tkBlock());
+                    });
+                })
+                .recover(e -> e instanceof HsmException h && "01".equals(h.errorCode())
+                        ? Future.failedFuture(new FlowRefusedException(ResponseCodes.SECURITY_VIOLATION, "TK block does not open"))
+                        : Future.failedFuture(e))
+                .compose(keys -> hsm.encryptRandomUnderAuk(keys.auk(), k2.rnd1()).map(aukRnd1 -> {
+                    byte[] rnd2 = random.next(8);
+                    state.started(new KmsHostSession.Started<>(k2.sn(), k2.keyIndex(), keys.tek(), keys.auk(), rnd2));
+                    return TmsReplies.body(request.header(), ResponseCodes.APPROVED,
+                            List.of(Tlv.of(Tags.E_AUK_RND1, aukRnd1), Tlv.of(Tags.RND2, rnd2)), false);
+                }))
+                .recover(e -> audited(request, k2.sn(), "kms.k2", e));
+    }
+
+    /** K3: check E_AUK(Rnd2), then issue a new TMK (PENDING) and send it under TEK. */
+    Future<Response> finish(SessionContext session, TmsMessage request) {
+        KmsHostSession<LmkKey> state = state(session);
+        KmsRequests.K3 k3;
+        KmsHostSession.Started<LmkKey> started;
+        try {
+            k3 = KmsRequests.k3(request);
+            started = state.takeStarted(k3.sn());
+        } catch (FlowRefusedException e) {
+            return KmsReplies.refusal(request, e);
+        }
+        return hsm.verifyRandomUnderAuk(started.auk(), started.rnd2(), k3.aukRnd2())
+                .compose(ok -> {
+                    if (!ok) throw new FlowRefusedException(ResponseCodes.SECURITY_VIOLATION, "E_AUK(Rnd2) mismatch");
+                    return hsm.generateKey(KeyType.TMK);
+                })
+                .compose(tmk -> hsm.tmkUnderTek(started.tek(), tmk.key())
+                        .compose(out -> {
+                            byte[] kcv = out.kcv().first(4);
+                            return tmks.issue(started.sn(), started.keyIndex(), tmk.key(), kcv, "kms")
+                                    .map(issued -> {
+                                        state.issued(issued);
+                                        return TmsReplies.body(request.header(), ResponseCodes.APPROVED, List.of(
+                                                Tlv.of(Tags.TMK_CIPHER, out.key().cryptogram()), Tlv.of(Tags.KCV, kcv)), false);
+                                    });
+                        }))
+                .recover(e -> audited(request, k3.sn(), "kms.k3", e));
+    }
+
+    /** K4: the terminal's KCV must be the stored one; then the new TMK becomes ACTIVE. */
+    Future<Response> installed(SessionContext session, TmsMessage request) {
+        return TmkConfirmation.confirm(request, tmks, "kms", (sn, index) -> state(session).takeIssued(sn, index))
+                .recover(e -> audited(request, null, "kms.k4", e));
+    }
+
+    private Future<Response> audited(TmsMessage request, String sn, String step, Throwable e) {
+        if (e instanceof FlowRefusedException r && ResponseCodes.SECURITY_VIOLATION.equals(r.status())) {
+            audit.append("kms", step + ".refuse", sn, "REFUSED", new JsonObject().put("code", r.status()).put("reason", r.getMessage()));
+        }
+        return KmsReplies.refusal(request, e);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.posgate.gateway.kms;
+
+import dev.posgate.gateway.GatewayContext;
+import dev.posgate.gateway.GatewayModule;
+import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.kms.ca.CaStore;
+import dev.posgate.gateway.kms.ca.CertificateAuthority;
+import dev.posgate.gateway.routing.PosRoutes;
+import dev.posgate.gateway.routing.TmsHandler;
+import dev.posgate.iso8583.tms.TmsCode;
+import dev.posgate.tms.pki.CertificateRole;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * KMS (issue 4, docs/kms.md): remote TMK download K1–K4, remote key loading L1–L3, the factory
+ * TK batch upload, repair authorisations and revocations. On install it opens the development
+ * CA (created on first run) and makes sure the KMS and key-loader identities exist in the HSM.
+ */
+public final class KmsModule implements GatewayModule {
+
+    /** Where the development CA lives: {@code kms.ca.dir}, or data.dir/ca. */
+    public static Path caDir(dev.posgate.gateway.config.GatewayConfig config) {
+        String dir = config.string(Setting.KMS_CA_DIR);
+        return dir.isEmpty() ? config.dataDir().resolve("ca") : Path.of(dir);
+    }
+
+    /** The identity name of an acquirer's key loader. */
+    public static String loaderIdentity(String acquirer) {
+        return "LOADER:" + acquirer;
+    }
+
+    @Override
+    public Future<Void> install(GatewayContext c, PosRoutes pos, Map<TmsCode, TmsHandler> tms, Router admin) {
+        CaStore store = new CaStore(caDir(c.config()));
+        String acquirer = c.config().string(Setting.KMS_ACQUIRER);
+        KmsIdentities identities = new KmsIdentities(c.vertx(), c.db(), c.hsm(), c.audit(), c.config().integer(Setting.KMS_RSA_BITS));
+        return c.vertx().executeBlocking(() -> new CertificateAuthority[] {store.root(), store.acquirer(acquirer)})
+                .compose(cas -> identities.ensure("KMS", CertificateRole.KMS, cas[0])
+                        .compose(kms -> identities.ensure(loaderIdentity(acquirer), CertificateRole.KEY_LOADER, cas[1])
+                                .map(loader -> {
+                                    TransmissionKeyRepository tks = new TransmissionKeyRepository(c.db(), c.audit());
+                                    TmkLifecycle tmks = new TmkLifecycle(c.keys(), c.audit());
+                                    KmsHandlers k = new KmsHandlers(c.hsm(), kms, tks, tmks, c.audit());
+                                    tms.put(TmsCode.K1, k::certificate);
+                                    tms.put(TmsCode.K2, k::start);
+                                    tms.put(TmsCode.K3, k::finish);
+                                    tms.put(TmsCode.K4, k::installed);
+                                    LoaderHandlers l = new LoaderHandlers(c.hsm(), loader, tmks, c.audit());
+                                    tms.put(TmsCode.L1, l::hello);
+                                    tms.put(TmsCode.L2, l::exchange);
+                                    tms.put(TmsCode.L3, l::installed);
+                                    new KmsAdminEndpoints(c.vertx(), c.hsm(), c.audit(), tks, cas[0].root(), kms).mount(admin);
+                                    return null;
+                                })));
+    }
+}

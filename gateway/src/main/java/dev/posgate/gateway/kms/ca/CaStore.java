@@ -1,0 +1,114 @@
+package dev.posgate.gateway.kms.ca;
+
+import dev.posgate.tms.pki.CertificateRole;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+
+/**
+ * The development CA on disk (docs/kms.md): {@code root.p12} + {@code root.crt} for the posgate CA,
+ * {@code acquirer-<id>.p12} + {@code acquirer-<id>.crt} per acquirer root. Created on first use,
+ * like the development LMK. The PKCS#12 password is a development constant: a production CA
+ * lives offline or in an HSM, not in the gateway's data directory.
+ */
+public final class CaStore {
+    /** Password of the development CA's PKCS#12 files (and default PIN of cards issued by the CLI). */
+    public static final char[] DEV_PASSWORD = "posgate-dev".toCharArray();
+    private static final String ALIAS = "key";
+
+    private final Path dir;
+
+    public CaStore(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The posgate CA (KMS certificates, operator and administrator cards). Blocking. */
+    public CertificateAuthority root() throws IOException {
+        return loadOrCreate("root", "posgate CA");
+    }
+
+    /** The root of one acquirer (its key loaders). Blocking. */
+    public CertificateAuthority acquirer(String acquirerId) throws IOException {
+        if (!acquirerId.matches("[A-Za-z0-9_-]{1,32}")) throw new IllegalArgumentException("bad acquirer id " + acquirerId);
+        return loadOrCreate("acquirer-" + acquirerId, "acquirer " + acquirerId + " root");
+    }
+
+    private synchronized CertificateAuthority loadOrCreate(String name, String commonName) throws IOException {
+        Path p12 = dir.resolve(name + ".p12");
+        if (Files.exists(p12)) {
+            KeyEntry e = readP12(p12, DEV_PASSWORD);
+            return new CertificateAuthority(e.key(), e.certificate());
+        }
+        Files.createDirectories(dir);
+        CertificateAuthority ca = CertificateAuthority.createRoot(commonName, 10);
+        writeP12(p12, ca.rootKey(), ca.root(), DEV_PASSWORD);
+        writeCertificate(dir.resolve(name + ".crt"), ca.root());
+        return ca;
+    }
+
+    /** Issues a card (operator or administrator): a new key pair and its certificate in a PKCS#12 file. */
+    public static X509Certificate issueCard(CertificateAuthority ca, CertificateRole role, String holder, int days,
+            Path out, char[] pin) throws IOException {
+        KeyPair kp = CertificateAuthority.rsa2048();
+        X509Certificate cert = ca.issue(holder, kp.getPublic(), role, days);
+        writeP12(out, kp.getPrivate(), cert, pin);
+        return cert;
+    }
+
+    public record KeyEntry(PrivateKey key, X509Certificate certificate) {}
+
+    public static KeyEntry readP12(Path p12, char[] pin) throws IOException {
+        try (InputStream in = Files.newInputStream(p12)) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, pin);
+            return new KeyEntry((PrivateKey) ks.getKey(ALIAS, pin), (X509Certificate) ks.getCertificate(ALIAS));
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot read " + p12 + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static void writeP12(Path p12, PrivateKey key, X509Certificate cert, char[] pin) throws IOException {
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry(ALIAS, key, pin, new Certificate[] {cert});
+            Path parent = p12.toAbsolutePath().getParent();
+            if (parent != null) Files.createDirectories(parent);
+            try (OutputStream out = Files.newOutputStream(p12)) {
+                ks.store(out, pin);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot write " + p12 + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** DER certificate file (what is burnt into terminals as HsmRCRT / AcquireRCRT). */
+    public static void writeCertificate(Path file, X509Certificate cert) throws IOException {
+        try {
+            Files.write(file, cert.getEncoded());
+        } catch (GeneralSecurityException e) {
+            throw new IOException(e);
+        }
+    }
+
+    public static X509Certificate readCertificate(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

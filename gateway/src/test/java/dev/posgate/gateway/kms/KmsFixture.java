@@ -1,0 +1,128 @@
+package dev.posgate.gateway.kms;
+
+import dev.posgate.gateway.kms.ca.CaStore;
+import dev.posgate.gateway.kms.ca.CertificateAuthority;
+import dev.posgate.gateway.support.TerminalConnection;
+import dev.posgate.gateway.support.TestGateway;
+import dev.posgate.iso8583.tms.TmsMessage;
+import dev.posgate.terminal.kms.BatchUploader;
+import dev.posgate.terminal.kms.Card;
+import dev.posgate.terminal.kms.OperatorTerminal;
+import dev.posgate.terminal.kms.SensorReadings;
+import dev.posgate.terminal.kms.SelfCheck;
+import dev.posgate.terminal.kms.TerminalOutput;
+import dev.posgate.terminal.kms.TkGenerationGuard;
+import dev.posgate.terminal.kms.TransmissionKeyVault;
+import dev.posgate.terminal.net.TerminalLink;
+import dev.posgate.terminal.pinpad.PinPad;
+import dev.posgate.crypto.RandomSource;
+import dev.posgate.tms.pki.CertificateRole;
+import dev.posgate.tms.pki.CertificateVerifier;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Tuple;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A factory, an operator terminal and terminals around one test gateway. */
+final class KmsFixture {
+    final TestGateway gateway;
+    final Vertx vertx = Vertx.vertx();
+    final CaStore ca;
+    final CertificateAuthority root;
+    final CertificateVerifier rootVerifier;
+    final Card operator;
+    final Card administrator;
+    final Path cards;
+
+    KmsFixture(TestGateway gateway) throws Exception {
+        this.gateway = gateway;
+        this.ca = new CaStore(KmsModule.caDir(gateway.app().config()));
+        this.root = ca.root();
+        this.rootVerifier = CertificateVerifier.trusting(root.root());
+        this.cards = Files.createTempDirectory(Path.of("target"), "cards-");
+        this.operator = card(root, CertificateRole.OPERATOR, "operator-1");
+        this.administrator = card(root, CertificateRole.ADMINISTRATOR, "admin-1");
+    }
+
+    Card card(CertificateAuthority issuer, CertificateRole role, String holder) throws Exception {
+        Path p = cards.resolve(holder + ".p12");
+        CaStore.issueCard(issuer, role, holder, 30, p, CaStore.DEV_PASSWORD);
+        return Card.load(p, CaStore.DEV_PASSWORD);
+    }
+
+    /** One simulated terminal: PIN pad, TK vault and generation guard with healthy sensors. */
+    static final class Device {
+        final String sn;
+        final PinPad pinPad = new PinPad();
+        final TransmissionKeyVault vault = new TransmissionKeyVault(pinPad);
+        SensorReadings readings = new SensorReadings(true, 5.0, 25);
+        final TkGenerationGuard guard = new TkGenerationGuard(vault, () -> readings, SelfCheck.passing(),
+                TkGenerationGuard.SafeRanges.defaults(), RandomSource.secure());
+
+        Device(String sn) {
+            this.sn = sn;
+        }
+    }
+
+    X509Certificate kmsCertificate() throws Exception {
+        TerminalLink link = link();
+        try {
+            return await(dev.posgate.terminal.kms.KmsClient.certificate(link, "FACTORY", rootVerifier));
+        } finally {
+            link.close();
+        }
+    }
+
+    /** Factory: the device generates its TK for the KMS certificate. */
+    TerminalOutput factory(Device d, X509Certificate kms) throws Exception {
+        return new TerminalOutput(d.sn, null, d.guard.generate(kms.getEncoded(), rootVerifier, Instant.now()));
+    }
+
+    BatchUploader.Result upload(String order, List<TerminalOutput> outputs) throws Exception {
+        OperatorTerminal ot = new OperatorTerminal(rootVerifier, order);
+        outputs.forEach(ot::collect);
+        return upload(ot.signedBatch(operator, administrator, Instant.now()));
+    }
+
+    BatchUploader.Result upload(byte[] batch) throws Exception {
+        return await(BatchUploader.upload(vertx, "127.0.0.1", gateway.adminPort(), gateway.app().adminToken(), batch));
+    }
+
+    TerminalLink link() throws Exception {
+        return await(TerminalLink.connect(vertx, "127.0.0.1", gateway.port(), Duration.ofSeconds(10)));
+    }
+
+    TmsMessage exchange(TerminalConnection c, TmsMessage request) throws Exception {
+        return TmsMessage.unpack(c.exchange(request.pack()));
+    }
+
+    long count(String sql, Object... params) throws Exception {
+        return await(gateway.app().database().pool().preparedQuery(sql).execute(Tuple.wrap(params)))
+                .iterator().next().getLong(0);
+    }
+
+    static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /** The failure of {@code f}, unwrapped. */
+    static Throwable failure(Future<?> f) throws Exception {
+        try {
+            await(f);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause();
+        }
+        throw new AssertionError("expected a failure");
+    }
+
+    void close() throws Exception {
+        await(vertx.close());
+        gateway.close();
+    }
+}

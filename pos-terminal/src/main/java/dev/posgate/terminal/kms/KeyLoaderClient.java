@@ -1,0 +1,46 @@
+package dev.posgate.terminal.kms;
+
+import dev.posgate.crypto.Kcv;
+import dev.posgate.crypto.RandomSource;
+import dev.posgate.crypto.Tdes;
+import dev.posgate.iso8583.tms.TmsMessage;
+import dev.posgate.terminal.net.TerminalLink;
+import dev.posgate.terminal.pinpad.KeyRole;
+import dev.posgate.terminal.pinpad.PinPad;
+import dev.posgate.tms.loader.LoaderTerminalSession;
+import dev.posgate.tms.loader.TmkSlot;
+import dev.posgate.tms.pki.CertificateVerifier;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.Arrays;
+
+/** Runs the terminal side of the L-flow (L1 → L2 → L3) over a {@link TerminalLink}. */
+public final class KeyLoaderClient {
+    private KeyLoaderClient() {}
+
+    /** Completes with the KCV of the TMK now in slot {@code keyIndex}; fails if the loader is refused. */
+    public static Future<byte[]> loadTmk(TerminalLink link, String sn, int keyIndex, CertificateVerifier acquirerRoot,
+            PinPad pinPad) {
+        LoaderTerminalSession s = new LoaderTerminalSession(sn, keyIndex, acquirerRoot, slot(pinPad), RandomSource.secure());
+        return link.request(s.l1().pack())
+                .compose(b -> link.request(s.onL1(TmsMessage.unpack(b), Instant.now()).pack()))
+                .compose(b -> link.request(s.onL2(TmsMessage.unpack(b)).pack()))
+                .map(b -> {
+                    s.onL3(TmsMessage.unpack(b));
+                    return s.kcv();
+                });
+    }
+
+    /** The PIN pad's TMK slot as the L-flow sees it: decrypt under Rnd1 inside the pad, keep the key. */
+    public static TmkSlot slot(PinPad pinPad) {
+        return (index, rnd1, ctmk) -> {
+            byte[] clear = Tdes.decryptEcb(rnd1, ctmk);
+            try {
+                pinPad.write(index, KeyRole.TMK, clear);
+                return Kcv.of(clear, 4);
+            } finally {
+                Arrays.fill(clear, (byte) 0);
+            }
+        };
+    }
+}

@@ -1,0 +1,7 @@
+package dev.posgate.terminal.kms;
+
+/** The terminal's tamper and environment sensors. */
+@FunctionalInterface
+public interface Sensors {
+    SensorReadings read();
+}

@@ -1,0 +1,128 @@
+package dev.posgate.tms.loader;
+
+import dev.posgate.crypto.RandomSource;
+import dev.posgate.crypto.Rsa;
+import dev.posgate.iso8583.tlv.Tags;
+import dev.posgate.iso8583.tlv.Tlv;
+import dev.posgate.iso8583.tms.TmsCode;
+import dev.posgate.iso8583.tms.TmsHeader;
+import dev.posgate.iso8583.tms.TmsMessage;
+import dev.posgate.tms.kms.FlowRefusedException;
+import dev.posgate.tms.pki.CertificateRejectedException;
+import dev.posgate.tms.pki.CertificateRole;
+import dev.posgate.tms.pki.CertificateVerifier;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The terminal side of certificate-based key loading (CN103729944A) without I/O. The terminal
+ * trusts only its acquirer's root ("terminal privatisation"): a loader certificate from another
+ * acquirer, expired or revoked is refused at L1 and nothing is sent. Rnd2 returned inside the
+ * loader's private-key block defeats replay.
+ */
+public final class LoaderTerminalSession {
+    private enum Step { READY, L1_SENT, L2_SENT, L3_SENT, DONE, FAILED }
+
+    private final String sn;
+    private final int keyIndex;
+    private final CertificateVerifier acquirerRoot;
+    private final TmkSlot slot;
+    private final RandomSource random;
+    private long seq;
+    private Step step = Step.READY;
+    private PublicKey loaderKey;
+    private byte[] rnd1;
+    private byte[] rnd2;
+    private byte[] kcv;
+
+    public LoaderTerminalSession(String sn, int keyIndex, CertificateVerifier acquirerRoot, TmkSlot slot, RandomSource random) {
+        this.sn = sn;
+        this.keyIndex = keyIndex;
+        this.acquirerRoot = acquirerRoot;
+        this.slot = slot;
+        this.random = random;
+    }
+
+    public TmsMessage l1() {
+        expect(Step.READY);
+        step = Step.L1_SENT;
+        return request(TmsCode.L1, List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, sn)));
+    }
+
+    /** The L1 answer: verify AcquireWCRT, then send RSA_Pu(Rnd1 ‖ Rnd2). */
+    public TmsMessage onL1(TmsMessage response, Instant now) {
+        expect(Step.L1_SENT);
+        checkStatus(response);
+        try {
+            loaderKey = acquirerRoot.verify(response.require(Tags.CERTIFICATE).value(), CertificateRole.KEY_LOADER, now)
+                    .getPublicKey();
+        } catch (CertificateRejectedException e) {
+            throw fail("63", "key loader certificate refused (" + e.reason() + "): " + e.getMessage());
+        }
+        rnd1 = random.next(16);
+        rnd2 = random.next(8);
+        byte[] plain = new byte[24];
+        System.arraycopy(rnd1, 0, plain, 0, 16);
+        System.arraycopy(rnd2, 0, plain, 16, 8);
+        byte[] block = Rsa.oaepEncrypt(loaderKey, plain);
+        Arrays.fill(plain, (byte) 0);
+        step = Step.L2_SENT;
+        return request(TmsCode.L2, List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, sn), Tlv.ofByte(Tags.PINPAD_KEY_INDEX, keyIndex),
+                Tlv.of(Tags.RSA_PU_RND, block)));
+    }
+
+    /** The L2 answer: recover Ctmk ‖ Rnd2 with the loader's public key, check Rnd2, install the TMK. */
+    public TmsMessage onL2(TmsMessage response) {
+        expect(Step.L2_SENT);
+        checkStatus(response);
+        byte[] recovered;
+        try {
+            recovered = Rsa.publicRecoverPkcs1Type1(loaderKey, response.require(Tags.RSA_PRK_CTMK).value());
+        } catch (RuntimeException e) {
+            throw fail("63", "loader block does not open with the loader's public key");
+        }
+        if (recovered.length != 24 || !MessageDigest.isEqual(rnd2, Arrays.copyOfRange(recovered, 16, 24))) {
+            throw fail("63", "Rnd2 mismatch: replayed or forged loader block");
+        }
+        kcv = slot.installTmk(keyIndex, rnd1, Arrays.copyOf(recovered, 16));
+        Arrays.fill(rnd1, (byte) 0);
+        step = Step.L3_SENT;
+        return request(TmsCode.L3, List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, sn), Tlv.ofByte(Tags.PINPAD_KEY_INDEX, keyIndex),
+                Tlv.of(Tags.KCV, kcv)));
+    }
+
+    public void onL3(TmsMessage response) {
+        expect(Step.L3_SENT);
+        checkStatus(response);
+        step = Step.DONE;
+    }
+
+    public boolean done() {
+        return step == Step.DONE;
+    }
+
+    public byte[] kcv() {
+        return kcv == null ? null : kcv.clone();
+    }
+
+    private TmsMessage request(TmsCode code, List<Tlv> body) {
+        return TmsMessage.of(TmsHeader.request(code, ++seq, false), body);
+    }
+
+    private void expect(Step s) {
+        if (step != s) throw new IllegalStateException("L-flow is at " + step + ", not " + s);
+    }
+
+    private FlowRefusedException fail(String status, String message) {
+        step = Step.FAILED;
+        return new FlowRefusedException(status, message);
+    }
+
+    private void checkStatus(TmsMessage response) {
+        String status = response.header().status();
+        if (!"00".equals(status)) throw fail(status, response.header().code() + " refused with " + status);
+    }
+}
