@@ -1,0 +1,50 @@
+package dev.posgate.gateway.cli;
+
+import dev.posgate.gateway.upstream.sim.HostRules;
+import dev.posgate.gateway.upstream.sim.HostSimulator;
+import dev.posgate.hsm.LmkKey;
+import dev.posgate.hsm.RemoteHsm;
+import dev.posgate.hsm.pool.HsmPool;
+import dev.posgate.hsm.pool.HsmPoolConfig;
+import io.vertx.core.Vertx;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs the bundled upstream host simulator (docs/posp.md) with its own HSM session. */
+@Command(name = "upstream-sim", mixinStandardHelpOptions = true,
+        description = "Run the upstream ISO8583 host simulator: ZAK MAC check, PIN check under the ZPK, approval rules, latency.")
+final class UpstreamSimCommand implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "9600", description = "Port (default: ${DEFAULT-VALUE}).") int port;
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Bind address (default: ${DEFAULT-VALUE}).") String host;
+    @Option(names = "--hsm", required = true, description = "host:port of an HSM holding the same LMK as the gateway's "
+            + "(a development HSM: the PIN check forms a verification key from components).") String hsm;
+    @Option(names = "--hsm-header-length", defaultValue = "4", description = "HSM header length (default: ${DEFAULT-VALUE}).") int headerLength;
+    @Option(names = "--zpk", required = true, description = "Zone PIN key under the LMK (U + 32 hex).") String zpk;
+    @Option(names = "--zak", required = true, description = "Zone MAC key under the LMK (U + 32 hex).") String zak;
+    @Option(names = "--latency-ms", defaultValue = "0", description = "Delay before every answer (default: ${DEFAULT-VALUE}).") long latencyMs;
+    @Option(names = "--pin", defaultValue = "123456", description = "PIN of every card (default: ${DEFAULT-VALUE}).") String pin;
+    @Option(names = "--limit", defaultValue = "10000000", description = "Largest approved amount in minor units (default: ${DEFAULT-VALUE}).") long limit;
+
+    @Override
+    public Integer call() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        HsmPool pool = new HsmPool(vertx, HsmPoolConfig.builder().name("upstream-sim-hsm").host(hsm)
+                .connectionsPerHost(2).headerLength(headerLength).build());
+        pool.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        HostSimulator sim = HostSimulator.start(vertx, new RemoteHsm(pool), new HostRules(pin, Map.of(), limit, false),
+                        LmkKey.parse(zpk), LmkKey.parse(zak), latencyMs, host, port)
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        System.out.printf("posgate upstream simulator ready on %s:%d%n", host, sim.port());
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            vertx.close();
+            stop.countDown();
+        }));
+        stop.await();
+        return 0;
+    }
+}

@@ -1,0 +1,187 @@
+package dev.posgate.gateway.posp;
+
+import dev.posgate.gateway.routing.PosHandler;
+import dev.posgate.gateway.routing.PosReplies;
+import dev.posgate.gateway.routing.Response;
+import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.server.SessionContext;
+import dev.posgate.gateway.upstream.MessageSealer;
+import dev.posgate.gateway.upstream.ReversalQueue;
+import dev.posgate.gateway.upstream.UpstreamException;
+import dev.posgate.gateway.upstream.UpstreamLink;
+import dev.posgate.gateway.upstream.UpstreamMessages;
+import dev.posgate.hsm.Hsm;
+import dev.posgate.hsm.HsmException;
+import dev.posgate.hsm.LmkKey;
+import dev.posgate.iso8583.pos.Field60;
+import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.iso8583.pos.ProcessingRequirement;
+import dev.posgate.posp.Admission;
+import io.vertx.core.Future;
+import java.util.Set;
+
+/**
+ * 0200 (purchase, balance inquiry, void) and 0400 (reversal) from a terminal: checked against the
+ * sign-on state, MAC verified with the terminal's MAK in the HSM ({@code A0} on failure, no key
+ * used for the answer), recorded in the journal ({@code 94} for a repeated STAN), PIN translated
+ * PIK → ZPK in the HSM, re-packed and MACed with the ZAK for the host, forwarded, and the host's
+ * answer MACed back to the terminal. An upstream timeout answers {@code 68} and queues a
+ * reversal; no connection to the host answers {@code 91}.
+ */
+public final class FinancialHandler implements PosHandler {
+    /** HSM errors meaning the PIN block does not decrypt to a valid ISO 0 block under the PIK. */
+    private static final Set<String> BAD_PIN_BLOCK = Set.of("20", "23", "24");
+
+    private final TransactionJournal.Kind kind;
+    private final PospTerminals terminals;
+    private final PsamRegistry psam;
+    private final TerminalMacs macs;
+    private final TransactionJournal journal;
+    private final Hsm hsm;
+    private final SystemKeys systemKeys;
+    private final UpstreamLink upstream;
+    private final ReversalQueue reversals;
+    private final PospSettings settings;
+
+    public FinancialHandler(TransactionJournal.Kind kind, PospTerminals terminals, PsamRegistry psam, TerminalMacs macs,
+            TransactionJournal journal, Hsm hsm, SystemKeys systemKeys, UpstreamLink upstream, ReversalQueue reversals,
+            PospSettings settings) {
+        this.kind = kind;
+        this.terminals = terminals;
+        this.psam = psam;
+        this.macs = macs;
+        this.journal = journal;
+        this.hsm = hsm;
+        this.systemKeys = systemKeys;
+        this.upstream = upstream;
+        this.reversals = reversals;
+        this.settings = settings;
+    }
+
+    @Override
+    public Future<Response> handle(SessionContext session, PosMessage request) {
+        String tid = request.field(41);
+        Field60 f60 = request.field60();
+        if (tid == null || f60 == null || !request.has(11)) return plain(request, ResponseCodes.FORMAT_ERROR);
+        return terminals.session(tid).compose(found -> {
+            TerminalSession t = found.orElse(null);
+            Admission.Facts facts = t == null ? TerminalSession.unregistered()
+                    : t.admissionFacts(psam.cardOf(tid).orElse(null), request.has(64));
+            Admission.Verdict verdict = Admission.decide(facts, settings.businessDay().today());
+            switch (verdict) {
+                case VERIFY_MAC:
+                    return macs.verify(t, request).compose(ok -> ok
+                            ? accepted(t, request, f60)
+                            : plain(request, ResponseCodes.MAC_ERROR));
+                case SIGN_ON_AGAIN:
+                    return signOnAgain(request);
+                default:
+                    return plain(request, verdict.responseCode());
+            }
+        });
+    }
+
+    private Future<Response> accepted(TerminalSession t, PosMessage request, Field60 f60) {
+        String stan = request.field(11);
+        String origStan = kind == TransactionJournal.Kind.VOID && request.has(61) && request.field(61).length() >= 12
+                ? request.field(61).substring(6, 12) : null;
+        return journal.open(t.tid(), f60.batch(), stan, request.mti(), kind, amount(request), maskPan(request.field(2)), origStan)
+                .compose(fresh -> {
+                    if (!fresh) return sealed(t, request, ResponseCodes.DUPLICATE, null);
+                    if (kind == TransactionJournal.Kind.VOID) {
+                        if (origStan == null) return finish(t, request, f60, "FAILED", ResponseCodes.FORMAT_ERROR, null);
+                        String origBatch = request.field(61).substring(0, 6);
+                        return journal.statusOf(t.tid(), origBatch, origStan).compose(st -> "APPROVED".equals(st)
+                                ? forward(t, request, f60)
+                                : finish(t, request, f60, "DECLINED", "25", null));
+                    }
+                    return forward(t, request, f60);
+                });
+    }
+
+    private Future<Response> forward(TerminalSession t, PosMessage request, Field60 f60) {
+        Future<byte[]> pin = request.has(52) && kind != TransactionJournal.Kind.REVERSAL
+                ? systemKeys.zpk(settings.zone()).compose(zpk -> hsm.translatePin(t.pik(), zpk, request.binary(52), request.field(2)))
+                        .map(tr -> tr.pinBlock())
+                : Future.succeededFuture(null);
+        return pin.compose(
+                zpkBlock -> send(t, request, f60, UpstreamMessages.request(request, zpkBlock, settings.acquirerId())),
+                e -> e instanceof HsmException h && BAD_PIN_BLOCK.contains(h.errorCode())
+                        ? finish(t, request, f60, "DECLINED", "55", null)
+                        : Future.failedFuture(e));
+    }
+
+    private Future<Response> send(TerminalSession t, PosMessage request, Field60 f60, PosMessage up) {
+        String tid = t.tid();
+        String stan = request.field(11);
+        return systemKeys.zak(settings.zone()).compose(zak -> MessageSealer.sealWithZak(hsm, zak, up)
+                .compose(body -> upstream == null
+                        ? Future.failedFuture(UpstreamException.unavailable("no upstream configured"))
+                        : upstream.request(tid, stan, up.mti(), body))
+                .compose(reply -> MessageSealer.verifyWithZak(hsm, zak, reply.pack()).compose(macOk -> {
+                    if (!macOk) return upstreamLost(t, request, f60, up, ResponseCodes.SYSTEM_MALFUNCTION);
+                    String code = reply.field(39) == null ? ResponseCodes.SYSTEM_MALFUNCTION : reply.field(39);
+                    Future<Void> after = kind == TransactionJournal.Kind.REVERSAL && ResponseCodes.APPROVED.equals(code)
+                            ? journal.markReversed(tid, f60.batch(), stan) : Future.succeededFuture();
+                    return after.compose(v -> finish(t, request, f60, ResponseCodes.APPROVED.equals(code) ? "APPROVED" : "DECLINED",
+                            code, reply));
+                }), e -> e instanceof UpstreamException u
+                        ? upstreamLost(t, request, f60, up, u.timeout() ? "68" : "91")
+                        : Future.failedFuture(e)));
+    }
+
+    /**
+     * The host's answer is missing (or forged). What may have reached the host is reversed by the
+     * gateway: a purchase or void gets a queued reversal and 68; a terminal's own reversal is
+     * queued and acknowledged 00 (store and forward); a balance inquiry needs none.
+     */
+    private Future<Response> upstreamLost(TerminalSession t, PosMessage request, Field60 f60, PosMessage up, String code) {
+        boolean mayHaveArrived = !"91".equals(code);
+        if (!mayHaveArrived || kind == TransactionJournal.Kind.BALANCE) {
+            return finish(t, request, f60, "FAILED", code, null);
+        }
+        PosMessage reversal = kind == TransactionJournal.Kind.REVERSAL ? up.unset(52, 64) : UpstreamMessages.reversalOf(up);
+        return reversals.enqueue(reversal).compose(v -> kind == TransactionJournal.Kind.REVERSAL
+                ? finish(t, request, f60, "APPROVED", ResponseCodes.APPROVED, null)
+                : finish(t, request, f60, "TIMED_OUT", code, null));
+    }
+
+    private Future<Response> finish(TerminalSession t, PosMessage request, Field60 f60, String status, String code,
+            PosMessage hostReply) {
+        String rrn = hostReply == null ? null : hostReply.field(37);
+        String auth = hostReply == null ? null : hostReply.field(38);
+        return journal.close(t.tid(), f60.batch(), request.field(11), request.mti(), status, code, rrn, auth)
+                .compose(v -> sealed(t, request, code, hostReply));
+    }
+
+    private Future<Response> sealed(TerminalSession t, PosMessage request, String code, PosMessage hostReply) {
+        PosMessage reply = request.reply(ProcessingRequirement.NONE, 2, 3, 4, 60);
+        if (hostReply != null) {
+            for (int f : new int[] {37, 38}) if (hostReply.has(f)) reply.set(f, hostReply.field(f));
+        }
+        PospFields.stamp(reply, settings);
+        reply.set(39, code);
+        return macs.seal(t, reply).map(body -> Response.reply(body, code));
+    }
+
+    private static Future<Response> plain(PosMessage request, String code) {
+        return Future.succeededFuture(PosReplies.code(request, code));
+    }
+
+    static Future<Response> signOnAgain(PosMessage request) {
+        return Future.succeededFuture(PosReplies.send(request.reply(ProcessingRequirement.SIGN_ON_AGAIN, 60)
+                .set(39, ResponseCodes.SIGN_ON_AGAIN)));
+    }
+
+    private static long amount(PosMessage m) {
+        String a = m.field(4);
+        return a == null ? 0 : Long.parseLong(a);
+    }
+
+    /** First 6 and last 4 digits, as everywhere the PAN is kept or shown. */
+    static String maskPan(String pan) {
+        if (pan == null) return null;
+        if (pan.length() <= 10) return "*".repeat(pan.length());
+        return pan.substring(0, 6) + "*".repeat(pan.length() - 10) + pan.substring(pan.length() - 4);
+    }
+}

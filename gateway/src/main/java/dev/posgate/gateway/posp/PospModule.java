@@ -1,0 +1,76 @@
+package dev.posgate.gateway.posp;
+
+import dev.posgate.gateway.GatewayContext;
+import dev.posgate.gateway.GatewayModule;
+import dev.posgate.gateway.routing.PosRoutes;
+import dev.posgate.gateway.routing.TmsHandler;
+import dev.posgate.gateway.upstream.ReversalQueue;
+import dev.posgate.gateway.upstream.UpstreamLink;
+import dev.posgate.iso8583.tms.TmsCode;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import java.util.Map;
+
+/**
+ * The POSP (protocol.md section 2, CN101593389A): sign-on, purchase, balance inquiry, void,
+ * reversal and settlement; the PSAM issuing and binding admin API; the upstream link with its
+ * reversal queue. Choices: docs/posp.md.
+ */
+public final class PospModule implements GatewayModule {
+    /** How long zone keys and the PSAM root key are cached before being read again. */
+    private static final long SYSTEM_KEY_TTL_MS = 30_000;
+
+    private PsamRegistry registry;
+    private UpstreamLink upstream;
+    private ReversalQueue reversals;
+
+    @Override
+    public Future<Void> install(GatewayContext c, PosRoutes pos, Map<TmsCode, TmsHandler> tms, Router admin) {
+        PospSettings settings = PospSettings.from(c.config());
+        SystemKeys systemKeys = new SystemKeys(c.keys(), SYSTEM_KEY_TTL_MS);
+        PospTerminals terminals = new PospTerminals(c.db(), c.keys(), settings.tmkIndex());
+        TransactionJournal journal = new TransactionJournal(c.db());
+        TerminalMacs macs = new TerminalMacs(c.hsm());
+        registry = new PsamRegistry(c.vertx(), c.db());
+        if (!settings.upstreamHost().isEmpty()) {
+            upstream = new UpstreamLink(c.vertx(), settings.upstreamHost(), settings.upstreamConnections(), settings.upstreamTimeout());
+            reversals = new ReversalQueue(c.vertx(), c.db(), upstream, c.hsm(), () -> systemKeys.zak(settings.zone()),
+                    settings.reversalRetry(), rev -> journal.markReversed(rev.field(41), rev.field60().batch(), rev.field(11)));
+        }
+
+        SignOnHandler signOn = new SignOnHandler(c.terminals(), c.keys(), terminals, new WorkingKeyIssuer(c.hsm()),
+                registry, systemKeys, settings, c.audit());
+        pos.on("0800", null, "001", "sign_on_001", signOn)
+                .on("0800", null, "003", "sign_on_003", signOn)
+                .on("0800", null, "004", "sign_on_004", signOn)
+                .on("0200", "22", null, "purchase", financial(TransactionJournal.Kind.PURCHASE, c, terminals, macs, journal, systemKeys, settings))
+                .on("0200", "01", null, "balance", financial(TransactionJournal.Kind.BALANCE, c, terminals, macs, journal, systemKeys, settings))
+                .on("0200", "23", null, "void", financial(TransactionJournal.Kind.VOID, c, terminals, macs, journal, systemKeys, settings))
+                .on("0400", null, null, "reversal", financial(TransactionJournal.Kind.REVERSAL, c, terminals, macs, journal, systemKeys, settings))
+                .on("0500", null, "201", "settlement", new SettlementHandler(terminals, registry, macs, journal, c.hsm(), systemKeys, upstream, settings));
+        PsamAdminRoutes.mount(admin, new PsamService(c.db(), c.hsm(), systemKeys, settings.psamRootOwner(), c.audit()),
+                new KeyProvisioning(c.hsm(), c.keys(), c.audit()), settings);
+
+        Future<Void> link = upstream == null ? Future.succeededFuture() : upstream.start();
+        return registry.start().compose(v -> link).onSuccess(v -> {
+            if (reversals != null) reversals.start();
+        });
+    }
+
+    private FinancialHandler financial(TransactionJournal.Kind kind, GatewayContext c, PospTerminals terminals, TerminalMacs macs,
+            TransactionJournal journal, SystemKeys systemKeys, PospSettings settings) {
+        return new FinancialHandler(kind, terminals, registry, macs, journal, c.hsm(), systemKeys, upstream, reversals, settings);
+    }
+
+    /** The reversal queue, or null without an upstream host (tests trigger a scan through it). */
+    public ReversalQueue reversals() {
+        return reversals;
+    }
+
+    @Override
+    public Future<Void> close() {
+        if (reversals != null) reversals.stop();
+        Future<Void> link = upstream == null ? Future.succeededFuture() : upstream.close();
+        return link.eventually(() -> registry == null ? Future.succeededFuture() : registry.close());
+    }
+}

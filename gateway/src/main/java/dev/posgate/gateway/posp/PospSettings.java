@@ -1,0 +1,32 @@
+package dev.posgate.gateway.posp;
+
+import dev.posgate.gateway.config.GatewayConfig;
+import dev.posgate.gateway.config.Setting;
+import java.time.Duration;
+import java.time.ZoneId;
+
+/** The POSP's configuration, read once at installation. */
+public record PospSettings(
+        BusinessDay businessDay,
+        String acquirerId,
+        int tmkIndex,
+        String psamRootOwner,
+        String upstreamHost,
+        int upstreamConnections,
+        Duration upstreamTimeout,
+        String zone,
+        Duration reversalRetry) {
+
+    public static PospSettings from(GatewayConfig c) {
+        return new PospSettings(
+                new BusinessDay(ZoneId.of(c.string(Setting.POSP_TIMEZONE))),
+                c.string(Setting.POSP_ACQUIRER_ID),
+                c.integer(Setting.POSP_TMK_INDEX),
+                c.string(Setting.POSP_PSAM_ROOT_OWNER),
+                c.string(Setting.UPSTREAM_HOST),
+                c.integer(Setting.UPSTREAM_CONNECTIONS),
+                Duration.ofMillis(c.integer(Setting.UPSTREAM_TIMEOUT)),
+                c.string(Setting.UPSTREAM_ZONE),
+                Duration.ofSeconds(c.integer(Setting.UPSTREAM_REVERSAL_RETRY)));
+    }
+}

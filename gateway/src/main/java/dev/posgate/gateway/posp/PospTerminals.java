@@ -1,0 +1,97 @@
+package dev.posgate.gateway.posp;
+
+import dev.posgate.gateway.db.KeyRecord;
+import dev.posgate.gateway.db.KeyRepository;
+import dev.posgate.gateway.db.Terminal;
+import dev.posgate.hsm.LmkKey;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Sign-on state in PostgreSQL: working keys as versioned key_records (owner TERMINAL, the
+ * terminal's SN, types PIK/MAK/TDK, the TMK's key index) and the posp_terminal_state row.
+ */
+public final class PospTerminals {
+    private final Pool pool;
+    private final KeyRepository keys;
+    private final int keyIndex;
+
+    public PospTerminals(Pool pool, KeyRepository keys, int keyIndex) {
+        this.pool = pool;
+        this.keys = keys;
+        this.keyIndex = keyIndex;
+    }
+
+    /** One issued working key, to store under the LMK. */
+    public record IssuedKey(String keyType, LmkKey underLmk, String kcvHex) {}
+
+    /** The terminal with its sign-on state and active PIK/MAK, or empty when the TID is not registered. */
+    public Future<Optional<TerminalSession>> session(String tid) {
+        return pool.preparedQuery("select t.tid, t.mid, t.sn, t.key_scheme, t.mac_algorithm, t.status,"
+                        + " s.batch, s.signed_on_date, s.psam_card,"
+                        + " (select lmk_value from key_record k where k.owner_type = 'TERMINAL' and k.owner_id = t.sn"
+                        + "   and k.key_type = 'PIK' and k.key_index = $2 and k.state = 'ACTIVE') as pik,"
+                        + " (select lmk_value from key_record k where k.owner_type = 'TERMINAL' and k.owner_id = t.sn"
+                        + "   and k.key_type = 'MAK' and k.key_index = $2 and k.state = 'ACTIVE') as mak"
+                        + " from terminal t left join posp_terminal_state s on s.tid = t.tid where t.tid = $1")
+                .execute(Tuple.of(tid, (short) keyIndex))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
+    }
+
+    /**
+     * Stores a sign-on in one transaction: each key as the next ACTIVE version of its slot (the
+     * previous one retired) and the terminal's batch and business day.
+     */
+    public Future<Void> saveSignOn(Terminal terminal, String batch, LocalDate businessDay, String mode,
+            String psamCard, List<IssuedKey> issued) {
+        return pool.withTransaction(tx -> {
+            Future<KeyRecord> chain = Future.succeededFuture();
+            for (IssuedKey k : issued) {
+                chain = chain.compose(v -> keys.store(tx, KeyRecord.OwnerType.TERMINAL, terminal.sn(), k.keyType(),
+                        keyIndex, k.underLmk().toWire(), k.kcvHex(), KeyRecord.State.ACTIVE));
+            }
+            return chain.compose(v -> upsertState(tx, terminal, batch, businessDay, mode, psamCard));
+        });
+    }
+
+    private static Future<Void> upsertState(SqlClient tx, Terminal t, String batch, LocalDate day, String mode, String psamCard) {
+        return tx.preparedQuery("insert into posp_terminal_state (tid, sn, batch, signed_on_date, signed_on_at, sign_on_mode,"
+                        + " key_source, psam_card) values ($1, $2, $3, $4, now(), $5, $6, $7)"
+                        + " on conflict (tid) do update set sn = excluded.sn, batch = excluded.batch,"
+                        + " signed_on_date = excluded.signed_on_date, signed_on_at = now(),"
+                        + " sign_on_mode = excluded.sign_on_mode, key_source = excluded.key_source, psam_card = excluded.psam_card")
+                .execute(Tuple.of(t.tid(), t.sn(), batch, day, mode, t.keyScheme().name(), psamCard))
+                .mapEmpty();
+    }
+
+    /** After a settlement the terminal continues with the next batch number. */
+    public Future<Void> advanceBatch(String tid, String settledBatch) {
+        String next = String.format("%06d", (Integer.parseInt(settledBatch) + 1) % 1_000_000);
+        return pool.preparedQuery("update posp_terminal_state set batch = $2 where tid = $1 and batch = $3")
+                .execute(Tuple.of(tid, next, settledBatch))
+                .mapEmpty();
+    }
+
+    private static TerminalSession map(Row r) {
+        String pik = r.getString("pik");
+        String mak = r.getString("mak");
+        return new TerminalSession(
+                r.getString("tid"),
+                r.getString("mid"),
+                r.getString("sn"),
+                Terminal.KeyScheme.valueOf(r.getString("key_scheme")),
+                Terminal.MacAlgorithm.valueOf(r.getString("mac_algorithm")),
+                Terminal.Status.valueOf(r.getString("status")),
+                r.getString("batch"),
+                r.getLocalDate("signed_on_date"),
+                r.getString("psam_card"),
+                pik == null ? null : LmkKey.parse(pik),
+                mak == null ? null : LmkKey.parse(mak));
+    }
+}

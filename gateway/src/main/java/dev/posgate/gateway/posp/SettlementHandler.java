@@ -1,0 +1,104 @@
+package dev.posgate.gateway.posp;
+
+import dev.posgate.gateway.routing.PosHandler;
+import dev.posgate.gateway.routing.PosReplies;
+import dev.posgate.gateway.routing.Response;
+import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.server.SessionContext;
+import dev.posgate.gateway.upstream.MessageSealer;
+import dev.posgate.gateway.upstream.UpstreamException;
+import dev.posgate.gateway.upstream.UpstreamLink;
+import dev.posgate.gateway.upstream.UpstreamMessages;
+import dev.posgate.hsm.Hsm;
+import dev.posgate.iso8583.pos.Field60;
+import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.iso8583.pos.ProcessingRequirement;
+import dev.posgate.posp.Admission;
+import dev.posgate.posp.BatchTotals;
+import io.vertx.core.Future;
+
+/**
+ * 0500 batch settlement (60.3 201): the terminal's totals in field 48 are reconciled against the
+ * journal of the batch in 60.2, and the settlement goes on to the host with the gateway's totals.
+ * The answer carries field 48 = the gateway's totals and {@code 1} (in balance) or {@code 2} (out
+ * of balance), and the host's response code ({@code 91}/{@code 68} when it cannot be reached;
+ * nothing is reversed for a settlement). In balance and approved, the terminal's next batch is
+ * 60.2 + 1. Choices: docs/posp.md.
+ */
+public final class SettlementHandler implements PosHandler {
+    private final PospTerminals terminals;
+    private final PsamRegistry psam;
+    private final TerminalMacs macs;
+    private final TransactionJournal journal;
+    private final Hsm hsm;
+    private final SystemKeys systemKeys;
+    private final UpstreamLink upstream;
+    private final PospSettings settings;
+
+    public SettlementHandler(PospTerminals terminals, PsamRegistry psam, TerminalMacs macs, TransactionJournal journal, Hsm hsm,
+            SystemKeys systemKeys, UpstreamLink upstream, PospSettings settings) {
+        this.terminals = terminals;
+        this.psam = psam;
+        this.macs = macs;
+        this.journal = journal;
+        this.hsm = hsm;
+        this.systemKeys = systemKeys;
+        this.upstream = upstream;
+        this.settings = settings;
+    }
+
+    @Override
+    public Future<Response> handle(SessionContext session, PosMessage request) {
+        String tid = request.field(41);
+        Field60 f60 = request.field60();
+        if (tid == null || f60 == null || !request.has(11)) {
+            return Future.succeededFuture(PosReplies.code(request, ResponseCodes.FORMAT_ERROR));
+        }
+        return terminals.session(tid).compose(found -> {
+            TerminalSession t = found.orElse(null);
+            Admission.Facts facts = t == null ? TerminalSession.unregistered()
+                    : t.admissionFacts(psam.cardOf(tid).orElse(null), request.has(64));
+            Admission.Verdict verdict = Admission.decide(facts, settings.businessDay().today());
+            if (verdict == Admission.Verdict.SIGN_ON_AGAIN) return FinancialHandler.signOnAgain(request);
+            if (verdict != Admission.Verdict.VERIFY_MAC) return Future.succeededFuture(PosReplies.code(request, verdict.responseCode()));
+            return macs.verify(t, request).compose(ok -> {
+                if (!ok) return Future.succeededFuture(PosReplies.code(request, ResponseCodes.MAC_ERROR));
+                BatchTotals claimed;
+                try {
+                    claimed = BatchTotals.parse(request.field(48));
+                } catch (RuntimeException e) {
+                    return reply(t, request, ResponseCodes.FORMAT_ERROR, null);
+                }
+                return journal.totals(tid, f60.batch()).compose(ours -> {
+                    String field48 = ours.field48(ours.equals(claimed) ? BatchTotals.IN_BALANCE : BatchTotals.OUT_OF_BALANCE);
+                    return forward(request, field48).compose(code -> {
+                        boolean closed = ours.equals(claimed) && ResponseCodes.APPROVED.equals(code);
+                        Future<Void> next = closed ? terminals.advanceBatch(tid, f60.batch()) : Future.succeededFuture();
+                        return next.compose(v -> reply(t, request, code, field48));
+                    });
+                });
+            });
+        });
+    }
+
+    /** The host's response code for the settlement, carrying the gateway's totals. */
+    private Future<String> forward(PosMessage request, String field48) {
+        if (upstream == null) return Future.succeededFuture("91");
+        PosMessage up = UpstreamMessages.request(request, null, settings.acquirerId()).set(48, field48);
+        return systemKeys.zak(settings.zone()).compose(zak -> MessageSealer.sealWithZak(hsm, zak, up)
+                .compose(body -> upstream.request(request.field(41), request.field(11), "0500", body))
+                .compose(reply -> MessageSealer.verifyWithZak(hsm, zak, reply.pack())
+                        .map(macOk -> macOk && reply.has(39) ? reply.field(39) : ResponseCodes.SYSTEM_MALFUNCTION)))
+                .recover(e -> e instanceof UpstreamException u
+                        ? Future.succeededFuture(u.timeout() ? "68" : "91")
+                        : Future.failedFuture(e));
+    }
+
+    private Future<Response> reply(TerminalSession t, PosMessage request, String code, String field48) {
+        PosMessage reply = request.reply(ProcessingRequirement.NONE, 60);
+        PospFields.stamp(reply, settings);
+        reply.set(39, code);
+        if (field48 != null) reply.set(48, field48);
+        return macs.seal(t, reply).map(body -> Response.reply(body, code));
+    }
+}

@@ -1,0 +1,105 @@
+package dev.posgate.gateway.posp;
+
+import dev.posgate.gateway.db.AuditLog;
+import dev.posgate.gateway.db.KeyRecord;
+import dev.posgate.gateway.db.KeyRepository;
+import dev.posgate.gateway.db.Terminal;
+import dev.posgate.gateway.db.TerminalRepository;
+import dev.posgate.gateway.routing.PosHandler;
+import dev.posgate.gateway.routing.PosReplies;
+import dev.posgate.gateway.routing.Response;
+import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.server.SessionContext;
+import dev.posgate.posp.SignOnMode;
+import dev.posgate.hsm.LmkKey;
+import dev.posgate.iso8583.pos.Field60;
+import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.iso8583.pos.ProcessingRequirement;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.LocalDate;
+
+/**
+ * 0800 sign-on (60.3 001/003/004): new PIK, MAK (and TDK) from the HSM under the terminal's TMK,
+ * or under its PSAM card key, stored under the LMK as the next version, answered in field 62.
+ * Refusals: unregistered TID {@code 97}; MID not the registered one {@code 03}; terminal not
+ * ACTIVE {@code 58}; no ACTIVE TMK {@code 97} with processing requirement 4 (TMK download);
+ * PSAM terminal without a bound card {@code 97}.
+ */
+public final class SignOnHandler implements PosHandler {
+    private final TerminalRepository terminals;
+    private final KeyRepository keys;
+    private final PospTerminals posp;
+    private final WorkingKeyIssuer issuer;
+    private final PsamRegistry psam;
+    private final SystemKeys systemKeys;
+    private final PospSettings settings;
+    private final AuditLog audit;
+
+    public SignOnHandler(TerminalRepository terminals, KeyRepository keys, PospTerminals posp, WorkingKeyIssuer issuer,
+            PsamRegistry psam, SystemKeys systemKeys, PospSettings settings, AuditLog audit) {
+        this.terminals = terminals;
+        this.keys = keys;
+        this.posp = posp;
+        this.issuer = issuer;
+        this.psam = psam;
+        this.systemKeys = systemKeys;
+        this.settings = settings;
+        this.audit = audit;
+    }
+
+    @Override
+    public Future<Response> handle(SessionContext session, PosMessage request) {
+        Field60 f60 = request.field60();
+        SignOnMode mode = f60 == null ? null : SignOnMode.ofCode(f60.networkMgmtCode());
+        String tid = request.field(41);
+        if (mode == null || tid == null || !request.has(11)) return code(request, ResponseCodes.FORMAT_ERROR);
+        return terminals.findByTid(tid).compose(found -> {
+            if (found.isEmpty()) return code(request, ResponseCodes.NOT_REGISTERED);
+            Terminal t = found.get();
+            if (request.has(42) && !t.mid().equals(request.field(42))) return code(request, ResponseCodes.INVALID_MERCHANT);
+            if (t.status() != Terminal.Status.ACTIVE) return code(request, "58");
+            return t.keyScheme() == Terminal.KeyScheme.PSAM
+                    ? signOnWithPsam(request, t, mode, f60)
+                    : signOnWithTmk(request, t, mode, f60);
+        });
+    }
+
+    private Future<Response> signOnWithTmk(PosMessage request, Terminal t, SignOnMode mode, Field60 f60) {
+        return keys.active(KeyRecord.OwnerType.TERMINAL, t.sn(), "TMK", settings.tmkIndex()).compose(tmk -> {
+            if (tmk.isEmpty()) {
+                return Future.succeededFuture(PosReplies.send(request.reply(ProcessingRequirement.TMK_DOWNLOAD, 60)
+                        .set(39, ResponseCodes.NOT_REGISTERED)));
+            }
+            return issuer.underTmk(mode, LmkKey.parse(tmk.get().lmkValue()))
+                    .compose(issued -> complete(request, t, mode, f60, null, issued));
+        });
+    }
+
+    private Future<Response> signOnWithPsam(PosMessage request, Terminal t, SignOnMode mode, Field60 f60) {
+        String card = psam.cardOf(t.tid()).orElse(null);
+        if (card == null) return code(request, ResponseCodes.NOT_REGISTERED);
+        return systemKeys.psamRoot(settings.psamRootOwner())
+                .compose(root -> issuer.underPsam(mode, root, card))
+                .compose(issued -> complete(request, t, mode, f60, card, issued));
+    }
+
+    private Future<Response> complete(PosMessage request, Terminal t, SignOnMode mode, Field60 f60, String card,
+            WorkingKeyIssuer.Issued issued) {
+        LocalDate day = settings.businessDay().today();
+        return posp.saveSignOn(t, f60.batch(), day, mode.code(), card, issued.toStore())
+                .compose(v -> audit.append("terminal:" + t.tid(), "pos.sign_on", t.tid(), "OK", new JsonObject()
+                        .put("mode", mode.code()).put("batch", f60.batch()).put("source", t.keyScheme().name())
+                        .put("makKcv", issued.toStore().get(1).kcvHex())))
+                .map(v -> {
+                    PosMessage reply = request.reply(ProcessingRequirement.NONE, 60);
+                    PospFields.stamp(reply, settings);
+                    reply.set(39, ResponseCodes.APPROVED).set(62, issued.block().encode());
+                    return PosReplies.send(reply);
+                });
+    }
+
+    private static Future<Response> code(PosMessage request, String code) {
+        return Future.succeededFuture(PosReplies.code(request, code));
+    }
+}

@@ -1,0 +1,44 @@
+package dev.posgate.gateway.posp;
+
+import dev.posgate.gateway.db.Terminal;
+import dev.posgate.hsm.LmkKey;
+import dev.posgate.posp.Admission;
+import java.time.LocalDate;
+
+/**
+ * What a financial message needs to know about its terminal, read in one query: registration,
+ * the last sign-on (null fields when it never signed on) and the active working keys under the LMK.
+ */
+public record TerminalSession(
+        String tid,
+        String mid,
+        String sn,
+        Terminal.KeyScheme keyScheme,
+        Terminal.MacAlgorithm macAlgorithm,
+        Terminal.Status status,
+        String batch,
+        LocalDate signedOnDate,
+        String psamCard,
+        LmkKey pik,
+        LmkKey mak) {
+
+    /** The facts {@link Admission} decides on, for a message from this (registered) terminal. */
+    public Admission.Facts admissionFacts(String cardBoundNow, boolean hasMac) {
+        return new Admission.Facts(true, status == Terminal.Status.ACTIVE, signedOnDate, pik != null && mak != null,
+                keyScheme == Terminal.KeyScheme.PSAM, psamCard, cardBoundNow, hasMac);
+    }
+
+    /** The facts for a terminal id that is not registered. */
+    public static Admission.Facts unregistered() {
+        return new Admission.Facts(false, false, null, false, false, null, null, false);
+    }
+
+    public boolean x919() {
+        return macAlgorithm == Terminal.MacAlgorithm.X919;
+    }
+
+    @Override
+    public String toString() {
+        return "TerminalSession[" + tid + " " + keyScheme + " batch=" + batch + " signedOn=" + signedOnDate + "]";
+    }
+}

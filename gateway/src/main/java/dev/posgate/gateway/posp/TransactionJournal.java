@@ -1,0 +1,67 @@
+package dev.posgate.gateway.posp;
+
+import dev.posgate.posp.BatchTotals;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * Financial messages the POSP accepted (after their MAC verified), one row per (terminal, batch,
+ * STAN, MTI). The unique key is the duplicate-transmission check: a second row is refused and the
+ * terminal gets {@code 94}. Only a masked PAN is kept. {@link #totals} are the settlement totals:
+ * approved purchases (debits) and approved voids (credits), reversed ones excluded.
+ */
+public final class TransactionJournal {
+    public enum Kind { PURCHASE, BALANCE, VOID, REVERSAL }
+
+    private final Pool pool;
+
+    public TransactionJournal(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Records a new message as PENDING; false when (tid, batch, stan, mti) was seen before. */
+    public Future<Boolean> open(String tid, String batch, String stan, String mti, Kind kind, long amount,
+            String panMasked, String origStan) {
+        return pool.preparedQuery("insert into posp_transaction (tid, batch, stan, mti, kind, amount, pan_masked, orig_stan, status)"
+                        + " values ($1, $2, $3, $4, $5, $6, $7, $8, 'PENDING') on conflict do nothing returning id")
+                .execute(Tuple.of(tid, batch, stan, mti, kind.name(), amount, panMasked, origStan))
+                .map(rows -> rows.size() == 1);
+    }
+
+    public Future<Void> close(String tid, String batch, String stan, String mti, String status, String code,
+            String rrn, String authCode) {
+        return pool.preparedQuery("update posp_transaction set status = $5, response_code = $6, rrn = $7, auth_code = $8,"
+                        + " updated_at = now() where tid = $1 and batch = $2 and stan = $3 and mti = $4")
+                .execute(Tuple.of(tid, batch, stan, mti, status, code, rrn, authCode))
+                .mapEmpty();
+    }
+
+    /** The status of the 0200 with this STAN in this batch, or null. */
+    public Future<String> statusOf(String tid, String batch, String stan) {
+        return pool.preparedQuery("select status from posp_transaction where tid = $1 and batch = $2 and stan = $3 and mti = '0200'")
+                .execute(Tuple.of(tid, batch, stan))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+    }
+
+    /** A 0200 reversed (by the terminal's 0400 or by the gateway after a timeout) leaves the totals. */
+    public Future<Void> markReversed(String tid, String batch, String stan) {
+        return pool.preparedQuery("update posp_transaction set status = 'REVERSED', updated_at = now()"
+                        + " where tid = $1 and batch = $2 and stan = $3 and mti = '0200'")
+                .execute(Tuple.of(tid, batch, stan))
+                .mapEmpty();
+    }
+
+    public Future<BatchTotals> totals(String tid, String batch) {
+        return pool.preparedQuery("select"
+                        + " count(*) filter (where kind = 'PURCHASE') as dc, coalesce(sum(amount) filter (where kind = 'PURCHASE'), 0) as da,"
+                        + " count(*) filter (where kind = 'VOID') as cc, coalesce(sum(amount) filter (where kind = 'VOID'), 0) as ca"
+                        + " from posp_transaction where tid = $1 and batch = $2 and mti = '0200' and status = 'APPROVED'")
+                .execute(Tuple.of(tid, batch))
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    return new BatchTotals(r.getLong("dc").intValue(), r.getLong("da"), r.getLong("cc").intValue(), r.getLong("ca"));
+                });
+    }
+}

@@ -1,0 +1,188 @@
+package dev.posgate.gateway.upstream.sim;
+
+import dev.posgate.crypto.KeyComponents;
+import dev.posgate.crypto.Parity;
+import dev.posgate.crypto.PinBlocks;
+import dev.posgate.crypto.Tdes;
+import dev.posgate.gateway.upstream.MessageSealer;
+import dev.posgate.hsm.Hsm;
+import dev.posgate.hsm.KeyScheme;
+import dev.posgate.hsm.KeyType;
+import dev.posgate.hsm.LmkKey;
+import dev.posgate.hsm.PinBlockFormat;
+import dev.posgate.iso8583.frame.Family;
+import dev.posgate.iso8583.frame.FrameDecoder;
+import dev.posgate.iso8583.frame.FrameEncoder;
+import dev.posgate.iso8583.frame.FrameError;
+import dev.posgate.iso8583.frame.FrameLimits;
+import dev.posgate.iso8583.frame.FrameSink;
+import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.iso8583.pos.ProcessingRequirement;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bundled upstream host: speaks the upstream format of docs/posp.md over TCP with its own
+ * HSM session. It verifies the ZAK MAC ({@code A0}), checks PINs under the ZPK ({@code 55}),
+ * applies {@link HostRules}, MACs its answers with the ZAK, and may wait {@code latencyMs}
+ * before answering. It remembers approvals so voids and reversals find their original.
+ *
+ * <p>PIN check: the HSM translates the block from the zone ZPK to the simulator's own
+ * verification ZPK, formed from two fixed published components (allowed by a development HSM
+ * only); the simulator — standing in for the issuer — knows that key and compares the PIN with
+ * its card table. The gateway never sees either key in clear.
+ */
+public final class HostSimulator {
+    private static final Logger log = LoggerFactory.getLogger(HostSimulator.class);
+    private static final byte[] COMPONENT_1 = HexFormat.of().parseHex("0123456789ABCDEFFEDCBA9876543210");
+    private static final byte[] COMPONENT_2 = HexFormat.of().parseHex("10101010101010101010101010101010");
+
+    private final Vertx vertx;
+    private final Hsm hsm;
+    private final HostRules rules;
+    private final LmkKey zpk;
+    private final LmkKey zak;
+    private final long latencyMs;
+    private final LmkKey verificationZpk;
+    private final byte[] verificationKey;
+    private final NetServer server;
+    private final Map<String, Long> approved = new ConcurrentHashMap<>();
+    private final List<String> reversals = new CopyOnWriteArrayList<>();
+    private final AtomicLong rrn = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
+    private volatile boolean answerReversals = true;
+
+    private HostSimulator(Vertx vertx, Hsm hsm, HostRules rules, LmkKey zpk, LmkKey zak, long latencyMs,
+            LmkKey verificationZpk) {
+        this.vertx = vertx;
+        this.hsm = hsm;
+        this.rules = rules;
+        this.zpk = zpk;
+        this.zak = zak;
+        this.latencyMs = latencyMs;
+        this.verificationZpk = verificationZpk;
+        this.verificationKey = Parity.adjustOdd(KeyComponents.combine(COMPONENT_1, COMPONENT_2));
+        this.server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true));
+    }
+
+    /** Starts on {@code port} (0 = free port) of {@code host}. */
+    public static Future<HostSimulator> start(Vertx vertx, Hsm hsm, HostRules rules, LmkKey zpk, LmkKey zak,
+            long latencyMs, String host, int port) {
+        return hsm.formKeyFromComponents(KeyType.ZPK, KeyScheme.U, COMPONENT_1, COMPONENT_2).compose(vk -> {
+            HostSimulator sim = new HostSimulator(vertx, hsm, rules, zpk, zak, latencyMs, vk.key());
+            sim.server.connectHandler(sim::accept);
+            return sim.server.listen(port, host).map(s -> {
+                log.info("upstream host simulator on {}:{}", host, s.actualPort());
+                return sim;
+            });
+        });
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    /** While false, reversals are received but never answered (tests of the retry queue). */
+    public void answerReversals(boolean answer) {
+        this.answerReversals = answer;
+    }
+
+    /** "tid:stan" of every reversal received, in order. */
+    public List<String> reversalsReceived() {
+        return List.copyOf(reversals);
+    }
+
+    public long messagesReceived() {
+        return received.get();
+    }
+
+    public Future<Void> stop() {
+        return server.close();
+    }
+
+    private void accept(NetSocket socket) {
+        FrameDecoder decoder = new FrameDecoder(FrameLimits.defaults(), new FrameSink() {
+            @Override
+            public void onFrame(Family family, byte[] body) {
+                received.incrementAndGet();
+                handle(body).onSuccess(reply -> {
+                    if (reply == null) return;
+                    if (latencyMs > 0) vertx.setTimer(latencyMs, id -> socket.write(Buffer.buffer(FrameEncoder.encode(reply))));
+                    else socket.write(Buffer.buffer(FrameEncoder.encode(reply)));
+                }).onFailure(e -> log.warn("host simulator failed on a message: {}", e.toString()));
+            }
+
+            @Override
+            public void onError(FrameError error) {
+                socket.close();
+            }
+        });
+        socket.handler(b -> {
+            byte[] bytes = b.getBytes();
+            decoder.feed(bytes, 0, bytes.length);
+        });
+    }
+
+    /** The packed reply, or null for no answer. */
+    private Future<byte[]> handle(byte[] body) {
+        PosMessage request = PosMessage.unpack(body);
+        return MessageSealer.verifyWithZak(hsm, zak, body).compose(macOk -> {
+            if (!macOk) return Future.succeededFuture(request.reply(ProcessingRequirement.NONE, 60).set(39, "A0").pack());
+            return decide(request).compose(code -> {
+                if (code == null) return Future.succeededFuture(null);
+                PosMessage reply = request.reply(ProcessingRequirement.NONE, 2, 3, 4, 60);
+                reply.set(37, String.format("%012d", rrn.incrementAndGet()));
+                if ("00".equals(code)) reply.set(38, String.format("%06d", rrn.get() % 1_000_000));
+                reply.set(39, code);
+                return MessageSealer.sealWithZak(hsm, zak, reply);
+            });
+        });
+    }
+
+    /** The response code, or null to stay silent. */
+    private Future<String> decide(PosMessage m) {
+        String tid = m.field(41);
+        String stan = m.field(11);
+        String batch = m.field60() == null ? "000000" : m.field60().batch();
+        long amount = m.has(4) ? Long.parseLong(m.field(4)) : 0;
+        if (m.mti().equals("0400")) {
+            reversals.add(tid + ":" + stan);
+            if (!answerReversals) return Future.succeededFuture(null);
+            return Future.succeededFuture(approved.remove(tid + ":" + batch + ":" + stan) != null ? "00" : "25");
+        }
+        // 0500: the POSP reconciled the batch (flag in field 48); the host acknowledges it.
+        if (!m.mti().equals("0200")) return Future.succeededFuture("00");
+        String processing = m.field(3);
+        if ("200000".equals(processing)) {
+            String orig = m.has(61) && m.field(61).length() >= 12 ? m.field(61).substring(0, 12) : "";
+            return Future.succeededFuture(approved.remove(tid + ":" + orig.substring(0, Math.min(6, orig.length()))
+                    + ":" + orig.substring(Math.min(6, orig.length()))) != null ? "00" : "25");
+        }
+        if ("000000".equals(processing) && rules.silent(amount)) return Future.succeededFuture(null);
+        return pinCheck(m).map(pinOk -> {
+            String code = !pinOk ? "55" : "000000".equals(processing) ? rules.purchase(amount) : "00";
+            if ("00".equals(code) && "000000".equals(processing)) approved.put(tid + ":" + batch + ":" + stan, amount);
+            return code;
+        });
+    }
+
+    private Future<Boolean> pinCheck(PosMessage m) {
+        if (!m.has(52)) return Future.succeededFuture(!rules.pinRequired());
+        String pan = m.field(2);
+        return hsm.translatePinZpkToZpk(zpk, verificationZpk, m.binary(52), PinBlockFormat.ISO_0, PinBlockFormat.ISO_0, pan)
+                .map(t -> rules.pinMatches(pan, PinBlocks.pinFromFormat0(Tdes.decryptEcb(verificationKey, t.pinBlock()), pan)))
+                .recover(e -> Future.succeededFuture(false));
+    }
+}

@@ -1,0 +1,171 @@
+package dev.posgate.gateway.posp;
+
+import dev.posgate.crypto.KeyComponents;
+import dev.posgate.crypto.Parity;
+import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.db.AuditLog;
+import dev.posgate.gateway.db.KeyRecord;
+import dev.posgate.gateway.db.KeyRepository;
+import dev.posgate.gateway.db.NewTerminal;
+import dev.posgate.gateway.db.Terminal;
+import dev.posgate.gateway.db.TerminalRepository;
+import dev.posgate.gateway.support.TestGateway;
+import dev.posgate.gateway.support.TestPostgres;
+import dev.posgate.gateway.upstream.sim.HostRules;
+import dev.posgate.gateway.upstream.sim.HostSimulator;
+import dev.posgate.hsm.Hsm;
+import dev.posgate.hsm.KeyScheme;
+import dev.posgate.hsm.KeyType;
+import dev.posgate.hsm.KeyWithKcv;
+import dev.posgate.hsm.RemoteHsm;
+import dev.posgate.hsm.pool.HsmPool;
+import dev.posgate.hsm.pool.HsmPoolConfig;
+import dev.posgate.hsm.sim.HsmSimConfig;
+import dev.posgate.hsm.sim.HsmSimulator;
+import dev.posgate.terminal.net.TerminalLink;
+import dev.posgate.terminal.pinpad.KeyRole;
+import dev.posgate.terminal.pinpad.PinPad;
+import dev.posgate.terminal.pos.PinPadKeys;
+import dev.posgate.terminal.pos.PosClient;
+import dev.posgate.terminal.pos.WorkingKeyHolder;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The POSP test world, all real and over TCP: a gateway (its own PostgreSQL database, its bundled
+ * software HSM), the upstream host simulator with its own HSM session (a second software HSM
+ * loaded with the same LMK file, as an acquirer and its host share zone keys), and terminals
+ * driven by the pos-terminal client. Keys are provisioned through the HSM: the clear TMK exists
+ * only in the test's PIN pad, made from known components as a key ceremony would.
+ */
+final class PospFixture implements AutoCloseable {
+    static final byte[] TMK_1 = HexFormat.of().parseHex("0123456789ABCDEFFEDCBA9876543210");
+    static final byte[] TMK_2 = HexFormat.of().parseHex("1C1C1C1C1C1C1C1C2A2A2A2A2A2A2A2A");
+    static final byte[] STATION_2 = HexFormat.of().parseHex("4C4C4C4C4C4C4C4C7A7A7A7A7A7A7A7A");
+
+    final Vertx vertx = Vertx.vertx();
+    final Path lmkFile;
+    final String dbUrl;
+    final HsmSimulator hostHsmServer;
+    final HsmPool hostHsmPool;
+    final Hsm hostHsm;
+    final KeyWithKcv zpk;
+    final KeyWithKcv zak;
+    final HostSimulator host;
+    TestGateway gateway;
+
+    private PospFixture(long upstreamTimeoutMs) throws Exception {
+        lmkFile = Files.createTempDirectory(Path.of("target"), "posp-lmk-").resolve("lmk.hex");
+        dbUrl = TestPostgres.newDatabaseUrl();
+        hostHsmServer = await(HsmSimulator.start(vertx, HsmSimConfig.builder().host("127.0.0.1").port(0)
+                .lmkFile(lmkFile).development(true).build()));
+        hostHsmPool = new HsmPool(vertx, HsmPoolConfig.builder().name("host-hsm")
+                .host("127.0.0.1", hostHsmServer.port()).connectionsPerHost(1).headerLength(4).build());
+        await(hostHsmPool.start());
+        hostHsm = new RemoteHsm(hostHsmPool);
+        zpk = await(hostHsm.generateKey(KeyType.ZPK));
+        zak = await(hostHsm.generateKey(KeyType.ZAK));
+        host = await(HostSimulator.start(vertx, hostHsm, HostRules.defaults(), zpk.key(), zak.key(), 0, "127.0.0.1", 0));
+        this.upstreamTimeoutMs = upstreamTimeoutMs;
+        startGateway();
+        storeKey(KeyRecord.OwnerType.ZONE, "upstream", "ZPK", 0, zpk);
+        storeKey(KeyRecord.OwnerType.ZONE, "upstream", "ZAK", 0, zak);
+    }
+
+    private final long upstreamTimeoutMs;
+
+    static PospFixture start(long upstreamTimeoutMs) throws Exception {
+        return new PospFixture(upstreamTimeoutMs);
+    }
+
+    /** Starts (or restarts) the gateway on the same database and LMK. */
+    void startGateway() throws Exception {
+        Map<Setting, Object> s = new HashMap<>();
+        s.put(Setting.DB_URL, dbUrl);
+        s.put(Setting.HSM_LMK_FILE, lmkFile.toString());
+        s.put(Setting.UPSTREAM_HOST, "127.0.0.1:" + host.port());
+        s.put(Setting.UPSTREAM_CONNECTIONS, 2);
+        s.put(Setting.UPSTREAM_TIMEOUT, (int) upstreamTimeoutMs);
+        s.put(Setting.UPSTREAM_REVERSAL_RETRY, 1);
+        gateway = TestGateway.start(s);
+    }
+
+    void stopGateway() throws Exception {
+        gateway.close();
+        gateway = null;
+    }
+
+    Pool db() {
+        return gateway.app().database().pool();
+    }
+
+    Hsm hsm() {
+        return gateway.app().hsmLink().hsm();
+    }
+
+    KeyRepository keys() {
+        return new KeyRepository(db());
+    }
+
+    void storeKey(KeyRecord.OwnerType owner, String ownerId, String type, int index, KeyWithKcv k) throws Exception {
+        await(db().withConnection(c -> keys().store(c, owner, ownerId, type, index, k.key().toWire(), k.kcv().hex(),
+                KeyRecord.State.ACTIVE)));
+    }
+
+    /** Registers a terminal with the given key scheme. */
+    void register(String tid, String sn, Terminal.KeyScheme scheme) throws Exception {
+        register(tid, sn, scheme, Terminal.MacAlgorithm.ECB);
+    }
+
+    void register(String tid, String sn, Terminal.KeyScheme scheme, Terminal.MacAlgorithm mac) throws Exception {
+        await(new TerminalRepository(db(), new AuditLog(db())).register(new NewTerminal(tid, "898310048990001", sn, null,
+                "ACME", "P100", scheme, mac), "test"));
+    }
+
+    /** Registers a TMK terminal whose TMK (slot 1) is formed in the HSM and written into a new PIN pad. */
+    PinPad registerTmkTerminal(String tid, String sn) throws Exception {
+        return registerTmkTerminal(tid, sn, Terminal.MacAlgorithm.ECB);
+    }
+
+    PinPad registerTmkTerminal(String tid, String sn, Terminal.MacAlgorithm mac) throws Exception {
+        register(tid, sn, Terminal.KeyScheme.TMK, mac);
+        storeKey(KeyRecord.OwnerType.TERMINAL, sn, "TMK", 1, await(hsm().formKeyFromComponents(KeyType.TMK, KeyScheme.U, TMK_1, TMK_2)));
+        PinPad pad = new PinPad();
+        pad.write(1, KeyRole.TMK, Parity.adjustOdd(KeyComponents.combine(TMK_1, TMK_2)));
+        return pad;
+    }
+
+    PosClient client(String tid, WorkingKeyHolder keys) throws Exception {
+        return client(tid, keys, false);
+    }
+
+    PosClient client(String tid, WorkingKeyHolder keys, boolean x919) throws Exception {
+        TerminalLink link = await(TerminalLink.connect(vertx, "127.0.0.1", gateway.port(), Duration.ofSeconds(10)));
+        return new PosClient(link, tid, "898310048990001", keys, x919);
+    }
+
+    PosClient tmkClient(String tid, PinPad pad) throws Exception {
+        return client(tid, new PinPadKeys(pad, 1));
+    }
+
+    static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (gateway != null) gateway.close();
+        await(host.stop());
+        await(hostHsmPool.close());
+        await(hostHsmServer.stop());
+        await(vertx.close());
+    }
+}

@@ -1,0 +1,64 @@
+package dev.posgate.gateway.posp;
+
+import static dev.posgate.gateway.posp.PospFixture.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.posgate.posp.SignOnMode;
+import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.terminal.pinpad.PinPad;
+import dev.posgate.terminal.pos.PosClient;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An upstream timeout answers the terminal 68 and queues a reversal in PostgreSQL; the host
+ * ignores reversals until after the gateway restarted, and the new gateway process delivers it.
+ */
+class ReversalAcrossRestartTest {
+    private static final String PAN = "6222021234567890123";
+
+    @Test
+    void timedOutPurchaseIsReversedAfterAGatewayRestart() throws Exception {
+        try (PospFixture world = PospFixture.start(400)) {
+            world.host.answerReversals(false);
+            PinPad pad = world.registerTmkTerminal("TERM0101", "SN-0101");
+            PosClient pos = world.tmkClient("TERM0101", pad);
+            assertEquals("00", await(pos.signOn(SignOnMode.DOUBLE)).code());
+
+            PosMessage silent = pos.purchase(PAN, 1_999, "123456"); // the host never answers ...999
+            PosClient.Reply r = await(pos.send(silent));
+            assertEquals("68", r.code());
+            assertEquals(Boolean.TRUE, r.macValid());
+            Row queued = reversal(world, silent.field(11));
+            assertEquals("PENDING", queued.getString("state"));
+
+            // The first process tries (the host stays silent) before it stops.
+            long tried = System.currentTimeMillis() + 5_000;
+            while (reversal(world, silent.field(11)).getInteger("attempts") < 1 && System.currentTimeMillis() < tried) {
+                Thread.sleep(50);
+            }
+            world.stopGateway();
+            world.host.answerReversals(true);
+            world.startGateway();
+
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!"DELIVERED".equals(reversal(world, silent.field(11)).getString("state")) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            Row delivered = reversal(world, silent.field(11));
+            assertEquals("DELIVERED", delivered.getString("state"));
+            assertTrue(delivered.getInteger("attempts") >= 2, "retried until acknowledged");
+            assertTrue(world.host.reversalsReceived().contains("TERM0101:" + silent.field(11)));
+            String status = await(world.db().preparedQuery("select status from posp_transaction where tid = $1 and stan = $2 and mti = '0200'")
+                    .execute(Tuple.of("TERM0101", silent.field(11)))).iterator().next().getString(0);
+            assertEquals("REVERSED", status);
+        }
+    }
+
+    private static Row reversal(PospFixture world, String stan) throws Exception {
+        return await(world.db().preparedQuery("select state, attempts from posp_reversal where tid = $1 and stan = $2")
+                .execute(Tuple.of("TERM0101", stan))).iterator().next();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.posgate.terminal.pos;
+
+import dev.posgate.posp.WorkingKeyBlock;
+import dev.posgate.terminal.pinpad.KeyRole;
+import dev.posgate.terminal.pinpad.PinPad;
+
+/** Working keys in a PIN pad slot, under the TMK of the same key index. */
+public final class PinPadKeys implements WorkingKeyHolder {
+    private final PinPad pinPad;
+    private final int index;
+
+    public PinPadKeys(PinPad pinPad, int index) {
+        this.pinPad = pinPad;
+        this.index = index;
+    }
+
+    /**
+     * The pad checks each KCV as it stores the key. A refused key stops the installation; keys
+     * stored before it are then unusable with the gateway anyway, because the sign-on failed and
+     * the terminal must sign on again before its next transaction.
+     */
+    @Override
+    public boolean acceptWorkingKeys(WorkingKeyBlock block) {
+        if (!install(KeyRole.PIK, block.pik()) || !install(KeyRole.MAK, block.mak())) return false;
+        return block.tdk() == null || install(KeyRole.TDK, block.tdk());
+    }
+
+    private boolean install(KeyRole role, WorkingKeyBlock.Entry e) {
+        return pinPad.writeEncrypted(index, role, KeyRole.TMK, e.encryptedKey(), e.kcv());
+    }
+
+    @Override
+    public byte[] encryptPin(String pin, String pan) {
+        return pinPad.encryptPin(index, pin, pan);
+    }
+
+    @Override
+    public byte[] mac(byte[] mab, boolean x919) {
+        return pinPad.mac(index, mab, x919);
+    }
+}

@@ -1,0 +1,177 @@
+package dev.posgate.terminal.pos;
+
+import dev.posgate.crypto.Macs;
+import dev.posgate.posp.BatchTotals;
+import dev.posgate.posp.SignOnMode;
+import dev.posgate.posp.TerminalBatch;
+import dev.posgate.posp.WorkingKeyBlock;
+import dev.posgate.iso8583.pos.AppHeader;
+import dev.posgate.iso8583.pos.Field60;
+import dev.posgate.iso8583.pos.MacBlock;
+import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.iso8583.pos.Tpdu;
+import dev.posgate.terminal.net.TerminalLink;
+import io.vertx.core.Future;
+
+/**
+ * The POS side of protocol.md section 2: sign-on (installs the working keys of field 62 into the
+ * PIN pad or PSAM, which accept them only when they match their KCVs), purchase, balance inquiry,
+ * void, reversal and settlement, each MACed with the MAK and each answer's MAC checked. One
+ * request at a time over a {@link TerminalLink}; the STAN counts up per request.
+ */
+public final class PosClient {
+    /** TPDU of terminal → gateway messages. */
+    public static final Tpdu TPDU = new Tpdu(0x0003, 0x0000);
+    /** Application 60, software version 31, status 0, requirement 0, sub-version 310301. */
+    public static final AppHeader HEADER = AppHeader.parse("603100310301");
+    private static final byte[] PLACEHOLDER = new byte[MacBlock.MAC_LENGTH];
+
+    /** A gateway answer: the message and whether its MAC verified (null when it carries none). */
+    public record Reply(PosMessage message, Boolean macValid) {
+        public String code() {
+            return message.field(39);
+        }
+
+        public int processingRequirement() {
+            return message.header().processingRequirement();
+        }
+    }
+
+    private final TerminalLink link;
+    private final String tid;
+    private final String mid;
+    private final WorkingKeyHolder keys;
+    private final boolean x919;
+    private final TerminalBatch state = new TerminalBatch(1);
+
+    public PosClient(TerminalLink link, String tid, String mid, WorkingKeyHolder keys, boolean x919) {
+        this.link = link;
+        this.tid = tid;
+        this.mid = mid;
+        this.keys = keys;
+        this.x919 = x919;
+    }
+
+    /** 60.2 of the next message. */
+    public String batch() {
+        return state.batch();
+    }
+
+    /** The STAN the next request will carry. */
+    public String nextStan() {
+        return state.peekStan();
+    }
+
+    /** Whether the terminal holds working keys the gateway still accepts (as far as it knows). */
+    public boolean signedOn() {
+        return state.signedOn();
+    }
+
+    private String takeStan() {
+        return state.nextStan();
+    }
+
+    /**
+     * 0800 sign-on; on {@code 00} the keys of field 62 go to the key holder, and the reply's
+     * {@code keysAccepted} says whether it took them.
+     */
+    public Future<SignOnResult> signOn(SignOnMode mode) {
+        PosMessage m = message("0800", takeStan(), new Field60("00", state.batch(), mode.code()));
+        m.set(63, "001");
+        return link.request(m.pack()).map(body -> {
+            PosMessage reply = PosMessage.unpack(body);
+            boolean accepted = "00".equals(reply.field(39))
+                    && keys.acceptWorkingKeys(WorkingKeyBlock.decode(mode, reply.binary(62)));
+            state.onSignOn(reply.field(39), accepted);
+            return new SignOnResult(reply, accepted);
+        });
+    }
+
+    /** Outcome of a sign-on. */
+    public record SignOnResult(PosMessage reply, boolean keysAccepted) {
+        public String code() {
+            return reply.field(39);
+        }
+    }
+
+    /** 0820 echo test (60.3 301), no MAC. */
+    public Future<Reply> echo() {
+        return sendRaw(message("0820", takeStan(), new Field60("00", state.batch(), "301")).pack());
+    }
+
+    /** A purchase request (not sent): PAN manually entered, PIN under the PIK when {@code pin} is given. */
+    public PosMessage purchase(String pan, long amount, String pin) {
+        return card("0200", "000000", "22", pan, amount, pin);
+    }
+
+    public PosMessage balanceInquiry(String pan, String pin) {
+        return card("0200", "310000", "01", pan, -1, pin);
+    }
+
+    /** A void of the purchase {@code originalStan} of this batch. */
+    public PosMessage voidOf(String pan, long amount, String originalStan) {
+        PosMessage m = card("0200", "200000", "23", pan, amount, null);
+        m.set(61, state.batch() + originalStan);
+        return m;
+    }
+
+    /** The reversal of {@code original} (same STAN and amount, reason 98: no answer received). */
+    public PosMessage reversalOf(PosMessage original) {
+        PosMessage m = message("0400", original.field(11), original.field60());
+        for (int f : new int[] {2, 3, 4, 22, 25, 49}) if (original.has(f)) m.set(f, original.field(f));
+        m.set(39, "98");
+        return m;
+    }
+
+    /** A settlement of this batch with the terminal's own totals (n30, see docs/posp.md). */
+    public PosMessage settlement(int debitCount, long debitAmount, int creditCount, long creditAmount) {
+        PosMessage m = message("0500", takeStan(), new Field60("00", state.batch(), "201"));
+        m.set(48, new BatchTotals(debitCount, debitAmount, creditCount, creditAmount).field48(BatchTotals.REQUEST));
+        m.set(49, "156");
+        return m;
+    }
+
+    private PosMessage card(String mti, String processing, String type, String pan, long amount, String pin) {
+        PosMessage m = message(mti, takeStan(), new Field60(type, state.batch(), "000"));
+        m.set(2, pan).set(3, processing);
+        if (amount >= 0) m.set(4, String.format("%012d", amount));
+        m.set(22, pin == null ? "012" : "011").set(25, "00").set(49, "156");
+        if (pin != null) {
+            m.set(26, "06").set(52, keys.encryptPin(pin, pan)).set(53, "2600000000000000");
+        }
+        return m;
+    }
+
+    private PosMessage message(String mti, String stan, Field60 f60) {
+        PosMessage m = PosMessage.create(TPDU, HEADER, mti);
+        m.set(11, stan).set(41, tid).set(42, mid).set(60, f60.format());
+        return m;
+    }
+
+    /** The packed body with field 64 computed under the MAK. */
+    public byte[] seal(PosMessage m) {
+        m.set(64, PLACEHOLDER);
+        byte[] body = m.pack();
+        MacBlock.writeMac(body, keys.mac(MacBlock.of(body), x919));
+        return body;
+    }
+
+    /** MACs and sends a financial message; the reply's MAC is checked when it has one. */
+    public Future<Reply> send(PosMessage m) {
+        return sendRaw(seal(m));
+    }
+
+    /** Sends a body exactly as given (tests tamper with it first). */
+    public Future<Reply> sendRaw(byte[] body) {
+        return link.request(body).map(this::reply);
+    }
+
+    private Reply reply(byte[] body) {
+        PosMessage m = PosMessage.unpack(body);
+        state.onAnswer(m.field(39), m.header().processingRequirement());
+        if (!m.has(64)) return new Reply(m, null);
+        Boolean macValid = Macs.verify(MacBlock.mac(body), keys.mac(MacBlock.of(body), x919));
+        if (macValid && m.mti().equals("0510")) state.onSettlement(m.field(39), m.field(48));
+        return new Reply(m, macValid);
+    }
+}
