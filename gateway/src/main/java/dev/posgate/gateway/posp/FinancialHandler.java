@@ -118,7 +118,7 @@ public final class FinancialHandler implements PosHandler {
                 .compose(body -> upstream == null
                         ? Future.failedFuture(UpstreamException.unavailable("no upstream configured"))
                         : upstream.request(tid, stan, up.mti(), body))
-                .compose(reply -> MessageSealer.verifyWithZak(hsm, zak, reply.pack()).compose(macOk -> {
+                .compose(reply -> MessageSealer.verifyWithZak(hsm, zak, reply.wire()).compose(macOk -> {
                     if (!macOk) return upstreamLost(t, request, f60, up, ResponseCodes.SYSTEM_MALFUNCTION);
                     String code = reply.field(39) == null ? ResponseCodes.SYSTEM_MALFUNCTION : reply.field(39);
                     Future<Void> after = kind == TransactionJournal.Kind.REVERSAL && ResponseCodes.APPROVED.equals(code)

@@ -87,7 +87,7 @@ public final class SettlementHandler implements PosHandler {
         PosMessage up = UpstreamMessages.request(request, null, settings.acquirerId()).set(48, field48);
         return systemKeys.zak(settings.zone()).compose(zak -> MessageSealer.sealWithZak(hsm, zak, up)
                 .compose(body -> upstream.request(request.field(41), request.field(11), "0500", body))
-                .compose(reply -> MessageSealer.verifyWithZak(hsm, zak, reply.pack())
+                .compose(reply -> MessageSealer.verifyWithZak(hsm, zak, reply.wire())
                         .map(macOk -> macOk && reply.has(39) ? reply.field(39) : ResponseCodes.SYSTEM_MALFUNCTION)))
                 .recover(e -> e instanceof UpstreamException u
                         ? Future.succeededFuture(u.timeout() ? "68" : "91")

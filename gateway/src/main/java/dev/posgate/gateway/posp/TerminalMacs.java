@@ -19,15 +19,11 @@ public final class TerminalMacs {
         this.hsm = hsm;
     }
 
-    /**
-     * True when the request's field 64 is the MAC of its MAB. The dispatcher hands handlers the
-     * parsed message, so the MAB is taken from a re-pack: the strict packager accepts only the
-     * canonical encoding of every field, so re-packing gives back the received bytes.
-     */
+    /** True when the request's field 64 is the MAC of its MAB, taken from the bytes as received. */
     public Future<Boolean> verify(TerminalSession terminal, PosMessage request) {
         byte[] mac = request.binary(64);
         if (mac == null) return Future.succeededFuture(false);
-        byte[] mab = MacBlock.of(request.pack());
+        byte[] mab = MacBlock.of(request.wire());
         return terminal.x919()
                 ? hsm.verifyMac(KeyType.MAK, terminal.mak(), MacParams.X9_19, mab, mac)
                 : hsm.verifyUnionPayMac(KeyType.MAK, terminal.mak(), mab, mac);

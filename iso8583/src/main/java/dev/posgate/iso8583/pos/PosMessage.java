@@ -7,6 +7,7 @@ import org.jpos.iso.ISOException;
 import org.jpos.iso.ISOMsg;
 import org.jpos.iso.ISOUtil;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 import static dev.posgate.iso8583.pos.PosFormatException.Reason.BAD_VALUE;
@@ -26,6 +27,8 @@ public final class PosMessage {
     private Tpdu tpdu;
     private AppHeader header;
     private final ISOMsg iso;
+    /** The body as received, kept until the message is changed: MACs are checked over these bytes. */
+    private byte[] received;
 
     private PosMessage(Tpdu tpdu, AppHeader header, ISOMsg iso) {
         this.tpdu = Objects.requireNonNull(tpdu, "tpdu");
@@ -59,7 +62,17 @@ public final class PosMessage {
         AppHeader header = AppHeader.parse(b, off + Tpdu.LENGTH);
         ISOMsg iso = new ISOMsg();
         PosPackager.INSTANCE.unpack(iso, b, off + TPDU_AND_HEADER, off + len);
-        return new PosMessage(tpdu, header, iso);
+        PosMessage m = new PosMessage(tpdu, header, iso);
+        m.received = off == 0 && len == b.length ? b : Arrays.copyOfRange(b, off, off + len);
+        return m;
+    }
+
+    /**
+     * The bytes of this message on the wire: exactly as received when it was unpacked and not
+     * changed since (what a MAC must be verified over), its packed form otherwise. Do not modify.
+     */
+    public byte[] wire() {
+        return received != null ? received : pack();
     }
 
     /** The frame body: TPDU | header | MTI | bitmap | fields, in one allocation. */
@@ -89,6 +102,7 @@ public final class PosMessage {
     }
 
     public PosMessage tpdu(Tpdu newTpdu) {
+        received = null;
         this.tpdu = Objects.requireNonNull(newTpdu);
         return this;
     }
@@ -98,12 +112,14 @@ public final class PosMessage {
     }
 
     public PosMessage header(AppHeader newHeader) {
+        received = null;
         this.header = Objects.requireNonNull(newHeader);
         return this;
     }
 
     /** Sets the header's processing-requirement digit (see {@link ProcessingRequirement}). */
     public PosMessage processingRequirement(int digit) {
+        received = null;
         this.header = header.withProcessingRequirement(digit);
         return this;
     }
@@ -118,6 +134,7 @@ public final class PosMessage {
     }
 
     public PosMessage mti(String mti) {
+        received = null;
         if (mti == null || mti.length() != 4) {
             throw new PosFormatException(BAD_VALUE, 0, "MTI must be 4 digits: " + mti);
         }
@@ -162,6 +179,7 @@ public final class PosMessage {
 
     /** Sets an n, z or an/ans field; {@code null} unsets it. */
     public PosMessage set(int field, String value) {
+        received = null;
         if (value == null) {
             return unset(field);
         }
@@ -176,6 +194,7 @@ public final class PosMessage {
 
     /** Sets a b field (the array is copied); {@code null} unsets it. */
     public PosMessage set(int field, byte[] value) {
+        received = null;
         if (value == null) {
             return unset(field);
         }
@@ -194,6 +213,7 @@ public final class PosMessage {
     }
 
     public PosMessage unset(int... fields) {
+        received = null;
         for (int f : fields) {
             if (f <= 0) {
                 throw new IllegalArgumentException("cannot unset field " + f);
