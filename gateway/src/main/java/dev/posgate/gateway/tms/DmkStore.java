@@ -1,0 +1,32 @@
+package dev.posgate.gateway.tms;
+
+import dev.posgate.gateway.db.KeyRecord;
+import dev.posgate.gateway.db.KeyRepository;
+import dev.posgate.hsm.LmkKey;
+import io.vertx.core.Future;
+import java.util.Optional;
+
+/**
+ * Per-terminal DMKs: key_record rows of owner TERMINAL/serial, type DMK, index 0, under the LMK.
+ * A DMK is injected at installation and never updated online; a new provisioning is a new
+ * version that retires the old one.
+ */
+final class DmkStore {
+    static final String KEY_TYPE = "DMK";
+
+    private final KeyRepository keys;
+
+    DmkStore(KeyRepository keys) {
+        this.keys = keys;
+    }
+
+    Future<Optional<LmkKey>> active(String serial) {
+        return keys.active(KeyRecord.OwnerType.TERMINAL, serial, KEY_TYPE, 0)
+                .map(k -> k.map(r -> LmkKey.parse(r.lmkValue())));
+    }
+
+    Future<KeyRecord> store(String serial, LmkKey dmk, String kcvHex) {
+        return keys.pool().withTransaction(tx -> keys.store(tx, KeyRecord.OwnerType.TERMINAL, serial, KEY_TYPE, 0,
+                dmk.toWire(), kcvHex, KeyRecord.State.ACTIVE));
+    }
+}

@@ -1,0 +1,99 @@
+package dev.posgate.gateway.tms;
+
+import dev.posgate.crypto.RandomSource;
+import dev.posgate.gateway.db.AuditLog;
+import dev.posgate.gateway.db.Terminal;
+import dev.posgate.gateway.db.TerminalRepository;
+import dev.posgate.gateway.routing.Response;
+import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.TmsHandler;
+import dev.posgate.gateway.routing.TmsReplies;
+import dev.posgate.gateway.server.SessionContext;
+import dev.posgate.hsm.Hsm;
+import dev.posgate.hsm.KeyType;
+import dev.posgate.hsm.LmkKey;
+import dev.posgate.hsm.Wrapping;
+import dev.posgate.iso8583.tms.TmsMessage;
+import dev.posgate.tms.handshake.FreshnessGuard;
+import dev.posgate.tms.handshake.H1Request;
+import dev.posgate.tms.handshake.H1Response;
+import dev.posgate.tms.handshake.HostSession;
+import dev.posgate.tms.handshake.StampedRandom;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * H1: checks T_DATA (registered serial with a DMK, clock skew, random not replayed), has the HSM
+ * generate a DWK under the LMK and the DMK, computes TAC_1 in the HSM and keeps the DWK and S_DATA
+ * in the session for H2. Any refusal ends the session.
+ */
+final class H1Handler implements TmsHandler {
+    private static final Logger log = LoggerFactory.getLogger(H1Handler.class);
+
+    private final TerminalRepository terminals;
+    private final DmkStore dmks;
+    private final Hsm hsm;
+    private final FreshnessGuard freshness;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final RandomSource random;
+
+    H1Handler(TerminalRepository terminals, DmkStore dmks, Hsm hsm, FreshnessGuard freshness, AuditLog audit,
+            Clock clock, RandomSource random) {
+        this.terminals = terminals;
+        this.dmks = dmks;
+        this.hsm = hsm;
+        this.freshness = freshness;
+        this.audit = audit;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    @Override
+    public Future<Response> handle(SessionContext session, TmsMessage request) {
+        HostSession<LmkKey, Terminal> state = TmsSessions.of(session);
+        Response refused = TmsSessions.refusal(state, request);
+        if (refused != null) return Future.succeededFuture(refused);
+        H1Request h1 = H1Request.from(request);
+        state.begin();
+        return terminals.findBySn(h1.serial())
+                .compose(t -> t.isEmpty() || t.get().status() != Terminal.Status.ACTIVE
+                        ? Future.succeededFuture(refuse(state, request, h1, ResponseCodes.NOT_REGISTERED, "unknown serial"))
+                        : dmks.active(h1.serial()).compose(dmk -> challenge(session, state, request, h1, t.get(), dmk)))
+                .onComplete(ar -> state.done());
+    }
+
+    private Future<Response> challenge(SessionContext session, HostSession<LmkKey, Terminal> state, TmsMessage request,
+            H1Request h1, Terminal terminal, Optional<LmkKey> dmk) {
+        if (dmk.isEmpty()) return Future.succeededFuture(refuse(state, request, h1, ResponseCodes.NOT_REGISTERED, "no DMK"));
+        if (!terminal.vendor().equals(h1.vendor()) || !terminal.model().equals(h1.model())) {
+            return Future.succeededFuture(refuse(state, request, h1, ResponseCodes.SECURITY_VIOLATION, "vendor or model differs from registration"));
+        }
+        LocalDateTime now = LocalDateTime.now(clock);
+        FreshnessGuard.Verdict verdict = freshness.check(h1.serial(), h1.tData(), now);
+        if (verdict != FreshnessGuard.Verdict.FRESH) {
+            return Future.succeededFuture(refuse(state, request, h1, ResponseCodes.SECURITY_VIOLATION, verdict.name().toLowerCase()));
+        }
+        StampedRandom sData = new StampedRandom(random.next(4), now);
+        return hsm.generateKeyUnder(KeyType.DWK, Wrapping.DMK, dmk.get())
+                .compose(dwk -> hsm.tac(dwk.underLmk(), h1.tData().encode()).map(tac -> {
+                    state.challenged(h1.serial(), terminal, dwk.underLmk(), sData);
+                    log.debug("{}: H1 accepted for serial {}", session, h1.serial());
+                    H1Response r = new H1Response(sData, tac, dwk.underWrapping().cryptogram());
+                    return TmsReplies.body(request.header(), ResponseCodes.APPROVED, r.toTlvs(), false);
+                }));
+    }
+
+    private Response refuse(HostSession<LmkKey, Terminal> state, TmsMessage request, H1Request h1, String code, String why) {
+        state.fail();
+        audit.append("tms", "tms.h1", h1.serial(), code, new JsonObject().put("reason", why))
+                .onFailure(e -> log.warn("audit of a refused H1 failed: {}", e.toString()));
+        log.info("H1 refused for serial {}: {} ({})", h1.serial(), code, why);
+        return TmsReplies.body(request.header(), code, java.util.List.of(), true);
+    }
+}

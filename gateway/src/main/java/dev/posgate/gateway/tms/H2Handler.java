@@ -1,0 +1,87 @@
+package dev.posgate.gateway.tms;
+
+import dev.posgate.gateway.db.AuditLog;
+import dev.posgate.gateway.db.KeyRecord;
+import dev.posgate.gateway.db.KeyRepository;
+import dev.posgate.gateway.db.Terminal;
+import dev.posgate.gateway.routing.Response;
+import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.TmsHandler;
+import dev.posgate.gateway.routing.TmsReplies;
+import dev.posgate.gateway.server.SessionContext;
+import dev.posgate.hsm.Hsm;
+import dev.posgate.hsm.KeyType;
+import dev.posgate.hsm.LmkKey;
+import dev.posgate.hsm.Wrapping;
+import dev.posgate.iso8583.tms.TmsMessage;
+import dev.posgate.tms.handshake.H2Request;
+import dev.posgate.tms.handshake.H2Response;
+import dev.posgate.tms.handshake.HostSession;
+import dev.posgate.tms.handshake.KeyMessageEntry;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * H2: the terminal's TAC verdict and SAC_1, checked in the HSM against S_DATA under the session's
+ * DWK; then the key message. A failure answers {@code 63} and ends the session.
+ */
+final class H2Handler implements TmsHandler {
+    private static final Logger log = LoggerFactory.getLogger(H2Handler.class);
+
+    private final Hsm hsm;
+    private final KeyRepository keys;
+    private final AuditLog audit;
+    private final TmsSettings settings;
+
+    H2Handler(Hsm hsm, KeyRepository keys, AuditLog audit, TmsSettings settings) {
+        this.hsm = hsm;
+        this.keys = keys;
+        this.audit = audit;
+        this.settings = settings;
+    }
+
+    @Override
+    public Future<Response> handle(SessionContext session, TmsMessage request) {
+        HostSession<LmkKey, Terminal> state = TmsSessions.of(session);
+        Response refused = TmsSessions.refusal(state, request);
+        if (refused != null) return Future.succeededFuture(refused);
+        H2Request h2 = H2Request.from(request);
+        if (!h2.serial().equals(state.serial())) return Future.succeededFuture(refuse(state, request, "serial differs from H1"));
+        if (!h2.tacMatched()) return Future.succeededFuture(refuse(state, request, "terminal reports TAC mismatch"));
+        state.begin();
+        return hsm.verifyTac(state.dwk(), state.sData().encode(), h2.sac())
+                .compose(ok -> {
+                    if (!ok) return Future.succeededFuture(refuse(state, request, "SAC mismatch"));
+                    return keyMessage(state).map(entries -> {
+                        state.authenticated();
+                        audit.append("tms", "tms.handshake", state.serial(), ResponseCodes.APPROVED,
+                                new JsonObject().put("keys", entries.size()))
+                                .onFailure(e -> log.warn("audit of a handshake failed: {}", e.toString()));
+                        return TmsReplies.body(request.header(), ResponseCodes.APPROVED, new H2Response(entries).toTlvs(), false);
+                    });
+                })
+                .onComplete(ar -> state.done());
+    }
+
+    /** A fresh TMK under the DWK, stored PENDING for the serial until the terminal confirms it. */
+    private Future<List<KeyMessageEntry>> keyMessage(HostSession<LmkKey, Terminal> state) {
+        if (!settings.sendTmk()) return Future.succeededFuture(List.of());
+        return hsm.generateKeyUnder(KeyType.TMK, Wrapping.DWK, state.dwk())
+                .compose(tmk -> keys.pool().withTransaction(tx -> keys.store(tx, KeyRecord.OwnerType.TERMINAL, state.serial(),
+                                "TMK", settings.tmkIndex(), tmk.underLmk().toWire(), tmk.kcv().storedHex(), KeyRecord.State.PENDING))
+                        .map(stored -> List.of(new KeyMessageEntry(KeyMessageEntry.KIND_TMK, settings.tmkIndex(),
+                                tmk.underWrapping().cryptogram(), tmk.kcv().first(4)))));
+    }
+
+    private Response refuse(HostSession<LmkKey, Terminal> state, TmsMessage request, String why) {
+        String serial = state.serial();
+        state.fail();
+        audit.append("tms", "tms.h2", serial, ResponseCodes.SECURITY_VIOLATION, new JsonObject().put("reason", why))
+                .onFailure(e -> log.warn("audit of a refused H2 failed: {}", e.toString()));
+        log.info("H2 refused for serial {}: {}", serial, why);
+        return TmsReplies.body(request.header(), ResponseCodes.SECURITY_VIOLATION, List.of(), true);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.posgate.gateway.tms;
+
+import dev.posgate.gateway.db.AuditLog;
+import dev.posgate.gateway.db.Terminal;
+import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.hsm.LmkKey;
+import dev.posgate.iso8583.tlv.Tlv;
+import dev.posgate.tms.download.InstallReport;
+import dev.posgate.tms.handshake.HostSession;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/** D3: records the install outcome (rollout status and audit); answered with a bare {@code 00}. */
+final class InstallResultHandler extends SealedHandler {
+    private final RolloutRepository rollout;
+    private final AuditLog audit;
+
+    InstallResultHandler(HsmSeal seal, AuditLog audit, RolloutRepository rollout) {
+        super(seal, audit);
+        this.rollout = rollout;
+        this.audit = audit;
+    }
+
+    @Override
+    Future<Outcome> handle(HostSession<LmkKey, Terminal> state, List<Tlv> request) {
+        InstallReport r = InstallReport.from(request);
+        Terminal t = state.terminal();
+        RolloutRepository.Status status = r.installed() ? RolloutRepository.Status.INSTALLED : RolloutRepository.Status.FAILED;
+        return rollout.record(t.sn(), t.vendor(), r.name(), r.version(), status, r.result())
+                .compose(v -> audit.append("tms", "tms.install", t.sn(), status.name(),
+                        new JsonObject().put("package", r.name()).put("version", r.version()).put("result", r.result())))
+                .map(v -> Outcome.status(ResponseCodes.APPROVED));
+    }
+}

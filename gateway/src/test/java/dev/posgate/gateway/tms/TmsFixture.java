@@ -1,0 +1,104 @@
+package dev.posgate.gateway.tms;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.posgate.crypto.KeyComponents;
+import dev.posgate.crypto.Parity;
+import dev.posgate.crypto.RandomSource;
+import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.support.TestGateway;
+import dev.posgate.terminal.net.TerminalLink;
+import dev.posgate.terminal.pinpad.KeyRole;
+import dev.posgate.terminal.pinpad.PinPad;
+import dev.posgate.terminal.tms.TmsClient;
+import dev.posgate.terminal.tms.TmsIdentity;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A real gateway (PostgreSQL, software HSM over TCP) plus terminals provisioned through the admin API. */
+final class TmsFixture implements AutoCloseable {
+    static final String VENDOR = "ACME";
+    static final String MODEL = "P90";
+    private static final AtomicInteger next = new AtomicInteger();
+
+    final TestGateway gateway;
+    final Vertx vertx = Vertx.vertx();
+    final HttpClient http = HttpClient.newHttpClient();
+
+    /** A provisioned terminal: identity, PIN pad holding its DMK in slot 0, and its TID. */
+    record Device(String tid, TmsIdentity identity, PinPad pinPad) {}
+
+    TmsFixture(Map<Setting, Object> settings) throws Exception {
+        gateway = TestGateway.start(settings);
+    }
+
+    static TmsFixture start() throws Exception {
+        return new TmsFixture(Map.of(Setting.TMS_DMK_CEREMONY, true, Setting.TMS_KEY_MESSAGE, "TMK"));
+    }
+
+    HttpResponse<String> call(String method, String path, HttpRequest.BodyPublisher body) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.adminPort() + path))
+                .method(method, body).header("Authorization", "Bearer " + gateway.app().adminToken()).build();
+        return http.send(r, HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> call(String method, String path, JsonObject json) throws Exception {
+        return call(method, path, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json.encode()));
+    }
+
+    /** Registers a terminal of {@code vendor} and provisions its DMK by key ceremony; the PIN pad holds the same DMK. */
+    Device device(String vendor) throws Exception {
+        int n = next.incrementAndGet();
+        String tid = String.format("T%07d", n + (int) (ProcessHandle.current().pid() % 1000) * 10_000);
+        String sn = "SN-TMS-" + tid;
+        HttpResponse<String> reg = call("POST", "/api/terminals", new JsonObject().put("tid", tid).put("mid", "898310048990001")
+                .put("sn", sn).put("vendor", vendor).put("model", MODEL).put("keyScheme", "TMK"));
+        assertEquals(201, reg.statusCode(), reg.body());
+        byte[] c1 = Parity.adjustOdd(RandomSource.secure().next(16));
+        byte[] c2 = Parity.adjustOdd(RandomSource.secure().next(16));
+        HttpResponse<String> dmk = call("POST", "/api/tms/terminals/" + sn + "/dmk", new JsonObject()
+                .put("components", new JsonArray().add(HexFormat.of().formatHex(c1)).add(HexFormat.of().formatHex(c2))));
+        assertEquals(201, dmk.statusCode(), dmk.body());
+        PinPad pad = new PinPad();
+        pad.write(0, KeyRole.DMK, Parity.adjustOdd(KeyComponents.combine(c1, c2)));
+        return new Device(tid, new TmsIdentity(vendor, MODEL, sn, 0), pad);
+    }
+
+    Device device() throws Exception {
+        return device(VENDOR);
+    }
+
+    TerminalLink link() throws Exception {
+        return await(connect());
+    }
+
+    Future<TerminalLink> connect() {
+        return TerminalLink.connect(vertx, "127.0.0.1", gateway.port(), Duration.ofSeconds(30));
+    }
+
+    TmsClient client(TerminalLink link, Device d) {
+        return new TmsClient(link, d.identity(), d.pinPad(), LocalDateTime::now, RandomSource.secure());
+    }
+
+    static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws Exception {
+        await(vertx.close());
+        gateway.close();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.posgate.tms.handshake;
+
+import dev.posgate.iso8583.tms.TmsCode;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The TMS side of one connection: which transactions are allowed now, and what the handshake
+ * established. Order (protocol.md section 3): H1 first, H2 only after a successful H1, D* only
+ * after a successful H2; a failed authentication ends the session. {@code K} is how the host
+ * holds the DWK (under the HSM's LMK in the gateway); {@code P} is whatever the host keeps about
+ * the authenticated terminal. Synchronized: HSM and database callbacks may run on another thread than the connection's.
+ */
+public final class HostSession<K, P> {
+    /** Where the handshake stands. */
+    public enum Stage { NEW, AWAITING_SAC, AUTHENTICATED, CLOSED }
+
+    private final Set<Long> seqs = new HashSet<>();
+    private Stage stage = Stage.NEW;
+    private String serial;
+    private P terminal;
+    private K dwk;
+    private StampedRandom sData;
+    private int busy;
+
+    /** Whether a request may run: the verdict of {@link #admit}. */
+    public enum Admission { ADMITTED, OUT_OF_ORDER, DUPLICATE_SEQ }
+
+    /**
+     * Order first, then seq: only admitted requests consume a seq, so requests refused for their
+     * order (an unauthenticated peer's) cannot grow the session's memory.
+     */
+    public synchronized Admission admit(TmsCode code, long seq) {
+        if (!admits(code)) return Admission.OUT_OF_ORDER;
+        return seqs.add(seq) ? Admission.ADMITTED : Admission.DUPLICATE_SEQ;
+    }
+
+    /**
+     * Whether {@code code} may run now. A request that arrives while another handshake step is
+     * still in flight is out of order too: the steps depend on each other's outcome.
+     */
+    public synchronized boolean admits(TmsCode code) {
+        if (busy > 0 && (code == TmsCode.H1 || code == TmsCode.H2)) return false;
+        return switch (code) {
+            case H1 -> stage == Stage.NEW;
+            case H2 -> stage == Stage.AWAITING_SAC;
+            case D1, D2, D3 -> stage == Stage.AUTHENTICATED;
+            default -> false;
+        };
+    }
+
+    /** Marks a handshake step in flight (H1 or H2), until {@link #done()}. */
+    public synchronized void begin() {
+        busy++;
+    }
+
+    public synchronized void done() {
+        busy--;
+    }
+
+    /** H1 passed: the DWK and S_DATA to check SAC_1 against. */
+    public synchronized void challenged(String serial, P terminal, K dwk, StampedRandom sData) {
+        requireStage(Stage.NEW);
+        this.serial = serial;
+        this.terminal = terminal;
+        this.dwk = dwk;
+        this.sData = sData;
+        stage = Stage.AWAITING_SAC;
+    }
+
+    /** H2 passed: the download phase is open. */
+    public synchronized void authenticated() {
+        requireStage(Stage.AWAITING_SAC);
+        stage = Stage.AUTHENTICATED;
+    }
+
+    /** Authentication failed: nothing more is accepted on this connection. */
+    public synchronized void fail() {
+        stage = Stage.CLOSED;
+        dwk = null;
+    }
+
+    public synchronized Stage stage() {
+        return stage;
+    }
+
+    public synchronized String serial() {
+        return serial;
+    }
+
+    public synchronized P terminal() {
+        return terminal;
+    }
+
+    public synchronized K dwk() {
+        return dwk;
+    }
+
+    public synchronized StampedRandom sData() {
+        return sData;
+    }
+
+    private void requireStage(Stage expected) {
+        if (stage != expected) throw new IllegalStateException("handshake is " + stage + ", expected " + expected);
+    }
+}
