@@ -5,13 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Echo round trips through the gateway next to the raw framed Vert.x echo server, in one run
- * on one machine, alternating the targets so drift in machine load hits both. The load
- * generator is this process; each server is its own JVM with the same flags.
+ * Echo round trips through the gateway next to the raw framed Vert.x echo server and a jPOS
+ * ISOServer echo ({@link JposEchoServer}), in one run on one machine, alternating the targets so
+ * drift in machine load hits all of them. The load generator is this process; each server is its
+ * own JVM with the same flags.
  *
  * <pre>java -cp load-test/target/benchmarks.jar dev.posgate.bench.harness.EchoComparison \
  *     gateway/target/posgate-gateway.jar [connections=50] [seconds=10] [rounds=2]</pre>
@@ -27,47 +30,73 @@ public final class EchoComparison {
         Path work = Files.createTempDirectory("posgate-bench-");
         List<EchoLoad.Result> results = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
-            results.add(measure("raw Vert.x echo", jar, work, connections, seconds, round, false));
-            results.add(measure("gateway echo 0820/0830", jar, work, connections, seconds, round, true));
+            for (Target target : Target.values()) {
+                results.add(measure(target, jar, work, connections, seconds, round));
+            }
         }
         System.out.println();
         System.out.println("| target | connections | round trips/s | p50 µs | p99 µs | errors |");
         System.out.println("|---|---|---|---|---|---|");
-        double raw = 0;
-        double gw = 0;
+        Map<String, Double> total = new LinkedHashMap<>();
         for (EchoLoad.Result r : results) {
             System.out.printf("| %s | %d | %.0f | %.0f | %.0f | %d |%n", r.target(), r.connections(), r.perSecond(),
                     r.p50Micros(), r.p99Micros(), r.errors());
-            if (r.target().startsWith("raw")) raw += r.perSecond();
-            else gw += r.perSecond();
+            total.merge(r.target(), r.perSecond(), Double::sum);
         }
-        System.out.printf("%ngateway / raw echo = %.2f%n", gw / raw);
+        double gw = total.get(Target.GATEWAY.label);
+        System.out.printf("%ngateway / raw Vert.x echo = %.2f (target >= 0.60)%n", gw / total.get(Target.RAW.label));
+        System.out.printf("gateway / jPOS ISOServer echo = %.2f (target > 1.00)%n", gw / total.get(Target.JPOS.label));
     }
 
-    private static EchoLoad.Result measure(String target, Path jar, Path work, int connections, int seconds, int round,
-            boolean gateway) throws Exception {
-        int port = freePort();
-        List<String> args;
-        Map<String, String> env;
-        if (gateway) {
-            args = List.of("serve");
-            env = Map.of(
-                    "POSGATE_DATA_DIR", work.resolve("gateway-data").toString(),
-                    "POSGATE_LISTENER_HOST", "127.0.0.1",
-                    "POSGATE_LISTENER_PORT", String.valueOf(port),
-                    "POSGATE_ADMIN_PORT", String.valueOf(freePort()),
-                    "POSGATE_LOG_LEVEL", "WARN");
-        } else {
-            args = List.of("bench-echo-server", "--port", String.valueOf(port));
-            env = Map.of();
+    enum Target {
+        RAW("raw Vert.x echo"),
+        GATEWAY("gateway echo 0820/0830"),
+        JPOS("jPOS ISOServer echo");
+
+        final String label;
+
+        Target(String label) {
+            this.label = label;
         }
-        Path log = work.resolve((gateway ? "gateway" : "raw") + "-" + round + ".log");
-        try (ServerProcess server = ServerProcess.start(jar, SERVER_JVM, args, env, log)) {
-            EchoLoad.Result r = EchoLoad.run(target, "127.0.0.1", port, connections, Duration.ofSeconds(3), Duration.ofSeconds(seconds));
-            System.out.printf("round %d %-24s %8.0f/s p50 %5.0f µs p99 %6.0f µs errors %d%n", round, target, r.perSecond(),
-                    r.p50Micros(), r.p99Micros(), r.errors());
+    }
+
+    @SuppressWarnings("try") // the server only has to run while the load does
+    private static EchoLoad.Result measure(Target target, Path jar, Path work, int connections, int seconds, int round)
+            throws Exception {
+        int port = freePort();
+        Path log = work.resolve(target.name().toLowerCase(Locale.ROOT) + "-" + round + ".log");
+        try (ServerProcess server = start(target, jar, work, port, log)) {
+            EchoLoad.Result r = EchoLoad.run(target.label, "127.0.0.1", port, connections, Duration.ofSeconds(3),
+                    Duration.ofSeconds(seconds));
+            System.out.printf("round %d %-24s %8.0f/s p50 %5.0f µs p99 %6.0f µs errors %d%n", round, target.label,
+                    r.perSecond(), r.p50Micros(), r.p99Micros(), r.errors());
             return r;
         }
+    }
+
+    private static ServerProcess start(Target target, Path jar, Path work, int port, Path log) throws Exception {
+        switch (target) {
+            case GATEWAY:
+                return ServerProcess.start(jar, SERVER_JVM, List.of("serve"), gatewayEnv(work, port), log);
+            case RAW:
+                return ServerProcess.start(jar, SERVER_JVM, List.of("bench-echo-server", "--port", String.valueOf(port)),
+                        Map.of(), log);
+            default:
+                // jPOS runs from this process's own class path (benchmarks.jar): load-test has no Vert.x.
+                return ServerProcess.startMain(System.getProperty("java.class.path"), JposEchoServer.class.getName(),
+                        SERVER_JVM, List.of(String.valueOf(port)), Map.of(), log);
+        }
+    }
+
+    /** The gateway with its embedded defaults, on loopback, with a per-run data directory. */
+    static Map<String, String> gatewayEnv(Path work, int port) throws Exception {
+        return Map.of(
+                "POSGATE_DATA_DIR", work.resolve("gateway-data").toString(),
+                "POSGATE_LISTENER_HOST", "127.0.0.1",
+                "POSGATE_LISTENER_PORT", String.valueOf(port),
+                "POSGATE_ADMIN_PORT", String.valueOf(freePort()),
+                "POSGATE_CONNECTIONS_MAX_PER_IP", "20000",
+                "POSGATE_LOG_LEVEL", "WARN");
     }
 
     static int freePort() throws Exception {

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** A server under test in its own JVM, started and stopped by the harness. */
-final class ServerProcess implements AutoCloseable {
+/** A server under test in its own JVM, started and stopped by the harness (and by Gatling simulations). */
+public final class ServerProcess implements AutoCloseable {
     private final Process process;
 
     private ServerProcess(Process process) {
@@ -20,13 +20,23 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Starts {@code java <jvmArgs> -jar jar <args>} and waits for its "posgate ready" line. */
-    static ServerProcess start(Path jar, List<String> jvmArgs, List<String> args, Map<String, String> env, Path log)
-            throws IOException, InterruptedException {
+    public static ServerProcess start(Path jar, List<String> jvmArgs, List<String> args, Map<String, String> env,
+            Path log) throws IOException, InterruptedException {
+        return launch(jvmArgs, List.of("-jar", jar.toString()), args, env, log);
+    }
+
+    /** Starts {@code java <jvmArgs> -cp classPath mainClass <args>} and waits for its "posgate ready" line. */
+    public static ServerProcess startMain(String classPath, String mainClass, List<String> jvmArgs, List<String> args,
+            Map<String, String> env, Path log) throws IOException, InterruptedException {
+        return launch(jvmArgs, List.of("-cp", classPath, mainClass), args, env, log);
+    }
+
+    private static ServerProcess launch(List<String> jvmArgs, List<String> launcher, List<String> args,
+            Map<String, String> env, Path log) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
-        cmd.add("-jar");
-        cmd.add(jar.toString());
+        cmd.addAll(launcher);
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(env);
@@ -62,13 +72,23 @@ final class ServerProcess implements AutoCloseable {
         return new ServerProcess(p);
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGTERM (the gateway drains and stops), SIGKILL after 60 s; an interrupt kills at once. */
     @Override
-    public void close() throws InterruptedException {
-        process.destroy(); // SIGTERM: the gateway drains and stops
-        if (!process.waitFor(60, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
     }
 }
