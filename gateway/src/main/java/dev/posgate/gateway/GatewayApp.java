@@ -10,7 +10,9 @@ import dev.posgate.gateway.db.KeyRepository;
 import dev.posgate.gateway.db.TerminalRepository;
 import dev.posgate.gateway.metrics.GatewayMetrics;
 import dev.posgate.gateway.hsm.HsmLink;
+import dev.posgate.gateway.kms.KmsModule;
 import dev.posgate.gateway.network.NetworkManagementModule;
+import dev.posgate.gateway.posp.PospModule;
 import dev.posgate.gateway.routing.TmsHandler;
 import dev.posgate.iso8583.tms.TmsCode;
 import java.util.EnumMap;
@@ -19,6 +21,7 @@ import dev.posgate.gateway.routing.PosRoutes;
 import dev.posgate.gateway.server.ConnectionGuard;
 import dev.posgate.gateway.server.ListenerSettings;
 import dev.posgate.gateway.server.ListenerVerticle;
+import dev.posgate.gateway.tms.TmsModule;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -55,7 +58,8 @@ public final class GatewayApp {
     private final GatewayConfig config;
     private final ConnectionGuard guard;
     /** The functional areas, in installation order. */
-    private final List<GatewayModule> modules = List.of(new NetworkManagementModule());
+    private final List<GatewayModule> modules =
+            List.of(new NetworkManagementModule(), new PospModule(), new TmsModule(), new KmsModule());
     private HsmLink hsmLink;
     private final List<ListenerVerticle> listeners = new CopyOnWriteArrayList<>();
     private Database database;

@@ -48,6 +48,18 @@ public final class Kcv {
         return Hex.encode(value);
     }
 
+    /**
+     * The form kept with a stored key: the first 4 bytes in hex, as UnionPay field 62 and the
+     * TMS/KMS DF26 tag carry it (its first 6 hex digits are payShield's KCV); a KCV the HSM gave
+     * in payShield's 3-byte form stays 3 bytes. Compare stored KCVs with {@link #matches}.
+     */
+    public String storedHex() {
+        return Hex.encode(first(Math.min(STORED_BYTES, value.length)));
+    }
+
+    /** Bytes of the stored KCV form. */
+    public static final int STORED_BYTES = 4;
+
     /** True if {@code other} agrees with this KCV on their common leading bytes (min 3). */
     public boolean matches(Kcv other) {
         int n = Math.min(value.length, other.value.length);

@@ -28,7 +28,7 @@ final class TmkLifecycle {
 
     Future<KmsHostSession.Issued> issue(String sn, int keyIndex, LmkKey tmk, byte[] kcv4, String flow) {
         return keys.pool().withTransaction(tx -> keys.store(tx, KeyRecord.OwnerType.TERMINAL, sn, KEY_TYPE, keyIndex,
-                        tmk.toWire(), Hex.encode(kcv4), KeyRecord.State.PENDING)
+                        tmk.toWire(), Hex.encode(kcv4), KeyRecord.State.PENDING) // kcv4: Kcv.STORED_BYTES
                 .compose(rec -> audit.append(tx, "kms", flow + ".tmk.issue", sn, "PENDING",
                                 new JsonObject().put("keyIndex", keyIndex).put("version", rec.version()).put("kcv", rec.kcv()))
                         .map(new KmsHostSession.Issued(sn, keyIndex, rec.id(), kcv4))));

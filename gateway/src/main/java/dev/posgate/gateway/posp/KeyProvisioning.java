@@ -39,14 +39,14 @@ public final class KeyProvisioning {
             KeyWithKcv zpk = all.resultAt(0);
             KeyWithKcv zak = all.resultAt(1);
             return keys.pool().withTransaction(tx -> keys.store(tx, KeyRecord.OwnerType.ZONE, zone, "ZPK", 0,
-                                    zpk.key().toWire(), zpk.kcv().hex(), KeyRecord.State.ACTIVE)
+                                    zpk.key().toWire(), zpk.kcv().storedHex(), KeyRecord.State.ACTIVE)
                             .compose(v -> keys.store(tx, KeyRecord.OwnerType.ZONE, zone, "ZAK", 0,
-                                    zak.key().toWire(), zak.kcv().hex(), KeyRecord.State.ACTIVE))
+                                    zak.key().toWire(), zak.kcv().storedHex(), KeyRecord.State.ACTIVE))
                             .compose(v -> audit.append(tx, actor, "posp.zone_keys", "zone:" + zone, "OK",
-                                    new JsonObject().put("zpkKcv", zpk.kcv().hex()).put("zakKcv", zak.kcv().hex()))))
+                                    new JsonObject().put("zpkKcv", zpk.kcv().storedHex()).put("zakKcv", zak.kcv().storedHex()))))
                     .map(v -> new JsonObject().put("zone", zone)
-                            .put("zpk", new JsonObject().put("underLmk", zpk.key().toWire()).put("kcv", zpk.kcv().hex()))
-                            .put("zak", new JsonObject().put("underLmk", zak.key().toWire()).put("kcv", zak.kcv().hex())));
+                            .put("zpk", new JsonObject().put("underLmk", zpk.key().toWire()).put("kcv", zpk.kcv().storedHex()))
+                            .put("zak", new JsonObject().put("underLmk", zak.key().toWire()).put("kcv", zak.kcv().storedHex())));
         });
     }
 
@@ -56,10 +56,10 @@ public final class KeyProvisioning {
             if (current.isPresent() && !replace) return Future.failedFuture(new RootExistsException());
             return hsm.generateKey(KeyType.PSAM_ROOT).compose(root -> keys.pool().withTransaction(tx -> keys.store(tx,
                                     KeyRecord.OwnerType.SYSTEM, owner, SystemKeys.PSAM_ROOT, 0, root.key().toWire(),
-                                    root.kcv().hex(), KeyRecord.State.ACTIVE)
+                                    root.kcv().storedHex(), KeyRecord.State.ACTIVE)
                             .compose(v -> audit.append(tx, actor, "psam.root_key", "psam:" + owner, "OK",
-                                    new JsonObject().put("kcv", root.kcv().hex()).put("replaced", current.isPresent()))))
-                    .map(v -> new JsonObject().put("owner", owner).put("kcv", root.kcv().hex())));
+                                    new JsonObject().put("kcv", root.kcv().storedHex()).put("replaced", current.isPresent()))))
+                    .map(v -> new JsonObject().put("owner", owner).put("kcv", root.kcv().storedHex())));
         });
     }
 }

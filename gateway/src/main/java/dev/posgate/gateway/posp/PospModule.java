@@ -4,6 +4,7 @@ import dev.posgate.gateway.GatewayContext;
 import dev.posgate.gateway.GatewayModule;
 import dev.posgate.gateway.routing.PosRoutes;
 import dev.posgate.gateway.routing.TmsHandler;
+import dev.posgate.gateway.tms.PendingUpdates;
 import dev.posgate.gateway.upstream.ReversalQueue;
 import dev.posgate.gateway.upstream.UpstreamLink;
 import dev.posgate.iso8583.tms.TmsCode;
@@ -39,7 +40,7 @@ public final class PospModule implements GatewayModule {
         }
 
         SignOnHandler signOn = new SignOnHandler(c.terminals(), c.keys(), terminals, new WorkingKeyIssuer(c.hsm()),
-                registry, systemKeys, settings, c.audit());
+                registry, systemKeys, settings, c.audit(), PendingUpdates.of(c));
         pos.on("0800", null, "001", "sign_on_001", signOn)
                 .on("0800", null, "003", "sign_on_003", signOn)
                 .on("0800", null, "004", "sign_on_004", signOn)

@@ -44,7 +44,7 @@ final class PsamAdminRoutes {
             if (in == null) return;
             psam.issue(in.getString("cardNumber"), in.getString("station"), actor(ctx))
                     .onSuccess(k -> send(ctx, 201, new JsonObject().put("cardNumber", in.getString("cardNumber"))
-                            .put("cardKey", k.key().toWire()).put("kcv", k.kcv().hex())))
+                            .put("cardKey", k.key().toWire()).put("kcv", k.kcv().storedHex())))
                     .onFailure(e -> fail(ctx, e));
         });
         api.put("/psam/bindings/:tid").handler(body).handler(ctx -> {

@@ -51,9 +51,9 @@ public final class PsamService {
                                 .preparedQuery("insert into psam_card (card_number, station, kcv) values ($1, $2, $3)"
                                         + " on conflict (card_number) do update set station = excluded.station, kcv = excluded.kcv,"
                                         + " issued_at = now()")
-                                .execute(Tuple.of(cardNumber, station, exported.kcv().hex()))
+                                .execute(Tuple.of(cardNumber, station, exported.kcv().storedHex()))
                                 .compose(r -> audit.append(tx, actor, "psam.issue", "psam:" + cardNumber, "OK",
-                                        new JsonObject().put("station", station).put("kcv", exported.kcv().hex()))))
+                                        new JsonObject().put("station", station).put("kcv", exported.kcv().storedHex()))))
                         .map(exported));
     }
 

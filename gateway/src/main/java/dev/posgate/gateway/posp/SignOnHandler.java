@@ -10,6 +10,7 @@ import dev.posgate.gateway.routing.PosReplies;
 import dev.posgate.gateway.routing.Response;
 import dev.posgate.gateway.routing.ResponseCodes;
 import dev.posgate.gateway.server.SessionContext;
+import dev.posgate.gateway.tms.PendingUpdates;
 import dev.posgate.posp.SignOnMode;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.iso8583.pos.Field60;
@@ -35,9 +36,10 @@ public final class SignOnHandler implements PosHandler {
     private final SystemKeys systemKeys;
     private final PospSettings settings;
     private final AuditLog audit;
+    private final PendingUpdates updates;
 
     public SignOnHandler(TerminalRepository terminals, KeyRepository keys, PospTerminals posp, WorkingKeyIssuer issuer,
-            PsamRegistry psam, SystemKeys systemKeys, PospSettings settings, AuditLog audit) {
+            PsamRegistry psam, SystemKeys systemKeys, PospSettings settings, AuditLog audit, PendingUpdates updates) {
         this.terminals = terminals;
         this.keys = keys;
         this.posp = posp;
@@ -46,6 +48,7 @@ public final class SignOnHandler implements PosHandler {
         this.systemKeys = systemKeys;
         this.settings = settings;
         this.audit = audit;
+        this.updates = updates;
     }
 
     @Override
@@ -91,8 +94,11 @@ public final class SignOnHandler implements PosHandler {
                 .compose(v -> audit.append("terminal:" + t.tid(), "pos.sign_on", t.tid(), "OK", new JsonObject()
                         .put("mode", mode.code()).put("batch", f60.batch()).put("source", t.keyScheme().name())
                         .put("makKcv", issued.toStore().get(1).kcvHex())))
-                .map(v -> {
-                    PosMessage reply = request.reply(ProcessingRequirement.NONE, 60);
+                // a TMS update pending is announced at sign-on (processing requirement 6); a failed
+                // lookup must not cost the terminal its keys
+                .compose(v -> updates.hasPending(t.tid()).otherwise(false))
+                .map(pending -> {
+                    PosMessage reply = request.reply(pending ? ProcessingRequirement.TMS_UPDATE : ProcessingRequirement.NONE, 60);
                     PospFields.stamp(reply, settings);
                     reply.set(39, ResponseCodes.APPROVED).set(62, issued.block().encode());
                     return PosReplies.send(reply);

@@ -52,7 +52,7 @@ public final class WorkingKeyIssuer {
             for (int i = 0; i < mode.keyCount(); i++) {
                 GeneratedKey k = all.resultAt(i);
                 entries.add(new WorkingKeyBlock.Entry(k.underWrapping().cryptogram(), k.kcv().first(SignOnMode.KCV_LENGTH)));
-                store.add(new PospTerminals.IssuedKey(NAMES[i], k.underLmk(), k.kcv().hex()));
+                store.add(new PospTerminals.IssuedKey(NAMES[i], k.underLmk(), k.kcv().storedHex()));
             }
             return new Issued(WorkingKeyBlock.of(mode, entries), store);
         });

@@ -12,6 +12,8 @@ import io.vertx.core.Future;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,22 +72,8 @@ public final class GatewayDispatcher implements Dispatcher {
         if (route == null) {
             return Future.succeededFuture(new Routed("unknown", PosReplies.code(request, ResponseCodes.INVALID_TRANSACTION)));
         }
-        Future<Response> handled;
-        try {
-            handled = route.handler().handle(session, request);
-        } catch (RuntimeException e) {
-            handled = Future.failedFuture(e);
-        }
-        return handled
-                .recover(e -> {
-                    if (e instanceof FormatException f) {
-                        metrics.decodeError(f.label());
-                        return Future.succeededFuture(PosReplies.code(request, ResponseCodes.FORMAT_ERROR));
-                    }
-                    log.error("{}: {} handler failed: {}", session, route.name(), e.toString());
-                    return Future.succeededFuture(PosReplies.code(request, ResponseCodes.SYSTEM_MALFUNCTION));
-                })
-                .map(r -> new Routed(route.name(), r));
+        return invoke(session, route.name(), () -> route.handler().handle(session, request),
+                code -> PosReplies.code(request, code));
     }
 
     // ---------------------------------------------------------------------------------------- TMS
@@ -116,9 +104,18 @@ public final class GatewayDispatcher implements Dispatcher {
         if (handler == null) {
             return Future.succeededFuture(new Routed(type, TmsReplies.status(header, ResponseCodes.INVALID_TRANSACTION)));
         }
+        return invoke(session, type, () -> handler.handle(session, request), status -> TmsReplies.status(header, status));
+    }
+
+    /**
+     * Runs a handler and turns its failure into an answer: a format error found while handling
+     * (a missing mandatory tag, a bad field) is {@code 30}, anything else {@code 96}.
+     */
+    private Future<Routed> invoke(SessionContext session, String type, Supplier<Future<Response>> handler,
+            Function<String, Response> answer) {
         Future<Response> handled;
         try {
-            handled = handler.handle(session, request);
+            handled = handler.get();
         } catch (RuntimeException e) {
             handled = Future.failedFuture(e);
         }
@@ -126,10 +123,10 @@ public final class GatewayDispatcher implements Dispatcher {
                 .recover(e -> {
                     if (e instanceof FormatException f) {
                         metrics.decodeError(f.label());
-                        return Future.succeededFuture(TmsReplies.status(header, ResponseCodes.FORMAT_ERROR));
+                        return Future.succeededFuture(answer.apply(ResponseCodes.FORMAT_ERROR));
                     }
                     log.error("{}: {} handler failed: {}", session, type, e.toString());
-                    return Future.succeededFuture(TmsReplies.status(header, ResponseCodes.SYSTEM_MALFUNCTION));
+                    return Future.succeededFuture(answer.apply(ResponseCodes.SYSTEM_MALFUNCTION));
                 })
                 .map(r -> new Routed(type, r));
     }
