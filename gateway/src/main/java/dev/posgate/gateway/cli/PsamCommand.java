@@ -15,7 +15,7 @@ final class PsamCommand {
     @Command(name = "issue", mixinStandardHelpOptions = true,
             description = "Have the HSM derive a card master key and export it under the issuing station's transport key.")
     static final class Issue implements Callable<Integer> {
-        @Mixin TerminalCommand.AdminTarget admin;
+        @Mixin AdminTarget admin;
         @Option(names = "--card", required = true, description = "PSAM card number, 1..20 digits.") String card;
         @Option(names = "--station", required = true, description = "Issuing station id (owner of its ZMK key_record).") String station;
 
@@ -29,7 +29,7 @@ final class PsamCommand {
 
     @Command(name = "bind", mixinStandardHelpOptions = true, description = "Bind a card to a terminal (ends both previous bindings).")
     static final class Bind implements Callable<Integer> {
-        @Mixin TerminalCommand.AdminTarget admin;
+        @Mixin AdminTarget admin;
         @Option(names = "--card", required = true, description = "PSAM card number.") String card;
         @Option(names = "--tid", required = true, description = "Terminal id.") String tid;
 
@@ -41,7 +41,7 @@ final class PsamCommand {
 
     @Command(name = "unbind", mixinStandardHelpOptions = true, description = "End a terminal's binding.")
     static final class Unbind implements Callable<Integer> {
-        @Mixin TerminalCommand.AdminTarget admin;
+        @Mixin AdminTarget admin;
         @Option(names = "--tid", required = true, description = "Terminal id.") String tid;
 
         @Override
@@ -52,7 +52,7 @@ final class PsamCommand {
 
     @Command(name = "history", mixinStandardHelpOptions = true, description = "A terminal's bindings, newest first.")
     static final class History implements Callable<Integer> {
-        @Mixin TerminalCommand.AdminTarget admin;
+        @Mixin AdminTarget admin;
         @Option(names = "--tid", required = true, description = "Terminal id.") String tid;
 
         @Override

@@ -2,15 +2,7 @@ package dev.posgate.gateway.cli;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,33 +12,6 @@ import picocli.CommandLine.Option;
 @Command(name = "terminal", mixinStandardHelpOptions = true, description = "Register and list terminals.",
         subcommands = {TerminalCommand.Register.class, TerminalCommand.ListTerminals.class})
 final class TerminalCommand {
-
-    /** Where the admin API is and how to authenticate to it. */
-    static final class AdminTarget {
-        @Option(names = "--admin", defaultValue = "${env:POSGATE_ADMIN_URL:-http://127.0.0.1:8080}",
-                description = "Admin API base URL (default: ${DEFAULT-VALUE}).")
-        String url;
-
-        @Option(names = "--token", defaultValue = "${env:POSGATE_ADMIN_TOKEN}",
-                description = "Bearer token; default: POSGATE_ADMIN_TOKEN, else <data dir>/admin.token.")
-        String token;
-
-        @Option(names = "--data-dir", defaultValue = "${env:POSGATE_DATA_DIR:-var}",
-                description = "Data directory holding admin.token (default: ${DEFAULT-VALUE}).")
-        Path dataDir;
-
-        HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
-            String t = token;
-            if (t == null || t.isEmpty()) t = Files.readString(dataDir.resolve("admin.token"), StandardCharsets.US_ASCII).trim();
-            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url + path))
-                    .timeout(Duration.ofSeconds(10))
-                    .header("Authorization", "Bearer " + t)
-                    .header("Content-Type", "application/json");
-            req.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-            return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-                    .send(req.build(), HttpResponse.BodyHandlers.ofString());
-        }
-    }
 
     @Command(name = "register", mixinStandardHelpOptions = true, description = "Register a terminal.")
     static final class Register implements Callable<Integer> {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import dev.posgate.gateway.cli.AdminTarget;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -80,27 +81,27 @@ public final class CaCommand {
 
     @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a certificate of the posgate CA on a running gateway.")
     static final class Revoke implements Callable<Integer> {
-        @Mixin AdminClient admin;
+        @Mixin AdminTarget admin;
         @Option(names = "--serial", required = true, description = "Certificate serial (hex).") String serial;
         @Option(names = "--reason", defaultValue = "unspecified", description = "Reason (audited).") String reason;
 
         @Override
         public Integer call() throws Exception {
-            return print(admin.post("/api/kms/revocations", new JsonObject().put("serial", serial).put("reason", reason).encode()));
+            return print(admin.send("POST", "/api/kms/revocations", new JsonObject().put("serial", serial).put("reason", reason).encode()));
         }
     }
 
     @Command(name = "authorise-repair", mixinStandardHelpOptions = true,
             description = "Record an administrator's repair authorisation: the next TK batch may replace this SN's TK once.")
     static final class Repair implements Callable<Integer> {
-        @Mixin AdminClient admin;
+        @Mixin AdminTarget admin;
         @Option(names = "--sn", required = true, description = "Terminal serial.") String sn;
         @Option(names = "--by", required = true, description = "Authorising administrator.") String by;
         @Option(names = "--reason", required = true, description = "Why (audited).") String reason;
 
         @Override
         public Integer call() throws Exception {
-            return print(admin.post("/api/kms/repairs", new JsonObject().put("sn", sn).put("authorisedBy", by).put("reason", reason).encode()));
+            return print(admin.send("POST", "/api/kms/repairs", new JsonObject().put("sn", sn).put("authorisedBy", by).put("reason", reason).encode()));
         }
     }
 

@@ -2,19 +2,15 @@ package dev.posgate.gateway.tms;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import dev.posgate.gateway.cli.AdminTarget;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -23,35 +19,6 @@ import picocli.CommandLine.Option;
         subcommands = {TmsCommand.Dmk.class, TmsCommand.Publish.class, TmsCommand.Target.class, TmsCommand.Group.class,
                 TmsCommand.Status.class})
 public final class TmsCommand {
-
-    /** Where the admin API is and how to authenticate to it (same options as {@code posgate terminal}). */
-    static final class Admin {
-        @Option(names = "--admin", defaultValue = "${env:POSGATE_ADMIN_URL:-http://127.0.0.1:8080}",
-                description = "Admin API base URL (default: ${DEFAULT-VALUE}).")
-        String url;
-
-        @Option(names = "--token", defaultValue = "${env:POSGATE_ADMIN_TOKEN}",
-                description = "Bearer token; default: POSGATE_ADMIN_TOKEN, else <data dir>/admin.token.")
-        String token;
-
-        @Option(names = "--data-dir", defaultValue = "${env:POSGATE_DATA_DIR:-var}",
-                description = "Data directory holding admin.token (default: ${DEFAULT-VALUE}).")
-        Path dataDir;
-
-        HttpResponse<String> send(String method, String path, HttpRequest.BodyPublisher body, String type)
-                throws IOException, InterruptedException {
-            String t = token;
-            if (t == null || t.isEmpty()) t = Files.readString(dataDir.resolve("admin.token"), StandardCharsets.US_ASCII).trim();
-            HttpRequest req = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofMinutes(2))
-                    .header("Authorization", "Bearer " + t).header("Content-Type", type).method(method, body).build();
-            return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(req, HttpResponse.BodyHandlers.ofString());
-        }
-
-        HttpResponse<String> json(String method, String path, JsonObject body) throws IOException, InterruptedException {
-            return send(method, path, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()),
-                    "application/json");
-        }
-    }
 
     static int outcome(HttpResponse<String> r, int expected, String what) {
         if (r.statusCode() == expected) {
@@ -69,7 +36,7 @@ public final class TmsCommand {
     @Command(name = "dmk", mixinStandardHelpOptions = true,
             description = "Provision a terminal's DMK: from 2-3 clear components (key ceremony) or imported under a zone ZMK.")
     static final class Dmk implements Callable<Integer> {
-        @Mixin Admin admin;
+        @Mixin AdminTarget admin;
         @Option(names = "--sn", required = true, description = "Terminal serial number.") String sn;
         @Option(names = "--component", description = "Clear component, 32 hex (repeat 2 or 3 times).") List<String> components;
         @Option(names = "--zmk-owner", description = "Zone whose active ZMK protects --dmk-under-zmk.") String zmkOwner;
@@ -79,13 +46,13 @@ public final class TmsCommand {
         public Integer call() throws Exception {
             JsonObject body = components != null ? new JsonObject().put("components", new JsonArray(components))
                     : new JsonObject().put("zmkOwner", zmkOwner).put("dmkUnderZmk", underZmk);
-            return outcome(admin.json("POST", "/api/tms/terminals/" + q(sn) + "/dmk", body), 201, "DMK stored");
+            return outcome(admin.send("POST", "/api/tms/terminals/" + q(sn) + "/dmk", body.encode()), 201, "DMK stored");
         }
     }
 
     @Command(name = "publish", mixinStandardHelpOptions = true, description = "Publish a package version (stored in PostgreSQL).")
     static final class Publish implements Callable<Integer> {
-        @Mixin Admin admin;
+        @Mixin AdminTarget admin;
         @Option(names = "--vendor", required = true) String vendor;
         @Option(names = "--model", defaultValue = "*", description = "Terminal model, * for all (default: ${DEFAULT-VALUE}).") String model;
         @Option(names = "--name", required = true) String name;
@@ -103,38 +70,38 @@ public final class TmsCommand {
 
     @Command(name = "target", mixinStandardHelpOptions = true, description = "Offer a published package to a terminal group (* = all).")
     static final class Target implements Callable<Integer> {
-        @Mixin Admin admin;
+        @Mixin AdminTarget admin;
         @Option(names = "--package", required = true, description = "Package id printed by publish.") long id;
         @Option(names = "--group", defaultValue = "*", description = "Group name (default: ${DEFAULT-VALUE}).") String group;
 
         @Override
         public Integer call() throws Exception {
-            return outcome(admin.json("POST", "/api/tms/packages/" + id + "/targets/" + q(group), null), 204, "targeted");
+            return outcome(admin.send("POST", "/api/tms/packages/" + id + "/targets/" + q(group), (String) null), 204, "targeted");
         }
     }
 
     @Command(name = "group", mixinStandardHelpOptions = true, description = "Put a terminal into a group.")
     static final class Group implements Callable<Integer> {
-        @Mixin Admin admin;
+        @Mixin AdminTarget admin;
         @Option(names = "--sn", required = true) String sn;
         @Option(names = "--group", required = true) String group;
 
         @Override
         public Integer call() throws Exception {
-            return outcome(admin.json("PUT", "/api/tms/terminals/" + q(sn) + "/groups/" + q(group), null), 204, "added");
+            return outcome(admin.send("PUT", "/api/tms/terminals/" + q(sn) + "/groups/" + q(group), (String) null), 204, "added");
         }
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Rollout status per terminal of one package version.")
     static final class Status implements Callable<Integer> {
-        @Mixin Admin admin;
+        @Mixin AdminTarget admin;
         @Option(names = "--vendor", required = true) String vendor;
         @Option(names = "--name", required = true) String name;
         @Option(names = "--version", required = true) String version;
 
         @Override
         public Integer call() throws Exception {
-            return outcome(admin.json("GET", "/api/tms/rollout?vendor=" + q(vendor) + "&name=" + q(name) + "&version=" + q(version), null),
+            return outcome(admin.send("GET", "/api/tms/rollout?vendor=" + q(vendor) + "&name=" + q(name) + "&version=" + q(version), (String) null),
                     200, "status");
         }
     }

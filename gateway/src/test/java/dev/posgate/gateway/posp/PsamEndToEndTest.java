@@ -13,6 +13,7 @@ import dev.posgate.gateway.db.Terminal;
 import dev.posgate.posp.SignOnMode;
 import dev.posgate.hsm.KeyScheme;
 import dev.posgate.hsm.KeyType;
+import dev.posgate.hsm.LmkKey;
 import dev.posgate.terminal.pos.PosClient;
 import dev.posgate.terminal.psam.PsamCard;
 import io.vertx.core.json.JsonArray;
@@ -137,9 +138,11 @@ class PsamEndToEndTest {
         assertEquals(409, callStatus("POST", "/api/psam/root-key", null), "an ACTIVE root is not replaced by accident");
         JsonObject zone = call("POST", "/api/posp/zone-keys", new JsonObject().put("zone", "demo"), 201);
         assertTrue(zone.getJsonObject("zpk").getString("underLmk").startsWith("U"));
-        assertEquals(16, zone.getJsonObject("zak").getString("kcv").length());
+        assertEquals(8, zone.getJsonObject("zak").getString("kcv").length(), "the stored KCV form: 4 bytes");
         KeyRecord zak = await(world.keys().active(KeyRecord.OwnerType.ZONE, "demo", "ZAK", 0)).orElseThrow();
         assertEquals(zone.getJsonObject("zak").getString("underLmk"), zak.lmkValue());
+        assertEquals(zone.getJsonObject("zak").getString("kcv"), zak.kcv());
+        assertEquals(zak.kcv(), await(world.hsm().kcv(KeyType.ZAK, LmkKey.parse(zak.lmkValue()))).storedHex(), "the HSM recomputes the same KCV");
     }
 
     /**
