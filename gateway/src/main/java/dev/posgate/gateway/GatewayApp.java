@@ -2,6 +2,7 @@ package dev.posgate.gateway;
 
 import dev.posgate.gateway.admin.AdminApi;
 import dev.posgate.gateway.admin.AdminToken;
+import dev.posgate.gateway.ceremony.TmkCeremonyModule;
 import dev.posgate.gateway.config.GatewayConfig;
 import dev.posgate.gateway.config.Setting;
 import dev.posgate.gateway.db.AuditLog;
@@ -26,6 +27,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -59,7 +61,7 @@ public final class GatewayApp {
     private final ConnectionGuard guard;
     /** The functional areas, in installation order. */
     private final List<GatewayModule> modules =
-            List.of(new NetworkManagementModule(), new PospModule(), new TmsModule(), new KmsModule());
+            List.of(new NetworkManagementModule(), new PospModule(), new TmsModule(), new KmsModule(), new TmkCeremonyModule());
     private HsmLink hsmLink;
     private final List<ListenerVerticle> listeners = new CopyOnWriteArrayList<>();
     private Database database;
@@ -86,10 +88,18 @@ public final class GatewayApp {
                 .withMetrics(new MicrometerMetricsFactory(prometheus))
                 .build();
         GatewayApp app = new GatewayApp(vertx, config);
-        return app.boot(prometheus).map(app).recover(e -> {
-            log.error("gateway failed to start: {}", e.toString());
-            return app.stop().transform(ignored -> Future.<GatewayApp>failedFuture(e));
+        // Not chained on boot's future: that one belongs to a context of the Vert.x instance a
+        // failed start closes, and a closed context never delivers its completion.
+        Promise<GatewayApp> started = Promise.promise();
+        app.boot(prometheus).onComplete(booted -> {
+            if (booted.succeeded()) {
+                started.complete(app);
+                return;
+            }
+            log.error("gateway failed to start: {}", booted.cause().toString());
+            app.stop().onComplete(stopped -> started.fail(booted.cause()));
         });
+        return started.future();
     }
 
     private Future<Void> boot(PrometheusMeterRegistry prometheus) {
