@@ -5,6 +5,7 @@ import dev.posgate.gateway.config.GatewayConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,7 +21,13 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         GatewayConfig cfg = GatewayConfig.load(config, System.getenv());
-        GatewayApp app = GatewayApp.start(cfg).toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+        GatewayApp app;
+        try {
+            app = GatewayApp.start(cfg).toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+            System.err.println("posgate: failed to start: " + e.getCause().getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
