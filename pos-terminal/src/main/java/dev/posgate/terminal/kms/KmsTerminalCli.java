@@ -3,6 +3,7 @@ package dev.posgate.terminal.kms;
 import dev.posgate.crypto.Hex;
 import dev.posgate.crypto.RandomSource;
 import dev.posgate.terminal.net.TerminalLink;
+import dev.posgate.terminal.net.TerminalTls;
 import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.tms.pki.CertificateVerifier;
 import io.vertx.core.Future;
@@ -48,13 +49,25 @@ public final class KmsTerminalCli {
     static final class Gateway {
         @Option(names = "--gateway", defaultValue = "127.0.0.1:8583", description = "Gateway host:port (default: ${DEFAULT-VALUE}).")
         String target;
+        @Option(names = "--tls-trust", description = "Connect over TLS, trusting the CA certificates in this PEM file (the gateway's listener.tls.port).")
+        Path tlsTrust;
+        @Option(names = "--tls-cert", description = "PEM client certificate for a TLS listener that requires one (with --tls-key).")
+        Path tlsCert;
+        @Option(names = "--tls-key", description = "PEM private key of --tls-cert.")
+        Path tlsKey;
+
+        TerminalTls tls() {
+            if (tlsTrust == null) return null;
+            TerminalTls tls = TerminalTls.trusting(tlsTrust);
+            return tlsCert == null && tlsKey == null ? tls : tls.withClientCertificate(tlsCert, tlsKey);
+        }
 
         <T> T run(Function<TerminalLink, Future<T>> flow) throws Exception {
             int colon = target.lastIndexOf(':');
             Vertx vertx = Vertx.vertx();
             try {
                 return TerminalLink.connect(vertx, target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)),
-                                Duration.ofSeconds(15))
+                                Duration.ofSeconds(15), tls())
                         .compose(link -> flow.apply(link).eventually(link::close))
                         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             } finally {

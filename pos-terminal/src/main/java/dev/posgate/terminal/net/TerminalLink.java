@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import java.time.Duration;
@@ -21,6 +22,8 @@ import java.time.Duration;
  */
 public final class TerminalLink {
     private final Vertx vertx;
+    /** Held for the link's lifetime: Vert.x closes an unreachable client, and its connections, on GC. */
+    private final NetClient client;
     private final NetSocket socket;
     private final Duration timeout;
     private final FrameDecoder decoder;
@@ -28,8 +31,9 @@ public final class TerminalLink {
     private long timer = -1;
     private boolean closed;
 
-    private TerminalLink(Vertx vertx, NetSocket socket, Duration timeout) {
+    private TerminalLink(Vertx vertx, NetClient client, NetSocket socket, Duration timeout) {
         this.vertx = vertx;
+        this.client = client;
         this.socket = socket;
         this.timeout = timeout;
         this.decoder = new FrameDecoder(FrameLimits.defaults(), new FrameSink() {
@@ -55,11 +59,18 @@ public final class TerminalLink {
     }
 
     public static Future<TerminalLink> connect(Vertx vertx, String host, int port, Duration timeout) {
-        return vertx.createNetClient(new NetClientOptions()
-                        .setConnectTimeout((int) timeout.toMillis())
-                        .setTcpNoDelay(true))
-                .connect(port, host)
-                .map(s -> new TerminalLink(vertx, s, timeout));
+        return connect(vertx, host, port, timeout, null);
+    }
+
+    /** Connects over TLS when {@code tls} is given (the gateway's TLS listener), else in plain TCP. */
+    public static Future<TerminalLink> connect(Vertx vertx, String host, int port, Duration timeout, TerminalTls tls) {
+        NetClientOptions options = new NetClientOptions()
+                .setConnectTimeout((int) timeout.toMillis())
+                .setTcpNoDelay(true);
+        NetClient client = vertx.createNetClient(tls == null ? options : tls.apply(options));
+        return client.connect(port, host)
+                .map(s -> new TerminalLink(vertx, client, s, timeout))
+                .onFailure(e -> client.close());
     }
 
     /** Sends one frame body and completes with the body of the answer. */
@@ -86,7 +97,7 @@ public final class TerminalLink {
     }
 
     public Future<Void> close() {
-        return socket.close();
+        return socket.close().eventually(client::close);
     }
 
     private void complete(byte[] body) {

@@ -46,6 +46,11 @@ public final class CaStore {
         return loadOrCreate("acquirer-" + acquirerId, "acquirer " + acquirerId + " root");
     }
 
+    /** The CA of terminal TLS certificates (listener and client certificates, docs/operations.md). Blocking. */
+    public CertificateAuthority terminalTls() throws IOException {
+        return loadOrCreate("terminal-tls", "posgate terminal TLS CA");
+    }
+
     private synchronized CertificateAuthority loadOrCreate(String name, String commonName) throws IOException {
         Path p12 = dir.resolve(name + ".p12");
         if (Files.exists(p12)) {

@@ -11,10 +11,13 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -85,6 +88,36 @@ public final class CertificateAuthority {
     public X509Certificate issue(String commonName, PublicKey publicKey, CertificateRole role, int days) {
         Instant now = Instant.now();
         return issue(commonName, publicKey, role, now.minusSeconds(300), now.plusSeconds(days * 86400L));
+    }
+
+    /**
+     * A TLS certificate (no posgate role): serverAuth with {@code names} as DNS/IP subject
+     * alternative names for a listener, or clientAuth for a terminal (docs/operations.md, TLS).
+     */
+    public X509Certificate issueTls(String commonName, PublicKey publicKey, boolean server, List<String> names, int days) {
+        Instant now = Instant.now();
+        try {
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(root, serial(), Date.from(now.minusSeconds(300)),
+                    Date.from(now.plusSeconds(days * 86400L)),
+                    new X500Principal("CN=" + commonName + ",OU=" + (server ? "TLS server" : "TLS terminal") + ",O=posgate"),
+                    publicKey);
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+            b.addExtension(Extension.extendedKeyUsage, false,
+                    new ExtendedKeyUsage(server ? KeyPurposeId.id_kp_serverAuth : KeyPurposeId.id_kp_clientAuth));
+            if (!names.isEmpty()) {
+                GeneralName[] alt = names.stream()
+                        .map(n -> new GeneralName(n.matches("[0-9.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName, n))
+                        .toArray(GeneralName[]::new);
+                b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(alt));
+            }
+            b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(root));
+            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(publicKey));
+            return sign(b, rootKey);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot issue TLS certificate: " + e.getMessage(), e);
+        }
     }
 
     public X509Certificate root() {
