@@ -23,6 +23,8 @@ import dev.posgate.gateway.server.ConnectionGuard;
 import dev.posgate.gateway.server.ListenerSettings;
 import dev.posgate.gateway.server.ListenerVerticle;
 import dev.posgate.gateway.tms.TmsModule;
+import dev.posgate.gateway.tls.TlsMaterial;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -66,6 +68,8 @@ public final class GatewayApp {
     private final List<ListenerVerticle> listeners = new CopyOnWriteArrayList<>();
     private Database database;
     private String listenerDeployment;
+    private String tlsDeployment;
+    private int tlsPort;
     private HttpServer admin;
     private int port;
     private String adminToken;
@@ -150,11 +154,33 @@ public final class GatewayApp {
                     listeners.add(l);
                     return l;
                 }, new DeploymentOptions().setInstances(instances))
-                .map(id -> {
+                .compose(id -> {
                     listenerDeployment = id;
                     log.info("terminal listener on {}:{} ({} instances)", listener.host(), port, instances);
-                    return null;
+                    return openTlsListener(dispatcher, metrics, sessionIds, instances);
                 });
+    }
+
+    /** The optional TLS listener: same sessions and dispatcher as the plain one, on its own port. */
+    private Future<Void> openTlsListener(GatewayDispatcher dispatcher, GatewayMetrics metrics, AtomicLong sessionIds,
+            int instances) {
+        if (config.integer(Setting.LISTENER_TLS_PORT) == 0) return Future.succeededFuture(); // 0 = off, not "any port"
+        tlsPort = config.integer(Setting.LISTENER_TLS_PORT);
+        ListenerSettings listener = ListenerSettings.from(config, tlsPort);
+        return vertx.executeBlocking(() -> TlsMaterial.resolve(config))
+                .compose(tls -> vertx.deployVerticle(() -> {
+                            ListenerVerticle l = new ListenerVerticle(listener, dispatcher, guard, metrics, sessionIds, tls);
+                            listeners.add(l);
+                            return l;
+                        }, new DeploymentOptions().setInstances(instances))
+                        .map(id -> {
+                            tlsDeployment = id;
+                            Gauge.builder("posgate_tls_listener", () -> 1).tag("engine", tls.engineName())
+                                    .description("TLS terminal listener open, by SSL engine").register(metrics.registry());
+                            log.info("TLS terminal listener on {}:{} ({} instances, engine {}, client auth {})",
+                                    listener.host(), tlsPort, instances, tls.engineName(), tls.clientAuth());
+                            return null;
+                        }));
     }
 
     /** Port 0 asks for a free port; several listener instances must share one concrete port. */
@@ -173,6 +199,7 @@ public final class GatewayApp {
         for (ListenerVerticle l : listeners) drained.add(l.drain());
         return Future.join(drained)
                 .transform(ar -> listenerDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(listenerDeployment))
+                .eventually(() -> tlsDeployment == null ? Future.succeededFuture() : vertx.undeploy(tlsDeployment))
                 .eventually(() -> admin == null ? Future.succeededFuture() : admin.close())
                 .eventually(() -> Future.join(modules.stream().map(GatewayModule::close).toList()))
                 .eventually(() -> hsmLink == null ? Future.succeededFuture() : hsmLink.close())
@@ -187,6 +214,11 @@ public final class GatewayApp {
 
     public int port() {
         return port;
+    }
+
+    /** The TLS listener's port; 0 when there is none. */
+    public int tlsPort() {
+        return tlsPort;
     }
 
     public int adminPort() {

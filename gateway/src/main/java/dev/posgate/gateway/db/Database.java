@@ -12,6 +12,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,9 +53,16 @@ public final class Database {
 
     private static Target startBlocking(GatewayConfig config) throws IOException {
         String url = config.string(Setting.DB_URL);
+        String appRole = appRole(config);
         if (!url.isEmpty()) {
             PgConnectOptions options = PgConnectOptions.fromUri(url);
-            migrate(jdbcUrl(options), options.getUser(), options.getPassword());
+            String migrationUrl = config.string(Setting.DB_MIGRATION_URL);
+            PgConnectOptions owner = migrationUrl.isEmpty() ? options : PgConnectOptions.fromUri(migrationUrl);
+            migrate(jdbcUrl(owner), owner.getUser(), owner.getPassword(), appRole);
+            if (!options.getUser().equals(appRole)) {
+                log.warn("db.url connects as '{}', not as db.app.role '{}': the audit log is protected by its trigger only",
+                        options.getUser(), appRole);
+            }
             return new Target(options, null, options.getHost() + ":" + options.getPort() + "/" + options.getDatabase());
         }
         Path dir = config.dataDir().resolve("pg");
@@ -71,22 +79,31 @@ public final class Database {
         PgConnectOptions options = new PgConnectOptions()
                 .setHost("localhost").setPort(pg.getPort()).setDatabase("postgres").setUser("postgres");
         try {
-            migrate(jdbcUrl(options), "postgres", null);
+            migrate(jdbcUrl(options), "postgres", null, appRole);
         } catch (RuntimeException e) {
             pg.close();
             throw e;
         }
-        return new Target(options, pg, "embedded " + dir.toAbsolutePath());
+        // The superuser only migrates; the gateway itself runs as the app role (local trust authentication).
+        return new Target(options.setUser(appRole), pg, "embedded " + dir.toAbsolutePath());
     }
 
     private static String jdbcUrl(PgConnectOptions o) {
         return "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
     }
 
-    private static void migrate(String jdbcUrl, String user, String password) {
+    /** The app role's name goes into SQL as an identifier: only a plain lower-case one is accepted. */
+    private static String appRole(GatewayConfig config) {
+        String role = config.string(Setting.DB_APP_ROLE);
+        if (!role.matches("[a-z_][a-z0-9_]{0,62}")) throw new IllegalArgumentException("db.app.role must be a plain identifier");
+        return role;
+    }
+
+    private static void migrate(String jdbcUrl, String user, String password, String appRole) {
         var result = Flyway.configure()
                 .dataSource(jdbcUrl, user, password)
                 .locations("classpath:db/migration")
+                .placeholders(Map.of("appRole", appRole))
                 .load()
                 .migrate();
         log.info("database schema at version {} ({} migrations applied)", result.targetSchemaVersion, result.migrationsExecuted);

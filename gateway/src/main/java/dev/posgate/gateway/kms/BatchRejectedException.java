@@ -1,7 +1,7 @@
 package dev.posgate.gateway.kms;
 
-/** A batch refused before anything is stored: malformed ({@code 30}) or not properly signed ({@code 63}). */
-final class BatchRejectedException extends RuntimeException {
+/** A batch refused before anything is stored: malformed ({@code 30}) or not properly signed ({@code 63}). Public for the fuzz test. */
+public final class BatchRejectedException extends RuntimeException {
     final String code;
 
     BatchRejectedException(String code, String message) {

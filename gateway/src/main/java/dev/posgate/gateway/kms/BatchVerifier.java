@@ -28,16 +28,16 @@ import org.bouncycastle.util.Store;
  * certificate chaining to the posgate CA with that role, valid now and not revoked. Blocking
  * (RSA, parsing): run on a worker thread.
  */
-final class BatchVerifier {
+public final class BatchVerifier {
     private static final int MAX_TERMINALS = 1000;
 
     private final CertificateVerifier ca;
 
-    BatchVerifier(CertificateVerifier ca) {
+    public BatchVerifier(CertificateVerifier ca) {
         this.ca = ca;
     }
 
-    SignedBatch verify(byte[] der, Instant now) {
+    public SignedBatch verify(byte[] der, Instant now) {
         CMSSignedData cms;
         byte[] content;
         try {

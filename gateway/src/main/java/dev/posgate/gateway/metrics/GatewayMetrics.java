@@ -27,7 +27,10 @@ public final class GatewayMetrics {
         this.accepted = Counter.builder("posgate_connections_accepted_total")
                 .description("Terminal connections accepted").register(registry);
         // exposed at zero from the start, so alerts on rate() see a series before the first refusal
-        for (String reason : new String[] {"total_cap", "ip_cap", "draining"}) connectionRefused(reason, 0);
+        for (String reason : new String[] {"total_cap", "ip_cap", "ip_rate", "draining"}) connectionRefused(reason, 0);
+        for (String reason : new String[] {"request_rate", "first_frame_timeout"}) {
+            counter("posgate_sessions_closed_total", "Sessions the gateway closed, by reason", "reason", reason).increment(0);
+        }
     }
 
     public MeterRegistry registry() {
@@ -47,7 +50,7 @@ public final class GatewayMetrics {
         return activeConnections.get();
     }
 
-    /** reason: total_cap, ip_cap, draining. */
+    /** reason: total_cap, ip_cap, ip_rate, draining. */
     public void connectionRefused(String reason) {
         connectionRefused(reason, 1);
     }
@@ -70,7 +73,7 @@ public final class GatewayMetrics {
         counter("posgate_decode_errors_total", "Frames or messages that could not be decoded", "reason", reason).increment();
     }
 
-    /** reason: idle, frame_timeout, inflight_cap, protocol_error, draining. */
+    /** reason: idle, frame_timeout, first_frame_timeout, inflight_cap, request_rate, protocol_error, draining. */
     public void sessionClosed(String reason) {
         counter("posgate_sessions_closed_total", "Sessions the gateway closed, by reason", "reason", reason).increment();
     }

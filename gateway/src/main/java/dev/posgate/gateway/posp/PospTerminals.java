@@ -12,6 +12,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Sign-on state in PostgreSQL: working keys as versioned key_records (owner TERMINAL, the
@@ -46,17 +47,19 @@ public final class PospTerminals {
 
     /**
      * Stores a sign-on in one transaction: each key as the next ACTIVE version of its slot (the
-     * previous one retired) and the terminal's batch and business day.
+     * previous one retired) and the terminal's batch and business day, with {@code auditRecord}
+     * in the same transaction (no key version without its audit row).
      */
     public Future<Void> saveSignOn(Terminal terminal, String batch, LocalDate businessDay, String mode,
-            String psamCard, List<IssuedKey> issued) {
+            String psamCard, List<IssuedKey> issued, Function<SqlClient, Future<Void>> auditRecord) {
         return pool.withTransaction(tx -> {
             Future<KeyRecord> chain = Future.succeededFuture();
             for (IssuedKey k : issued) {
                 chain = chain.compose(v -> keys.store(tx, KeyRecord.OwnerType.TERMINAL, terminal.sn(), k.keyType(),
                         keyIndex, k.underLmk().toWire(), k.kcvHex(), KeyRecord.State.ACTIVE));
             }
-            return chain.compose(v -> upsertState(tx, terminal, batch, businessDay, mode, psamCard));
+            return chain.compose(v -> upsertState(tx, terminal, batch, businessDay, mode, psamCard))
+                    .compose(v -> auditRecord.apply(tx));
         });
     }
 

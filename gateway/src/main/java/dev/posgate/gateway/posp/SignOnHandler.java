@@ -90,10 +90,10 @@ public final class SignOnHandler implements PosHandler {
     private Future<Response> complete(PosMessage request, Terminal t, SignOnMode mode, Field60 f60, String card,
             WorkingKeyIssuer.Issued issued) {
         LocalDate day = settings.businessDay().today();
-        return posp.saveSignOn(t, f60.batch(), day, mode.code(), card, issued.toStore())
-                .compose(v -> audit.append("terminal:" + t.tid(), "pos.sign_on", t.tid(), "OK", new JsonObject()
-                        .put("mode", mode.code()).put("batch", f60.batch()).put("source", t.keyScheme().name())
-                        .put("makKcv", issued.toStore().get(1).kcvHex())))
+        return posp.saveSignOn(t, f60.batch(), day, mode.code(), card, issued.toStore(),
+                        tx -> audit.append(tx, "terminal:" + t.tid(), "pos.sign_on", t.tid(), "OK", new JsonObject()
+                                .put("mode", mode.code()).put("batch", f60.batch()).put("source", t.keyScheme().name())
+                                .put("makKcv", issued.toStore().get(1).kcvHex())))
                 // a TMS update pending is announced at sign-on (processing requirement 6); a failed
                 // lookup must not cost the terminal its keys
                 .compose(v -> updates.hasPending(t.tid()).otherwise(false))

@@ -13,7 +13,10 @@ public record ListenerSettings(
         Duration idleTimeout,
         Duration frameTimeout,
         int maxInflight,
-        Duration drainTimeout) {
+        Duration drainTimeout,
+        Duration firstFrameTimeout,
+        RateLimit connectionRatePerIp,
+        RateLimit requestRate) {
 
     public static ListenerSettings from(GatewayConfig c, int port) {
         return new ListenerSettings(
@@ -23,6 +26,9 @@ public record ListenerSettings(
                 Duration.ofSeconds(c.integer(Setting.IDLE_TIMEOUT)),
                 Duration.ofSeconds(c.integer(Setting.FRAME_TIMEOUT)),
                 Math.max(1, c.integer(Setting.MAX_INFLIGHT)),
-                Duration.ofSeconds(c.integer(Setting.DRAIN_TIMEOUT)));
+                Duration.ofSeconds(c.integer(Setting.DRAIN_TIMEOUT)),
+                Duration.ofSeconds(c.integer(Setting.FIRST_FRAME_TIMEOUT)),
+                RateLimit.of(c.integer(Setting.CONNECTION_RATE_PER_IP), c.integer(Setting.CONNECTION_BURST_PER_IP)),
+                RateLimit.of(c.integer(Setting.REQUEST_RATE), c.integer(Setting.REQUEST_BURST)));
     }
 }

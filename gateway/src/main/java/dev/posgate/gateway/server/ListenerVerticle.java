@@ -2,12 +2,14 @@ package dev.posgate.gateway.server;
 
 import dev.posgate.gateway.metrics.GatewayMetrics;
 import dev.posgate.gateway.routing.Dispatcher;
+import dev.posgate.gateway.tls.TlsListener;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.shareddata.LocalMap;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
@@ -26,12 +28,23 @@ public final class ListenerVerticle extends VerticleBase {
     private final ConnectionGuard guard;
     private final GatewayMetrics metrics;
     private final AtomicLong sessionIds;
+    /** Null for the plain listener. */
+    private final TlsListener tls;
     private final Set<Session> sessions = new HashSet<>();
+    /** Shared by every listener instance through Vert.x local shared data; null without a limit. */
+    private IpConnectionRate ipRate;
     private NetServer server;
     private long sweepTimer = -1;
 
     public ListenerVerticle(ListenerSettings settings, Dispatcher dispatcher, ConnectionGuard guard,
             GatewayMetrics metrics, AtomicLong sessionIds) {
+        this(settings, dispatcher, guard, metrics, sessionIds, null);
+    }
+
+    /** A listener whose connections are TLS ({@code tls} non-null); sessions and dispatch are the same. */
+    public ListenerVerticle(ListenerSettings settings, Dispatcher dispatcher, ConnectionGuard guard,
+            GatewayMetrics metrics, AtomicLong sessionIds, TlsListener tls) {
+        this.tls = tls;
         this.settings = settings;
         this.dispatcher = dispatcher;
         this.guard = guard;
@@ -41,11 +54,18 @@ public final class ListenerVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        server = vertx.createNetServer(new NetServerOptions()
+        NetServerOptions options = new NetServerOptions()
                 .setTcpNoDelay(true)
                 .setTcpKeepAlive(true)
                 .setReuseAddress(true)
-                .setAcceptBacklog(8192));
+                .setAcceptBacklog(8192);
+        // with TLS, Vert.x hands over the socket once the handshake (and client-auth) has passed
+        server = vertx.createNetServer(tls == null ? options : tls.apply(options));
+        if (settings.connectionRatePerIp() != null) {
+            LocalMap<String, IpConnectionRate> shared = vertx.sharedData().getLocalMap("posgate.listener");
+            shared.putIfAbsent("ipConnectionRate", new IpConnectionRate(settings.connectionRatePerIp()));
+            ipRate = shared.get("ipConnectionRate");
+        }
         server.connectHandler(this::accept);
         sweepTimer = vertx.setPeriodic(SWEEP_MS, id -> sweep());
         return server.listen(settings.port(), settings.host());
@@ -53,7 +73,7 @@ public final class ListenerVerticle extends VerticleBase {
 
     private void accept(NetSocket socket) {
         String ip = socket.remoteAddress().hostAddress();
-        String refused = guard.tryAdmit(ip);
+        String refused = ipRate != null && !ipRate.admit(ip, System.nanoTime()) ? "ip_rate" : guard.tryAdmit(ip);
         if (refused != null) {
             metrics.connectionRefused(refused);
             socket.close();
@@ -63,7 +83,7 @@ public final class ListenerVerticle extends VerticleBase {
         SessionContext context = new SessionContext(sessionIds.incrementAndGet(), ip);
         Session[] holder = new Session[1];
         Session session = new Session(socket, context, settings.frameLimits(), dispatcher, metrics,
-                settings.maxInflight(), () -> {
+                settings.maxInflight(), settings.requestRate(), () -> {
                     if (sessions.remove(holder[0])) {
                         guard.release(ip);
                         metrics.connectionClosed();
@@ -78,9 +98,11 @@ public final class ListenerVerticle extends VerticleBase {
         long now = System.nanoTime();
         long idle = settings.idleTimeout().toNanos();
         long frame = settings.frameTimeout().toNanos();
+        long firstFrame = settings.firstFrameTimeout().toNanos();
         for (Session s : new ArrayList<>(sessions)) {
-            s.sweep(now, idle, frame);
+            s.sweep(now, idle, frame, firstFrame);
         }
+        if (ipRate != null) ipRate.sweep(now);
     }
 
     /**

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * <p>Bounded by construction: the decoder refuses an oversized announced length before
  * buffering the body; at most {@code maxInflight} requests are processed at once; reading
  * pauses while the socket's write queue is full (a terminal that does not read its
- * responses cannot make the gateway queue them without limit); the listener's sweep closes
- * idle sessions and slow senders.
+ * responses cannot make the gateway queue them without limit); requests over the
+ * connection's rate limit end it; the listener's sweep closes idle sessions, slow senders and
+ * connections that never send a request.
  */
 final class Session implements FrameSink {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
@@ -34,6 +35,8 @@ final class Session implements FrameSink {
     private final Dispatcher dispatcher;
     private final GatewayMetrics metrics;
     private final int maxInflight;
+    /** Null when requests are not rate limited. */
+    private final RateLimit requestRate;
     private final Runnable onClosed;
 
     private int inflight;
@@ -42,17 +45,24 @@ final class Session implements FrameSink {
     private long lastFrameAt;
     /** When the frame now being received started; 0 when no frame is partly received. */
     private long frameStartedAt;
+    private final long openedAt;
+    /** Whether a request frame (not just keep-alives) has arrived: until then the first-frame timeout runs. */
+    private boolean requestSeen;
+    /** Theoretical arrival time of the request rate limit. */
+    private long requestTat = RateLimit.FRESH;
 
     Session(NetSocket socket, SessionContext context, FrameLimits limits, Dispatcher dispatcher,
-            GatewayMetrics metrics, int maxInflight, Runnable onClosed) {
+            GatewayMetrics metrics, int maxInflight, RateLimit requestRate, Runnable onClosed) {
         this.socket = socket;
         this.context = context;
         this.decoder = new FrameDecoder(limits, this);
         this.dispatcher = dispatcher;
         this.metrics = metrics;
         this.maxInflight = maxInflight;
+        this.requestRate = requestRate;
         this.onClosed = onClosed;
         this.lastFrameAt = System.nanoTime();
+        this.openedAt = lastFrameAt;
     }
 
     void start() {
@@ -86,12 +96,22 @@ final class Session implements FrameSink {
     public void onFrame(Family family, byte[] body) {
         frameStartedAt = 0;
         lastFrameAt = System.nanoTime();
+        requestSeen = true;
         String familyLabel = label(family);
         metrics.frameIn(familyLabel);
         if (closed || draining) return;
         if (inflight >= maxInflight) {
             close("inflight_cap");
             return;
+        }
+        if (requestRate != null) {
+            long next = requestRate.admit(requestTat, lastFrameAt);
+            if (next == requestTat) {
+                // one connection is one terminal: a flood is not answered, it ends the session
+                close("request_rate");
+                return;
+            }
+            requestTat = next;
         }
         inflight++;
         long started = System.nanoTime();
@@ -127,13 +147,18 @@ final class Session implements FrameSink {
         close("protocol_error");
     }
 
-    /** Called by the listener's sweep: closes the session if it idled or a frame is taking too long. */
-    void sweep(long now, long idleNanos, long frameNanos) {
+    /**
+     * Called by the listener's sweep: closes the session if it idled, a frame is taking too long,
+     * or it was opened and never sent a request ({@code firstFrameNanos} 0: no such limit).
+     */
+    void sweep(long now, long idleNanos, long frameNanos, long firstFrameNanos) {
         if (closed) return;
         if (frameStartedAt != 0 && now - frameStartedAt > frameNanos) {
             close("frame_timeout");
         } else if (inflight == 0 && now - lastFrameAt > idleNanos) {
             close("idle");
+        } else if (!requestSeen && firstFrameNanos > 0 && now - openedAt > firstFrameNanos) {
+            close("first_frame_timeout");
         }
     }
 

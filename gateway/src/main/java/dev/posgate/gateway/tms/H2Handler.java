@@ -71,7 +71,11 @@ final class H2Handler implements TmsHandler {
         if (!settings.sendTmk()) return Future.succeededFuture(List.of());
         return hsm.generateKeyUnder(KeyType.TMK, Wrapping.DWK, state.dwk())
                 .compose(tmk -> keys.pool().withTransaction(tx -> keys.store(tx, KeyRecord.OwnerType.TERMINAL, state.serial(),
-                                "TMK", settings.tmkIndex(), tmk.underLmk().toWire(), tmk.kcv().storedHex(), KeyRecord.State.PENDING))
+                                "TMK", settings.tmkIndex(), tmk.underLmk().toWire(), tmk.kcv().storedHex(), KeyRecord.State.PENDING)
+                                // audited in the same transaction: no key version without its record
+                                .compose(stored -> audit.append(tx, "tms", "tms.tmk.issue", state.serial(), "PENDING",
+                                        new JsonObject().put("index", settings.tmkIndex()).put("version", stored.version())
+                                                .put("kcv", tmk.kcv().storedHex()))))
                         .map(stored -> List.of(new KeyMessageEntry(KeyMessageEntry.KIND_TMK, settings.tmkIndex(),
                                 tmk.underWrapping().cryptogram(), tmk.kcv().first(4)))));
     }
