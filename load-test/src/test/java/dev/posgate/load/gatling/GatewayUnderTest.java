@@ -40,6 +40,8 @@ final class GatewayUnderTest {
                     "POSGATE_LISTENER_PORT", String.valueOf(port),
                     "POSGATE_ADMIN_PORT", String.valueOf(freePort()),
                     "POSGATE_CONNECTIONS_MAX_PER_IP", "20000",
+                    // Back-to-back echo is far above a real terminal's request rate limit.
+                    "POSGATE_SESSION_REQUEST_RATE", "0",
                     "POSGATE_LOG_LEVEL", "WARN");
             Path log = work.resolve("gateway.log");
             System.out.println("starting " + jar + " on 127.0.0.1:" + port + ", log " + log);
@@ -64,7 +66,7 @@ final class GatewayUnderTest {
         if (process != null && process.isAlive()) process.close();
     }
 
-    private static Path gatewayJar() {
+    static Path gatewayJar() {
         String given = System.getProperty("posgate.gatewayJar");
         List<Path> candidates = given != null ? List.of(Path.of(given))
                 : List.of(Path.of("gateway/target/posgate-gateway.jar"), Path.of("../gateway/target/posgate-gateway.jar"));
@@ -75,7 +77,7 @@ final class GatewayUnderTest {
                 + ": build it (mvn -B -q -o -DskipTests package -pl gateway,load-test -am) or pass -Dposgate.port");
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -1,0 +1,79 @@
+package dev.posgate.load.gatling;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The gateway's admin API over loopback HTTP (java.net.http, no Vert.x), for provisioning a fleet
+ * before a simulation: terminal registration, the TMK key ceremony, the upstream zone keys.
+ */
+final class AdminClient {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+    private final String token;
+
+    AdminClient(int port, String token) {
+        this.base = "http://127.0.0.1:" + port;
+        this.token = token;
+    }
+
+    void registerTmkTerminal(String tid, String sn) {
+        post("/api/terminals", "{\"tid\":\"" + tid + "\",\"mid\":\"" + VirtualTerminal.MID + "\",\"sn\":\"" + sn
+                + "\",\"vendor\":\"LOAD\",\"model\":\"VIRTUAL\",\"keyScheme\":\"TMK\",\"macAlgorithm\":\"ECB\"}");
+        post("/api/ceremony/terminals/" + sn + "/tmk", "{\"components\":[\"" + VirtualTerminal.TMK_COMPONENTS[0]
+                + "\",\"" + VirtualTerminal.TMK_COMPONENTS[1] + "\"]}");
+    }
+
+    /** New upstream ZPK and ZAK; answers their LMK forms {zpk, zak} for the host simulator. */
+    String[] zoneKeys() {
+        String body = post("/api/posp/zone-keys", "{}");
+        return new String[] {underLmk(body, "zpk"), underLmk(body, "zak")};
+    }
+
+    private static String underLmk(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\"\\s*:\\s*\\{[^}]*\"underLmk\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
+        if (!m.find()) throw new IllegalStateException("no " + key + " in " + json);
+        return m.group(1);
+    }
+
+    /** The Prometheus text of {@code /metrics} (no token needed). */
+    String metrics() {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return response.body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private String post(String path, String json) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("authorization", "Bearer " + token)
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new IllegalStateException("POST " + path + " → " + response.statusCode() + " " + response.body());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new IllegalStateException("POST " + path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package dev.posgate.load.gatling;
+
+import dev.posgate.bench.harness.ServerProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The world of the POSP simulations, each part in its own JVM on free loopback ports:
+ * <ol>
+ *   <li>a standalone software HSM ({@code hsm-sim --dev}, which writes a fresh LMK file) for the
+ *       upstream host simulator;</li>
+ *   <li>the gateway jar with its embedded defaults (embedded PostgreSQL, bundled software HSM)
+ *       loading that same LMK file, the upstream host set and the TMK key ceremony enabled;</li>
+ *   <li>zone keys generated through the admin API, then the host simulator ({@code posgate
+ *       upstream-sim}) started with their LMK forms;</li>
+ *   <li>{@code terminals} TMK terminals registered and their TMKs formed from the
+ *       {@link VirtualTerminal#TMK_COMPONENTS} through the admin API.</li>
+ * </ol>
+ * Virtual users take the provisioned terminals in turn with {@link #nextTerminal()}.
+ */
+final class PurchaseRig implements AutoCloseable {
+    private static final List<String> GATEWAY_JVM = List.of("-Xms512m", "-Xmx512m", "-XX:+UseParallelGC");
+    private static final List<String> SIDE_JVM = List.of("-Xms128m", "-Xmx256m", "-XX:+UseSerialGC");
+
+    private final int port;
+    private final AdminClient admin;
+    private final int terminals;
+    private final AtomicInteger handedOut = new AtomicInteger();
+    private final Path work;
+    private final SideProcess hostHsm;
+    private final SideProcess gatewayHsm;
+    private final ServerProcess gateway;
+    private final SideProcess host;
+
+    private PurchaseRig(int port, AdminClient admin, int terminals, Path work, SideProcess hostHsm,
+            SideProcess gatewayHsm, ServerProcess gateway, SideProcess host) {
+        this.port = port;
+        this.work = work;
+        this.gatewayHsm = gatewayHsm;
+        this.admin = admin;
+        this.terminals = terminals;
+        this.hostHsm = hostHsm;
+        this.gateway = gateway;
+        this.host = host;
+    }
+
+    /**
+     * {@code gatewayHsmProcess}: the gateway uses a standalone software HSM process (same LMK) instead
+     * of its bundled in-process one, so that the HSM's CPU is measured apart from the gateway's.
+     */
+    static PurchaseRig start(int terminals, boolean gatewayHsmProcess) {
+        SideProcess hostHsm = null;
+        SideProcess gatewayHsm = null;
+        ServerProcess gateway = null;
+        SideProcess host = null;
+        try {
+            Path jar = GatewayUnderTest.gatewayJar();
+            Path work = Files.createTempDirectory("posgate-gatling-posp-");
+            Path lmk = work.resolve("lmk.hex");
+            int hsmPort = GatewayUnderTest.freePort();
+            int hostPort = GatewayUnderTest.freePort();
+            int port = GatewayUnderTest.freePort();
+            int adminPort = GatewayUnderTest.freePort();
+            String token = UUID.randomUUID().toString();
+            System.out.println("world in " + work + ": host HSM " + hsmPort + ", host " + hostPort + ", gateway " + port);
+
+            hostHsm = SideProcess.start(jar, "dev.posgate.hsm.sim.HsmSimMain", SIDE_JVM,
+                    List.of("--port", String.valueOf(hsmPort), "--lmk-file", lmk.toString(), "--dev"), hsmPort,
+                    work.resolve("host-hsm.log"));
+            Map<String, String> env = new HashMap<>(Map.of(
+                    "POSGATE_DATA_DIR", work.resolve("data").toString(),
+                    "POSGATE_LISTENER_HOST", "127.0.0.1",
+                    "POSGATE_LISTENER_PORT", String.valueOf(port),
+                    "POSGATE_ADMIN_PORT", String.valueOf(adminPort),
+                    "POSGATE_ADMIN_TOKEN", token,
+                    "POSGATE_HSM_SIM_LMK_FILE", lmk.toString(),
+                    "POSGATE_UPSTREAM_HOST", "127.0.0.1:" + hostPort,
+                    "POSGATE_POSP_TMK_CEREMONY_ENABLED", "true",
+                    // The default 2 x 32 in flight sheds a burst of 50 sign-ons (2 A0 each) with 96.
+                    "POSGATE_HSM_CONNECTIONS_PER_HOST", "4"));
+            env.put("POSGATE_CONNECTIONS_MAX_PER_IP", "20000");
+            // The echo phase sends back to back, far above a real terminal's request rate limit.
+            env.put("POSGATE_SESSION_REQUEST_RATE", "0");
+            env.put("POSGATE_LOG_LEVEL", "WARN");
+            if (gatewayHsmProcess) {
+                int gatewayHsmPort = GatewayUnderTest.freePort();
+                gatewayHsm = SideProcess.start(jar, "dev.posgate.hsm.sim.HsmSimMain", SIDE_JVM,
+                        List.of("--port", String.valueOf(gatewayHsmPort), "--lmk-file", lmk.toString(), "--dev"),
+                        gatewayHsmPort, work.resolve("gateway-hsm.log"));
+                env.put("POSGATE_HSM_HOSTS", "127.0.0.1:" + gatewayHsmPort);
+            }
+            gateway = ServerProcess.start(jar, gatewayJvm(), List.of("serve"), env, work.resolve("gateway.log"));
+
+            AdminClient admin = new AdminClient(adminPort, token);
+            String[] zone = admin.zoneKeys();
+            host = SideProcess.start(jar, "dev.posgate.gateway.cli.Main", SIDE_JVM,
+                    List.of("upstream-sim", "--port", String.valueOf(hostPort), "--hsm", "127.0.0.1:" + hsmPort,
+                            "--zpk", zone[0], "--zak", zone[1], "--pin", VirtualTerminal.PIN),
+                    hostPort, work.resolve("upstream-sim.log"));
+            for (int i = 1; i <= terminals; i++) {
+                VirtualTerminal t = new VirtualTerminal(i);
+                admin.registerTmkTerminal(t.tid(), t.sn());
+            }
+            // The gateway's upstream link retries every second; give it time to connect.
+            Thread.sleep(1500);
+            PurchaseRig rig = new PurchaseRig(port, admin, terminals, work, hostHsm, gatewayHsm, gateway, host);
+            Runtime.getRuntime().addShutdownHook(new Thread(rig::close, "stop-posp-world"));
+            return rig;
+        } catch (IOException e) {
+            close(host, gateway, hostHsm, gatewayHsm);
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            close(host, gateway, hostHsm, gatewayHsm);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (RuntimeException e) {
+            close(host, gateway, hostHsm, gatewayHsm);
+            throw e;
+        }
+    }
+
+    /** GATEWAY_JVM plus {@code -Dposgate.gatewayJvmArgs} (space-separated), e.g. a JFR recording to profile a run. */
+    private static List<String> gatewayJvm() {
+        String extra = System.getProperty("posgate.gatewayJvmArgs", "").trim();
+        if (extra.isEmpty()) return GATEWAY_JVM;
+        List<String> all = new ArrayList<>(GATEWAY_JVM);
+        all.addAll(List.of(extra.split("\\s+")));
+        return all;
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** The processes of the world by role, for {@link CpuSampler}. */
+    Map<String, Supplier<Stream<ProcessHandle>>> processes() {
+        Map<String, Supplier<Stream<ProcessHandle>>> roles = new LinkedHashMap<>();
+        roles.put("gateway JVM", () -> ProcessHandle.of(gateway.pid()).stream());
+        if (gatewayHsm != null) roles.put("gateway HSM", () -> Stream.of(gatewayHsm.handle()));
+        // Embedded PostgreSQL's postmaster is detached from the gateway (pg_ctl); find it by its data directory.
+        String dataDir = work.resolve("data").toString();
+        roles.put("PostgreSQL", () -> ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("postgres") && c.contains(dataDir)).orElse(false))
+                .flatMap(p -> Stream.concat(Stream.of(p), p.descendants())));
+        roles.put("host sim", () -> Stream.of(host.handle()));
+        roles.put("host HSM", () -> Stream.of(hostHsm.handle()));
+        roles.put("Gatling", () -> Stream.of(ProcessHandle.current()));
+        return roles;
+    }
+
+    /** Completed HSM commands of the gateway so far, by command code (its hsm_request_seconds_count series). */
+    SortedMap<String, Long> hsmCommands() {
+        SortedMap<String, Long> counts = new TreeMap<>();
+        Pattern series = Pattern.compile("^hsm_request_seconds_count\\{(.*)\\} ([0-9.eE+]+)$");
+        Pattern command = Pattern.compile("command=\"([^\"]+)\"");
+        for (String line : admin.metrics().split("\n")) {
+            Matcher m = series.matcher(line);
+            if (!m.matches()) continue;
+            Matcher c = command.matcher(m.group(1));
+            if (c.find()) counts.merge(c.group(1), (long) Double.parseDouble(m.group(2)), Long::sum);
+        }
+        return counts;
+    }
+
+    /** The next provisioned terminal, for one virtual user. */
+    VirtualTerminal nextTerminal() {
+        int n = handedOut.incrementAndGet();
+        if (n > terminals) throw new IllegalStateException("only " + terminals + " terminals provisioned");
+        return new VirtualTerminal(n);
+    }
+
+    /** Stops host, gateway and HSM; idempotent. */
+    @Override
+    public void close() {
+        close(host, gateway, hostHsm, gatewayHsm);
+    }
+
+    private static void close(SideProcess host, ServerProcess gateway, SideProcess hostHsm, SideProcess gatewayHsm) {
+        if (host != null) host.close();
+        if (gateway != null && gateway.isAlive()) gateway.close();
+        if (hostHsm != null) hostHsm.close();
+        if (gatewayHsm != null) gatewayHsm.close();
+    }
+}

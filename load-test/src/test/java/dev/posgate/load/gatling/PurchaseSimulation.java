@@ -1,0 +1,152 @@
+package dev.posgate.load.gatling;
+
+import static dev.posgate.load.gatling.PosTcpDsl.connect;
+import static dev.posgate.load.gatling.PosTcpDsl.disconnect;
+import static dev.posgate.load.gatling.PosTcpDsl.field;
+import static dev.posgate.load.gatling.PosTcpDsl.posTcp;
+import static dev.posgate.load.gatling.PosTcpDsl.request;
+import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.details;
+import static io.gatling.javaapi.core.CoreDsl.during;
+import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+
+import io.gatling.javaapi.core.Assertion;
+import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Session;
+import io.gatling.javaapi.core.Simulation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * POSP throughput against echo, in one run on one world ({@link PurchaseRig}: gateway, host
+ * simulator, HSMs, {@code users} provisioned TMK terminals):
+ * <ol>
+ *   <li>"steady echo": {@code users} terminals echo back to back for {@code echoSeconds} (the
+ *       baseline of the same gateway process, warmed up the same way);</li>
+ *   <li>"fleet sign-on and purchases": the same number of virtual terminals each take a
+ *       provisioned terminal, sign on with 003 repeatedly for {@code signOnSeconds} (working keys
+ *       checked against their KCVs every time; the last ones stay), then send purchases with PIN
+ *       and MAC, for {@code warmUpSeconds} under their own name (not measured), then for
+ *       {@code seconds}, each followed by {@code thinkMillis} of think time
+ *       (0: back to back, i.e. the gateway's capacity). A purchase passes when 39 = 00 and the
+ *       answer's MAC verifies under the MAK.</li>
+ * </ol>
+ * A terminal whose request fails stops (one KO, not a loop of "not connected"). The closing
+ * tables give echo/s, sign-ons/s and purchases/s (each over its own phase), the purchase/echo
+ * ratio, the gateway's HSM commands and every process's CPU per operation; p50/p99 per request
+ * are in the Gatling report.
+ */
+public final class PurchaseSimulation extends Simulation {
+    private static final String ECHO = "echo 0820";
+    private static final String SIGN_ON = "sign-on 0800/003";
+    private static final String PURCHASE = "purchase 0200";
+    private static final String WARM_UP = "purchase 0200 warm-up";
+
+    private final int users = LoadSettings.users(20);
+    private final Duration echoSeconds = LoadSettings.seconds("echoSeconds", 10);
+    private final Duration signOnSeconds = LoadSettings.seconds("signOnSeconds", 5);
+    private final Duration warmUp = LoadSettings.seconds("warmUpSeconds", 3);
+    private final Duration seconds = LoadSettings.seconds("seconds", 15);
+    private final Duration think = Duration.ofMillis(Integer.getInteger("thinkMillis", 0));
+    private final PurchaseRig rig = PurchaseRig.start(users, Boolean.getBoolean("gatewayHsmProcess"));
+    private final PhaseMeter meter = new PhaseMeter();
+    private final CpuSampler cpu = new CpuSampler(rig.processes());
+
+    private final ScenarioBuilder echo = scenario("steady echo")
+            .exec(connect("connect"))
+            .exitHereIfFailed()
+            .exec(during(echoSeconds).on(exec(request(ECHO, s -> PosFrames.echo()).check(field(39, "00"))
+                    .onResponse((s, r) -> counted(s, ECHO))).exitHereIfFailed()))
+            .exec(disconnect());
+
+    private final ScenarioBuilder fleet = scenario("fleet sign-on and purchases")
+            .exec(session -> session.set("terminal", rig.nextTerminal()))
+            .exec(connect("connect"))
+            .exitHereIfFailed()
+            .exec(during(signOnSeconds).on(signOn()))
+            .exitHereIfFailed()
+            .exec(during(warmUp).on(purchase(WARM_UP)))
+            .exec(during(seconds).on(purchase(PURCHASE)))
+            .exec(disconnect());
+
+    {
+        setUp(echo.injectOpen(atOnceUsers(users)).andThen(fleet.injectOpen(atOnceUsers(users))))
+                .protocols(posTcp().address("127.0.0.1", rig.port()))
+                .assertions(assertions())
+                .maxDuration(echoSeconds.plus(signOnSeconds).plus(warmUp).plus(seconds).plusSeconds(60));
+    }
+
+    /** Global error rate and p99, and the same per flow: echo volume must not hide failing purchases. */
+    private static List<Assertion> assertions() {
+        List<Assertion> all = new ArrayList<>(PosGatewaySimulation.assertions(500));
+        for (String name : new String[] {SIGN_ON, PURCHASE}) {
+            all.add(details(name).failedRequests().percent().lte(LoadSettings.maxErrorPercent()));
+            all.add(details(name).successfulRequests().count().gt(0L));
+            all.add(details(name).responseTime().percentile(99.0).lte(LoadSettings.p99Millis(500)));
+        }
+        return all;
+    }
+
+    private ChainBuilder signOn() {
+        return exec(request(SIGN_ON, s -> terminal(s).signOn()).check(field(39, "00"))
+                .onResponse((s, r) -> {
+                    terminal(s).acceptSignOn(r);
+                    return counted(s, SIGN_ON);
+                })).exitHereIfFailed();
+    }
+
+    /** The first purchases run cold code paths (about 0.8 s each at first): they go under {@link #WARM_UP}. */
+    private ChainBuilder purchase(String name) {
+        ChainBuilder send = exec(request(name, s -> terminal(s).purchase(100)).check(field(39, "00"))
+                .onResponse((s, r) -> {
+                    terminal(s).verifyMac(r);
+                    return counted(s, name);
+                })).exitHereIfFailed();
+        return think.isZero() ? send : send.pause(think);
+    }
+
+    private static VirtualTerminal terminal(Session session) {
+        return session.get("terminal");
+    }
+
+    private Session counted(Session session, String name) {
+        meter.record(name);
+        return session;
+    }
+
+    @Override
+    public void after() {
+        double echoRate = meter.perSecond(ECHO);
+        double purchaseRate = meter.perSecond(PURCHASE);
+        System.out.printf("%n%-20s %10s %12s%n", "phase (" + users + " terminals)", "passed", "per second");
+        for (String name : new String[] {ECHO, SIGN_ON, PURCHASE}) {
+            System.out.printf("%-20s %10d %12.1f%n", name, meter.count(name), meter.perSecond(name));
+        }
+        System.out.printf("purchases/echo: %.1f %%%n%n", echoRate == 0 ? 0 : 100 * purchaseRate / echoRate);
+        // Every HSM command of the run (sign-ons and purchases use distinct codes), per operation.
+        long signOns = Math.max(1, meter.count(SIGN_ON));
+        long purchases = Math.max(1, meter.count(PURCHASE));
+        System.out.printf("%-12s %10s %12s %13s%n", "HSM command", "completed", "per sign-on", "per purchase");
+        rig.hsmCommands().forEach((command, n) -> System.out.printf("%-12s %10d %12.2f %13.2f%n",
+                command, n, (double) n / signOns, (double) n / purchases));
+        System.out.println();
+        // CPU per operation and process over each phase's window (the machine's other load counts too).
+        System.out.printf("%-20s", "CPU µs per op");
+        for (String role : rig.processes().keySet()) System.out.printf(" %12s", role);
+        System.out.println();
+        for (String name : new String[] {ECHO, SIGN_ON, PURCHASE}) {
+            long[] window = meter.window(name);
+            if (window == null) continue;
+            System.out.printf("%-20s", name);
+            cpu.cpuMillis(window[0], window[1]).values()
+                    .forEach(ms -> System.out.printf(" %12.0f", 1000 * ms / meter.count(name)));
+            System.out.println();
+        }
+        System.out.println();
+        cpu.close();
+        rig.close();
+    }
+}
