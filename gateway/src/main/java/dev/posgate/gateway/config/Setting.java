@@ -43,7 +43,7 @@ public enum Setting {
     DB_MIGRATION_URL("db.migration.url", "", "PostgreSQL URL of the schema owner that runs the migrations; empty means db.url. Set it so that db.url can connect as db.app.role, which cannot alter the audit log."),
     DB_APP_ROLE("db.app.role", "posgate_app", "Role granted DML on the gateway's tables but only INSERT/SELECT on audit_log; created by the migrations if missing; the embedded PostgreSQL connects as it."),
     HSM_HOSTS("hsm.hosts", "", "Comma-separated host:port list of HSMs; empty starts the bundled software HSM in-process on loopback."),
-    HSM_CONNECTIONS("hsm.connections.per.host", "2", "Persistent connections per HSM host."),
+    HSM_CONNECTIONS("hsm.connections.per.host", "4", "Persistent connections per HSM host (each pipelines up to 32 commands; bursts of fleet sign-ons or TMK downloads need several)."),
     HSM_TIMEOUT("hsm.timeout.ms", "2000", "Per-command HSM timeout in milliseconds."),
     HSM_HEADER_LENGTH("hsm.header.length", "4", "Length of the payShield message header used for correlation."),
     HSM_LMK_FILE("hsm.sim.lmk.file", "", "LMK file of the bundled software HSM; empty means data.dir/lmk.hex, generated on first run."),
