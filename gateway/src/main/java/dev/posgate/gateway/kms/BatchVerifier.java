@@ -38,6 +38,18 @@ public final class BatchVerifier {
     }
 
     public SignedBatch verify(byte[] der, Instant now) {
+        try {
+            return verifyParsed(der, now);
+        } catch (BatchRejectedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // BouncyCastle parses the ASN.1 lazily: a malformed structure can surface while the
+            // signers and certificates are walked, not only in the constructor (found by fuzzing)
+            throw new BatchRejectedException(ResponseCodes.FORMAT_ERROR, "malformed CMS SignedData");
+        }
+    }
+
+    private SignedBatch verifyParsed(byte[] der, Instant now) {
         CMSSignedData cms;
         byte[] content;
         try {
