@@ -1,7 +1,6 @@
 package dev.posgate.gateway.posp;
 
 import dev.posgate.gateway.routing.PosHandler;
-import dev.posgate.gateway.routing.PosReplies;
 import dev.posgate.gateway.routing.Response;
 import dev.posgate.gateway.routing.ResponseCodes;
 import dev.posgate.gateway.server.SessionContext;
@@ -12,11 +11,9 @@ import dev.posgate.gateway.upstream.UpstreamLink;
 import dev.posgate.gateway.upstream.UpstreamMessages;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.HsmException;
-import dev.posgate.hsm.LmkKey;
 import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.ProcessingRequirement;
-import dev.posgate.posp.Admission;
 import io.vertx.core.Future;
 import java.util.Set;
 
@@ -34,7 +31,6 @@ public final class FinancialHandler implements PosHandler {
 
     private final TransactionJournal.Kind kind;
     private final PospTerminals terminals;
-    private final PsamRegistry psam;
     private final TerminalMacs macs;
     private final TransactionJournal journal;
     private final Hsm hsm;
@@ -42,13 +38,13 @@ public final class FinancialHandler implements PosHandler {
     private final UpstreamLink upstream;
     private final ReversalQueue reversals;
     private final PospSettings settings;
+    private final MacedRequestGate gate;
 
     public FinancialHandler(TransactionJournal.Kind kind, PospTerminals terminals, PsamRegistry psam, TerminalMacs macs,
             TransactionJournal journal, Hsm hsm, SystemKeys systemKeys, UpstreamLink upstream, ReversalQueue reversals,
             PospSettings settings) {
         this.kind = kind;
         this.terminals = terminals;
-        this.psam = psam;
         this.macs = macs;
         this.journal = journal;
         this.hsm = hsm;
@@ -56,29 +52,12 @@ public final class FinancialHandler implements PosHandler {
         this.upstream = upstream;
         this.reversals = reversals;
         this.settings = settings;
+        this.gate = new MacedRequestGate(terminals, psam, macs, settings);
     }
 
     @Override
     public Future<Response> handle(SessionContext session, PosMessage request) {
-        String tid = request.field(41);
-        Field60 f60 = request.field60();
-        if (tid == null || f60 == null || !request.has(11)) return plain(request, ResponseCodes.FORMAT_ERROR);
-        return terminals.session(tid).compose(found -> {
-            TerminalSession t = found.orElse(null);
-            Admission.Facts facts = t == null ? TerminalSession.unregistered()
-                    : t.admissionFacts(psam.cardOf(tid).orElse(null), request.has(64));
-            Admission.Verdict verdict = Admission.decide(facts, settings.businessDay().today());
-            switch (verdict) {
-                case VERIFY_MAC:
-                    return macs.verify(t, request).compose(ok -> ok
-                            ? accepted(t, request, f60)
-                            : plain(request, ResponseCodes.MAC_ERROR));
-                case SIGN_ON_AGAIN:
-                    return signOnAgain(request);
-                default:
-                    return plain(request, verdict.responseCode());
-            }
-        });
+        return gate.admit(request, (t, f60) -> accepted(t, request, f60));
     }
 
     private Future<Response> accepted(TerminalSession t, PosMessage request, Field60 f60) {
@@ -162,15 +141,6 @@ public final class FinancialHandler implements PosHandler {
         PospFields.stamp(reply, settings);
         reply.set(39, code);
         return macs.seal(t, reply).map(body -> Response.reply(body, code));
-    }
-
-    private static Future<Response> plain(PosMessage request, String code) {
-        return Future.succeededFuture(PosReplies.code(request, code));
-    }
-
-    static Future<Response> signOnAgain(PosMessage request) {
-        return Future.succeededFuture(PosReplies.send(request.reply(ProcessingRequirement.SIGN_ON_AGAIN, 60)
-                .set(39, ResponseCodes.SIGN_ON_AGAIN)));
     }
 
     private static long amount(PosMessage m) {

@@ -1,7 +1,6 @@
 package dev.posgate.gateway.posp;
 
 import dev.posgate.gateway.routing.PosHandler;
-import dev.posgate.gateway.routing.PosReplies;
 import dev.posgate.gateway.routing.Response;
 import dev.posgate.gateway.routing.ResponseCodes;
 import dev.posgate.gateway.server.SessionContext;
@@ -13,7 +12,6 @@ import dev.posgate.hsm.Hsm;
 import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.ProcessingRequirement;
-import dev.posgate.posp.Admission;
 import dev.posgate.posp.BatchTotals;
 import io.vertx.core.Future;
 
@@ -27,56 +25,45 @@ import io.vertx.core.Future;
  */
 public final class SettlementHandler implements PosHandler {
     private final PospTerminals terminals;
-    private final PsamRegistry psam;
     private final TerminalMacs macs;
     private final TransactionJournal journal;
     private final Hsm hsm;
     private final SystemKeys systemKeys;
     private final UpstreamLink upstream;
     private final PospSettings settings;
+    private final MacedRequestGate gate;
 
     public SettlementHandler(PospTerminals terminals, PsamRegistry psam, TerminalMacs macs, TransactionJournal journal, Hsm hsm,
             SystemKeys systemKeys, UpstreamLink upstream, PospSettings settings) {
         this.terminals = terminals;
-        this.psam = psam;
         this.macs = macs;
         this.journal = journal;
         this.hsm = hsm;
         this.systemKeys = systemKeys;
         this.upstream = upstream;
         this.settings = settings;
+        this.gate = new MacedRequestGate(terminals, psam, macs, settings);
     }
 
     @Override
     public Future<Response> handle(SessionContext session, PosMessage request) {
-        String tid = request.field(41);
-        Field60 f60 = request.field60();
-        if (tid == null || f60 == null || !request.has(11)) {
-            return Future.succeededFuture(PosReplies.code(request, ResponseCodes.FORMAT_ERROR));
+        return gate.admit(request, (t, f60) -> settle(t, request, f60));
+    }
+
+    private Future<Response> settle(TerminalSession t, PosMessage request, Field60 f60) {
+        String tid = t.tid();
+        BatchTotals claimed;
+        try {
+            claimed = BatchTotals.parse(request.field(48));
+        } catch (RuntimeException e) {
+            return reply(t, request, ResponseCodes.FORMAT_ERROR, null);
         }
-        return terminals.session(tid).compose(found -> {
-            TerminalSession t = found.orElse(null);
-            Admission.Facts facts = t == null ? TerminalSession.unregistered()
-                    : t.admissionFacts(psam.cardOf(tid).orElse(null), request.has(64));
-            Admission.Verdict verdict = Admission.decide(facts, settings.businessDay().today());
-            if (verdict == Admission.Verdict.SIGN_ON_AGAIN) return FinancialHandler.signOnAgain(request);
-            if (verdict != Admission.Verdict.VERIFY_MAC) return Future.succeededFuture(PosReplies.code(request, verdict.responseCode()));
-            return macs.verify(t, request).compose(ok -> {
-                if (!ok) return Future.succeededFuture(PosReplies.code(request, ResponseCodes.MAC_ERROR));
-                BatchTotals claimed;
-                try {
-                    claimed = BatchTotals.parse(request.field(48));
-                } catch (RuntimeException e) {
-                    return reply(t, request, ResponseCodes.FORMAT_ERROR, null);
-                }
-                return journal.totals(tid, f60.batch()).compose(ours -> {
-                    String field48 = ours.field48(ours.equals(claimed) ? BatchTotals.IN_BALANCE : BatchTotals.OUT_OF_BALANCE);
-                    return forward(request, field48).compose(code -> {
-                        boolean closed = ours.equals(claimed) && ResponseCodes.APPROVED.equals(code);
-                        Future<Void> next = closed ? terminals.advanceBatch(tid, f60.batch()) : Future.succeededFuture();
-                        return next.compose(v -> reply(t, request, code, field48));
-                    });
-                });
+        return journal.totals(tid, f60.batch()).compose(ours -> {
+            String field48 = ours.field48(ours.equals(claimed) ? BatchTotals.IN_BALANCE : BatchTotals.OUT_OF_BALANCE);
+            return forward(request, field48).compose(code -> {
+                boolean closed = ours.equals(claimed) && ResponseCodes.APPROVED.equals(code);
+                Future<Void> next = closed ? terminals.advanceBatch(tid, f60.batch()) : Future.succeededFuture();
+                return next.compose(v -> reply(t, request, code, field48));
             });
         });
     }

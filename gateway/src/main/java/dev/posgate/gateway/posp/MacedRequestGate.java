@@ -1,0 +1,63 @@
+package dev.posgate.gateway.posp;
+
+import dev.posgate.gateway.routing.PosReplies;
+import dev.posgate.gateway.routing.Response;
+import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.iso8583.pos.Field60;
+import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.iso8583.pos.ProcessingRequirement;
+import dev.posgate.posp.Admission;
+import io.vertx.core.Future;
+
+/**
+ * What every MACed POS request passes before its own work, in one place: fields 11, 41 and 60
+ * present ({@code 30}), terminal registered and allowed ({@link Admission}), signed on today
+ * ({@code 77} with processing requirement 3), field 64 the MAC of the bytes as received
+ * ({@code A0}, and nothing else is done for it).
+ */
+final class MacedRequestGate {
+
+    /** The request's own work, once admitted. */
+    interface Admitted {
+        Future<Response> handle(TerminalSession terminal, Field60 f60);
+    }
+
+    private final PospTerminals terminals;
+    private final PsamRegistry psam;
+    private final TerminalMacs macs;
+    private final PospSettings settings;
+
+    MacedRequestGate(PospTerminals terminals, PsamRegistry psam, TerminalMacs macs, PospSettings settings) {
+        this.terminals = terminals;
+        this.psam = psam;
+        this.macs = macs;
+        this.settings = settings;
+    }
+
+    Future<Response> admit(PosMessage request, Admitted next) {
+        String tid = request.field(41);
+        Field60 f60 = request.field60();
+        if (tid == null || f60 == null || !request.has(11)) return code(request, ResponseCodes.FORMAT_ERROR);
+        return terminals.session(tid).compose(found -> {
+            TerminalSession t = found.orElse(null);
+            Admission.Facts facts = t == null ? TerminalSession.unregistered()
+                    : t.admissionFacts(psam.cardOf(tid).orElse(null), request.has(64));
+            Admission.Verdict verdict = Admission.decide(facts, settings.businessDay().today());
+            switch (verdict) {
+                case VERIFY_MAC:
+                    return macs.verify(t, request).compose(ok -> ok
+                            ? next.handle(t, f60)
+                            : code(request, ResponseCodes.MAC_ERROR));
+                case SIGN_ON_AGAIN:
+                    return Future.succeededFuture(PosReplies.send(request.reply(ProcessingRequirement.SIGN_ON_AGAIN, 60)
+                            .set(39, ResponseCodes.SIGN_ON_AGAIN)));
+                default:
+                    return code(request, verdict.responseCode());
+            }
+        });
+    }
+
+    private static Future<Response> code(PosMessage request, String code) {
+        return Future.succeededFuture(PosReplies.code(request, code));
+    }
+}
