@@ -4,7 +4,6 @@ import dev.posgate.crypto.RandomSource;
 import dev.posgate.iso8583.tlv.Tags;
 import dev.posgate.iso8583.tlv.Tlv;
 import dev.posgate.iso8583.tms.TmsCode;
-import dev.posgate.iso8583.tms.TmsHeader;
 import dev.posgate.iso8583.tms.TmsMessage;
 import dev.posgate.tms.pki.CertificateRejectedException;
 import dev.posgate.tms.pki.CertificateRole;
@@ -21,20 +20,19 @@ import java.util.List;
  * download is K2 → K3 → K4. Every check that fails throws {@link FlowRefusedException} with the
  * gateway's SRC or {@code 63} for a local security check, and the session is then dead.
  */
-public final class KmsTerminalSession {
-    private enum Step { READY, K2_SENT, K3_SENT, K4_SENT, DONE, FAILED }
+public final class KmsTerminalSession extends TerminalFlow<KmsTerminalSession.Step> {
+    enum Step { READY, K2_SENT, K3_SENT, K4_SENT, DONE, FAILED }
 
     private final String sn;
     private final String snPinpad;
     private final int keyIndex;
     private final TransmissionKeyDevice device;
     private final RandomSource random;
-    private long seq;
-    private Step step = Step.READY;
     private byte[] rnd1;
     private byte[] kcv;
 
     public KmsTerminalSession(String sn, String snPinpad, int keyIndex, TransmissionKeyDevice device, RandomSource random) {
+        super("K-flow", Step.READY, Step.DONE, Step.FAILED);
         this.sn = sn;
         this.snPinpad = snPinpad;
         this.keyIndex = keyIndex;
@@ -49,7 +47,7 @@ public final class KmsTerminalSession {
 
     /** The K1 answer: the KMS certificate, verified against the root burnt into the terminal. */
     public static X509Certificate onK1(TmsMessage response, CertificateVerifier root, Instant now) {
-        checkStatus(response);
+        requireOk(response);
         try {
             return root.verify(response.require(Tags.CERTIFICATE).value(), CertificateRole.KMS, now);
         } catch (CertificateRejectedException e) {
@@ -66,7 +64,7 @@ public final class KmsTerminalSession {
         if (snPinpad != null) body.add(Tlv.ofAscii(Tags.PINPAD_SERIAL_NUMBER, snPinpad));
         body.add(Tlv.ofByte(Tags.PINPAD_KEY_INDEX, keyIndex));
         body.add(Tlv.of(Tags.RND1, rnd1));
-        step = Step.K2_SENT;
+        advance(Step.K2_SENT);
         return request(TmsCode.K2, body);
     }
 
@@ -79,7 +77,7 @@ public final class KmsTerminalSession {
             throw fail("63", "E_AUK(Rnd1) from the KMS does not match: not our KMS, or a replay");
         }
         byte[] rnd2 = response.require(Tags.RND2).valueOfLength(8);
-        step = Step.K3_SENT;
+        advance(Step.K3_SENT);
         return request(TmsCode.K3, List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, sn),
                 Tlv.of(Tags.E_AUK_RND2, device.encryptUnderAuk(rnd2))));
     }
@@ -93,7 +91,7 @@ public final class KmsTerminalSession {
         if (!device.installTmk(keyIndex, ctmk, kcv)) {
             throw fail("63", "TMK check value mismatch: nothing installed");
         }
-        step = Step.K4_SENT;
+        advance(Step.K4_SENT);
         return request(TmsCode.K4, List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, sn),
                 Tlv.ofByte(Tags.PINPAD_KEY_INDEX, keyIndex), Tlv.of(Tags.KCV, kcv)));
     }
@@ -102,33 +100,11 @@ public final class KmsTerminalSession {
     public void onK4(TmsMessage response) {
         expect(Step.K4_SENT);
         checkStatus(response);
-        step = Step.DONE;
-    }
-
-    public boolean done() {
-        return step == Step.DONE;
+        advance(Step.DONE);
     }
 
     /** KCV of the TMK installed by this session (after K3). */
     public byte[] kcv() {
         return kcv == null ? null : kcv.clone();
-    }
-
-    private TmsMessage request(TmsCode code, List<Tlv> body) {
-        return TmsMessage.of(TmsHeader.request(code, ++seq, false), body);
-    }
-
-    private void expect(Step s) {
-        if (step != s) throw new IllegalStateException("K-flow is at " + step + ", not " + s);
-    }
-
-    private FlowRefusedException fail(String status, String message) {
-        step = Step.FAILED;
-        return new FlowRefusedException(status, message);
-    }
-
-    static void checkStatus(TmsMessage response) {
-        String status = response.header().status();
-        if (!"00".equals(status)) throw new FlowRefusedException(status, response.header().code() + " refused with " + status);
     }
 }

@@ -5,9 +5,9 @@ import dev.posgate.crypto.Rsa;
 import dev.posgate.iso8583.tlv.Tags;
 import dev.posgate.iso8583.tlv.Tlv;
 import dev.posgate.iso8583.tms.TmsCode;
-import dev.posgate.iso8583.tms.TmsHeader;
 import dev.posgate.iso8583.tms.TmsMessage;
 import dev.posgate.tms.kms.FlowRefusedException;
+import dev.posgate.tms.kms.TerminalFlow;
 import dev.posgate.tms.pki.CertificateRejectedException;
 import dev.posgate.tms.pki.CertificateRole;
 import dev.posgate.tms.pki.CertificateVerifier;
@@ -23,22 +23,21 @@ import java.util.List;
  * acquirer, expired or revoked is refused at L1 and nothing is sent. Rnd2 returned inside the
  * loader's private-key block defeats replay.
  */
-public final class LoaderTerminalSession {
-    private enum Step { READY, L1_SENT, L2_SENT, L3_SENT, DONE, FAILED }
+public final class LoaderTerminalSession extends TerminalFlow<LoaderTerminalSession.Step> {
+    enum Step { READY, L1_SENT, L2_SENT, L3_SENT, DONE, FAILED }
 
     private final String sn;
     private final int keyIndex;
     private final CertificateVerifier acquirerRoot;
     private final TmkSlot slot;
     private final RandomSource random;
-    private long seq;
-    private Step step = Step.READY;
     private PublicKey loaderKey;
     private byte[] rnd1;
     private byte[] rnd2;
     private byte[] kcv;
 
     public LoaderTerminalSession(String sn, int keyIndex, CertificateVerifier acquirerRoot, TmkSlot slot, RandomSource random) {
+        super("L-flow", Step.READY, Step.DONE, Step.FAILED);
         this.sn = sn;
         this.keyIndex = keyIndex;
         this.acquirerRoot = acquirerRoot;
@@ -48,7 +47,7 @@ public final class LoaderTerminalSession {
 
     public TmsMessage l1() {
         expect(Step.READY);
-        step = Step.L1_SENT;
+        advance(Step.L1_SENT);
         return request(TmsCode.L1, List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, sn)));
     }
 
@@ -69,7 +68,7 @@ public final class LoaderTerminalSession {
         System.arraycopy(rnd2, 0, plain, 16, 8);
         byte[] block = Rsa.oaepEncrypt(loaderKey, plain);
         Arrays.fill(plain, (byte) 0);
-        step = Step.L2_SENT;
+        advance(Step.L2_SENT);
         return request(TmsCode.L2, List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, sn), Tlv.ofByte(Tags.PINPAD_KEY_INDEX, keyIndex),
                 Tlv.of(Tags.RSA_PU_RND, block)));
     }
@@ -89,7 +88,7 @@ public final class LoaderTerminalSession {
         }
         kcv = slot.installTmk(keyIndex, rnd1, Arrays.copyOf(recovered, 16));
         Arrays.fill(rnd1, (byte) 0);
-        step = Step.L3_SENT;
+        advance(Step.L3_SENT);
         return request(TmsCode.L3, List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, sn), Tlv.ofByte(Tags.PINPAD_KEY_INDEX, keyIndex),
                 Tlv.of(Tags.KCV, kcv)));
     }
@@ -97,32 +96,10 @@ public final class LoaderTerminalSession {
     public void onL3(TmsMessage response) {
         expect(Step.L3_SENT);
         checkStatus(response);
-        step = Step.DONE;
-    }
-
-    public boolean done() {
-        return step == Step.DONE;
+        advance(Step.DONE);
     }
 
     public byte[] kcv() {
         return kcv == null ? null : kcv.clone();
-    }
-
-    private TmsMessage request(TmsCode code, List<Tlv> body) {
-        return TmsMessage.of(TmsHeader.request(code, ++seq, false), body);
-    }
-
-    private void expect(Step s) {
-        if (step != s) throw new IllegalStateException("L-flow is at " + step + ", not " + s);
-    }
-
-    private FlowRefusedException fail(String status, String message) {
-        step = Step.FAILED;
-        return new FlowRefusedException(status, message);
-    }
-
-    private void checkStatus(TmsMessage response) {
-        String status = response.header().status();
-        if (!"00".equals(status)) throw fail(status, response.header().code() + " refused with " + status);
     }
 }
