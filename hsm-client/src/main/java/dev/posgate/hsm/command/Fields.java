@@ -3,6 +3,7 @@ package dev.posgate.hsm.command;
 import dev.posgate.hsm.KeyScheme;
 import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.Kcv;
+import java.util.Objects;
 
 /** Field helpers shared by the command records. */
 final class Fields {
@@ -97,5 +98,14 @@ final class Fields {
 
     static byte[] copy(byte[] b) {
         return b == null ? null : b.clone();
+    }
+
+    /** A copy of a block sent in a 4-digit length-prefixed field (RSA blocks): 1 to 9999 bytes. */
+    static byte[] lengthPrefixedBlock(byte[] block) {
+        Objects.requireNonNull(block, "block");
+        if (block.length == 0 || block.length > 9999) {
+            throw new IllegalArgumentException("bad block length");
+        }
+        return block.clone();
     }
 }

@@ -22,11 +22,7 @@ public record KeyLoaderExchangeRequest(LmkPrivateKey loaderKey, LmkKey tmk, byte
     public KeyLoaderExchangeRequest {
         Objects.requireNonNull(loaderKey, "loaderKey");
         Objects.requireNonNull(tmk, "tmk");
-        Objects.requireNonNull(block, "block");
-        if (block.length == 0 || block.length > 9999) {
-            throw new IllegalArgumentException("bad block length");
-        }
-        block = block.clone();
+        block = Fields.lengthPrefixedBlock(block);
     }
 
     @Override

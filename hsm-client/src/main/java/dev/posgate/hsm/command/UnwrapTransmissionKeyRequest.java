@@ -19,11 +19,7 @@ public record UnwrapTransmissionKeyRequest(LmkPrivateKey privateKey, byte[] bloc
 
     public UnwrapTransmissionKeyRequest {
         Objects.requireNonNull(privateKey, "privateKey");
-        Objects.requireNonNull(block, "block");
-        if (block.length == 0 || block.length > 9999) {
-            throw new IllegalArgumentException("bad block length");
-        }
-        block = block.clone();
+        block = Fields.lengthPrefixedBlock(block);
     }
 
     @Override
