@@ -114,7 +114,7 @@ final class Session implements FrameSink {
             requestTat = next;
         }
         inflight++;
-        long started = System.nanoTime();
+        long started = lastFrameAt; // the request's latency counts from its complete frame
         dispatcher.dispatch(context, family, body).onComplete(ar -> {
             inflight--;
             if (ar.failed()) {
