@@ -61,9 +61,8 @@ public final class GatewayApp {
     private final Vertx vertx;
     private final GatewayConfig config;
     private final ConnectionGuard guard;
-    /** The functional areas, in installation order. */
-    private final List<GatewayModule> modules =
-            List.of(new NetworkManagementModule(), new PospModule(), new TmsModule(), new KmsModule(), new TmkCeremonyModule());
+    /** The functional areas, in installation order (the POSP asks the TMS about pending updates). */
+    private final List<GatewayModule> modules = defaultModules();
     private HsmLink hsmLink;
     private final List<ListenerVerticle> listeners = new CopyOnWriteArrayList<>();
     private Database database;
@@ -239,5 +238,11 @@ public final class GatewayApp {
 
     public GatewayConfig config() {
         return config;
+    }
+
+    private static List<GatewayModule> defaultModules() {
+        TmsModule tms = new TmsModule();
+        return List.of(new NetworkManagementModule(), tms, new PospModule(tms::pendingUpdates), new KmsModule(),
+                new TmkCeremonyModule());
     }
 }

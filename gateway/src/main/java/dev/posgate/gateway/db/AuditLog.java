@@ -5,12 +5,16 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The append-only audit trail (the table refuses UPDATE, DELETE and TRUNCATE by trigger).
  * Details must never carry key material, PIN blocks, full PANs or track data.
  */
 public final class AuditLog {
+    private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+
     private final Pool pool;
 
     public AuditLog(Pool pool) {
@@ -20,6 +24,17 @@ public final class AuditLog {
     /** Appends outside any transaction. */
     public Future<Void> append(String actor, String action, String subject, String result, JsonObject detail) {
         return append(pool, actor, action, subject, result, detail);
+    }
+
+    /**
+     * Records a refusal before it is answered. A refusal stands whether or not it could be recorded
+     * (the database may be the reason), so a failed write is logged and the future still succeeds.
+     */
+    public Future<Void> appendRefusal(String actor, String action, String subject, String result, JsonObject detail) {
+        return append(actor, action, subject, result, detail).recover(e -> {
+            log.warn("audit of a refusal ({} {} {}) failed: {}", action, subject, result, e.toString());
+            return Future.succeededFuture();
+        });
     }
 
     /** Appends inside the caller's transaction, so the record commits or rolls back with the change it audits. */

@@ -143,8 +143,7 @@ final class KmsAdminEndpoints {
     }
 
     private void refusedAudit(String code, String reason) {
-        audit.append(ACTOR, "kms.batch.refuse", null, "REFUSED", new JsonObject().put("code", code).put("reason", reason))
-                .onFailure(e -> log.warn("audit of a refused batch failed: {}", e.toString()));
+        audit.appendRefusal(ACTOR, "kms.batch.refuse", null, "REFUSED", new JsonObject().put("code", code).put("reason", reason));
     }
 
     private static void respond(RoutingContext ctx, int status, boolean accepted, Map<String, String> results) {

@@ -2,6 +2,8 @@ package dev.posgate.gateway.kms;
 
 import dev.posgate.crypto.RandomSource;
 import dev.posgate.gateway.db.AuditLog;
+import dev.posgate.gateway.db.ReplayWindow;
+import dev.posgate.gateway.metrics.GatewayMetrics;
 import dev.posgate.gateway.routing.Response;
 import dev.posgate.gateway.routing.ResponseCodes;
 import dev.posgate.gateway.routing.TmsReplies;
@@ -34,14 +36,19 @@ final class KmsHandlers {
     private final TransmissionKeyRepository tks;
     private final TmkLifecycle tmks;
     private final AuditLog audit;
+    private final ReplayWindow randoms;
+    private final GatewayMetrics metrics;
     private final RandomSource random = RandomSource.secure();
 
-    KmsHandlers(Hsm hsm, KmsIdentity kms, TransmissionKeyRepository tks, TmkLifecycle tmks, AuditLog audit) {
+    KmsHandlers(Hsm hsm, KmsIdentity kms, TransmissionKeyRepository tks, TmkLifecycle tmks, AuditLog audit,
+            ReplayWindow randoms, GatewayMetrics metrics) {
         this.hsm = hsm;
         this.kms = kms;
         this.tks = tks;
         this.tmks = tmks;
         this.audit = audit;
+        this.randoms = randoms;
+        this.metrics = metrics;
     }
 
     @SuppressWarnings("unchecked")
@@ -77,8 +84,11 @@ final class KmsHandlers {
                     if (tk.snPinpad() != null && !tk.snPinpad().equals(k2.snPinpad())) {
                         throw new FlowRefusedException(ResponseCodes.SECURITY_VIOLATION, "PIN pad serial mismatch");
                     }
-                    return tks.firstUseOfRandom(k2.sn(), k2.rnd1()).compose(first -> {
-                        if (!first) throw new FlowRefusedException(ResponseCodes.SECURITY_VIOLATION, "replayed Rnd1");
+                    return randoms.firstUse(ReplayWindow.Flow.KMS, k2.sn(), k2.rnd1()).compose(first -> {
+                        if (!first) {
+                            metrics.replayRefused("kms_random");
+                            throw new FlowRefusedException(ResponseCodes.SECURITY_VIOLATION, "replayed Rnd1");
+                        }
                         return hsm.unwrapTransmissionKey(kms.privateKey(), tk.tkBlock());
                     });
                 })
@@ -131,7 +141,8 @@ final class KmsHandlers {
 
     private Future<Response> audited(TmsMessage request, String sn, String step, Throwable e) {
         if (e instanceof FlowRefusedException r && ResponseCodes.SECURITY_VIOLATION.equals(r.status())) {
-            audit.append("kms", step + ".refuse", sn, "REFUSED", new JsonObject().put("code", r.status()).put("reason", r.getMessage()));
+            return audit.appendRefusal("kms", step + ".refuse", sn, "REFUSED", new JsonObject().put("code", r.status())
+                    .put("reason", r.getMessage())).compose(v -> KmsReplies.refusal(request, e));
         }
         return KmsReplies.refusal(request, e);
     }

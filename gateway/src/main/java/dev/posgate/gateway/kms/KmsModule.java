@@ -3,6 +3,7 @@ package dev.posgate.gateway.kms;
 import dev.posgate.gateway.GatewayContext;
 import dev.posgate.gateway.GatewayModule;
 import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.db.ReplayWindow;
 import dev.posgate.gateway.kms.ca.CaStore;
 import dev.posgate.gateway.kms.ca.CertificateAuthority;
 import dev.posgate.gateway.routing.PosRoutes;
@@ -43,7 +44,8 @@ public final class KmsModule implements GatewayModule {
                                 .map(loader -> {
                                     TransmissionKeyRepository tks = new TransmissionKeyRepository(c.db(), c.audit());
                                     TmkLifecycle tmks = new TmkLifecycle(c.keys(), c.audit());
-                                    KmsHandlers k = new KmsHandlers(c.hsm(), kms, tks, tmks, c.audit());
+                                    KmsHandlers k = new KmsHandlers(c.hsm(), kms, tks, tmks, c.audit(),
+                                            new ReplayWindow(c.db()), c.metrics());
                                     tms.put(TmsCode.K1, k::certificate);
                                     tms.put(TmsCode.K2, k::start);
                                     tms.put(TmsCode.K3, k::finish);

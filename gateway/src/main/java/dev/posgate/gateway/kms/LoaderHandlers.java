@@ -77,7 +77,8 @@ final class LoaderHandlers {
                                 })))
                 .recover(e -> {
                     if (e instanceof FlowRefusedException r) {
-                        audit.append("loader", "loader.l2.refuse", l2.sn(), "REFUSED", new JsonObject().put("reason", r.getMessage()));
+                        return audit.appendRefusal("loader", "loader.l2.refuse", l2.sn(), "REFUSED",
+                                new JsonObject().put("reason", r.getMessage())).compose(v -> KmsReplies.refusal(request, e));
                     }
                     return KmsReplies.refusal(request, e);
                 });

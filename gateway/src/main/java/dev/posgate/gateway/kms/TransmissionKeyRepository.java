@@ -55,12 +55,6 @@ final class TransmissionKeyRepository {
                 });
     }
 
-    /** Records Rnd1 for {@code sn}; false when it was already used (a replay). */
-    Future<Boolean> firstUseOfRandom(String sn, byte[] rnd) {
-        return db.preparedQuery("insert into kms_random_seen (sn, rnd) values ($1, $2) on conflict do nothing")
-                .execute(Tuple.of(sn, Buffer.buffer(rnd)))
-                .map(r -> r.rowCount() == 1);
-    }
 
     /**
      * Stores a verified batch: each SN gets {@code 00} or {@code B2} (a TK on file and no open repair

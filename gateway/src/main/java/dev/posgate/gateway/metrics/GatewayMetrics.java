@@ -31,6 +31,7 @@ public final class GatewayMetrics {
         for (String reason : new String[] {"request_rate", "first_frame_timeout"}) {
             counter("posgate_sessions_closed_total", "Sessions the gateway closed, by reason", "reason", reason).increment(0);
         }
+        for (String window : new String[] {"stan", "tms_random", "tms_clock", "kms_random"}) replayRefused(window, 0);
     }
 
     public MeterRegistry registry() {
@@ -76,6 +77,19 @@ public final class GatewayMetrics {
     /** reason: idle, frame_timeout, first_frame_timeout, inflight_cap, request_rate, protocol_error, draining. */
     public void sessionClosed(String reason) {
         counter("posgate_sessions_closed_total", "Sessions the gateway closed, by reason", "reason", reason).increment();
+    }
+
+    /**
+     * A request refused as a replay or as stale. window: stan (a journalled TID/batch/STAN/MTI,
+     * answered 94), tms_random and tms_clock (H1 T_DATA random seen before, date-time outside the
+     * skew), kms_random (K2 Rnd1 seen before).
+     */
+    public void replayRefused(String window) {
+        replayRefused(window, 1);
+    }
+
+    private void replayRefused(String window, int n) {
+        counter("posgate_replays_refused_total", "Requests refused as replayed or stale, by replay window", "window", window).increment(n);
     }
 
     /** Records one handled request: type is a route name (echo, sign_on, ...), result the response code. */

@@ -1,5 +1,6 @@
 package dev.posgate.gateway.posp;
 
+import dev.posgate.gateway.metrics.GatewayMetrics;
 import dev.posgate.gateway.routing.PosHandler;
 import dev.posgate.gateway.routing.Response;
 import dev.posgate.gateway.routing.ResponseCodes;
@@ -39,10 +40,11 @@ public final class FinancialHandler implements PosHandler {
     private final ReversalQueue reversals;
     private final PospSettings settings;
     private final MacedRequestGate gate;
+    private final GatewayMetrics metrics;
 
     public FinancialHandler(TransactionJournal.Kind kind, PospTerminals terminals, PsamRegistry psam, TerminalMacs macs,
             TransactionJournal journal, Hsm hsm, SystemKeys systemKeys, UpstreamLink upstream, ReversalQueue reversals,
-            PospSettings settings) {
+            PospSettings settings, GatewayMetrics metrics) {
         this.kind = kind;
         this.terminals = terminals;
         this.macs = macs;
@@ -53,6 +55,7 @@ public final class FinancialHandler implements PosHandler {
         this.reversals = reversals;
         this.settings = settings;
         this.gate = new MacedRequestGate(terminals, psam, macs, settings);
+        this.metrics = metrics;
     }
 
     @Override
@@ -66,7 +69,11 @@ public final class FinancialHandler implements PosHandler {
                 ? request.field(61).substring(6, 12) : null;
         return journal.open(t.tid(), f60.batch(), stan, request.mti(), kind, amount(request), maskPan(request.field(2)), origStan)
                 .compose(fresh -> {
-                    if (!fresh) return sealed(t, request, ResponseCodes.DUPLICATE, null);
+                    if (!fresh) {
+                        // the journal is the STAN replay window: a (TID, batch, STAN, MTI) is accepted once
+                        metrics.replayRefused("stan");
+                        return sealed(t, request, ResponseCodes.DUPLICATE, null);
+                    }
                     if (kind == TransactionJournal.Kind.VOID) {
                         if (origStan == null) return finish(t, request, f60, "FAILED", ResponseCodes.FORMAT_ERROR, null);
                         String origBatch = request.field(61).substring(0, 6);

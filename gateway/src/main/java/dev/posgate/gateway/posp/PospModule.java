@@ -11,6 +11,7 @@ import dev.posgate.iso8583.tms.TmsCode;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The POSP (protocol.md section 2, CN101593389A): sign-on, purchase, balance inquiry, void,
@@ -21,9 +22,15 @@ public final class PospModule implements GatewayModule {
     /** How long zone keys and the PSAM root key are cached before being read again. */
     private static final long SYSTEM_KEY_TTL_MS = 30_000;
 
+    private final Supplier<PendingUpdates> updates;
     private PsamRegistry registry;
     private UpstreamLink upstream;
     private ReversalQueue reversals;
+
+    /** {@code updates}: the TMS module's view of pending updates, installed before this module. */
+    public PospModule(Supplier<PendingUpdates> updates) {
+        this.updates = updates;
+    }
 
     @Override
     public Future<Void> install(GatewayContext c, PosRoutes pos, Map<TmsCode, TmsHandler> tms, Router admin) {
@@ -40,7 +47,7 @@ public final class PospModule implements GatewayModule {
         }
 
         SignOnHandler signOn = new SignOnHandler(c.terminals(), c.keys(), terminals, new WorkingKeyIssuer(c.hsm()),
-                registry, systemKeys, settings, c.audit(), PendingUpdates.of(c));
+                registry, systemKeys, settings, c.audit(), updates.get());
         pos.on("0800", null, "001", "sign_on_001", signOn)
                 .on("0800", null, "003", "sign_on_003", signOn)
                 .on("0800", null, "004", "sign_on_004", signOn)
@@ -60,7 +67,7 @@ public final class PospModule implements GatewayModule {
 
     private FinancialHandler financial(TransactionJournal.Kind kind, GatewayContext c, PospTerminals terminals, TerminalMacs macs,
             TransactionJournal journal, SystemKeys systemKeys, PospSettings settings) {
-        return new FinancialHandler(kind, terminals, registry, macs, journal, c.hsm(), systemKeys, upstream, reversals, settings);
+        return new FinancialHandler(kind, terminals, registry, macs, journal, c.hsm(), systemKeys, upstream, reversals, settings, c.metrics());
     }
 
     /** The reversal queue, or null without an upstream host (tests trigger a scan through it). */

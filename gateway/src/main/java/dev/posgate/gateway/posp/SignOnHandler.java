@@ -58,10 +58,12 @@ public final class SignOnHandler implements PosHandler {
         String tid = request.field(41);
         if (mode == null || tid == null || !request.has(11)) return code(request, ResponseCodes.FORMAT_ERROR);
         return terminals.findByTid(tid).compose(found -> {
-            if (found.isEmpty()) return code(request, ResponseCodes.NOT_REGISTERED);
+            if (found.isEmpty()) return refuse(request, tid, PosReplies.code(request, ResponseCodes.NOT_REGISTERED), "unknown TID");
             Terminal t = found.get();
-            if (request.has(42) && !t.mid().equals(request.field(42))) return code(request, ResponseCodes.INVALID_MERCHANT);
-            if (t.status() != Terminal.Status.ACTIVE) return code(request, "58");
+            if (request.has(42) && !t.mid().equals(request.field(42))) {
+                return refuse(request, tid, PosReplies.code(request, ResponseCodes.INVALID_MERCHANT), "MID differs from registration");
+            }
+            if (t.status() != Terminal.Status.ACTIVE) return refuse(request, tid, PosReplies.code(request, "58"), "terminal " + t.status());
             return t.keyScheme() == Terminal.KeyScheme.PSAM
                     ? signOnWithPsam(request, t, mode, f60)
                     : signOnWithTmk(request, t, mode, f60);
@@ -71,8 +73,8 @@ public final class SignOnHandler implements PosHandler {
     private Future<Response> signOnWithTmk(PosMessage request, Terminal t, SignOnMode mode, Field60 f60) {
         return keys.active(KeyRecord.OwnerType.TERMINAL, t.sn(), "TMK", settings.tmkIndex()).compose(tmk -> {
             if (tmk.isEmpty()) {
-                return Future.succeededFuture(PosReplies.send(request.reply(ProcessingRequirement.TMK_DOWNLOAD, 60)
-                        .set(39, ResponseCodes.NOT_REGISTERED)));
+                return refuse(request, t.tid(), PosReplies.send(request.reply(ProcessingRequirement.TMK_DOWNLOAD, 60)
+                        .set(39, ResponseCodes.NOT_REGISTERED)), "no ACTIVE TMK");
             }
             return issuer.underTmk(mode, LmkKey.parse(tmk.get().lmkValue()))
                     .compose(issued -> complete(request, t, mode, f60, null, issued));
@@ -81,7 +83,7 @@ public final class SignOnHandler implements PosHandler {
 
     private Future<Response> signOnWithPsam(PosMessage request, Terminal t, SignOnMode mode, Field60 f60) {
         String card = psam.cardOf(t.tid()).orElse(null);
-        if (card == null) return code(request, ResponseCodes.NOT_REGISTERED);
+        if (card == null) return refuse(request, t.tid(), PosReplies.code(request, ResponseCodes.NOT_REGISTERED), "no PSAM bound");
         return systemKeys.psamRoot(settings.psamRootOwner())
                 .compose(root -> issuer.underPsam(mode, root, card))
                 .compose(issued -> complete(request, t, mode, f60, card, issued));
@@ -107,5 +109,12 @@ public final class SignOnHandler implements PosHandler {
 
     private static Future<Response> code(PosMessage request, String code) {
         return Future.succeededFuture(PosReplies.code(request, code));
+    }
+
+    /** A refused sign-on is a refused key operation: recorded before it is answered. */
+    private Future<Response> refuse(PosMessage request, String tid, Response reply, String why) {
+        return audit.appendRefusal("terminal:" + tid, "pos.sign_on", tid, reply.result(), new JsonObject()
+                        .put("reason", why).put("mode", request.field60().networkMgmtCode()))
+                .map(v -> reply);
     }
 }

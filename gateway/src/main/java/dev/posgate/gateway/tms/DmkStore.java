@@ -4,7 +4,9 @@ import dev.posgate.gateway.db.KeyRecord;
 import dev.posgate.gateway.db.KeyRepository;
 import dev.posgate.hsm.LmkKey;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * Per-terminal DMKs: key_record rows of owner TERMINAL/serial, type DMK, index 0, under the LMK.
@@ -25,8 +27,10 @@ final class DmkStore {
                 .map(k -> k.map(r -> LmkKey.parse(r.lmkValue())));
     }
 
-    Future<KeyRecord> store(String serial, LmkKey dmk, String kcvHex) {
+    /** Stores the DMK as the serial's ACTIVE version; {@code audit} runs in the same transaction. */
+    Future<KeyRecord> store(String serial, LmkKey dmk, String kcvHex, BiFunction<SqlClient, KeyRecord, Future<Void>> audit) {
         return keys.pool().withTransaction(tx -> keys.store(tx, KeyRecord.OwnerType.TERMINAL, serial, KEY_TYPE, 0,
-                dmk.toWire(), kcvHex, KeyRecord.State.ACTIVE));
+                        dmk.toWire(), kcvHex, KeyRecord.State.ACTIVE)
+                .compose(stored -> audit.apply(tx, stored).map(stored)));
     }
 }

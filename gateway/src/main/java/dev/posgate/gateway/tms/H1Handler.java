@@ -2,8 +2,10 @@ package dev.posgate.gateway.tms;
 
 import dev.posgate.crypto.RandomSource;
 import dev.posgate.gateway.db.AuditLog;
+import dev.posgate.gateway.db.ReplayWindow;
 import dev.posgate.gateway.db.Terminal;
 import dev.posgate.gateway.db.TerminalRepository;
+import dev.posgate.gateway.metrics.GatewayMetrics;
 import dev.posgate.gateway.routing.Response;
 import dev.posgate.gateway.routing.ResponseCodes;
 import dev.posgate.gateway.routing.TmsHandler;
@@ -39,17 +41,21 @@ final class H1Handler implements TmsHandler {
     private final DmkStore dmks;
     private final Hsm hsm;
     private final FreshnessGuard freshness;
+    private final ReplayWindow randoms;
     private final AuditLog audit;
+    private final GatewayMetrics metrics;
     private final Clock clock;
     private final RandomSource random;
 
-    H1Handler(TerminalRepository terminals, DmkStore dmks, Hsm hsm, FreshnessGuard freshness, AuditLog audit,
-            Clock clock, RandomSource random) {
+    H1Handler(TerminalRepository terminals, DmkStore dmks, Hsm hsm, FreshnessGuard freshness, ReplayWindow randoms,
+            AuditLog audit, GatewayMetrics metrics, Clock clock, RandomSource random) {
         this.terminals = terminals;
         this.dmks = dmks;
         this.hsm = hsm;
         this.freshness = freshness;
+        this.randoms = randoms;
         this.audit = audit;
+        this.metrics = metrics;
         this.clock = clock;
         this.random = random;
     }
@@ -63,24 +69,33 @@ final class H1Handler implements TmsHandler {
         state.begin();
         return terminals.findBySn(h1.serial())
                 .compose(t -> t.isEmpty() || t.get().status() != Terminal.Status.ACTIVE
-                        ? Future.succeededFuture(refuse(state, request, h1, ResponseCodes.NOT_REGISTERED, "unknown serial"))
-                        : dmks.active(h1.serial()).compose(dmk -> challenge(session, state, request, h1, t.get(), dmk)))
+                        ? refuse(state, request, h1, ResponseCodes.NOT_REGISTERED, "unknown serial")
+                        : dmks.active(h1.serial()).compose(dmk -> check(session, state, request, h1, t.get(), dmk)))
                 .onComplete(ar -> state.done());
     }
 
-    private Future<Response> challenge(SessionContext session, HostSession<LmkKey, Terminal> state, TmsMessage request,
+    private Future<Response> check(SessionContext session, HostSession<LmkKey, Terminal> state, TmsMessage request,
             H1Request h1, Terminal terminal, Optional<LmkKey> dmk) {
-        if (dmk.isEmpty()) return Future.succeededFuture(refuse(state, request, h1, ResponseCodes.NOT_REGISTERED, "no DMK"));
+        if (dmk.isEmpty()) return refuse(state, request, h1, ResponseCodes.NOT_REGISTERED, "no DMK");
         if (!terminal.vendor().equals(h1.vendor()) || !terminal.model().equals(h1.model())) {
-            return Future.succeededFuture(refuse(state, request, h1, ResponseCodes.SECURITY_VIOLATION, "vendor or model differs from registration"));
+            return refuse(state, request, h1, ResponseCodes.SECURITY_VIOLATION, "vendor or model differs from registration");
         }
         LocalDateTime now = LocalDateTime.now(clock);
-        FreshnessGuard.Verdict verdict = freshness.check(h1.serial(), h1.tData(), now);
-        if (verdict != FreshnessGuard.Verdict.FRESH) {
-            return Future.succeededFuture(refuse(state, request, h1, ResponseCodes.SECURITY_VIOLATION, verdict.name().toLowerCase()));
+        if (!freshness.inWindow(h1.tData(), now)) {
+            metrics.replayRefused("tms_clock");
+            return refuse(state, request, h1, ResponseCodes.SECURITY_VIOLATION, "clock_skew");
         }
+        return randoms.firstUse(ReplayWindow.Flow.TMS, h1.serial(), h1.tData().random()).compose(first -> {
+            if (first) return challenge(session, state, request, h1, terminal, dmk.get(), now);
+            metrics.replayRefused("tms_random");
+            return refuse(state, request, h1, ResponseCodes.SECURITY_VIOLATION, "replayed");
+        });
+    }
+
+    private Future<Response> challenge(SessionContext session, HostSession<LmkKey, Terminal> state, TmsMessage request,
+            H1Request h1, Terminal terminal, LmkKey dmk, LocalDateTime now) {
         StampedRandom sData = new StampedRandom(random.next(4), now);
-        return hsm.generateKeyUnder(KeyType.DWK, Wrapping.DMK, dmk.get())
+        return hsm.generateKeyUnder(KeyType.DWK, Wrapping.DMK, dmk)
                 .compose(dwk -> hsm.tac(dwk.underLmk(), h1.tData().encode()).map(tac -> {
                     state.challenged(h1.serial(), terminal, dwk.underLmk(), sData);
                     log.debug("{}: H1 accepted for serial {}", session, h1.serial());
@@ -89,11 +104,10 @@ final class H1Handler implements TmsHandler {
                 }));
     }
 
-    private Response refuse(HostSession<LmkKey, Terminal> state, TmsMessage request, H1Request h1, String code, String why) {
+    private Future<Response> refuse(HostSession<LmkKey, Terminal> state, TmsMessage request, H1Request h1, String code, String why) {
         state.fail();
-        audit.append("tms", "tms.h1", h1.serial(), code, new JsonObject().put("reason", why))
-                .onFailure(e -> log.warn("audit of a refused H1 failed: {}", e.toString()));
         log.info("H1 refused for serial {}: {} ({})", h1.serial(), code, why);
-        return TmsReplies.body(request.header(), code, java.util.List.of(), true);
+        return audit.appendRefusal("tms", "tms.h1", h1.serial(), code, new JsonObject().put("reason", why))
+                .map(v -> TmsReplies.body(request.header(), code, java.util.List.of(), true));
     }
 }

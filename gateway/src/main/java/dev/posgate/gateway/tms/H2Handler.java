@@ -49,19 +49,19 @@ final class H2Handler implements TmsHandler {
         Response refused = TmsSessions.refusal(state, request);
         if (refused != null) return Future.succeededFuture(refused);
         H2Request h2 = H2Request.from(request);
-        if (!h2.serial().equals(state.serial())) return Future.succeededFuture(refuse(state, request, "serial differs from H1"));
-        if (!h2.tacMatched()) return Future.succeededFuture(refuse(state, request, "terminal reports TAC mismatch"));
+        if (!h2.serial().equals(state.serial())) return refuse(state, request, "serial differs from H1");
+        if (!h2.tacMatched()) return refuse(state, request, "terminal reports TAC mismatch");
         state.begin();
         return hsm.verifyTac(state.dwk(), state.sData().encode(), h2.sac())
                 .compose(ok -> {
-                    if (!ok) return Future.succeededFuture(refuse(state, request, "SAC mismatch"));
-                    return keyMessage(state).map(entries -> {
-                        state.authenticated();
-                        audit.append("tms", "tms.handshake", state.serial(), ResponseCodes.APPROVED,
-                                new JsonObject().put("keys", entries.size()))
-                                .onFailure(e -> log.warn("audit of a handshake failed: {}", e.toString()));
-                        return TmsReplies.body(request.header(), ResponseCodes.APPROVED, new H2Response(entries).toTlvs(), false);
-                    });
+                    if (!ok) return refuse(state, request, "SAC mismatch");
+                    // the session opens only once its record is written: no download without an audited handshake
+                    return keyMessage(state).compose(entries -> audit.append("tms", "tms.handshake", state.serial(),
+                                    ResponseCodes.APPROVED, new JsonObject().put("keys", entries.size()))
+                            .map(v -> {
+                                state.authenticated();
+                                return TmsReplies.body(request.header(), ResponseCodes.APPROVED, new H2Response(entries).toTlvs(), false);
+                            }));
                 })
                 .onComplete(ar -> state.done());
     }
@@ -80,12 +80,11 @@ final class H2Handler implements TmsHandler {
                                 tmk.underWrapping().cryptogram(), tmk.kcv().first(4)))));
     }
 
-    private Response refuse(HostSession<LmkKey, Terminal> state, TmsMessage request, String why) {
+    private Future<Response> refuse(HostSession<LmkKey, Terminal> state, TmsMessage request, String why) {
         String serial = state.serial();
         state.fail();
-        audit.append("tms", "tms.h2", serial, ResponseCodes.SECURITY_VIOLATION, new JsonObject().put("reason", why))
-                .onFailure(e -> log.warn("audit of a refused H2 failed: {}", e.toString()));
         log.info("H2 refused for serial {}: {}", serial, why);
-        return TmsReplies.body(request.header(), ResponseCodes.SECURITY_VIOLATION, List.of(), true);
+        return audit.appendRefusal("tms", "tms.h2", serial, ResponseCodes.SECURITY_VIOLATION, new JsonObject().put("reason", why))
+                .map(v -> TmsReplies.body(request.header(), ResponseCodes.SECURITY_VIOLATION, List.of(), true));
     }
 }

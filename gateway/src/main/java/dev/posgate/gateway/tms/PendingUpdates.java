@@ -1,6 +1,5 @@
 package dev.posgate.gateway.tms;
 
-import dev.posgate.gateway.GatewayContext;
 import dev.posgate.gateway.db.TerminalRepository;
 import dev.posgate.gateway.tms.repository.PackageInfo;
 import dev.posgate.gateway.tms.repository.PackageRepositories;
@@ -18,13 +17,7 @@ public interface PendingUpdates {
     Future<Boolean> hasPending(String tid);
 
     /** The query over the gateway's database and the configured package repositories. */
-    static PendingUpdates of(GatewayContext context) {
-        TmsSettings s = TmsSettings.from(context.config());
-        PackageRepositories repositories = PackageRepositories.load(s.repositories(), context, s.fsRoot());
-        return of(context.terminals(), repositories, new RolloutRepository(context.db()));
-    }
-
-    private static PendingUpdates of(TerminalRepository terminals, PackageRepositories repositories, RolloutRepository rollout) {
+    static PendingUpdates of(TerminalRepository terminals, PackageRepositories repositories, RolloutRepository rollout) {
         return tid -> terminals.findByTid(tid).compose(found -> {
             if (found.isEmpty()) return Future.succeededFuture(false);
             var t = found.get();

@@ -64,11 +64,10 @@ abstract class SealedHandler implements TmsHandler {
                     String serial = state.serial();
                     state.fail();
                     log.info("{}: {} from serial {} refused: {}", session, request.header().code(), serial, e.getMessage());
-                    audit.append("tms", "tms.sealed_body", serial, ResponseCodes.SECURITY_VIOLATION,
-                            new JsonObject().put("code", request.header().code()).put("reason", e.getMessage()))
-                            .onFailure(x -> log.warn("audit of a bad sealed body failed: {}", x.toString()));
-                    return Future.succeededFuture(TmsReplies.body(request.header().withSealed(false),
-                            ResponseCodes.SECURITY_VIOLATION, List.of(), true));
+                    return audit.appendRefusal("tms", "tms.sealed_body", serial, ResponseCodes.SECURITY_VIOLATION,
+                                    new JsonObject().put("code", request.header().code()).put("reason", e.getMessage()))
+                            .map(v -> TmsReplies.body(request.header().withSealed(false),
+                                    ResponseCodes.SECURITY_VIOLATION, List.of(), true));
                 });
     }
 }

@@ -85,9 +85,10 @@ final class TmsAdminApi {
             } else {
                 return Future.succeededFuture(reply(ctx, 400, "components or zmkOwner + dmkUnderZmk required"));
             }
-            return dmk.compose(k -> dmks.store(sn, k.key(), k.kcv().storedHex())
-                    .compose(stored -> audit.append("admin-api", "tms.dmk.provision", sn, "OK",
-                            new JsonObject().put("kcv", k.kcv().storedHex()).put("version", stored.version())))
+            // audited in the key's own transaction: no DMK version without its record
+            return dmk.compose(k -> dmks.store(sn, k.key(), k.kcv().storedHex(),
+                            (tx, stored) -> audit.append(tx, "admin-api", "tms.dmk.provision", sn, "OK",
+                                    new JsonObject().put("kcv", k.kcv().storedHex()).put("version", stored.version())))
                     .map(v -> {
                         ctx.response().setStatusCode(201);
                         ctx.json(new JsonObject().put("sn", sn).put("kcv", k.kcv().storedHex()));

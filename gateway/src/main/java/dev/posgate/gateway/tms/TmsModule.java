@@ -3,6 +3,7 @@ package dev.posgate.gateway.tms;
 import dev.posgate.crypto.RandomSource;
 import dev.posgate.gateway.GatewayContext;
 import dev.posgate.gateway.GatewayModule;
+import dev.posgate.gateway.db.ReplayWindow;
 import dev.posgate.gateway.routing.PosRoutes;
 import dev.posgate.gateway.routing.TmsHandler;
 import dev.posgate.gateway.tms.repository.PackageRepositories;
@@ -10,13 +11,22 @@ import dev.posgate.gateway.tms.repository.PostgresPackageRepository;
 import dev.posgate.iso8583.tms.TmsCode;
 import dev.posgate.tms.handshake.FreshnessGuard;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The TMS (CN102013982A): H1/H2 handshake, D1–D3 sealed download, admin endpoints. docs/tms.md. */
 public final class TmsModule implements GatewayModule {
+    private static final Logger log = LoggerFactory.getLogger(TmsModule.class);
+    private static final long PRUNE_MS = 60_000;
+
     private final Clock clock;
+    private Vertx vertx;
+    private long pruneTimer = -1;
+    private PendingUpdates pendingUpdates;
 
     public TmsModule() {
         this(Clock.systemDefaultZone());
@@ -40,14 +50,33 @@ public final class TmsModule implements GatewayModule {
         RandomSource random = RandomSource.secure();
         DmkStore dmks = new DmkStore(c.keys());
         RolloutRepository rollout = new RolloutRepository(c.db());
+        pendingUpdates = PendingUpdates.of(c.terminals(), repositories, rollout);
         HsmSeal seal = new HsmSeal(c.hsm(), random);
-        tms.put(TmsCode.H1, new H1Handler(c.terminals(), dmks, c.hsm(), new FreshnessGuard(s.clockSkew()), c.audit(), clock, random));
+        FreshnessGuard freshness = new FreshnessGuard(s.clockSkew());
+        ReplayWindow randoms = new ReplayWindow(c.db());
+        // T_DATA randoms older than the replay window can no longer pass the clock check: forget them
+        pruneTimer = c.vertx().setPeriodic(PRUNE_MS, id -> randoms.forget(ReplayWindow.Flow.TMS, freshness.replayWindow())
+                .onFailure(e -> log.warn("could not prune TMS randoms: {}", e.toString())));
+        vertx = c.vertx();
+        tms.put(TmsCode.H1, new H1Handler(c.terminals(), dmks, c.hsm(), freshness, randoms, c.audit(), c.metrics(), clock, random));
         tms.put(TmsCode.H2, new H2Handler(c.hsm(), c.keys(), c.audit(), s));
         tms.put(TmsCode.D1, new PackageReportHandler(seal, c.audit(), repositories, rollout));
         tms.put(TmsCode.D2, new FrameHandler(seal, c.audit(), repositories, rollout, s.frameMax()));
         tms.put(TmsCode.D3, new InstallResultHandler(seal, c.audit(), rollout));
         new TmsAdminApi(c.terminals(), c.keys(), dmks, c.hsm(), c.audit(), new PostgresPackageRepository(c.vertx(), c.db()), rollout, s)
                 .mount(admin);
+        return Future.succeededFuture();
+    }
+
+    /** Whether a terminal has an update pending, over this module's package repositories; after {@link #install}. */
+    public PendingUpdates pendingUpdates() {
+        if (pendingUpdates == null) throw new IllegalStateException("the TMS module is not installed");
+        return pendingUpdates;
+    }
+
+    @Override
+    public Future<Void> close() {
+        if (vertx != null) vertx.cancelTimer(pruneTimer);
         return Future.succeededFuture();
     }
 }

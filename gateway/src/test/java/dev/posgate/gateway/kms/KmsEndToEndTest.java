@@ -9,6 +9,7 @@ import dev.posgate.gateway.db.KeyRecord;
 import dev.posgate.gateway.db.KeyRepository;
 import dev.posgate.gateway.kms.ca.CaStore;
 import dev.posgate.gateway.kms.ca.CertificateAuthority;
+import dev.posgate.gateway.support.Metrics;
 import dev.posgate.gateway.support.TerminalConnection;
 import dev.posgate.gateway.support.TestGateway;
 import dev.posgate.iso8583.tlv.Tags;
@@ -372,10 +373,13 @@ class KmsEndToEndTest {
             KmsTerminalSession s = new KmsTerminalSession(d.sn, null, 1, d.vault, fixed);
             assertEquals("00", f.exchange(c, s.k2()).header().status());
         }
+        double before = Metrics.value(f.gateway, "posgate_replays_refused_total{window=\"kms_random\"}");
         try (TerminalConnection c = f.gateway.connect()) {
             KmsTerminalSession s = new KmsTerminalSession(d.sn, null, 1, d.vault, fixed);
             assertEquals("63", f.exchange(c, s.k2()).header().status());
         }
+        assertEquals(before + 1,
+                Metrics.value(f.gateway, "posgate_replays_refused_total{window=\"kms_random\"}"));
     }
 
     @Test

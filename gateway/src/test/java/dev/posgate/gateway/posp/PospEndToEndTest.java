@@ -13,6 +13,7 @@ import dev.posgate.crypto.KeyComponents;
 import dev.posgate.crypto.Parity;
 import dev.posgate.crypto.Tdes;
 import dev.posgate.gateway.db.KeyRecord;
+import dev.posgate.gateway.support.Metrics;
 import dev.posgate.posp.SignOnMode;
 import dev.posgate.posp.WorkingKeyBlock;
 import dev.posgate.iso8583.pos.MacBlock;
@@ -82,6 +83,17 @@ class PospEndToEndTest {
         PosClient.SignOnResult r = await(noTmk.signOn(SignOnMode.DOUBLE));
         assertEquals("97", r.code());
         assertEquals(4, r.reply().header().processingRequirement());
+        // both refusals are key operations refused: audited with their reason
+        var audit = await(world.gateway.app().database().pool().query(
+                "select subject, result, detail->>'reason' as reason from audit_log where action = 'pos.sign_on' "
+                        + "and subject in ('NOBODY01', 'TERM0009') order by id").execute());
+        assertEquals(2, audit.size());
+        var rows = audit.iterator();
+        var unknown = rows.next();
+        assertEquals("NOBODY01", unknown.getString("subject"));
+        assertEquals("97", unknown.getString("result"));
+        assertEquals("unknown TID", unknown.getString("reason"));
+        assertEquals("no ACTIVE TMK", rows.next().getString("reason"));
     }
 
     @Test
@@ -150,6 +162,7 @@ class PospEndToEndTest {
         PosClient.Reply again = await(pos.sendRaw(body));
         assertEquals("94", again.code());
         assertEquals(Boolean.TRUE, again.macValid());
+        assertEquals(1.0, Metrics.value(world.gateway, "posgate_replays_refused_total{window=\"stan\"}"));
     }
 
     @Test

@@ -68,7 +68,7 @@ class TmsDownloadEndToEndTest {
     void fiveMibPackageResumesAfterADroppedConnectionAndVerifies() throws Exception {
         TmsFixture.Device d = fx.device();
         PackageStore store = new PackageStore();
-        assertTrue(await(PendingUpdates.of(TmsContexts.of(fx.gateway)).hasPending(d.tid())));
+        assertTrue(await(TmsContexts.pendingUpdates(fx.gateway).hasPending(d.tid())));
 
         // first session: D1, then frames until ~2 MiB, then the connection drops
         TerminalLink first = fx.link();
@@ -97,7 +97,7 @@ class TmsDownloadEndToEndTest {
         JsonObject row = new JsonObject(status.body()).getJsonArray("terminals").stream().map(JsonObject.class::cast)
                 .filter(j -> j.getString("sn").equals(d.identity().serial())).findFirst().orElseThrow();
         assertEquals("INSTALLED", row.getString("status"));
-        assertTrue(!await(PendingUpdates.of(TmsContexts.of(fx.gateway)).hasPending(d.tid())));
+        assertTrue(!await(TmsContexts.pendingUpdates(fx.gateway).hasPending(d.tid())));
 
         // a third session offers nothing: the terminal reports the version it now runs
         TerminalLink third = fx.link();
@@ -198,13 +198,13 @@ class TmsDownloadEndToEndTest {
         // a group member shipped with version 7 reports it in D1: installed, nothing pending, nothing offered
         TmsFixture.Device shipped = fx.device("CLIV");
         cli(admin, "group", "--sn", shipped.identity().serial(), "--group", "pilot");
-        assertTrue(await(PendingUpdates.of(TmsContexts.of(fx.gateway)).hasPending(shipped.tid())));
+        assertTrue(await(TmsContexts.pendingUpdates(fx.gateway).hasPending(shipped.tid())));
         TerminalLink l3 = fx.link();
         TmsClient c3 = fx.client(l3, shipped);
         await(c3.handshake());
         assertEquals(List.of(), await(c3.report(List.of(new PackageEntry(PackageEntry.DATA_FILE, "tables", "7", 0, null)))));
         await(l3.close());
-        assertTrue(!await(PendingUpdates.of(TmsContexts.of(fx.gateway)).hasPending(shipped.tid())));
+        assertTrue(!await(TmsContexts.pendingUpdates(fx.gateway).hasPending(shipped.tid())));
 
         JsonObject status = new JsonObject(cli(admin, "status", "--vendor", "CLIV", "--name", "tables", "--version", "7"));
         assertEquals(2, status.getJsonArray("terminals").size());

@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.posgate.crypto.Hex;
 import dev.posgate.crypto.Macs;
 import dev.posgate.crypto.RandomSource;
+import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.support.Metrics;
 import dev.posgate.gateway.support.TerminalConnection;
+import dev.posgate.gateway.support.TestGateway;
 import dev.posgate.iso8583.tlv.Tlv;
 import dev.posgate.iso8583.tms.TmsCode;
 import dev.posgate.iso8583.tms.TmsHeader;
@@ -30,6 +33,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -127,6 +131,25 @@ class TmsHandshakeEndToEndTest {
                 () -> await(fx.client(second, d).handshake(tData)));
         assertEquals("63", ((dev.posgate.terminal.tms.TmsStatusException) e.getCause()).status());
         waitClosed(second);
+        assertTrue(Metrics.value(fx.gateway, "posgate_replays_refused_total{window=\"tms_random\"}") >= 1);
+    }
+
+    @Test
+    void tDataReplayedToAnotherNodeSharingTheDatabaseIsRefused() throws Exception {
+        TmsFixture.Device d = fx.device();
+        StampedRandom tData = new StampedRandom(RandomSource.secure().next(4), LocalDateTime.now());
+        TerminalLink first = fx.link();
+        await(fx.client(first, d).handshake(tData));
+        await(first.close());
+        // a second gateway node on the same database: the replay window is the database's, not a node's
+        try (TestGateway other = TestGateway.start(Map.of(Setting.DB_URL, fx.gateway.app().config().string(Setting.DB_URL)));
+                TerminalConnection c = other.connect()) {
+            H1Request replay = new H1Request(d.identity().vendor(), d.identity().model(), d.identity().serial(), 1, tData);
+            TmsMessage r1 = TmsMessage.unpack(c.exchange(TmsMessage.of(TmsHeader.request(TmsCode.H1, 1, false), replay.toTlvs()).pack()));
+            assertEquals("63", r1.header().status());
+            assertTrue(c.closedByPeer(5000));
+            assertEquals(1.0, Metrics.value(other, "posgate_replays_refused_total{window=\"tms_random\"}"));
+        }
     }
 
     @Test
@@ -136,6 +159,7 @@ class TmsHandshakeEndToEndTest {
         TmsClient client = new TmsClient(link, d.identity(), d.pinPad(), () -> LocalDateTime.now().minusMinutes(11), RandomSource.secure());
         ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> await(client.handshake()));
         assertEquals("63", ((dev.posgate.terminal.tms.TmsStatusException) e.getCause()).status());
+        assertTrue(Metrics.value(fx.gateway, "posgate_replays_refused_total{window=\"tms_clock\"}") >= 1);
     }
 
     @Test
