@@ -160,6 +160,15 @@ public interface Hsm {
     /** ZU: true if {@code tac} is the TAC/SAC of {@code data} under the DWK. */
     Future<Boolean> verifyTac(LmkKey dwk, byte[] data, byte[] tac);
 
+    /** Z0: a download body sealed under the DWK (IV chosen by the HSM) from padded plaintext. */
+    Future<byte[]> sealBody(LmkKey dwk, byte[] paddedPlaintext);
+
+    /**
+     * Z2: the padded plaintext of a sealed download body; fails with {@link HsmException} code
+     * {@code 01} when its MAC does not verify (nothing is decrypted then).
+     */
+    Future<byte[]> openBody(LmkKey dwk, byte[] body);
+
     // ---- diagnostics ----
 
     /** NC: LMK check value and firmware number. */

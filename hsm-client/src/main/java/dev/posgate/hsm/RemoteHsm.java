@@ -20,6 +20,7 @@ import dev.posgate.hsm.command.KeyLoaderExchangeRequest;
 import dev.posgate.hsm.command.PsamIssueCardKeyRequest;
 import dev.posgate.hsm.command.PsamWorkingKeyRequest;
 import dev.posgate.hsm.command.Replies;
+import dev.posgate.hsm.command.SealedBodyRequest;
 import dev.posgate.hsm.command.TacRequest;
 import dev.posgate.hsm.command.TmkUnderTekRequest;
 import dev.posgate.hsm.command.TranslatePinRequest;
@@ -382,6 +383,24 @@ public final class RemoteHsm implements Hsm {
                 return Future.succeededFuture(false);
             }
             return verify(new TacRequest(dwk, data, tac));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<byte[]> sealBody(LmkKey dwk, byte[] paddedPlaintext) {
+        try {
+            return execute(new SealedBodyRequest(dwk, paddedPlaintext, false)).map(r -> r.data());
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<byte[]> openBody(LmkKey dwk, byte[] body) {
+        try {
+            return execute(new SealedBodyRequest(dwk, body, true)).map(r -> r.data());
         } catch (RuntimeException e) {
             return fail(e);
         }

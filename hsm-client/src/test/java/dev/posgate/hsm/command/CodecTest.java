@@ -71,6 +71,11 @@ class CodecTest {
         DataCipherRequest m0Back = DataCipherRequest.read(fields(m0), true);
         assertEquals(CipherMode.CBC, m0Back.mode());
         assertEquals(true, m0Back.hexOutput());
+        SealedBodyRequest z2 = new SealedBodyRequest(K1, new byte[24], true);
+        SealedBodyRequest z2Back = SealedBodyRequest.read(fields(z2), true);
+        assertEquals("Z2", z2Back.commandCode());
+        assertArrayEquals(z2.data(), z2Back.data());
+        assertEquals("Z0", new SealedBodyRequest(K1, new byte[8], false).commandCode());
         FormKeyFromComponentsRequest zw = new FormKeyFromComponentsRequest(KeyType.ZMK, KeyScheme.Z,
                 List.of(new byte[8], new byte[8], new byte[8]));
         assertEquals(3, FormKeyFromComponentsRequest.read(fields(zw)).components().size());

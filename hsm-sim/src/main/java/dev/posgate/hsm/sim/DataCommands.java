@@ -1,19 +1,25 @@
 package dev.posgate.hsm.sim;
 
+import static dev.posgate.hsm.sim.SimContext.error;
+import static dev.posgate.hsm.sim.SimContext.requireLength;
 import static dev.posgate.hsm.sim.SimContext.requireType;
 import static dev.posgate.hsm.sim.SimContext.wipe;
 
+import dev.posgate.crypto.CbcSeal;
+import dev.posgate.crypto.IntegrityException;
 import dev.posgate.crypto.Tdes;
 import dev.posgate.hsm.CipherMode;
 import dev.posgate.hsm.HsmErrors;
+import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.command.DataCipherReply;
 import dev.posgate.hsm.command.DataCipherRequest;
 import dev.posgate.hsm.command.FieldReader;
 import dev.posgate.hsm.command.HsmReply;
+import dev.posgate.hsm.command.SealedBodyRequest;
 import java.util.Arrays;
 import java.util.Map;
 
-/** M0 / M2: encrypt / decrypt a data block under a ZEK, DEK/TDK or DWK. */
+/** M0 / M2: encrypt / decrypt a data block under a ZEK or DEK/TDK; Z0 / Z2: seal / open a TMS download body under a DWK. */
 final class DataCommands {
     private final SimContext ctx;
 
@@ -24,6 +30,27 @@ final class DataCommands {
     void register(Map<String, CommandHandler> handlers) {
         handlers.put("M0", r -> cipher(r, true));
         handlers.put("M2", r -> cipher(r, false));
+        handlers.put("Z0", r -> sealed(SealedBodyRequest.read(r, false)));
+        handlers.put("Z2", r -> sealed(SealedBodyRequest.read(r, true)));
+    }
+
+    private HsmReply sealed(SealedBodyRequest req) {
+        byte[] in = req.data();
+        if (req.open() ? in.length < CbcSeal.MIN_BODY || in.length % 8 != 0 : in.length == 0 || in.length % 8 != 0) {
+            throw error("06", "sealed body or padded plaintext of a bad length");
+        }
+        byte[] key = ctx.clear(KeyType.DWK, req.dwk(), HsmErrors.SOURCE_KEY_PARITY);
+        try {
+            requireLength(key, 16);
+            if (!req.open()) return new DataCipherReply(null, CbcSeal.seal(key, ctx.random.next(CbcSeal.IV), in), false);
+            try {
+                return new DataCipherReply(null, CbcSeal.open(key, in), false);
+            } catch (IntegrityException e) {
+                throw error(HsmErrors.VERIFICATION_FAILED, "sealed body MAC mismatch");
+            }
+        } finally {
+            wipe(key);
+        }
     }
 
     private HsmReply cipher(FieldReader r, boolean encrypt) {

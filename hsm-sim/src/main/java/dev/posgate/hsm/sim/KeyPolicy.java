@@ -26,14 +26,17 @@ final class KeyPolicy {
     static final Set<KeyType> UNDER_RSA = EnumSet.of(KeyType.ZMK, KeyType.ZPK, KeyType.TMK, KeyType.TAK,
             KeyType.ZAK, KeyType.BDK, KeyType.ZEK, KeyType.DEK, KeyType.DMK);
 
-    /** M6/M8 keys. */
-    static final Set<KeyType> MAC = EnumSet.of(KeyType.TAK, KeyType.ZAK, KeyType.DWK);
+    /**
+     * M6/M8 keys. Not the DWK: it also wraps the TMS key message, so its data and MAC work is
+     * only Z0/Z2 (authenticated download bodies) and ZS/ZU (TAC/SAC).
+     */
+    static final Set<KeyType> MAC = EnumSet.of(KeyType.TAK, KeyType.ZAK);
 
     /** UnionPay MAC keys. */
     static final Set<KeyType> UNIONPAY_MAC = EnumSet.of(KeyType.TAK, KeyType.ZAK);
 
-    /** M0/M2 keys. */
-    static final Set<KeyType> DATA = EnumSet.of(KeyType.ZEK, KeyType.DEK, KeyType.DWK);
+    /** M0/M2 keys (not the DWK, see {@link #MAC}). */
+    static final Set<KeyType> DATA = EnumSet.of(KeyType.ZEK, KeyType.DEK);
 
     /** PSAM working keys: PIK, MAK, TDK. */
     static final Set<KeyType> PSAM_WORKING = EnumSet.of(KeyType.TMK, KeyType.TAK, KeyType.DEK);

@@ -16,6 +16,7 @@ import dev.posgate.hsm.command.ExportKeyRequest;
 import dev.posgate.hsm.command.GenerateKeyRequest;
 import dev.posgate.hsm.command.GenerateMacRequest;
 import dev.posgate.hsm.command.Replies;
+import dev.posgate.hsm.command.SealedBodyRequest;
 import dev.posgate.hsm.command.TacRequest;
 import dev.posgate.hsm.command.TranslatePinRequest;
 import dev.posgate.hsm.command.UnionPayMacRequest;
@@ -74,6 +75,7 @@ class HsmCommandProcessorTest {
                 new GenerateMacRequest(MacParams.X9_19, KeyType.TAK, tak, new byte[19], true).encode(),
                 new UnionPayMacRequest(KeyType.TAK, tak, new byte[30], null).encode(),
                 new TacRequest(dwk, new byte[10], null).encode(),
+                new SealedBodyRequest(dwk, new byte[24], false).encode(),
                 new TranslatePinRequest(true, tmk, zpk, 12, new byte[8], PinBlockFormat.ISO_0, PinBlockFormat.ISO_0,
                         "123456789012").encode());
         for (byte[] req : valid) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.posgate.crypto.CbcSeal;
 import dev.posgate.crypto.Diversification;
 import dev.posgate.crypto.Hex;
 import dev.posgate.crypto.Kcv;
@@ -243,20 +244,41 @@ class HsmRoundTripTest {
     }
 
     @Test
-    void dataEncryptionForSealedBodies() {
+    void downloadBodiesAreSealedAndOpenedUnderTheDwkInOneCommandEach() {
         byte[] dwkClear = randomKey(16);
         LmkKey dwk = form(hsm, KeyType.DWK, dwkClear);
-        byte[] iv = RandomSource.secure().next(8);
-        byte[] body = RandomSource.secure().next(4096);
-        byte[] ct = await(hsm.encryptData(KeyType.DWK, dwk, CipherMode.CBC, iv, body));
-        assertArrayEquals(Tdes.encryptCbc(dwkClear, iv, body), ct);
-        assertArrayEquals(body, await(hsm.decryptData(KeyType.DWK, dwk, CipherMode.CBC, iv, ct)));
-        // X9.19 over IV || ciphertext under the same DWK (protocol.md download phase)
-        byte[] ivCt = new byte[8 + ct.length];
-        System.arraycopy(iv, 0, ivCt, 0, 8);
-        System.arraycopy(ct, 0, ivCt, 8, ct.length);
-        assertArrayEquals(Macs.x919(dwkClear, ivCt), await(hsm.generateMac(KeyType.DWK, dwk, MacParams.X9_19, ivCt)));
+        byte[] plain = RandomSource.secure().next(4096);
+        byte[] body = await(hsm.sealBody(dwk, plain));
+        // the terminal's side (a clear DWK in the PIN pad) opens what the HSM sealed, and the reverse
+        assertArrayEquals(plain, CbcSeal.open(dwkClear, body));
+        byte[] fromTerminal = CbcSeal.seal(dwkClear, RandomSource.secure().next(8), plain);
+        assertArrayEquals(plain, await(hsm.openBody(dwk, fromTerminal)));
+        // a fresh IV per seal
+        assertFalse(Arrays.equals(body, await(hsm.sealBody(dwk, plain))));
+        fromTerminal[20] ^= 1;
+        assertHsmError("01", hsm.openBody(dwk, fromTerminal));
+        assertHsmError("06", hsm.openBody(dwk, new byte[16]));
+        assertHsmError("06", hsm.sealBody(dwk, new byte[7]));
+    }
 
+    /**
+     * The DWK also wraps the H2 key message (TMK under DWK, ECB): the generic data and MAC commands
+     * refuse it, so nobody can ask the HSM to decrypt that key message as data.
+     */
+    @Test
+    void theDwkIsRefusedByTheGenericDataAndMacCommands() {
+        byte[] dwkClear = randomKey(16);
+        LmkKey dwk = form(hsm, KeyType.DWK, dwkClear);
+        byte[] iv = new byte[8];
+        byte[] keyMessage = Tdes.encryptEcb(dwkClear, randomKey(16));
+        assertHsmError("05", hsm.decryptData(KeyType.DWK, dwk, CipherMode.ECB, null, keyMessage));
+        assertHsmError("05", hsm.decryptData(KeyType.DWK, dwk, CipherMode.CBC, iv, keyMessage));
+        assertHsmError("05", hsm.encryptData(KeyType.DWK, dwk, CipherMode.CBC, iv, keyMessage));
+        assertHsmError("05", hsm.generateMac(KeyType.DWK, dwk, MacParams.X9_19, keyMessage));
+    }
+
+    @Test
+    void dataEncryption() {
         byte[] zekClear = randomKey(24);
         LmkKey zek = form(hsm, KeyType.ZEK, zekClear);
         byte[] data = RandomSource.secure().next(64);

@@ -1,8 +1,8 @@
 package dev.posgate.tms.download;
 
-import dev.posgate.crypto.Macs;
+import dev.posgate.crypto.CbcSeal;
+import dev.posgate.crypto.IntegrityException;
 import dev.posgate.crypto.RandomSource;
-import dev.posgate.crypto.Tdes;
 import dev.posgate.iso8583.tlv.Tlv;
 import java.util.List;
 
@@ -26,16 +26,18 @@ public final class SoftSeal {
     }
 
     public byte[] seal(List<Tlv> tlvs) {
-        byte[] iv = random.next(SealedBody.IV);
-        byte[] ct = Tdes.encryptCbc(dwk, iv, SealedBody.plaintext(tlvs));
-        return SealedBody.assemble(iv, ct, Macs.x919(dwk, SealedBody.concat(iv, ct)));
+        return CbcSeal.seal(dwk, random.next(CbcSeal.IV), SealedBody.plaintext(tlvs));
     }
 
     public List<Tlv> open(byte[] body) {
-        SealedBody.Parts p = SealedBody.split(body);
-        if (!Macs.verify(Macs.x919(dwk, p.macInput()), p.mac())) throw new BadSealException("sealed body MAC mismatch");
+        byte[] plain;
         try {
-            return SealedBody.tlvs(Tdes.decryptCbc(dwk, p.iv(), p.ciphertext()));
+            plain = CbcSeal.open(dwk, body);
+        } catch (IntegrityException | IllegalArgumentException e) {
+            throw new BadSealException(e.getMessage());
+        }
+        try {
+            return SealedBody.tlvs(plain);
         } catch (IllegalArgumentException e) {
             throw new BadSealException("sealed body does not decrypt to padded TLVs");
         }
