@@ -119,13 +119,19 @@ class TmsHandshakeEndToEndTest {
         }
     }
 
+    /** A completed handshake of {@code d}; answers the T_DATA it used, for replaying. */
+    private static StampedRandom handshakeOnce(TmsFixture.Device d) throws Exception {
+        StampedRandom tData = new StampedRandom(RandomSource.secure().next(4), LocalDateTime.now());
+        TerminalLink link = fx.link();
+        await(fx.client(link, d).handshake(tData));
+        await(link.close());
+        return tData;
+    }
+
     @Test
     void replayedTDataIsRefusedWith63() throws Exception {
         TmsFixture.Device d = fx.device();
-        StampedRandom tData = new StampedRandom(RandomSource.secure().next(4), LocalDateTime.now());
-        TerminalLink first = fx.link();
-        await(fx.client(first, d).handshake(tData));
-        await(first.close());
+        StampedRandom tData = handshakeOnce(d);
         TerminalLink second = fx.link();
         ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                 () -> await(fx.client(second, d).handshake(tData)));
@@ -137,10 +143,7 @@ class TmsHandshakeEndToEndTest {
     @Test
     void tDataReplayedToAnotherNodeSharingTheDatabaseIsRefused() throws Exception {
         TmsFixture.Device d = fx.device();
-        StampedRandom tData = new StampedRandom(RandomSource.secure().next(4), LocalDateTime.now());
-        TerminalLink first = fx.link();
-        await(fx.client(first, d).handshake(tData));
-        await(first.close());
+        StampedRandom tData = handshakeOnce(d);
         // a second gateway node on the same database: the replay window is the database's, not a node's
         try (TestGateway other = TestGateway.start(Map.of(Setting.DB_URL, fx.gateway.app().config().string(Setting.DB_URL)));
                 TerminalConnection c = other.connect()) {
