@@ -25,8 +25,8 @@ class PurchaseCrashTest {
 
     @Test
     void purchaseInFlightUpstreamWhenKilledIsReversedAfterRestart() throws Exception {
-        // upstream timeout 3 s, HSM timeout 1 s: a row untouched for 3 + 4 × 1 = 7 s was left behind by a dead process
-        try (CrashWorld world = CrashWorld.start("purchase", Map.of(Setting.UPSTREAM_TIMEOUT, 3000, Setting.HSM_TIMEOUT, 1000), true)) {
+        // upstream timeout 3 s, HSM timeout 2 s: a row untouched for 3 + 4 × 2 = 11 s was left behind by a dead process
+        try (CrashWorld world = CrashWorld.start("purchase", Map.of(Setting.UPSTREAM_TIMEOUT, 3000, Setting.HSM_TIMEOUT, 2000), true)) {
             PinPad pad = world.registerTmkTerminal(TID, "SN-BUY-1");
             PosClient pos = world.pos(TID, pad);
             assertEquals("00", await(pos.signOn(SignOnMode.DOUBLE)).code());

@@ -54,7 +54,7 @@ class TmkDownloadCrashTest {
 
     @BeforeAll
     static void start() throws Exception {
-        world = CrashWorld.start("tmk", Map.of(), false);
+        world = CrashWorld.start("tmk", Map.of(Setting.KMS_RSA_BITS, 2048), false);
         CaStore ca = new CaStore(KmsModule.caDir(GatewayConfig.defaults().with(Setting.DATA_DIR, world.dataDir())));
         CertificateAuthority root = ca.root();
         rootVerifier = CertificateVerifier.trusting(root.root());

@@ -43,7 +43,7 @@ public final class GatewayProcess implements AutoCloseable {
         Files.writeString(config, props);
         Path log = dir.resolve("gateway.log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xmx384m", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), "dev.posgate.gateway.cli.Main", "serve", "-c", config.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("POSGATE_")); // the file is the whole configuration
