@@ -34,6 +34,7 @@ import io.vertx.sqlclient.Row;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -105,7 +106,7 @@ class TmkDownloadCrashTest {
     }
 
     private static List<String> tmks(String sn, String state) throws Exception {
-        List<String> kcvs = new java.util.ArrayList<>();
+        List<String> kcvs = new ArrayList<>();
         for (Row r : world.query("select kcv from key_record where owner_type = 'TERMINAL' and owner_id = $1 and key_type = 'TMK'"
                 + " and key_index = 1 and state = $2 order by version", sn, state)) {
             kcvs.add(r.getString(0));
