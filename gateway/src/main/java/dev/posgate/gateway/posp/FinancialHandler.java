@@ -67,7 +67,8 @@ public final class FinancialHandler implements PosHandler {
         String stan = request.field(11);
         String origStan = kind == TransactionJournal.Kind.VOID && request.has(61) && request.field(61).length() >= 12
                 ? request.field(61).substring(6, 12) : null;
-        return journal.open(t.tid(), f60.batch(), stan, request.mti(), kind, amount(request), maskPan(request.field(2)), origStan)
+        return journal.open(t.tid(), f60.batch(), stan, request.mti(), kind, amount(request), maskPan(request.field(2)), origStan,
+                        owedIfLost(request))
                 .compose(fresh -> {
                     if (!fresh) {
                         // the journal is the STAN replay window: a (TID, batch, STAN, MTI) is accepted once
@@ -114,6 +115,19 @@ public final class FinancialHandler implements PosHandler {
                 }), e -> e instanceof UpstreamException u
                         ? upstreamLost(t, request, f60, up, u.timeout() ? "68" : "91")
                         : Future.failedFuture(e)));
+    }
+
+    /**
+     * The reversal {@link #upstreamLost} would queue, packed, for the journal row: if this process
+     * dies with the message forwarded, {@link InterruptedForwards} queues it after a restart. It
+     * carries no PAN and no PIN (the host matches by terminal, batch and STAN), so nothing
+     * sensitive is at rest in the journal; a terminal's own reversal keeps its reason code.
+     */
+    private byte[] owedIfLost(PosMessage request) {
+        if (kind == TransactionJournal.Kind.BALANCE) return null;
+        PosMessage reversal = UpstreamMessages.reversalOf(UpstreamMessages.request(request, null, settings.acquirerId()));
+        if (kind == TransactionJournal.Kind.REVERSAL && request.has(39)) reversal.set(39, request.field(39));
+        return reversal.pack();
     }
 
     /**

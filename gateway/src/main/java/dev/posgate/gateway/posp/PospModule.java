@@ -2,6 +2,7 @@ package dev.posgate.gateway.posp;
 
 import dev.posgate.gateway.GatewayContext;
 import dev.posgate.gateway.GatewayModule;
+import dev.posgate.gateway.config.Setting;
 import dev.posgate.gateway.routing.PosRoutes;
 import dev.posgate.gateway.routing.TmsHandler;
 import dev.posgate.gateway.tms.PendingUpdates;
@@ -10,6 +11,7 @@ import dev.posgate.gateway.upstream.UpstreamLink;
 import dev.posgate.iso8583.tms.TmsCode;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -26,6 +28,7 @@ public final class PospModule implements GatewayModule {
     private PsamRegistry registry;
     private UpstreamLink upstream;
     private ReversalQueue reversals;
+    private InterruptedForwards interrupted;
 
     /** {@code updates}: the TMS module's view of pending updates, installed before this module. */
     public PospModule(Supplier<PendingUpdates> updates) {
@@ -44,6 +47,10 @@ public final class PospModule implements GatewayModule {
             upstream = new UpstreamLink(c.vertx(), settings.upstreamHost(), settings.upstreamConnections(), settings.upstreamTimeout());
             reversals = new ReversalQueue(c.vertx(), c.db(), upstream, c.hsm(), () -> systemKeys.zak(settings.zone()),
                     settings.reversalRetry(), rev -> journal.markReversed(rev.field(41), rev.field60().batch(), rev.field(11)));
+            // A live node closes a row within the upstream timeout plus the HSM commands on the
+            // path (PIN translation, ZAK MAC, reply MAC check, terminal MAC); older ones are orphans.
+            Duration staleAfter = settings.upstreamTimeout().plus(Duration.ofMillis(4L * c.config().integer(Setting.HSM_TIMEOUT)));
+            interrupted = new InterruptedForwards(c.vertx(), c.db(), staleAfter, settings.reversalRetry());
         }
 
         SignOnHandler signOn = new SignOnHandler(c.terminals(), c.keys(), terminals, new WorkingKeyIssuer(c.hsm()),
@@ -62,6 +69,7 @@ public final class PospModule implements GatewayModule {
         Future<Void> link = upstream == null ? Future.succeededFuture() : upstream.start();
         return registry.start().compose(v -> link).onSuccess(v -> {
             if (reversals != null) reversals.start();
+            if (interrupted != null) interrupted.start();
         });
     }
 
@@ -78,6 +86,7 @@ public final class PospModule implements GatewayModule {
     @Override
     public Future<Void> close() {
         if (reversals != null) reversals.stop();
+        if (interrupted != null) interrupted.stop();
         Future<Void> link = upstream == null ? Future.succeededFuture() : upstream.close();
         return link.eventually(() -> registry == null ? Future.succeededFuture() : registry.close());
     }

@@ -2,6 +2,7 @@ package dev.posgate.gateway.posp;
 
 import dev.posgate.posp.BatchTotals;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -21,19 +22,24 @@ public final class TransactionJournal {
         this.pool = pool;
     }
 
-    /** Records a new message as PENDING; false when (tid, batch, stan, mti) was seen before. */
+    /**
+     * Records a new message as PENDING; false when (tid, batch, stan, mti) was seen before.
+     * {@code reversal} (packed upstream 0400, no PAN or PIN; null when none would be owed) is what
+     * {@link InterruptedForwards} queues if this process dies before closing the row.
+     */
     public Future<Boolean> open(String tid, String batch, String stan, String mti, Kind kind, long amount,
-            String panMasked, String origStan) {
-        return pool.preparedQuery("insert into posp_transaction (tid, batch, stan, mti, kind, amount, pan_masked, orig_stan, status)"
-                        + " values ($1, $2, $3, $4, $5, $6, $7, $8, 'PENDING') on conflict do nothing returning id")
-                .execute(Tuple.of(tid, batch, stan, mti, kind.name(), amount, panMasked, origStan))
+            String panMasked, String origStan, byte[] reversal) {
+        return pool.preparedQuery("insert into posp_transaction (tid, batch, stan, mti, kind, amount, pan_masked, orig_stan, status,"
+                        + " reversal) values ($1, $2, $3, $4, $5, $6, $7, $8, 'PENDING', $9) on conflict do nothing returning id")
+                .execute(Tuple.of(tid, batch, stan, mti, kind.name(), amount, panMasked, origStan,
+                        reversal == null ? null : Buffer.buffer(reversal)))
                 .map(rows -> rows.size() == 1);
     }
 
     public Future<Void> close(String tid, String batch, String stan, String mti, String status, String code,
             String rrn, String authCode) {
         return pool.preparedQuery("update posp_transaction set status = $5, response_code = $6, rrn = $7, auth_code = $8,"
-                        + " updated_at = now() where tid = $1 and batch = $2 and stan = $3 and mti = $4")
+                        + " reversal = null, updated_at = now() where tid = $1 and batch = $2 and stan = $3 and mti = $4")
                 .execute(Tuple.of(tid, batch, stan, mti, status, code, rrn, authCode))
                 .mapEmpty();
     }
@@ -47,7 +53,7 @@ public final class TransactionJournal {
 
     /** A 0200 reversed (by the terminal's 0400 or by the gateway after a timeout) leaves the totals. */
     public Future<Void> markReversed(String tid, String batch, String stan) {
-        return pool.preparedQuery("update posp_transaction set status = 'REVERSED', updated_at = now()"
+        return pool.preparedQuery("update posp_transaction set status = 'REVERSED', reversal = null, updated_at = now()"
                         + " where tid = $1 and batch = $2 and stan = $3 and mti = '0200'")
                 .execute(Tuple.of(tid, batch, stan))
                 .mapEmpty();
