@@ -125,9 +125,14 @@ public final class FinancialHandler implements PosHandler {
      */
     private byte[] owedIfLost(PosMessage request) {
         if (kind == TransactionJournal.Kind.BALANCE) return null;
-        PosMessage reversal = UpstreamMessages.reversalOf(UpstreamMessages.request(request, null, settings.acquirerId()));
-        if (kind == TransactionJournal.Kind.REVERSAL && request.has(39)) reversal.set(39, request.field(39));
-        return reversal.pack();
+        return owedReversal(UpstreamMessages.request(request, null, settings.acquirerId())).pack();
+    }
+
+    /** The upstream 0400 owed for {@code up}: no PAN, no PIN; a terminal's own reversal keeps its reason code. */
+    private PosMessage owedReversal(PosMessage up) {
+        PosMessage reversal = UpstreamMessages.reversalOf(up);
+        if (kind == TransactionJournal.Kind.REVERSAL && up.has(39)) reversal.set(39, up.field(39));
+        return reversal;
     }
 
     /**
@@ -140,8 +145,7 @@ public final class FinancialHandler implements PosHandler {
         if (!mayHaveArrived || kind == TransactionJournal.Kind.BALANCE) {
             return finish(t, request, f60, "FAILED", code, null);
         }
-        PosMessage reversal = kind == TransactionJournal.Kind.REVERSAL ? up.unset(52, 64) : UpstreamMessages.reversalOf(up);
-        return reversals.enqueue(reversal).compose(v -> kind == TransactionJournal.Kind.REVERSAL
+        return reversals.enqueue(owedReversal(up)).compose(v -> kind == TransactionJournal.Kind.REVERSAL
                 ? finish(t, request, f60, "APPROVED", ResponseCodes.APPROVED, null)
                 : finish(t, request, f60, "TIMED_OUT", code, null));
     }

@@ -2,6 +2,7 @@ package dev.posgate.gateway.posp;
 
 import static dev.posgate.gateway.posp.PospFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.posp.SignOnMode;
@@ -54,6 +55,29 @@ class ReversalAcrossRestartTest {
             String status = await(world.db().preparedQuery("select status from posp_transaction where tid = $1 and stan = $2 and mti = '0200'")
                     .execute(Tuple.of("TERM0101", silent.field(11)))).iterator().next().getString(0);
             assertEquals("REVERSED", status);
+        }
+    }
+
+    @Test
+    void aTerminalsOwnReversalIsStoredAndForwardedWithoutPanOrPin() throws Exception {
+        try (PospFixture world = PospFixture.start(500)) {
+            world.host.answerReversals(false);
+            PinPad pad = world.registerTmkTerminal("TERM0101", "SN-0101");
+            PosClient pos = world.tmkClient("TERM0101", pad);
+            assertEquals("00", await(pos.signOn(SignOnMode.DOUBLE)).code());
+            PosMessage purchase = pos.purchase(PAN, 2_500, "123456");
+            assertEquals("00", await(pos.send(purchase)).code());
+            // the host does not answer the terminal's 0400: the gateway owns delivering it
+            PosMessage own = pos.reversalOf(purchase);
+            assertEquals("00", await(pos.send(own)).code());
+            byte[] stored = await(world.db().preparedQuery("select message from posp_reversal where tid = $1 and stan = $2")
+                    .execute(Tuple.of("TERM0101", own.field(11)))).iterator().next().getBuffer(0).getBytes();
+            PosMessage queued = PosMessage.unpack(stored);
+            assertEquals("0400", queued.mti());
+            assertFalse(queued.has(2), "no PAN at rest in the reversal queue");
+            assertFalse(queued.has(35), "no track 2");
+            assertFalse(queued.has(52), "no PIN block");
+            assertEquals(own.field(4), queued.field(4));
         }
     }
 
