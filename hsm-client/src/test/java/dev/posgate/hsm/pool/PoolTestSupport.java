@@ -48,11 +48,15 @@ abstract class PoolTestSupport {
         return s;
     }
 
-    /** Test defaults: fast backoff, 1 s request timeout, no periodic health check. */
+    /**
+     * Test defaults: fast backoff, 1 s request timeout, no periodic health check. The connect
+     * timeout stays generous: with the start-up probe it is the window {@code start()} waits for a
+     * first connection, which a loaded CI machine can take more than a second to open.
+     */
     HsmPoolConfig.Builder config(FakeHsmServer... hosts) {
         HsmPoolConfig.Builder b = HsmPoolConfig.builder()
                 .requestTimeout(Duration.ofSeconds(1))
-                .connectTimeout(Duration.ofMillis(500))
+                .connectTimeout(Duration.ofSeconds(3))
                 .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
                 .healthCheckInterval(Duration.ZERO);
         for (FakeHsmServer h : hosts) {
