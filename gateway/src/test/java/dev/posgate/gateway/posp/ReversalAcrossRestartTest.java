@@ -23,10 +23,7 @@ class ReversalAcrossRestartTest {
     @Test
     void timedOutPurchaseIsReversedAfterAGatewayRestart() throws Exception {
         try (PospFixture world = PospFixture.start(400)) {
-            world.host.answerReversals(false);
-            PinPad pad = world.registerTmkTerminal("TERM0101", "SN-0101");
-            PosClient pos = world.tmkClient("TERM0101", pad);
-            assertEquals("00", await(pos.signOn(SignOnMode.DOUBLE)).code());
+            PosClient pos = signedOnWithReversalsUnanswered(world);
 
             PosMessage silent = pos.purchase(PAN, 1_999, "123456"); // the host never answers ...999
             PosClient.Reply r = await(pos.send(silent));
@@ -61,10 +58,7 @@ class ReversalAcrossRestartTest {
     @Test
     void aTerminalsOwnReversalIsStoredAndForwardedWithoutPanOrPin() throws Exception {
         try (PospFixture world = PospFixture.start(500)) {
-            world.host.answerReversals(false);
-            PinPad pad = world.registerTmkTerminal("TERM0101", "SN-0101");
-            PosClient pos = world.tmkClient("TERM0101", pad);
-            assertEquals("00", await(pos.signOn(SignOnMode.DOUBLE)).code());
+            PosClient pos = signedOnWithReversalsUnanswered(world);
             PosMessage purchase = pos.purchase(PAN, 2_500, "123456");
             assertEquals("00", await(pos.send(purchase)).code());
             // the host does not answer the terminal's 0400: the gateway owns delivering it
@@ -79,6 +73,15 @@ class ReversalAcrossRestartTest {
             assertFalse(queued.has(52), "no PIN block");
             assertEquals(own.field(4), queued.field(4));
         }
+    }
+
+    /** TERM0101 signed on, with a host that does not answer reversals. */
+    private static PosClient signedOnWithReversalsUnanswered(PospFixture world) throws Exception {
+        world.host.answerReversals(false);
+        PinPad pad = world.registerTmkTerminal("TERM0101", "SN-0101");
+        PosClient pos = world.tmkClient("TERM0101", pad);
+        assertEquals("00", await(pos.signOn(SignOnMode.DOUBLE)).code());
+        return pos;
     }
 
     private static Row reversal(PospFixture world, String stan) throws Exception {
