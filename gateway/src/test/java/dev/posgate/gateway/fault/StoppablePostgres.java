@@ -35,6 +35,10 @@ final class StoppablePostgres implements AutoCloseable {
         return port == 0 ? b : b.setPort(port);
     }
 
+    int port() {
+        return port;
+    }
+
     /** The URL in the form the gateway's db.url takes. */
     String url() {
         return "postgresql://postgres@localhost:" + port + "/postgres";

@@ -117,8 +117,12 @@ final class TerminalLoad implements AutoCloseable {
 
     /** Stops sending and waits for each terminal's last answer. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
-        for (Thread t : threads) t.join(answerTimeout.toMillis() + 5_000);
+        try {
+            for (Thread t : threads) t.join(answerTimeout.toMillis() + 5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
