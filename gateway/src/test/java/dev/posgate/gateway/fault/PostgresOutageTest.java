@@ -8,10 +8,14 @@ import dev.posgate.gateway.config.Setting;
 import dev.posgate.gateway.fault.TerminalLoad.Kind;
 import dev.posgate.gateway.fault.TerminalLoad.Outcome;
 import dev.posgate.gateway.posp.PospFixture;
+import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.terminal.pos.PosClient;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +83,34 @@ class PostgresOutageTest {
                     (up - restarting) / 1_000_000, (readyAgain - up) / 1_000_000, (firstApproval.answeredNanos() - up) / 1_000_000,
                     Ledger.codes(all, Kind.PURCHASE), Ledger.codes(all, Kind.SIGN_ON), Ledger.codes(all, Kind.ECHO),
                     ledger.statuses(), ledger.reversals().size());
+        }
+    }
+
+    /**
+     * The database stops while a purchase is at the host, which approves it: the approval cannot
+     * be recorded, so the terminal gets 96 and, once the database is back, the row is closed
+     * TIMED_OUT with a reversal that the gateway delivers by itself, undoing the host's approval.
+     */
+    @Test
+    void aPurchaseTheHostApprovesWhileTheDatabaseIsDownIsReversedOnceItIsBack() throws Exception {
+        try (StoppablePostgres pg = StoppablePostgres.start();
+                PospFixture world = PospFixture.start(4_000, PospFixture.newLmkFile(), pg.url(), Map.of(), 1_500)) {
+            SignedOnTerminals terminals = SignedOnTerminals.of(world, "PGMD", 1);
+            PosClient pos = terminals.clients().get(0);
+            PosMessage purchase = pos.purchase(TerminalLoad.PAN, 12_300, "123456");
+            Future<PosClient.Reply> answer = pos.send(purchase); // the host answers after 1.5 s
+            Thread.sleep(300);
+            pg.stop();
+            PosClient.Reply reply = PospFixture.await(answer);
+            Set<String> approvedWhileDown = world.host.approvals();
+            pg.restart();
+            Ledger ledger = Ledger.settled(world.db(), world.host::approvals, Duration.ofSeconds(30));
+
+            assertEquals("96", reply.code(), "the host's approval could not be recorded");
+            assertEquals(Set.of("PGMD0001:000001:" + purchase.field(11)), approvedWhileDown, "the host had approved it");
+            assertEquals(Map.of("REVERSED", 1), ledger.statuses());
+            assertEquals(Map.of("PGMD0001:" + purchase.field(11), "DELIVERED"), ledger.reversals());
+            assertEquals(Set.of(), world.host.approvals(), "the reversal undid the host's approval");
         }
     }
 

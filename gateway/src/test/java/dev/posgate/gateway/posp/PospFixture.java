@@ -63,7 +63,8 @@ public final class PospFixture implements AutoCloseable {
     private final Map<Setting, Object> gatewaySettings;
     public TestGateway gateway;
 
-    private PospFixture(long upstreamTimeoutMs, Path lmkFile, String dbUrl, Map<Setting, Object> gatewaySettings) throws Exception {
+    private PospFixture(long upstreamTimeoutMs, Path lmkFile, String dbUrl, Map<Setting, Object> gatewaySettings,
+            long hostLatencyMs) throws Exception {
         this.lmkFile = lmkFile;
         this.dbUrl = dbUrl;
         this.gatewaySettings = Map.copyOf(gatewaySettings);
@@ -75,7 +76,7 @@ public final class PospFixture implements AutoCloseable {
         hostHsm = new RemoteHsm(hostHsmPool);
         zpk = await(hostHsm.generateKey(KeyType.ZPK));
         zak = await(hostHsm.generateKey(KeyType.ZAK));
-        host = await(HostSimulator.start(vertx, hostHsm, HostRules.defaults(), zpk.key(), zak.key(), 0, "127.0.0.1", 0));
+        host = await(HostSimulator.start(vertx, hostHsm, HostRules.defaults(), zpk.key(), zak.key(), hostLatencyMs, "127.0.0.1", 0));
         this.upstreamTimeoutMs = upstreamTimeoutMs;
         startGateway();
         storeKey(KeyRecord.OwnerType.ZONE, "upstream", "ZPK", 0, zpk);
@@ -94,7 +95,13 @@ public final class PospFixture implements AutoCloseable {
      */
     public static PospFixture start(long upstreamTimeoutMs, Path lmkFile, String dbUrl, Map<Setting, Object> gatewaySettings)
             throws Exception {
-        return new PospFixture(upstreamTimeoutMs, lmkFile, dbUrl, gatewaySettings);
+        return start(upstreamTimeoutMs, lmkFile, dbUrl, gatewaySettings, 0);
+    }
+
+    /** The same, the host simulator waiting {@code hostLatencyMs} before each answer. */
+    public static PospFixture start(long upstreamTimeoutMs, Path lmkFile, String dbUrl, Map<Setting, Object> gatewaySettings,
+            long hostLatencyMs) throws Exception {
+        return new PospFixture(upstreamTimeoutMs, lmkFile, dbUrl, gatewaySettings, hostLatencyMs);
     }
 
     /** A path for an LMK file, created by the first software HSM started on it. */
