@@ -14,12 +14,16 @@ import dev.posgate.gateway.posp.PospFixture;
 import dev.posgate.gateway.support.TestPostgres;
 import dev.posgate.hsm.sim.HsmSimConfig;
 import dev.posgate.hsm.sim.HsmSimulator;
+import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.terminal.pos.PosClient;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +94,46 @@ class PospHsmOutageTest {
                     (firstApproval.answeredNanos() - up) / 1_000_000,
                     Ledger.codes(all, Kind.PURCHASE), Ledger.codes(all, Kind.SIGN_ON), Ledger.codes(all, Kind.ECHO),
                     ledger.statuses(), ledger.reversals().size());
+        } finally {
+            await(hsm.stop());
+            await(hsmVertx.close());
+        }
+    }
+
+    /**
+     * The HSM stops while a purchase is at the host, which approves it: the gateway cannot check
+     * the host's MAC nor MAC the terminal's answer, so the terminal gets 96, the row is closed
+     * TIMED_OUT with a reversal, and the reversal is delivered once the HSM is back (it is MACed
+     * under the ZAK at each attempt), undoing the host's approval.
+     */
+    @Test
+    void aPurchaseTheHostApprovesWhileTheHsmIsDownIsReversedOnceItIsBack() throws Exception {
+        Vertx hsmVertx = Vertx.vertx();
+        Path lmkFile = PospFixture.newLmkFile();
+        HsmSimulator hsm = await(HsmSimulator.start(hsmVertx, config(lmkFile, 0)));
+        int port = hsm.port();
+        try (PospFixture world = PospFixture.start(4_000, lmkFile, TestPostgres.newDatabaseUrl(),
+                Map.of(Setting.HSM_HOSTS, "127.0.0.1:" + port), 1_500)) {
+            SignedOnTerminals terminals = SignedOnTerminals.of(world, "HSMD", 1);
+            PosClient pos = terminals.clients().get(0);
+            PosMessage purchase = pos.purchase(TerminalLoad.PAN, 12_300, "123456");
+            Future<PosClient.Reply> answer = pos.send(purchase); // the host answers after 1.5 s
+            Thread.sleep(300);
+            await(hsm.stop());
+            PosClient.Reply reply = await(answer);
+            Set<String> approvedWhileDown = world.host.approvals();
+            Thread.sleep(1_500); // the reversal queue tries (and fails) while the HSM is down
+            Map<String, String> queuedWhileDown = Ledger.read(world.db(), Set.of()).reversals();
+            hsm = await(HsmSimulator.start(hsmVertx, config(lmkFile, port)));
+            Ledger ledger = Ledger.settled(world.db(), world.host::approvals, Duration.ofSeconds(30));
+
+            assertEquals("96", reply.code(), "the host's answer could not be checked");
+            assertNull(reply.macValid(), "no MAC without the HSM");
+            assertEquals(Set.of("HSMD0001:000001:" + purchase.field(11)), approvedWhileDown, "the host had approved it");
+            assertEquals(Map.of("HSMD0001:" + purchase.field(11), "PENDING"), queuedWhileDown, "queued, not yet deliverable");
+            assertEquals(Map.of("REVERSED", 1), ledger.statuses());
+            assertEquals(Map.of("HSMD0001:" + purchase.field(11), "DELIVERED"), ledger.reversals());
+            assertEquals(Set.of(), world.host.approvals(), "the reversal undid the host's approval");
         } finally {
             await(hsm.stop());
             await(hsmVertx.close());
