@@ -17,6 +17,8 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class AdminApi {
     private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
     private static final int MAX_BODY = 64 * 1024;
+    /** A dependency that does not answer a readiness check within this is DOWN (a hung database would hold /ready). */
+    private static final long CHECK_TIMEOUT_MS = 2_000;
 
     private final Vertx vertx;
     private final TerminalRepository terminals;
@@ -94,7 +98,7 @@ public final class AdminApi {
     private void ready(RoutingContext ctx) {
         List<String> names = new ArrayList<>(readinessChecks.keySet());
         List<Future<?>> checks = new ArrayList<>();
-        for (String n : names) checks.add(readinessChecks.get(n).get());
+        for (String n : names) checks.add(bounded(readinessChecks.get(n).get()));
         Future.join(checks).onComplete(ar -> {
             JsonObject body = new JsonObject();
             boolean up = true;
@@ -105,6 +109,11 @@ public final class AdminApi {
             }
             json(ctx, up ? 200 : 503, body.put("status", up ? "UP" : "DOWN"));
         });
+    }
+
+    private static <T> Future<T> bounded(Future<T> check) {
+        return check.timeout(CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS).recover(e -> Future.failedFuture(e instanceof TimeoutException
+                ? new TimeoutException("no answer within " + CHECK_TIMEOUT_MS + " ms") : e));
     }
 
     private void metrics(RoutingContext ctx) {

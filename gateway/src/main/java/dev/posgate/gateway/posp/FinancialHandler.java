@@ -12,11 +12,13 @@ import dev.posgate.gateway.upstream.UpstreamLink;
 import dev.posgate.gateway.upstream.UpstreamMessages;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.HsmException;
+import dev.posgate.iso8583.FormatException;
 import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.ProcessingRequirement;
 import io.vertx.core.Future;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * 0200 (purchase, balance inquiry, void) and 0400 (reversal) from a terminal: checked against the
@@ -41,10 +43,11 @@ public final class FinancialHandler implements PosHandler {
     private final PospSettings settings;
     private final MacedRequestGate gate;
     private final GatewayMetrics metrics;
+    private final DeferredWrites deferred;
 
     public FinancialHandler(TransactionJournal.Kind kind, PospTerminals terminals, PsamRegistry psam, TerminalMacs macs,
             TransactionJournal journal, Hsm hsm, SystemKeys systemKeys, UpstreamLink upstream, ReversalQueue reversals,
-            PospSettings settings, GatewayMetrics metrics) {
+            PospSettings settings, GatewayMetrics metrics, DeferredWrites deferred) {
         this.kind = kind;
         this.terminals = terminals;
         this.macs = macs;
@@ -56,6 +59,7 @@ public final class FinancialHandler implements PosHandler {
         this.settings = settings;
         this.gate = new MacedRequestGate(terminals, psam, macs, settings);
         this.metrics = metrics;
+        this.deferred = deferred;
     }
 
     @Override
@@ -67,6 +71,7 @@ public final class FinancialHandler implements PosHandler {
         String stan = request.field(11);
         String origStan = kind == TransactionJournal.Kind.VOID && request.has(61) && request.field(61).length() >= 12
                 ? request.field(61).substring(6, 12) : null;
+        AtomicReference<PosMessage> sentUpstream = new AtomicReference<>();
         return journal.open(t.tid(), f60.batch(), stan, request.mti(), kind, amount(request), maskPan(request.field(2)), origStan,
                         owedIfLost(request))
                 .compose(fresh -> {
@@ -75,36 +80,68 @@ public final class FinancialHandler implements PosHandler {
                         metrics.replayRefused("stan");
                         return sealed(t, request, ResponseCodes.DUPLICATE, null);
                     }
-                    if (kind == TransactionJournal.Kind.VOID) {
-                        if (origStan == null) return finish(t, request, f60, "FAILED", ResponseCodes.FORMAT_ERROR, null);
-                        String origBatch = request.field(61).substring(0, 6);
-                        return journal.statusOf(t.tid(), origBatch, origStan).compose(st -> "APPROVED".equals(st)
-                                ? forward(t, request, f60)
-                                : finish(t, request, f60, "DECLINED", "25", null));
-                    }
-                    return forward(t, request, f60);
+                    return journalled(t, request, f60, origStan, sentUpstream)
+                            .recover(e -> unfinished(t, request, f60, sentUpstream.get(), e));
                 });
     }
 
-    private Future<Response> forward(TerminalSession t, PosMessage request, Field60 f60) {
+    private Future<Response> journalled(TerminalSession t, PosMessage request, Field60 f60, String origStan,
+            AtomicReference<PosMessage> sentUpstream) {
+        if (kind == TransactionJournal.Kind.VOID) {
+            if (origStan == null) return finish(t, request, f60, "FAILED", ResponseCodes.FORMAT_ERROR, null);
+            String origBatch = request.field(61).substring(0, 6);
+            return journal.statusOf(t.tid(), origBatch, origStan).compose(st -> "APPROVED".equals(st)
+                    ? forward(t, request, f60, sentUpstream)
+                    : finish(t, request, f60, "DECLINED", "25", null));
+        }
+        return forward(t, request, f60, sentUpstream);
+    }
+
+    /**
+     * The request failed after its journal row was opened: the database or the HSM went away in
+     * the middle. The terminal gets {@code 96} from the dispatcher (without a MAC when the HSM is
+     * the cause). The row is closed FAILED, or — when the request may have reached the host, which
+     * may have approved it — TIMED_OUT with a queued reversal, so that what the terminal was told
+     * (not approved) holds at the host too. The write is retried until the database takes it; if
+     * this process dies first, the row is still PENDING with its owed reversal, which
+     * {@link InterruptedForwards} queues after a restart or on another node.
+     */
+    private Future<Response> unfinished(TerminalSession t, PosMessage request, Field60 f60, PosMessage up, Throwable e) {
+        boolean reverse = up != null && kind != TransactionJournal.Kind.BALANCE;
+        String tid = t.tid();
+        String stan = request.field(11);
+        String code = e instanceof FormatException ? ResponseCodes.FORMAT_ERROR : ResponseCodes.SYSTEM_MALFUNCTION;
+        PosMessage reversal = reverse ? owedReversal(up) : null;
+        // queued before the row is closed: closing clears the reversal the row holds for InterruptedForwards
+        deferred.submit("unfinished " + request.mti() + " " + tid + "/" + stan + (reverse ? " and its reversal" : ""),
+                () -> (reverse ? reversals.enqueue(reversal) : Future.<Void>succeededFuture())
+                        .compose(v -> journal.close(tid, f60.batch(), stan, request.mti(), reverse ? "TIMED_OUT" : "FAILED",
+                                code, null, null)));
+        return Future.failedFuture(e);
+    }
+
+    private Future<Response> forward(TerminalSession t, PosMessage request, Field60 f60, AtomicReference<PosMessage> sentUpstream) {
         Future<byte[]> pin = request.has(52) && kind != TransactionJournal.Kind.REVERSAL
                 ? systemKeys.zpk(settings.zone()).compose(zpk -> hsm.translatePin(t.pik(), zpk, request.binary(52), request.field(2)))
                         .map(tr -> tr.pinBlock())
                 : Future.succeededFuture(null);
         return pin.compose(
-                zpkBlock -> send(t, request, f60, UpstreamMessages.request(request, zpkBlock, settings.acquirerId())),
+                zpkBlock -> send(t, request, f60, UpstreamMessages.request(request, zpkBlock, settings.acquirerId()), sentUpstream),
                 e -> e instanceof HsmException h && BAD_PIN_BLOCK.contains(h.errorCode())
                         ? finish(t, request, f60, "DECLINED", "55", null)
                         : Future.failedFuture(e));
     }
 
-    private Future<Response> send(TerminalSession t, PosMessage request, Field60 f60, PosMessage up) {
+    private Future<Response> send(TerminalSession t, PosMessage request, Field60 f60, PosMessage up,
+            AtomicReference<PosMessage> sentUpstream) {
         String tid = t.tid();
         String stan = request.field(11);
         return systemKeys.zak(settings.zone()).compose(zak -> MessageSealer.sealWithZak(hsm, zak, up)
-                .compose(body -> upstream == null
-                        ? Future.failedFuture(UpstreamException.unavailable("no upstream configured"))
-                        : upstream.request(tid, stan, up.mti(), body))
+                .compose(body -> {
+                    if (upstream == null) return Future.failedFuture(UpstreamException.unavailable("no upstream configured"));
+                    sentUpstream.set(up);
+                    return upstream.request(tid, stan, up.mti(), body);
+                })
                 .compose(reply -> MessageSealer.verifyWithZak(hsm, zak, reply.wire()).compose(macOk -> {
                     if (!macOk) return upstreamLost(t, request, f60, up, ResponseCodes.SYSTEM_MALFUNCTION);
                     String code = reply.field(39) == null ? ResponseCodes.SYSTEM_MALFUNCTION : reply.field(39);

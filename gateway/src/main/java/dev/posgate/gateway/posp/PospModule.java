@@ -23,12 +23,15 @@ import java.util.function.Supplier;
 public final class PospModule implements GatewayModule {
     /** How long zone keys and the PSAM root key are cached before being read again. */
     private static final long SYSTEM_KEY_TTL_MS = 30_000;
+    /** An unfinished transaction's journal write is retried every second for an hour. */
+    private static final int DEFERRED_WRITE_ATTEMPTS = 3_600;
 
     private final Supplier<PendingUpdates> updates;
     private PsamRegistry registry;
     private UpstreamLink upstream;
     private ReversalQueue reversals;
     private InterruptedForwards interrupted;
+    private DeferredWrites deferred;
 
     /** {@code updates}: the TMS module's view of pending updates, installed before this module. */
     public PospModule(Supplier<PendingUpdates> updates) {
@@ -43,8 +46,11 @@ public final class PospModule implements GatewayModule {
         TransactionJournal journal = new TransactionJournal(c.db());
         TerminalMacs macs = new TerminalMacs(c.hsm());
         registry = new PsamRegistry(c.vertx(), c.db());
+        deferred = new DeferredWrites(c.vertx(), DEFERRED_WRITE_ATTEMPTS);
         if (!settings.upstreamHost().isEmpty()) {
             upstream = new UpstreamLink(c.vertx(), settings.upstreamHost(), settings.upstreamConnections(), settings.upstreamTimeout());
+            // bounded by the sessions' in-flight caps; watched while the host is slow or stalled
+            c.metrics().registry().gauge("posgate_upstream_requests_pending", upstream, UpstreamLink::pending);
             reversals = new ReversalQueue(c.vertx(), c.db(), upstream, c.hsm(), () -> systemKeys.zak(settings.zone()),
                     settings.reversalRetry(), rev -> journal.markReversed(rev.field(41), rev.field60().batch(), rev.field(11)));
             // A live node closes a row within the upstream timeout plus the HSM commands on the
@@ -75,7 +81,8 @@ public final class PospModule implements GatewayModule {
 
     private FinancialHandler financial(TransactionJournal.Kind kind, GatewayContext c, PospTerminals terminals, TerminalMacs macs,
             TransactionJournal journal, SystemKeys systemKeys, PospSettings settings) {
-        return new FinancialHandler(kind, terminals, registry, macs, journal, c.hsm(), systemKeys, upstream, reversals, settings, c.metrics());
+        return new FinancialHandler(kind, terminals, registry, macs, journal, c.hsm(), systemKeys, upstream, reversals, settings,
+                c.metrics(), deferred);
     }
 
     /** The reversal queue, or null without an upstream host (tests trigger a scan through it). */

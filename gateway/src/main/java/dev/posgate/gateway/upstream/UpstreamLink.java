@@ -112,6 +112,11 @@ public final class UpstreamLink {
         }
     }
 
+    /** Requests sent and neither answered nor timed out yet. */
+    public int pending() {
+        return pending.size();
+    }
+
     /**
      * Sends a packed upstream body and completes, on the caller's context, with the host's reply.
      * {@code tid}/{@code stan}/{@code mti} are the request's fields 41, 11 and MTI.

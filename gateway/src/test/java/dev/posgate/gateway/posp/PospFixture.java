@@ -46,25 +46,28 @@ import java.util.concurrent.TimeUnit;
  * driven by the pos-terminal client. Keys are provisioned through the HSM: the clear TMK exists
  * only in the test's PIN pad, made from known components as a key ceremony would.
  */
-final class PospFixture implements AutoCloseable {
-    static final byte[] TMK_1 = HexFormat.of().parseHex("0123456789ABCDEFFEDCBA9876543210");
-    static final byte[] TMK_2 = HexFormat.of().parseHex("1C1C1C1C1C1C1C1C2A2A2A2A2A2A2A2A");
+public final class PospFixture implements AutoCloseable {
+    public static final byte[] TMK_1 = HexFormat.of().parseHex("0123456789ABCDEFFEDCBA9876543210");
+    public static final byte[] TMK_2 = HexFormat.of().parseHex("1C1C1C1C1C1C1C1C2A2A2A2A2A2A2A2A");
     static final byte[] STATION_2 = HexFormat.of().parseHex("4C4C4C4C4C4C4C4C7A7A7A7A7A7A7A7A");
 
-    final Vertx vertx = Vertx.vertx();
-    final Path lmkFile;
+    public final Vertx vertx = Vertx.vertx();
+    public final Path lmkFile;
     final String dbUrl;
     final HsmSimulator hostHsmServer;
     final HsmPool hostHsmPool;
     final Hsm hostHsm;
     final KeyWithKcv zpk;
     final KeyWithKcv zak;
-    final HostSimulator host;
-    TestGateway gateway;
+    public final HostSimulator host;
+    private final Map<Setting, Object> gatewaySettings;
+    public TestGateway gateway;
 
-    private PospFixture(long upstreamTimeoutMs) throws Exception {
-        lmkFile = Files.createTempDirectory(Path.of("target"), "posp-lmk-").resolve("lmk.hex");
-        dbUrl = TestPostgres.newDatabaseUrl();
+    private PospFixture(long upstreamTimeoutMs, Path lmkFile, String dbUrl, Map<Setting, Object> gatewaySettings,
+            long hostLatencyMs) throws Exception {
+        this.lmkFile = lmkFile;
+        this.dbUrl = dbUrl;
+        this.gatewaySettings = Map.copyOf(gatewaySettings);
         hostHsmServer = await(HsmSimulator.start(vertx, HsmSimConfig.builder().host("127.0.0.1").port(0)
                 .lmkFile(lmkFile).development(true).build()));
         hostHsmPool = new HsmPool(vertx, HsmPoolConfig.builder().name("host-hsm")
@@ -73,7 +76,7 @@ final class PospFixture implements AutoCloseable {
         hostHsm = new RemoteHsm(hostHsmPool);
         zpk = await(hostHsm.generateKey(KeyType.ZPK));
         zak = await(hostHsm.generateKey(KeyType.ZAK));
-        host = await(HostSimulator.start(vertx, hostHsm, HostRules.defaults(), zpk.key(), zak.key(), 0, "127.0.0.1", 0));
+        host = await(HostSimulator.start(vertx, hostHsm, HostRules.defaults(), zpk.key(), zak.key(), hostLatencyMs, "127.0.0.1", 0));
         this.upstreamTimeoutMs = upstreamTimeoutMs;
         startGateway();
         storeKey(KeyRecord.OwnerType.ZONE, "upstream", "ZPK", 0, zpk);
@@ -83,11 +86,31 @@ final class PospFixture implements AutoCloseable {
     private final long upstreamTimeoutMs;
 
     static PospFixture start(long upstreamTimeoutMs) throws Exception {
-        return new PospFixture(upstreamTimeoutMs);
+        return start(upstreamTimeoutMs, newLmkFile(), TestPostgres.newDatabaseUrl(), Map.of());
+    }
+
+    /**
+     * A world on the given database and LMK file, the gateway started with {@code gatewaySettings}
+     * on top of the fixture's own (fault tests point it at a database or an HSM they can stop).
+     */
+    public static PospFixture start(long upstreamTimeoutMs, Path lmkFile, String dbUrl, Map<Setting, Object> gatewaySettings)
+            throws Exception {
+        return start(upstreamTimeoutMs, lmkFile, dbUrl, gatewaySettings, 0);
+    }
+
+    /** The same, the host simulator waiting {@code hostLatencyMs} before each answer. */
+    public static PospFixture start(long upstreamTimeoutMs, Path lmkFile, String dbUrl, Map<Setting, Object> gatewaySettings,
+            long hostLatencyMs) throws Exception {
+        return new PospFixture(upstreamTimeoutMs, lmkFile, dbUrl, gatewaySettings, hostLatencyMs);
+    }
+
+    /** A path for an LMK file, created by the first software HSM started on it. */
+    public static Path newLmkFile() throws Exception {
+        return Files.createTempDirectory(Path.of("target"), "posp-lmk-").resolve("lmk.hex");
     }
 
     /** Starts (or restarts) the gateway on the same database and LMK. */
-    void startGateway() throws Exception {
+    public void startGateway() throws Exception {
         Map<Setting, Object> s = new HashMap<>();
         s.put(Setting.DB_URL, dbUrl);
         s.put(Setting.HSM_LMK_FILE, lmkFile.toString());
@@ -95,19 +118,20 @@ final class PospFixture implements AutoCloseable {
         s.put(Setting.UPSTREAM_CONNECTIONS, 2);
         s.put(Setting.UPSTREAM_TIMEOUT, (int) upstreamTimeoutMs);
         s.put(Setting.UPSTREAM_REVERSAL_RETRY, 1);
+        s.putAll(gatewaySettings);
         gateway = TestGateway.start(s);
     }
 
-    void stopGateway() throws Exception {
+    public void stopGateway() throws Exception {
         gateway.close();
         gateway = null;
     }
 
-    Pool db() {
+    public Pool db() {
         return gateway.app().database().pool();
     }
 
-    Hsm hsm() {
+    public Hsm hsm() {
         return gateway.app().hsmLink().hsm();
     }
 
@@ -131,7 +155,7 @@ final class PospFixture implements AutoCloseable {
     }
 
     /** Registers a TMK terminal whose TMK (slot 1) is formed in the HSM and written into a new PIN pad. */
-    PinPad registerTmkTerminal(String tid, String sn) throws Exception {
+    public PinPad registerTmkTerminal(String tid, String sn) throws Exception {
         return registerTmkTerminal(tid, sn, Terminal.MacAlgorithm.ECB);
     }
 
@@ -152,11 +176,11 @@ final class PospFixture implements AutoCloseable {
         return new PosClient(link, tid, "898310048990001", keys, x919);
     }
 
-    PosClient tmkClient(String tid, PinPad pad) throws Exception {
+    public PosClient tmkClient(String tid, PinPad pad) throws Exception {
         return client(tid, new PinPadKeys(pad, 1));
     }
 
-    static <T> T await(Future<T> f) throws Exception {
+    public static <T> T await(Future<T> f) throws Exception {
         return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 

@@ -27,6 +27,7 @@ import io.vertx.core.net.NetSocket;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,6 +64,7 @@ public final class HostSimulator {
     private final AtomicLong rrn = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private volatile boolean answerReversals = true;
+    private volatile boolean stalled;
 
     private HostSimulator(Vertx vertx, Hsm hsm, HostRules rules, LmkKey zpk, LmkKey zak, long latencyMs,
             LmkKey verificationZpk) {
@@ -99,9 +101,22 @@ public final class HostSimulator {
         this.answerReversals = answer;
     }
 
+    /**
+     * While true the host stalls: it keeps its connections open and reads every message but answers
+     * none, and does not act on them (fault tests of the gateway's upstream timeout).
+     */
+    public void stall(boolean stall) {
+        this.stalled = stall;
+    }
+
     /** "tid:stan" of every reversal received, in order. */
     public List<String> reversalsReceived() {
         return List.copyOf(reversals);
+    }
+
+    /** "tid:batch:stan" of every purchase approved and not reversed or voided since. */
+    public Set<String> approvals() {
+        return Set.copyOf(approved.keySet());
     }
 
     public long messagesReceived() {
@@ -117,6 +132,7 @@ public final class HostSimulator {
             @Override
             public void onFrame(Family family, byte[] body) {
                 received.incrementAndGet();
+                if (stalled) return;
                 handle(body).onSuccess(reply -> {
                     if (reply == null) return;
                     if (latencyMs > 0) vertx.setTimer(latencyMs, id -> socket.write(Buffer.buffer(FrameEncoder.encode(reply))));

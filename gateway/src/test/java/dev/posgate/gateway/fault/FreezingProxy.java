@@ -1,0 +1,60 @@
+package dev.posgate.gateway.fault;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP relay that can freeze: its connections stay open but nothing crosses them until it
+ * thaws, as when a server hangs or the network between drops packets without a reset.
+ */
+final class FreezingProxy {
+    private final NetServer server;
+    private final List<NetSocket> sockets = new CopyOnWriteArrayList<>();
+    private volatile boolean frozen;
+
+    private FreezingProxy(NetServer server) {
+        this.server = server;
+    }
+
+    static Future<FreezingProxy> start(Vertx vertx, int targetPort) {
+        NetServer server = vertx.createNetServer();
+        FreezingProxy proxy = new FreezingProxy(server);
+        server.connectHandler(client -> {
+            client.pause();
+            vertx.createNetClient().connect(targetPort, "127.0.0.1").onSuccess(target -> {
+                client.handler(target::write);
+                target.handler(client::write);
+                client.closeHandler(v -> target.close());
+                target.closeHandler(v -> client.close());
+                proxy.sockets.add(client);
+                proxy.sockets.add(target);
+                if (proxy.frozen) target.pause();
+                else client.resume();
+            }).onFailure(e -> client.close());
+        });
+        return server.listen(0, "127.0.0.1").map(s -> proxy);
+    }
+
+    int port() {
+        return server.actualPort();
+    }
+
+    /** Stops reading on every connection (new ones too): bytes wait in the kernel's buffers. */
+    void freeze() {
+        frozen = true;
+        for (NetSocket s : sockets) s.pause();
+    }
+
+    void thaw() {
+        frozen = false;
+        for (NetSocket s : sockets) s.resume();
+    }
+
+    Future<Void> close() {
+        return server.close();
+    }
+}
