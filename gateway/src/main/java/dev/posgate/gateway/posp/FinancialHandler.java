@@ -75,14 +75,30 @@ public final class FinancialHandler implements PosHandler {
         return journal.open(t.tid(), f60.batch(), stan, request.mti(), kind, amount(request), maskPan(request.field(2)), origStan,
                         owedIfLost(request))
                 .compose(fresh -> {
-                    if (!fresh) {
-                        // the journal is the STAN replay window: a (TID, batch, STAN, MTI) is accepted once
-                        metrics.replayRefused("stan");
-                        return sealed(t, request, ResponseCodes.DUPLICATE, null);
-                    }
+                    if (!fresh) return repeated(t, request, f60);
                     return journalled(t, request, f60, origStan, sentUpstream)
                             .recover(e -> unfinished(t, request, f60, sentUpstream.get(), e));
                 });
+    }
+
+    /**
+     * A (TID, batch, STAN, MTI) already journalled: the journal is the STAN replay window, so it is
+     * not processed again ({@code 94}). A terminal's repeated 0400 is the exception, answered
+     * idempotently: with the first attempt's answer once that attempt is settled (the gateway owns
+     * delivering a queued reversal: {@code 00}); a FAILED one was opened again by the journal.
+     */
+    private Future<Response> repeated(TerminalSession t, PosMessage request, Field60 f60) {
+        if (kind != TransactionJournal.Kind.REVERSAL) return duplicate(t, request);
+        return journal.outcome(t.tid(), f60.batch(), request.field(11), request.mti()).compose(o -> switch (o.status()) {
+            case "APPROVED", "TIMED_OUT" -> sealed(t, request, ResponseCodes.APPROVED, null);
+            case "DECLINED" -> sealed(t, request, o.responseCode(), null);
+            default -> duplicate(t, request); // still in progress
+        });
+    }
+
+    private Future<Response> duplicate(TerminalSession t, PosMessage request) {
+        metrics.replayRefused("stan");
+        return sealed(t, request, ResponseCodes.DUPLICATE, null);
     }
 
     private Future<Response> journalled(TerminalSession t, PosMessage request, Field60 f60, String origStan,

@@ -23,14 +23,19 @@ public final class TransactionJournal {
     }
 
     /**
-     * Records a new message as PENDING; false when (tid, batch, stan, mti) was seen before.
+     * Records a new message as PENDING; false when (tid, batch, stan, mti) was seen before. A
+     * terminal repeats a 0400 with the same STAN until it is answered, so a 0400 whose earlier
+     * attempt FAILED (it never reached the host) is opened again instead.
      * {@code reversal} (packed upstream 0400, no PAN or PIN; null when none would be owed) is what
      * {@link InterruptedForwards} queues if this process dies before closing the row.
      */
     public Future<Boolean> open(String tid, String batch, String stan, String mti, Kind kind, long amount,
             String panMasked, String origStan, byte[] reversal) {
         return pool.preparedQuery("insert into posp_transaction (tid, batch, stan, mti, kind, amount, pan_masked, orig_stan, status,"
-                        + " reversal) values ($1, $2, $3, $4, $5, $6, $7, $8, 'PENDING', $9) on conflict do nothing returning id")
+                        + " reversal) values ($1, $2, $3, $4, $5, $6, $7, $8, 'PENDING', $9)"
+                        + " on conflict (tid, batch, stan, mti) do update set status = 'PENDING', reversal = excluded.reversal,"
+                        + " response_code = null, updated_at = now()"
+                        + " where posp_transaction.mti = '0400' and posp_transaction.status = 'FAILED' returning id")
                 .execute(Tuple.of(tid, batch, stan, mti, kind.name(), amount, panMasked, origStan,
                         reversal == null ? null : Buffer.buffer(reversal)))
                 .map(rows -> rows.size() == 1);
@@ -42,6 +47,20 @@ public final class TransactionJournal {
                         + " reversal = null, updated_at = now() where tid = $1 and batch = $2 and stan = $3 and mti = $4")
                 .execute(Tuple.of(tid, batch, stan, mti, status, code, rrn, authCode))
                 .mapEmpty();
+    }
+
+    /** Status and response code of a journalled message. */
+    public record Outcome(String status, String responseCode) {}
+
+    /** The outcome of (tid, batch, stan, mti) as journalled (it exists). */
+    public Future<Outcome> outcome(String tid, String batch, String stan, String mti) {
+        return pool.preparedQuery("select status, response_code from posp_transaction where tid = $1 and batch = $2 and stan = $3"
+                        + " and mti = $4")
+                .execute(Tuple.of(tid, batch, stan, mti))
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    return new Outcome(r.getString("status"), r.getString("response_code"));
+                });
     }
 
     /** The status of the 0200 with this STAN in this batch, or null. */

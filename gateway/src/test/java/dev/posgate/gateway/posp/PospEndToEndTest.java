@@ -166,6 +166,25 @@ class PospEndToEndTest {
     }
 
     @Test
+    void aRepeatedReversalIsAnsweredAsTheFirstAndReachesTheHostOnce() throws Exception {
+        PinPad pad = world.registerTmkTerminal("TERM0010", "SN-0010");
+        PosClient pos = world.tmkClient("TERM0010", pad);
+        assertEquals("00", await(pos.signOn(SignOnMode.DOUBLE)).code());
+        PosMessage purchase = pos.purchase(PAN, 1_200, "123456");
+        assertEquals("00", await(pos.send(purchase)).code());
+        // a terminal repeats its 0400 with the same STAN until it sees an answer
+        byte[] reversal = pos.seal(pos.reversalOf(purchase));
+        PosClient.Reply first = await(pos.sendRaw(reversal));
+        PosClient.Reply again = await(pos.sendRaw(reversal));
+        assertEquals("00", first.code());
+        assertEquals("00", again.code());
+        assertEquals(Boolean.TRUE, again.macValid());
+        assertEquals(1, world.host.reversalsReceived().stream().filter(("TERM0010:" + purchase.field(11))::equals).count());
+        // a repeated purchase is still a duplicate
+        assertEquals("94", await(pos.sendRaw(pos.seal(purchase))).code());
+    }
+
+    @Test
     void settlementTotalsAreReconciledWithTheJournal() throws Exception {
         PinPad pad = world.registerTmkTerminal("TERM0006", "SN-0006");
         PosClient pos = world.tmkClient("TERM0006", pad);
