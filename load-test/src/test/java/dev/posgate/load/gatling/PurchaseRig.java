@@ -102,7 +102,7 @@ final class PurchaseRig implements AutoCloseable {
                     "POSGATE_UPSTREAM_HOST", "127.0.0.1:" + hostPort,
                     "POSGATE_POSP_TMK_CEREMONY_ENABLED", "true",
                     // The default 2 x 32 in flight sheds a burst of 50 sign-ons (2 A0 each) with 96.
-                    "POSGATE_HSM_CONNECTIONS_PER_HOST", "4"));
+                    "POSGATE_HSM_CONNECTIONS_PER_HOST", String.valueOf(LoadSettings.hsmConnections(4))));
             env.put("POSGATE_CONNECTIONS_MAX_PER_IP", "20000");
             // The echo phase sends back to back, far above a real terminal's request rate limit.
             env.put("POSGATE_SESSION_REQUEST_RATE", "0");

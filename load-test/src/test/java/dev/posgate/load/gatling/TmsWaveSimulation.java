@@ -69,7 +69,10 @@ public final class TmsWaveSimulation extends PosGatewaySimulation {
             .exec(disconnect());
 
     public TmsWaveSimulation() {
-        super(Map.of("POSGATE_TMS_DMK_CEREMONY_ENABLED", "true"));
+        // 8 HSM connections as TmsThroughputBench: every D2 is four HSM commands, and the default
+        // 2 x 32 in flight sheds a wave of 100 terminals with 96.
+        super(Map.of("POSGATE_TMS_DMK_CEREMONY_ENABLED", "true",
+                "POSGATE_HSM_CONNECTIONS_PER_HOST", String.valueOf(LoadSettings.hsmConnections(8))));
     }
 
     {
