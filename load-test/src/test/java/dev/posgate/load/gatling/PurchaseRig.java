@@ -120,7 +120,8 @@ final class PurchaseRig implements AutoCloseable {
             String[] zone = admin.zoneKeys();
             host = SideProcess.start(jar, "dev.posgate.gateway.cli.Main", SIDE_JVM,
                     List.of("upstream-sim", "--port", String.valueOf(hostPort), "--hsm", "127.0.0.1:" + hsmPort,
-                            "--zpk", zone[0], "--zak", zone[1], "--pin", VirtualTerminal.PIN),
+                            "--zpk", zone[0], "--zak", zone[1], "--pin", VirtualTerminal.PIN,
+                            "--hsm-connections", String.valueOf(LoadSettings.hsmConnections(4))),
                     hostPort, work.resolve("upstream-sim.log"));
             for (int i = 1; i <= terminals; i++) {
                 if (tmkCeremony) admin.registerTmkTerminal(VirtualTerminal.tid(i), VirtualTerminal.sn(i));
