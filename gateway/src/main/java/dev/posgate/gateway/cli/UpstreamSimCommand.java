@@ -22,6 +22,8 @@ final class UpstreamSimCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Bind address (default: ${DEFAULT-VALUE}).") String host;
     @Option(names = "--hsm", required = true, description = "host:port of an HSM holding the same LMK as the gateway's "
             + "(a development HSM: the PIN check forms a verification key from components).") String hsm;
+    @Option(names = "--hsm-connections", defaultValue = "2", description = "Connections to the HSM, 32 commands in flight each "
+            + "(default: ${DEFAULT-VALUE}); a burst of purchases beyond that is dropped and the gateway answers 68.") int hsmConnections;
     @Option(names = "--hsm-header-length", defaultValue = "4", description = "HSM header length (default: ${DEFAULT-VALUE}).") int headerLength;
     @Option(names = "--zpk", required = true, description = "Zone PIN key under the LMK (U + 32 hex).") String zpk;
     @Option(names = "--zak", required = true, description = "Zone MAC key under the LMK (U + 32 hex).") String zak;
@@ -33,7 +35,7 @@ final class UpstreamSimCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Vertx vertx = Vertx.vertx();
         HsmPool pool = new HsmPool(vertx, HsmPoolConfig.builder().name("upstream-sim-hsm").host(hsm)
-                .connectionsPerHost(2).headerLength(headerLength).build());
+                .connectionsPerHost(hsmConnections).headerLength(headerLength).build());
         pool.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         HostSimulator sim = HostSimulator.start(vertx, new RemoteHsm(pool), new HostRules(pin, Map.of(), limit, false),
                         LmkKey.parse(zpk), LmkKey.parse(zak), latencyMs, host, port)

@@ -6,47 +6,73 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The gateway a simulation drives. With {@code -Dposgate.port=N} it is one already running on
- * loopback; otherwise the gateway jar ({@code -Dposgate.gatewayJar}, default
+ * loopback (its TLS listener, if any, with {@code -Dposgate.tlsPort} and {@code -Dposgate.tlsTrust});
+ * otherwise the gateway jar ({@code -Dposgate.gatewayJar}, default
  * gateway/target/posgate-gateway.jar) is started here, in its own JVM with embedded defaults
  * (embedded PostgreSQL, bundled software HSM) and a fresh data directory, on free loopback ports,
- * and stopped when the simulation ends.
+ * with its TLS listener open beside the plain one (development certificate from the development
+ * terminal TLS CA, {@code data/tls/ca.crt}), and stopped when the simulation ends.
  */
 final class GatewayUnderTest {
     private static final List<String> JVM = List.of("-Xms512m", "-Xmx512m", "-XX:+UseParallelGC");
 
     private final int port;
+    private final int tlsPort;
+    private final Path tlsTrust;
+    private final AdminClient admin;
     private final ServerProcess process;
 
-    private GatewayUnderTest(int port, ServerProcess process) {
+    private GatewayUnderTest(int port, int tlsPort, Path tlsTrust, AdminClient admin, ServerProcess process) {
         this.port = port;
+        this.tlsPort = tlsPort;
+        this.tlsTrust = tlsTrust;
+        this.admin = admin;
         this.process = process;
     }
 
     static GatewayUnderTest resolve() {
         String given = System.getProperty("posgate.port");
-        if (given != null && !given.isBlank()) return new GatewayUnderTest(Integer.parseInt(given), null);
+        if (given != null && !given.isBlank()) {
+            String trust = System.getProperty("posgate.tlsTrust");
+            return new GatewayUnderTest(Integer.parseInt(given), Integer.getInteger("posgate.tlsPort", 0),
+                    trust == null ? null : Path.of(trust), null, null);
+        }
+        return start(Map.of());
+    }
+
+    /** Starts a gateway of its own with {@code settings} (environment variables) on top of the load-test defaults. */
+    static GatewayUnderTest start(Map<String, String> settings) {
         try {
             Path jar = gatewayJar();
             Path work = Files.createTempDirectory("posgate-gatling-");
             int port = freePort();
-            Map<String, String> env = Map.of(
+            int tlsPort = freePort();
+            int adminPort = freePort();
+            String token = UUID.randomUUID().toString();
+            Map<String, String> env = new HashMap<>(Map.of(
                     "POSGATE_DATA_DIR", work.resolve("data").toString(),
                     "POSGATE_LISTENER_HOST", "127.0.0.1",
                     "POSGATE_LISTENER_PORT", String.valueOf(port),
-                    "POSGATE_ADMIN_PORT", String.valueOf(freePort()),
+                    "POSGATE_LISTENER_TLS_PORT", String.valueOf(tlsPort),
+                    "POSGATE_ADMIN_PORT", String.valueOf(adminPort),
+                    "POSGATE_ADMIN_TOKEN", token,
                     "POSGATE_CONNECTIONS_MAX_PER_IP", "20000",
                     // Back-to-back echo is far above a real terminal's request rate limit.
                     "POSGATE_SESSION_REQUEST_RATE", "0",
-                    "POSGATE_LOG_LEVEL", "WARN");
+                    "POSGATE_LOG_LEVEL", "WARN"));
+            env.putAll(settings);
             Path log = work.resolve("gateway.log");
-            System.out.println("starting " + jar + " on 127.0.0.1:" + port + ", log " + log);
+            System.out.println("starting " + jar + " on 127.0.0.1:" + port + " (TLS " + tlsPort + "), log " + log);
             ServerProcess process = ServerProcess.start(jar, JVM, List.of("serve"), env, log);
-            GatewayUnderTest gateway = new GatewayUnderTest(port, process);
+            GatewayUnderTest gateway = new GatewayUnderTest(port, tlsPort, work.resolve("data/tls/ca.crt"),
+                    new AdminClient(adminPort, token), process);
             Runtime.getRuntime().addShutdownHook(new Thread(gateway::stop, "stop-gateway"));
             return gateway;
         } catch (IOException e) {
@@ -59,6 +85,25 @@ final class GatewayUnderTest {
 
     int port() {
         return port;
+    }
+
+    /** The TLS listener's port, 0 if unknown. */
+    int tlsPort() {
+        return tlsPort;
+    }
+
+    /** PEM of the CA that issued the TLS listener's certificate (the development terminal TLS CA). */
+    Path tlsTrust() {
+        if (tlsPort == 0 || tlsTrust == null) {
+            throw new IllegalStateException("no TLS listener known: pass -Dposgate.tlsPort and -Dposgate.tlsTrust with -Dposgate.port");
+        }
+        return tlsTrust;
+    }
+
+    /** The admin API of a gateway started here. */
+    AdminClient admin() {
+        if (admin == null) throw new IllegalStateException("the admin API of an external gateway is not known");
+        return admin;
     }
 
     /** Stops the gateway if this run started it; idempotent. */

@@ -27,4 +27,13 @@ final class LoadSettings {
     static double maxErrorPercent() {
         return Double.parseDouble(System.getProperty("maxErrorPercent", "1.0"));
     }
+
+    /**
+     * The gateway's {@code hsm.connections.per.host} ({@code -DhsmConnections}) for the worlds that
+     * provision their own gateway: 32 commands in flight per connection, and a burst of terminals
+     * beyond that gets 96 (docs/benchmarks.md, KMS and TMS).
+     */
+    static int hsmConnections(int fallback) {
+        return Integer.getInteger("hsmConnections", fallback);
+    }
 }

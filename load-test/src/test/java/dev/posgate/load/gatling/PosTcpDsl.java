@@ -20,7 +20,7 @@ public final class PosTcpDsl {
 
     /** Loopback, connect timeout 5 s, response timeout 10 s; set the port with {@code address}. */
     public static PosTcpProtocolBuilder posTcp() {
-        return new PosTcpProtocolBuilder("127.0.0.1", 0, Duration.ofSeconds(5), Duration.ofSeconds(10));
+        return new PosTcpProtocolBuilder("127.0.0.1", 0, Duration.ofSeconds(5), Duration.ofSeconds(10), null);
     }
 
     public static ActionBuilder connect(String name) {
@@ -30,6 +30,11 @@ public final class PosTcpDsl {
     /** A request whose frame body (TPDU onwards, without LEN) the function builds per virtual user. */
     public static PosTcpRequestBuilder request(String name, Function<Session, byte[]> body) {
         return new PosTcpRequestBuilder(name, body, List.of(), (session, response) -> session);
+    }
+
+    /** A TMS/KMS request (protocol.md section 3) built by a terminal state machine per virtual user. */
+    public static TmsRequestBuilder tmsRequest(String name, Function<Session, dev.posgate.iso8583.tms.TmsMessage> body) {
+        return new TmsRequestBuilder(name, body, (session, response) -> session);
     }
 
     public static ActionBuilder disconnect() {

@@ -4,12 +4,13 @@ import io.gatling.core.CoreComponents;
 import io.gatling.core.config.GatlingConfiguration;
 import io.gatling.core.protocol.Protocol;
 import io.gatling.core.protocol.ProtocolKey;
+import java.nio.file.Path;
 import java.time.Duration;
 import scala.Function1;
 
 /**
- * Where and how virtual terminals connect: one gateway listener on loopback, with connect and
- * response timeouts. Immutable; built by {@link PosTcpProtocolBuilder}.
+ * Where and how virtual terminals connect: one gateway listener on loopback, plain or TLS
+ * (trusting the CA certificates of a PEM file), with connect and response timeouts. Immutable; built by {@link PosTcpProtocolBuilder}.
  */
 public final class PosTcpProtocol implements Protocol {
     /** How Gatling finds this protocol's components for a scenario. */
@@ -35,12 +36,19 @@ public final class PosTcpProtocol implements Protocol {
     private final int port;
     private final Duration connectTimeout;
     private final Duration responseTimeout;
+    private final Path tlsTrust;
 
-    PosTcpProtocol(String host, int port, Duration connectTimeout, Duration responseTimeout) {
+    PosTcpProtocol(String host, int port, Duration connectTimeout, Duration responseTimeout, Path tlsTrust) {
         this.host = host;
         this.port = port;
         this.connectTimeout = connectTimeout;
         this.responseTimeout = responseTimeout;
+        this.tlsTrust = tlsTrust;
+    }
+
+    /** PEM of the CAs trusted for the gateway's TLS certificate; null for plain TCP. */
+    public Path tlsTrust() {
+        return tlsTrust;
     }
 
     public String host() {

@@ -42,15 +42,17 @@ final class PurchaseRig implements AutoCloseable {
     private final int terminals;
     private final AtomicInteger handedOut = new AtomicInteger();
     private final Path work;
+    private final Path jar;
     private final SideProcess hostHsm;
     private final SideProcess gatewayHsm;
     private final ServerProcess gateway;
     private final SideProcess host;
 
-    private PurchaseRig(int port, AdminClient admin, int terminals, Path work, SideProcess hostHsm,
+    private PurchaseRig(int port, AdminClient admin, int terminals, Path work, Path jar, SideProcess hostHsm,
             SideProcess gatewayHsm, ServerProcess gateway, SideProcess host) {
         this.port = port;
         this.work = work;
+        this.jar = jar;
         this.gatewayHsm = gatewayHsm;
         this.admin = admin;
         this.terminals = terminals;
@@ -64,6 +66,14 @@ final class PurchaseRig implements AutoCloseable {
      * of its bundled in-process one, so that the HSM's CPU is measured apart from the gateway's.
      */
     static PurchaseRig start(int terminals, boolean gatewayHsmProcess) {
+        return start(terminals, gatewayHsmProcess, true);
+    }
+
+    /**
+     * {@code tmkCeremony} false: the terminals are registered without a TMK, which a remote TMK
+     * download (K-flow, {@link KmsFactory}) then provides.
+     */
+    static PurchaseRig start(int terminals, boolean gatewayHsmProcess, boolean tmkCeremony) {
         SideProcess hostHsm = null;
         SideProcess gatewayHsm = null;
         ServerProcess gateway = null;
@@ -92,7 +102,7 @@ final class PurchaseRig implements AutoCloseable {
                     "POSGATE_UPSTREAM_HOST", "127.0.0.1:" + hostPort,
                     "POSGATE_POSP_TMK_CEREMONY_ENABLED", "true",
                     // The default 2 x 32 in flight sheds a burst of 50 sign-ons (2 A0 each) with 96.
-                    "POSGATE_HSM_CONNECTIONS_PER_HOST", "4"));
+                    "POSGATE_HSM_CONNECTIONS_PER_HOST", String.valueOf(LoadSettings.hsmConnections(4))));
             env.put("POSGATE_CONNECTIONS_MAX_PER_IP", "20000");
             // The echo phase sends back to back, far above a real terminal's request rate limit.
             env.put("POSGATE_SESSION_REQUEST_RATE", "0");
@@ -110,15 +120,16 @@ final class PurchaseRig implements AutoCloseable {
             String[] zone = admin.zoneKeys();
             host = SideProcess.start(jar, "dev.posgate.gateway.cli.Main", SIDE_JVM,
                     List.of("upstream-sim", "--port", String.valueOf(hostPort), "--hsm", "127.0.0.1:" + hsmPort,
-                            "--zpk", zone[0], "--zak", zone[1], "--pin", VirtualTerminal.PIN),
+                            "--zpk", zone[0], "--zak", zone[1], "--pin", VirtualTerminal.PIN,
+                            "--hsm-connections", String.valueOf(LoadSettings.hsmConnections(4))),
                     hostPort, work.resolve("upstream-sim.log"));
             for (int i = 1; i <= terminals; i++) {
-                VirtualTerminal t = new VirtualTerminal(i);
-                admin.registerTmkTerminal(t.tid(), t.sn());
+                if (tmkCeremony) admin.registerTmkTerminal(VirtualTerminal.tid(i), VirtualTerminal.sn(i));
+                else admin.registerTerminal(VirtualTerminal.tid(i), VirtualTerminal.sn(i), "LOAD", "VIRTUAL");
             }
             // The gateway's upstream link retries every second; give it time to connect.
             Thread.sleep(1500);
-            PurchaseRig rig = new PurchaseRig(port, admin, terminals, work, hostHsm, gatewayHsm, gateway, host);
+            PurchaseRig rig = new PurchaseRig(port, admin, terminals, work, jar, hostHsm, gatewayHsm, gateway, host);
             Runtime.getRuntime().addShutdownHook(new Thread(rig::close, "stop-posp-world"));
             return rig;
         } catch (IOException e) {
@@ -145,6 +156,28 @@ final class PurchaseRig implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    AdminClient admin() {
+        return admin;
+    }
+
+    /** The world's directory (logs, data, cards). */
+    Path work() {
+        return work;
+    }
+
+    Path gatewayJar() {
+        return jar;
+    }
+
+    /** The gateway's development CA (kms.ca.dir default: data.dir/ca). */
+    Path caDir() {
+        return work.resolve("data").resolve("ca");
+    }
+
+    int terminals() {
+        return terminals;
     }
 
     /** The processes of the world by role, for {@link CpuSampler}. */

@@ -18,7 +18,7 @@ import java.util.HexFormat;
 /**
  * The terminal side of one virtual POS for the POSP simulations (protocol.md section 2), without
  * Vert.x: the TMK formed from the same components the harness sends to the gateway's key
- * ceremony, working keys from a 003 sign-on (checked against their KCVs), purchases with an ISO 0
+ * ceremony (or the one a remote TMK download installed), working keys from a 003 sign-on (checked against their KCVs), purchases with an ISO 0
  * PIN block under the PIK and a UnionPay ECB MAC under the MAK, and the answers' MACs checked.
  * Owned by one Gatling virtual user, so used from one event loop at a time.
  */
@@ -33,18 +33,34 @@ final class VirtualTerminal {
     private static final Tpdu TPDU = new Tpdu(0x0003, 0x0000);
     private static final AppHeader HEADER = AppHeader.parse("603100310301");
     private static final String BATCH = "000001";
-    private static final byte[] TMK = Parity.adjustOdd(KeyComponents.combine(
+    private static final byte[] CEREMONY_TMK = Parity.adjustOdd(KeyComponents.combine(
             HexFormat.of().parseHex(TMK_COMPONENTS[0]), HexFormat.of().parseHex(TMK_COMPONENTS[1])));
 
     private final String tid;
     private final String sn;
+    private final byte[] tmk;
     private int stan;
     private byte[] pik;
     private byte[] mak;
 
+    /** A terminal whose TMK the key ceremony formed from {@link #TMK_COMPONENTS}. */
     VirtualTerminal(int index) {
-        this.tid = String.format("LT%06d", index);
-        this.sn = String.format("LOADSN%08d", index);
+        this(index, CEREMONY_TMK);
+    }
+
+    /** A terminal holding {@code tmk}, e.g. the one a remote TMK download (K3) installed. */
+    VirtualTerminal(int index, byte[] tmk) {
+        this.tid = tid(index);
+        this.sn = sn(index);
+        this.tmk = tmk.clone();
+    }
+
+    static String tid(int index) {
+        return String.format("LT%06d", index);
+    }
+
+    static String sn(int index) {
+        return String.format("LOADSN%08d", index);
     }
 
     String tid() {
@@ -98,7 +114,7 @@ final class VirtualTerminal {
     }
 
     private byte[] unwrap(WorkingKeyBlock.Entry entry, String name) {
-        byte[] clear = Tdes.decryptEcb(TMK, entry.encryptedKey());
+        byte[] clear = Tdes.decryptEcb(tmk, entry.encryptedKey());
         if (!Macs.verify(entry.kcv(), Kcv.of(clear, entry.kcv().length))) {
             throw new IllegalStateException(name + " KCV mismatch");
         }
