@@ -28,7 +28,9 @@ class KmsHsmOutageTest {
         HsmSimulator sim = KmsFixture.await(HsmSimulator.start(simVertx, HsmSimConfig.builder().host("127.0.0.1").port(0)
                 .headerLength(4).lmkFile(dir.resolve("lmk.hex")).development(true).build()));
         KmsFixture f = new KmsFixture(TestGateway.start(Map.of(Setting.HSM_HOSTS, "127.0.0.1:" + sim.port(),
-                Setting.HSM_TIMEOUT, 500)));
+                // generous: start-up generates the KMS RSA keys in this HSM (EI), slow on a loaded
+                // machine; the outage itself fails fast, the connection being gone
+                Setting.HSM_TIMEOUT, 10_000)));
         try {
             KmsFixture.Device d = new KmsFixture.Device("SN-OUTAGE");
             BatchUploader.Result r = f.upload("PO-OUTAGE", List.of(f.factory(d, f.kmsCertificate())));
