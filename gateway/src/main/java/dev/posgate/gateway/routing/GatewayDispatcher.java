@@ -25,10 +25,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayDispatcher implements Dispatcher {
     private static final Logger log = LoggerFactory.getLogger(GatewayDispatcher.class);
+    private static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     private final PosRoutes posRoutes;
     private final Map<TmsCode, TmsHandler> tmsRoutes;
     private final GatewayMetrics metrics;
+    private final FailureLog failures = new FailureLog(log, FAILURE_LOG_INTERVAL_NANOS);
 
     public GatewayDispatcher(PosRoutes posRoutes, Map<TmsCode, TmsHandler> tmsRoutes, GatewayMetrics metrics) {
         this.posRoutes = posRoutes;
@@ -125,7 +127,7 @@ public final class GatewayDispatcher implements Dispatcher {
                         metrics.decodeError(f.label());
                         return Future.succeededFuture(answer.apply(ResponseCodes.FORMAT_ERROR));
                     }
-                    log.error("{}: {} handler failed: {}", session, type, e.toString());
+                    failures.failed(session, type, e, System.nanoTime());
                     return Future.succeededFuture(answer.apply(ResponseCodes.SYSTEM_MALFUNCTION));
                 })
                 .map(r -> new Routed(type, r));
