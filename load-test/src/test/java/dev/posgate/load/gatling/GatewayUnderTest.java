@@ -16,7 +16,7 @@ import java.util.Map;
  * (embedded PostgreSQL, bundled software HSM) and a fresh data directory, on free loopback ports,
  * and stopped when the simulation ends.
  */
-final class GatewayUnderTest {
+public final class GatewayUnderTest {
     private static final List<String> JVM = List.of("-Xms512m", "-Xmx512m", "-XX:+UseParallelGC");
 
     private final int port;
@@ -66,7 +66,7 @@ final class GatewayUnderTest {
         if (process != null && process.isAlive()) process.close();
     }
 
-    static Path gatewayJar() {
+    public static Path gatewayJar() {
         String given = System.getProperty("posgate.gatewayJar");
         List<Path> candidates = given != null ? List.of(Path.of(given))
                 : List.of(Path.of("gateway/target/posgate-gateway.jar"), Path.of("../gateway/target/posgate-gateway.jar"));
@@ -77,7 +77,7 @@ final class GatewayUnderTest {
                 + ": build it (mvn -B -q -o -DskipTests package -pl gateway,load-test -am) or pass -Dposgate.port");
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
