@@ -12,7 +12,7 @@ record FailoverSettings(int terminals, int secondsBeforeKill, int secondsAfterKi
 
     /** What {@code mvn verify} runs (well under a minute on the 2-core build machine). */
     static FailoverSettings short_() {
-        return new FailoverSettings(30, 5, 6, 100, 50, true);
+        return new FailoverSettings(30, 5, 5, 100, 50, true);
     }
 
     /** {@code --terminals N --before S --after S --think-ms MS --host-latency-ms MS --no-redispatch}, each optional. */

@@ -56,7 +56,8 @@ final class FailoverTerminal {
     /** "tid:batch:stan" of the purchase → response code of its acknowledged 0410. */
     final Map<String, String> reversed = new LinkedHashMap<>();
     int reversalsSent;
-    int connections;
+    /** Connections opened; volatile: the harness reads it around the kill. */
+    volatile int connections;
     int badMacs;
     /** Milliseconds from a lost connection to the next answered purchase, one per loss. */
     final List<Long> resumeMs = new ArrayList<>();
@@ -177,7 +178,7 @@ final class FailoverTerminal {
 
     private void purchase() {
         // 100..9999; those ending in 999 are never answered by the host simulator (HostRules): the
-        // gateway answers 68 after upstream.timeout.ms and queues its own reversal, also reconciled.
+        // gateway answers 68 after upstream.timeout.ms (2 s here) and queues its own reversal, also reconciled.
         long amount = 100 + (sent.size() * 37L + tid.hashCode() % 100 + 100) % 9_900;
         PosMessage m = client.purchase(VirtualTerminal.PAN, amount, null);
         String key = tid + ":" + client.batch() + ":" + m.field(11);

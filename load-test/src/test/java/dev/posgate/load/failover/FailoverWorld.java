@@ -41,6 +41,7 @@ final class FailoverWorld implements AutoCloseable {
     private SideProcess host;
     private Path ledger;
     private int frontendPort;
+    private boolean closed;
 
     private FailoverWorld(Path work) {
         this.work = work;
@@ -50,6 +51,8 @@ final class FailoverWorld implements AutoCloseable {
     static FailoverWorld start(Path haproxy, Path work, Map<String, String> terminals, FailoverSettings settings)
             throws Exception {
         FailoverWorld world = new FailoverWorld(work);
+        // Processes outlive an interrupted run otherwise (Ctrl-C on the harness).
+        Runtime.getRuntime().addShutdownHook(new Thread(world::close, "stop-failover-world"));
         try {
             world.startAll(haproxy, terminals, settings);
             return world;
@@ -133,9 +136,13 @@ final class FailoverWorld implements AutoCloseable {
         env.put("POSGATE_HSM_HOSTS", "127.0.0.1:" + hsmPort);
         env.put("POSGATE_HSM_CONNECTIONS_PER_HOST", "2");
         // The first start generates the KMS RSA identities (EI): seconds on a busy 2-core machine.
+        // KMS is not exercised here, so they are kept short.
         env.put("POSGATE_HSM_TIMEOUT_MS", "10000");
+        env.put("POSGATE_KMS_RSA_BITS", "1024");
         env.put("POSGATE_UPSTREAM_HOST", "127.0.0.1:" + hostPort);
         env.put("POSGATE_UPSTREAM_CONNECTIONS", "2");
+        // The host answers in host-latency-ms or never (amounts ending in 999): 2 s is ample.
+        env.put("POSGATE_UPSTREAM_TIMEOUT_MS", "2000");
         // Queued reversals are retried every second, so the queue drains quickly at the end.
         env.put("POSGATE_UPSTREAM_REVERSAL_RETRY_SECONDS", "1");
         env.put("POSGATE_POSP_TMK_CEREMONY_ENABLED", "true");
@@ -187,7 +194,9 @@ final class FailoverWorld implements AutoCloseable {
 
     /** Stops in reverse order of start; gateways with SIGTERM unless already dead. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
         for (int i = started.size() - 1; i >= 0; i--) {
             AutoCloseable c = started.get(i);
             try {

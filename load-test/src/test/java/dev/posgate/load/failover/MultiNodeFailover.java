@@ -83,12 +83,16 @@ public final class MultiNodeFailover {
             String tid = String.format("MN%06d", i);
             ids.put(tid, String.format("MNSN%08d", i));
         }
+        long t0 = System.nanoTime();
         try (FailoverWorld world = FailoverWorld.start(haproxy, work, ids, s)) {
+            long worldMs = (System.nanoTime() - t0) / 1_000_000;
             FleetMeter meter = new FleetMeter(s.secondsBeforeKill() + s.secondsAfterKill() + 300);
             for (int i = 1; i <= s.terminals(); i++) {
                 terminals.add(new FailoverTerminal(vertx, i, world.frontendPort(), s.thinkMs(), meter));
             }
             await(Future.all(terminals.stream().map(FailoverTerminal::signOn).toList()), 120);
+            long signOnMs = (System.nanoTime() - t0) / 1_000_000 - worldMs;
+            System.out.printf("failover: world up in %d ms, %d terminals signed on in %d ms%n", worldMs, s.terminals(), signOnMs);
             int started = meter.second(System.nanoTime());
             terminals.forEach(FailoverTerminal::start);
             Thread.sleep(s.secondsBeforeKill() * 1000L);
