@@ -7,7 +7,14 @@ import dev.posgate.hsm.RemoteHsm;
 import dev.posgate.hsm.pool.HsmPool;
 import dev.posgate.hsm.pool.HsmPoolConfig;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +37,8 @@ final class UpstreamSimCommand implements Callable<Integer> {
     @Option(names = "--latency-ms", defaultValue = "0", description = "Delay before every answer (default: ${DEFAULT-VALUE}).") long latencyMs;
     @Option(names = "--pin", defaultValue = "123456", description = "PIN of every card (default: ${DEFAULT-VALUE}).") String pin;
     @Option(names = "--limit", defaultValue = "10000000", description = "Largest approved amount in minor units (default: ${DEFAULT-VALUE}).") long limit;
+    @Option(names = "--ledger", description = "On exit (SIGTERM), write the host's ledger here: the counts, then one "
+            + "line \"tid:batch:stan amount\" per approved purchase not reversed (reconciliation of failover tests).") Path ledger;
 
     @Override
     public Integer call() throws Exception {
@@ -43,10 +52,26 @@ final class UpstreamSimCommand implements Callable<Integer> {
         System.out.printf("posgate upstream simulator ready on %s:%d%n", host, sim.port());
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            vertx.close();
+            try {
+                // Stop taking messages first, so that the ledger written is the final one.
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                if (ledger != null) writeLedger(sim);
+            } catch (Exception e) {
+                System.err.println("upstream simulator: " + e);
+            }
             stop.countDown();
         }));
         stop.await();
         return 0;
+    }
+
+    private void writeLedger(HostSimulator sim) throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("# purchasesApproved " + sim.purchasesApproved() + " reversalsApplied " + sim.reversalsApplied()
+                + " reversalsReceived " + sim.reversalsReceived().size());
+        new TreeMap<>(sim.ledger()).forEach((key, amount) -> lines.add(key + " " + amount));
+        Path tmp = ledger.resolveSibling(ledger.getFileName() + ".tmp");
+        Files.write(tmp, lines);
+        Files.move(tmp, ledger, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.crypto.Kcv;
@@ -18,10 +19,14 @@ import dev.posgate.posp.SignOnMode;
 import dev.posgate.posp.WorkingKeyBlock;
 import dev.posgate.iso8583.pos.MacBlock;
 import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.terminal.net.TerminalLink;
 import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.terminal.pos.PosClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -182,6 +187,48 @@ class PospEndToEndTest {
         assertEquals(1, world.host.reversalsReceived().stream().filter(("TERM0010:" + purchase.field(11))::equals).count());
         // a repeated purchase is still a duplicate
         assertEquals("94", await(pos.sendRaw(pos.seal(purchase))).code());
+    }
+
+    @Test
+    void unansweredPurchaseIsReversedFirstOnTheNextConnectionAndLeavesTheHostLedger() throws Exception {
+        PinPad pad = world.registerTmkTerminal("TERM0011", "SN-0011");
+        PosClient pos = world.tmkClient("TERM0011", pad);
+        assertEquals("00", await(pos.signOn(SignOnMode.DOUBLE)).code());
+        String batch = pos.batch();
+        PosMessage answered = pos.purchase(PAN, 1_200, "123456");
+        assertEquals("00", await(pos.sendReversible(answered)).code());
+        assertFalse(pos.hasPendingReversal(), "an answered purchase leaves nothing to reverse");
+        assertEquals(1_200L, world.host.ledger().get("TERM0011:" + batch + ":" + answered.field(11)));
+
+        // A link that gives up after 1 ms: the host approves the purchase, the terminal never sees it.
+        TerminalLink impatient = await(TerminalLink.connect(world.vertx, "127.0.0.1", world.gateway.port(), Duration.ofMillis(1)));
+        pos.relink(impatient);
+        PosMessage unanswered = pos.purchase(PAN, 3_300, "123456");
+        String key = "TERM0011:" + batch + ":" + unanswered.field(11);
+        assertThrows(ExecutionException.class, () -> await(pos.sendReversible(unanswered)));
+        assertTrue(pos.hasPendingReversal());
+        assertThrows(IllegalStateException.class, () -> pos.sendReversible(pos.purchase(PAN, 100, null)),
+                "no new purchase before the reversal");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!world.host.ledger().containsKey(key) && System.nanoTime() < deadline) Thread.sleep(20);
+        assertEquals(3_300L, world.host.ledger().get(key), "the host approved it");
+        await(impatient.close());
+
+        long applied = world.host.reversalsApplied();
+        pos.relink(await(TerminalLink.connect(world.vertx, "127.0.0.1", world.gateway.port(), Duration.ofSeconds(10))));
+        PosClient.Reply reversal = await(pos.sendPendingReversal());
+        assertEquals("0410", reversal.message().mti());
+        assertEquals("00", reversal.code());
+        assertEquals(unanswered.field(11), reversal.message().field(11), "the reversal carries the original STAN");
+        assertFalse(pos.hasPendingReversal());
+        assertNull(world.host.ledger().get(key), "off the host's ledger");
+        assertEquals(applied + 1, world.host.reversalsApplied());
+        assertEquals(1_200L, world.host.ledger().get("TERM0011:" + batch + ":" + answered.field(11)), "the answered one stays");
+        String status = await(world.db().preparedQuery("select status from posp_transaction where tid = $1 and stan = $2 and mti = '0200'")
+                .execute(Tuple.of("TERM0011", unanswered.field(11)))).iterator().next().getString(0);
+        assertEquals("REVERSED", status);
+        // The terminal goes on over the new connection with the next STAN.
+        assertEquals("00", await(pos.sendReversible(pos.purchase(PAN, 500, null))).code());
     }
 
     @Test

@@ -80,6 +80,11 @@ public final class ServerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** SIGKILL, as a node crash: no drain, no shutdown hook; returns once the process is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
     /** SIGTERM (the gateway drains and stops), SIGKILL after 60 s; an interrupt kills at once. */
     @Override
     public void close() {

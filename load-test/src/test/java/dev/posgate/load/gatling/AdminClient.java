@@ -14,17 +14,17 @@ import java.util.regex.Pattern;
  * before a simulation: terminal registration, the TMK key ceremony, the upstream zone keys, TMS
  * DMK ceremony, package publishing and targeting, KMS TK batches.
  */
-final class AdminClient {
+public final class AdminClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final String token;
 
-    AdminClient(int port, String token) {
+    public AdminClient(int port, String token) {
         this.base = "http://127.0.0.1:" + port;
         this.token = token;
     }
 
-    void registerTmkTerminal(String tid, String sn) {
+    public void registerTmkTerminal(String tid, String sn) {
         post("/api/terminals", "{\"tid\":\"" + tid + "\",\"mid\":\"" + VirtualTerminal.MID + "\",\"sn\":\"" + sn
                 + "\",\"vendor\":\"LOAD\",\"model\":\"VIRTUAL\",\"keyScheme\":\"TMK\",\"macAlgorithm\":\"ECB\"}");
         post("/api/ceremony/terminals/" + sn + "/tmk", "{\"components\":[\"" + VirtualTerminal.TMK_COMPONENTS[0]
@@ -65,7 +65,7 @@ final class AdminClient {
     }
 
     /** New upstream ZPK and ZAK; answers their LMK forms {zpk, zak} for the host simulator. */
-    String[] zoneKeys() {
+    public String[] zoneKeys() {
         String body = post("/api/posp/zone-keys", "{}");
         return new String[] {underLmk(body, "zpk"), underLmk(body, "zak")};
     }
@@ -77,7 +77,7 @@ final class AdminClient {
     }
 
     /** The Prometheus text of {@code /metrics} (no token needed). */
-    String metrics() {
+    public String metrics() {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
                     .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());

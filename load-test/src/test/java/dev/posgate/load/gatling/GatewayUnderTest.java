@@ -20,7 +20,7 @@ import java.util.UUID;
  * with its TLS listener open beside the plain one (development certificate from the development
  * terminal TLS CA, {@code data/tls/ca.crt}), and stopped when the simulation ends.
  */
-final class GatewayUnderTest {
+public final class GatewayUnderTest {
     private static final List<String> JVM = List.of("-Xms512m", "-Xmx512m", "-XX:+UseParallelGC");
 
     private final int port;
@@ -111,7 +111,7 @@ final class GatewayUnderTest {
         if (process != null && process.isAlive()) process.close();
     }
 
-    static Path gatewayJar() {
+    public static Path gatewayJar() {
         String given = System.getProperty("posgate.gatewayJar");
         List<Path> candidates = given != null ? List.of(Path.of(given))
                 : List.of(Path.of("gateway/target/posgate-gateway.jar"), Path.of("../gateway/target/posgate-gateway.jar"));
@@ -122,7 +122,7 @@ final class GatewayUnderTest {
                 + ": build it (mvn -B -q -o -DskipTests package -pl gateway,load-test -am) or pass -Dposgate.port");
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -13,14 +13,14 @@ import java.util.concurrent.TimeUnit;
  * software HSM, the upstream host simulator): {@code java <jvm> -cp jar <main> <args>}, output to
  * a log file, ready once its loopback port accepts connections.
  */
-final class SideProcess implements AutoCloseable {
+public final class SideProcess implements AutoCloseable {
     private final Process process;
 
     private SideProcess(Process process) {
         this.process = process;
     }
 
-    static SideProcess start(Path jar, String mainClass, List<String> jvm, List<String> args, int port, Path log)
+    public static SideProcess start(Path jar, String mainClass, List<String> jvm, List<String> args, int port, Path log)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -42,7 +42,7 @@ final class SideProcess implements AutoCloseable {
         throw new IOException(mainClass + " did not listen on " + port + " within 60 s; see " + log);
     }
 
-    ProcessHandle handle() {
+    public ProcessHandle handle() {
         return process.toHandle();
     }
 

@@ -22,12 +22,12 @@ import java.util.HexFormat;
  * PIN block under the PIK and a UnionPay ECB MAC under the MAK, and the answers' MACs checked.
  * Owned by one Gatling virtual user, so used from one event loop at a time.
  */
-final class VirtualTerminal {
+public final class VirtualTerminal {
     /** Clear TMK components of the load-test fleet (as PospFixture's; test keys only). */
-    static final String[] TMK_COMPONENTS = {"0123456789ABCDEFFEDCBA9876543210", "1C1C1C1C1C1C1C1C2A2A2A2A2A2A2A2A"};
-    static final String MID = "898310048990001";
+    public static final String[] TMK_COMPONENTS = {"0123456789ABCDEFFEDCBA9876543210", "1C1C1C1C1C1C1C1C2A2A2A2A2A2A2A2A"};
+    public static final String MID = "898310048990001";
     /** Card of every purchase; the host simulator approves PIN 123456 up to its limit. */
-    static final String PAN = "6222021234567890123";
+    public static final String PAN = "6222021234567890123";
     static final String PIN = "123456";
 
     private static final Tpdu TPDU = new Tpdu(0x0003, 0x0000);

@@ -18,6 +18,11 @@ import io.vertx.core.Future;
  * PIN pad or PSAM, which accept them only when they match their KCVs), purchase, balance inquiry,
  * void, reversal and settlement, each MACed with the MAK and each answer's MAC checked. One
  * request at a time over a {@link TerminalLink}; the STAN counts up per request.
+ *
+ * <p>Pending reversal, as a UnionPay terminal keeps it: a purchase or void sent with
+ * {@link #sendReversible} that gets no answer (connection lost, timeout) stays pending, and the
+ * terminal must send its 0400 ({@link #sendPendingReversal}) on its next connection before any
+ * new transaction. STAN, batch, keys and the pending reversal survive {@link #relink}.
  */
 public final class PosClient {
     /** TPDU of terminal → gateway messages. */
@@ -37,12 +42,14 @@ public final class PosClient {
         }
     }
 
-    private final TerminalLink link;
+    private TerminalLink link;
     private final String tid;
     private final String mid;
     private final WorkingKeyHolder keys;
     private final boolean x919;
     private final TerminalBatch state = new TerminalBatch(1);
+    /** The financial request sent with no answer yet (or never answered): to be reversed. */
+    private PosMessage unanswered;
 
     public PosClient(TerminalLink link, String tid, String mid, WorkingKeyHolder keys, boolean x919) {
         this.link = link;
@@ -50,6 +57,11 @@ public final class PosClient {
         this.mid = mid;
         this.keys = keys;
         this.x919 = x919;
+    }
+
+    /** The terminal dialled again: the same terminal state continues over {@code newLink}. */
+    public void relink(TerminalLink newLink) {
+        this.link = newLink;
     }
 
     /** 60.2 of the next message. */
@@ -159,6 +171,38 @@ public final class PosClient {
     /** MACs and sends a financial message; the reply's MAC is checked when it has one. */
     public Future<Reply> send(PosMessage m) {
         return sendRaw(seal(m));
+    }
+
+    /**
+     * Sends a purchase or void that must be reversed if no answer comes: it stays pending from
+     * now until an answer (any code) arrives.
+     */
+    public Future<Reply> sendReversible(PosMessage m) {
+        if (unanswered != null) throw new IllegalStateException("a reversal is pending: send it first");
+        unanswered = m;
+        return send(m).onSuccess(reply -> unanswered = null);
+    }
+
+    /** Whether a request went unanswered and its reversal has not been acknowledged yet. */
+    public boolean hasPendingReversal() {
+        return unanswered != null;
+    }
+
+    /** The unanswered request whose reversal is pending, or null. */
+    public PosMessage pendingReversal() {
+        return unanswered;
+    }
+
+    /**
+     * Sends the 0400 of the unanswered request; any 0410 acknowledges it (the gateway then owns
+     * delivering it upstream). Without an answer it stays pending for the next connection.
+     */
+    public Future<Reply> sendPendingReversal() {
+        if (unanswered == null) return Future.failedFuture(new IllegalStateException("no reversal pending"));
+        PosMessage original = unanswered;
+        return send(reversalOf(original)).onSuccess(reply -> {
+            if (unanswered == original) unanswered = null;
+        });
     }
 
     /** Sends a body exactly as given (tests tamper with it first). */

@@ -63,6 +63,8 @@ public final class HostSimulator {
     private final List<String> reversals = new CopyOnWriteArrayList<>();
     private final AtomicLong rrn = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
+    private final AtomicLong purchasesApproved = new AtomicLong();
+    private final AtomicLong reversalsApplied = new AtomicLong();
     private volatile boolean answerReversals = true;
     private volatile boolean stalled;
 
@@ -123,6 +125,24 @@ public final class HostSimulator {
         return received.get();
     }
 
+    /**
+     * The host's ledger: approved purchases not reversed or voided since, "tid:batch:stan" →
+     * amount (what a reconciliation compares with the terminals' approved answers).
+     */
+    public Map<String, Long> ledger() {
+        return Map.copyOf(approved);
+    }
+
+    /** Purchases approved since start, reversed ones included. */
+    public long purchasesApproved() {
+        return purchasesApproved.get();
+    }
+
+    /** Reversals that found their approved original and took it off the ledger. */
+    public long reversalsApplied() {
+        return reversalsApplied.get();
+    }
+
     public Future<Void> stop() {
         return server.close();
     }
@@ -176,7 +196,9 @@ public final class HostSimulator {
         if (m.mti().equals("0400")) {
             reversals.add(tid + ":" + stan);
             if (!answerReversals) return Future.succeededFuture(null);
-            return Future.succeededFuture(approved.remove(tid + ":" + batch + ":" + stan) != null ? "00" : "25");
+            boolean applied = approved.remove(tid + ":" + batch + ":" + stan) != null;
+            if (applied) reversalsApplied.incrementAndGet();
+            return Future.succeededFuture(applied ? "00" : "25");
         }
         // 0500: the POSP reconciled the batch (flag in field 48); the host acknowledges it.
         if (!m.mti().equals("0200")) return Future.succeededFuture("00");
@@ -189,7 +211,10 @@ public final class HostSimulator {
         if ("000000".equals(processing) && rules.silent(amount)) return Future.succeededFuture(null);
         return pinCheck(m).map(pinOk -> {
             String code = !pinOk ? "55" : "000000".equals(processing) ? rules.purchase(amount) : "00";
-            if ("00".equals(code) && "000000".equals(processing)) approved.put(tid + ":" + batch + ":" + stan, amount);
+            if ("00".equals(code) && "000000".equals(processing)) {
+                approved.put(tid + ":" + batch + ":" + stan, amount);
+                purchasesApproved.incrementAndGet();
+            }
             return code;
         });
     }
