@@ -14,12 +14,12 @@ class TmsRequestActionTest {
 
     @Test
     void anAnswerPassesOnlyWithTheRequestsCodeAndSeqAndStatus00() {
-        assertNull(TmsRequestAction.mismatch(request, request.respond("00", List.of())));
-        assertEquals("status 96", TmsRequestAction.mismatch(request, request.respond("96", List.of())));
-        assertEquals("seq 8, expected 7", TmsRequestAction.mismatch(request,
+        assertNull(TmsRequestAction.mismatchOf(request, request.respond("00", List.of())));
+        assertEquals("status 96", TmsRequestAction.mismatchOf(request, request.respond("96", List.of())));
+        assertEquals("seq 8, expected 7", TmsRequestAction.mismatchOf(request,
                 TmsMessage.of(TmsHeader.request(TmsCode.K2, 8, false), List.of()).respond("00", List.of())));
-        assertEquals("code K3, expected K2", TmsRequestAction.mismatch(request,
+        assertEquals("code K3, expected K2", TmsRequestAction.mismatchOf(request,
                 TmsMessage.of(TmsHeader.request(TmsCode.K3, 7, false), List.of()).respond("00", List.of())));
-        assertEquals("not a response", TmsRequestAction.mismatch(request, request));
+        assertEquals("not a response", TmsRequestAction.mismatchOf(request, request));
     }
 }
