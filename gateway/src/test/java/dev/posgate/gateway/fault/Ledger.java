@@ -2,6 +2,7 @@ package dev.posgate.gateway.fault;
 
 import static dev.posgate.gateway.posp.PospFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import io.vertx.sqlclient.Row;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -79,6 +81,22 @@ final class Ledger {
         Map<String, Integer> m = new TreeMap<>();
         for (Outcome o : outcomes) if (o.kind() == kind) m.merge(o.code(), 1, Integer::sum);
         return m;
+    }
+
+    /** What terminals were answered while a fault lasted, by kind; the window must have seen all three kinds. */
+    record FaultWindow(Map<String, Integer> purchases, Map<String, Integer> signOns, Map<String, Integer> echoes, long slowestMs) {
+        static FaultWindow of(List<Outcome> during) {
+            FaultWindow w = new FaultWindow(codes(during, Kind.PURCHASE), codes(during, Kind.SIGN_ON), codes(during, Kind.ECHO),
+                    during.stream().mapToLong(Outcome::latencyMs).max().orElse(0));
+            assertFalse(w.purchases.isEmpty() || w.signOns.isEmpty() || w.echoes.isEmpty(),
+                    "the outage saw purchases, sign-ons and echoes");
+            return w;
+        }
+
+        @Override
+        public String toString() {
+            return "purchases " + purchases + ", sign-ons " + signOns + ", echoes " + echoes + "; slowest answer " + slowestMs + " ms";
+        }
     }
 
     /** The invariants every fault test asserts once the fault is over and the queues drained. */
