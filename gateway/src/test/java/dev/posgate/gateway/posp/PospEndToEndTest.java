@@ -125,9 +125,7 @@ class PospEndToEndTest {
 
     @Test
     void purchaseWithPinIsApprovedByTheHostAndWrongPinGets55() throws Exception {
-        PinPad pad = world.registerTmkTerminal("TERM0003", "SN-0003");
-        PosClient pos = world.tmkClient("TERM0003", pad);
-        assertEquals("00", await(pos.signOn(SignOnMode.DOUBLE)).code());
+        PosClient pos = signedOn("TERM0003", "SN-0003");
 
         PosClient.Reply ok = await(pos.send(pos.purchase(PAN, 12_345, "123456")));
         assertEquals("00", ok.code());
@@ -145,9 +143,7 @@ class PospEndToEndTest {
 
     @Test
     void badMacGetsA0WithoutAMac() throws Exception {
-        PinPad pad = world.registerTmkTerminal("TERM0004", "SN-0004");
-        PosClient pos = world.tmkClient("TERM0004", pad);
-        assertEquals("00", await(pos.signOn(SignOnMode.DOUBLE)).code());
+        PosClient pos = signedOn("TERM0004", "SN-0004");
         long before = world.host.messagesReceived();
         byte[] body = pos.seal(pos.purchase(PAN, 500, "123456"));
         body[body.length - 1] ^= 0x01;
@@ -159,9 +155,7 @@ class PospEndToEndTest {
 
     @Test
     void duplicateStanInABatchGets94() throws Exception {
-        PinPad pad = world.registerTmkTerminal("TERM0005", "SN-0005");
-        PosClient pos = world.tmkClient("TERM0005", pad);
-        assertEquals("00", await(pos.signOn(SignOnMode.DOUBLE)).code());
+        PosClient pos = signedOn("TERM0005", "SN-0005");
         byte[] body = pos.seal(pos.purchase(PAN, 700, "123456"));
         assertEquals("00", await(pos.sendRaw(body)).code());
         PosClient.Reply again = await(pos.sendRaw(body));
@@ -172,9 +166,7 @@ class PospEndToEndTest {
 
     @Test
     void aRepeatedReversalIsAnsweredAsTheFirstAndReachesTheHostOnce() throws Exception {
-        PinPad pad = world.registerTmkTerminal("TERM0010", "SN-0010");
-        PosClient pos = world.tmkClient("TERM0010", pad);
-        assertEquals("00", await(pos.signOn(SignOnMode.DOUBLE)).code());
+        PosClient pos = signedOn("TERM0010", "SN-0010");
         PosMessage purchase = pos.purchase(PAN, 1_200, "123456");
         assertEquals("00", await(pos.send(purchase)).code());
         // a terminal repeats its 0400 with the same STAN until it sees an answer
@@ -191,9 +183,7 @@ class PospEndToEndTest {
 
     @Test
     void unansweredPurchaseIsReversedFirstOnTheNextConnectionAndLeavesTheHostLedger() throws Exception {
-        PinPad pad = world.registerTmkTerminal("TERM0011", "SN-0011");
-        PosClient pos = world.tmkClient("TERM0011", pad);
-        assertEquals("00", await(pos.signOn(SignOnMode.DOUBLE)).code());
+        PosClient pos = signedOn("TERM0011", "SN-0011");
         String batch = pos.batch();
         PosMessage answered = pos.purchase(PAN, 1_200, "123456");
         assertEquals("00", await(pos.sendReversible(answered)).code());
@@ -233,9 +223,7 @@ class PospEndToEndTest {
 
     @Test
     void settlementTotalsAreReconciledWithTheJournal() throws Exception {
-        PinPad pad = world.registerTmkTerminal("TERM0006", "SN-0006");
-        PosClient pos = world.tmkClient("TERM0006", pad);
-        assertEquals("00", await(pos.signOn(SignOnMode.DOUBLE)).code());
+        PosClient pos = signedOn("TERM0006", "SN-0006");
         PosMessage p1 = pos.purchase(PAN, 1_000, "123456");
         assertEquals("00", await(pos.send(p1)).code());
         assertEquals("00", await(pos.send(pos.purchase(PAN, 2_500, "123456"))).code());
@@ -286,5 +274,12 @@ class PospEndToEndTest {
         assertArrayEquals(Arrays.copyOfRange(f62, 40, 56), b.tdk().encryptedKey());
         assertFalse(SignOnMode.ofCode("002") != null);
         assertEquals(MacBlock.MAC_LENGTH, 8);
+    }
+
+    /** A registered TMK terminal, signed on with 003. */
+    private PosClient signedOn(String tid, String sn) throws Exception {
+        PosClient pos = world.tmkClient(tid, world.registerTmkTerminal(tid, sn));
+        assertEquals("00", await(pos.signOn(SignOnMode.DOUBLE)).code());
+        return pos;
     }
 }
