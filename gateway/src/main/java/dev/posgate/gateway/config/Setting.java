@@ -39,6 +39,8 @@ public enum Setting {
     ADMIN_TOKEN("admin.token", "", "Bearer token required by /api/*; empty means generate one into data.dir/admin.token on first run."),
     DB_URL("db.url", "", "PostgreSQL URL (postgresql://user:pass@host:port/db); empty starts embedded PostgreSQL under data.dir/pg."),
     DB_POOL_SIZE("db.pool.size", "8", "PostgreSQL connections in the pool."),
+    DB_POOL_WAIT_MS("db.pool.wait.ms", "5000", "Longest a query waits for a free pooled connection when all are busy; then it fails and the request is answered 96."),
+    DB_POOL_QUEUE_MAX("db.pool.queue.max", "1024", "Queries that may wait for a pooled connection at once; beyond that a query fails at once (96): nothing queues without bound while the database is slow or hung."),
     DB_EMBEDDED_PORT("db.embedded.port", "0", "Port of the embedded PostgreSQL; 0 picks a free one."),
     DB_MIGRATION_URL("db.migration.url", "", "PostgreSQL URL of the schema owner that runs the migrations; empty means db.url. Set it so that db.url can connect as db.app.role, which cannot alter the audit log."),
     DB_APP_ROLE("db.app.role", "posgate_app", "Role granted DML on the gateway's tables but only INSERT/SELECT on audit_log; created by the migrations if missing; the embedded PostgreSQL connects as it."),

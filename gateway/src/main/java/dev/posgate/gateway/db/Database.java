@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +42,11 @@ public final class Database {
                     PgConnectOptions connect = t.connect();
                     connect.setCachePreparedStatements(true).setPipeliningLimit(64);
                     Pool pool = PgBuilder.pool()
-                            .with(new PoolOptions().setMaxSize(config.integer(Setting.DB_POOL_SIZE)).setName("posgate-db"))
+                            // a slow or hung database must not queue requests without bound or for ever
+                            .with(new PoolOptions().setMaxSize(config.integer(Setting.DB_POOL_SIZE)).setName("posgate-db")
+                                    .setMaxWaitQueueSize(config.integer(Setting.DB_POOL_QUEUE_MAX))
+                                    .setConnectionTimeout(config.integer(Setting.DB_POOL_WAIT_MS))
+                                    .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
                             .connectingTo(connect)
                             .using(vertx)
                             .build();
