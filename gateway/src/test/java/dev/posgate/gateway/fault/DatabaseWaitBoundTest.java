@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.posgate.gateway.config.Setting;
 import dev.posgate.gateway.support.TestGateway;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,51 +32,42 @@ class DatabaseWaitBoundTest {
 
     @Test
     void queriesBehindAHungDatabaseFailWithinTheWaitOrAtOnceBeyondTheQueue() throws Exception {
-        Vertx proxyVertx = Vertx.vertx();
-        try (StoppablePostgres pg = StoppablePostgres.start()) {
-            FreezingProxy proxy = await(FreezingProxy.start(proxyVertx, pg.port()));
-            String url = "postgresql://postgres@localhost:" + proxy.port() + "/postgres";
-            try (TestGateway gw = TestGateway.start(Map.of(Setting.DB_URL, url, Setting.DB_POOL_SIZE, POOL,
-                    Setting.DB_POOL_WAIT_MS, WAIT_MS, Setting.DB_POOL_QUEUE_MAX, QUEUE_MAX))) {
-                Pool db = gw.app().database().pool();
-                await(db.query("select 1").execute());
-                proxy.freeze();
-                long frozen = System.nanoTime();
-                AtomicInteger failed = new AtomicInteger();
-                AtomicInteger answered = new AtomicInteger();
-                List<Future<?>> all = new ArrayList<>();
-                for (int i = 0; i < QUERIES; i++) {
-                    all.add(db.query("select 1").execute()
-                            .onSuccess(r -> answered.incrementAndGet())
-                            .onFailure(e -> failed.incrementAndGet()));
-                }
-                // beyond the wait queue: refused at once
-                long deadline = System.nanoTime() + 10_000_000_000L;
-                while (failed.get() < QUERIES - POOL - QUEUE_MAX && System.nanoTime() < deadline) Thread.sleep(5);
-                long refusedWithinMs = (System.nanoTime() - frozen) / 1_000_000;
-                int refused = failed.get();
-                assertTrue(refused >= QUERIES - POOL - QUEUE_MAX, "queries beyond the wait queue fail at once: " + refused);
-                // in the wait queue: failed after db.pool.wait.ms, while the database is still hung
-                Thread.sleep(3L * WAIT_MS);
-                int failedWhileHung = failed.get();
-                assertEquals(0, answered.get(), "nothing crosses a hung link");
-                assertTrue(failedWhileHung >= refused + QUEUE_MAX || failedWhileHung >= QUERIES - POOL,
-                        "the waiting queries timed out: " + refused + " refused, " + failedWhileHung + " failed in all");
-                proxy.thaw();
-                await(Future.join(all).otherwiseEmpty());
-                assertEquals(QUERIES, answered.get() + failed.get(), "every query completed one way or the other");
-                assertTrue(answered.get() > 0 && answered.get() <= POOL, "only the queries already sent are answered once it thaws: "
-                        + answered.get());
-                await(db.query("select 1").execute());
-                log.info("DB WAIT BOUND: {} queries on a hung link: {} refused within {} ms, {} failed after waiting {} ms,"
-                        + " {} answered after the thaw", QUERIES, refused, refusedWithinMs, failedWhileHung - refused, WAIT_MS,
-                        answered.get());
-            } finally {
-                proxy.thaw();
-                await(proxy.close());
+        try (HangingPostgres pg = HangingPostgres.start();
+                TestGateway gw = TestGateway.start(Map.of(Setting.DB_URL, pg.url(), Setting.DB_POOL_SIZE, POOL,
+                        Setting.DB_POOL_WAIT_MS, WAIT_MS, Setting.DB_POOL_QUEUE_MAX, QUEUE_MAX))) {
+            Pool db = gw.app().database().pool();
+            await(db.query("select 1").execute());
+            pg.hang();
+            long frozen = System.nanoTime();
+            AtomicInteger failed = new AtomicInteger();
+            AtomicInteger answered = new AtomicInteger();
+            List<Future<?>> all = new ArrayList<>();
+            for (int i = 0; i < QUERIES; i++) {
+                all.add(db.query("select 1").execute()
+                        .onSuccess(r -> answered.incrementAndGet())
+                        .onFailure(e -> failed.incrementAndGet()));
             }
-        } finally {
-            await(proxyVertx.close());
+            // beyond the wait queue: refused at once
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (failed.get() < QUERIES - POOL - QUEUE_MAX && System.nanoTime() < deadline) Thread.sleep(5);
+            long refusedWithinMs = (System.nanoTime() - frozen) / 1_000_000;
+            int refused = failed.get();
+            assertTrue(refused >= QUERIES - POOL - QUEUE_MAX, "queries beyond the wait queue fail at once: " + refused);
+            // in the wait queue: failed after db.pool.wait.ms, while the database is still hung
+            Thread.sleep(3L * WAIT_MS);
+            int failedWhileHung = failed.get();
+            assertEquals(0, answered.get(), "nothing crosses a hung link");
+            assertTrue(failedWhileHung >= refused + QUEUE_MAX || failedWhileHung >= QUERIES - POOL,
+                    "the waiting queries timed out: " + refused + " refused, " + failedWhileHung + " failed in all");
+            pg.resume();
+            await(Future.join(all).otherwiseEmpty());
+            assertEquals(QUERIES, answered.get() + failed.get(), "every query completed one way or the other");
+            assertTrue(answered.get() > 0 && answered.get() <= POOL, "only the queries already sent are answered once it thaws: "
+                    + answered.get());
+            await(db.query("select 1").execute());
+            log.info("DB WAIT BOUND: {} queries on a hung link: {} refused within {} ms, {} failed after waiting {} ms,"
+                    + " {} answered after the thaw", QUERIES, refused, refusedWithinMs, failedWhileHung - refused, WAIT_MS,
+                    answered.get());
         }
     }
 }

@@ -10,7 +10,6 @@ import dev.posgate.gateway.fault.TerminalLoad.Kind;
 import dev.posgate.gateway.fault.TerminalLoad.Outcome;
 import dev.posgate.gateway.posp.PospFixture;
 import dev.posgate.terminal.pos.PosClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -32,18 +31,15 @@ class PostgresHangTest {
 
     @Test
     void requestsWaitForAHungDatabaseWhileEchoesAndReadinessAnswer() throws Exception {
-        Vertx proxyVertx = Vertx.vertx();
-        try (StoppablePostgres pg = StoppablePostgres.start()) {
-            FreezingProxy proxy = await(FreezingProxy.start(proxyVertx, pg.port()));
-            String url = "postgresql://postgres@localhost:" + proxy.port() + "/postgres";
-            try (PospFixture world = PospFixture.start(2_000, PospFixture.newLmkFile(), url, Map.of(Setting.DB_POOL_SIZE, 4))) {
+        try (HangingPostgres pg = HangingPostgres.start()) {
+            try (PospFixture world = PospFixture.start(2_000, PospFixture.newLmkFile(), pg.url(), Map.of(Setting.DB_POOL_SIZE, 4))) {
                 SignedOnTerminals terminals = SignedOnTerminals.of(world, "HANG", 5);
                 PosClient echoes = terminals.clients().remove(4); // an idle terminal that only echoes
                 terminals.tids().remove(4);
                 TerminalLoad load = TerminalLoad.start(terminals.clients(), terminals.tids(), 20, 7, Duration.ofSeconds(30));
                 Thread.sleep(1_500);
 
-                proxy.freeze();
+                pg.hang();
                 long hung = System.nanoTime();
                 JsonObject whileHung = Readiness.of(world.gateway);
                 long readyMs = (System.nanoTime() - hung) / 1_000_000;
@@ -51,7 +47,7 @@ class PostgresHangTest {
                 assertEquals("00", await(echoes.echo()).code(), "an echo does not need the database");
                 long echoMs = (System.nanoTime() - echoSent) / 1_000_000;
                 Thread.sleep(Math.max(0, HANG_MS - (System.nanoTime() - hung) / 1_000_000));
-                proxy.thaw();
+                pg.resume();
                 long thawed = System.nanoTime();
                 Outcome firstApproval = PostgresOutageTest.awaitApprovalSentAfter(load, thawed, Duration.ofSeconds(30));
                 JsonObject afterwards = Readiness.await(world.gateway, "database", true, Duration.ofSeconds(10));
@@ -78,8 +74,6 @@ class PostgresHangTest {
                         (firstApproval.answeredNanos() - thawed) / 1_000_000, Ledger.codes(all, Kind.PURCHASE),
                         Ledger.codes(all, Kind.SIGN_ON), ledger.statuses());
             }
-        } finally {
-            await(proxyVertx.close());
         }
     }
 }
