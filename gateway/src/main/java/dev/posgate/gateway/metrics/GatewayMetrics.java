@@ -17,6 +17,7 @@ public final class GatewayMetrics {
     private final MeterRegistry registry;
     private final AtomicInteger activeConnections = new AtomicInteger();
     private final Counter accepted;
+    private final Counter throttled;
     // name -> label value -> meter: two lookups, no key built per call on the hot path
     private final ConcurrentMap<String, ConcurrentMap<String, Counter>> counters = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<String, Timer>> timers = new ConcurrentHashMap<>();
@@ -28,9 +29,12 @@ public final class GatewayMetrics {
                 .description("Terminal connections accepted").register(registry);
         // exposed at zero from the start, so alerts on rate() see a series before the first refusal
         for (String reason : new String[] {"total_cap", "ip_cap", "ip_rate", "draining"}) connectionRefused(reason, 0);
-        for (String reason : new String[] {"request_rate", "first_frame_timeout"}) {
+        for (String reason : new String[] {"inflight_cap", "first_frame_timeout"}) {
             counter("posgate_sessions_closed_total", "Sessions the gateway closed, by reason", "reason", reason).increment(0);
         }
+        this.throttled = Counter.builder("posgate_requests_throttled_total")
+                .description("Requests held back because their connection was over session.request.rate")
+                .register(registry);
         for (String window : new String[] {"stan", "tms_random", "tms_clock", "kms_random"}) replayRefused(window, 0);
     }
 
@@ -74,9 +78,14 @@ public final class GatewayMetrics {
         counter("posgate_decode_errors_total", "Frames or messages that could not be decoded", "reason", reason).increment();
     }
 
-    /** reason: idle, frame_timeout, first_frame_timeout, inflight_cap, request_rate, protocol_error, draining. */
+    /** reason: idle, frame_timeout, first_frame_timeout, inflight_cap, protocol_error, ended_by_protocol, draining, internal_error. */
     public void sessionClosed(String reason) {
         counter("posgate_sessions_closed_total", "Sessions the gateway closed, by reason", "reason", reason).increment();
+    }
+
+    /** A request over its connection's rate, held until the rate admits it. */
+    public void requestThrottled() {
+        throttled.increment();
     }
 
     /**

@@ -82,7 +82,7 @@ public final class ListenerVerticle extends VerticleBase {
         metrics.connectionOpened();
         SessionContext context = new SessionContext(sessionIds.incrementAndGet(), ip);
         Session[] holder = new Session[1];
-        Session session = new Session(socket, context, settings.frameLimits(), dispatcher, metrics,
+        Session session = new Session(vertx, socket, context, settings.frameLimits(), dispatcher, metrics,
                 settings.maxInflight(), settings.requestRate(), () -> {
                     if (sessions.remove(holder[0])) {
                         guard.release(ip);

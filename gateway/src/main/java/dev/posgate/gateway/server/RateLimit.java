@@ -24,4 +24,9 @@ public record RateLimit(long intervalNanos, long toleranceNanos) {
         long t = Math.max(tat, now);
         return t - now > toleranceNanos ? tat : t + intervalNanos;
     }
+
+    /** The earliest time an arrival is admitted, given the theoretical arrival time {@code tat}. */
+    public long conformsAt(long tat) {
+        return tat - toleranceNanos;
+    }
 }

@@ -9,8 +9,10 @@ import dev.posgate.iso8583.frame.FrameEncoder;
 import dev.posgate.iso8583.frame.FrameError;
 import dev.posgate.iso8583.frame.FrameLimits;
 import dev.posgate.iso8583.frame.FrameSink;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
+import java.util.ArrayDeque;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,12 +25,15 @@ import org.slf4j.LoggerFactory;
  * buffering the body; at most {@code maxInflight} requests are processed at once; reading
  * pauses while the socket's write queue is full (a terminal that does not read its
  * responses cannot make the gateway queue them without limit); requests over the
- * connection's rate limit end it; the listener's sweep closes idle sessions, slow senders and
- * connections that never send a request.
+ * connection's rate limit are held, and reading paused, until the rate admits them (held
+ * requests count as in flight, so a pipelined flood still meets the in-flight cap); the
+ * listener's sweep closes idle sessions, slow senders and connections that never send a
+ * request.
  */
 final class Session implements FrameSink {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
 
+    private final Vertx vertx;
     private final NetSocket socket;
     private final SessionContext context;
     private final FrameDecoder decoder;
@@ -50,9 +55,14 @@ final class Session implements FrameSink {
     private boolean requestSeen;
     /** Theoretical arrival time of the request rate limit. */
     private long requestTat = RateLimit.FRESH;
+    /** Requests over the rate, oldest first, waiting for it to admit them; at most maxInflight. */
+    private final ArrayDeque<Request> held = new ArrayDeque<>();
 
-    Session(NetSocket socket, SessionContext context, FrameLimits limits, Dispatcher dispatcher,
+    private record Request(Family family, byte[] body, long receivedAt) {}
+
+    Session(Vertx vertx, NetSocket socket, SessionContext context, FrameLimits limits, Dispatcher dispatcher,
             GatewayMetrics metrics, int maxInflight, RateLimit requestRate, Runnable onClosed) {
+        this.vertx = vertx;
         this.socket = socket;
         this.context = context;
         this.decoder = new FrameDecoder(limits, this);
@@ -70,7 +80,7 @@ final class Session implements FrameSink {
         socket.closeHandler(v -> onSocketClosed());
         socket.exceptionHandler(e -> log.debug("{}: socket error: {}", context, e.toString()));
         socket.drainHandler(v -> {
-            if (!closed) socket.resume();
+            if (!closed && held.isEmpty()) socket.resume();
         });
     }
 
@@ -97,25 +107,60 @@ final class Session implements FrameSink {
         frameStartedAt = 0;
         lastFrameAt = System.nanoTime();
         requestSeen = true;
-        String familyLabel = label(family);
-        metrics.frameIn(familyLabel);
+        metrics.frameIn(label(family));
         if (closed || draining) return;
         if (inflight >= maxInflight) {
             close("inflight_cap");
             return;
         }
-        if (requestRate != null) {
-            long next = requestRate.admit(requestTat, lastFrameAt);
-            if (next == requestTat) {
-                // one connection is one terminal: a flood is not answered, it ends the session
-                close("request_rate");
-                return;
-            }
-            requestTat = next;
-        }
         inflight++;
-        long started = lastFrameAt; // the request's latency counts from its complete frame
-        dispatcher.dispatch(context, family, body).onComplete(ar -> {
+        Request request = new Request(family, body, lastFrameAt);
+        if (requestRate != null && (!held.isEmpty() || !admit(request.receivedAt()))) {
+            hold(request);
+        } else {
+            process(request);
+        }
+    }
+
+    private boolean admit(long now) {
+        long next = requestRate.admit(requestTat, now);
+        if (next == requestTat) return false;
+        requestTat = next;
+        return true;
+    }
+
+    /**
+     * A terminal over its request rate is slowed down, not cut off: a long package download
+     * is served at the rate, and a flood costs the gateway no more than the rate.
+     */
+    private void hold(Request request) {
+        held.add(request);
+        metrics.requestThrottled();
+        if (held.size() == 1) {
+            socket.pause();
+            scheduleRelease();
+        }
+    }
+
+    private void scheduleRelease() {
+        long waitNanos = requestRate.conformsAt(requestTat) - System.nanoTime();
+        vertx.setTimer(Math.max(1, (waitNanos + 999_999) / 1_000_000), id -> release());
+    }
+
+    private void release() {
+        while (!closed && !held.isEmpty() && admit(System.nanoTime())) process(held.poll());
+        if (closed) return;
+        if (!held.isEmpty()) {
+            scheduleRelease();
+        } else if (!socket.writeQueueFull()) {
+            socket.resume();
+        }
+    }
+
+    private void process(Request request) {
+        String familyLabel = label(request.family());
+        long started = request.receivedAt(); // the request's latency counts from its complete frame
+        dispatcher.dispatch(context, request.family(), request.body()).onComplete(ar -> {
             inflight--;
             if (ar.failed()) {
                 // Dispatchers map handler failures to response codes; a failure here is a bug.
@@ -175,6 +220,7 @@ final class Session implements FrameSink {
     void close(String reason) {
         if (closed) return;
         closed = true;
+        held.clear();
         metrics.sessionClosed(reason);
         socket.close();
     }

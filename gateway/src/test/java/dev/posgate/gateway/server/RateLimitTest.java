@@ -21,6 +21,7 @@ class RateLimitTest {
         assertEquals(tat, limit.admit(tat, now), "4th at once refused");
         assertEquals(tat, limit.admit(tat, now + 99_000_000L), "no token back within the interval");
         assertNotEquals(tat, limit.admit(tat, now + 100_000_000L), "one token back after it");
+        assertEquals(now + 100_000_000L, limit.conformsAt(tat), "when a held arrival is admitted");
         assertNull(RateLimit.of(0, 10), "0 means no limit");
     }
 

@@ -88,9 +88,14 @@ public final class EchoComparison {
         }
     }
 
-    /** The gateway with its embedded defaults, on loopback, with a per-run data directory. */
+    /**
+     * The gateway with its embedded defaults, on loopback, with a per-run data directory, and no
+     * request rate limit: a terminal sends a few requests a minute, the generator thousands a
+     * second per connection.
+     */
     static Map<String, String> gatewayEnv(Path work, int port) throws Exception {
         return Map.of(
+                "POSGATE_SESSION_REQUEST_RATE", "0",
                 "POSGATE_DATA_DIR", work.resolve("gateway-data").toString(),
                 "POSGATE_LISTENER_HOST", "127.0.0.1",
                 "POSGATE_LISTENER_PORT", String.valueOf(port),

@@ -41,8 +41,6 @@ public final class TlsEchoComparison {
         int tlsPort = EchoComparison.freePort();
         Map<String, String> env = new HashMap<>(EchoComparison.gatewayEnv(work, plainPort));
         env.put("POSGATE_LISTENER_TLS_PORT", String.valueOf(tlsPort));
-        // a terminal sends a few requests a minute; the generator sends thousands a second per connection
-        env.put("POSGATE_SESSION_REQUEST_RATE", "0");
         List<EchoLoad.Result> results = new ArrayList<>();
         try (ServerProcess gateway = ServerProcess.start(jar, EchoComparison.SERVER_JVM, List.of("serve"), env,
                 work.resolve("gateway.log"))) {
