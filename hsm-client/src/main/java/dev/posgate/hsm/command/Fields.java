@@ -10,6 +10,19 @@ final class Fields {
     private Fields() {
     }
 
+    /**
+     * Whether {@code s} is {@code min..max} ASCII digits. Checked on every PIN translation: a
+     * loop instead of {@code String.matches}, which compiles a regex per call.
+     */
+    static boolean digits(String s, int min, int max) {
+        if (s.length() < min || s.length() > max) return false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') return false;
+        }
+        return true;
+    }
+
     /** A 3-character key type code; unknown codes fail with {@code errorCode}. */
     static KeyType keyType(FieldReader r, String errorCode) {
         String code = r.ascii(3, "key type");

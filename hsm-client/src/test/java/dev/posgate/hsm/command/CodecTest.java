@@ -59,6 +59,10 @@ class CodecTest {
         TranslatePinRequest caBack = TranslatePinRequest.read(fields(ca), true);
         assertArrayEquals(ca.pinBlock(), caBack.pinBlock());
         assertEquals(PinBlockFormat.ISO_3, caBack.destinationFormat());
+        for (String badAccount : new String[] {"98765432109", "9876543210987", "98765432109A", "98765432109٠"}) {
+            assertThrows(IllegalArgumentException.class, () -> new TranslatePinRequest(true, K1, K1, 12,
+                    Hex.decode("0412AC89ABCDEF67"), PinBlockFormat.ISO_0, PinBlockFormat.ISO_3, badAccount), badAccount);
+        }
         GenerateMacRequest m6 = new GenerateMacRequest(new MacParams(MacAlgorithm.ISO9797_ALG1, PaddingMethod.METHOD_2, 4),
                 KeyType.ZAK, K1, new byte[] {1, 2, 3}, true);
         GenerateMacRequest m6Back = GenerateMacRequest.read(fields(m6));
