@@ -15,7 +15,7 @@ public enum Setting {
     DATA_DIR("data.dir", "var", "Directory for embedded PostgreSQL, the development LMK and the admin token."),
     LISTENER_HOST("listener.host", "0.0.0.0", "Address the terminal listener binds to."),
     LISTENER_PORT("listener.port", "8583", "Terminal listener port; carries both ISO8583 (0x60) and TMS/KMS ('T') frames."),
-    LISTENER_INSTANCES("listener.instances", "0", "Listener verticle instances; 0 means one per event loop."),
+    LISTENER_INSTANCES("listener.instances", "0", "Listener verticle instances; 0 means one per CPU core."),
     LISTENER_TLS_PORT("listener.tls.port", "0", "TLS terminal listener port (same frames and sessions as listener.port, TLS 1.2+); 0 means no TLS listener."),
     LISTENER_TLS_CERT("listener.tls.cert", "", "PEM certificate chain of the TLS listener; empty (with listener.tls.key empty) means a development certificate under data.dir/tls, signed by the development terminal TLS CA."),
     LISTENER_TLS_KEY("listener.tls.key", "", "PEM private key (PKCS#8 or PKCS#1) of listener.tls.cert."),
