@@ -2,6 +2,7 @@ package dev.posgate.load.failover;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,12 +11,12 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * HAProxy (the Debian package's binary) in front of the gateway nodes, with deploy/haproxy's
- * settings: TCP mode, leastconn, health from each node's admin {@code /ready} (inter 2 s, fall 2,
- * rise 2, sessions shut on a node marked down). One addition (unless turned off), {@code option redispatch}: the
- * last connect retry goes to another server, so a terminal reconnecting after a node died is not
- * sent back to the dead node (leastconn prefers it: it has no connections) until the health
- * check marks it down.
+ * HAProxy (the Debian package's binary) in front of the gateway nodes, running
+ * deploy/haproxy/haproxy.cfg (see {@link #config}): TCP mode, leastconn, health from each node's
+ * admin {@code /ready} (inter 2 s, fall 2, rise 2, sessions shut on a node marked down), and
+ * {@code option redispatch} unless turned off: the last connect retry goes to another server, so
+ * a terminal reconnecting after a node died is not sent back to the dead node (leastconn prefers
+ * it: it has no connections) until the health check marks it down.
  */
 final class HaproxyProcess implements AutoCloseable {
     /** A gateway behind HAProxy: terminal listener and admin port, both on loopback. */
@@ -38,45 +39,67 @@ final class HaproxyProcess implements AutoCloseable {
         return Optional.empty();
     }
 
-    static String config(int frontendPort, List<Backend> backends, boolean redispatch) {
-        StringBuilder cfg = new StringBuilder("""
-                global
-                    maxconn 4000
-                    log stdout format raw local0
-
-                defaults
-                    mode tcp
-                    log global
-                    option tcplog
-                    timeout connect 5s
-                    timeout client 330s
-                    timeout server 330s
-                    retries 2
-                """);
-        if (redispatch) cfg.append("    option redispatch\n");
-        cfg.append("\nfrontend terminals\n");
-        cfg.append("    bind 127.0.0.1:").append(frontendPort).append('\n');
-        cfg.append("""
-                    default_backend posgate
-
-                backend posgate
-                    balance leastconn
-                    option httpchk GET /ready
-                    http-check expect status 200
-                    default-server inter 2s fall 2 rise 2 on-marked-down shutdown-sessions
-                """);
-        for (Backend b : backends) {
-            cfg.append("    server ").append(b.name()).append(" 127.0.0.1:").append(b.listenerPort())
-                    .append(" check port ").append(b.adminPort()).append('\n');
+    /**
+     * deploy/haproxy/haproxy.cfg itself, with only what differs on one test machine rewritten:
+     * the two binds on loopback ports, the compose stack's two servers replaced by {@code
+     * backends}, and {@code option redispatch} dropped when {@code redispatch} is false. Fails
+     * when the file no longer has those lines, so the failover test never runs a configuration
+     * of its own.
+     */
+    static String config(String deployed, int frontendPort, int statsPort, List<Backend> backends, boolean redispatch) {
+        StringBuilder out = new StringBuilder();
+        String section = "";
+        boolean terminalsBound = false;
+        boolean statsBound = false;
+        boolean serversWritten = false;
+        boolean redispatchSeen = false;
+        for (String line : (Iterable<String>) deployed.lines()::iterator) {
+            String t = line.strip();
+            if (!t.isEmpty() && !t.startsWith("#") && !Character.isWhitespace(line.charAt(0))) section = t;
+            if (t.startsWith("bind ") && section.equals("frontend terminals")) {
+                line = "    bind 127.0.0.1:" + frontendPort;
+                terminalsBound = true;
+            } else if (t.startsWith("bind ") && section.equals("frontend stats")) {
+                line = "    bind 127.0.0.1:" + statsPort;
+                statsBound = true;
+            } else if (t.startsWith("server ") && section.equals("backend posgate")) {
+                if (serversWritten) continue;
+                serversWritten = true;
+                for (Backend b : backends) {
+                    out.append("    server ").append(b.name()).append(" 127.0.0.1:").append(b.listenerPort())
+                            .append(" check port ").append(b.adminPort()).append('\n');
+                }
+                continue;
+            } else if (t.equals("option redispatch")) {
+                redispatchSeen = true;
+                if (!redispatch) continue;
+            }
+            out.append(line).append('\n');
         }
-        return cfg.toString();
+        if (!terminalsBound || !statsBound || !serversWritten || !redispatchSeen) {
+            throw new IllegalStateException("deploy/haproxy/haproxy.cfg lacks a line the failover test rewrites"
+                    + " (terminals bind, stats bind, posgate servers, option redispatch)");
+        }
+        return out.toString();
+    }
+
+    /** deploy/haproxy/haproxy.cfg, from the repository root or from a module directory. */
+    static String deployedConfig() throws IOException {
+        for (Path p : List.of(Path.of("deploy", "haproxy", "haproxy.cfg"), Path.of("..", "deploy", "haproxy", "haproxy.cfg"))) {
+            if (Files.isRegularFile(p)) return Files.readString(p);
+        }
+        throw new IOException("deploy/haproxy/haproxy.cfg not found from " + Path.of("").toAbsolutePath());
     }
 
     /** Writes the configuration into {@code dir} and starts HAProxy in the foreground; ready once it listens. */
     static HaproxyProcess start(Path binary, Path dir, int frontendPort, List<Backend> backends, boolean redispatch)
             throws IOException, InterruptedException {
         Path cfg = dir.resolve("haproxy.cfg");
-        Files.writeString(cfg, config(frontendPort, backends, redispatch));
+        int statsPort;
+        try (ServerSocket free = new ServerSocket(0)) {
+            statsPort = free.getLocalPort();
+        }
+        Files.writeString(cfg, config(deployedConfig(), frontendPort, statsPort, backends, redispatch));
         Process p = new ProcessBuilder(binary.toString(), "-db", "-f", cfg.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
