@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  * it: it has no connections) until the health check marks it down.
  */
 final class HaproxyProcess implements AutoCloseable {
+    static final int TEST_MAXCONN = 4000;
+
     /** A gateway behind HAProxy: terminal listener and admin port, both on loopback. */
     record Backend(String name, int listenerPort, int adminPort) {}
 
@@ -42,7 +44,9 @@ final class HaproxyProcess implements AutoCloseable {
     /**
      * deploy/haproxy/haproxy.cfg itself, with only what differs on one test machine rewritten:
      * the two binds on loopback ports, the compose stack's two servers replaced by {@code
-     * backends}, and {@code option redispatch} dropped when {@code redispatch} is false. Fails
+     * backends}, {@code maxconn} capped at {@value #TEST_MAXCONN} (the deployed 40,000 needs
+     * 80,000 file descriptors, more than a test process may raise its limit to), and {@code
+     * option redispatch} dropped when {@code redispatch} is false. Fails
      * when the file no longer has those lines, so the failover test never runs a configuration
      * of its own.
      */
@@ -70,6 +74,9 @@ final class HaproxyProcess implements AutoCloseable {
                             .append(" check port ").append(b.adminPort()).append('\n');
                 }
                 continue;
+            } else if (t.startsWith("maxconn ")) {
+                int deployedMax = Integer.parseInt(t.substring("maxconn ".length()).strip());
+                line = line.substring(0, line.indexOf("maxconn")) + "maxconn " + Math.min(deployedMax, TEST_MAXCONN);
             } else if (t.equals("option redispatch")) {
                 redispatchSeen = true;
                 if (!redispatch) continue;
