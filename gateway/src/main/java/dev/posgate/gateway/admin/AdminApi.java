@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -79,7 +80,10 @@ public final class AdminApi {
     }
 
     public Future<HttpServer> listen(String host, int port) {
-        return vertx.createHttpServer().requestHandler(router()).listen(port, host);
+        // HTTP/1.1 only: the API and a Prometheus scrape need nothing more, and the h2c upgrade
+        // that the JDK's HttpClient attempts by default once left a /metrics request unanswered
+        return vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+                .requestHandler(router()).listen(port, host);
     }
 
     private void authenticate(RoutingContext ctx) {

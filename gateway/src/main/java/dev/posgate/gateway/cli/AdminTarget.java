@@ -51,6 +51,8 @@ public final class AdminTarget {
                 .header("Content-Type", contentType)
                 .method(method, body)
                 .build();
-        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(req, HttpResponse.BodyHandlers.ofString());
+        // HTTP/1.1: the JDK client's default h2c upgrade can hang, request timeout and all (docs/operations.md)
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build()
+                .send(req, HttpResponse.BodyHandlers.ofString());
     }
 }

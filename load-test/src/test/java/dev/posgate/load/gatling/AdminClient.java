@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * DMK ceremony, package publishing and targeting, KMS TK batches.
  */
 public final class AdminClient {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final String token;
 
