@@ -23,14 +23,14 @@ final class PsamAdminRoutes {
     static void mount(Router api, PsamService psam, KeyProvisioning provisioning, PospSettings settings) {
         BodyHandler body = BodyHandler.create().setBodyLimit(4096);
         api.post("/psam/root-key").handler(body).handler(ctx -> {
-            JsonObject in = ctx.body().length() == 0 ? new JsonObject() : json(ctx);
+            JsonObject in = optionalJson(ctx);
             if (in == null) return;
             provisioning.psamRoot(settings.psamRootOwner(), in.getBoolean("replace", false), actor(ctx))
                     .onSuccess(r -> send(ctx, 201, r))
                     .onFailure(e -> fail(ctx, e));
         });
         api.post("/posp/zone-keys").handler(body).handler(ctx -> {
-            JsonObject in = ctx.body().length() == 0 ? new JsonObject() : json(ctx);
+            JsonObject in = optionalJson(ctx);
             if (in == null) return;
             String zone = in.getString("zone", settings.zone());
             if (zone.isEmpty() || zone.length() > 64) {
@@ -65,6 +65,11 @@ final class PsamAdminRoutes {
 
     private static String actor(RoutingContext ctx) {
         return "admin";
+    }
+
+    /** The body, or {} when there is none (length -1: no body at all, as for a POST with Content-Length: 0). */
+    private static JsonObject optionalJson(RoutingContext ctx) {
+        return ctx.body().length() <= 0 ? new JsonObject() : json(ctx);
     }
 
     private static JsonObject json(RoutingContext ctx) {
