@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.posgate.gateway.cli.Main;
 import dev.posgate.gateway.support.TestGateway;
 import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,6 +56,22 @@ class AdminApiTest {
         HttpResponse<String> metrics = call("GET", "/metrics", null, null);
         assertTrue(metrics.body().contains("posgate_connections_accepted_total"));
         assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+    }
+
+    /**
+     * The admin server speaks HTTP/1.1 only: an h2c upgrade request is answered as HTTP/1.1
+     * (with h2c on, the JDK HttpClient's default upgrade stalled requests for good).
+     */
+    @Test
+    void anH2cUpgradeIsAnsweredAsHttp11() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", gateway.adminPort())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String status = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            assertEquals("HTTP/1.1 200 OK", status);
+        }
     }
 
     @Test
