@@ -14,7 +14,7 @@ final class Fields {
      * Whether {@code s} is {@code min..max} ASCII digits. Checked on every PIN translation: a
      * loop instead of {@code String.matches}, which compiles a regex per call.
      */
-    static boolean digits(String s, int min, int max) {
+    static boolean isDigits(String s, int min, int max) {
         if (s.length() < min || s.length() > max) return false;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -87,10 +87,8 @@ final class Fields {
             throw new FieldException("15", what + ": length " + n + " outside 1.." + max);
         }
         String s = r.ascii(n, what);
-        for (int i = 0; i < n; i++) {
-            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-                throw new FieldException("15", what + ": not decimal");
-            }
+        if (!isDigits(s, n, n)) {
+            throw new FieldException("15", what + ": not decimal");
         }
         return s;
     }

@@ -20,7 +20,7 @@ public record PsamIssueCardKeyRequest(LmkKey rootKey, String cardNumber, LmkKey 
         Objects.requireNonNull(rootKey, "rootKey");
         Objects.requireNonNull(cardNumber, "cardNumber");
         Objects.requireNonNull(transportKey, "transportKey");
-        if (!Fields.digits(cardNumber, 1, 20)) {
+        if (!Fields.isDigits(cardNumber, 1, 20)) {
             throw new IllegalArgumentException("card number must be 1..20 digits");
         }
     }

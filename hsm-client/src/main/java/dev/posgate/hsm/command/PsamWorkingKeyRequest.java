@@ -23,7 +23,7 @@ public record PsamWorkingKeyRequest(LmkKey rootKey, String cardNumber, KeyType k
         Objects.requireNonNull(cardNumber, "cardNumber");
         Objects.requireNonNull(keyType, "keyType");
         Objects.requireNonNull(lmkScheme, "lmkScheme");
-        if (!Fields.digits(cardNumber, 1, 20)) {
+        if (!Fields.isDigits(cardNumber, 1, 20)) {
             throw new IllegalArgumentException("card number must be 1..20 digits");
         }
         if (!lmkScheme.isLmkScheme()) {

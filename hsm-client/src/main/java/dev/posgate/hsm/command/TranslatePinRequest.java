@@ -27,7 +27,7 @@ public record TranslatePinRequest(boolean fromTpk, LmkKey sourceKey, LmkKey dest
         if (pinBlock.length != 8) {
             throw new IllegalArgumentException("PIN block must be 8 bytes");
         }
-        if (!Fields.digits(account, 12, 12)) {
+        if (!Fields.isDigits(account, 12, 12)) {
             throw new IllegalArgumentException("account must be 12 digits");
         }
         if (maxPinLength < 4 || maxPinLength > 12) {
@@ -63,7 +63,7 @@ public record TranslatePinRequest(boolean fromTpk, LmkKey sourceKey, LmkKey dest
         PinBlockFormat sf = format(r, "source PIN block format");
         PinBlockFormat df = format(r, "destination PIN block format");
         String account = r.ascii(12, "account number");
-        if (!Fields.digits(account, 12, 12)) {
+        if (!Fields.isDigits(account, 12, 12)) {
             throw new FieldException("15", "account number must be 12 digits");
         }
         r.expectEnd();
