@@ -20,7 +20,6 @@ import dev.posgate.tms.download.FrameRequest;
 import dev.posgate.tms.download.PackageDownload;
 import dev.posgate.tms.download.PackageEntry;
 import io.vertx.core.json.JsonObject;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -47,21 +46,12 @@ class TmsDownloadEndToEndTest {
                 Setting.TMS_REPOSITORIES, "FSV=filesystem,*=postgresql", Setting.TMS_FS_ROOT, fsRoot.toAbsolutePath()));
         app = new byte[SIZE];
         new Random(5).nextBytes(app);
-        long id = publish("ACME", "pay-app", "2.1.0", app);
-        HttpResponse<String> target = fx.call("POST", "/api/tms/packages/" + id + "/targets/*", (JsonObject) null);
-        assertEquals(204, target.statusCode(), target.body());
+        fx.targetEveryone(fx.publish("ACME", "pay-app", "2.1.0", app));
     }
 
     @AfterAll
     static void stop() throws Exception {
         fx.close();
-    }
-
-    static long publish(String vendor, String name, String version, byte[] data) throws Exception {
-        HttpResponse<String> r = fx.call("POST", "/api/tms/packages?vendor=" + vendor + "&name=" + name + "&version=" + version + "&kind=1",
-                HttpRequest.BodyPublishers.ofByteArray(data));
-        assertEquals(201, r.statusCode(), r.body());
-        return new JsonObject(r.body()).getLong("id");
     }
 
     @Test

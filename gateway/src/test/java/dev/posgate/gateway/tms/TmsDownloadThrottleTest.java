@@ -11,9 +11,6 @@ import dev.posgate.terminal.net.TerminalLink;
 import dev.posgate.terminal.tms.PackageStore;
 import dev.posgate.terminal.tms.TmsClient;
 import dev.posgate.terminal.tms.TmsUpdater;
-import io.vertx.core.json.JsonObject;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -32,11 +29,7 @@ class TmsDownloadThrottleTest {
                 Setting.REQUEST_RATE, 10, Setting.REQUEST_BURST, 5))) {
             byte[] app = new byte[FRAMES * FRAME];
             new Random(7).nextBytes(app);
-            HttpResponse<String> published = fx.call("POST", "/api/tms/packages?vendor=ACME&name=small-app&version=1.0.0&kind=1",
-                    HttpRequest.BodyPublishers.ofByteArray(app));
-            assertEquals(201, published.statusCode(), published.body());
-            long id = new JsonObject(published.body()).getLong("id");
-            assertEquals(204, fx.call("POST", "/api/tms/packages/" + id + "/targets/*", (JsonObject) null).statusCode());
+            fx.targetEveryone(fx.publish(TmsFixture.VENDOR, "small-app", "1.0.0", app));
 
             TmsFixture.Device d = fx.device();
             PackageStore store = new PackageStore();

@@ -58,6 +58,20 @@ final class TmsFixture implements AutoCloseable {
         return call(method, path, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json.encode()));
     }
 
+    /** Publishes an application package (kind 1) through the admin API; its id. */
+    long publish(String vendor, String name, String version, byte[] data) throws Exception {
+        HttpResponse<String> r = call("POST", "/api/tms/packages?vendor=" + vendor + "&name=" + name + "&version=" + version + "&kind=1",
+                HttpRequest.BodyPublishers.ofByteArray(data));
+        assertEquals(201, r.statusCode(), r.body());
+        return new JsonObject(r.body()).getLong("id");
+    }
+
+    /** Offers package {@code id} to every terminal of its vendor. */
+    void targetEveryone(long id) throws Exception {
+        HttpResponse<String> r = call("POST", "/api/tms/packages/" + id + "/targets/*", (JsonObject) null);
+        assertEquals(204, r.statusCode(), r.body());
+    }
+
     /** Registers a terminal of {@code vendor} and provisions its DMK by key ceremony; the PIN pad holds the same DMK. */
     Device device(String vendor) throws Exception {
         int n = next.incrementAndGet();

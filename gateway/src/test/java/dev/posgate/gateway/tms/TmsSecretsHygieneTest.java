@@ -54,11 +54,7 @@ class TmsSecretsHygieneTest {
             assertEquals(201, ceremony.statusCode(), ceremony.body());
             byte[] app = new byte[64 * 1024];
             new Random(8).nextBytes(app);
-            HttpResponse<String> published = fx.call("POST", "/api/tms/packages?vendor=" + TmsFixture.VENDOR
-                    + "&name=hyg-app&version=1.0.0&kind=1", HttpRequest.BodyPublishers.ofByteArray(app));
-            assertEquals(201, published.statusCode(), published.body());
-            long id = new JsonObject(published.body()).getLong("id");
-            assertEquals(204, fx.call("POST", "/api/tms/packages/" + id + "/targets/*", (JsonObject) null).statusCode());
+            fx.targetEveryone(fx.publish(TmsFixture.VENDOR, "hyg-app", "1.0.0", app));
 
             PinPad pad = new PinPad();
             pad.write(0, KeyRole.DMK, dmk);

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.posgate.terminal.tms.PackageStore;
 import dev.posgate.terminal.tms.TmsUpdater;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
-import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -49,9 +47,7 @@ class TmsThroughputBench {
 
             byte[] data = new byte[PACKAGE];
             new Random(1).nextBytes(data);
-            var r = fx.call("POST", "/api/tms/packages?vendor=ACME&name=bench&version=1&kind=1", HttpRequest.BodyPublishers.ofByteArray(data));
-            long id = new JsonObject(r.body()).getLong("id");
-            assertEquals(204, fx.call("POST", "/api/tms/packages/" + id + "/targets/*", (JsonObject) null).statusCode());
+            fx.targetEveryone(fx.publish("ACME", "bench", "1", data));
             List<Future<TmsUpdater.Outcome>> downloads = new ArrayList<>();
             long t1 = System.nanoTime();
             for (TmsFixture.Device d : devices) {
