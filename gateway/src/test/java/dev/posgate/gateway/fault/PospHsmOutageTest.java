@@ -10,6 +10,7 @@ import dev.posgate.gateway.config.Setting;
 import dev.posgate.gateway.fault.TerminalLoad.Kind;
 import dev.posgate.gateway.fault.TerminalLoad.Outcome;
 import dev.posgate.gateway.posp.PospFixture;
+import dev.posgate.gateway.support.Eventually;
 import dev.posgate.gateway.support.TestPostgres;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.terminal.pos.PosClient;
@@ -99,7 +100,8 @@ class PospHsmOutageTest {
             PosClient pos = terminals.clients().get(0);
             PosMessage purchase = pos.purchase(TerminalLoad.PAN, 12_300, "123456");
             Future<PosClient.Reply> answer = pos.send(purchase); // the host answers after 1.5 s
-            Thread.sleep(300);
+            // stop the HSM once the host has approved (a fixed 300 ms sleep raced the purchase's HSM steps on a loaded machine)
+            Eventually.until("the host approves the purchase", () -> !world.host.approvals().isEmpty());
             hsm.stop();
             PosClient.Reply reply = await(answer);
             Set<String> approvedWhileDown = world.host.approvals();

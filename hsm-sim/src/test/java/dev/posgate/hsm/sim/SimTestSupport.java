@@ -37,6 +37,15 @@ final class SimTestSupport {
     }
 
     /** Asserts {@code f} fails with an {@link HsmException} carrying {@code code}. */
+    /** Polls until {@code condition} holds (an event the test cannot subscribe to); the 60 s bound only stops a broken test. */
+    static void awaitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) fail("never happened: " + what);
+            Thread.sleep(10);
+        }
+    }
+
     static HsmException assertHsmError(String code, Future<?> f) {
         try {
             Object v = await(f);

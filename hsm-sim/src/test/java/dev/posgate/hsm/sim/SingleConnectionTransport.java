@@ -2,6 +2,7 @@ package dev.posgate.hsm.sim;
 
 import dev.posgate.hsm.transport.HsmTransport;
 import dev.posgate.hsm.transport.HsmUnavailableException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SingleConnectionTransport implements HsmTransport {
     private final NetSocket socket;
+    private final Context context;
     private final int headerLength;
     private final long modulus;
     private final AtomicLong counter = new AtomicLong();
@@ -26,8 +28,9 @@ final class SingleConnectionTransport implements HsmTransport {
     private Buffer pending = Buffer.buffer();
     private volatile boolean closed;
 
-    private SingleConnectionTransport(NetSocket socket, int headerLength) {
+    private SingleConnectionTransport(NetSocket socket, Context context, int headerLength) {
         this.socket = socket;
+        this.context = context;
         this.headerLength = headerLength;
         this.modulus = (long) Math.pow(10, Math.min(headerLength, 12));
         socket.handler(this::onData);
@@ -36,7 +39,7 @@ final class SingleConnectionTransport implements HsmTransport {
 
     static Future<SingleConnectionTransport> connect(Vertx vertx, int port, int headerLength) {
         return vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)).connect(port, "127.0.0.1")
-                .map(s -> new SingleConnectionTransport(s, headerLength));
+                .map(s -> new SingleConnectionTransport(s, Vertx.currentContext(), headerLength));
     }
 
     boolean isClosed() {
@@ -60,14 +63,26 @@ final class SingleConnectionTransport implements HsmTransport {
         String header = nextHeader();
         Promise<byte[]> p = Promise.promise();
         inflight.put(header, p);
-        socket.write(Buffer.buffer().appendUnsignedShort(headerLength + command.length)
+        write(Buffer.buffer().appendUnsignedShort(headerLength + command.length)
                 .appendString(header, "US-ASCII").appendBytes(command));
         return p.future();
     }
 
     /** Sends a raw frame body (header + command) without correlation; for malformed-frame tests. */
     void writeRaw(Buffer frame) {
-        socket.write(frame);
+        write(frame);
+    }
+
+    /**
+     * Every write runs on the socket's own context, in call order, so that raw segments (a frame
+     * split on purpose) and correlated commands from the test thread interleave exactly as written.
+     */
+    private void write(Buffer bytes) {
+        if (Vertx.currentContext() == context) {
+            socket.write(bytes);
+        } else {
+            context.runOnContext(v -> socket.write(bytes));
+        }
     }
 
     private void onData(Buffer data) {
