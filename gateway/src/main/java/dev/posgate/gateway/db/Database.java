@@ -27,10 +27,10 @@ public final class Database {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
     private final Pool pool;
-    private final EmbeddedPostgres embedded;
+    private final EmbeddedServer embedded;
     private final String description;
 
-    private Database(Pool pool, EmbeddedPostgres embedded, String description) {
+    private Database(Pool pool, EmbeddedServer embedded, String description) {
         this.pool = pool;
         this.embedded = embedded;
         this.description = description;
@@ -54,7 +54,7 @@ public final class Database {
                 });
     }
 
-    private record Target(PgConnectOptions connect, EmbeddedPostgres embedded, String description) {}
+    private record Target(PgConnectOptions connect, EmbeddedServer embedded, String description) {}
 
     private static Target startBlocking(GatewayConfig config) throws IOException {
         String url = config.string(Setting.DB_URL);
@@ -73,16 +73,15 @@ public final class Database {
         Path dir = config.dataDir().resolve("pg");
         Files.createDirectories(dir);
         long started = System.nanoTime();
-        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        EmbeddedServer pg = EmbeddedServer.start(dir, config.integer(Setting.DB_EMBEDDED_PORT), port -> EmbeddedPostgres.builder()
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(false)
-                .setPort(config.integer(Setting.DB_EMBEDDED_PORT))
-                .setServerConfig("max_connections", "100")
-                .start();
+                .setPort(port)
+                .setServerConfig("max_connections", "100"));
         log.info("embedded PostgreSQL on 127.0.0.1:{} (data {}) started in {} ms",
-                pg.getPort(), dir.toAbsolutePath(), (System.nanoTime() - started) / 1_000_000);
+                pg.port(), dir.toAbsolutePath(), (System.nanoTime() - started) / 1_000_000);
         PgConnectOptions options = new PgConnectOptions()
-                .setHost("localhost").setPort(pg.getPort()).setDatabase("postgres").setUser("postgres");
+                .setHost("localhost").setPort(pg.port()).setDatabase("postgres").setUser("postgres");
         try {
             migrate(jdbcUrl(options), "postgres", null, appRole);
         } catch (RuntimeException e) {
