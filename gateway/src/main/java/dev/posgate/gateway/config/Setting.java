@@ -47,6 +47,7 @@ public enum Setting {
     HSM_HOSTS("hsm.hosts", "", "Comma-separated host:port list of HSMs; empty starts the bundled software HSM in-process on loopback."),
     HSM_CONNECTIONS("hsm.connections.per.host", "4", "Persistent connections per HSM host (each pipelines up to 32 commands; bursts of fleet sign-ons or TMK downloads need several)."),
     HSM_TIMEOUT("hsm.timeout.ms", "2000", "Per-command HSM timeout in milliseconds."),
+    HSM_KEYGEN_TIMEOUT("hsm.keygen.timeout.ms", "60000", "Timeout of RSA key generation in the HSM (EI) in milliseconds, instead of hsm.timeout.ms: a key pair takes seconds, more on a loaded machine, and a first start generates the KMS and key-loader identities."),
     HSM_HEADER_LENGTH("hsm.header.length", "4", "Length of the payShield message header used for correlation."),
     HSM_LMK_FILE("hsm.sim.lmk.file", "", "LMK file of the bundled software HSM; empty means data.dir/lmk.hex, generated on first run."),
     POSP_TIMEZONE("posp.timezone", "Asia/Shanghai", "Time zone of the POSP business day: a terminal that has not signed on since local midnight gets 77."),

@@ -63,6 +63,7 @@ public final class HsmLink {
                     .connectionsPerHost(config.integer(Setting.HSM_CONNECTIONS))
                     .headerLength(config.integer(Setting.HSM_HEADER_LENGTH))
                     .requestTimeout(Duration.ofMillis(config.integer(Setting.HSM_TIMEOUT)))
+                    .keyGenerationTimeout(Duration.ofMillis(config.integer(Setting.HSM_KEYGEN_TIMEOUT)))
                     .build(), registry);
             HsmLink link = new HsmLink(pool, s);
             return pool.start().map(link).recover(e -> {

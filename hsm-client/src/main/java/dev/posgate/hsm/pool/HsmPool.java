@@ -66,6 +66,7 @@ public final class HsmPool implements HsmTransport {
     private final int lateCapacity;
     private final long lateWindowNanos;
     private final long requestTimeoutMs;
+    private final long keyGenerationTimeoutMs;
 
     // ---- state confined to ctx ----
     private final ArrayDeque<Request> waitQueue = new ArrayDeque<>();
@@ -106,6 +107,7 @@ public final class HsmPool implements HsmTransport {
                 (int) Math.min(4096, idSpace - config.maxInFlightPerConnection() - 2);
         this.lateWindowNanos = config.requestTimeout().toNanos() * 10;
         this.requestTimeoutMs = Math.max(1, config.requestTimeout().toMillis());
+        this.keyGenerationTimeoutMs = Math.max(1, config.keyGenerationTimeout().toMillis());
         List<Slot> s = new ArrayList<>();
         // interleave hosts so that round-robin alternates between them
         for (int i = 0; i < config.connectionsPerHost(); i++) {
@@ -467,7 +469,7 @@ public final class HsmPool implements HsmTransport {
             return;
         }
         outstanding.add(req);
-        req.timer = ctx.setTimer(requestTimeoutMs, t -> onTimeout(req));
+        req.timer = ctx.setTimer(timeoutMs(req), t -> onTimeout(req));
         dispatch(req);
     }
 
@@ -611,6 +613,11 @@ public final class HsmPool implements HsmTransport {
         finish(req, PoolMetrics.OUTCOME_OK, body.getBytes(headerLength, body.length()), null);
     }
 
+    /** RSA key generation (EI) takes seconds; every other command gets the request timeout. */
+    private long timeoutMs(Request req) {
+        return "EI".equals(req.command) ? keyGenerationTimeoutMs : requestTimeoutMs;
+    }
+
     private void onTimeout(Request req) {
         req.timer = -1;
         if (req.done) {
@@ -618,7 +625,7 @@ public final class HsmPool implements HsmTransport {
         }
         if (req.queued) {
             finish(req, PoolMetrics.OUTCOME_UNAVAILABLE, null, new HsmUnavailableException(
-                    "HSM pool saturated: no free connection within " + requestTimeoutMs + " ms; "
+                    "HSM pool saturated: no free connection within " + timeoutMs(req) + " ms; "
                             + req.command + " not sent"));
             return;
         }
@@ -628,7 +635,7 @@ public final class HsmPool implements HsmTransport {
             conn.quarantine(req.header);
         }
         finish(req, PoolMetrics.OUTCOME_TIMEOUT, null, new HsmTimeoutException(
-                "no HSM reply to " + req.command + " within " + requestTimeoutMs + " ms" + where));
+                "no HSM reply to " + req.command + " within " + timeoutMs(req) + " ms" + where));
         if (conn != null && !conn.dead
                 && ++conn.consecutiveTimeouts >= config.breakerConsecutiveTimeouts()) {
             recycle(conn, conn.consecutiveTimeouts + " consecutive timeouts");

@@ -58,6 +58,7 @@ public final class HsmPoolConfig {
     private final int connectionsPerHost;
     private final int headerLength;
     private final Duration requestTimeout;
+    private final Duration keyGenerationTimeout;
     private final Duration connectTimeout;
     private final int maxInFlightPerConnection;
     private final int maxWaitQueue;
@@ -75,6 +76,7 @@ public final class HsmPoolConfig {
         this.connectionsPerHost = b.connectionsPerHost;
         this.headerLength = b.headerLength;
         this.requestTimeout = b.requestTimeout;
+        this.keyGenerationTimeout = b.keyGenerationTimeout;
         this.connectTimeout = b.connectTimeout;
         this.maxInFlightPerConnection = b.maxInFlightPerConnection;
         this.maxWaitQueue = b.maxWaitQueue;
@@ -100,6 +102,7 @@ public final class HsmPoolConfig {
             throw new IllegalArgumentException("headerLength must be 1..255: " + headerLength);
         }
         requirePositive("requestTimeout", requestTimeout);
+        requirePositive("keyGenerationTimeout", keyGenerationTimeout);
         requirePositive("connectTimeout", connectTimeout);
         requirePositive("maxInFlightPerConnection", maxInFlightPerConnection);
         // one id is kept for the health check, and at least as many again for ids quarantined
@@ -163,6 +166,7 @@ public final class HsmPoolConfig {
         b.connectionsPerHost = connectionsPerHost;
         b.headerLength = headerLength;
         b.requestTimeout = requestTimeout;
+        b.keyGenerationTimeout = keyGenerationTimeout;
         b.connectTimeout = connectTimeout;
         b.maxInFlightPerConnection = maxInFlightPerConnection;
         b.maxWaitQueue = maxWaitQueue;
@@ -196,6 +200,14 @@ public final class HsmPoolConfig {
 
     public Duration requestTimeout() {
         return requestTimeout;
+    }
+
+    /**
+     * Timeout of RSA key generation (EI) instead of {@link #requestTimeout()}: a 2048-bit key pair
+     * takes seconds, more on a loaded machine, and a first start generates several.
+     */
+    public Duration keyGenerationTimeout() {
+        return keyGenerationTimeout;
     }
 
     public Duration connectTimeout() {
@@ -248,7 +260,7 @@ public final class HsmPoolConfig {
     public String toString() {
         return "HsmPoolConfig{name=" + name + ", hosts=" + hosts + ", connectionsPerHost="
                 + connectionsPerHost + ", headerLength=" + headerLength + ", requestTimeout="
-                + requestTimeout + ", connectTimeout=" + connectTimeout + ", maxInFlightPerConnection="
+                + requestTimeout + ", keyGenerationTimeout=" + keyGenerationTimeout + ", connectTimeout=" + connectTimeout + ", maxInFlightPerConnection="
                 + maxInFlightPerConnection + ", maxWaitQueue=" + maxWaitQueue
                 + ", reconnectInitialBackoff=" + reconnectInitialBackoff + ", reconnectMaxBackoff="
                 + reconnectMaxBackoff + ", reconnectJitter=" + reconnectJitter + ", healthCheckInterval="
@@ -264,6 +276,7 @@ public final class HsmPoolConfig {
         private int connectionsPerHost = 2;
         private int headerLength = 4;
         private Duration requestTimeout = Duration.ofSeconds(2);
+        private Duration keyGenerationTimeout = Duration.ofSeconds(60);
         private Duration connectTimeout = Duration.ofSeconds(3);
         private int maxInFlightPerConnection = 32;
         private int maxWaitQueue = 0;
@@ -312,6 +325,11 @@ public final class HsmPoolConfig {
 
         public Builder requestTimeout(Duration d) {
             this.requestTimeout = d;
+            return this;
+        }
+
+        public Builder keyGenerationTimeout(Duration d) {
+            this.keyGenerationTimeout = d;
             return this;
         }
 

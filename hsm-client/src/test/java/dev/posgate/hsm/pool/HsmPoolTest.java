@@ -104,6 +104,22 @@ class HsmPoolTest extends PoolTestSupport {
     }
 
     @Test
+    void rsaKeyGenerationHasItsOwnTimeout() {
+        FakeHsmServer hsm = server().responder(ex -> {
+            if (ex.command().equals("EI") || ex.command().equals("SL")) {
+                ex.replyAfter(400, ex.defaultReply());
+            } else {
+                ex.replyDefault();
+            }
+        });
+        HsmPool pool = started(config(hsm).connectionsPerHost(1).probeOnConnect(false)
+                .requestTimeout(Duration.ofMillis(150)).keyGenerationTimeout(Duration.ofSeconds(60)).build());
+
+        assertEquals("EJ002", s(await(pool.execute(b("EI2")))), "EI waits for its reply past the request timeout");
+        assertInstanceOf(HsmTimeoutException.class, awaitFailure(pool.execute(b("SL"))), "any other command times out");
+    }
+
+    @Test
     void timeoutFailsTheRequestAndTheLateReplyIsDroppedAndCounted() {
         FakeHsmServer hsm = server().responder(ex -> {
             if (ex.command().equals("SL")) {
@@ -112,7 +128,8 @@ class HsmPoolTest extends PoolTestSupport {
                 ex.replyDefault();
             }
         });
-        HsmPool pool = started(config(hsm).connectionsPerHost(1)
+        // no connect probe: under load it would time out at 150 ms too and recycle the connection
+        HsmPool pool = started(config(hsm).connectionsPerHost(1).probeOnConnect(false)
                 .requestTimeout(Duration.ofMillis(150)).build());
 
         long t0 = System.nanoTime();
