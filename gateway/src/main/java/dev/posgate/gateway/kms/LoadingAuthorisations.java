@@ -54,7 +54,7 @@ final class LoadingAuthorisations {
 
     /**
      * Dual control: the approver's card must differ from the opener's by certificate serial and by
-     * subject (one holder with two cards is still one person); the authorisation must be OPEN,
+     * holder (subject CN: one holder with two cards is still one person); the authorisation must be OPEN,
      * unexpired and for the serial the approver signed.
      */
     Future<JsonObject> approve(LoadingStatementVerifier.Signed s) {
@@ -73,7 +73,7 @@ final class LoadingAuthorisations {
                         return Future.failedFuture(new AuthorisationRefusedException(409, "authorisation is " + r.getString("state")));
                     }
                     if (!r.getBoolean("live")) return Future.failedFuture(new AuthorisationRefusedException(409, "authorisation expired"));
-                    if (r.getString("opened_by_serial").equals(s.signerSerial()) || r.getString("opened_by_subject").equals(s.signerSubject())) {
+                    if (r.getString("opened_by_serial").equals(s.signerSerial()) || LoadingStatementVerifier.holder(r.getString("opened_by_subject")).equals(s.holder())) {
                         return Future.failedFuture(new AuthorisationRefusedException(403, "the approver must be another card holder than the opener"));
                     }
                     return tx.preparedQuery("""

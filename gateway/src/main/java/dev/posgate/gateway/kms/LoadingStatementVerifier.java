@@ -24,7 +24,23 @@ final class LoadingStatementVerifier {
     static final Duration SKEW = Duration.ofMinutes(10);
 
     /** The verified statement and who signed it (certificate serial in hex and subject). */
-    record Signed(LoadingStatement statement, String signerSerial, String signerSubject, CertificateRole role, byte[] der) {}
+    record Signed(LoadingStatement statement, String signerSerial, String signerSubject, CertificateRole role, byte[] der) {
+        /** The card holder: the CN of the subject (one holder's operator and administrator cards differ in OU only). */
+        String holder() {
+            return LoadingStatementVerifier.holder(signerSubject);
+        }
+    }
+
+    static String holder(String subject) {
+        try {
+            for (javax.naming.ldap.Rdn rdn : new javax.naming.ldap.LdapName(subject).getRdns()) {
+                if ("CN".equalsIgnoreCase(rdn.getType())) return String.valueOf(rdn.getValue());
+            }
+        } catch (javax.naming.InvalidNameException e) {
+            return subject;
+        }
+        return subject;
+    }
 
     private final CertificateVerifier ca;
 
