@@ -97,7 +97,7 @@ final class LoaderHandlers {
                                         "RSA block does not open with the loader key"))
                                 : Future.failedFuture(e))
                         .compose(x -> tmks.issue(l2.sn(), l2.keyIndex(), tmk.key(), x.tmkKcv().first(4), "loader",
-                                        tx -> authorisations.consume(tx, l2.sn()).compose(id -> id.isPresent() ? Future.succeededFuture()
+                                        tx -> authorisations.consume(tx, l2.sn(), detail).compose(id -> id.isPresent() ? Future.succeededFuture()
                                                 : Future.failedFuture(new FlowRefusedException(NO_AUTHORISATION,
                                                         "loading authorisation used or expired meanwhile"))))
                                 .map(issued -> {

@@ -142,9 +142,10 @@ final class LoadingAuthorisations {
     /**
      * Consumes one approved, unexpired authorisation for {@code sn} inside the caller's transaction
      * (the one that issues the TMK): single use even when two L2s race, since the row is locked
-     * and the second finds it CONSUMED. Empty when there is none.
+     * and the second finds it CONSUMED. Empty when there is none. {@code detail} (key index, remote
+     * address, device certificate serial) goes into the audit row.
      */
-    Future<Optional<UUID>> consume(SqlClient tx, String sn) {
+    Future<Optional<UUID>> consume(SqlClient tx, String sn, JsonObject detail) {
         return tx.preparedQuery("""
                         update loading_authorisation set state = 'CONSUMED', consumed_at = now()
                         where id = (select id from loading_authorisation where sn = $1 and state = 'APPROVED' and expires_at > now()
@@ -154,7 +155,7 @@ final class LoadingAuthorisations {
                 .compose(rows -> {
                     if (rows.size() == 0) return Future.succeededFuture(Optional.<UUID>empty());
                     UUID id = rows.iterator().next().getUUID(0);
-                    return audit.append(tx, ACTOR, "loader.authorisation.consume", sn, "CONSUMED", new JsonObject().put("id", id.toString()))
+                    return audit.append(tx, ACTOR, "loader.authorisation.consume", sn, "CONSUMED", detail.copy().put("id", id.toString()))
                             .map(Optional.of(id));
                 });
     }

@@ -191,6 +191,27 @@ class KeyLoaderLockdownTest {
     }
 
     @Test
+    void twoL2sRacingForOneAuthorisationIssueOneTmk() throws Exception {
+        String sn = "SN-LD-RACE";
+        f.register(sn);
+        UUID id = f.authorise(sn);
+        try (TerminalConnection a = f.connectLoader(); TerminalConnection b = f.connectLoader()) {
+            LoaderTerminalSession sa = new LoaderTerminalSession(sn, 1, acquirer, (i, r, c) -> new byte[4], RandomSource.secure());
+            LoaderTerminalSession sb = new LoaderTerminalSession(sn, 1, acquirer, (i, r, c) -> new byte[4], RandomSource.secure());
+            TmsMessage l2a = sa.onL1(f.exchange(a, sa.l1()), Instant.now());
+            TmsMessage l2b = sb.onL1(f.exchange(b, sb.l1()), Instant.now());
+            a.send(l2a.pack());
+            b.send(l2b.pack());
+            List<String> codes = new java.util.ArrayList<>(List.of(TmsMessage.unpack(a.receive()).header().status(),
+                    TmsMessage.unpack(b.receive()).header().status()));
+            java.util.Collections.sort(codes);
+            assertEquals(List.of("00", "B4"), codes);
+        }
+        assertEquals(1, keysOf(sn), "one PENDING TMK");
+        assertEquals("CONSUMED", state(id));
+    }
+
+    @Test
     void expiredAuthorisationIsB4() throws Exception {
         String sn = "SN-LD-EXPIRED";
         f.register(sn);
