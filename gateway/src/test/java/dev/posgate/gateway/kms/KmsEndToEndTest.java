@@ -195,10 +195,15 @@ class KmsEndToEndTest {
         String id = new JsonObject(out.substring(out.indexOf('{'))).getString("id");
         assertEquals(0, dev.posgate.gateway.cli.Main.run("loading", "approve", "--admin", adminUrl, "--token", token,
                 "--card", f.cards.resolve("admin-1.p12").toString(), "--id", id, "--sn", "SN-CLI"));
+        assertEquals(0, dev.posgate.gateway.cli.Main.run("ca", "issue-device", "--ca-dir", f.ca.dir().toString(), "--sn", "SN-CLI",
+                "--out", work.resolve("SN-CLI.device.p12").toString()));
         assertEquals(0, KmsTerminalCli.run("key-load", "--gateway", "127.0.0.1:" + f.gateway.app().loadingPort(), "--sn", "SN-CLI", "--index", "2",
+                "--device-cert", work.resolve("SN-CLI.device.p12").toString(),
                 "--acquirer-root", f.ca.dir().resolve("acquirer-ACQ001.crt").toString()));
         assertNotNull(activeKcv("SN-CLI", 1));
         assertNotNull(activeKcv("SN-CLI", 2));
+        assertEquals(1, f.count("select count(*) from audit_log where subject = 'SN-CLI' and action = 'loader.authorisation.consume' "
+                + "and detail->>'deviceCertificate' is not null"), "the device certificate was checked");
         assertEquals(2, KmsTerminalCli.run("factory", "--gateway", gw, "--root", root, "--sn", "SN-CLI-HOT", "--celsius", "90",
                 "--device-dir", work.resolve("dev").toString(), "--out", work.resolve("out").toString()));
         assertFalse(java.nio.file.Files.exists(work.resolve("out/SN-CLI-HOT.tk.json")));
