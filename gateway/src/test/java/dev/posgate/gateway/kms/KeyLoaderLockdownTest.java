@@ -237,6 +237,20 @@ class KeyLoaderLockdownTest {
     }
 
     @Test
+    void statementsThatAreNotOneCardsSignatureAreRefused() throws Exception {
+        assertEquals(400, f.admin("POST", "/api/kms/loading-authorisations", new byte[] {0x30, 0x03, 0x02, 0x01, 0x00}).status());
+        LoadingStatement open = LoadingStatement.open("SN-LD-TWO", null, Instant.now());
+        byte[] twoSigners = dev.posgate.terminal.kms.TkBatch.sign(open.content(), List.of(f.operator, f.administrator));
+        assertEquals(403, f.admin("POST", "/api/kms/loading-authorisations", twoSigners).status(), "one statement, one card");
+        LoadingStatement stale = new LoadingStatement(LoadingStatement.OPEN, UUID.randomUUID(), "SN-LD-TWO",
+                Instant.now().minusSeconds(3600), null);
+        assertEquals(403, f.openAuthorisation(f.operator, stale).status(), "dated an hour ago");
+        LoadingStatement approveAsOpen = LoadingStatement.approve(UUID.randomUUID(), "SN-LD-TWO", Instant.now());
+        assertEquals(400, f.openAuthorisation(f.operator, approveAsOpen).status(), "an approval is not an opening");
+        assertEquals(0, f.count("select count(*) from loading_authorisation where sn = 'SN-LD-TWO'"));
+    }
+
+    @Test
     void revokedAuthorisationIsB4() throws Exception {
         String sn = "SN-LD-REVOKED";
         f.register(sn);
