@@ -18,13 +18,14 @@ import org.bouncycastle.util.Store;
  * Checks a signed {@link LoadingStatement}: a CMS SignedData with encapsulated content, exactly
  * one signer, whose certificate chains to the posgate CA as an operator or administrator card,
  * valid now and not revoked; the statement's time within {@link #SKEW} of now (an old signed
- * statement cannot be replayed later). Blocking (RSA, parsing): run on a worker thread.
+ * statement cannot be replayed later). Blocking (RSA, parsing): run on a worker thread. Public
+ * for the fuzz test.
  */
-final class LoadingStatementVerifier {
+public final class LoadingStatementVerifier {
     static final Duration SKEW = Duration.ofMinutes(10);
 
     /** The verified statement and who signed it (certificate serial in hex and subject). */
-    record Signed(LoadingStatement statement, String signerSerial, String signerSubject, CertificateRole role, byte[] der) {
+    public record Signed(LoadingStatement statement, String signerSerial, String signerSubject, CertificateRole role, byte[] der) {
         /** The card holder: the CN of the subject (one holder's operator and administrator cards differ in OU only). */
         String holder() {
             return LoadingStatementVerifier.holder(signerSubject);
@@ -44,11 +45,12 @@ final class LoadingStatementVerifier {
 
     private final CertificateVerifier ca;
 
-    LoadingStatementVerifier(CertificateVerifier ca) {
+    public LoadingStatementVerifier(CertificateVerifier ca) {
         this.ca = ca;
     }
 
-    Signed verify(byte[] der, String expectedAction, Instant now) {
+    /** The verified statement; {@link AuthorisationRefusedException} (400 or 403) otherwise. */
+    public Signed verify(byte[] der, String expectedAction, Instant now) {
         try {
             return verifyParsed(der, expectedAction, now);
         } catch (AuthorisationRefusedException e) {
