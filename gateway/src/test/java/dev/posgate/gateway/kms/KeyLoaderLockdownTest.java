@@ -247,6 +247,14 @@ class KeyLoaderLockdownTest {
         assertEquals(403, f.openAuthorisation(f.operator, stale).status(), "dated an hour ago");
         LoadingStatement approveAsOpen = LoadingStatement.approve(UUID.randomUUID(), "SN-LD-TWO", Instant.now());
         assertEquals(400, f.openAuthorisation(f.operator, approveAsOpen).status(), "an approval is not an opening");
+        java.net.http.HttpResponse<String> noToken = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+                .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + f.gateway.adminPort()
+                                + "/api/kms/loading-authorisations"))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(
+                                LoadingStatement.open("SN-LD-TWO", null, Instant.now()).sign(f.operator.privateKey(), f.operator.certificate())))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, noToken.statusCode(), "a card's signature does not replace the bearer token");
         assertEquals(0, f.count("select count(*) from loading_authorisation where sn = 'SN-LD-TWO'"));
     }
 
