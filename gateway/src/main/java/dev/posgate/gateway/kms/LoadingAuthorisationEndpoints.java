@@ -86,8 +86,8 @@ final class LoadingAuthorisationEndpoints {
 
     private void list(RoutingContext ctx) {
         String sn = ctx.queryParams().get("sn");
-        if (sn != null && (sn.isEmpty() || sn.length() > 32)) {
-            json(ctx, 400, new JsonObject().put("error", "sn must be 1-32 characters"));
+        if (sn != null && !sn.matches("[\\x20-\\x7E]{1,32}")) {
+            json(ctx, 400, new JsonObject().put("error", "sn must be 1-32 printable ASCII characters"));
             return;
         }
         authorisations.list(sn)

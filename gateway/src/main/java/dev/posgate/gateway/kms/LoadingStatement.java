@@ -46,7 +46,8 @@ public record LoadingStatement(String action, UUID id, String sn, Instant time, 
             String action = o.getString("action");
             String sn = o.getString("sn");
             if (!OPEN.equals(action) && !APPROVE.equals(action)) throw new IllegalArgumentException("action must be open or approve");
-            if (sn == null || sn.isEmpty() || sn.length() > 32) throw new IllegalArgumentException("sn must be 1-32 characters");
+            // DF03 is ans..32: printable ASCII only, so no NUL reaches SQL and no CR/LF reaches a log line
+            if (sn == null || !sn.matches("[\\x20-\\x7E]{1,32}")) throw new IllegalArgumentException("sn must be 1-32 printable ASCII characters");
             return new LoadingStatement(action, UUID.fromString(o.getString("id")), sn, Instant.parse(o.getString("time")),
                     o.getInteger("ttlSeconds"));
         } catch (IllegalArgumentException e) {

@@ -247,6 +247,10 @@ class KeyLoaderLockdownTest {
         assertEquals(403, f.openAuthorisation(f.operator, stale).status(), "dated an hour ago");
         LoadingStatement approveAsOpen = LoadingStatement.approve(UUID.randomUUID(), "SN-LD-TWO", Instant.now());
         assertEquals(400, f.openAuthorisation(f.operator, approveAsOpen).status(), "an approval is not an opening");
+        assertEquals(400, f.openAuthorisation(f.operator, LoadingStatement.open("SN-LD-TWO\u0000", null, Instant.now())).status(),
+                "NUL in the serial");
+        assertEquals(400, f.openAuthorisation(f.operator, LoadingStatement.open("SN\r\nFORGED", null, Instant.now())).status(),
+                "CR/LF in the serial");
         java.net.http.HttpResponse<String> noToken = java.net.http.HttpClient.newBuilder()
                 .version(java.net.http.HttpClient.Version.HTTP_1_1).build()
                 .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + f.gateway.adminPort()
