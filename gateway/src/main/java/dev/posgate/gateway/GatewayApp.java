@@ -61,8 +61,9 @@ public final class GatewayApp {
     private final Vertx vertx;
     private final GatewayConfig config;
     private final ConnectionGuard guard;
-    /** The functional areas, in installation order (the POSP asks the TMS about pending updates). */
+    /** Also asked for the key loader's routes, which only the key-loading listener serves. */
     private final KmsModule kms = new KmsModule();
+    /** The functional areas, in installation order (the POSP asks the TMS about pending updates). */
     private final List<GatewayModule> modules = defaultModules(kms);
     private HsmLink hsmLink;
     private final List<ListenerVerticle> listeners = new CopyOnWriteArrayList<>();

@@ -1,6 +1,7 @@
 package dev.posgate.gateway.kms;
 
 import dev.posgate.gateway.db.AuditLog;
+import dev.posgate.gateway.db.TerminalRepository;
 import dev.posgate.gateway.routing.Response;
 import dev.posgate.gateway.routing.ResponseCodes;
 import dev.posgate.gateway.routing.TmsReplies;
@@ -14,11 +15,10 @@ import dev.posgate.iso8583.tms.TmsMessage;
 import dev.posgate.tms.kms.FlowRefusedException;
 import dev.posgate.tms.loader.LoaderHostSession;
 import dev.posgate.tms.loader.LoaderRequests;
-import dev.posgate.gateway.db.TerminalRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.time.Instant;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.List;
 
 /**
