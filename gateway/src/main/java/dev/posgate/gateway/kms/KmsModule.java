@@ -54,6 +54,12 @@ public final class KmsModule implements GatewayModule {
         String acquirer = c.config().string(Setting.KMS_ACQUIRER);
         DeviceCertificates.Profile profile = DeviceCertificates.Profile.of(c.config().string(Setting.LOADER_DEVICE_CERTIFICATE));
         String manufacturerTrust = c.config().string(Setting.LOADER_MANUFACTURER_TRUST);
+        int ttl = c.config().integer(Setting.LOADER_AUTHORISATION_TTL);
+        int ttlMax = c.config().integer(Setting.LOADER_AUTHORISATION_TTL_MAX);
+        if (ttl < 1 || ttl > ttlMax) {
+            return Future.failedFuture(new IllegalArgumentException(
+                    "loader.authorisation.ttl.seconds must be 1..loader.authorisation.ttl.max.seconds (" + ttlMax + "), not " + ttl));
+        }
         KmsIdentities identities = new KmsIdentities(c.vertx(), c.db(), c.hsm(), c.audit(), c.config().integer(Setting.KMS_RSA_BITS));
         return c.vertx().executeBlocking(() -> new CertificateAuthority[] {store.root(), store.acquirer(acquirer)})
                 .compose(cas -> c.vertx().executeBlocking(() -> new DeviceCertificates(manufacturerTrust.isEmpty()
@@ -81,8 +87,7 @@ public final class KmsModule implements GatewayModule {
                                     new LoadingAuthorisationEndpoints(c.vertx(), authorisations, c.audit(),
                                             () -> tks.revokedSerials().map(revoked ->
                                                     new LoadingStatementVerifier(CertificateVerifier.trusting(caRoot, revoked))),
-                                            c.config().integer(Setting.LOADER_AUTHORISATION_TTL),
-                                            c.config().integer(Setting.LOADER_AUTHORISATION_TTL_MAX)).mount(admin);
+                                            ttl, ttlMax).mount(admin);
                                     return null;
                                 }))));
     }
