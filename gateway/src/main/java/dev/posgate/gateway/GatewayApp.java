@@ -61,14 +61,18 @@ public final class GatewayApp {
     private final Vertx vertx;
     private final GatewayConfig config;
     private final ConnectionGuard guard;
+    /** Also asked for the key loader's routes, which only the key-loading listener serves. */
+    private final KmsModule kms = new KmsModule();
     /** The functional areas, in installation order (the POSP asks the TMS about pending updates). */
-    private final List<GatewayModule> modules = defaultModules();
+    private final List<GatewayModule> modules = defaultModules(kms);
     private HsmLink hsmLink;
     private final List<ListenerVerticle> listeners = new CopyOnWriteArrayList<>();
     private Database database;
     private String listenerDeployment;
     private String tlsDeployment;
     private int tlsPort;
+    private String loadingDeployment;
+    private int loadingPort;
     private HttpServer admin;
     private int port;
     private String adminToken;
@@ -157,6 +161,30 @@ public final class GatewayApp {
                     listenerDeployment = id;
                     log.info("terminal listener on {}:{} ({} instances)", listener.host(), port, instances);
                     return openTlsListener(dispatcher, metrics, sessionIds, instances);
+                })
+                .compose(v -> openLoadingListener(listener, metrics, sessionIds));
+    }
+
+    /**
+     * The optional key-loading listener (docs/kms.md): the loading room's network, serving the key
+     * loader L1–L3 and nothing else ({@code 12}), with the terminal listener's framing, session
+     * limits and connection caps (one {@link ConnectionGuard} for both). One instance: loading
+     * is a trickle, not a fleet.
+     */
+    private Future<Void> openLoadingListener(ListenerSettings terminal, GatewayMetrics metrics, AtomicLong sessionIds) {
+        if (config.integer(Setting.LOADER_PORT) == 0) return Future.succeededFuture(); // 0 = off, not "any port"
+        loadingPort = config.integer(Setting.LOADER_PORT);
+        ListenerSettings listener = terminal.at(config.string(Setting.LOADER_HOST), loadingPort);
+        GatewayDispatcher loading = new GatewayDispatcher(new PosRoutes(), kms.loadingRoutes(), metrics);
+        return vertx.deployVerticle(() -> {
+                    ListenerVerticle l = new ListenerVerticle(listener, loading, guard, metrics, sessionIds);
+                    listeners.add(l);
+                    return l;
+                }, new DeploymentOptions().setInstances(1))
+                .map(id -> {
+                    loadingDeployment = id;
+                    log.info("key-loading listener on {}:{}", listener.host(), loadingPort);
+                    return null;
                 });
     }
 
@@ -199,6 +227,7 @@ public final class GatewayApp {
         return Future.join(drained)
                 .transform(ar -> listenerDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(listenerDeployment))
                 .eventually(() -> tlsDeployment == null ? Future.succeededFuture() : vertx.undeploy(tlsDeployment))
+                .eventually(() -> loadingDeployment == null ? Future.succeededFuture() : vertx.undeploy(loadingDeployment))
                 .eventually(() -> admin == null ? Future.succeededFuture() : admin.close())
                 .eventually(() -> Future.join(modules.stream().map(GatewayModule::close).toList()))
                 .eventually(() -> hsmLink == null ? Future.succeededFuture() : hsmLink.close())
@@ -218,6 +247,11 @@ public final class GatewayApp {
     /** The TLS listener's port; 0 when there is none. */
     public int tlsPort() {
         return tlsPort;
+    }
+
+    /** The key-loading listener's port; 0 when there is none. */
+    public int loadingPort() {
+        return loadingPort;
     }
 
     public int adminPort() {
@@ -240,9 +274,9 @@ public final class GatewayApp {
         return config;
     }
 
-    private static List<GatewayModule> defaultModules() {
+    private static List<GatewayModule> defaultModules(KmsModule kms) {
         TmsModule tms = new TmsModule();
-        return List.of(new NetworkManagementModule(), tms, new PospModule(tms::pendingUpdates), new KmsModule(),
+        return List.of(new NetworkManagementModule(), tms, new PospModule(tms::pendingUpdates), kms,
                 new TmkCeremonyModule());
     }
 }

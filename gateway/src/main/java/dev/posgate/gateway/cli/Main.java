@@ -1,6 +1,7 @@
 package dev.posgate.gateway.cli;
 
 import dev.posgate.gateway.kms.CaCommand;
+import dev.posgate.gateway.kms.LoadingCommand;
 import dev.posgate.gateway.tms.TmsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Terminal-access gateway for POS fleets (POSP + TMS + KMS).",
-        subcommands = {ServeCommand.class, TerminalCommand.class, CaCommand.class, PsamCommand.class, TmsCommand.class,
+        subcommands = {ServeCommand.class, TerminalCommand.class, CaCommand.class, LoadingCommand.class, PsamCommand.class, TmsCommand.class,
                 UpstreamSimCommand.class, BenchEchoServerCommand.class})
 public final class Main {
 

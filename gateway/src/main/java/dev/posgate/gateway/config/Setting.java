@@ -69,6 +69,12 @@ public enum Setting {
     TMS_FS_ROOT("tms.fs.root", "", "Root of the filesystem package repository (<root>/<vendor>/<model or _all>/<name>/<version>/, see docs/tms.md); empty means data.dir/packages."),
     KMS_CA_DIR("kms.ca.dir", "", "Directory of the development CA (root.p12/.crt, acquirer-<id>.p12/.crt, created on first run); empty means data.dir/ca."),
     KMS_ACQUIRER("kms.acquirer", "ACQ001", "Acquirer id whose root signs the gateway's remote key-loader certificate (L1); terminals of other acquirers refuse it."),
+    LOADER_PORT("loader.port", "0", "Key-loading listener port (the loading room's network): the only listener that serves the key loader L1-L3, and nothing else; 0 means off."),
+    LOADER_HOST("loader.host", "127.0.0.1", "Address the key-loading listener binds to (the loading room's interface)."),
+    LOADER_AUTHORISATION_TTL("loader.authorisation.ttl.seconds", "1800", "Validity of a key-loading authorisation from its opening when the opener asks for none."),
+    LOADER_AUTHORISATION_TTL_MAX("loader.authorisation.ttl.max.seconds", "14400", "Longest validity an opener may ask for; a longer one is refused."),
+    LOADER_DEVICE_CERTIFICATE("loader.device.certificate", "optional", "Terminal device certificate (DF2A/DF2B) in L2: optional (verified when sent) or required (63 without one); a present but invalid one is always 63."),
+    LOADER_MANUFACTURER_TRUST("loader.manufacturer.trust", "", "PEM file of the manufacturer CAs whose device certificates the key loader trusts; empty means the development manufacturer CA (kms.ca.dir/manufacturer.crt, created on first run)."),
     KMS_RSA_BITS("kms.rsa.bits", "2048", "Modulus length of the KMS and key-loader RSA key pairs generated in the HSM (EI)."),
     METRICS_ENABLED("metrics.enabled", "true", "Expose Prometheus metrics on /metrics.");
 

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  * command creates the roots and the operator/administrator cards, and revokes certificates.
  */
 @Command(name = "ca", mixinStandardHelpOptions = true, description = "Development CA: roots, cards, revocation.",
-        subcommands = {CaCommand.Init.class, CaCommand.Acquirer.class, CaCommand.IssueCard.class, CaCommand.Revoke.class,
+        subcommands = {CaCommand.Init.class, CaCommand.Acquirer.class, CaCommand.IssueCard.class, CaCommand.IssueDevice.class, CaCommand.Revoke.class,
                 CaCommand.Repair.class})
 public final class CaCommand {
 
@@ -75,6 +75,23 @@ public final class CaCommand {
             CertificateAuthority root = new CaStore(ca.dir).root();
             X509Certificate cert = CaStore.issueCard(root, r, holder, days, out, pin.toCharArray());
             System.out.println(r + " card " + holder + " serial " + CertificateVerifier.serial(cert) + " -> " + out);
+            return 0;
+        }
+    }
+
+    @Command(name = "issue-device", mixinStandardHelpOptions = true,
+            description = "Issue a terminal device certificate (DF2A) from the development manufacturer CA (PKCS#12; manufacturer.crt is what the key loader trusts).")
+    static final class IssueDevice implements Callable<Integer> {
+        @Mixin CaDir ca;
+        @Option(names = "--sn", required = true, description = "Terminal serial (the certificate's CN).") String sn;
+        @Option(names = "--out", required = true, description = "PKCS#12 file to write (device certificate and key).") Path out;
+        @Option(names = "--pin", defaultValue = "posgate-dev", description = "PKCS#12 password (default: ${DEFAULT-VALUE}).") String pin;
+        @Option(names = "--days", defaultValue = "3650", description = "Validity in days (default: ${DEFAULT-VALUE}).") int days;
+
+        @Override
+        public Integer call() throws Exception {
+            X509Certificate cert = CaStore.issueDevice(new CaStore(ca.dir).manufacturer(), sn, days, out, pin.toCharArray());
+            System.out.println("device certificate " + sn + " serial " + CertificateVerifier.serial(cert) + " -> " + out);
             return 0;
         }
     }

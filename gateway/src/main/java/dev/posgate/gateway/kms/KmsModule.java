@@ -10,15 +10,20 @@ import dev.posgate.gateway.routing.PosRoutes;
 import dev.posgate.gateway.routing.TmsHandler;
 import dev.posgate.iso8583.tms.TmsCode;
 import dev.posgate.tms.pki.CertificateRole;
+import dev.posgate.tms.pki.CertificateVerifier;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * KMS (issue 4, docs/kms.md): remote TMK download K1–K4, remote key loading L1–L3, the factory
- * TK batch upload, repair authorisations and revocations. On install it opens the development
- * CA (created on first run) and makes sure the KMS and key-loader identities exist in the HSM.
+ * KMS (issue 4, docs/kms.md): remote TMK download K1–K4, remote key loading L1–L3 (on its own
+ * listener, under loading authorisations), the factory TK batch upload, repair authorisations and
+ * revocations. On install it opens the development CA (created on first run) and makes sure the
+ * KMS and key-loader identities exist in the HSM.
  */
 public final class KmsModule implements GatewayModule {
 
@@ -33,13 +38,33 @@ public final class KmsModule implements GatewayModule {
         return "LOADER:" + acquirer;
     }
 
+    /**
+     * The key loader's routes, served only by the key-loading listener ({@code loader.port}); filled
+     * by {@link #install}. The terminal listener answers L1 (the certificate is public) but not L2/L3.
+     */
+    public Map<TmsCode, TmsHandler> loadingRoutes() {
+        return loadingRoutes;
+    }
+
+    private final Map<TmsCode, TmsHandler> loadingRoutes = new EnumMap<>(TmsCode.class);
+
     @Override
     public Future<Void> install(GatewayContext c, PosRoutes pos, Map<TmsCode, TmsHandler> tms, Router admin) {
         CaStore store = new CaStore(caDir(c.config()));
         String acquirer = c.config().string(Setting.KMS_ACQUIRER);
+        DeviceCertificates.Profile profile = DeviceCertificates.Profile.of(c.config().string(Setting.LOADER_DEVICE_CERTIFICATE));
+        String manufacturerTrust = c.config().string(Setting.LOADER_MANUFACTURER_TRUST);
+        int ttl = c.config().integer(Setting.LOADER_AUTHORISATION_TTL);
+        int ttlMax = c.config().integer(Setting.LOADER_AUTHORISATION_TTL_MAX);
+        if (ttl < 1 || ttl > ttlMax) {
+            return Future.failedFuture(new IllegalArgumentException(
+                    "loader.authorisation.ttl.seconds must be 1..loader.authorisation.ttl.max.seconds (" + ttlMax + "), not " + ttl));
+        }
         KmsIdentities identities = new KmsIdentities(c.vertx(), c.db(), c.hsm(), c.audit(), c.config().integer(Setting.KMS_RSA_BITS));
         return c.vertx().executeBlocking(() -> new CertificateAuthority[] {store.root(), store.acquirer(acquirer)})
-                .compose(cas -> identities.ensure("KMS", CertificateRole.KMS, cas[0])
+                .compose(cas -> c.vertx().executeBlocking(() -> new DeviceCertificates(manufacturerTrust.isEmpty()
+                                ? List.of(store.manufacturer().root()) : DeviceCertificates.readPem(Path.of(manufacturerTrust))))
+                        .compose(devices -> identities.ensure("KMS", CertificateRole.KMS, cas[0])
                         .compose(kms -> identities.ensure(loaderIdentity(acquirer), CertificateRole.KEY_LOADER, cas[1])
                                 .map(loader -> {
                                     TransmissionKeyRepository tks = new TransmissionKeyRepository(c.db(), c.audit());
@@ -50,12 +75,20 @@ public final class KmsModule implements GatewayModule {
                                     tms.put(TmsCode.K2, k::start);
                                     tms.put(TmsCode.K3, k::finish);
                                     tms.put(TmsCode.K4, k::installed);
-                                    LoaderHandlers l = new LoaderHandlers(c.hsm(), loader, tmks, c.audit());
+                                    LoadingAuthorisations authorisations = new LoadingAuthorisations(c.db(), c.audit());
+                                    LoaderHandlers l = new LoaderHandlers(c.vertx(), c.hsm(), loader, tmks, c.audit(), c.terminals(),
+                                            authorisations, devices, profile);
                                     tms.put(TmsCode.L1, l::hello);
-                                    tms.put(TmsCode.L2, l::exchange);
-                                    tms.put(TmsCode.L3, l::installed);
+                                    loadingRoutes.put(TmsCode.L1, l::hello);
+                                    loadingRoutes.put(TmsCode.L2, l::exchange);
+                                    loadingRoutes.put(TmsCode.L3, l::installed);
                                     new KmsAdminEndpoints(c.vertx(), c.hsm(), c.audit(), tks, cas[0].root(), kms).mount(admin);
+                                    X509Certificate caRoot = cas[0].root();
+                                    new LoadingAuthorisationEndpoints(c.vertx(), authorisations, c.audit(),
+                                            () -> tks.revokedSerials().map(revoked ->
+                                                    new LoadingStatementVerifier(CertificateVerifier.trusting(caRoot, revoked))),
+                                            ttl, ttlMax).mount(admin);
                                     return null;
-                                })));
+                                }))));
     }
 }

@@ -1,6 +1,7 @@
 package dev.posgate.gateway.kms;
 
 import dev.posgate.gateway.db.AuditLog;
+import dev.posgate.gateway.db.TerminalRepository;
 import dev.posgate.gateway.routing.Response;
 import dev.posgate.gateway.routing.ResponseCodes;
 import dev.posgate.gateway.routing.TmsReplies;
@@ -15,27 +16,46 @@ import dev.posgate.tms.kms.FlowRefusedException;
 import dev.posgate.tms.loader.LoaderHostSession;
 import dev.posgate.tms.loader.LoaderRequests;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.List;
 
 /**
- * The gateway as the acquirer's remote key loader (CN103729944A, L1–L3). The loader key pair was
- * generated in the HSM; ZQ opens RSA_Pu(Rnd1 ‖ Rnd2), encrypts the new TMK under Rnd1 and signs
- * Ctmk ‖ Rnd2 with the private key, all inside the HSM.
+ * The gateway as the acquirer's remote key loader (CN103729944A, L1–L3), served only on the
+ * key-loading listener ({@code loader.port}, docs/kms.md). The loader key pair was generated in
+ * the HSM; ZQ opens RSA_Pu(Rnd1 ‖ Rnd2), encrypts the new TMK under Rnd1 and signs Ctmk ‖ Rnd2
+ * with the private key, all inside the HSM. L2 issues a TMK only for a registered serial
+ * ({@code 97}) with an approved, unexpired loading authorisation it consumes in the transaction
+ * that stores the TMK ({@code B4}), and checks the device certificate when the terminal sends one
+ * or the loader profile requires it ({@code 63}). The cheap database checks come first, so a
+ * stranger costs neither an RSA verification nor an HSM command.
  */
 final class LoaderHandlers {
     private static final Object SESSION_KEY = LoaderHandlers.class;
+    static final String NO_AUTHORISATION = "B4";
 
+    private final Vertx vertx;
     private final Hsm hsm;
     private final KmsIdentity loader;
     private final TmkLifecycle tmks;
     private final AuditLog audit;
+    private final TerminalRepository terminals;
+    private final LoadingAuthorisations authorisations;
+    private final DeviceCertificates devices;
+    private final DeviceCertificates.Profile profile;
 
-    LoaderHandlers(Hsm hsm, KmsIdentity loader, TmkLifecycle tmks, AuditLog audit) {
+    LoaderHandlers(Vertx vertx, Hsm hsm, KmsIdentity loader, TmkLifecycle tmks, AuditLog audit, TerminalRepository terminals,
+            LoadingAuthorisations authorisations, DeviceCertificates devices, DeviceCertificates.Profile profile) {
+        this.vertx = vertx;
         this.hsm = hsm;
         this.loader = loader;
         this.tmks = tmks;
         this.audit = audit;
+        this.terminals = terminals;
+        this.authorisations = authorisations;
+        this.devices = devices;
+        this.profile = profile;
     }
 
     private static LoaderHostSession state(SessionContext session) {
@@ -63,13 +83,23 @@ final class LoaderHandlers {
         } catch (FlowRefusedException e) {
             return KmsReplies.refusal(request, e);
         }
-        return hsm.generateKey(KeyType.TMK)
+        JsonObject detail = new JsonObject().put("keyIndex", l2.keyIndex()).put("remote", session.remoteAddress());
+        return terminals.findBySn(l2.sn())
+                .compose(t -> t.isPresent() ? authorisations.lookup(l2.sn())
+                        : Future.failedFuture(new FlowRefusedException(ResponseCodes.NOT_REGISTERED, "serial not registered")))
+                .compose(found -> found == LoadingAuthorisations.Lookup.USABLE ? checkDevice(l2, detail)
+                        : Future.failedFuture(new FlowRefusedException(NO_AUTHORISATION,
+                                "no loading authorisation (" + found.name().toLowerCase(java.util.Locale.ROOT) + ")")))
+                .compose(v -> hsm.generateKey(KeyType.TMK))
                 .compose(tmk -> hsm.keyLoaderExchange(loader.privateKey(), tmk.key(), l2.rsaBlock())
                         .recover(e -> e instanceof HsmException h && "01".equals(h.errorCode())
                                 ? Future.failedFuture(new FlowRefusedException(ResponseCodes.SECURITY_VIOLATION,
                                         "RSA block does not open with the loader key"))
                                 : Future.failedFuture(e))
-                        .compose(x -> tmks.issue(l2.sn(), l2.keyIndex(), tmk.key(), x.tmkKcv().first(4), "loader")
+                        .compose(x -> tmks.issue(l2.sn(), l2.keyIndex(), tmk.key(), x.tmkKcv().first(4), "loader",
+                                        tx -> authorisations.consume(tx, l2.sn(), detail).compose(id -> id.isPresent() ? Future.succeededFuture()
+                                                : Future.failedFuture(new FlowRefusedException(NO_AUTHORISATION,
+                                                        "loading authorisation used or expired meanwhile"))))
                                 .map(issued -> {
                                     state.issued(issued);
                                     return TmsReplies.body(request.header(), ResponseCodes.APPROVED,
@@ -77,10 +107,25 @@ final class LoaderHandlers {
                                 })))
                 .recover(e -> {
                     if (e instanceof FlowRefusedException r) {
-                        return audit.appendRefusal("loader", "loader.l2.refuse", l2.sn(), "REFUSED",
-                                new JsonObject().put("reason", r.getMessage())).compose(v -> KmsReplies.refusal(request, e));
+                        return audit.appendRefusal("loader", "loader.l2.refuse", l2.sn(), r.status(),
+                                detail.put("reason", r.getMessage())).compose(v -> KmsReplies.refusal(request, e));
                     }
                     return KmsReplies.refusal(request, e);
+                });
+    }
+
+    /** The device proof, when sent or required; RSA off the event loop. */
+    private Future<Void> checkDevice(LoaderRequests.L2 l2, JsonObject detail) {
+        if (!l2.hasDeviceProof()) {
+            return profile == DeviceCertificates.Profile.REQUIRED
+                    ? Future.failedFuture(new FlowRefusedException(ResponseCodes.SECURITY_VIOLATION, "device certificate required"))
+                    : Future.succeededFuture();
+        }
+        return vertx.executeBlocking(() -> devices.verify(l2.deviceCertificate(), l2.deviceSignature(), l2.rsaBlock(), l2.sn(),
+                        Instant.now()), false)
+                .map(serial -> {
+                    detail.put("deviceCertificate", serial);
+                    return null;
                 });
     }
 

@@ -8,6 +8,8 @@ import dev.posgate.hsm.LmkKey;
 import dev.posgate.tms.kms.KmsHostSession;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.function.Function;
 
 /**
  * A terminal's TMK from issue to use (docs/kms.md): K3/L2 store the new TMK PENDING (under the
@@ -27,11 +29,20 @@ final class TmkLifecycle {
     }
 
     Future<KmsHostSession.Issued> issue(String sn, int keyIndex, LmkKey tmk, byte[] kcv4, String flow) {
-        return keys.pool().withTransaction(tx -> keys.store(tx, KeyRecord.OwnerType.TERMINAL, sn, KEY_TYPE, keyIndex,
+        return issue(sn, keyIndex, tmk, kcv4, flow, tx -> Future.succeededFuture());
+    }
+
+    /**
+     * As above, after {@code precondition} in the same transaction: when it fails (the L2's loading
+     * authorisation is gone) nothing is stored and its failure is the result.
+     */
+    Future<KmsHostSession.Issued> issue(String sn, int keyIndex, LmkKey tmk, byte[] kcv4, String flow,
+            Function<SqlConnection, Future<?>> precondition) {
+        return keys.pool().withTransaction(tx -> precondition.apply(tx).compose(v -> keys.store(tx, KeyRecord.OwnerType.TERMINAL, sn, KEY_TYPE, keyIndex,
                         tmk.toWire(), Hex.encode(kcv4), KeyRecord.State.PENDING) // kcv4: Kcv.STORED_BYTES
                 .compose(rec -> audit.append(tx, "kms", flow + ".tmk.issue", sn, "PENDING",
                                 new JsonObject().put("keyIndex", keyIndex).put("version", rec.version()).put("kcv", rec.kcv()))
-                        .map(new KmsHostSession.Issued(sn, keyIndex, rec.id(), kcv4))));
+                        .map(new KmsHostSession.Issued(sn, keyIndex, rec.id(), kcv4)))));
     }
 
     Future<KeyRecord> confirm(KmsHostSession.Issued issued, String flow) {

@@ -18,6 +18,12 @@ public record ListenerSettings(
         RateLimit connectionRatePerIp,
         RateLimit requestRate) {
 
+    /** The same limits on another address (the key-loading listener, {@code loader.host}/{@code loader.port}). */
+    public ListenerSettings at(String otherHost, int otherPort) {
+        return new ListenerSettings(otherHost, otherPort, frameLimits, idleTimeout, frameTimeout, maxInflight, drainTimeout,
+                firstFrameTimeout, connectionRatePerIp, requestRate);
+    }
+
     public static ListenerSettings from(GatewayConfig c, int port) {
         return new ListenerSettings(
                 c.string(Setting.LISTENER_HOST),

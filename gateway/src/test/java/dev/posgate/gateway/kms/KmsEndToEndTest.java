@@ -9,6 +9,8 @@ import dev.posgate.gateway.db.KeyRecord;
 import dev.posgate.gateway.db.KeyRepository;
 import dev.posgate.gateway.kms.ca.CaStore;
 import dev.posgate.gateway.kms.ca.CertificateAuthority;
+import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.support.GatewayProcess;
 import dev.posgate.gateway.support.Metrics;
 import dev.posgate.gateway.support.TerminalConnection;
 import dev.posgate.gateway.support.TestGateway;
@@ -57,7 +59,7 @@ class KmsEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        f = new KmsFixture(TestGateway.start(Map.of()));
+        f = new KmsFixture(TestGateway.start(Map.of(Setting.LOADER_PORT, GatewayProcess.freePort())));
         kmsCert = f.kmsCertificate();
         keys = new KeyRepository(f.gateway.app().database().pool());
     }
@@ -117,8 +119,10 @@ class KmsEndToEndTest {
     @Test
     void keyLoaderPutsTheStoredKcvInThePinPad() throws Exception {
         KmsFixture.Device d = new KmsFixture.Device("SN-L-A");
+        f.register(d.sn);
+        f.authorise(d.sn);
         CertificateVerifier acquirer = CertificateVerifier.trusting(f.ca.acquirer("ACQ001").root());
-        TerminalLink link = f.link();
+        TerminalLink link = f.loaderLink();
         byte[] kcv = KmsFixture.await(KeyLoaderClient.loadTmk(link, d.sn, 2, acquirer, d.pinPad));
         link.close();
         assertArrayEquals(kcv, d.pinPad.kcv(2, KeyRole.TMK, 4));
@@ -129,7 +133,7 @@ class KmsEndToEndTest {
     void keyLoaderOfAnotherAcquirerIsRefusedByTheTerminal() throws Exception {
         KmsFixture.Device d = new KmsFixture.Device("SN-L-B");
         CertificateVerifier otherAcquirer = CertificateVerifier.trusting(f.ca.acquirer("ACQ999").root());
-        TerminalLink link = f.link();
+        TerminalLink link = f.loaderLink();
         Throwable e = KmsFixture.failure(KeyLoaderClient.loadTmk(link, d.sn, 2, otherAcquirer, d.pinPad));
         link.close();
         assertEquals("63", ((FlowRefusedException) e).status());
@@ -140,14 +144,17 @@ class KmsEndToEndTest {
     @Test
     void replayedLoaderBlockFailsTheRnd2CheckAndInstallsNothing() throws Exception {
         KmsFixture.Device d = new KmsFixture.Device("SN-L-REPLAY");
+        f.register(d.sn);
+        f.authorise(d.sn);
+        f.authorise(d.sn);
         CertificateVerifier acquirer = CertificateVerifier.trusting(f.ca.acquirer("ACQ001").root());
         TmsMessage recorded;
-        try (TerminalConnection c = f.gateway.connect()) {
+        try (TerminalConnection c = f.connectLoader()) {
             LoaderTerminalSession s = new LoaderTerminalSession(d.sn, 3, acquirer, KeyLoaderClient.slot(d.pinPad), RandomSource.secure());
             recorded = f.exchange(c, s.onL1(f.exchange(c, s.l1()), Instant.now()));
             assertEquals("00", recorded.header().status());
         }
-        try (TerminalConnection c = f.gateway.connect()) {
+        try (TerminalConnection c = f.connectLoader()) {
             LoaderTerminalSession s = new LoaderTerminalSession(d.sn, 3, acquirer, KeyLoaderClient.slot(d.pinPad), RandomSource.secure());
             f.exchange(c, s.onL1(f.exchange(c, s.l1()), Instant.now()));
             FlowRefusedException e = assertThrows(FlowRefusedException.class, () -> s.onL2(recorded));
@@ -172,10 +179,31 @@ class KmsEndToEndTest {
                 work.resolve("out/SN-CLI.tk.json").toString()));
         assertEquals(0, KmsTerminalCli.run("tmk-download", "--gateway", gw, "--sn", "SN-CLI", "--index", "1",
                 "--device-dir", work.resolve("dev").toString()));
-        assertEquals(0, KmsTerminalCli.run("key-load", "--gateway", gw, "--sn", "SN-CLI", "--index", "2",
+        f.register("SN-CLI");
+        String adminUrl = "http://127.0.0.1:" + f.gateway.adminPort();
+        String token = f.gateway.app().adminToken();
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, dev.posgate.gateway.cli.Main.run("loading", "open", "--admin", adminUrl, "--token", token,
+                    "--card", f.cards.resolve("operator-1.p12").toString(), "--sn", "SN-CLI"));
+        } finally {
+            System.setOut(stdout);
+        }
+        String out = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String id = new JsonObject(out.substring(out.indexOf('{'))).getString("id");
+        assertEquals(0, dev.posgate.gateway.cli.Main.run("loading", "approve", "--admin", adminUrl, "--token", token,
+                "--card", f.cards.resolve("admin-1.p12").toString(), "--id", id, "--sn", "SN-CLI"));
+        assertEquals(0, dev.posgate.gateway.cli.Main.run("ca", "issue-device", "--ca-dir", f.ca.dir().toString(), "--sn", "SN-CLI",
+                "--out", work.resolve("SN-CLI.device.p12").toString()));
+        assertEquals(0, KmsTerminalCli.run("key-load", "--gateway", "127.0.0.1:" + f.gateway.app().loadingPort(), "--sn", "SN-CLI", "--index", "2",
+                "--device-cert", work.resolve("SN-CLI.device.p12").toString(),
                 "--acquirer-root", f.ca.dir().resolve("acquirer-ACQ001.crt").toString()));
         assertNotNull(activeKcv("SN-CLI", 1));
         assertNotNull(activeKcv("SN-CLI", 2));
+        assertEquals(1, f.count("select count(*) from audit_log where subject = 'SN-CLI' and action = 'loader.authorisation.consume' "
+                + "and detail->>'deviceCertificate' is not null"), "the device certificate was checked");
         assertEquals(2, KmsTerminalCli.run("factory", "--gateway", gw, "--root", root, "--sn", "SN-CLI-HOT", "--celsius", "90",
                 "--device-dir", work.resolve("dev").toString(), "--out", work.resolve("out").toString()));
         assertFalse(java.nio.file.Files.exists(work.resolve("out/SN-CLI-HOT.tk.json")));
@@ -198,7 +226,8 @@ class KmsEndToEndTest {
 
     @Test
     void aSecondGatewayOnTheSameDatabaseServesTheSameKmsIdentity() throws Exception {
-        dev.posgate.gateway.GatewayApp second = KmsFixture.await(dev.posgate.gateway.GatewayApp.start(f.gateway.app().config()));
+        dev.posgate.gateway.GatewayApp second = KmsFixture.await(dev.posgate.gateway.GatewayApp.start(
+                f.gateway.app().config().with(Setting.LOADER_PORT, 0))); // the first one holds the loading port
         try (TerminalConnection c = TerminalConnection.open("127.0.0.1", second.port())) {
             TmsMessage k1 = TmsMessage.of(TmsHeader.request(TmsCode.K1, 1, false), List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, "ANY")));
             assertArrayEquals(kmsCert.getEncoded(), f.exchange(c, k1).require(Tags.CERTIFICATE).value());
@@ -226,11 +255,14 @@ class KmsEndToEndTest {
     @Test
     void previousTmkStaysActiveUntilL3ConfirmsTheNewOne() throws Exception {
         KmsFixture.Device d = new KmsFixture.Device("SN-L-SWITCH");
+        f.register(d.sn);
+        f.authorise(d.sn);
+        f.authorise(d.sn);
         CertificateVerifier acquirer = CertificateVerifier.trusting(f.ca.acquirer("ACQ001").root());
-        TerminalLink link = f.link();
+        TerminalLink link = f.loaderLink();
         byte[] first = KmsFixture.await(KeyLoaderClient.loadTmk(link, d.sn, 1, acquirer, d.pinPad));
         link.close();
-        try (TerminalConnection c = f.gateway.connect()) {
+        try (TerminalConnection c = f.connectLoader()) {
             LoaderTerminalSession s = new LoaderTerminalSession(d.sn, 1, acquirer, KeyLoaderClient.slot(d.pinPad), RandomSource.secure());
             TmsMessage l3 = s.onL2(f.exchange(c, s.onL1(f.exchange(c, s.l1()), Instant.now())));
             assertEquals(Hex.encode(first), activeKcv(d.sn, 1), "old TMK still active before L3");

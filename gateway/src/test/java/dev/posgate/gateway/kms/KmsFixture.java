@@ -18,7 +18,17 @@ import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.crypto.RandomSource;
 import dev.posgate.tms.pki.CertificateRole;
 import dev.posgate.tms.pki.CertificateVerifier;
+import dev.posgate.gateway.db.AuditLog;
+import dev.posgate.gateway.db.NewTerminal;
+import dev.posgate.gateway.db.Terminal;
+import dev.posgate.gateway.db.TerminalRepository;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.UUID;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Files;
@@ -96,6 +106,57 @@ final class KmsFixture {
 
     TerminalLink link() throws Exception {
         return await(TerminalLink.connect(vertx, "127.0.0.1", gateway.port(), Duration.ofSeconds(10)));
+    }
+
+    /** A link to the key-loading listener (the gateway must be started with {@code loader.port}). */
+    TerminalLink loaderLink() throws Exception {
+        return await(TerminalLink.connect(vertx, "127.0.0.1", gateway.app().loadingPort(), Duration.ofSeconds(10)));
+    }
+
+    TerminalConnection connectLoader() throws Exception {
+        return TerminalConnection.open("127.0.0.1", gateway.app().loadingPort());
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger TIDS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Registers {@code sn} as a terminal (a fresh TID), as the acquirer does before a key loading. */
+    void register(String sn) throws Exception {
+        await(new TerminalRepository(gateway.app().database().pool(), new AuditLog(gateway.app().database().pool()))
+                .register(new NewTerminal(String.format("LD%06d", TIDS.incrementAndGet()), "898310048990001", sn, null,
+                        "ACME", "P100", Terminal.KeyScheme.TMK, Terminal.MacAlgorithm.ECB), "test"));
+    }
+
+    /** An admin API answer: status and JSON body. */
+    record Answer(int status, JsonObject body) {}
+
+    /** {@code card} opens a loading authorisation for {@code sn} (ttl null: the default). */
+    Answer openAuthorisation(Card card, LoadingStatement statement) throws Exception {
+        return admin("POST", "/api/kms/loading-authorisations", statement.sign(card.privateKey(), card.certificate()));
+    }
+
+    Answer approveAuthorisation(Card card, UUID id, String sn) throws Exception {
+        return admin("POST", "/api/kms/loading-authorisations/" + id + "/approval",
+                LoadingStatement.approve(id, sn, Instant.now()).sign(card.privateKey(), card.certificate()));
+    }
+
+    /** Opened by the operator card, approved by the administrator card: what one L2 for {@code sn} needs. */
+    UUID authorise(String sn) throws Exception {
+        LoadingStatement open = LoadingStatement.open(sn, null, Instant.now());
+        Answer opened = openAuthorisation(operator, open);
+        if (opened.status() != 201) throw new AssertionError("open: " + opened);
+        Answer approved = approveAuthorisation(administrator, open.id(), sn);
+        if (approved.status() != 200) throw new AssertionError("approve: " + approved);
+        return open.id();
+    }
+
+    Answer admin(String method, String path, byte[] body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.adminPort() + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + gateway.app().adminToken())
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), r.body().isEmpty() ? new JsonObject() : new JsonObject(r.body()));
     }
 
     TmsMessage exchange(TerminalConnection c, TmsMessage request) throws Exception {

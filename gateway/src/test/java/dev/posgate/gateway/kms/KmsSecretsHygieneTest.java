@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.support.GatewayProcess;
 import dev.posgate.gateway.support.LogCapture;
 import dev.posgate.gateway.support.SecretScan;
 import dev.posgate.gateway.support.TestGateway;
@@ -42,7 +44,7 @@ class KmsSecretsHygieneTest {
         String metrics;
         List<String> audit = new ArrayList<>();
         try (LogCapture capture = LogCapture.attach()) {
-            KmsFixture f = new KmsFixture(TestGateway.start(Map.of()));
+            KmsFixture f = new KmsFixture(TestGateway.start(Map.of(Setting.LOADER_PORT, GatewayProcess.freePort())));
             try {
                 Matcher m = Pattern.compile("[0-9A-Fa-f]{32,}").matcher(
                         Files.readString(f.gateway.app().config().dataDir().resolve("lmk.hex")));
@@ -59,11 +61,15 @@ class KmsSecretsHygieneTest {
                 TerminalLink link = f.link();
                 byte[] kcv = KmsFixture.await(KmsClient.downloadTmk(link, d.sn, null, 1, d.vault));
                 assertArrayEquals(kcv, d.pinPad.kcv(1, KeyRole.TMK, 4));
-                KmsFixture.Device loaded = new KmsFixture.Device("SN-HYG-L");
-                CertificateVerifier acquirer = CertificateVerifier.trusting(f.ca.acquirer("ACQ001").root());
-                byte[] loadedKcv = KmsFixture.await(KeyLoaderClient.loadTmk(link, loaded.sn, 2, acquirer, loaded.pinPad));
-                assertArrayEquals(loadedKcv, loaded.pinPad.kcv(2, KeyRole.TMK, 4));
                 link.close();
+                KmsFixture.Device loaded = new KmsFixture.Device("SN-HYG-L");
+                f.register(loaded.sn);
+                f.authorise(loaded.sn);
+                CertificateVerifier acquirer = CertificateVerifier.trusting(f.ca.acquirer("ACQ001").root());
+                TerminalLink loaderLink = f.loaderLink();
+                byte[] loadedKcv = KmsFixture.await(KeyLoaderClient.loadTmk(loaderLink, loaded.sn, 2, acquirer, loaded.pinPad));
+                assertArrayEquals(loadedKcv, loaded.pinPad.kcv(2, KeyRole.TMK, 4));
+                loaderLink.close();
 
                 metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + f.gateway.adminPort() + "/metrics")).build(),

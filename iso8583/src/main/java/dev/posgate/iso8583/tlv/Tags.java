@@ -52,6 +52,10 @@ public final class Tags {
     public static final int RSA_PU_RND = 0xDF27;
     /** DF28: RSA_Prk(Ctmk || Rnd2), modulus length. */
     public static final int RSA_PRK_CTMK = 0xDF28;
+    /** DF2A: terminal device certificate (X.509 DER), issued by a manufacturer CA. */
+    public static final int DEVICE_CERTIFICATE = 0xDF2A;
+    /** DF2B: the device's SHA256withRSA signature over DF27 || SN (ASCII). */
+    public static final int DEVICE_SIGNATURE = 0xDF2B;
     /** DF30: package list, constructed: repeated DF31. */
     public static final int PACKAGE_LIST = 0xDF30;
     /** DF31: package entry, constructed: DF32 DF33 DF34 DF35 DF36. */
@@ -120,6 +124,8 @@ public final class Tags {
             case KCV: return "DF26 KCV";
             case RSA_PU_RND: return "DF27 RSA_PU_RND";
             case RSA_PRK_CTMK: return "DF28 RSA_PRK_CTMK";
+            case DEVICE_CERTIFICATE: return "DF2A DEVICE_CERTIFICATE";
+            case DEVICE_SIGNATURE: return "DF2B DEVICE_SIGNATURE";
             case PACKAGE_LIST: return "DF30 PACKAGE_LIST";
             case PACKAGE_ENTRY: return "DF31 PACKAGE_ENTRY";
             case PACKAGE_KIND: return "DF32 PACKAGE_KIND";

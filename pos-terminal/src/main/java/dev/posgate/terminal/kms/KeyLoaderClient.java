@@ -7,6 +7,7 @@ import dev.posgate.iso8583.tms.TmsMessage;
 import dev.posgate.terminal.net.TerminalLink;
 import dev.posgate.terminal.pinpad.KeyRole;
 import dev.posgate.terminal.pinpad.PinPad;
+import dev.posgate.tms.loader.DeviceIdentity;
 import dev.posgate.tms.loader.LoaderTerminalSession;
 import dev.posgate.tms.loader.TmkSlot;
 import dev.posgate.tms.pki.CertificateVerifier;
@@ -21,7 +22,13 @@ public final class KeyLoaderClient {
     /** Completes with the KCV of the TMK now in slot {@code keyIndex}; fails if the loader is refused. */
     public static Future<byte[]> loadTmk(TerminalLink link, String sn, int keyIndex, CertificateVerifier acquirerRoot,
             PinPad pinPad) {
-        LoaderTerminalSession s = new LoaderTerminalSession(sn, keyIndex, acquirerRoot, slot(pinPad), RandomSource.secure());
+        return loadTmk(link, sn, keyIndex, acquirerRoot, pinPad, null);
+    }
+
+    /** As above, for a terminal with a device certificate ({@code device} non-null: L2 carries DF2A and DF2B). */
+    public static Future<byte[]> loadTmk(TerminalLink link, String sn, int keyIndex, CertificateVerifier acquirerRoot,
+            PinPad pinPad, DeviceIdentity device) {
+        LoaderTerminalSession s = new LoaderTerminalSession(sn, keyIndex, acquirerRoot, slot(pinPad), RandomSource.secure(), device);
         return link.request(s.l1().pack())
                 .compose(b -> link.request(s.onL1(TmsMessage.unpack(b), Instant.now()).pack()))
                 .compose(b -> link.request(s.onL2(TmsMessage.unpack(b)).pack()))

@@ -5,6 +5,7 @@ import dev.posgate.crypto.RandomSource;
 import dev.posgate.terminal.net.TerminalLink;
 import dev.posgate.terminal.net.TerminalTls;
 import dev.posgate.terminal.pinpad.PinPad;
+import dev.posgate.tms.loader.DeviceIdentity;
 import dev.posgate.tms.pki.CertificateVerifier;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -181,12 +182,22 @@ public final class KmsTerminalCli {
         @Option(names = "--sn", required = true) String sn;
         @Option(names = "--acquirer-root", required = true, description = "The acquirer root the terminal trusts (AcquireRCRT, DER).") Path root;
         @Option(names = "--index", defaultValue = "1") int index;
+        @Option(names = "--device-cert", description = "PKCS#12 with the terminal's device certificate and key (sent as DF2A/DF2B).")
+        Path deviceCert;
+        @Option(names = "--device-pin", defaultValue = "posgate-dev", description = "Password of --device-cert (default: ${DEFAULT-VALUE}).")
+        String devicePin;
 
         @Override
         public Integer call() throws Exception {
             PinPad pad = new PinPad();
             CertificateVerifier verifier = CertificateVerifier.trusting(certificate(root));
-            byte[] kcv = gateway.run(link -> KeyLoaderClient.loadTmk(link, sn, index, verifier, pad));
+            DeviceIdentity device = null;
+            if (deviceCert != null) {
+                Card c = Card.load(deviceCert, devicePin.toCharArray());
+                device = new DeviceIdentity(c.certificate(), c.privateKey());
+            }
+            DeviceIdentity d = device;
+            byte[] kcv = gateway.run(link -> KeyLoaderClient.loadTmk(link, sn, index, verifier, pad, d));
             System.out.println("TMK installed in slot " + index + ", KCV " + Hex.encode(kcv));
             return 0;
         }

@@ -1,6 +1,7 @@
 package dev.posgate.tms.loader;
 
 import dev.posgate.iso8583.tlv.Tags;
+import dev.posgate.iso8583.tlv.Tlv;
 import dev.posgate.iso8583.tms.TmsMessage;
 import dev.posgate.tms.kms.KmsRequests;
 
@@ -8,7 +9,12 @@ import dev.posgate.tms.kms.KmsRequests;
 public final class LoaderRequests {
     private LoaderRequests() {}
 
-    public record L2(String sn, int keyIndex, byte[] rsaBlock) {}
+    /** {@code deviceCertificate} and {@code deviceSignature} are both null when the terminal sent neither. */
+    public record L2(String sn, int keyIndex, byte[] rsaBlock, byte[] deviceCertificate, byte[] deviceSignature) {
+        public boolean hasDeviceProof() {
+            return deviceCertificate != null || deviceSignature != null;
+        }
+    }
 
     public static String l1(TmsMessage m) {
         return KmsRequests.k1(m).sn();
@@ -19,7 +25,12 @@ public final class LoaderRequests {
         if (block.length < 128 || block.length > 512) {
             throw new dev.posgate.tms.kms.FlowRefusedException("30", "RSA block of " + block.length + " bytes");
         }
-        return new L2(KmsRequests.k1(m).sn(), m.require(Tags.PINPAD_KEY_INDEX).asByte(), block);
+        return new L2(KmsRequests.k1(m).sn(), m.require(Tags.PINPAD_KEY_INDEX).asByte(), block,
+                valueOrNull(m.find(Tags.DEVICE_CERTIFICATE)), valueOrNull(m.find(Tags.DEVICE_SIGNATURE)));
+    }
+
+    private static byte[] valueOrNull(Tlv t) {
+        return t == null ? null : t.value();
     }
 
     public static KmsRequests.Installed l3(TmsMessage m) {

@@ -14,6 +14,7 @@ import dev.posgate.tms.pki.CertificateVerifier;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -31,18 +32,27 @@ public final class LoaderTerminalSession extends TerminalFlow<LoaderTerminalSess
     private final CertificateVerifier acquirerRoot;
     private final TmkSlot slot;
     private final RandomSource random;
+    /** Null for a terminal without a device certificate. */
+    private final DeviceIdentity device;
     private PublicKey loaderKey;
     private byte[] rnd1;
     private byte[] rnd2;
     private byte[] kcv;
 
     public LoaderTerminalSession(String sn, int keyIndex, CertificateVerifier acquirerRoot, TmkSlot slot, RandomSource random) {
+        this(sn, keyIndex, acquirerRoot, slot, random, null);
+    }
+
+    /** A terminal with a device certificate ({@code device} non-null) adds DF2A and DF2B to L2. */
+    public LoaderTerminalSession(String sn, int keyIndex, CertificateVerifier acquirerRoot, TmkSlot slot, RandomSource random,
+            DeviceIdentity device) {
         super("L-flow", Step.READY, Step.DONE, Step.FAILED);
         this.sn = sn;
         this.keyIndex = keyIndex;
         this.acquirerRoot = acquirerRoot;
         this.slot = slot;
         this.random = random;
+        this.device = device;
     }
 
     public TmsMessage l1() {
@@ -69,8 +79,13 @@ public final class LoaderTerminalSession extends TerminalFlow<LoaderTerminalSess
         byte[] block = Rsa.oaepEncrypt(loaderKey, plain);
         Arrays.fill(plain, (byte) 0);
         advance(Step.L2_SENT);
-        return request(TmsCode.L2, List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, sn), Tlv.ofByte(Tags.PINPAD_KEY_INDEX, keyIndex),
+        List<Tlv> tags = new ArrayList<>(List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, sn), Tlv.ofByte(Tags.PINPAD_KEY_INDEX, keyIndex),
                 Tlv.of(Tags.RSA_PU_RND, block)));
+        if (device != null) {
+            tags.add(Tlv.of(Tags.DEVICE_CERTIFICATE, device.certificateDer()));
+            tags.add(Tlv.of(Tags.DEVICE_SIGNATURE, device.sign(block, sn)));
+        }
+        return request(TmsCode.L2, tags);
     }
 
     /** The L2 answer: recover Ctmk ‖ Rnd2 with the loader's public key, check Rnd2, install the TMK. */

@@ -10,10 +10,15 @@ public enum CertificateRole {
     KMS("1"),
     /** Acquirer key-loader working certificate (AcquireWCRT). */
     KEY_LOADER("2"),
-    /** Operator card: signs the factory TK batch. */
+    /** Operator card: signs the factory TK batch; opens or approves key-loading authorisations. */
     OPERATOR("3"),
-    /** Administrator card: co-signs the factory TK batch. */
-    ADMINISTRATOR("4");
+    /** Administrator card: co-signs the factory TK batch; opens or approves key-loading authorisations. */
+    ADMINISTRATOR("4"),
+    /**
+     * Terminal device certificate (DF2A), issued by a manufacturer CA to one serial (CN = SN): the
+     * terminal signs DF27 ‖ SN with its key in L2.
+     */
+    DEVICE("5");
 
     /** The arc of the posgate roles: 2.25 + a UUID as an integer. */
     public static final String ARC = "2.25.258479017416592470238645063617325930874";

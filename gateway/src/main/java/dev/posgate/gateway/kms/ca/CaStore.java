@@ -46,6 +46,26 @@ public final class CaStore {
         return loadOrCreate("acquirer-" + acquirerId, "acquirer " + acquirerId + " root");
     }
 
+    /**
+     * The development manufacturer CA: issues terminal device certificates (DF2A, role DEVICE,
+     * CN = serial) that the key loader checks in L2. A production manufacturer CA belongs to the
+     * terminal vendor; the gateway only trusts its certificate ({@code loader.manufacturer.trust}).
+     */
+    public CertificateAuthority manufacturer() throws IOException {
+        return loadOrCreate("manufacturer", "posgate development manufacturer CA");
+    }
+
+    /** Issues a device certificate for serial {@code sn}: a new key pair and its certificate in a PKCS#12 file. */
+    public static X509Certificate issueDevice(CertificateAuthority manufacturer, String sn, int days, Path out, char[] pin)
+            throws IOException {
+        // the serial becomes the CN of an X.500 name: no characters with a meaning there
+        if (!sn.matches("[A-Za-z0-9._/-]{1,32}")) throw new IllegalArgumentException("serial must be 1-32 of A-Z a-z 0-9 . _ / -");
+        KeyPair kp = CertificateAuthority.rsa2048();
+        X509Certificate cert = manufacturer.issue(sn, kp.getPublic(), CertificateRole.DEVICE, days);
+        writeP12(out, kp.getPrivate(), cert, pin);
+        return cert;
+    }
+
     /** The CA of terminal TLS certificates (listener and client certificates, docs/operations.md). Blocking. */
     public CertificateAuthority terminalTls() throws IOException {
         return loadOrCreate("terminal-tls", "posgate terminal TLS CA");
