@@ -37,12 +37,11 @@ public final class HsmSimMain implements Callable<Integer> {
             + "(default ${DEFAULT-VALUE}).")
     String lmkEnv = HsmSimConfig.DEFAULT_LMK_ENV;
 
-    @Option(names = "--dev", description = "Development mode: generate a missing LMK file, allow clear components "
-            + "unless --no-allow-clear-components.")
+    @Option(names = "--dev", description = "Development mode: generate a missing LMK file.")
     boolean development;
 
     @Option(names = "--allow-clear-components", negatable = true,
-            description = "Enable the key ceremony command ZW (form a key from clear components). Default: only with --dev.")
+            description = "Enable the key ceremony command ZW (form a key from clear components). Default: off, also with --dev.")
     Boolean allowClearComponents;
 
     @Option(names = "--disable", split = ",", description = "Commands to answer with error 68, e.g. --disable ZW,GI.")
