@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * Secrets the embedded default generates on first run (admin token, database passwords, HSM
- * client credentials, keystore passwords): random hex in a file readable by the owner only, in a
- * directory only the owner can enter. A file left by an older version with wider modes is
+ * client credentials, keystore passwords): random hex in a file readable by the owner only, created
+ * with that mode (never briefly readable). A file left by an older version with wider modes is
  * tightened when read, so upgrading closes the hole without regenerating anything.
  */
 public final class SecretFile {
@@ -44,7 +44,7 @@ public final class SecretFile {
 
     public static void write(Path file, byte[] content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
-        ownerOnlyDirectory(dir);
+        Files.createDirectories(dir); // its mode is the owner's business (DataDirectory tightens the gateway's own)
         Path tmp = dir.resolve(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         if (posix(dir)) {
