@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Standalone software HSM:
- * {@code hsm-sim --port 1500 --lmk-file hsm-lmk.txt --header-length 4 [--dev] [--allow-clear-components]}.
+ * {@code hsm-sim --port 1500 --lmk-file hsm-lmk.txt --header-length 4 [--dev] [--allow-clear-components]
+ * [--tls-cert c.pem --tls-key k.pem --tls-client-ca ca.pem] [--authorise A8,GI --authorise-minutes 15]}.
  */
 @Command(name = "hsm-sim", mixinStandardHelpOptions = true, version = "posgate hsm-sim " + HsmSimConfig.FIRMWARE,
         description = "Software HSM speaking payShield-style host commands (see docs/hsm-protocol.md).")
@@ -50,6 +51,23 @@ public final class HsmSimMain implements Callable<Integer> {
     @Option(names = "--workers", description = "Worker threads for RSA commands (default: CPU count).")
     int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
 
+    @Option(names = "--tls-cert", description = "PEM certificate chain: hosts must connect with TLS and a client "
+            + "certificate issued by --tls-client-ca (mutual TLS). Without it, anyone reaching the port is a host.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "PEM private key of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-client-ca", description = "PEM CA certificate(s) that issue the hosts' client certificates.")
+    Path tlsClientCa;
+
+    @Option(names = "--authorise", split = ",", description = "Enter the authorised state for these commands (A6, A8, GI: "
+            + "key import/export under a caller's key) for --authorise-minutes; an operator action.")
+    List<String> authorise = List.of();
+
+    @Option(names = "--authorise-minutes", description = "Duration of the authorised state (default ${DEFAULT-VALUE}).")
+    int authoriseMinutes = 15;
+
     @Override
     public Integer call() throws Exception {
         HsmSimConfig.Builder b = HsmSimConfig.builder().host(host).port(port).headerLength(headerLength)
@@ -58,6 +76,18 @@ public final class HsmSimMain implements Callable<Integer> {
             b.allowClearComponents(allowClearComponents);
         }
         disabled.forEach(b::disableCommand);
+        if (!authorise.isEmpty()) {
+            b.authorisation(Authorisation.of(java.util.Set.copyOf(authorise), java.time.Duration.ofMinutes(authoriseMinutes)));
+        }
+        if (tlsCert != null || tlsKey != null || tlsClientCa != null) {
+            if (tlsCert == null || tlsKey == null || tlsClientCa == null) {
+                System.err.println("hsm-sim: --tls-cert, --tls-key and --tls-client-ca go together");
+                return 2;
+            }
+            b.mutualTls(new HsmSimConfig.MutualTls(new io.vertx.core.net.PemKeyCertOptions()
+                    .setCertPath(tlsCert.toString()).setKeyPath(tlsKey.toString()),
+                    new io.vertx.core.net.PemTrustOptions().addCertPath(tlsClientCa.toString())));
+        }
         HsmSimConfig config = b.build();
         Vertx vertx = Vertx.vertx();
         HsmSimulator sim;
