@@ -65,14 +65,19 @@ public final class HsmLink {
                     ? List.of("127.0.0.1:" + s.port())
                     : Arrays.stream(hosts.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList();
             if (s != null) log.info("bundled software HSM on 127.0.0.1:{} (development LMK, mutual TLS)", s.port());
-            HsmPool pool = new HsmPool(vertx, HsmPoolConfig.builder()
+            HsmPoolConfig.Builder poolConfig = HsmPoolConfig.builder()
                     .name("hsm")
                     .hosts(targets)
                     .connectionsPerHost(config.integer(Setting.HSM_CONNECTIONS))
                     .headerLength(config.integer(Setting.HSM_HEADER_LENGTH))
-                    .requestTimeout(Duration.ofMillis(config.integer(Setting.HSM_TIMEOUT)))
-                    .mutualTls(s != null ? credentials.result().gatewaySide() : null)
-                    .build(), registry);
+                    .requestTimeout(Duration.ofMillis(config.integer(Setting.HSM_TIMEOUT)));
+            if (s != null) {
+                // The first TLS handshake of a cold JVM took 3 s on a loaded machine (load 12 on 2
+                // cores), against a start window of connect + request timeout (3 + 2 s by default):
+                // the in-process HSM on loopback is worth waiting for. hsm.hosts keep the default.
+                poolConfig.mutualTls(credentials.result().gatewaySide()).connectTimeout(Duration.ofSeconds(30));
+            }
+            HsmPool pool = new HsmPool(vertx, poolConfig.build(), registry);
             HsmLink link = new HsmLink(pool, s);
             return pool.start().map(link).recover(e -> {
                 log.error("no HSM reachable at {}: {}", targets, e.getMessage());
