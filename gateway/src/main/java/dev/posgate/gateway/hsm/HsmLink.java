@@ -16,14 +16,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's way to its HSMs: always the pooled client over TCP. With no {@code hsm.hosts}
  * configured, the bundled software HSM is started in-process on a loopback port first, so
- * development and tests use exactly the production code path, wire protocol included.
+ * development and tests use exactly the production code path, wire protocol included; the pool
+ * authenticates to it with a client certificate ({@link HsmLinkCredentials}, mutual TLS).
  */
 public final class HsmLink {
     private static final Logger log = LoggerFactory.getLogger(HsmLink.class);
@@ -94,7 +94,7 @@ public final class HsmLink {
         if (minutes < 1 || minutes > 720) {
             throw new IllegalArgumentException(Setting.HSM_SIM_AUTHORISED_MINUTES.key() + " must be 1..720");
         }
-        return Authorisation.of(Set.of(commands.split("\\s*,\\s*")), Duration.ofMinutes(minutes));
+        return Authorisation.of(new java.util.HashSet<>(Arrays.asList(commands.split("\\s*,\\s*"))), Duration.ofMinutes(minutes));
     }
 
     public Hsm hsm() {
