@@ -2,6 +2,7 @@ package dev.posgate.gateway;
 
 import dev.posgate.gateway.admin.AdminApi;
 import dev.posgate.gateway.admin.AdminToken;
+import dev.posgate.gateway.secrets.DataDirectory;
 import dev.posgate.gateway.ceremony.TmkCeremonyModule;
 import dev.posgate.gateway.config.GatewayConfig;
 import dev.posgate.gateway.config.Setting;
@@ -111,7 +112,10 @@ public final class GatewayApp {
 
     private Future<Void> boot(PrometheusMeterRegistry prometheus) {
         GatewayMetrics metrics = new GatewayMetrics(prometheus);
-        return vertx.executeBlocking(() -> AdminToken.resolve(config.string(Setting.ADMIN_TOKEN), config.dataDir()))
+        return vertx.executeBlocking(() -> {
+                    DataDirectory.secure(config.dataDir()); // before anything reads a secret from it
+                    return AdminToken.resolve(config.string(Setting.ADMIN_TOKEN), config.dataDir());
+                })
                 .compose(token -> {
                     adminToken = token;
                     return Database.start(vertx, config);

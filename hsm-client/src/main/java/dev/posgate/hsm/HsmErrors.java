@@ -9,6 +9,8 @@ public final class HsmErrors {
     public static final String SOURCE_KEY_PARITY = "10";
     public static final String DESTINATION_KEY_PARITY = "11";
     public static final String INVALID_INPUT = "15";
+    /** The command needs the authorised state (key export/import under a caller's key). */
+    public static final String NOT_AUTHORISED = "17";
     public static final String INVALID_PIN_BLOCK = "20";
     public static final String INVALID_PIN_BLOCK_FORMAT = "23";
     public static final String PIN_LENGTH = "24";
@@ -35,6 +37,7 @@ public final class HsmErrors {
             Map.entry("10", "source key parity error"),
             Map.entry("11", "destination key parity error or key all zeros"),
             Map.entry("15", "invalid input data"),
+            Map.entry("17", "HSM is not authorised / operation prohibited by security settings"),
             Map.entry("20", "PIN block does not contain valid values"),
             Map.entry("23", "invalid PIN block format code"),
             Map.entry("24", "PIN is fewer than 4 or more than the maximum digits"),

@@ -2,6 +2,7 @@ package dev.posgate.gateway.cli;
 
 import dev.posgate.gateway.GatewayApp;
 import dev.posgate.gateway.config.GatewayConfig;
+import dev.posgate.gateway.secrets.DevelopmentKeys;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -18,9 +19,19 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, description = "Properties file (see docs/configuration.md); environment POSGATE_* overrides it.")
     Path config;
 
+    @Option(names = "--dev", description = "Start even with development keys (bundled HSM's LMK, generated CA or admin "
+            + "token) while the admin API, the database or an HSM is beyond loopback. Development and labs only.")
+    boolean dev;
+
     @Override
     public Integer call() throws Exception {
         GatewayConfig cfg = GatewayConfig.load(config, System.getenv());
+        String refusal = DevelopmentKeys.refusal(cfg);
+        if (refusal != null && !dev) {
+            System.err.println("posgate: " + refusal);
+            return 2;
+        }
+        if (refusal != null) System.err.println("posgate: WARNING (--dev): " + refusal);
         GatewayApp app;
         try {
             app = GatewayApp.start(cfg).toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);

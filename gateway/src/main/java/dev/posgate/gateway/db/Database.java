@@ -72,24 +72,30 @@ public final class Database {
         }
         Path dir = config.dataDir().resolve("pg");
         Files.createDirectories(dir);
+        EmbeddedAuthentication auth = EmbeddedAuthentication.load(config.dataDir(), appRole);
         long started = System.nanoTime();
         EmbeddedServer pg = EmbeddedServer.start(dir, config.integer(Setting.DB_EMBEDDED_PORT), port -> EmbeddedPostgres.builder()
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(false)
                 .setPort(port)
-                .setServerConfig("max_connections", "100"));
+                .setServerConfig("max_connections", "100")
+                .setServerConfig("listen_addresses", "localhost")
+                .setServerConfig("password_encryption", "scram-sha-256")
+                .setDataDirectoryCustomizer(auth::secure)
+                // zonky's readiness probe connects as the superuser: it needs the password too
+                .setConnectConfig("password", auth.superuserPassword()));
         log.info("embedded PostgreSQL on 127.0.0.1:{} (data {}) started in {} ms",
                 pg.port(), dir.toAbsolutePath(), (System.nanoTime() - started) / 1_000_000);
         PgConnectOptions options = new PgConnectOptions()
-                .setHost("localhost").setPort(pg.port()).setDatabase("postgres").setUser("postgres");
+                .setHost("localhost").setPort(pg.port()).setDatabase("postgres").setUser(EmbeddedAuthentication.SUPERUSER);
         try {
-            migrate(jdbcUrl(options), "postgres", null, appRole);
+            migrate(jdbcUrl(options), EmbeddedAuthentication.SUPERUSER, auth.superuserPassword(), appRole);
         } catch (RuntimeException e) {
             pg.close();
             throw e;
         }
-        // The superuser only migrates; the gateway itself runs as the app role (local trust authentication).
-        return new Target(options.setUser(appRole), pg, "embedded " + dir.toAbsolutePath());
+        // The superuser only migrates; the gateway itself runs as the app role, with its own password.
+        return new Target(options.setUser(appRole).setPassword(auth.appPassword()), pg, "embedded " + dir.toAbsolutePath());
     }
 
     private static String jdbcUrl(PgConnectOptions o) {

@@ -4,6 +4,7 @@ import dev.posgate.gateway.config.GatewayConfig;
 import dev.posgate.gateway.config.Setting;
 import dev.posgate.gateway.kms.ca.CaStore;
 import dev.posgate.gateway.kms.ca.CertificateAuthority;
+import dev.posgate.gateway.secrets.SecretFile;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -79,7 +80,7 @@ public final class TlsMaterial {
         KeyPair kp = CertificateAuthority.rsa2048();
         X509Certificate server = ca.issueTls("posgate gateway", kp.getPublic(), true, List.of("localhost", "127.0.0.1"),
                 SERVER_DAYS);
-        Files.writeString(key, pem(new JcaPKCS8Generator(kp.getPrivate(), null)));
+        SecretFile.write(key, pem(new JcaPKCS8Generator(kp.getPrivate(), null)));
         // chain: the leaf, then the CA, so that terminals holding only ca.crt can build the path
         Files.writeString(crt, pem(server) + pem(ca.root()));
     }

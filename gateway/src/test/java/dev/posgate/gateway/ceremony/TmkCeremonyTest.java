@@ -41,7 +41,8 @@ class TmkCeremonyTest {
     @Test
     void tmkFormedFromComponentsIsTheOneTheTerminalSignsOnWith() throws Exception {
         Vertx vertx = Vertx.vertx();
-        try (TestGateway gateway = TestGateway.start(Map.of(Setting.POSP_TMK_CEREMONY, true))) {
+        try (TestGateway gateway = TestGateway.start(Map.of(Setting.POSP_TMK_CEREMONY, true,
+                Setting.HSM_SIM_CLEAR_COMPONENTS, true))) {
             String token = gateway.app().adminToken();
             assertEquals(201, post(gateway, token, "/api/terminals", new JsonObject().put("tid", "CERE0001")
                     .put("mid", "898310048990001").put("sn", "SN-CERE-1").put("vendor", "ACME").put("model", "P100")

@@ -87,7 +87,7 @@ final class CrashWorld implements AutoCloseable {
         dbUrl = TestPostgres.newDatabaseUrl();
         db = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(PgConnectOptions.fromUri(dbUrl)).using(vertx).build();
         hsmServer = await(HsmSimulator.start(vertx, HsmSimConfig.builder().host("127.0.0.1").port(0)
-                .lmkFile(dir.resolve("lmk.hex")).development(true).build()));
+                .lmkFile(dir.resolve("lmk.hex")).development(true).allowClearComponents(true).build())); // TMK, DMK ceremonies
         hsmPool = new HsmPool(vertx, HsmPoolConfig.builder().name("test-hsm")
                 .host("127.0.0.1", hsmServer.port()).connectionsPerHost(1).headerLength(4).build());
         await(hsmPool.start());

@@ -47,7 +47,7 @@ final class StoppableHsm implements AutoCloseable {
     /** Starts it again on the same port with the same LMK. */
     void restart() throws Exception {
         server = await(HsmSimulator.start(vertx, HsmSimConfig.builder().host("127.0.0.1").port(port).headerLength(4)
-                .lmkFile(lmkFile).development(true).build()));
+                .lmkFile(lmkFile).development(true).allowClearComponents(true).build())); // PospFixture's TMK ceremony
     }
 
     @Override

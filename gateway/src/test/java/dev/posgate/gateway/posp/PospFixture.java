@@ -69,7 +69,7 @@ public final class PospFixture implements AutoCloseable {
         this.dbUrl = dbUrl;
         this.gatewaySettings = Map.copyOf(gatewaySettings);
         hostHsmServer = await(HsmSimulator.start(vertx, HsmSimConfig.builder().host("127.0.0.1").port(0)
-                .lmkFile(lmkFile).development(true).build()));
+                .lmkFile(lmkFile).development(true).allowClearComponents(true).build())); // the host's PIN verification key
         hostHsmPool = new HsmPool(vertx, HsmPoolConfig.builder().name("host-hsm")
                 .host("127.0.0.1", hostHsmServer.port()).connectionsPerHost(1).headerLength(4).build());
         await(hostHsmPool.start());
@@ -118,6 +118,8 @@ public final class PospFixture implements AutoCloseable {
         s.put(Setting.UPSTREAM_CONNECTIONS, 2);
         s.put(Setting.UPSTREAM_TIMEOUT, (int) upstreamTimeoutMs);
         s.put(Setting.UPSTREAM_REVERSAL_RETRY, 1);
+        // terminals' TMKs are formed from known components (ZW), as a key ceremony would
+        s.put(Setting.HSM_SIM_CLEAR_COMPONENTS, true);
         s.putAll(gatewaySettings);
         gateway = TestGateway.start(s);
     }

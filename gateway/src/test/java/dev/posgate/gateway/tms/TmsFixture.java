@@ -41,11 +41,21 @@ final class TmsFixture implements AutoCloseable {
     record Device(String tid, TmsIdentity identity, PinPad pinPad) {}
 
     TmsFixture(Map<Setting, Object> settings) throws Exception {
-        gateway = TestGateway.start(settings);
+        gateway = TestGateway.start(withHsmCeremony(settings));
+    }
+
+    /** The DMK ceremony forms keys from clear components in the bundled HSM, which allows it only when told. */
+    private static Map<Setting, Object> withHsmCeremony(Map<Setting, Object> settings) {
+        if (!Boolean.TRUE.equals(settings.get(Setting.TMS_DMK_CEREMONY))) return settings;
+        Map<Setting, Object> s = new java.util.HashMap<>(settings);
+        s.putIfAbsent(Setting.HSM_SIM_CLEAR_COMPONENTS, true);
+        return s;
     }
 
     static TmsFixture start() throws Exception {
-        return new TmsFixture(Map.of(Setting.TMS_DMK_CEREMONY, true, Setting.TMS_KEY_MESSAGE, "TMK"));
+        // A6: a DMK shipped under a vendor's zone ZMK is imported only in the HSM's authorised state
+        return new TmsFixture(Map.of(Setting.TMS_DMK_CEREMONY, true, Setting.TMS_KEY_MESSAGE, "TMK",
+                Setting.HSM_SIM_AUTHORISED, "A6"));
     }
 
     HttpResponse<String> call(String method, String path, HttpRequest.BodyPublisher body) throws Exception {

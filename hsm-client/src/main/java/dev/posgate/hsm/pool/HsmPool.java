@@ -186,10 +186,16 @@ public final class HsmPool implements HsmTransport {
             return;
         }
         started = true;
-        client = vertx.createNetClient(new NetClientOptions()
+        NetClientOptions options = new NetClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
                 .setTcpNoDelay(true)
-                .setTcpKeepAlive(true));
+                .setTcpKeepAlive(true);
+        if (config.mutualTls() != null) {
+            // trust is the HSM's own CA, not the web PKI: no host name to verify against
+            options.setSsl(true).setKeyCertOptions(config.mutualTls().clientKey())
+                    .setTrustOptions(config.mutualTls().hsmTrust()).setHostnameVerificationAlgorithm("");
+        }
+        client = vertx.createNetClient(options);
         long startWindowMs = config.connectTimeout().toMillis()
                 + (config.probeOnConnect() ? requestTimeoutMs : 0);
         startTimer = ctx.setTimer(startWindowMs, t -> {

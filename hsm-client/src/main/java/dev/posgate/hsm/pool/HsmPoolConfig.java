@@ -1,5 +1,7 @@
 package dev.posgate.hsm.pool;
 
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.TrustOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +71,19 @@ public final class HsmPoolConfig {
     private final boolean probeOnConnect;
     private final int breakerConsecutiveTimeouts;
     private final int maxReplyFrameBytes;
+    private final MutualTls mutualTls;
+
+    /**
+     * TLS with a client certificate on every connection (payShield 10K host connections, the
+     * bundled software HSM): the pool's key and certificate, and the trust for the HSM's. Null
+     * (the default) connects in clear, as most HSM host ports are configured.
+     */
+    public record MutualTls(KeyCertOptions clientKey, TrustOptions hsmTrust) {
+        public MutualTls {
+            Objects.requireNonNull(clientKey, "clientKey");
+            Objects.requireNonNull(hsmTrust, "hsmTrust");
+        }
+    }
 
     private HsmPoolConfig(Builder b) {
         this.name = b.name;
@@ -87,6 +102,7 @@ public final class HsmPoolConfig {
         this.probeOnConnect = b.probeOnConnect;
         this.breakerConsecutiveTimeouts = b.breakerConsecutiveTimeouts;
         this.maxReplyFrameBytes = b.maxReplyFrameBytes;
+        this.mutualTls = b.mutualTls;
         validate();
     }
 
@@ -177,6 +193,7 @@ public final class HsmPoolConfig {
         b.probeOnConnect = probeOnConnect;
         b.breakerConsecutiveTimeouts = breakerConsecutiveTimeouts;
         b.maxReplyFrameBytes = maxReplyFrameBytes;
+        b.mutualTls = mutualTls;
         return b;
     }
 
@@ -256,6 +273,11 @@ public final class HsmPoolConfig {
         return maxReplyFrameBytes;
     }
 
+    /** Mutual TLS on every connection, or null for clear TCP. */
+    public MutualTls mutualTls() {
+        return mutualTls;
+    }
+
     @Override
     public String toString() {
         return "HsmPoolConfig{name=" + name + ", hosts=" + hosts + ", connectionsPerHost="
@@ -266,7 +288,7 @@ public final class HsmPoolConfig {
                 + reconnectMaxBackoff + ", reconnectJitter=" + reconnectJitter + ", healthCheckInterval="
                 + healthCheckInterval + ", probeOnConnect=" + probeOnConnect
                 + ", breakerConsecutiveTimeouts=" + breakerConsecutiveTimeouts + ", maxReplyFrameBytes="
-                + maxReplyFrameBytes + "}";
+                + maxReplyFrameBytes + ", mutualTls=" + (mutualTls != null) + "}";
     }
 
     /** Mutable builder; {@link #build()} validates. */
@@ -287,6 +309,7 @@ public final class HsmPoolConfig {
         private boolean probeOnConnect = true;
         private int breakerConsecutiveTimeouts = 3;
         private int maxReplyFrameBytes = 32 * 1024;
+        private MutualTls mutualTls;
 
         private Builder() {}
 
@@ -376,6 +399,12 @@ public final class HsmPoolConfig {
 
         public Builder maxReplyFrameBytes(int n) {
             this.maxReplyFrameBytes = n;
+            return this;
+        }
+
+        /** Connects with mutual TLS (null: clear TCP). */
+        public Builder mutualTls(MutualTls tls) {
+            this.mutualTls = tls;
             return this;
         }
 

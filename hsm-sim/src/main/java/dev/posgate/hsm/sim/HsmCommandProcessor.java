@@ -28,14 +28,22 @@ public final class HsmCommandProcessor {
     private final Map<String, CommandHandler> handlers = new HashMap<>();
     private final Set<String> disabled;
     private final Lmk lmk;
+    private volatile Authorisation authorisation;
 
     public HsmCommandProcessor(Lmk lmk, boolean allowClearComponents, Set<String> disabledCommands) {
+        this(lmk, allowClearComponents, disabledCommands, Authorisation.NONE);
+    }
+
+    public HsmCommandProcessor(Lmk lmk, boolean allowClearComponents, Set<String> disabledCommands,
+            Authorisation authorisation) {
         this(lmk, allowClearComponents, disabledCommands, RandomSource.secure(), new SecureRandom());
+        this.authorisation = authorisation;
     }
 
     HsmCommandProcessor(Lmk lmk, boolean allowClearComponents, Set<String> disabledCommands,
             RandomSource random, SecureRandom secureRandom) {
         this.lmk = lmk;
+        this.authorisation = Authorisation.NONE;
         this.disabled = Set.copyOf(disabledCommands);
         SimContext ctx = new SimContext(lmk, random, secureRandom, allowClearComponents);
         new KeyManagementCommands(ctx).register(handlers);
@@ -48,7 +56,14 @@ public final class HsmCommandProcessor {
 
     /** A processor for {@code config}: loads (or, in development, generates) the LMK. */
     public static HsmCommandProcessor create(HsmSimConfig config) {
-        return new HsmCommandProcessor(LmkLoader.load(config), config.allowClearComponents(), config.disabledCommands());
+        return new HsmCommandProcessor(LmkLoader.load(config), config.allowClearComponents(), config.disabledCommands(),
+                config.authorisation());
+    }
+
+    /** Enters (or, with {@link Authorisation#NONE}, leaves) the authorised state: an operator action. */
+    public void authorise(Authorisation a) {
+        this.authorisation = java.util.Objects.requireNonNull(a, "authorisation");
+        log.info("HSM {}", a);
     }
 
     /** The LMK check value (NC), safe to log. */
@@ -84,6 +99,10 @@ public final class HsmCommandProcessor {
         }
         if (disabled.contains(code.toUpperCase(Locale.ROOT))) {
             return Replies.error(replyCode, HsmErrors.COMMAND_DISABLED);
+        }
+        if (!authorisation.permits(code)) {
+            log.warn("{} refused: the HSM is not in the authorised state for it", code);
+            return Replies.error(replyCode, HsmErrors.NOT_AUTHORISED);
         }
         try {
             HsmReply reply = h.handle(new FieldReader(command, 2));

@@ -1,5 +1,7 @@
 package dev.posgate.hsm.sim;
 
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.TrustOptions;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
@@ -17,7 +19,10 @@ import java.util.TreeSet;
  *   <li>LMK source, first match wins: {@code lmk} (in memory, tests); the environment variable
  *       named {@code lmkEnvVar} (default {@code POSGATE_HSM_LMK}); {@code lmkFile}. With
  *       {@code development} a missing file is generated.</li>
- *   <li>{@code allowClearComponents}: enables the key ceremony command ZW; default = {@code development}.</li>
+ *   <li>{@code allowClearComponents}: enables the key ceremony command ZW; off unless set (also with {@code development}).</li>
+ *   <li>{@code mutualTls}: hosts must connect with TLS and a client certificate the given trust
+ *       accepts (payShield 10K host TLS); without it anyone who reaches the port is a host.</li>
+ *   <li>{@code authorisation}: the authorised state (A6, A8, GI; docs/hsm-protocol.md); none by default.</li>
  *   <li>{@code disabledCommands}: commands answered with error 68.</li>
  *   <li>{@code workerPoolSize}: threads for RSA commands (default: available processors).</li>
  *   <li>{@code maxPendingPerConnection}: worker commands in flight per connection before the
@@ -40,6 +45,16 @@ public final class HsmSimConfig {
     private final Set<String> disabledCommands;
     private final int workerPoolSize;
     private final int maxPendingPerConnection;
+    private final MutualTls mutualTls;
+    private final Authorisation authorisation;
+
+    /** The simulator's key and certificate, and the trust that client certificates must chain to. */
+    public record MutualTls(KeyCertOptions serverKey, TrustOptions clientTrust) {
+        public MutualTls {
+            Objects.requireNonNull(serverKey, "serverKey");
+            Objects.requireNonNull(clientTrust, "clientTrust");
+        }
+    }
 
     private HsmSimConfig(Builder b) {
         this.host = b.host;
@@ -50,10 +65,13 @@ public final class HsmSimConfig {
         this.lmkFile = b.lmkFile;
         this.lmkEnvVar = b.lmkEnvVar;
         this.development = b.development;
-        this.allowClearComponents = b.allowClearComponents == null ? b.development : b.allowClearComponents;
+        // clear components recover any key (ZW a known ZMK, then A6/A8): only when asked for, even in development
+        this.allowClearComponents = b.allowClearComponents != null && b.allowClearComponents;
         this.disabledCommands = Set.copyOf(b.disabledCommands);
         this.workerPoolSize = b.workerPoolSize;
         this.maxPendingPerConnection = b.maxPendingPerConnection;
+        this.mutualTls = b.mutualTls;
+        this.authorisation = b.authorisation;
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535");
         }
@@ -123,12 +141,23 @@ public final class HsmSimConfig {
         return maxPendingPerConnection;
     }
 
+    /** Mutual TLS required of every host connection, or null (clear TCP, anyone). */
+    public MutualTls mutualTls() {
+        return mutualTls;
+    }
+
+    /** The authorised state (operator-granted, time-limited), {@link Authorisation#NONE} by default. */
+    public Authorisation authorisation() {
+        return authorisation;
+    }
+
     @Override
     public String toString() {
         return "HsmSimConfig[" + host + ":" + port + ", header " + headerLength + ", maxFrame " + maxFrameBytes
                 + ", lmk " + (lmk != null ? "in memory" : lmkFile != null ? lmkFile : "$" + lmkEnvVar)
                 + ", development " + development + ", clear components " + allowClearComponents
-                + ", disabled " + disabledCommands + ", workers " + workerPoolSize + "]";
+                + ", disabled " + disabledCommands + ", workers " + workerPoolSize + ", mutual TLS " + (mutualTls != null)
+                + ", " + authorisation + "]";
     }
 
     public static final class Builder {
@@ -144,6 +173,8 @@ public final class HsmSimConfig {
         private final Set<String> disabledCommands = new TreeSet<>();
         private int workerPoolSize = Math.max(1, Runtime.getRuntime().availableProcessors());
         private int maxPendingPerConnection = 1024;
+        private MutualTls mutualTls;
+        private Authorisation authorisation = Authorisation.NONE;
 
         private Builder() {
         }
@@ -185,7 +216,7 @@ public final class HsmSimConfig {
             return this;
         }
 
-        /** Development mode: generate a missing LMK file; default for clear components. */
+        /** Development mode: generate a missing LMK file. */
         public Builder development(boolean dev) {
             this.development = dev;
             return this;
@@ -208,6 +239,16 @@ public final class HsmSimConfig {
 
         public Builder maxPendingPerConnection(int n) {
             this.maxPendingPerConnection = n;
+            return this;
+        }
+
+        public Builder mutualTls(MutualTls tls) {
+            this.mutualTls = tls;
+            return this;
+        }
+
+        public Builder authorisation(Authorisation a) {
+            this.authorisation = Objects.requireNonNull(a, "authorisation");
             return this;
         }
 

@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Standalone software HSM:
- * {@code hsm-sim --port 1500 --lmk-file hsm-lmk.txt --header-length 4 [--dev] [--allow-clear-components]}.
+ * {@code hsm-sim --port 1500 --lmk-file hsm-lmk.txt --header-length 4 [--dev] [--allow-clear-components]
+ * [--tls-cert c.pem --tls-key k.pem --tls-client-ca ca.pem] [--authorise A8,GI --authorise-minutes 15]}.
  */
 @Command(name = "hsm-sim", mixinStandardHelpOptions = true, version = "posgate hsm-sim " + HsmSimConfig.FIRMWARE,
         description = "Software HSM speaking payShield-style host commands (see docs/hsm-protocol.md).")
@@ -37,12 +38,11 @@ public final class HsmSimMain implements Callable<Integer> {
             + "(default ${DEFAULT-VALUE}).")
     String lmkEnv = HsmSimConfig.DEFAULT_LMK_ENV;
 
-    @Option(names = "--dev", description = "Development mode: generate a missing LMK file, allow clear components "
-            + "unless --no-allow-clear-components.")
+    @Option(names = "--dev", description = "Development mode: generate a missing LMK file.")
     boolean development;
 
     @Option(names = "--allow-clear-components", negatable = true,
-            description = "Enable the key ceremony command ZW (form a key from clear components). Default: only with --dev.")
+            description = "Enable the key ceremony command ZW (form a key from clear components). Default: off, also with --dev.")
     Boolean allowClearComponents;
 
     @Option(names = "--disable", split = ",", description = "Commands to answer with error 68, e.g. --disable ZW,GI.")
@@ -50,6 +50,23 @@ public final class HsmSimMain implements Callable<Integer> {
 
     @Option(names = "--workers", description = "Worker threads for RSA commands (default: CPU count).")
     int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+    @Option(names = "--tls-cert", description = "PEM certificate chain: hosts must connect with TLS and a client "
+            + "certificate issued by --tls-client-ca (mutual TLS). Without it, anyone reaching the port is a host.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "PEM private key of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-client-ca", description = "PEM CA certificate(s) that issue the hosts' client certificates.")
+    Path tlsClientCa;
+
+    @Option(names = "--authorise", split = ",", description = "Enter the authorised state for these commands (A6, A8, GI: "
+            + "key import/export under a caller's key) for --authorise-minutes; an operator action.")
+    List<String> authorise = List.of();
+
+    @Option(names = "--authorise-minutes", description = "Duration of the authorised state (default ${DEFAULT-VALUE}).")
+    int authoriseMinutes = 15;
 
     @Override
     public Integer call() throws Exception {
@@ -59,6 +76,18 @@ public final class HsmSimMain implements Callable<Integer> {
             b.allowClearComponents(allowClearComponents);
         }
         disabled.forEach(b::disableCommand);
+        if (!authorise.isEmpty()) {
+            b.authorisation(Authorisation.of(java.util.Set.copyOf(authorise), java.time.Duration.ofMinutes(authoriseMinutes)));
+        }
+        if (tlsCert != null || tlsKey != null || tlsClientCa != null) {
+            if (tlsCert == null || tlsKey == null || tlsClientCa == null) {
+                System.err.println("hsm-sim: --tls-cert, --tls-key and --tls-client-ca go together");
+                return 2;
+            }
+            b.mutualTls(new HsmSimConfig.MutualTls(new io.vertx.core.net.PemKeyCertOptions()
+                    .setCertPath(tlsCert.toString()).setKeyPath(tlsKey.toString()),
+                    new io.vertx.core.net.PemTrustOptions().addCertPath(tlsClientCa.toString())));
+        }
         HsmSimConfig config = b.build();
         Vertx vertx = Vertx.vertx();
         HsmSimulator sim;

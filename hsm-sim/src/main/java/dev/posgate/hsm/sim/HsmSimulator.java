@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
@@ -54,15 +55,22 @@ public final class HsmSimulator {
         HsmSimulator sim = new HsmSimulator(vertx, config, processor);
         NetServerOptions opts = new NetServerOptions().setHost(config.host()).setPort(config.port())
                 .setTcpNoDelay(true);
+        if (config.mutualTls() != null) {
+            // a host without a certificate from the configured trust never gets past the handshake
+            opts.setSsl(true).setKeyCertOptions(config.mutualTls().serverKey())
+                    .setTrustOptions(config.mutualTls().clientTrust()).setClientAuth(ClientAuth.REQUIRED);
+        }
         return vertx.createNetServer(opts)
                 .connectHandler(sim::connected)
                 .listen()
                 .map(s -> {
                     sim.server = s;
                     log.info("HSM simulator listening on {}:{} (header {} chars, max frame {} bytes, LMK check value {}, "
-                            + "clear components {})", config.host(), s.actualPort(), config.headerLength(),
+                            + "clear components {}, hosts {}, {})", config.host(), s.actualPort(), config.headerLength(),
                             config.maxFrameBytes(), processor.lmkCheckValue(),
-                            config.allowClearComponents() ? "ENABLED" : "disabled");
+                            config.allowClearComponents() ? "ENABLED" : "disabled",
+                            config.mutualTls() != null ? "with a client certificate (mutual TLS)" : "ANYONE (clear TCP)",
+                            config.authorisation());
                     return sim;
                 })
                 .onFailure(e -> sim.worker.close());

@@ -30,7 +30,9 @@ import org.junit.jupiter.api.Test;
 /** The processor alone (no TCP): no input makes an exception escape; truncations are refused. */
 class HsmCommandProcessorTest {
     static final Lmk LMK = Lmk.generate(RandomSource.secure());
-    final HsmCommandProcessor processor = new HsmCommandProcessor(LMK, true, Set.of());
+    // authorised for A6/A8/GI: the truncation test needs every command's valid form to succeed
+    final HsmCommandProcessor processor = new HsmCommandProcessor(LMK, true, Set.of(),
+            Authorisation.of(Authorisation.GATED, java.time.Duration.ofHours(1)));
 
     private static void assertErrorReply(String command, byte[] reply) {
         String s = new String(reply, StandardCharsets.ISO_8859_1);

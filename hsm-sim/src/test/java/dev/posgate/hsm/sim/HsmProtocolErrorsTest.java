@@ -50,7 +50,7 @@ class HsmProtocolErrorsTest {
     @BeforeAll
     static void start(Vertx vertx) {
         dev = await(HsmSimulator.start(vertx, HsmSimConfig.builder().port(0).lmk(LMK).development(true)
-                .maxFrameBytes(4096).build()));
+                .allowClearComponents(true).maxFrameBytes(4096).build()));
         // production-like: clear components off by default, M6 disabled by configuration
         prod = await(HsmSimulator.start(vertx, HsmSimConfig.builder().port(0).lmk(LMK).disableCommand("M6").build()));
     }

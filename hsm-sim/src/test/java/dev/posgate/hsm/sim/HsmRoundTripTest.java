@@ -67,7 +67,8 @@ class HsmRoundTripTest {
     @BeforeAll
     static void start(Vertx vertx) {
         sim = await(HsmSimulator.start(vertx, HsmSimConfig.builder().port(0).lmk(LMK)
-                .allowClearComponents(true).workerPoolSize(2).build()));
+                .allowClearComponents(true).workerPoolSize(2)
+                .authorisation(Authorisation.of(Authorisation.GATED, java.time.Duration.ofHours(1))).build()));
         transport = await(SingleConnectionTransport.connect(vertx, sim.port(), 4));
         hsm = new RemoteHsm(transport);
         kms = await(hsm.generateRsaKeyPair(RsaKeyUsage.BOTH, 2048));

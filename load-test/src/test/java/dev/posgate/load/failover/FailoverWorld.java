@@ -71,7 +71,8 @@ final class FailoverWorld implements AutoCloseable {
 
         int hsmPort = GatewayUnderTest.freePort();
         SideProcess hsm = SideProcess.start(jar, "dev.posgate.hsm.sim.HsmSimMain", SIDE_JVM,
-                List.of("--port", String.valueOf(hsmPort), "--lmk-file", work.resolve("lmk.hex").toString(), "--dev"),
+                List.of("--port", String.valueOf(hsmPort), "--lmk-file", work.resolve("lmk.hex").toString(), "--dev",
+                        "--allow-clear-components"),
                 hsmPort, work.resolve("hsm.log"));
         started.add(hsm);
 

@@ -90,7 +90,7 @@ final class PurchaseRig implements AutoCloseable {
             System.out.println("world in " + work + ": host HSM " + hsmPort + ", host " + hostPort + ", gateway " + port);
 
             hostHsm = SideProcess.start(jar, "dev.posgate.hsm.sim.HsmSimMain", SIDE_JVM,
-                    List.of("--port", String.valueOf(hsmPort), "--lmk-file", lmk.toString(), "--dev"), hsmPort,
+                    List.of("--port", String.valueOf(hsmPort), "--lmk-file", lmk.toString(), "--dev", "--allow-clear-components"), hsmPort,
                     work.resolve("host-hsm.log"));
             Map<String, String> env = new HashMap<>(Map.of(
                     "POSGATE_DATA_DIR", work.resolve("data").toString(),
@@ -110,7 +110,7 @@ final class PurchaseRig implements AutoCloseable {
             if (gatewayHsmProcess) {
                 int gatewayHsmPort = GatewayUnderTest.freePort();
                 gatewayHsm = SideProcess.start(jar, "dev.posgate.hsm.sim.HsmSimMain", SIDE_JVM,
-                        List.of("--port", String.valueOf(gatewayHsmPort), "--lmk-file", lmk.toString(), "--dev"),
+                        List.of("--port", String.valueOf(gatewayHsmPort), "--lmk-file", lmk.toString(), "--dev", "--allow-clear-components"),
                         gatewayHsmPort, work.resolve("gateway-hsm.log"));
                 env.put("POSGATE_HSM_HOSTS", "127.0.0.1:" + gatewayHsmPort);
             }

@@ -71,7 +71,7 @@ public final class TmsWaveSimulation extends PosGatewaySimulation {
     public TmsWaveSimulation() {
         // 8 HSM connections as TmsThroughputBench: every D2 is four HSM commands, and the default
         // 2 x 32 in flight sheds a wave of 100 terminals with 96.
-        super(Map.of("POSGATE_TMS_DMK_CEREMONY_ENABLED", "true",
+        super(Map.of("POSGATE_TMS_DMK_CEREMONY_ENABLED", "true", "POSGATE_HSM_SIM_CLEAR_COMPONENTS", "true",
                 "POSGATE_HSM_CONNECTIONS_PER_HOST", String.valueOf(LoadSettings.hsmConnections(8))));
     }
 

@@ -1,9 +1,9 @@
 package dev.posgate.gateway.kms.ca;
 
+import dev.posgate.gateway.secrets.SecretFile;
 import dev.posgate.tms.pki.CertificateRole;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -17,12 +17,17 @@ import java.security.cert.X509Certificate;
 /**
  * The development CA on disk (docs/kms.md): {@code root.p12} + {@code root.crt} for the posgate CA,
  * {@code acquirer-<id>.p12} + {@code acquirer-<id>.crt} per acquirer root. Created on first use,
- * like the development LMK. The PKCS#12 password is a development constant: a production CA
- * lives offline or in an HSM, not in the gateway's data directory.
+ * like the development LMK. The PKCS#12 files are encrypted under a password generated on first
+ * use into {@code keystore.password} (0600, the directory 0700); files from an older version,
+ * under the once documented {@link #DEV_PASSWORD}, are re-encrypted under it when first read. A
+ * production CA lives offline or in an HSM, not in the gateway's data directory.
  */
 public final class CaStore {
-    /** Password of the development CA's PKCS#12 files (and default PIN of cards issued by the CLI). */
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CaStore.class);
+    /** Default PIN of cards issued by the CLI; no longer the password of the CA's own keystores. */
     public static final char[] DEV_PASSWORD = "posgate-dev".toCharArray();
+    /** The CA keystores' password, generated on first use. */
+    public static final String PASSWORD_FILE = "keystore.password";
     private static final String ALIAS = "key";
 
     private final Path dir;
@@ -33,6 +38,12 @@ public final class CaStore {
 
     public Path dir() {
         return dir;
+    }
+
+    /** The password of this directory's CA keystores (generated if missing). Blocking. */
+    public char[] password() throws IOException {
+        SecretFile.ownerOnlyDirectory(dir);
+        return SecretFile.readOrCreate(dir.resolve(PASSWORD_FILE), 24).toCharArray();
     }
 
     /** The posgate CA (KMS certificates, operator and administrator cards). Blocking. */
@@ -73,13 +84,22 @@ public final class CaStore {
 
     private synchronized CertificateAuthority loadOrCreate(String name, String commonName) throws IOException {
         Path p12 = dir.resolve(name + ".p12");
+        char[] password = password();
         if (Files.exists(p12)) {
-            KeyEntry e = readP12(p12, DEV_PASSWORD);
+            SecretFile.ownerOnly(p12);
+            KeyEntry e;
+            try {
+                e = readP12(p12, password);
+            } catch (IOException underNewPassword) {
+                // written by an older version under the documented password: re-encrypt it
+                e = readP12(p12, DEV_PASSWORD);
+                writeP12(p12, e.key(), e.certificate(), password);
+                log.info("{}: re-encrypted under the generated password in {}", p12, PASSWORD_FILE);
+            }
             return new CertificateAuthority(e.key(), e.certificate());
         }
-        Files.createDirectories(dir);
         CertificateAuthority ca = CertificateAuthority.createRoot(commonName, 10);
-        writeP12(p12, ca.rootKey(), ca.root(), DEV_PASSWORD);
+        writeP12(p12, ca.rootKey(), ca.root(), password);
         writeCertificate(dir.resolve(name + ".crt"), ca.root());
         return ca;
     }
@@ -110,11 +130,11 @@ public final class CaStore {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
             ks.setKeyEntry(ALIAS, key, pin, new Certificate[] {cert});
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            ks.store(out, pin);
             Path parent = p12.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
-            try (OutputStream out = Files.newOutputStream(p12)) {
-                ks.store(out, pin);
-            }
+            SecretFile.write(p12, out.toByteArray()); // owner-only from the first byte
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot write " + p12 + ": " + e.getMessage(), e);
         }
