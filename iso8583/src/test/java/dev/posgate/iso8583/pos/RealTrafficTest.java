@@ -40,7 +40,8 @@ class RealTrafficTest {
                 mtis.add(PosMessage.unpack(s.body(), s.dialect()).mti());
             }
         }
-        assertTrue(mtis.containsAll(Set.of("0800", "0810", "0200", "0210", "0400", "0410", "0920", "0930")),
+        assertTrue(mtis.containsAll(Set.of("0800", "0810", "0830", "0200", "0210", "0400", "0410",
+                "0510", "0330", "0920", "0930")),
                 mtis.toString());
     }
 
