@@ -264,6 +264,12 @@ public final class PosMessage {
         return f53 != null && f53.length() >= 3 && f53.charAt(2) == '1';
     }
 
+    /** Field 53 split into 53.1-53.3, or {@code null} when absent. */
+    public Field53 field53() {
+        String v = field(53);
+        return v == null ? null : Field53.parse(v);
+    }
+
     /**
      * The packed nibbles of an n or z field as on the wire, without length prefix (left-aligned, a 0 pad
      * nibble when odd): what goes to the HSM to decrypt a track. {@code null} when absent.

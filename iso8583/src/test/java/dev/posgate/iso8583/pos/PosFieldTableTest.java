@@ -196,4 +196,24 @@ class PosFieldTableTest {
         assertEquals(11, "交易成功 ok".getBytes(PosMessage.GBK).length);
         assertEquals("交易成功 ok".length() + 4, new String(back.binary(56), StandardCharsets.ISO_8859_1).length());
     }
+
+    @Test
+    void securityControlIn53() {
+        // values of the corpus: lzy 0200 (PIN with PAN, TDES), lzy 0200 without PIN, vfwz 0200 (algorithm 4,
+        // tracks encrypted), mocredit 0200 (single DES)
+        Field53 tdes = Field53.parse("2600000000000000");
+        assertTrue(tdes.pinWithPan());
+        assertEquals(6, tdes.algorithm());
+        assertFalse(tdes.tracksEncrypted());
+        assertEquals(0, Field53.parse("0600000000000000").pinFormat());
+        Field53 vfwz = Field53.parse("2410000000000000");
+        assertEquals(4, vfwz.algorithm());
+        assertTrue(vfwz.tracksEncrypted());
+        assertEquals("2410000000000000", vfwz.format());
+        assertEquals(0, Field53.parse("2000000000000000").algorithm());
+        PosMessage m = PosMessage.unpack(bytes(PREFIX, "0200", "0000000000000800", "2410000000000000"));
+        assertEquals(vfwz, m.field53());
+        assertTrue(m.trackEncrypted());
+        assertNull(PosMessage.create(TPDU, HEADER, "0200").field53());
+    }
 }
