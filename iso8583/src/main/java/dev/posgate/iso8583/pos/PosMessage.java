@@ -271,16 +271,20 @@ public final class PosMessage {
     }
 
     /**
-     * The packed nibbles of an n or z field as on the wire, without length prefix (left-aligned, a 0 pad
-     * nibble when odd): what goes to the HSM to decrypt a track. {@code null} when absent.
+     * The packed nibbles of an n or z field as on the wire, without length prefix (a 0 pad nibble when odd,
+     * where the field puts it): what goes to the HSM to decrypt a track. {@code null} when absent.
      */
     public byte[] packedDigits(int field) {
         String v = field(field);
         if (v == null) {
             return null;
         }
-        if (definition(field).isBinary() || definition(field).kind() == PosFieldPackager.Kind.ANS) {
+        PosFieldPackager f = definition(field);
+        if (f.isBinary() || f.kind() == PosFieldPackager.Kind.ANS) {
             throw new PosFormatException(BAD_VALUE, field, "not an n or z field");
+        }
+        if ((v.length() & 1) == 1 && f.align() == PosFieldPackager.Align.RIGHT) {
+            v = "0" + v;
         }
         byte[] out = new byte[(v.length() + 1) >>> 1];
         for (int i = 0; i < v.length(); i++) {

@@ -125,6 +125,9 @@ class PosFieldTableTest {
         assertEquals("071", m.field(22));
         assertEquals("000", m.field(23));
         assertEquals("0", m.field(48));
+        assertEquals("0710", hex(m.packedDigits(22)));
+        assertEquals("0000", hex(m.packedDigits(23)));
+        assertEquals("00", hex(m.packedDigits(48)));
         // premierpay-0210: 32 LLVAR n "00155800", 15 settlement date, 44 LLVAR ans with spaces
         PosMessage r = PosMessage.unpack(bytes(PREFIX, "0210", "0002000100100000", "0322", "08 00155800",
                 "22 " + ascii("03080000   48025800   ")));
