@@ -14,7 +14,8 @@ import static dev.posgate.iso8583.pos.PosFormatException.Reason.TRAILING_BYTES;
  * nibbles validated, nothing materialised), field 64 must be announced and must be the last 8 bytes of the
  * body (it is the highest field of a primary-bitmap message, so nothing can follow it).
  *
- * <p>{@code body} is a frame body: TPDU (5) | application header (6) | MTI | bitmap | fields.
+ * <p>{@code body} is a frame body: TPDU (5) | application header (6) | MTI | bitmap | fields; the
+ * {@link PosDialect} overloads handle a centre dialect without application header.
  */
 public final class MacBlock {
     /** Offset of the MTI in a frame body: after TPDU (5) and application header (6). */
@@ -27,7 +28,12 @@ public final class MacBlock {
 
     /** A copy of {@code body[START .. macOffset(body))}. */
     public static byte[] of(byte[] body) {
-        return Arrays.copyOfRange(body, START, macOffset(body));
+        return of(body, PosDialect.APP_HEADER);
+    }
+
+    /** A copy of the MAC block of a body in {@code dialect}: from the MTI up to field 64. */
+    public static byte[] of(byte[] body, PosDialect dialect) {
+        return Arrays.copyOfRange(body, dialect.mtiOffset(), macOffset(body, dialect));
     }
 
     /**
@@ -38,9 +44,16 @@ public final class MacBlock {
      *                            field 64 is not the end of the body; any unpack reason otherwise
      */
     public static int macOffset(byte[] body) {
+        return macOffset(body, PosDialect.APP_HEADER);
+    }
+
+    /** {@link #macOffset(byte[])} for a body in {@code dialect}. */
+    public static int macOffset(byte[] body, PosDialect dialect) {
         Tpdu.parse(body, 0);
-        AppHeader.parse(body, Tpdu.LENGTH);
-        int off = PosPackager.INSTANCE.offsetOf(body, START, body.length, 64);
+        if (dialect == PosDialect.APP_HEADER) {
+            AppHeader.parse(body, Tpdu.LENGTH);
+        }
+        int off = PosPackager.INSTANCE.offsetOf(body, dialect.mtiOffset(), body.length, 64);
         if (off < 0) {
             throw new PosFormatException(NO_MAC, 64, "bit 64 is not set: the message carries no MAC");
         }
@@ -53,7 +66,12 @@ public final class MacBlock {
 
     /** The 8 bytes of field 64 (a copy). */
     public static byte[] mac(byte[] body) {
-        int off = macOffset(body);
+        return mac(body, PosDialect.APP_HEADER);
+    }
+
+    /** The 8 bytes of field 64 of a body in {@code dialect} (a copy). */
+    public static byte[] mac(byte[] body, PosDialect dialect) {
+        int off = macOffset(body, dialect);
         return Arrays.copyOfRange(body, off, off + MAC_LENGTH);
     }
 
@@ -62,9 +80,14 @@ public final class MacBlock {
      * write the result here: no second pack).
      */
     public static void writeMac(byte[] body, byte[] mac) {
+        writeMac(body, mac, PosDialect.APP_HEADER);
+    }
+
+    /** {@link #writeMac(byte[], byte[])} for a body in {@code dialect}. */
+    public static void writeMac(byte[] body, byte[] mac, PosDialect dialect) {
         if (mac.length != MAC_LENGTH) {
             throw new IllegalArgumentException("a MAC is 8 bytes, got " + mac.length);
         }
-        System.arraycopy(mac, 0, body, macOffset(body), MAC_LENGTH);
+        System.arraycopy(mac, 0, body, macOffset(body, dialect), MAC_LENGTH);
     }
 }

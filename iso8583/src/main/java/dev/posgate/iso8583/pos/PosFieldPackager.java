@@ -26,7 +26,7 @@ import static dev.posgate.iso8583.pos.PosFormatException.Reason.TRUNCATED;
  * {@code IFB_LLLBINARY}) does the encoding, wrapped in the strict checks jPOS does not make:
  * <ul>
  *   <li>unpack: BCD length prefix digits, prefix not above the field maximum, prefix and data within the
- *       message, every nibble of an n field 0-9 (z: 0-9 or D), pad nibble 0 - all before jPOS touches the
+ *       message, every nibble of an n field 0-9 (z: any, see {@link Kind#Z}), pad nibble 0 - all before jPOS touches the
  *       bytes, so no {@code ArrayIndexOutOfBoundsException} or silently accepted hex digit can escape;</li>
  *   <li>pack: value type, length and charset (jPOS would BCD-pack "12A4" without complaint).</li>
  * </ul>
@@ -38,7 +38,11 @@ public final class PosFieldPackager extends ISOFieldPackager {
     public enum Kind {
         /** BCD digits 0-9. */
         N,
-        /** BCD track data: digits and {@code D} (shown as {@code '='}). */
+        /**
+         * BCD track data: digits and {@code D} (shown as {@code '='}). Any other nibble (A-C, E, F) is
+         * accepted too and shown as its hex digit: with track encryption (53.3 = 1) fields 35/36 carry
+         * TDES output in the same packed layout, and the packager cannot know 53.3 before reaching them.
+         */
         Z,
         /** Characters, one byte each (ISO-8859-1, so any byte round-trips). */
         ANS,
@@ -172,11 +176,36 @@ public final class PosFieldPackager extends ISOFieldPackager {
             throw new PosFormatException(BAD_VALUE, number, "no value", e);
         }
         checkValue(v);
+        if (kind == Kind.Z) {
+            return packTrack((String) v);
+        }
         try {
             return jpos.pack(c);
         } catch (ISOException e) {
             throw new PosFormatException(BAD_VALUE, number, e.getMessage(), e);
         }
+    }
+
+    /**
+     * Packs a z value (prefix, then left-aligned nibbles, trailing 0 pad): jPOS's {@code str2bcd} maps only
+     * 0-9 and '=' correctly, an encrypted track needs every nibble.
+     */
+    private byte[] packTrack(String s) {
+        int n = s.length();
+        int prefixBytes = prefixDigits == 2 ? 1 : prefixDigits == 3 ? 2 : 0;
+        byte[] out = new byte[prefixBytes + ((n + 1) >>> 1)];
+        if (prefixBytes == 2) {
+            out[0] = (byte) (n / 100);
+            out[1] = (byte) (((n / 10 % 10) << 4) | (n % 10));
+        } else if (prefixBytes == 1) {
+            out[0] = (byte) (((n / 10) << 4) | (n % 10));
+        }
+        for (int i = 0; i < n; i++) {
+            char ch = s.charAt(i);
+            int nib = ch == '=' ? 0x0D : Character.digit(ch, 16);
+            out[prefixBytes + (i >> 1)] |= (byte) ((i & 1) == 0 ? nib << 4 : nib);
+        }
+        return out;
     }
 
     /** Throws {@link PosFormatException} ({@code BAD_VALUE}) unless {@code v} fits this field. */
@@ -204,7 +233,7 @@ public final class PosFieldPackager extends ISOFieldPackager {
             boolean ok;
             switch (kind) {
                 case N: ok = ch >= '0' && ch <= '9'; break;
-                case Z: ok = (ch >= '0' && ch <= '9') || ch == '='; break;
+                case Z: ok = (ch >= '0' && ch <= '9') || ch == '=' || (ch >= 'A' && ch <= 'F' && ch != 'D'); break;
                 default: ok = ch <= 0xFF; break;
             }
             if (!ok) {
@@ -249,6 +278,20 @@ public final class PosFieldPackager extends ISOFieldPackager {
      * occupies (prefix + data). Used by unpack and by {@link MacBlock} to walk a message.
      */
     public int validate(byte[] b, int off, int end) {
+        int consumed = extent(b, off, end);
+        if (bcd()) {
+            int prefixBytes = prefixDigits == 2 ? 1 : prefixDigits == 3 ? 2 : 0;
+            checkNibbles(b, off + prefixBytes, prefixDigits == 0 ? length : prefixValue(b, off, prefixBytes));
+        }
+        return consumed;
+    }
+
+    /**
+     * How many bytes the field at {@code b[off..end)} occupies (prefix + data), checking the length prefix
+     * and the bounds but not the content: lets a failed parse skip a field whose content is bad to recover
+     * the fields after it (see {@link PosFormatException#partial()}).
+     */
+    public int extent(byte[] b, int off, int end) {
         int p = off;
         int n;
         if (prefixDigits == 0) {
@@ -259,31 +302,35 @@ public final class PosFieldPackager extends ISOFieldPackager {
                 throw new PosFormatException(TRUNCATED, number,
                         "length prefix needs " + prefixBytes + " bytes at offset " + off + ", " + (end - p) + " left");
             }
-            n = 0;
             for (int i = 0; i < prefixBytes; i++) {
                 int v = b[p + i] & 0xFF;
                 if ((v >>> 4) > 9 || (v & 0x0F) > 9) {
                     throw new PosFormatException(BAD_BCD, number,
                             String.format("length prefix byte %02X is not BCD", v));
                 }
-                n = n * 100 + (v >>> 4) * 10 + (v & 0x0F);
             }
+            n = prefixValue(b, off, prefixBytes);
             p += prefixBytes;
             if (n > length) {
                 throw new PosFormatException(FIELD_TOO_LONG, number,
                         "length " + n + " above the maximum " + length);
             }
         }
-        boolean bcd = kind == Kind.N || kind == Kind.Z;
-        int packed = bcd ? (n + 1) >>> 1 : n;
+        int packed = bcd() ? (n + 1) >>> 1 : n;
         if (end - p < packed) {
             throw new PosFormatException(TRUNCATED, number,
                     "needs " + packed + " bytes at offset " + p + ", " + (end - p) + " left");
         }
-        if (bcd) {
-            checkNibbles(b, p, n);
-        }
         return p + packed - off;
+    }
+
+    private static int prefixValue(byte[] b, int off, int prefixBytes) {
+        int n = 0;
+        for (int i = 0; i < prefixBytes; i++) {
+            int v = b[off + i] & 0xFF;
+            n = n * 100 + (v >>> 4) * 10 + (v & 0x0F);
+        }
+        return n;
     }
 
     private void checkNibbles(byte[] b, int p, int digits) {
@@ -297,7 +344,7 @@ public final class PosFieldPackager extends ISOFieldPackager {
                 if (nib != 0) {
                     throw new PosFormatException(BAD_BCD, number, String.format("pad nibble is %X, expected 0", nib));
                 }
-            } else if (nib > 9 && !(kind == Kind.Z && nib == 0x0D)) {
+            } else if (nib > 9 && kind != Kind.Z) {
                 throw new PosFormatException(BAD_BCD, number,
                         String.format("nibble %X at digit %d is not allowed in an %s field", nib,
                                 align == Align.RIGHT && pad == 0 ? i - 1 : i, kind.name().toLowerCase()));

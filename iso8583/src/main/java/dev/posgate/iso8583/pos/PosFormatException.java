@@ -1,11 +1,17 @@
 package dev.posgate.iso8583.pos;
 
 import dev.posgate.iso8583.FormatException;
+import org.jpos.iso.ISOMsg;
 
 /**
  * A POS ISO8583 message (TPDU, application header, MTI, bitmap or a field) that does not match
  * protocol.md section 2. Every jPOS failure is translated into this one exception; {@link #reason()} is
  * usable as a metric label and {@link #field()} names the offending field (0 = MTI, -1 = not a field).
+ *
+ * <p>When TPDU, header, MTI and bitmap parsed but a field did not (or bytes trail the last field, or bit 1
+ * is set), the message is <em>attributable</em>: {@link #partial()} holds what did parse, so the receiver
+ * can answer it ({@code partial().reply(...)}, 39 = 30, no MAC) instead of closing the connection
+ * (protocol.md 2.1).
  */
 public final class PosFormatException extends FormatException {
     private static final long serialVersionUID = 1L;
@@ -39,6 +45,10 @@ public final class PosFormatException extends FormatException {
 
     private final Reason reason;
     private final int field;
+    /** The fields parsed so far, set by {@link PosPackager} when the message is attributable. */
+    private transient ISOMsg partialIso;
+    /** {@link #partialIso} with TPDU and header, set by {@link PosMessage#unpack}. */
+    private transient PosMessage partial;
 
     public PosFormatException(Reason reason, int field, String message) {
         this(reason, field, message, null);
@@ -58,5 +68,33 @@ public final class PosFormatException extends FormatException {
     /** The field concerned: 0 for the MTI, 1 for the bitmap, 2..64, or -1 when not about a field. */
     public int field() {
         return field;
+    }
+
+    /**
+     * The message as far as it parsed - TPDU, header, MTI, the fields before the failed one, and 11/41/42
+     * when they could still be located after it - or {@code null} when the bytes cannot be attributed
+     * (TPDU, header, MTI or bitmap did not parse; or the exception is not about received bytes).
+     */
+    public PosMessage partial() {
+        return partial;
+    }
+
+    /** True when {@link #partial()} is available: the sender can be answered with a format error. */
+    public boolean attributable() {
+        return partial != null;
+    }
+
+    PosFormatException attributed(ISOMsg parsed) {
+        this.partialIso = parsed;
+        return this;
+    }
+
+    ISOMsg partialIso() {
+        return partialIso;
+    }
+
+    PosFormatException partial(PosMessage message) {
+        this.partial = message;
+        return this;
     }
 }

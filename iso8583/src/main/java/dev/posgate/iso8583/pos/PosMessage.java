@@ -7,6 +7,8 @@ import org.jpos.iso.ISOException;
 import org.jpos.iso.ISOMsg;
 import org.jpos.iso.ISOUtil;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -22,7 +24,8 @@ import static dev.posgate.iso8583.pos.PosFormatException.Reason.BAD_VALUE;
 public final class PosMessage {
     /** Fields echoed by {@link #reply(int, int...)} when present in the request. */
     private static final int[] ALWAYS_ECHO = {11, 41, 42};
-    private static final int TPDU_AND_HEADER = Tpdu.LENGTH + AppHeader.LENGTH;
+    /** The charset of Chinese text in an/ans fields (43, 56-59, 63 ...): UnionPay terminals send GBK. */
+    public static final Charset GBK = Charset.forName("GBK");
 
     private Tpdu tpdu;
     private AppHeader header;
@@ -51,20 +54,48 @@ public final class PosMessage {
 
     /** Parses {@code b[off .. off+len)} as a frame body. */
     public static PosMessage unpack(byte[] b, int off, int len) {
+        return unpack(b, off, len, PosDialect.APP_HEADER);
+    }
+
+    /** Parses a frame body in {@code dialect}. */
+    public static PosMessage unpack(byte[] body, PosDialect dialect) {
+        return unpack(body, 0, body.length, dialect);
+    }
+
+    /**
+     * Parses {@code b[off .. off+len)} as a frame body in {@code dialect}.
+     *
+     * @throws PosFormatException when the bytes do not parse; {@link PosFormatException#partial()} holds
+     *                            what did when TPDU, header, MTI and bitmap parsed
+     */
+    public static PosMessage unpack(byte[] b, int off, int len, PosDialect dialect) {
         Objects.checkFromIndexSize(off, len, b.length);
         if (len < Tpdu.LENGTH) {
             throw new PosFormatException(PosFormatException.Reason.BAD_TPDU, -1, "body of " + len + " bytes");
         }
         Tpdu tpdu = Tpdu.parse(b, off);
-        if (len < TPDU_AND_HEADER) {
+        int mtiOffset = dialect.mtiOffset();
+        if (len < mtiOffset) {
             throw new PosFormatException(PosFormatException.Reason.BAD_HEADER, -1, "body of " + len + " bytes");
         }
-        AppHeader header = AppHeader.parse(b, off + Tpdu.LENGTH);
+        AppHeader header = dialect == PosDialect.APP_HEADER ? AppHeader.parse(b, off + Tpdu.LENGTH) : AppHeader.NONE;
         ISOMsg iso = new ISOMsg();
-        PosPackager.INSTANCE.unpack(iso, b, off + TPDU_AND_HEADER, off + len);
+        try {
+            PosPackager.INSTANCE.unpack(iso, b, off + mtiOffset, off + len);
+        } catch (PosFormatException e) {
+            if (e.partialIso() != null) {
+                e.partial(new PosMessage(tpdu, header, e.partialIso()));
+            }
+            throw e;
+        }
         PosMessage m = new PosMessage(tpdu, header, iso);
         m.received = off == 0 && len == b.length ? b : Arrays.copyOfRange(b, off, off + len);
         return m;
+    }
+
+    /** How this message's body is laid out: {@link PosDialect#NO_APP_HEADER} when its header is {@link AppHeader#NONE}. */
+    public PosDialect dialect() {
+        return header.present() ? PosDialect.APP_HEADER : PosDialect.NO_APP_HEADER;
     }
 
     /**
@@ -77,7 +108,7 @@ public final class PosMessage {
 
     /** The frame body: TPDU | header | MTI | bitmap | fields, in one allocation. */
     public byte[] pack() {
-        byte[] out = PosPackager.INSTANCE.pack(iso, TPDU_AND_HEADER);
+        byte[] out = PosPackager.INSTANCE.pack(iso, Tpdu.LENGTH + header.length());
         tpdu.writeTo(out, 0);
         header.writeTo(out, Tpdu.LENGTH);
         return out;
@@ -85,7 +116,7 @@ public final class PosMessage {
 
     /** The whole frame, {@code LEN | body}, in one allocation (what goes on the socket). */
     public byte[] packFrame() {
-        byte[] out = PosPackager.INSTANCE.pack(iso, 2 + TPDU_AND_HEADER);
+        byte[] out = PosPackager.INSTANCE.pack(iso, 2 + Tpdu.LENGTH + header.length());
         if (out.length - 2 > FrameLimits.MAX_LEN) {
             throw new PosFormatException(BAD_VALUE, -1, "message of " + (out.length - 2) + " bytes exceeds a frame");
         }
@@ -174,7 +205,111 @@ public final class PosMessage {
             return null;
         }
         return v instanceof byte[] ? ((byte[]) v).clone()
-                : v.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                : v.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * An an/ans field decoded as GBK text (43 merchant name, 56-59 private text ...), or {@code null} when
+     * absent. The field keeps its bytes: decoding is only for display; {@link #binary(int)} is exact.
+     */
+    public String gbk(int field) {
+        byte[] b = binary(field);
+        return b == null ? null : new String(b, GBK);
+    }
+
+    /** Sets an an/ans field to {@code text} encoded in GBK (the length limit counts bytes). */
+    public PosMessage setGbk(int field, String text) {
+        return set(field, text == null ? null : new String(text.getBytes(GBK), StandardCharsets.ISO_8859_1));
+    }
+
+    /**
+     * Copies {@code fields} that this message has into {@code to}, unchanged (a field the gateway does
+     * not interpret, e.g. 59 to the host). Absent fields are left as they are in {@code to}.
+     */
+    public PosMessage copyTo(PosMessage to, int... fields) {
+        copy(to, fields);
+        return to;
+    }
+
+    /**
+     * The PAN: field 2, or else the digits of track 2 (field 35) before the separator; {@code null} when
+     * neither is there, or when the track is encrypted (53.3 = 1: its digits are not the card's until the
+     * HSM has decrypted it) and field 2 is absent.
+     */
+    public String pan() {
+        String pan = field(2);
+        if (pan != null) {
+            return pan;
+        }
+        String track = field(35);
+        if (track == null || trackEncrypted()) {
+            return null;
+        }
+        int sep = track.indexOf('=');
+        String digits = sep < 0 ? track : track.substring(0, sep);
+        if (digits.isEmpty() || digits.length() > 19) {
+            return null;
+        }
+        for (int i = 0; i < digits.length(); i++) {
+            if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
+                return null;
+            }
+        }
+        return digits;
+    }
+
+    /** True when field 53 says the tracks (35/36) are encrypted under the TDK (53.3 = {@code 1}). */
+    public boolean trackEncrypted() {
+        String f53 = field(53);
+        return f53 != null && f53.length() >= 3 && f53.charAt(2) == '1';
+    }
+
+    /** Field 53 split into 53.1-53.3, or {@code null} when absent. */
+    public Field53 field53() {
+        String v = field(53);
+        return v == null ? null : Field53.parse(v);
+    }
+
+    /**
+     * The packed nibbles of an n or z field as on the wire, without length prefix (a 0 pad nibble when odd,
+     * where the field puts it): what goes to the HSM to decrypt a track. {@code null} when absent.
+     */
+    public byte[] packedDigits(int field) {
+        String v = field(field);
+        if (v == null) {
+            return null;
+        }
+        PosFieldPackager f = definition(field);
+        if (f.isBinary() || f.kind() == PosFieldPackager.Kind.ANS) {
+            throw new PosFormatException(BAD_VALUE, field, "not an n or z field");
+        }
+        if ((v.length() & 1) == 1 && f.align() == PosFieldPackager.Align.RIGHT) {
+            v = "0" + v;
+        }
+        byte[] out = new byte[(v.length() + 1) >>> 1];
+        for (int i = 0; i < v.length(); i++) {
+            char ch = v.charAt(i);
+            int nib = ch == '=' ? 0x0D : Character.digit(ch, 16);
+            out[i >> 1] |= (byte) ((i & 1) == 0 ? nib << 4 : nib);
+        }
+        return out;
+    }
+
+    /**
+     * Sets a z field (track 2 or 3) from packed nibbles, e.g. as the HSM decrypted them: the first
+     * {@code digits} nibbles of {@code packed}, {@code D} read as the separator.
+     */
+    public PosMessage setPackedDigits(int field, byte[] packed, int digits) {
+        if (digits < 0 || digits > packed.length * 2) {
+            throw new PosFormatException(BAD_VALUE, field, digits + " digits in " + packed.length + " bytes");
+        }
+        char[] c = new char[digits];
+        for (int i = 0; i < digits; i++) {
+            int v = packed[i >> 1] & 0xFF;
+            int nib = (i & 1) == 0 ? v >>> 4 : v & 0x0F;
+            c[i] = nib == 0x0D ? '=' : Character.toUpperCase(Character.forDigit(nib, 16));
+        }
+        return set(field, new String(c));
     }
 
     /** Sets an n, z or an/ans field; {@code null} unsets it. */
@@ -285,8 +420,8 @@ public final class PosMessage {
     // ------------------------------------------------------------------------------------------ misc
 
     /**
-     * A log-safe rendering: sensitive fields are masked (PAN keeps first 6 and last 4 digits; tracks, PIN
-     * block, ICC data, field 62 keys and the MAC show only their length).
+     * A log-safe rendering: sensitive fields are masked (PAN keeps first 6 and last 4 digits; extended PAN,
+     * tracks 1-3, PIN block, ICC data, field 62 keys and the MAC show only their length).
      */
     @Override
     public String toString() {
@@ -307,7 +442,7 @@ public final class PosMessage {
                             : "*".repeat(pan.length()));
                     break;
                 }
-                case 35: case 36: case 52: case 55: case 62: case 64:
+                case 34: case 35: case 36: case 45: case 52: case 55: case 62: case 64:
                     sb.append('[').append(v instanceof byte[] ? ((byte[]) v).length + "B" : ((String) v).length() + "")
                             .append(" masked]");
                     break;

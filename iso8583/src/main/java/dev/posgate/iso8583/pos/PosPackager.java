@@ -53,32 +53,68 @@ public final class PosPackager extends ISOBasePackager {
     private final IFB_BITMAP bitmap = new IFB_BITMAP(BITMAP_LENGTH, "BIT MAP");
 
     public PosPackager() {
+        // UnionPay POS field table (docs/protocol-choices.md, "Real terminals"): every field 2-64 has a
+        // format, so a field the gateway does not use is kept instead of refused. Fields protocol.md
+        // section 2 does not name follow ISO 8583:1987 in the packed (BCD/binary) style of the rest.
         def(PosFieldPackager.llnum(2, N, 19, "PRIMARY ACCOUNT NUMBER"));
         def(PosFieldPackager.numeric(3, 6, "PROCESSING CODE"));
         def(PosFieldPackager.numeric(4, 12, "AMOUNT, TRANSACTION"));
+        def(PosFieldPackager.numeric(5, 12, "AMOUNT, SETTLEMENT"));
+        def(PosFieldPackager.numeric(6, 12, "AMOUNT, CARDHOLDER BILLING"));
+        def(PosFieldPackager.numeric(7, 10, "TRANSMISSION DATE AND TIME"));
+        def(PosFieldPackager.numeric(8, 8, "AMOUNT, CARDHOLDER BILLING FEE"));
+        def(PosFieldPackager.numeric(9, 8, "CONVERSION RATE, SETTLEMENT"));
+        def(PosFieldPackager.numeric(10, 8, "CONVERSION RATE, CARDHOLDER BILLING"));
         def(PosFieldPackager.numeric(11, 6, "SYSTEM TRACE AUDIT NUMBER"));
         def(PosFieldPackager.numeric(12, 6, "TIME, LOCAL TRANSACTION"));
         def(PosFieldPackager.numeric(13, 4, "DATE, LOCAL TRANSACTION"));
         def(PosFieldPackager.numeric(14, 4, "DATE, EXPIRATION"));
         def(PosFieldPackager.numeric(15, 4, "DATE, SETTLEMENT"));
+        def(PosFieldPackager.numeric(16, 4, "DATE, CONVERSION"));
+        def(PosFieldPackager.numeric(17, 4, "DATE, CAPTURE"));
+        def(PosFieldPackager.numeric(18, 4, "MERCHANT TYPE"));
+        def(PosFieldPackager.numeric(19, 3, "ACQUIRING INSTITUTION COUNTRY CODE"));
+        def(PosFieldPackager.numeric(20, 3, "PAN EXTENDED COUNTRY CODE"));
+        def(PosFieldPackager.numeric(21, 3, "FORWARDING INSTITUTION COUNTRY CODE"));
         def(PosFieldPackager.numericLeft(22, 3, "POINT OF SERVICE ENTRY MODE"));
         def(PosFieldPackager.numeric(23, 3, "CARD SEQUENCE NUMBER"));
+        def(PosFieldPackager.numeric(24, 3, "NETWORK INTERNATIONAL IDENTIFIER"));
         def(PosFieldPackager.numeric(25, 2, "POINT OF SERVICE CONDITION CODE"));
         def(PosFieldPackager.numeric(26, 2, "POINT OF SERVICE PIN CAPTURE CODE"));
+        def(PosFieldPackager.numeric(27, 1, "AUTHORIZATION IDENTIFICATION RESP LEN"));
+        // x+n8: a C/D byte and 8 BCD digits, kept as the 5 bytes they are
+        def(PosFieldPackager.binary(28, 5, "AMOUNT, TRANSACTION FEE"));
+        def(PosFieldPackager.binary(29, 5, "AMOUNT, SETTLEMENT FEE"));
+        def(PosFieldPackager.binary(30, 5, "AMOUNT, TRANSACTION PROCESSING FEE"));
+        def(PosFieldPackager.binary(31, 5, "AMOUNT, SETTLEMENT PROCESSING FEE"));
         def(PosFieldPackager.llnum(32, N, 11, "ACQUIRING INSTITUTION IDENT CODE"));
+        def(PosFieldPackager.llnum(33, N, 11, "FORWARDING INSTITUTION IDENT CODE"));
+        def(PosFieldPackager.llchar(34, 28, "PAN EXTENDED"));
         def(PosFieldPackager.llnum(35, Z, 37, "TRACK 2 DATA"));
         def(PosFieldPackager.lllnum(36, Z, 104, "TRACK 3 DATA"));
         def(PosFieldPackager.chars(37, 12, "RETRIEVAL REFERENCE NUMBER"));
         def(PosFieldPackager.chars(38, 6, "AUTHORIZATION IDENTIFICATION RESPONSE"));
         def(PosFieldPackager.chars(39, 2, "RESPONSE CODE"));
+        def(PosFieldPackager.chars(40, 3, "SERVICE RESTRICTION CODE"));
         def(PosFieldPackager.chars(41, 8, "CARD ACCEPTOR TERMINAL IDENTIFICACION"));
         def(PosFieldPackager.chars(42, 15, "CARD ACCEPTOR IDENTIFICATION CODE"));
+        def(PosFieldPackager.chars(43, 40, "CARD ACCEPTOR NAME/LOCATION (GBK)"));
         def(PosFieldPackager.llchar(44, 25, "ADDITIONAL RESPONSE DATA"));
+        def(PosFieldPackager.llchar(45, 76, "TRACK 1 DATA"));
+        def(PosFieldPackager.lllchar(46, 999, "TERMINAL HARDWARE/SOFTWARE INFORMATION"));
+        def(PosFieldPackager.lllchar(47, 999, "ADDITIONAL DATA - NATIONAL"));
         def(PosFieldPackager.lllnum(48, N, 322, "ADDITIONAL DATA"));
         def(PosFieldPackager.chars(49, 3, "CURRENCY CODE, TRANSACTION"));
+        def(PosFieldPackager.chars(50, 3, "CURRENCY CODE, SETTLEMENT"));
+        def(PosFieldPackager.chars(51, 3, "CURRENCY CODE, CARDHOLDER BILLING"));
         def(PosFieldPackager.binary(52, 8, "PIN DATA"));
         def(PosFieldPackager.numeric(53, 16, "SECURITY RELATED CONTROL INFORMATION"));
+        def(PosFieldPackager.lllchar(54, 20, "ADDITIONAL AMOUNTS"));
         def(PosFieldPackager.lllbinary(55, 255, "ICC DATA"));
+        def(PosFieldPackager.lllchar(56, 999, "RESERVED PRIVATE 56"));
+        def(PosFieldPackager.lllchar(57, 999, "RESERVED PRIVATE 57"));
+        def(PosFieldPackager.lllchar(58, 999, "RESERVED PRIVATE 58"));
+        def(PosFieldPackager.lllchar(59, 600, "TERMINAL INFORMATION"));
         def(PosFieldPackager.lllnum(60, N, 17, "RESERVED PRIVATE 60"));
         def(PosFieldPackager.lllnum(61, N, 29, "ORIGINAL MESSAGE DATA"));
         def(PosFieldPackager.lllbinary(62, 512, "RESERVED PRIVATE 62"));
@@ -221,7 +257,13 @@ public final class PosPackager extends ISOBasePackager {
         p += mti.unpack(mtiC, b, p, end);
         put(m, mtiC);
 
-        long bits = readBitmap(b, p, end);
+        long bits;
+        try {
+            bits = readBitmap(b, p, end);
+        } catch (PosFormatException e) {
+            // bit 1 set: the bitmap is there and the MTI is known, so the sender can be answered
+            throw e.reason() == SECONDARY_BITMAP ? e.attributed(m) : e;
+        }
         p += BITMAP_LENGTH;
         BitSet bs = new BitSet(MAX_FIELD + 1);
         for (long rest = bits; rest != 0; rest &= rest - 1) {
@@ -233,17 +275,56 @@ public final class PosPackager extends ISOBasePackager {
         for (long rest = bits; rest != 0; rest &= ~(Long.MIN_VALUE >>> (i - 1))) {
             i = Long.numberOfLeadingZeros(rest) + 1; // the MSB is field 1: ascending field order
             PosFieldPackager f = table[i];
-            if (f == null) {
-                throw new PosFormatException(UNKNOWN_FIELD, i, "the bitmap announces a field the protocol does not define");
+            if (f == null) { // every field 2-64 is defined: kept for a narrower table
+                throw new PosFormatException(UNKNOWN_FIELD, i, "the bitmap announces a field the protocol does not define")
+                        .attributed(m);
             }
             ISOComponent c = f.createComponent(i);
-            p += f.unpack(c, b, p, end);
+            try {
+                p += f.unpack(c, b, p, end);
+            } catch (PosFormatException e) {
+                salvage(m, b, p, end, bits, i);
+                throw e.attributed(m);
+            }
             put(m, c);
         }
         if (p != end) {
-            throw new PosFormatException(TRAILING_BYTES, -1, (end - p) + " bytes after the last field");
+            throw new PosFormatException(TRAILING_BYTES, -1, (end - p) + " bytes after the last field").attributed(m);
         }
         return p - off;
+    }
+
+    /** The fields a format-error answer echoes (protocol.md 2.1): recovered after a bad field when possible. */
+    private static final long ECHOED = (1L << (MAX_FIELD - 11)) | (1L << (MAX_FIELD - 41)) | (1L << (MAX_FIELD - 42));
+
+    /**
+     * After field {@code failed} at {@code p} did not parse, recovers 11, 41 and 42 if they follow it: skips
+     * fields by their length alone while their extent is known (a bad digit does not hide the next field;
+     * a bad length prefix or a truncation does, and ends the attempt). Nothing else is added to {@code m}.
+     */
+    private void salvage(ISOMsg m, byte[] b, int p, int end, long bits, int failed) {
+        long wanted = bits & ECHOED & (-1L >>> failed); // announced echo fields after the failed one
+        if (wanted == 0) {
+            return;
+        }
+        try {
+            p += table[failed].extent(b, p, end);
+            int i = failed;
+            for (long rest = bits & (-1L >>> failed); rest != 0 && (wanted & -1L >>> i) != 0;
+                 rest &= ~(Long.MIN_VALUE >>> (i - 1))) {
+                i = Long.numberOfLeadingZeros(rest) + 1;
+                PosFieldPackager f = table[i];
+                if ((ECHOED & (1L << (MAX_FIELD - i))) != 0) {
+                    ISOComponent c = f.createComponent(i);
+                    p += f.unpack(c, b, p, end);
+                    put(m, c);
+                } else {
+                    p += f.extent(b, p, end);
+                }
+            }
+        } catch (PosFormatException stop) {
+            // the rest of the message cannot be located: answer with what was recovered
+        }
     }
 
     /**

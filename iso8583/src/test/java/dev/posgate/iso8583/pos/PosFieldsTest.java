@@ -111,7 +111,7 @@ class PosFieldsTest {
             switch (f.kind()) {
                 case N: m.set(i, "1234567890".repeat(40).substring(0, len)); break;
                 case Z: m.set(i, ("123456789=".repeat(11)).substring(0, len)); break;
-                case ANS: m.set(i, "A-Z /az#".repeat(25).substring(0, len)); break;
+                case ANS: m.set(i, "A-Z /az#".repeat(125).substring(0, len)); break;
                 default: {
                     byte[] b = new byte[len];
                     for (int k = 0; k < len; k++) {
@@ -121,7 +121,7 @@ class PosFieldsTest {
                 }
             }
         }
-        assertEquals(31, count, "protocol.md defines 31 fields");
+        assertEquals(63, count, "every field of UnionPay's POS table, 2-64, is defined");
         byte[] packed = m.pack();
         PosMessage back = PosMessage.unpack(packed);
         for (int i = 2; i <= 64; i++) {
@@ -174,7 +174,8 @@ class PosFieldsTest {
         assertThrows(PosFormatException.class, () -> msg().set(63, "\u4e2d"), "beyond ISO-8859-1");
         assertThrows(PosFormatException.class, () -> msg().set(52, "12345678"), "b field needs bytes");
         assertThrows(PosFormatException.class, () -> msg().set(11, new byte[3]), "n field needs a String");
-        assertThrows(PosFormatException.class, () -> msg().set(5, "1"), "field 5 is not defined");
+        assertThrows(PosFormatException.class, () -> msg().set(5, "1A"), "field 5 is n12");
+        assertThrows(PosFormatException.class, () -> msg().set(35, "6222G2512"), "G is no nibble");
         assertThrows(PosFormatException.class, () -> msg().mti("800"));
         assertThrows(PosFormatException.class, () -> msg().mti("08A0"));
     }
@@ -189,7 +190,7 @@ class PosFieldsTest {
         PosFormatException e = assertThrows(PosFormatException.class, m2::pack);
         assertEquals(70, e.field());
         PosMessage m3 = msg();
-        m3.iso().set(5, "000000000001");
+        m3.iso().set(5, "00000000000A");
         assertEquals(5, assertThrows(PosFormatException.class, m3::pack).field());
     }
 

@@ -50,9 +50,24 @@ class PosPartsTest {
     }
 
     @Test
-    void appHeaderRefusesHexNibbles() {
-        PosFormatException e = assertThrows(PosFormatException.class, () -> AppHeader.parse(bytes("60 22 00 0000A1"), 0));
-        assertEquals(PosFormatException.Reason.BAD_HEADER, e.reason());
+    void appHeaderKeepsNonBcdBytes() {
+        // real terminals: 60 31 00 31 FF F1 (protocol.md 2.1): read type and requirement, echo the rest
+        AppHeader h = AppHeader.parse(bytes("60 31 00 31 FF F1"), 0);
+        assertEquals(60, h.appType());
+        assertEquals(31, h.softwareVersion());
+        assertEquals(0, h.processingRequirement());
+        assertEquals(-1, h.softwareSubVersion());
+        assertEquals("60310031FFF1", h.digits());
+        assertEquals("60310331FFF1", hex(h.withProcessingRequirement(ProcessingRequirement.SIGN_ON_AGAIN).encode()));
+        AppHeader odd = AppHeader.parse("6122A5000001");
+        assertEquals(61, odd.appType());
+        assertEquals(10, odd.terminalStatus());
+        assertEquals(5, odd.processingRequirement());
+        assertEquals("6122A1000001", hex(odd.withProcessingRequirement(1).encode()));
+        assertEquals(-1, AppHeader.parse("F12200000001").appType());
+        assertEquals(new AppHeader(60, 22, 0, 0, 1), AppHeader.parse("602200000001"));
+        assertEquals(PosFormatException.Reason.BAD_HEADER,
+                assertThrows(PosFormatException.class, () -> AppHeader.parse(bytes("60 22 00 00 00"), 0)).reason());
     }
 
     @Test
@@ -67,7 +82,12 @@ class PosPartsTest {
         assertEquals("500", g.extension());
         assertEquals("22000001000500", g.format());
         assertEquals("22000002000", f.withBatch("000002").format());
-        for (String bad : new String[] {"2200000100", "220000010001234567", "2200000100A"}) {
+        Field60 no603 = Field60.parse("22000001");
+        assertEquals("000", no603.networkMgmtCode());
+        assertFalse(no603.networkMgmtCodePresent());
+        assertEquals("22000001", no603.format());
+        assertEquals("22000009", no603.withBatch("000009").format());
+        for (String bad : new String[] {"2200000", "220000010", "2200000100", "220000010001234567", "2200000100A"}) {
             assertEquals(PosFormatException.Reason.BAD_FIELD_60,
                     assertThrows(PosFormatException.class, () -> Field60.parse(bad)).reason(), bad);
         }
@@ -76,9 +96,10 @@ class PosPartsTest {
 
     @Test
     void field60OfAMessageWithAShortField60() {
-        PosMessage m = PosMessage.create(new Tpdu(1, 2), new AppHeader(60, 0, 0, 0, 0), "0200").set(60, "22000001");
+        PosMessage m = PosMessage.create(new Tpdu(1, 2), new AppHeader(60, 0, 0, 0, 0), "0200").set(60, "220000010");
         assertEquals(PosFormatException.Reason.BAD_FIELD_60,
                 assertThrows(PosFormatException.class, m::field60).reason());
+        assertEquals("000", m.set(60, "22000001").field60().networkMgmtCode());
     }
 
     @Test
@@ -115,8 +136,8 @@ class PosPartsTest {
     @Test
     void packagerMetadata() {
         PosPackager p = PosPackager.INSTANCE;
-        assertTrue(p.isDefined(2) && p.isDefined(64) && !p.isDefined(1) && !p.isDefined(5) && !p.isDefined(65));
-        assertNull(p.field(5));
+        assertTrue(p.isDefined(2) && p.isDefined(64) && !p.isDefined(1) && p.isDefined(5) && !p.isDefined(65));
+        assertNull(p.field(65));
         assertEquals(PosFieldPackager.Align.LEFT, p.field(22).align());
         assertEquals(PosFieldPackager.Align.RIGHT, p.field(23).align());
         assertEquals(PosFieldPackager.Align.LEFT, p.field(60).align());
