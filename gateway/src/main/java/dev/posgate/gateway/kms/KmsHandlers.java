@@ -95,7 +95,7 @@ final class KmsHandlers {
                 .recover(e -> e instanceof HsmException h && "01".equals(h.errorCode())
                         ? Future.failedFuture(new FlowRefusedException(ResponseCodes.SECURITY_VIOLATION, "TK block does not open"))
                         : Future.failedFuture(e))
-                .compose(keys -> hsm.encryptRandomUnderAuk(keys.auk(), k2.rnd1()).map(aukRnd1 -> {
+                .compose(keys -> hsm.kmsAukProof(keys.auk(), k2.rnd1()).map(aukRnd1 -> {
                     byte[] rnd2 = random.next(8);
                     state.started(new KmsHostSession.Started<>(k2.sn(), k2.keyIndex(), keys.tek(), keys.auk(), rnd2));
                     return TmsReplies.body(request.header(), ResponseCodes.APPROVED,
@@ -115,7 +115,7 @@ final class KmsHandlers {
         } catch (FlowRefusedException e) {
             return KmsReplies.refusal(request, e);
         }
-        return hsm.verifyRandomUnderAuk(started.auk(), started.rnd2(), k3.aukRnd2())
+        return hsm.verifyTerminalAukProof(started.auk(), started.rnd2(), k3.aukRnd2())
                 .compose(ok -> {
                     if (!ok) throw new FlowRefusedException(ResponseCodes.SECURITY_VIOLATION, "E_AUK(Rnd2) mismatch");
                     return hsm.generateKey(KeyType.TMK);
