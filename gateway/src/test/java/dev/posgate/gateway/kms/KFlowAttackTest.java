@@ -124,6 +124,32 @@ class KFlowAttackTest {
     }
 
     /**
+     * The second layer alone: with the issued Rnd2 gone from the replay window (as if another
+     * database, or a pruning, had forgotten it), B's K2 is answered, but its DF23 is the KMS's
+     * proof (variant 4B) and does not pass as the terminal's DF24 (variant 54) in A's K3.
+     */
+    @Test
+    void aReflectedKmsProofDoesNotPassAsTheTerminalsEvenWhenTheWindowForgotTheRnd2() throws Exception {
+        KmsFixture.Device d = uploaded("SN-REFLECT-2");
+        String victimKcv = downloaded(d);
+        try (TerminalConnection a = f.gateway.connect(); TerminalConnection b = f.gateway.connect()) {
+            TmsMessage started = f.exchange(a, k2(1, d.sn, RandomSource.secure().next(8)));
+            assertEquals("00", started.header().status());
+            byte[] rnd2 = started.require(Tags.RND2).valueOfLength(8);
+            assertEquals(1, f.count("with gone as (delete from replay_window where flow = 'kms' and owner = $1 and rnd = $2"
+                    + " returning 1) select count(*) from gone", d.sn, io.vertx.core.buffer.Buffer.buffer(rnd2)));
+
+            TmsMessage reflected = f.exchange(b, k2(1, d.sn, rnd2));
+            assertEquals("00", reflected.header().status(), "the window no longer knows it");
+            TmsMessage finish = f.exchange(a, k3(2, d.sn, reflected.require(Tags.E_AUK_RND1).valueOfLength(8)));
+            assertEquals("63", finish.header().status(), "the KMS's proof is not the terminal's");
+            assertTrue(a.closedByPeer(3000));
+        }
+        assertEquals(victimKcv, activeKcv(d.sn), "the terminal's TMK is still the ACTIVE one");
+        assertEquals(0, f.count("select count(*) from key_record where owner_id = $1 and state = 'PENDING'", d.sn));
+    }
+
+    /**
      * A Rnd1 the window has seen for the serial is refused, whether a terminal sent it as Rnd1
      * before or the KMS issued it as an Rnd2 (in a download that completed, too); each refusal is
      * counted as a replay.
