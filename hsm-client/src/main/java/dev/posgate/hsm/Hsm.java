@@ -126,11 +126,11 @@ public interface Hsm {
      */
     Future<TransmissionKeys> unwrapTransmissionKey(LmkPrivateKey kmsPrivateKey, byte[] tkBlock);
 
-    /** ZK: E_AUK(Rnd) = TDES-ECB(AUK, Rnd) for an 8-byte random. */
-    Future<byte[]> encryptRandomUnderAuk(LmkKey auk, byte[] random);
+    /** ZK: the KMS's proof over the terminal's 8-byte Rnd1, DF23 = TDES-ECB(AUK ⊕ (4B × 16), Rnd1). */
+    Future<byte[]> kmsAukProof(LmkKey auk, byte[] random);
 
-    /** ZM: true if {@code cryptogram} = E_AUK(random). */
-    Future<Boolean> verifyRandomUnderAuk(LmkKey auk, byte[] random, byte[] cryptogram);
+    /** ZM: true if {@code cryptogram} is the terminal's proof over Rnd2, TDES-ECB(AUK ⊕ (54 × 16), Rnd2). */
+    Future<Boolean> verifyTerminalAukProof(LmkKey auk, byte[] random, byte[] cryptogram);
 
     /** ZO: Ctmk_tk = TDES-ECB(TEK, TMK) with the TMK's 4-byte KCV. */
     Future<ExportedKey> tmkUnderTek(LmkKey tek, LmkKey tmk);

@@ -301,7 +301,7 @@ public final class RemoteHsm implements Hsm {
     }
 
     @Override
-    public Future<byte[]> encryptRandomUnderAuk(LmkKey auk, byte[] random) {
+    public Future<byte[]> kmsAukProof(LmkKey auk, byte[] random) {
         try {
             return execute(new AukRandomRequest(auk, random, null)).map(r -> r.mac());
         } catch (RuntimeException e) {
@@ -310,7 +310,7 @@ public final class RemoteHsm implements Hsm {
     }
 
     @Override
-    public Future<Boolean> verifyRandomUnderAuk(LmkKey auk, byte[] random, byte[] cryptogram) {
+    public Future<Boolean> verifyTerminalAukProof(LmkKey auk, byte[] random, byte[] cryptogram) {
         try {
             if (cryptogram == null || cryptogram.length != 8) {
                 return Future.succeededFuture(false);

@@ -79,6 +79,12 @@ public enum Setting {
     LOADER_DEVICE_CERTIFICATE("loader.device.certificate", "optional", "Terminal device certificate (DF2A/DF2B) in L2: optional (verified when sent) or required (63 without one); a present but invalid one is always 63."),
     LOADER_MANUFACTURER_TRUST("loader.manufacturer.trust", "", "PEM file of the manufacturer CAs whose device certificates the key loader trusts; empty means the development manufacturer CA (kms.ca.dir/manufacturer.crt, created on first run)."),
     KMS_RSA_BITS("kms.rsa.bits", "2048", "Modulus length of the KMS and key-loader RSA key pairs generated in the HSM (EI)."),
+    KEY_RATE_WINDOW("key.rate.window.seconds", "60", "The window kms.k2.rate, tms.h1.rate and posp.sign_on.rate count in: N per window per serial or terminal, N of them at once, then one more every window/N."),
+    KMS_K2_RATE("kms.k2.rate", "6", "K2 (TMK download start) per serial within key.rate.window.seconds; more are answered 12, counted in posgate_rate_limited_total{flow=\"kms_k2\"} and not audited. 0 means no limit."),
+    TMS_H1_RATE("tms.h1.rate", "12", "H1 (TMS handshake) per serial within key.rate.window.seconds; more are answered 12, counted in posgate_rate_limited_total{flow=\"tms_h1\"} and not audited. 0 means no limit."),
+    POSP_SIGN_ON_RATE("posp.sign_on.rate", "6", "Sign-ons (0800) per terminal (TID) within key.rate.window.seconds; more are answered 12, counted in posgate_rate_limited_total{flow=\"sign_on\"} and not audited. 0 means no limit."),
+    KEY_RATE_TRACKED_MAX("key.rate.tracked.max", "100000", "Most serials or terminals each per-key rate tracks at once (the least recently seen is forgotten first)."),
+    POSP_SIGN_ON_GRACE("posp.sign_on.grace.seconds", "600", "After a sign-on, how long the working keys the terminal last used stay valid for MAC verification and PIN translation, unless a request verifies under the new keys first (a stranger's 0800 cannot cut a terminal off). 0 means none."),
     METRICS_ENABLED("metrics.enabled", "true", "Expose Prometheus metrics on /metrics.");
 
     private final String key;

@@ -7,6 +7,7 @@ import dev.posgate.gateway.metrics.GatewayMetrics;
 import dev.posgate.gateway.routing.Response;
 import dev.posgate.gateway.routing.ResponseCodes;
 import dev.posgate.gateway.routing.TmsReplies;
+import dev.posgate.gateway.server.PerKeyRate;
 import dev.posgate.gateway.server.SessionContext;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.HsmException;
@@ -23,13 +24,20 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * The KMS side of remote TMK download (CN103729940A, K1–K4). Every secret step is an HSM command:
- * ZI opens the stored TK block, ZK/ZM run the AUK challenge both ways, A0 generates the TMK and ZO
- * encrypts it under TEK. The flow state of the connection is a {@link KmsHostSession}.
+ * The KMS side of remote TMK download (CN103729940A, K1–K4, with the issue 13 amendments of
+ * protocol.md section 3). Every secret step is an HSM command: ZI opens the TK block once (TEK and
+ * AUK are then kept under the LMK), ZK gives the KMS's AUK proof and ZM checks the terminal's (one
+ * key variant per direction), A0 generates the TMK and ZO encrypts it under TEK. The flow state of
+ * the connection is a {@link KmsHostSession}.
  */
 final class KmsHandlers {
     static final String NO_TK_ON_FILE = "B1";
     private static final Object SESSION_KEY = KmsHandlers.class;
+    /** An 8-byte random collides with a recorded one about never; three draws bound the loop. */
+    private static final int RND2_ATTEMPTS = 3;
+
+    /** TEK and AUK of a serial's TK, under the LMK. */
+    private record Opened(LmkKey tek, LmkKey auk) {}
 
     private final Hsm hsm;
     private final KmsIdentity kms;
@@ -38,10 +46,11 @@ final class KmsHandlers {
     private final AuditLog audit;
     private final ReplayWindow randoms;
     private final GatewayMetrics metrics;
+    private final PerKeyRate k2Rate;
     private final RandomSource random = RandomSource.secure();
 
     KmsHandlers(Hsm hsm, KmsIdentity kms, TransmissionKeyRepository tks, TmkLifecycle tmks, AuditLog audit,
-            ReplayWindow randoms, GatewayMetrics metrics) {
+            ReplayWindow randoms, GatewayMetrics metrics, PerKeyRate k2Rate) {
         this.hsm = hsm;
         this.kms = kms;
         this.tks = tks;
@@ -49,6 +58,7 @@ final class KmsHandlers {
         this.audit = audit;
         this.randoms = randoms;
         this.metrics = metrics;
+        this.k2Rate = k2Rate;
     }
 
     @SuppressWarnings("unchecked")
@@ -67,7 +77,12 @@ final class KmsHandlers {
                 List.of(Tlv.of(Tags.CERTIFICATE, kms.certificateDer())), false));
     }
 
-    /** K2: open the TK on file, prove the KMS holds AUK (E_AUK(Rnd1)) and challenge the terminal with Rnd2. */
+    /**
+     * K2: the KMS proves it holds AUK (DF23 over Rnd1, ZK) and challenges the terminal with Rnd2.
+     * Refused before any work when the serial is over its rate ({@code 12}); a Rnd1 the window
+     * has seen, as a Rnd1 or as an Rnd2 this KMS issued, is a replay or a reflection ({@code 63}).
+     * The TK block is opened (ZI, RSA) only by the serial's first K2.
+     */
     Future<Response> start(SessionContext session, TmsMessage request) {
         KmsHostSession<LmkKey> state = state(session);
         state.reset();
@@ -76,6 +91,10 @@ final class KmsHandlers {
             k2 = KmsRequests.k2(request);
         } catch (FlowRefusedException e) {
             return KmsReplies.refusal(request, e);
+        }
+        if (!k2Rate.admit(k2.sn())) {
+            // counted by the rate, not audited: a flood of refusals must not become a flood of rows
+            return Future.succeededFuture(KmsReplies.refuse(request, ResponseCodes.INVALID_TRANSACTION));
         }
         return tks.find(k2.sn())
                 .compose(found -> {
@@ -87,24 +106,45 @@ final class KmsHandlers {
                     return randoms.firstUse(ReplayWindow.Flow.KMS, k2.sn(), k2.rnd1()).compose(first -> {
                         if (!first) {
                             metrics.replayRefused("kms_random");
-                            throw new FlowRefusedException(ResponseCodes.SECURITY_VIOLATION, "replayed Rnd1");
+                            throw new FlowRefusedException(ResponseCodes.SECURITY_VIOLATION, "Rnd1 seen before (replay or reflected Rnd2)");
                         }
-                        return hsm.unwrapTransmissionKey(kms.privateKey(), tk.tkBlock());
+                        return opened(tk);
                     });
                 })
                 .recover(e -> e instanceof HsmException h && "01".equals(h.errorCode())
                         ? Future.failedFuture(new FlowRefusedException(ResponseCodes.SECURITY_VIOLATION, "TK block does not open"))
                         : Future.failedFuture(e))
-                .compose(keys -> hsm.encryptRandomUnderAuk(keys.auk(), k2.rnd1()).map(aukRnd1 -> {
-                    byte[] rnd2 = random.next(8);
-                    state.started(new KmsHostSession.Started<>(k2.sn(), k2.keyIndex(), keys.tek(), keys.auk(), rnd2));
-                    return TmsReplies.body(request.header(), ResponseCodes.APPROVED,
-                            List.of(Tlv.of(Tags.E_AUK_RND1, aukRnd1), Tlv.of(Tags.RND2, rnd2)), false);
-                }))
+                .compose(keys -> hsm.kmsAukProof(keys.auk(), k2.rnd1())
+                        .compose(proof -> freshRnd2(k2.sn(), RND2_ATTEMPTS).map(rnd2 -> {
+                            state.started(new KmsHostSession.Started<>(k2.sn(), k2.keyIndex(), keys.tek(), keys.auk(), rnd2));
+                            return TmsReplies.body(request.header(), ResponseCodes.APPROVED,
+                                    List.of(Tlv.of(Tags.E_AUK_RND1, proof), Tlv.of(Tags.RND2, rnd2)), false);
+                        })))
                 .recover(e -> audited(request, k2.sn(), "kms.k2", e));
     }
 
-    /** K3: check E_AUK(Rnd2), then issue a new TMK (PENDING) and send it under TEK. */
+    /** TEK and AUK under the LMK: as kept from an earlier K2, or opened now (ZI) and kept. */
+    private Future<Opened> opened(TransmissionKeyRecord tk) {
+        if (tk.opened()) return Future.succeededFuture(new Opened(tk.tek(), tk.auk()));
+        return hsm.unwrapTransmissionKey(kms.privateKey(), tk.tkBlock())
+                .compose(keys -> tks.keepOpened(tk.sn(), tk.version(), keys.tek(), keys.auk())
+                        .map(v -> new Opened(keys.tek(), keys.auk())));
+    }
+
+    /**
+     * An Rnd2 recorded in the serial's replay window before it is sent, so that no connection can
+     * present it back as its Rnd1 (the reflection that replaced a TMK without the AUK).
+     */
+    private Future<byte[]> freshRnd2(String sn, int attempts) {
+        byte[] rnd2 = random.next(8);
+        return randoms.firstUse(ReplayWindow.Flow.KMS, sn, rnd2).compose(first -> {
+            if (first) return Future.succeededFuture(rnd2);
+            if (attempts > 1) return freshRnd2(sn, attempts - 1);
+            return Future.failedFuture(new IllegalStateException("no unused Rnd2 for " + sn));
+        });
+    }
+
+    /** K3: check the terminal's proof over Rnd2 (DF24, ZM), then issue a new TMK (PENDING) and send it under TEK. */
     Future<Response> finish(SessionContext session, TmsMessage request) {
         KmsHostSession<LmkKey> state = state(session);
         KmsRequests.K3 k3;
@@ -115,9 +155,9 @@ final class KmsHandlers {
         } catch (FlowRefusedException e) {
             return KmsReplies.refusal(request, e);
         }
-        return hsm.verifyRandomUnderAuk(started.auk(), started.rnd2(), k3.aukRnd2())
+        return hsm.verifyTerminalAukProof(started.auk(), started.rnd2(), k3.aukRnd2())
                 .compose(ok -> {
-                    if (!ok) throw new FlowRefusedException(ResponseCodes.SECURITY_VIOLATION, "E_AUK(Rnd2) mismatch");
+                    if (!ok) throw new FlowRefusedException(ResponseCodes.SECURITY_VIOLATION, "terminal's AUK proof over Rnd2 does not match");
                     return hsm.generateKey(KeyType.TMK);
                 })
                 .compose(tmk -> hsm.tmkUnderTek(started.tek(), tmk.key())

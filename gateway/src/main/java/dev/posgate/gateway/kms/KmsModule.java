@@ -8,6 +8,7 @@ import dev.posgate.gateway.kms.ca.CaStore;
 import dev.posgate.gateway.kms.ca.CertificateAuthority;
 import dev.posgate.gateway.routing.PosRoutes;
 import dev.posgate.gateway.routing.TmsHandler;
+import dev.posgate.gateway.server.PerKeyRate;
 import dev.posgate.iso8583.tms.TmsCode;
 import dev.posgate.tms.pki.CertificateRole;
 import dev.posgate.tms.pki.CertificateVerifier;
@@ -70,7 +71,7 @@ public final class KmsModule implements GatewayModule {
                                     TransmissionKeyRepository tks = new TransmissionKeyRepository(c.db(), c.audit());
                                     TmkLifecycle tmks = new TmkLifecycle(c.keys(), c.audit());
                                     KmsHandlers k = new KmsHandlers(c.hsm(), kms, tks, tmks, c.audit(),
-                                            new ReplayWindow(c.db()), c.metrics());
+                                            new ReplayWindow(c.db()), c.metrics(), PerKeyRate.configured(c, "kms_k2", Setting.KMS_K2_RATE));
                                     tms.put(TmsCode.K1, k::certificate);
                                     tms.put(TmsCode.K2, k::start);
                                     tms.put(TmsCode.K3, k::finish);

@@ -2,6 +2,7 @@ package dev.posgate.gateway.kms;
 
 import dev.posgate.gateway.db.AuditLog;
 import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.hsm.LmkKey;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -45,14 +46,28 @@ final class TransmissionKeyRepository {
     }
 
     Future<Optional<TransmissionKeyRecord>> find(String sn) {
-        return db.preparedQuery("select sn, sn_pinpad, tk_block, version from kms_transmission_key where sn = $1")
+        return db.preparedQuery("select sn, sn_pinpad, tk_block, version, tek_lmk, auk_lmk from kms_transmission_key where sn = $1")
                 .execute(Tuple.of(sn))
                 .map(rows -> {
                     if (rows.size() == 0) return Optional.empty();
                     var r = rows.iterator().next();
+                    String tek = r.getString("tek_lmk");
+                    String auk = r.getString("auk_lmk");
                     return Optional.of(new TransmissionKeyRecord(r.getString("sn"), r.getString("sn_pinpad"),
-                            r.getBuffer("tk_block").getBytes(), r.getInteger("version")));
+                            r.getBuffer("tk_block").getBytes(), r.getInteger("version"),
+                            tek == null ? null : LmkKey.parse(tek), auk == null ? null : LmkKey.parse(auk)));
                 });
+    }
+
+    /**
+     * Keeps TEK and AUK (under the LMK) opened from version {@code version} of the serial's TK, so
+     * later K2s need no RSA operation. A TK replaced since (another version) is left alone.
+     */
+    Future<Void> keepOpened(String sn, int version, LmkKey tek, LmkKey auk) {
+        return db.preparedQuery("update kms_transmission_key set tek_lmk = $3, auk_lmk = $4"
+                        + " where sn = $1 and version = $2 and tek_lmk is null")
+                .execute(Tuple.of(sn, version, tek.toWire(), auk.toWire()))
+                .mapEmpty();
     }
 
 
@@ -106,7 +121,8 @@ final class TransmissionKeyRepository {
                                 if (auth.size() == 0) return Future.succeededFuture(TK_ALREADY_ON_FILE);
                                 var a = auth.iterator().next();
                                 return tx.preparedQuery("update kms_transmission_key set tk_block = $2, sn_pinpad = $3,"
-                                                + " batch_id = $4, version = version + 1, stored_at = now() where sn = $1")
+                                                + " batch_id = $4, version = version + 1, stored_at = now(),"
+                                                + " tek_lmk = null, auk_lmk = null where sn = $1")
                                         .execute(Tuple.of(e.sn(), Buffer.buffer(e.tkBlock()), e.snPinpad(), batchId))
                                         .compose(u -> audit.append(tx, actor, "kms.tk.replace", e.sn(), "OK",
                                                 new JsonObject().put("repairAuthorisation", a.getLong("id"))

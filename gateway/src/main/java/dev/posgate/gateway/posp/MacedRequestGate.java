@@ -8,14 +8,20 @@ import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.ProcessingRequirement;
 import dev.posgate.posp.Admission;
 import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What every MACed POS request passes before its own work, in one place: fields 11, 41 and 60
  * present ({@code 30}), terminal registered and allowed ({@link Admission}), signed on today
  * ({@code 77} with processing requirement 3), field 64 the MAC of the bytes as received
- * ({@code A0}, and nothing else is done for it).
+ * ({@code A0}, and nothing else is done for it). After a sign-on, a MAC under the keys the
+ * terminal used before is accepted during the grace period, and the request is then served with
+ * those keys (PIN translation, reply MAC): an unauthenticated 0800 by a stranger does not cut the
+ * terminal off. The first request under the new keys ends the grace.
  */
 final class MacedRequestGate {
+    private static final Logger log = LoggerFactory.getLogger(MacedRequestGate.class);
 
     /** The request's own work, once admitted. */
     interface Admitted {
@@ -45,15 +51,29 @@ final class MacedRequestGate {
             Admission.Verdict verdict = Admission.decide(facts, settings.businessDay().today());
             switch (verdict) {
                 case VERIFY_MAC:
-                    return macs.verify(t, request).compose(ok -> ok
-                            ? next.handle(t, f60)
-                            : code(request, ResponseCodes.MAC_ERROR));
+                    return macs.verify(t, request).compose(ok -> {
+                        if (ok) return keysUsed(t).compose(v -> next.handle(t, f60));
+                        if (!t.graceOpen()) return code(request, ResponseCodes.MAC_ERROR);
+                        TerminalSession before = t.underGraceKeys();
+                        return macs.verify(before, request).compose(graceOk -> graceOk
+                                ? next.handle(before, f60)
+                                : code(request, ResponseCodes.MAC_ERROR));
+                    });
                 case SIGN_ON_AGAIN:
                     return Future.succeededFuture(PosReplies.send(request.reply(ProcessingRequirement.SIGN_ON_AGAIN, 60)
                             .set(39, ResponseCodes.SIGN_ON_AGAIN)));
                 default:
                     return code(request, verdict.responseCode());
             }
+        });
+    }
+
+    /** The first request under a sign-on's keys retires the grace set; a failed write only leaves it to expire. */
+    private Future<Void> keysUsed(TerminalSession t) {
+        if (t.keysUsed()) return Future.succeededFuture();
+        return terminals.keysUsed(t.tid()).otherwise(e -> {
+            log.warn("could not record that terminal {} uses its new keys: {}", t.tid(), e.toString());
+            return null;
         });
     }
 

@@ -5,6 +5,7 @@ import dev.posgate.gateway.GatewayModule;
 import dev.posgate.gateway.config.Setting;
 import dev.posgate.gateway.routing.PosRoutes;
 import dev.posgate.gateway.routing.TmsHandler;
+import dev.posgate.gateway.server.PerKeyRate;
 import dev.posgate.gateway.tms.PendingUpdates;
 import dev.posgate.gateway.upstream.ReversalQueue;
 import dev.posgate.gateway.upstream.UpstreamLink;
@@ -42,7 +43,7 @@ public final class PospModule implements GatewayModule {
     public Future<Void> install(GatewayContext c, PosRoutes pos, Map<TmsCode, TmsHandler> tms, Router admin) {
         PospSettings settings = PospSettings.from(c.config());
         SystemKeys systemKeys = new SystemKeys(c.keys(), SYSTEM_KEY_TTL_MS);
-        PospTerminals terminals = new PospTerminals(c.db(), c.keys(), settings.tmkIndex());
+        PospTerminals terminals = new PospTerminals(c.db(), c.keys(), settings.tmkIndex(), settings.signOnGrace());
         TransactionJournal journal = new TransactionJournal(c.db());
         TerminalMacs macs = new TerminalMacs(c.hsm());
         registry = new PsamRegistry(c.vertx(), c.db());
@@ -60,7 +61,8 @@ public final class PospModule implements GatewayModule {
         }
 
         SignOnHandler signOn = new SignOnHandler(c.terminals(), c.keys(), terminals, new WorkingKeyIssuer(c.hsm()),
-                registry, systemKeys, settings, c.audit(), updates.get());
+                registry, systemKeys, settings, c.audit(), updates.get(),
+                PerKeyRate.configured(c, "sign_on", Setting.POSP_SIGN_ON_RATE));
         pos.on("0800", null, "001", "sign_on_001", signOn)
                 .on("0800", null, "003", "sign_on_003", signOn)
                 .on("0800", null, "004", "sign_on_004", signOn)

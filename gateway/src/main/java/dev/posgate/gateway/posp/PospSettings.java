@@ -15,7 +15,8 @@ public record PospSettings(
         int upstreamConnections,
         Duration upstreamTimeout,
         String zone,
-        Duration reversalRetry) {
+        Duration reversalRetry,
+        Duration signOnGrace) {
 
     public static PospSettings from(GatewayConfig c) {
         return new PospSettings(
@@ -27,6 +28,7 @@ public record PospSettings(
                 c.integer(Setting.UPSTREAM_CONNECTIONS),
                 Duration.ofMillis(c.integer(Setting.UPSTREAM_TIMEOUT)),
                 c.string(Setting.UPSTREAM_ZONE),
-                Duration.ofSeconds(c.integer(Setting.UPSTREAM_REVERSAL_RETRY)));
+                Duration.ofSeconds(c.integer(Setting.UPSTREAM_REVERSAL_RETRY)),
+                Duration.ofSeconds(c.integer(Setting.POSP_SIGN_ON_GRACE)));
     }
 }

@@ -9,6 +9,7 @@ import dev.posgate.gateway.routing.PosHandler;
 import dev.posgate.gateway.routing.PosReplies;
 import dev.posgate.gateway.routing.Response;
 import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.server.PerKeyRate;
 import dev.posgate.gateway.server.SessionContext;
 import dev.posgate.gateway.tms.PendingUpdates;
 import dev.posgate.posp.SignOnMode;
@@ -25,7 +26,9 @@ import java.time.LocalDate;
  * or under its PSAM card key, stored under the LMK as the next version, answered in field 62.
  * Refusals: unregistered TID {@code 97}; MID not the registered one {@code 03}; terminal not
  * ACTIVE {@code 58}; no ACTIVE TMK {@code 97} with processing requirement 4 (TMK download);
- * PSAM terminal without a bound card {@code 97}.
+ * PSAM terminal without a bound card {@code 97}; more than posp.sign_on.rate sign-ons of one TID
+ * within key.rate.window.seconds {@code 12}. Sign-on is unauthenticated (anyone who knows TID and
+ * MID may send it): the keys the terminal used stay valid for a grace period ({@link PospTerminals}).
  */
 public final class SignOnHandler implements PosHandler {
     private final TerminalRepository terminals;
@@ -37,9 +40,11 @@ public final class SignOnHandler implements PosHandler {
     private final PospSettings settings;
     private final AuditLog audit;
     private final PendingUpdates updates;
+    private final PerKeyRate rate;
 
     public SignOnHandler(TerminalRepository terminals, KeyRepository keys, PospTerminals posp, WorkingKeyIssuer issuer,
-            PsamRegistry psam, SystemKeys systemKeys, PospSettings settings, AuditLog audit, PendingUpdates updates) {
+            PsamRegistry psam, SystemKeys systemKeys, PospSettings settings, AuditLog audit, PendingUpdates updates,
+            PerKeyRate rate) {
         this.terminals = terminals;
         this.keys = keys;
         this.posp = posp;
@@ -49,6 +54,7 @@ public final class SignOnHandler implements PosHandler {
         this.settings = settings;
         this.audit = audit;
         this.updates = updates;
+        this.rate = rate;
     }
 
     @Override
@@ -57,6 +63,8 @@ public final class SignOnHandler implements PosHandler {
         SignOnMode mode = f60 == null ? null : SignOnMode.ofCode(f60.networkMgmtCode());
         String tid = request.field(41);
         if (mode == null || tid == null || !request.has(11)) return code(request, ResponseCodes.FORMAT_ERROR);
+        // before any database or HSM work; counted by the rate, not audited per refusal
+        if (!rate.admit(tid)) return code(request, ResponseCodes.INVALID_TRANSACTION);
         return terminals.findByTid(tid).compose(found -> {
             if (found.isEmpty()) return refuse(request, tid, PosReplies.code(request, ResponseCodes.NOT_REGISTERED), "unknown TID");
             Terminal t = found.get();

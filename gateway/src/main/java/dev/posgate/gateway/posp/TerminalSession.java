@@ -7,7 +7,10 @@ import java.time.LocalDate;
 
 /**
  * What a financial message needs to know about its terminal, read in one query: registration,
- * the last sign-on (null fields when it never signed on) and the active working keys under the LMK.
+ * the last sign-on (null fields when it never signed on), the active working keys under the LMK
+ * and, during a sign-on grace period, the keys the terminal used before the last sign-on
+ * ({@code gracePik}/{@code graceMak}, null when no grace is open). {@code keysUsed}: a request
+ * has verified under the active keys since they were issued.
  */
 public record TerminalSession(
         String tid,
@@ -20,7 +23,22 @@ public record TerminalSession(
         LocalDate signedOnDate,
         String psamCard,
         LmkKey pik,
-        LmkKey mak) {
+        LmkKey mak,
+        LmkKey gracePik,
+        LmkKey graceMak,
+        boolean keysUsed) {
+
+    /** True while the keys of before the last sign-on may still verify a request. */
+    public boolean graceOpen() {
+        return gracePik != null && graceMak != null;
+    }
+
+    /** This terminal as it was before its last sign-on: the grace keys in place of the active ones. */
+    public TerminalSession underGraceKeys() {
+        if (!graceOpen()) throw new IllegalStateException("no sign-on grace open for " + tid);
+        return new TerminalSession(tid, mid, sn, keyScheme, macAlgorithm, status, batch, signedOnDate, psamCard,
+                gracePik, graceMak, null, null, true);
+    }
 
     /** The facts {@link Admission} decides on, for a message from this (registered) terminal. */
     public Admission.Facts admissionFacts(String cardBoundNow, boolean hasMac) {

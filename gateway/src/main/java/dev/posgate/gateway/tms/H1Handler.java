@@ -10,6 +10,7 @@ import dev.posgate.gateway.routing.Response;
 import dev.posgate.gateway.routing.ResponseCodes;
 import dev.posgate.gateway.routing.TmsHandler;
 import dev.posgate.gateway.routing.TmsReplies;
+import dev.posgate.gateway.server.PerKeyRate;
 import dev.posgate.gateway.server.SessionContext;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.KeyType;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * H1: checks T_DATA (registered serial with a DMK, clock skew, random not replayed), has the HSM
  * generate a DWK under the LMK and the DMK, computes TAC_1 in the HSM and keeps the DWK and S_DATA
- * in the session for H2. Any refusal ends the session.
+ * in the session for H2. Any refusal ends the session. A serial over tms.h1.rate is answered
+ * {@code 12} before any database or HSM work (each H1 costs a DWK generation and a TAC).
  */
 final class H1Handler implements TmsHandler {
     private static final Logger log = LoggerFactory.getLogger(H1Handler.class);
@@ -46,9 +48,10 @@ final class H1Handler implements TmsHandler {
     private final GatewayMetrics metrics;
     private final Clock clock;
     private final RandomSource random;
+    private final PerKeyRate h1Rate;
 
     H1Handler(TerminalRepository terminals, DmkStore dmks, Hsm hsm, FreshnessGuard freshness, ReplayWindow randoms,
-            AuditLog audit, GatewayMetrics metrics, Clock clock, RandomSource random) {
+            AuditLog audit, GatewayMetrics metrics, Clock clock, RandomSource random, PerKeyRate h1Rate) {
         this.terminals = terminals;
         this.dmks = dmks;
         this.hsm = hsm;
@@ -58,6 +61,7 @@ final class H1Handler implements TmsHandler {
         this.metrics = metrics;
         this.clock = clock;
         this.random = random;
+        this.h1Rate = h1Rate;
     }
 
     @Override
@@ -66,6 +70,11 @@ final class H1Handler implements TmsHandler {
         Response refused = TmsSessions.refusal(state, request);
         if (refused != null) return Future.succeededFuture(refused);
         H1Request h1 = H1Request.from(request);
+        if (!h1Rate.admit(h1.serial())) {
+            // counted by the rate, neither logged nor audited per refusal
+            state.fail();
+            return Future.succeededFuture(TmsReplies.body(request.header(), ResponseCodes.INVALID_TRANSACTION, java.util.List.of(), true));
+        }
         state.begin();
         return terminals.findBySn(h1.serial())
                 .compose(t -> t.isEmpty() || t.get().status() != Terminal.Status.ACTIVE

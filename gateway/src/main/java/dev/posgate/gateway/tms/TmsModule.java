@@ -3,9 +3,11 @@ package dev.posgate.gateway.tms;
 import dev.posgate.crypto.RandomSource;
 import dev.posgate.gateway.GatewayContext;
 import dev.posgate.gateway.GatewayModule;
+import dev.posgate.gateway.config.Setting;
 import dev.posgate.gateway.db.ReplayWindow;
 import dev.posgate.gateway.routing.PosRoutes;
 import dev.posgate.gateway.routing.TmsHandler;
+import dev.posgate.gateway.server.PerKeyRate;
 import dev.posgate.gateway.tms.repository.PackageRepositories;
 import dev.posgate.gateway.tms.repository.PostgresPackageRepository;
 import dev.posgate.iso8583.tms.TmsCode;
@@ -58,7 +60,8 @@ public final class TmsModule implements GatewayModule {
         pruneTimer = c.vertx().setPeriodic(PRUNE_MS, id -> randoms.forget(ReplayWindow.Flow.TMS, freshness.replayWindow())
                 .onFailure(e -> log.warn("could not prune TMS randoms: {}", e.toString())));
         vertx = c.vertx();
-        tms.put(TmsCode.H1, new H1Handler(c.terminals(), dmks, c.hsm(), freshness, randoms, c.audit(), c.metrics(), clock, random));
+        tms.put(TmsCode.H1, new H1Handler(c.terminals(), dmks, c.hsm(), freshness, randoms, c.audit(), c.metrics(), clock, random,
+                PerKeyRate.configured(c, "tms_h1", Setting.TMS_H1_RATE)));
         tms.put(TmsCode.H2, new H2Handler(c.hsm(), c.keys(), c.audit(), s));
         tms.put(TmsCode.D1, new PackageReportHandler(seal, c.audit(), repositories, rollout));
         tms.put(TmsCode.D2, new FrameHandler(seal, c.audit(), repositories, rollout, s.frameMax()));

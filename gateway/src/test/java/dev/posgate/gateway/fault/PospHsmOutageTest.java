@@ -39,7 +39,8 @@ class PospHsmOutageTest {
     void purchasesAndSignOnsGet96WhileTheHsmIsDownAndTheGatewayRecoversByItself() throws Exception {
         try (StoppableHsm hsm = StoppableHsm.start();
                 PospFixture world = PospFixture.start(2_000, hsm.lmkFile(), TestPostgres.newDatabaseUrl(),
-                        Map.of(Setting.HSM_HOSTS, hsm.hosts()))) {
+                        // the load signs each terminal on every 7th request, far above posp.sign_on.rate
+                        Map.of(Setting.HSM_HOSTS, hsm.hosts(), Setting.POSP_SIGN_ON_RATE, 0))) {
             SignedOnTerminals terminals = SignedOnTerminals.of(world, "HSMD", 4);
             TerminalLoad load = TerminalLoad.start(terminals.clients(), terminals.tids(), 20, 7, Duration.ofSeconds(10));
             Thread.sleep(1_500);

@@ -32,7 +32,9 @@ class PostgresHangTest {
     @Test
     void requestsWaitForAHungDatabaseWhileEchoesAndReadinessAnswer() throws Exception {
         try (HangingPostgres pg = HangingPostgres.start()) {
-            try (PospFixture world = PospFixture.start(2_000, PospFixture.newLmkFile(), pg.url(), Map.of(Setting.DB_POOL_SIZE, 4))) {
+            // the load signs each terminal on every 7th request, far above posp.sign_on.rate
+            try (PospFixture world = PospFixture.start(2_000, PospFixture.newLmkFile(), pg.url(),
+                    Map.of(Setting.DB_POOL_SIZE, 4, Setting.POSP_SIGN_ON_RATE, 0))) {
                 SignedOnTerminals terminals = SignedOnTerminals.of(world, "HANG", 5);
                 PosClient echoes = terminals.clients().remove(4); // an idle terminal that only echoes
                 terminals.tids().remove(4);

@@ -32,7 +32,9 @@ class PostgresOutageTest {
     @Test
     void purchasesAndSignOnsGet96WhileThePostgresIsDownAndTheGatewayRecoversByItself() throws Exception {
         try (StoppablePostgres pg = StoppablePostgres.start();
-                PospFixture world = PospFixture.start(2_000, PospFixture.newLmkFile(), pg.url(), Map.of(Setting.DB_POOL_SIZE, 4))) {
+                // the load signs each terminal on every 7th request, far above posp.sign_on.rate
+                PospFixture world = PospFixture.start(2_000, PospFixture.newLmkFile(), pg.url(),
+                        Map.of(Setting.DB_POOL_SIZE, 4, Setting.POSP_SIGN_ON_RATE, 0))) {
             SignedOnTerminals terminals = SignedOnTerminals.of(world, "PGDN", 4);
             TerminalLoad load = TerminalLoad.start(terminals.clients(), terminals.tids(), 20, 7, Duration.ofSeconds(10));
             Thread.sleep(1_500);

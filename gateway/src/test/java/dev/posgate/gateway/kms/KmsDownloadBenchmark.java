@@ -83,8 +83,8 @@ class KmsDownloadBenchmark {
             for (int i = 0; i < TERMINALS; i++) {
                 Future<?> lane = Future.succeededFuture();
                 for (int r = 0; r < ROUNDS; r++) {
-                    lane = lane.compose(y -> hsm.encryptRandomUnderAuk(keys.auk(), new byte[8])
-                            .compose(x -> hsm.verifyRandomUnderAuk(keys.auk(), new byte[8], x))
+                    lane = lane.compose(y -> hsm.kmsAukProof(keys.auk(), new byte[8])
+                            .compose(x -> hsm.verifyTerminalAukProof(keys.auk(), new byte[8], x))
                             .compose(x -> hsm.generateKey(KeyType.TMK))
                             .compose(tmk -> hsm.tmkUnderTek(keys.tek(), tmk.key())));
                 }

@@ -376,11 +376,14 @@ class KmsEndToEndTest {
     void wrongAukIsA63AndIssuesNoTmk() throws Exception {
         KmsFixture.Device d = uploaded("SN-AUK");
         TransmissionKeyDevice wrongOnRnd2 = new TransmissionKeyDevice() {
-            int calls;
+            @Override
+            public boolean kmsProofMatches(byte[] rnd1, byte[] proof) {
+                return d.vault.kmsProofMatches(rnd1, proof);
+            }
 
             @Override
-            public byte[] encryptUnderAuk(byte[] random) {
-                return calls++ == 0 ? d.vault.encryptUnderAuk(random) : new byte[8];
+            public byte[] terminalProof(byte[] rnd2) {
+                return new byte[8];
             }
 
             @Override

@@ -4,8 +4,11 @@ import dev.posgate.hsm.LmkKey;
 import java.util.Objects;
 
 /**
- * ZK (extension) encrypt a random under the AUK: E_AUK(Rnd) = TDES-ECB(AUK, Rnd); or ZM verify
- * ({@code cryptogram} non-null) that a cryptogram is E_AUK(Rnd). Randoms are not secrets.
+ * ZK (extension) the KMS's proof of AUK over the terminal's random, DF23 =
+ * TDES-ECB(AUK ⊕ (4B × 16), Rnd1); or ZM ({@code cryptogram} non-null) check the terminal's proof
+ * over the KMS's random, DF24 = TDES-ECB(AUK ⊕ (54 × 16), Rnd2). The HSM fixes the direction per
+ * command (crypto {@code AukProof}): ZK never computes a terminal proof and ZM never checks a KMS
+ * proof, so neither command is an oracle for the other side. Randoms are not secrets.
  *
  * <pre>
  * ZK auk(1A+nH, type 10E) random(16H)

@@ -6,9 +6,9 @@ import static dev.posgate.hsm.sim.SimContext.requireType;
 import static dev.posgate.hsm.sim.SimContext.wipe;
 import static dev.posgate.hsm.sim.SimContext.wrap;
 
+import dev.posgate.crypto.AukProof;
 import dev.posgate.crypto.Diversification;
 import dev.posgate.crypto.Macs;
-import dev.posgate.crypto.Tdes;
 import dev.posgate.hsm.HsmErrors;
 import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.command.AukRandomRequest;
@@ -31,20 +31,23 @@ final class TerminalKeyCommands {
     }
 
     void register(Map<String, CommandHandler> handlers) {
-        handlers.put("ZK", r -> new MacReply(aukEncrypt(AukRandomRequest.read(r, false))));
+        // ZK only ever gives the KMS's proof and ZM only ever checks the terminal's: the HSM is no
+        // oracle for the other direction (protocol.md section 3, security amendments)
+        handlers.put("ZK", r -> new MacReply(aukProof(AukProof.Direction.KMS, AukRandomRequest.read(r, false))));
         handlers.put("ZM", r -> {
             AukRandomRequest req = AukRandomRequest.read(r, true);
-            return MacCommands.verified(Macs.verify(aukEncrypt(req), req.cryptogram()));
+            return MacCommands.verified(Macs.verify(aukProof(AukProof.Direction.TERMINAL, req), req.cryptogram()));
         });
         handlers.put("ZO", this::tmkUnderTek);
         handlers.put("ZE", this::psamIssue);
         handlers.put("ZG", this::psamWorkingKey);
     }
 
-    private byte[] aukEncrypt(AukRandomRequest req) {
+    private byte[] aukProof(AukProof.Direction direction, AukRandomRequest req) {
         byte[] auk = ctx.clear(KeyType.AUK, req.auk(), HsmErrors.SOURCE_KEY_PARITY);
         try {
-            return Tdes.encryptEcb(auk, req.random());
+            requireLength(auk, 16);
+            return AukProof.of(direction, auk, req.random());
         } finally {
             wipe(auk);
         }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.posgate.crypto.AukProof;
 import dev.posgate.crypto.CbcSeal;
 import dev.posgate.crypto.Diversification;
 import dev.posgate.crypto.Hex;
@@ -317,10 +318,15 @@ class HsmRoundTripTest {
         assertArrayEquals(Kcv.of(auk, 4), tk.aukKcv().bytes());
 
         byte[] rnd1 = RandomSource.secure().next(8);
-        assertArrayEquals(Tdes.encryptEcb(auk, rnd1), await(hsm.encryptRandomUnderAuk(tk.auk(), rnd1)));
+        byte[] kmsProof = await(hsm.kmsAukProof(tk.auk(), rnd1));
+        assertArrayEquals(AukProof.of(AukProof.Direction.KMS, auk, rnd1), kmsProof);
         byte[] rnd2 = RandomSource.secure().next(8);
-        assertTrue(await(hsm.verifyRandomUnderAuk(tk.auk(), rnd2, Tdes.encryptEcb(auk, rnd2))));
-        assertFalse(await(hsm.verifyRandomUnderAuk(tk.auk(), rnd2, Tdes.encryptEcb(auk, rnd1))));
+        assertTrue(await(hsm.verifyTerminalAukProof(tk.auk(), rnd2, AukProof.of(AukProof.Direction.TERMINAL, auk, rnd2))));
+        assertFalse(await(hsm.verifyTerminalAukProof(tk.auk(), rnd2, AukProof.of(AukProof.Direction.TERMINAL, auk, rnd1))));
+        // the HSM is no oracle across directions: ZK's answer for a random never passes ZM for it,
+        // and the unvaried E_AUK of the seed reading passes neither
+        assertFalse(await(hsm.verifyTerminalAukProof(tk.auk(), rnd1, kmsProof)), "reflected ZK answer");
+        assertFalse(await(hsm.verifyTerminalAukProof(tk.auk(), rnd2, Tdes.encryptEcb(auk, rnd2))));
 
         byte[] tmkClear = randomKey(16);
         LmkKey tmk = form(hsm, KeyType.TMK, tmkClear);

@@ -67,6 +67,11 @@ public final class GatewayUnderTest {
                     // Back-to-back echo is far above a real terminal's request rate limit.
                     "POSGATE_SESSION_REQUEST_RATE", "0",
                     "POSGATE_LOG_LEVEL", "WARN"));
+            // Load generators sign on, handshake and download TMKs far more often per terminal than
+            // a terminal does: the per-serial and per-terminal rates (issue 13) are off here.
+            env.put("POSGATE_POSP_SIGN_ON_RATE", "0");
+            env.put("POSGATE_TMS_H1_RATE", "0");
+            env.put("POSGATE_KMS_K2_RATE", "0");
             env.putAll(settings);
             Path log = work.resolve("gateway.log");
             System.out.println("starting " + jar + " on 127.0.0.1:" + port + " (TLS " + tlsPort + "), log " + log);

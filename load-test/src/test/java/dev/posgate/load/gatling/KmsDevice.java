@@ -1,5 +1,6 @@
 package dev.posgate.load.gatling;
 
+import dev.posgate.crypto.AukProof;
 import dev.posgate.crypto.Kcv;
 import dev.posgate.crypto.Parity;
 import dev.posgate.crypto.RandomSource;
@@ -13,7 +14,7 @@ import java.security.PublicKey;
 /**
  * A virtual terminal's PIN pad for the K-flow (docs/kms.md), without pos-terminal's Vert.x: the
  * transmission key (TEK, AUK, odd parity) generated at the "factory", its block RSA-OAEP sealed
- * for the KMS public key (done before the run, off Gatling's event loop), E_AUK for K2/K3, and
+ * for the KMS public key (done before the run, off Gatling's event loop), the AUK proofs for K2/K3 (crypto AukProof), and
  * the TMK of K3 unwrapped under TEK and installed only if its KCV matches.
  */
 final class KmsDevice implements TransmissionKeyDevice {
@@ -35,8 +36,13 @@ final class KmsDevice implements TransmissionKeyDevice {
     }
 
     @Override
-    public byte[] encryptUnderAuk(byte[] random) {
-        return Tdes.encryptEcb(auk, random);
+    public boolean kmsProofMatches(byte[] rnd1, byte[] proof) {
+        return AukProof.matches(AukProof.Direction.KMS, auk, rnd1, proof);
+    }
+
+    @Override
+    public byte[] terminalProof(byte[] rnd2) {
+        return AukProof.of(AukProof.Direction.TERMINAL, auk, rnd2);
     }
 
     @Override

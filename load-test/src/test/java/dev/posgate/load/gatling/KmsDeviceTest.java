@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.posgate.crypto.AukProof;
 import dev.posgate.crypto.Kcv;
 import dev.posgate.crypto.Parity;
 import dev.posgate.crypto.RandomSource;
@@ -23,7 +24,9 @@ class KmsDeviceTest {
         // What the HSM does at K2 (ZI): open Ctk_Pu with the KMS private key.
         TransmissionKeyBlock tk = TransmissionKeyBlock.decode(Rsa.oaepDecrypt(kms.getPrivate(), device.tkBlock()));
         byte[] rnd = {1, 2, 3, 4, 5, 6, 7, 8};
-        assertArrayEquals(Tdes.encryptEcb(tk.auk(), rnd), device.encryptUnderAuk(rnd));
+        assertArrayEquals(AukProof.of(AukProof.Direction.TERMINAL, tk.auk(), rnd), device.terminalProof(rnd));
+        assertTrue(device.kmsProofMatches(rnd, AukProof.of(AukProof.Direction.KMS, tk.auk(), rnd)));
+        assertFalse(device.kmsProofMatches(rnd, device.terminalProof(rnd)), "its own proof reflected is no KMS proof");
 
         byte[] tmk = Parity.adjustOdd(RandomSource.secure().next(16));
         byte[] underTek = Tdes.encryptEcb(tk.tek(), tmk);

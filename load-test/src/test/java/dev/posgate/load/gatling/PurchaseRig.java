@@ -106,6 +106,11 @@ final class PurchaseRig implements AutoCloseable {
             env.put("POSGATE_CONNECTIONS_MAX_PER_IP", "20000");
             // The echo phase sends back to back, far above a real terminal's request rate limit.
             env.put("POSGATE_SESSION_REQUEST_RATE", "0");
+            // Load generators sign on, handshake and download TMKs far more often per terminal than
+            // a terminal does: the per-serial and per-terminal rates (issue 13) are off here.
+            env.put("POSGATE_POSP_SIGN_ON_RATE", "0");
+            env.put("POSGATE_TMS_H1_RATE", "0");
+            env.put("POSGATE_KMS_K2_RATE", "0");
             env.put("POSGATE_LOG_LEVEL", "WARN");
             if (gatewayHsmProcess) {
                 int gatewayHsmPort = GatewayUnderTest.freePort();

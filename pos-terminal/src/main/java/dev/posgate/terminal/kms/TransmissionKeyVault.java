@@ -1,5 +1,6 @@
 package dev.posgate.terminal.kms;
 
+import dev.posgate.crypto.AukProof;
 import dev.posgate.crypto.Digests;
 import dev.posgate.crypto.IntegrityException;
 import dev.posgate.crypto.Kcv;
@@ -59,9 +60,15 @@ public final class TransmissionKeyVault implements TransmissionKeyDevice {
     }
 
     @Override
-    public synchronized byte[] encryptUnderAuk(byte[] random) {
+    public synchronized boolean kmsProofMatches(byte[] rnd1, byte[] proof) {
         check();
-        return Tdes.encryptEcb(auk, random);
+        return AukProof.matches(AukProof.Direction.KMS, auk, rnd1, proof);
+    }
+
+    @Override
+    public synchronized byte[] terminalProof(byte[] rnd2) {
+        check();
+        return AukProof.of(AukProof.Direction.TERMINAL, auk, rnd2);
     }
 
     @Override

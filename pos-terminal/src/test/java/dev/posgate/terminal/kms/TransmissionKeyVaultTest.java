@@ -17,9 +17,9 @@ class TransmissionKeyVaultTest {
     void corruptedTkIsErasedOnNextUse() {
         TransmissionKeyVault vault = new TransmissionKeyVault(new PinPad());
         vault.generate(RandomSource.secure());
-        assertEquals(8, vault.encryptUnderAuk(new byte[8]).length);
+        assertEquals(8, vault.terminalProof(new byte[8]).length);
         vault.corruptForTest();
-        assertThrows(IntegrityException.class, () -> vault.encryptUnderAuk(new byte[8]));
+        assertThrows(IntegrityException.class, () -> vault.terminalProof(new byte[8]));
         assertFalse(vault.present());
         assertThrows(IllegalStateException.class, () -> vault.installTmk(1, new byte[16], new byte[4]));
     }

@@ -8,7 +8,6 @@ import dev.posgate.iso8583.tms.TmsMessage;
 import dev.posgate.tms.pki.CertificateRejectedException;
 import dev.posgate.tms.pki.CertificateRole;
 import dev.posgate.tms.pki.CertificateVerifier;
-import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,18 +67,17 @@ public final class KmsTerminalSession extends TerminalFlow<KmsTerminalSession.St
         return request(TmsCode.K2, body);
     }
 
-    /** The K2 answer: the KMS proved it holds AUK (E_AUK(Rnd1)); K3 proves the terminal does. */
+    /** The K2 answer: the KMS proved it holds AUK (DF23 over Rnd1); K3 proves the terminal does (DF24 over Rnd2). */
     public TmsMessage onK2(TmsMessage response) {
         expect(Step.K2_SENT);
         checkStatus(response);
-        byte[] expected = device.encryptUnderAuk(rnd1);
-        if (!MessageDigest.isEqual(expected, response.require(Tags.E_AUK_RND1).valueOfLength(8))) {
+        if (!device.kmsProofMatches(rnd1, response.require(Tags.E_AUK_RND1).valueOfLength(8))) {
             throw fail("63", "E_AUK(Rnd1) from the KMS does not match: not our KMS, or a replay");
         }
         byte[] rnd2 = response.require(Tags.RND2).valueOfLength(8);
         advance(Step.K3_SENT);
         return request(TmsCode.K3, List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, sn),
-                Tlv.of(Tags.E_AUK_RND2, device.encryptUnderAuk(rnd2))));
+                Tlv.of(Tags.E_AUK_RND2, device.terminalProof(rnd2))));
     }
 
     /** The K3 answer: install Ctmk_tk in the PIN pad, then confirm with its KCV (K4). */

@@ -2,6 +2,7 @@ package dev.posgate.tms.kms;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.posgate.crypto.AukProof;
 import dev.posgate.crypto.Kcv;
 import dev.posgate.crypto.RandomSource;
 import dev.posgate.crypto.Tdes;
@@ -24,8 +25,13 @@ class KmsFlowTest {
 
     private final TransmissionKeyDevice device = new TransmissionKeyDevice() {
         @Override
-        public byte[] encryptUnderAuk(byte[] rnd) {
-            return Tdes.encryptEcb(auk, rnd);
+        public boolean kmsProofMatches(byte[] rnd1, byte[] proof) {
+            return AukProof.matches(AukProof.Direction.KMS, auk, rnd1, proof);
+        }
+
+        @Override
+        public byte[] terminalProof(byte[] rnd2) {
+            return AukProof.of(AukProof.Direction.TERMINAL, auk, rnd2);
         }
 
         @Override
@@ -50,12 +56,12 @@ class KmsFlowTest {
         KmsRequests.K2 r2 = KmsRequests.k2(TmsMessage.unpack(k2.pack()));
         byte[] rnd2 = random.next(8);
         host.started(new KmsHostSession.Started<>(r2.sn(), r2.keyIndex(), tek, auk, rnd2));
-        TmsMessage k3 = terminal.onK2(answer(k2, List.of(Tlv.of(Tags.E_AUK_RND1, Tdes.encryptEcb(auk, r2.rnd1())),
+        TmsMessage k3 = terminal.onK2(answer(k2, List.of(Tlv.of(Tags.E_AUK_RND1, AukProof.of(AukProof.Direction.KMS, auk, r2.rnd1())),
                 Tlv.of(Tags.RND2, rnd2))));
 
         KmsRequests.K3 r3 = KmsRequests.k3(TmsMessage.unpack(k3.pack()));
         KmsHostSession.Started<byte[]> s = host.takeStarted(r3.sn());
-        assertArrayEquals(Tdes.encryptEcb(s.auk(), s.rnd2()), r3.aukRnd2());
+        assertArrayEquals(AukProof.of(AukProof.Direction.TERMINAL, s.auk(), s.rnd2()), r3.aukRnd2());
         byte[] tmk = random.next(16);
         byte[] kcv = Kcv.of(tmk, 4);
         host.issued(new KmsHostSession.Issued("SN1", 1, 42, kcv));
