@@ -23,6 +23,7 @@ public enum Setting {
     LISTENER_TLS_TRUST("listener.tls.trust", "", "PEM file of the CAs that issue terminal client certificates; empty means the development terminal TLS CA (data.dir/tls/ca.crt)."),
     FRAME_MAX_ISO("frame.max.iso8583", "8192", "Largest ISO8583 frame body accepted, in bytes; a larger announced length closes the connection."),
     FRAME_MAX_TMS("frame.max.tms", "65535", "Largest TMS/KMS frame body accepted, in bytes (the 2-byte length caps it at 65535)."),
+    TMS_SEALED_MAX("tms.sealed.request.max", "16384", "Largest sealed request body (D1/D2/D3: IV, ciphertext and MAC) accepted, in bytes (256..30000); a larger one is answered 30 before it reaches the HSM, whose reply to opening it must fit the HSM pool's 32 KiB frame cap."),
     IDLE_TIMEOUT("session.idle.timeout.seconds", "300", "A connection with no complete frame for this long is closed."),
     FRAME_TIMEOUT("session.frame.timeout.seconds", "30", "A frame started but not completed within this time closes the connection (slow senders)."),
     MAX_INFLIGHT("session.max.inflight", "8", "Requests one connection may have in processing at once, those held by session.request.rate included; more closes it."),
