@@ -9,6 +9,7 @@ import dev.posgate.gateway.db.AuditLog;
 import dev.posgate.gateway.db.Database;
 import dev.posgate.gateway.db.KeyRepository;
 import dev.posgate.gateway.db.TerminalRepository;
+import dev.posgate.gateway.metrics.BoundedHttpLabels;
 import dev.posgate.gateway.metrics.GatewayMetrics;
 import dev.posgate.gateway.hsm.HsmLink;
 import dev.posgate.gateway.kms.KmsModule;
@@ -81,6 +82,8 @@ public final class GatewayApp {
 
     public static Future<GatewayApp> start(GatewayConfig config) {
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // before any meter exists: an unauthenticated client's made-up HTTP method is one series, OTHER
+        prometheus.config().meterFilter(new BoundedHttpLabels());
         MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions()
                 .setEnabled(config.bool(Setting.METRICS_ENABLED))
                 .setJvmMetricsEnabled(true)
@@ -133,7 +136,8 @@ public final class GatewayApp {
                     Future<Void> installed = Future.succeededFuture();
                     for (GatewayModule m : modules) installed = installed.compose(v -> m.install(context, pos, tms, api.api()));
                     return installed.compose(v -> openListeners(new GatewayDispatcher(pos, tms, metrics), metrics))
-                            .compose(v -> api.listen(config.string(Setting.ADMIN_HOST), config.integer(Setting.ADMIN_PORT)));
+                            .compose(v -> api.listen(config.string(Setting.ADMIN_HOST), config.integer(Setting.ADMIN_PORT),
+                                    config.integer(Setting.ADMIN_HEADER_TIMEOUT), config.integer(Setting.ADMIN_IDLE_TIMEOUT)));
                 })
                 .map(http -> {
                     admin = http;
