@@ -16,7 +16,7 @@ public final class AdminToken {
     private AdminToken() {}
 
     public static String resolve(String configured, Path dataDir) throws IOException {
-        if (!configured.isEmpty()) return configured;
+        if (!configured.isEmpty()) return AdminTokenPolicy.check(configured);
         Path file = dataDir.resolve("admin.token");
         if (Files.exists(file)) return Files.readString(file, StandardCharsets.US_ASCII).trim();
         byte[] raw = new byte[24];
