@@ -21,6 +21,7 @@ import java.util.EnumMap;
 import dev.posgate.gateway.routing.GatewayDispatcher;
 import dev.posgate.gateway.routing.PosRoutes;
 import dev.posgate.gateway.server.ConnectionGuard;
+import dev.posgate.gateway.server.DescriptorBudget;
 import dev.posgate.gateway.server.ListenerSettings;
 import dev.posgate.gateway.server.ListenerVerticle;
 import dev.posgate.gateway.tms.TmsModule;
@@ -77,7 +78,7 @@ public final class GatewayApp {
     private GatewayApp(Vertx vertx, GatewayConfig config) {
         this.vertx = vertx;
         this.config = config;
-        this.guard = new ConnectionGuard(config.integer(Setting.MAX_CONNECTIONS), config.integer(Setting.MAX_CONNECTIONS_PER_IP));
+        this.guard = new ConnectionGuard(DescriptorBudget.connectionsMax(config), config.integer(Setting.MAX_CONNECTIONS_PER_IP));
     }
 
     public static Future<GatewayApp> start(GatewayConfig config) {
