@@ -41,6 +41,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -63,6 +64,8 @@ public final class GatewayApp {
     private final Vertx vertx;
     private final GatewayConfig config;
     private final ConnectionGuard guard;
+    /** Set once booted; flushed at stop (the summaries of open refusal windows). */
+    private AuditLog audit;
     /** The functional areas, in installation order (the POSP asks the TMS about pending updates). */
     private final List<GatewayModule> modules = defaultModules();
     private HsmLink hsmLink;
@@ -123,7 +126,10 @@ public final class GatewayApp {
                 })
                 .compose(link -> {
                     hsmLink = link;
-                    AuditLog audit = new AuditLog(database.pool());
+                    int window = config.integer(Setting.AUDIT_REFUSAL_WINDOW);
+                    AuditLog audit = window <= 0 ? new AuditLog(database.pool()) : new AuditLog(database.pool(), vertx,
+                            Duration.ofSeconds(window), config.integer(Setting.AUDIT_REFUSAL_KINDS));
+                    this.audit = audit;
                     GatewayContext context = new GatewayContext(vertx, config, database.pool(), link.hsm(),
                             new TerminalRepository(database.pool(), audit), new KeyRepository(database.pool()), audit, metrics);
                     Map<String, Supplier<Future<?>>> readiness = new LinkedHashMap<>();
@@ -206,6 +212,7 @@ public final class GatewayApp {
                 .eventually(() -> tlsDeployment == null ? Future.succeededFuture() : vertx.undeploy(tlsDeployment))
                 .eventually(() -> admin == null ? Future.succeededFuture() : admin.close())
                 .eventually(() -> Future.join(modules.stream().map(GatewayModule::close).toList()))
+                .eventually(() -> audit == null ? Future.succeededFuture() : audit.flush())
                 .eventually(() -> hsmLink == null ? Future.succeededFuture() : hsmLink.close())
                 .eventually(() -> database == null ? Future.succeededFuture() : database.close(vertx))
                 .eventually(vertx::close)

@@ -26,6 +26,8 @@ public enum Setting {
     TMS_SEALED_MAX("tms.sealed.request.max", "16384", "Largest sealed request body (D1/D2/D3: IV, ciphertext and MAC) accepted, in bytes (256..30000); a larger one is answered 30 before it reaches the HSM, whose reply to opening it must fit the HSM pool's 32 KiB frame cap."),
     ADMIN_HEADER_TIMEOUT("admin.header.timeout.seconds", "10", "A connection to the admin port whose request line and headers are not complete within this time (from connecting, or from the previous response) is closed (slow-header clients)."),
     ADMIN_IDLE_TIMEOUT("admin.idle.timeout.seconds", "60", "An admin connection with no bytes either way for this long is closed."),
+    AUDIT_REFUSAL_WINDOW("audit.refusal.window.seconds", "60", "Refusal audits are aggregated per kind (actor, action, subject, result, reason) and window of this length: the first is written at once, the rest counted into one summary row when the window closes; 0 writes every refusal."),
+    AUDIT_REFUSAL_KINDS("audit.refusal.kinds.max", "10000", "Refusal windows open at once; beyond that refusals are counted per action and result only (bounded memory against strangers)."),
     IDLE_TIMEOUT("session.idle.timeout.seconds", "300", "A connection with no complete frame for this long is closed."),
     FRAME_TIMEOUT("session.frame.timeout.seconds", "30", "A frame started but not completed within this time closes the connection (slow senders)."),
     MAX_INFLIGHT("session.max.inflight", "8", "Requests one connection may have in processing at once, those held by session.request.rate included; more closes it."),
