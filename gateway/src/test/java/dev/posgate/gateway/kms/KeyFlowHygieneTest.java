@@ -16,7 +16,11 @@ import dev.posgate.iso8583.tms.TmsCode;
 import dev.posgate.iso8583.tms.TmsHeader;
 import dev.posgate.iso8583.tms.TmsMessage;
 import dev.posgate.terminal.kms.BatchUploader;
+import dev.posgate.terminal.kms.KeyLoaderClient;
+import dev.posgate.terminal.kms.KmsClient;
+import dev.posgate.terminal.net.TerminalLink;
 import dev.posgate.tms.kms.KmsTerminalSession;
+import dev.posgate.tms.pki.CertificateVerifier;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +71,23 @@ class KeyFlowHygieneTest {
             TmsMessage k4 = s.onK3(k3Answer);
             assertEquals("94", status(c, withSeq(k4, 8)), "K4 repeating K3's seq");
             assertEquals("00", status(c, withSeq(k4, 9)));
+        }
+    }
+
+    /** Our terminal runs K1, K2-K4 and L1-L3 on one link: its seqs come from one counter, so none repeats. */
+    @Test
+    void theTerminalLibraryRunsEveryFlowOnOneLinkWithoutARepeatedSeq() throws Exception {
+        KmsFixture.Device d = new KmsFixture.Device("SN-SEQ-LINK");
+        BatchUploader.Result r = f.upload("PO-SEQ-LINK", List.of(f.factory(d, kmsCert)));
+        assertEquals(200, r.status(), r.body().encode());
+        TerminalLink link = f.link();
+        try {
+            KmsFixture.await(KmsClient.certificate(link, d.sn, f.rootVerifier));
+            KmsFixture.await(KmsClient.downloadTmk(link, d.sn, null, 1, d.vault));
+            KmsFixture.await(KeyLoaderClient.loadTmk(link, d.sn, 2,
+                    CertificateVerifier.trusting(f.ca.acquirer("ACQ001").root()), d.pinPad));
+        } finally {
+            link.close();
         }
     }
 
