@@ -6,6 +6,7 @@ import dev.posgate.gateway.db.TerminalRepository;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
@@ -93,6 +94,11 @@ public final class AdminApi {
         // that the JDK's HttpClient attempts by default once left a /metrics request unanswered
         HeaderDeadline deadline = new HeaderDeadline(vertx, TimeUnit.SECONDS.toMillis(headerTimeoutSeconds));
         Router router = router();
+        router.route().order(Integer.MIN_VALUE).handler(ctx -> {
+            HttpConnection connection = ctx.request().connection();
+            ctx.addEndHandler(v -> deadline.arm(connection)); // the next request's headers are due from here
+            ctx.next();
+        });
         return vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false)
                         .setIdleTimeout(idleTimeoutSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS))
                 .connectionHandler(deadline::arm)

@@ -34,11 +34,12 @@ final class HeaderDeadline {
         connection.closeHandler(v -> disarm(connection));
     }
 
-    /** The request's headers are complete; the deadline restarts when its response has ended. */
+    /**
+     * The request's headers are complete; the caller restarts the deadline with {@link #arm} when
+     * its response has ended (through the router's end handlers: Vert.x Web owns the response's).
+     */
     void met(HttpServerRequest request) {
-        HttpConnection connection = request.connection();
-        disarm(connection);
-        request.response().endHandler(v -> arm(connection));
+        disarm(request.connection());
     }
 
     private void disarm(HttpConnection connection) {
