@@ -10,6 +10,7 @@ import dev.posgate.gateway.db.AuditLog;
 import dev.posgate.gateway.db.Database;
 import dev.posgate.gateway.db.KeyRepository;
 import dev.posgate.gateway.db.TerminalRepository;
+import dev.posgate.gateway.metrics.BoundedHttpLabels;
 import dev.posgate.gateway.metrics.GatewayMetrics;
 import dev.posgate.gateway.hsm.HsmLink;
 import dev.posgate.gateway.kms.KmsModule;
@@ -21,6 +22,7 @@ import java.util.EnumMap;
 import dev.posgate.gateway.routing.GatewayDispatcher;
 import dev.posgate.gateway.routing.PosRoutes;
 import dev.posgate.gateway.server.ConnectionGuard;
+import dev.posgate.gateway.server.DescriptorBudget;
 import dev.posgate.gateway.server.ListenerSettings;
 import dev.posgate.gateway.server.ListenerVerticle;
 import dev.posgate.gateway.tms.TmsModule;
@@ -40,6 +42,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -64,6 +67,8 @@ public final class GatewayApp {
     private final ConnectionGuard guard;
     /** Also asked for the key loader's routes, which only the key-loading listener serves. */
     private final KmsModule kms = new KmsModule();
+    /** Set once booted; flushed at stop (the summaries of open refusal windows). */
+    private AuditLog audit;
     /** The functional areas, in installation order (the POSP asks the TMS about pending updates). */
     private final List<GatewayModule> modules = defaultModules(kms);
     private HsmLink hsmLink;
@@ -81,11 +86,13 @@ public final class GatewayApp {
     private GatewayApp(Vertx vertx, GatewayConfig config) {
         this.vertx = vertx;
         this.config = config;
-        this.guard = new ConnectionGuard(config.integer(Setting.MAX_CONNECTIONS), config.integer(Setting.MAX_CONNECTIONS_PER_IP));
+        this.guard = new ConnectionGuard(DescriptorBudget.connectionsMax(config), config.integer(Setting.MAX_CONNECTIONS_PER_IP));
     }
 
     public static Future<GatewayApp> start(GatewayConfig config) {
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // before any meter exists: an unauthenticated client's made-up HTTP method is one series, OTHER
+        prometheus.config().meterFilter(new BoundedHttpLabels());
         MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions()
                 .setEnabled(config.bool(Setting.METRICS_ENABLED))
                 .setJvmMetricsEnabled(true)
@@ -127,7 +134,10 @@ public final class GatewayApp {
                 })
                 .compose(link -> {
                     hsmLink = link;
-                    AuditLog audit = new AuditLog(database.pool());
+                    int window = config.integer(Setting.AUDIT_REFUSAL_WINDOW);
+                    AuditLog audit = window <= 0 ? new AuditLog(database.pool()) : new AuditLog(database.pool(), vertx,
+                            Duration.ofSeconds(window), config.integer(Setting.AUDIT_REFUSAL_KINDS));
+                    this.audit = audit;
                     GatewayContext context = new GatewayContext(vertx, config, database.pool(), link.hsm(),
                             new TerminalRepository(database.pool(), audit), new KeyRepository(database.pool()), audit, metrics);
                     Map<String, Supplier<Future<?>>> readiness = new LinkedHashMap<>();
@@ -141,7 +151,8 @@ public final class GatewayApp {
                     Future<Void> installed = Future.succeededFuture();
                     for (GatewayModule m : modules) installed = installed.compose(v -> m.install(context, pos, tms, api.api()));
                     return installed.compose(v -> openListeners(new GatewayDispatcher(pos, tms, metrics), metrics))
-                            .compose(v -> api.listen(config.string(Setting.ADMIN_HOST), config.integer(Setting.ADMIN_PORT)));
+                            .compose(v -> api.listen(config.string(Setting.ADMIN_HOST), config.integer(Setting.ADMIN_PORT),
+                                    config.integer(Setting.ADMIN_HEADER_TIMEOUT), config.integer(Setting.ADMIN_IDLE_TIMEOUT)));
                 })
                 .map(http -> {
                     admin = http;
@@ -234,6 +245,7 @@ public final class GatewayApp {
                 .eventually(() -> loadingDeployment == null ? Future.succeededFuture() : vertx.undeploy(loadingDeployment))
                 .eventually(() -> admin == null ? Future.succeededFuture() : admin.close())
                 .eventually(() -> Future.join(modules.stream().map(GatewayModule::close).toList()))
+                .eventually(() -> audit == null ? Future.succeededFuture() : audit.flush())
                 .eventually(() -> hsmLink == null ? Future.succeededFuture() : hsmLink.close())
                 .eventually(() -> database == null ? Future.succeededFuture() : database.close(vertx))
                 .eventually(vertx::close)

@@ -6,6 +6,7 @@ import dev.posgate.gateway.db.TerminalRepository;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
@@ -80,10 +81,32 @@ public final class AdminApi {
     }
 
     public Future<HttpServer> listen(String host, int port) {
+        return listen(host, port, 10, 60);
+    }
+
+    /**
+     * Listens with a deadline for each request's line and headers ({@code headerTimeoutSeconds},
+     * from connecting or from the previous response) and an idle timeout: a client that opens
+     * connections and dribbles headers cannot hold them for ever.
+     */
+    public Future<HttpServer> listen(String host, int port, int headerTimeoutSeconds, int idleTimeoutSeconds) {
         // HTTP/1.1 only: the API and a Prometheus scrape need nothing more, and the h2c upgrade
         // that the JDK's HttpClient attempts by default once left a /metrics request unanswered
-        return vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
-                .requestHandler(router()).listen(port, host);
+        HeaderDeadline deadline = new HeaderDeadline(vertx, TimeUnit.SECONDS.toMillis(headerTimeoutSeconds));
+        Router router = router();
+        router.route().order(Integer.MIN_VALUE).handler(ctx -> {
+            HttpConnection connection = ctx.request().connection();
+            ctx.addEndHandler(v -> deadline.arm(connection)); // the next request's headers are due from here
+            ctx.next();
+        });
+        return vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false)
+                        .setIdleTimeout(idleTimeoutSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS))
+                .connectionHandler(deadline::arm)
+                .requestHandler(request -> {
+                    deadline.met(request);
+                    router.handle(request);
+                })
+                .listen(port, host);
     }
 
     private void authenticate(RoutingContext ctx) {

@@ -14,7 +14,7 @@ public final class AdminToken {
     private AdminToken() {}
 
     public static String resolve(String configured, Path dataDir) throws IOException {
-        if (!configured.isEmpty()) return configured;
+        if (!configured.isEmpty()) return AdminTokenPolicy.check(configured);
         return SecretFile.readOrCreate(dataDir.resolve(FILE), 24);
     }
 }

@@ -1,10 +1,14 @@
 package dev.posgate.gateway.db;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,9 +20,25 @@ public final class AuditLog {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
 
     private final Pool pool;
+    /** Null when every refusal is written (tools and tests that build their own AuditLog). */
+    private final RefusalWindows refusals;
+    private final long windowSeconds;
 
     public AuditLog(Pool pool) {
         this.pool = pool;
+        this.refusals = null;
+        this.windowSeconds = 0;
+    }
+
+    /**
+     * Refusals aggregated per kind and {@code window} (see {@link RefusalWindows}); a timer on
+     * {@code vertx} writes the summaries of closed windows, {@link #flush()} the rest at shutdown.
+     */
+    public AuditLog(Pool pool, Vertx vertx, Duration window, int maxKinds) {
+        this.pool = pool;
+        this.refusals = new RefusalWindows(window.toNanos(), maxKinds);
+        this.windowSeconds = window.toSeconds();
+        vertx.setPeriodic(Math.max(250, Math.min(1000, window.toMillis() / 4)), id -> write(refusals.closeDue(System.nanoTime())));
     }
 
     /** Appends outside any transaction. */
@@ -31,8 +51,46 @@ public final class AuditLog {
      * (the database may be the reason), so a failed write is logged and the future still succeeds.
      */
     public Future<Void> appendRefusal(String actor, String action, String subject, String result, JsonObject detail) {
+        if (refusals != null) {
+            RefusalWindows.Kind kind = new RefusalWindows.Kind(actor, action, subject, result,
+                    detail == null ? null : String.valueOf(detail.getValue("reason")));
+            RefusalWindows.Kind opened = refusals.admit(kind, detail, System.nanoTime());
+            if (opened == null) return Future.succeededFuture(); // counted: written as part of its window's summary
+            if (!opened.equals(kind)) { // too many kinds open: recorded under the overflow kind
+                return appendRefusalNow(opened.actor(), action, opened.subject(), result,
+                        (detail == null ? new JsonObject() : detail.copy()).put("overflow", true).put("first_subject", subject));
+            }
+        }
         return append(actor, action, subject, result, detail).recover(e -> {
             log.warn("audit of a refusal ({} {} {}) failed: {}", action, subject, result, e.toString());
+            return Future.succeededFuture();
+        });
+    }
+
+    /** Writes the summaries of every open refusal window (at shutdown, before the pool closes). */
+    public Future<Void> flush() {
+        return refusals == null ? Future.succeededFuture() : write(refusals.closeAll());
+    }
+
+    /** Open refusal windows (bounded by the configured maximum, plus one per action and result beyond it). */
+    public int openRefusalWindows() {
+        return refusals == null ? 0 : refusals.openWindows();
+    }
+
+    private Future<Void> write(List<RefusalWindows.Summary> summaries) {
+        List<Future<Void>> writes = new ArrayList<>();
+        for (RefusalWindows.Summary s : summaries) {
+            RefusalWindows.Kind k = s.kind();
+            JsonObject detail = (s.firstDetail() == null ? new JsonObject() : s.firstDetail().copy())
+                    .put("summary", true).put("suppressed", s.suppressed()).put("window_seconds", windowSeconds);
+            writes.add(appendRefusalNow(k.actor(), k.action(), k.subject(), k.result(), detail));
+        }
+        return Future.join(writes).mapEmpty();
+    }
+
+    private Future<Void> appendRefusalNow(String actor, String action, String subject, String result, JsonObject detail) {
+        return append(actor, action, subject, result, detail).recover(e -> {
+            log.warn("audit of a refusal summary ({} {} {}) failed: {}", action, subject, result, e.toString());
             return Future.succeededFuture();
         });
     }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The gateway's own meters, named per Prometheus conventions (base units, {@code _total}
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class GatewayMetrics {
     private final MeterRegistry registry;
     private final AtomicInteger activeConnections = new AtomicInteger();
+    private final AtomicLong frameBufferedBytes = new AtomicLong();
     private final Counter accepted;
     private final Counter throttled;
     // name -> label value -> meter: two lookups, no key built per call on the hot path
@@ -25,6 +27,7 @@ public final class GatewayMetrics {
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
         registry.gauge("posgate_connections_active", activeConnections);
+        registry.gauge("posgate_frame_buffered_bytes", frameBufferedBytes);
         this.accepted = Counter.builder("posgate_connections_accepted_total")
                 .description("Terminal connections accepted").register(registry);
         // exposed at zero from the start, so alerts on rate() see a series before the first refusal
@@ -53,6 +56,16 @@ public final class GatewayMetrics {
 
     public int activeConnections() {
         return activeConnections.get();
+    }
+
+    /** Bytes the sessions' frame decoders hold for partly received frames changed by {@code delta}. */
+    public void frameBuffered(long delta) {
+        if (delta != 0) frameBufferedBytes.addAndGet(delta);
+    }
+
+    /** Bytes held for partly received frames, over every session. */
+    public long frameBufferedBytes() {
+        return frameBufferedBytes.get();
     }
 
     /** reason: total_cap, ip_cap, ip_rate, draining. */

@@ -5,13 +5,17 @@ import dev.posgate.gateway.server.SessionContext;
 import dev.posgate.iso8583.FormatException;
 import dev.posgate.iso8583.frame.Family;
 import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.iso8583.pos.ProcessingRequirement;
 import dev.posgate.iso8583.tms.TmsCode;
 import dev.posgate.iso8583.tms.TmsHeader;
 import dev.posgate.iso8583.tms.TmsMessage;
+import dev.posgate.tms.handshake.SeqWindow;
 import io.vertx.core.Future;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -26,6 +30,11 @@ import org.slf4j.LoggerFactory;
 public final class GatewayDispatcher implements Dispatcher {
     private static final Logger log = LoggerFactory.getLogger(GatewayDispatcher.class);
     private static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
+
+    private static final Set<TmsCode> DOWNLOAD_PHASE = EnumSet.of(TmsCode.D1, TmsCode.D2, TmsCode.D3);
+    private static final Set<TmsCode> KEY_FLOWS =
+            EnumSet.of(TmsCode.K1, TmsCode.K2, TmsCode.K3, TmsCode.K4, TmsCode.L1, TmsCode.L2, TmsCode.L3);
+    private static final Object KEY_FLOW_SEQS = new Object();
 
     private final PosRoutes posRoutes;
     private final Map<TmsCode, TmsHandler> tmsRoutes;
@@ -63,6 +72,14 @@ public final class GatewayDispatcher implements Dispatcher {
         if (!request.isRequest()) {
             metrics.decodeError("unexpected_response");
             return Future.succeededFuture(new Routed("malformed", Response.close("unexpected_response")));
+        }
+        int badField = Identifiers.badPosField(request);
+        if (badField != 0) {
+            metrics.decodeError("bad_identifier");
+            // the value is logged escaped (%safeMsg) and not echoed in the answer
+            log.info("{}: field {} is not printable ASCII ({}), answered 30", session, badField, request.field(badField));
+            return Future.succeededFuture(new Routed("malformed", PosReplies.send(request.reply(ProcessingRequirement.NONE, 60)
+                    .unset(41, 42).set(39, ResponseCodes.FORMAT_ERROR))));
         }
         PosRoutes.Route route;
         try {
@@ -106,7 +123,21 @@ public final class GatewayDispatcher implements Dispatcher {
         if (handler == null) {
             return Future.succeededFuture(new Routed(type, TmsReplies.status(header, ResponseCodes.INVALID_TRANSACTION)));
         }
+        if (header.isSealed() && !DOWNLOAD_PHASE.contains(code)) {
+            // only D1-D3 have a sealed form; the handlers of the others would read TLVs that are not there
+            metrics.decodeError("sealed_flag");
+            return Future.succeededFuture(new Routed(type, TmsReplies.status(header, ResponseCodes.FORMAT_ERROR)));
+        }
+        if (KEY_FLOWS.contains(code) && !keyFlowSeqs(session).firstUse(header.seq())) {
+            // the TMS codes (H*, D*) check their seq in their session, after their order
+            return Future.succeededFuture(new Routed(type, TmsReplies.status(header, ResponseCodes.DUPLICATE)));
+        }
         return invoke(session, type, () -> handler.handle(session, request), status -> TmsReplies.status(header, status));
+    }
+
+    /** The seqs used by K and L requests on this connection (protocol.md section 3: a repeated seq is {@code 94}). */
+    private static SeqWindow keyFlowSeqs(SessionContext session) {
+        return (SeqWindow) session.attributes().computeIfAbsent(KEY_FLOW_SEQS, k -> new SeqWindow());
     }
 
     /**

@@ -45,6 +45,8 @@ final class Session implements FrameSink {
     private final Runnable onClosed;
 
     private int inflight;
+    /** The decoder's buffered bytes as last added to the gauge, so the gauge can be kept exact. */
+    private int bufferedAccounted;
     private boolean closed;
     private boolean draining;
     private long lastFrameAt;
@@ -93,6 +95,12 @@ final class Session implements FrameSink {
         byte[] bytes = buffer.getBytes();
         decoder.feed(bytes, 0, bytes.length);
         if (decoder.midFrame() && frameStartedAt == 0) frameStartedAt = System.nanoTime();
+        accountBuffered(decoder.bufferedBytes());
+    }
+
+    private void accountBuffered(int now) {
+        metrics.frameBuffered(now - bufferedAccounted);
+        bufferedAccounted = now;
     }
 
     @Override
@@ -227,6 +235,8 @@ final class Session implements FrameSink {
 
     private void onSocketClosed() {
         closed = true;
+        decoder.close();
+        accountBuffered(0);
         onClosed.run();
     }
 

@@ -24,9 +24,20 @@ final class HsmSeal {
     }
 
     private final Hsm hsm;
+    private final int maxRequest;
 
-    HsmSeal(Hsm hsm) {
+    HsmSeal(Hsm hsm, int maxRequest) {
         this.hsm = hsm;
+        this.maxRequest = maxRequest;
+    }
+
+    /**
+     * Whether a sealed request of {@code length} bytes may be opened: the HSM's reply to Z2 carries
+     * it back in clear, and a reply over the pool's frame cap would fail in the pool (it once dropped
+     * the HSM connection with every command in flight on it).
+     */
+    boolean admits(int length) {
+        return length <= maxRequest;
     }
 
     /** The TLVs of a sealed body; fails with {@link BadSealException} on a bad MAC or padding. */

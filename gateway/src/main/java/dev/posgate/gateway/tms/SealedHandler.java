@@ -50,7 +50,9 @@ abstract class SealedHandler implements TmsHandler {
         HostSession<LmkKey, Terminal> state = TmsSessions.of(session);
         Response refused = TmsSessions.refusal(state, request);
         if (refused != null) return Future.succeededFuture(refused);
-        if (!request.isSealed()) return Future.succeededFuture(TmsReplies.status(request.header(), ResponseCodes.FORMAT_ERROR));
+        if (!request.isSealed() || !seal.admits(request.sealedBody().length)) {
+            return Future.succeededFuture(TmsReplies.status(request.header(), ResponseCodes.FORMAT_ERROR));
+        }
         LmkKey dwk = state.dwk();
         return seal.open(dwk, request.sealedBody())
                 .compose(tlvs -> handle(state, tlvs))

@@ -53,7 +53,7 @@ public final class TmsModule implements GatewayModule {
         DmkStore dmks = new DmkStore(c.keys());
         RolloutRepository rollout = new RolloutRepository(c.db());
         pendingUpdates = PendingUpdates.of(c.terminals(), repositories, rollout);
-        HsmSeal seal = new HsmSeal(c.hsm());
+        HsmSeal seal = new HsmSeal(c.hsm(), s.sealedMax());
         FreshnessGuard freshness = new FreshnessGuard(s.clockSkew());
         ReplayWindow randoms = new ReplayWindow(c.db());
         // T_DATA randoms older than the replay window can no longer pass the clock check: forget them

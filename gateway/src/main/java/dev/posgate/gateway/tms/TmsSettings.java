@@ -8,7 +8,7 @@ import java.util.Locale;
 
 /** The TMS settings, read once. */
 record TmsSettings(Duration clockSkew, boolean sendTmk, int tmkIndex, boolean dmkCeremony, int frameMax,
-        String repositories, Path fsRoot) {
+        int sealedMax, String repositories, Path fsRoot) {
 
     static TmsSettings from(GatewayConfig c) {
         String keyMessage = c.string(Setting.TMS_KEY_MESSAGE).trim().toUpperCase(Locale.ROOT);
@@ -20,11 +20,16 @@ record TmsSettings(Duration clockSkew, boolean sendTmk, int tmkIndex, boolean dm
         if (frameMax < 256 || frameMax > 30_000) {
             throw new IllegalArgumentException(Setting.TMS_FRAME_MAX.key() + " must be 256..30000");
         }
+        int sealedMax = c.integer(Setting.TMS_SEALED_MAX);
+        // opening a sealed request is one HSM command (Z2) whose reply carries the plaintext
+        if (sealedMax < 256 || sealedMax > 30_000) {
+            throw new IllegalArgumentException(Setting.TMS_SEALED_MAX.key() + " must be 256..30000");
+        }
         int index = c.integer(Setting.TMS_KEY_INDEX);
         if (index < 0 || index > 255) throw new IllegalArgumentException(Setting.TMS_KEY_INDEX.key() + " must be 0..255");
         String root = c.string(Setting.TMS_FS_ROOT);
         return new TmsSettings(Duration.ofSeconds(c.integer(Setting.TMS_CLOCK_SKEW)), keyMessage.equals("TMK"), index,
-                c.bool(Setting.TMS_DMK_CEREMONY), frameMax, c.string(Setting.TMS_REPOSITORIES),
+                c.bool(Setting.TMS_DMK_CEREMONY), frameMax, sealedMax, c.string(Setting.TMS_REPOSITORIES),
                 root.isBlank() ? c.dataDir().resolve("packages") : Path.of(root));
     }
 }

@@ -46,4 +46,15 @@ class StartFailureTest {
             assertTrue(again.isBound(), "nothing was left listening");
         }
     }
+
+    /** Issue 13: the compose file's change-me-in-production was accepted as the admin API's bearer token. */
+    @Test
+    void placeholderOrShortAdminTokensStopTheStartWithAClearMessage() throws Exception {
+        for (String[] c : new String[][] {{"change-me-in-production", "placeholder"}, {"s3cr3t-but-short", "fewer than 24"}}) {
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> dev.posgate.gateway.support.TestGateway.start(java.util.Map.of(Setting.ADMIN_TOKEN, c[0])), c[0]);
+            Throwable cause = e.getCause();
+            assertTrue(String.valueOf(cause.getMessage()).contains(c[1]) && cause.getMessage().contains("admin.token"), cause.toString());
+        }
+    }
 }

@@ -36,13 +36,19 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Writes {@code settings} to {@code dir/gateway.properties}, starts the gateway and waits until it is ready. */
     public static GatewayProcess start(Map<Setting, Object> settings, Path dir) throws IOException {
+        return start(settings, dir, List.of());
+    }
+
+    /** As {@link #start(Map, Path)}, the JVM run under {@code launcher} (e.g. {@code prlimit --nofile=1024:1024}). */
+    public static GatewayProcess start(Map<Setting, Object> settings, Path dir, List<String> launcher) throws IOException {
         Files.createDirectories(dir);
         Path config = dir.resolve("gateway.properties");
         StringBuilder props = new StringBuilder();
         settings.forEach((k, v) -> props.append(k.key()).append('=').append(v.toString().replace("\\", "\\\\")).append('\n'));
         Files.writeString(config, props);
         Path log = dir.resolve("gateway.log");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), "dev.posgate.gateway.cli.Main", "serve", "-c", config.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

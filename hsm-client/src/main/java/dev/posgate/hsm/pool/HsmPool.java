@@ -1,5 +1,6 @@
 package dev.posgate.hsm.pool;
 
+import dev.posgate.hsm.HsmProtocolException;
 import dev.posgate.hsm.transport.HsmTimeoutException;
 import dev.posgate.hsm.transport.HsmTransport;
 import dev.posgate.hsm.transport.HsmUnavailableException;
@@ -14,7 +15,6 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.parsetools.RecordParser;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -284,9 +284,27 @@ public final class HsmPool implements HsmTransport {
             }
             Conn conn = new Conn(slot, socket);
             slot.conn = conn;
-            RecordParser parser = RecordParser.newFixed(2);
-            parser.handler(buf -> onRecord(conn, parser, buf));
-            socket.handler(parser);
+            conn.frames = new ReplyFrames(headerLength, config.maxReplyFrameBytes(), new ReplyFrames.Sink() {
+                @Override
+                public void reply(Buffer frame) {
+                    onFrame(conn, frame);
+                }
+
+                @Override
+                public void oversized(Buffer header, int length) {
+                    onOversized(conn, header, length);
+                }
+
+                @Override
+                public void malformed(int length) {
+                    if (conn.dead) return;
+                    metrics.dropped(PoolMetrics.DROP_MALFORMED);
+                    recycle(conn, "reply frame of " + length + " bytes too short for header and reply code");
+                }
+            });
+            socket.handler(buf -> {
+                if (!conn.dead) conn.frames.feed(buf);
+            });
             socket.closeHandler(v -> connectionLost(conn, "closed"));
             socket.exceptionHandler(t -> connectionLost(conn, "socket error: " + t));
             if (config.probeOnConnect()) {
@@ -348,6 +366,9 @@ public final class HsmPool implements HsmTransport {
         log.warn("HSM connection {} lost: {} ({} requests in flight)", slot.label, reason,
                 conn.inflight.size());
         conn.late.clear();
+        if (conn.frames != null) {
+            conn.frames.close();
+        }
         conn.socket.close();
         // state first, so that whoever reacts to the failures below sees the connection down
         if (slot.conn == conn) {
@@ -571,40 +592,52 @@ public final class HsmPool implements HsmTransport {
         }
     }
 
-    private void onRecord(Conn conn, RecordParser parser, Buffer buf) {
+    /**
+     * A reply longer than {@code maxReplyFrameBytes}: only the command it answers fails (its bytes
+     * are skipped as they arrive, so the stream stays in step), and the connection with the other
+     * commands in flight on it stays up. Before, one such reply (a sealed body a terminal made too
+     * large) dropped the connection and failed every command on it.
+     */
+    private void onOversized(Conn conn, Buffer header, int length) {
         if (conn.dead) {
             return;
         }
-        if (conn.expectLength) {
-            int n = buf.getUnsignedShort(0);
-            if (n > config.maxReplyFrameBytes()) {
-                metrics.dropped(PoolMetrics.DROP_OVERSIZE);
-                recycle(conn, "reply frame of " + n + " bytes exceeds " + config.maxReplyFrameBytes());
-                return;
-            }
-            if (n < headerLength + 2) {
-                metrics.dropped(PoolMetrics.DROP_MALFORMED);
-                recycle(conn, "reply frame of " + n + " bytes too short for header and reply code");
-                return;
-            }
-            conn.expectLength = false;
-            parser.fixedSizeMode(n);
-        } else {
-            conn.expectLength = true;
-            parser.fixedSizeMode(2);
-            onFrame(conn, buf);
+        metrics.dropped(PoolMetrics.DROP_OVERSIZE);
+        if (!isPoolHeader(header)) {
+            recycle(conn, "oversized reply frame with a header this pool never sends (garbage on the connection)");
+            return;
         }
+        Request req = conn.inflight.get(header.toString(StandardCharsets.US_ASCII));
+        if (req == null) {
+            conn.late.remove(header.toString(StandardCharsets.US_ASCII));
+            return;
+        }
+        conn.consecutiveTimeouts = 0;
+        log.warn("HSM connection {}: reply to {} of {} bytes exceeds maxReplyFrameBytes {}; skipped, only that command fails",
+                conn.slot.label, req.command, length, config.maxReplyFrameBytes());
+        finish(req, PoolMetrics.OUTCOME_OVERSIZE, null, new HsmProtocolException(req.command,
+                "reply of " + length + " bytes exceeds maxReplyFrameBytes " + config.maxReplyFrameBytes()));
+    }
+
+    private boolean isPoolHeader(Buffer frame) {
+        for (int i = 0; i < headerLength; i++) {
+            byte b = frame.getByte(i);
+            if (!((b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void onFrame(Conn conn, Buffer body) {
-        for (int i = 0; i < headerLength; i++) {
-            byte b = body.getByte(i);
-            if (!((b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z'))) {
-                // we only ever send base-36 headers and the HSM echoes them: the stream is corrupt
-                metrics.dropped(PoolMetrics.DROP_MALFORMED);
-                recycle(conn, "reply header is not one this pool sends (garbage on the connection)");
-                return;
-            }
+        if (conn.dead) {
+            return;
+        }
+        if (!isPoolHeader(body)) {
+            // we only ever send base-36 headers and the HSM echoes them: the stream is corrupt
+            metrics.dropped(PoolMetrics.DROP_MALFORMED);
+            recycle(conn, "reply header is not one this pool sends (garbage on the connection)");
+            return;
         }
         String header = body.getString(0, headerLength, "US-ASCII");
         Request req = conn.inflight.get(header);
@@ -798,8 +831,8 @@ public final class HsmPool implements HsmTransport {
         final Map<String, Request> inflight = new HashMap<>();
         /** Headers of requests that timed out, kept until expiry so late replies are recognised. */
         final LinkedHashMap<String, Long> late = new LinkedHashMap<>();
+        ReplyFrames frames;
         long nextId;
-        boolean expectLength = true;
         boolean dead;
         boolean probing;
         int consecutiveTimeouts;

@@ -33,6 +33,8 @@ final class PoolMetrics {
     static final String OUTCOME_OK = "ok";
     static final String OUTCOME_TIMEOUT = "timeout";
     static final String OUTCOME_UNAVAILABLE = "unavailable";
+    /** The HSM answered, but with a reply over maxReplyFrameBytes, which was skipped. */
+    static final String OUTCOME_OVERSIZE = "oversize";
 
     static final String DROP_UNKNOWN_ID = "unknown_id";
     static final String DROP_LATE = "late";

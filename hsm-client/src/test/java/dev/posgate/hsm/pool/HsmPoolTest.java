@@ -165,7 +165,7 @@ class HsmPoolTest extends PoolTestSupport {
         FakeHsmServer hsm = server().responder(ex -> {
             switch (ex.command()) {
                 case "GB" -> ex.sendRaw(new byte[] {0, 6, '!', '!', '#', '$', 'x', 'x'});
-                case "OV" -> ex.sendRaw(new byte[] {(byte) 0xFF, (byte) 0xFF, 1, 2, 3});
+                case "OV" -> ex.sendRaw(new byte[] {(byte) 0xFF, (byte) 0xFF, 1, 2, 3, 4, 5}); // oversized, read to its header: garbage
                 case "SH" -> ex.sendRaw(new byte[] {0, 3, '0', '0', '0'});
                 default -> ex.replyDefault();
             }
@@ -182,6 +182,42 @@ class HsmPoolTest extends PoolTestSupport {
         }
         assertEquals(2, dropped("malformed"));
         assertEquals(1, dropped("oversize"));
+    }
+
+    @Test
+    void anOversizedReplyFailsOnlyItsCommandAndTheConnectionStaysUp() {
+        // issue 13: one reply over the cap used to drop the connection and everything in flight on it
+        FakeHsmServer hsm = server().responder(ex -> {
+            switch (ex.command()) {
+                case "BG" -> {
+                    // hold the reply until a slow command is in flight behind it, then send it in pieces
+                    byte[] h = ex.header.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                    byte[] frame = new byte[2 + 5000];
+                    frame[0] = (byte) (5000 >>> 8);
+                    frame[1] = (byte) 5000;
+                    System.arraycopy(h, 0, frame, 2, h.length);
+                    frame[2 + h.length] = 'B';
+                    frame[3 + h.length] = 'H';
+                    for (int off = 0; off < frame.length; off += 700) {
+                        ex.sendRaw(java.util.Arrays.copyOfRange(frame, off, Math.min(frame.length, off + 700)));
+                    }
+                }
+                case "SL" -> ex.replyAfter(200, ex.defaultReply());
+                default -> ex.replyDefault();
+            }
+        });
+        HsmPool pool = started(config(hsm).connectionsPerHost(1).maxReplyFrameBytes(1024).build());
+
+        Future<byte[]> slow = pool.execute(b("SLslow"));
+        awaitCondition(() -> hsm.received("SL") == 1, "SL in flight");
+        Throwable e = awaitFailure(pool.execute(b("BGbig")));
+        assertInstanceOf(dev.posgate.hsm.HsmProtocolException.class, e);
+        assertTrue(e.getMessage().contains("5000"), e.getMessage());
+        assertEquals("SM00slow", s(await(slow)), "the command in flight beside it is answered");
+        assertEquals("ED00ok", s(await(pool.execute(b("ECok")))), "the stream is still in step");
+        assertEquals(1, hsm.accepted.get(), "the connection was kept");
+        assertEquals(1, dropped("oversize"));
+        assertEquals(0, dropped("malformed"));
     }
 
     @Test

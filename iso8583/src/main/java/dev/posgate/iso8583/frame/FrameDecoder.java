@@ -1,5 +1,6 @@
 package dev.posgate.iso8583.frame;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -15,10 +16,14 @@ import java.util.Objects;
  *       byte);</li>
  *   <li>after the first body byte: an unknown family is {@link FrameError#UNKNOWN_FAMILY}, a family whose
  *       maximum is 0 is {@link FrameError#FAMILY_NOT_ACCEPTED}, {@code LEN} above that family's maximum is
- *       {@link FrameError#OVERSIZED}; otherwise the body array is allocated once, with exactly LEN bytes,
- *       and filled in place (one copy from the network buffer, none afterwards).</li>
+ *       {@link FrameError#OVERSIZED}; otherwise the body is buffered.</li>
  * </ol>
- * So the decoder never holds more than one accepted body, and never more than LEN bytes for it.
+ * The body array grows with the bytes that have arrived, not with the length the peer announced:
+ * it starts at {@value #FIRST_CHUNK} bytes (or LEN if smaller) and doubles, capped at LEN, only when
+ * the next bytes do not fit. A peer that sends {@code FF FF 'T'} and stops therefore pins
+ * {@value #FIRST_CHUNK} bytes, not 64 KiB; a whole frame costs at most one extra copy per doubling.
+ * The array handed to the sink is exactly LEN bytes long. So the decoder never holds more than one
+ * accepted body, and never more than twice the bytes received (at most LEN) for it.
  * After an error the decoder is dead: further input is ignored.
  */
 public final class FrameDecoder {
@@ -27,6 +32,8 @@ public final class FrameDecoder {
     private static final int FAMILY = 2;
     private static final int BODY = 3;
     private static final int DEAD = 4;
+    /** Body bytes allocated when a frame is admitted: enough for most ISO8583 requests at once. */
+    public static final int FIRST_CHUNK = 512;
 
     private final FrameLimits limits;
     private final FrameSink sink;
@@ -68,6 +75,7 @@ public final class FrameDecoder {
                     break;
                 case BODY: {
                     int n = Math.min(end - p, len - filled);
+                    ensureCapacity(filled + n);
                     System.arraycopy(buf, p, body, filled, n);
                     p += n;
                     filled += n;
@@ -93,6 +101,14 @@ public final class FrameDecoder {
      */
     public boolean midFrame() {
         return state != LEN_HI && state != DEAD;
+    }
+
+    /**
+     * Bytes the decoder holds for the frame being received (the capacity of its body buffer); 0
+     * between frames. For the gateway's gauge of buffered bytes.
+     */
+    public int bufferedBytes() {
+        return body == null ? 0 : body.length;
     }
 
     /** True after an error or {@link #close()}: further input is ignored. */
@@ -137,13 +153,19 @@ public final class FrameDecoder {
             return;
         }
         family = f;
-        body = new byte[len];
+        body = new byte[Math.min(len, FIRST_CHUNK)];
         body[0] = b;
         filled = 1;
         state = BODY;
         if (len == 1) {
             emit();
         }
+    }
+
+    private void ensureCapacity(int needed) {
+        if (needed <= body.length) return;
+        int capacity = (int) Math.min(len, Math.max(needed, 2L * body.length));
+        body = Arrays.copyOf(body, capacity);
     }
 
     private void emit() {

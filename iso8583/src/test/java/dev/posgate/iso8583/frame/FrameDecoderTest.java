@@ -183,6 +183,41 @@ class FrameDecoderTest {
     }
 
     @Test
+    void anAnnouncedMaximumLengthPinsOnlyTheFirstChunk() {
+        // issue 13: FF FF 'T' used to allocate 64 KiB at once, before any body byte arrived
+        decoder.feed(bytes("FFFF 54"));
+        assertTrue(decoder.midFrame());
+        assertEquals(FrameDecoder.FIRST_CHUNK, decoder.bufferedBytes());
+    }
+
+    @Test
+    void theBufferGrowsWithTheBytesThatArriveAndTheBodyIsExactlyLen() {
+        decoder.feed(bytes("FFFF 54"));
+        byte[] chunk = new byte[1000];
+        int received = 1;
+        while (received + chunk.length < 0xFFFF) {
+            decoder.feed(chunk);
+            received += chunk.length;
+            assertTrue(decoder.bufferedBytes() <= Math.max(FrameDecoder.FIRST_CHUNK, 2 * received),
+                    decoder.bufferedBytes() + " buffered for " + received + " received");
+            assertTrue(decoder.bufferedBytes() >= received);
+        }
+        decoder.feed(new byte[0xFFFF - received]);
+        assertEquals(1, sink.bodies.size());
+        assertEquals(0xFFFF, sink.bodies.get(0).length);
+        assertEquals(0x54, sink.bodies.get(0)[0]);
+        assertEquals(0, decoder.bufferedBytes());
+    }
+
+    @Test
+    void aShortFrameIsAllocatedAtItsLength() {
+        decoder.feed(bytes("0004 6001"));
+        assertEquals(4, decoder.bufferedBytes());
+        decoder.feed(bytes("0203"));
+        assertArrayEquals(bytes("60010203"), sink.bodies.get(0));
+    }
+
+    @Test
     void feedChecksItsBounds() {
         assertThrows(IndexOutOfBoundsException.class, () -> decoder.feed(new byte[4], 2, 3));
         decoder.feed(bytes("FF 0002 6001 FF"), 1, 4);

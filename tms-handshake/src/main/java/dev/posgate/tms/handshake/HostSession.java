@@ -1,8 +1,6 @@
 package dev.posgate.tms.handshake;
 
 import dev.posgate.iso8583.tms.TmsCode;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * The TMS side of one connection: which transactions are allowed now, and what the handshake
@@ -15,7 +13,7 @@ public final class HostSession<K, P> {
     /** Where the handshake stands. */
     public enum Stage { NEW, AWAITING_SAC, AUTHENTICATED, CLOSED }
 
-    private final Set<Long> seqs = new HashSet<>();
+    private final SeqWindow seqs = new SeqWindow();
     private Stage stage = Stage.NEW;
     private String serial;
     private P terminal;
@@ -28,11 +26,12 @@ public final class HostSession<K, P> {
 
     /**
      * Order first, then seq: only admitted requests consume a seq, so requests refused for their
-     * order (an unauthenticated peer's) cannot grow the session's memory.
+     * order (an unauthenticated peer's) cannot grow the session's memory, and the seqs are kept in a
+     * bounded window ({@link SeqWindow}).
      */
     public synchronized Admission admit(TmsCode code, long seq) {
         if (!admits(code)) return Admission.OUT_OF_ORDER;
-        return seqs.add(seq) ? Admission.ADMITTED : Admission.DUPLICATE_SEQ;
+        return seqs.firstUse(seq) ? Admission.ADMITTED : Admission.DUPLICATE_SEQ;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.posgate.tms.kms;
 
 import dev.posgate.iso8583.tlv.Tags;
+import dev.posgate.tms.handshake.Texts;
 import dev.posgate.iso8583.tlv.Tlv;
 import dev.posgate.iso8583.tms.TmsMessage;
 
@@ -26,7 +27,7 @@ public final class KmsRequests {
 
     public static K2 k2(TmsMessage m) {
         Tlv pinpad = m.find(Tags.PINPAD_SERIAL_NUMBER);
-        return new K2(sn(m), pinpad == null ? null : pinpad.asAscii(), m.require(Tags.PINPAD_KEY_INDEX).asByte(),
+        return new K2(sn(m), pinpad == null ? null : Texts.ans(pinpad, 32), m.require(Tags.PINPAD_KEY_INDEX).asByte(),
                 m.require(Tags.RND1).valueOfLength(8));
     }
 
@@ -39,10 +40,7 @@ public final class KmsRequests {
     }
 
     static String sn(TmsMessage m) {
-        String sn = m.require(Tags.SERIAL_NUMBER).asAscii();
-        if (sn.isEmpty() || sn.length() > 32) {
-            throw new FlowRefusedException("30", "serial number of " + sn.length() + " characters");
-        }
-        return sn;
+        // printable ASCII only: a NUL reached PostgreSQL (96), a CR/LF forged log lines (issue 13)
+        return Texts.ans(m.require(Tags.SERIAL_NUMBER), 32);
     }
 }

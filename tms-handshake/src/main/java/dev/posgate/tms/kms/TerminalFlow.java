@@ -5,6 +5,7 @@ import dev.posgate.iso8583.tms.TmsCode;
 import dev.posgate.iso8583.tms.TmsHeader;
 import dev.posgate.iso8583.tms.TmsMessage;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the terminal side of the K- and L-flows shares: the step it is at, request numbering
@@ -14,11 +15,17 @@ import java.util.List;
  * @param <S> the flow's steps
  */
 public abstract class TerminalFlow<S extends Enum<S>> {
+    /**
+     * Seqs come from one counter for the terminal (this process), not one per flow: the gateway
+     * refuses a seq repeated on a connection ({@code 94}), and a terminal may run several flows on
+     * one link (K1, then K2-K4, then L1-L3), each of which used to count from 1.
+     */
+    private static final AtomicLong SEQS = new AtomicLong();
+
     private final String name;
     private final S done;
     private final S failed;
     private S step;
-    private long seq;
 
     protected TerminalFlow(String name, S initial, S done, S failed) {
         this.name = name;
@@ -40,7 +47,7 @@ public abstract class TerminalFlow<S extends Enum<S>> {
     }
 
     protected final TmsMessage request(TmsCode code, List<Tlv> body) {
-        return TmsMessage.of(TmsHeader.request(code, ++seq, false), body);
+        return TmsMessage.of(TmsHeader.request(code, SEQS.incrementAndGet() & 0xFFFF_FFFFL, false), body);
     }
 
     protected final FlowRefusedException fail(String status, String message) {
