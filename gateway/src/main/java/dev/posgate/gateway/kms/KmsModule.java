@@ -78,7 +78,7 @@ public final class KmsModule implements GatewayModule {
                                     tms.put(TmsCode.K4, k::installed);
                                     LoadingAuthorisations authorisations = new LoadingAuthorisations(c.db(), c.audit());
                                     LoaderHandlers l = new LoaderHandlers(c.vertx(), c.hsm(), loader, tmks, c.audit(), c.terminals(),
-                                            authorisations, devices, profile);
+                                            authorisations, devices, profile, PerKeyRate.configured(c, "loader_l2", Setting.LOADER_L2_RATE));
                                     tms.put(TmsCode.L1, l::hello);
                                     loadingRoutes.put(TmsCode.L1, l::hello);
                                     loadingRoutes.put(TmsCode.L2, l::exchange);

@@ -3,6 +3,7 @@ package dev.posgate.gateway.kms;
 import dev.posgate.gateway.db.AuditLog;
 import dev.posgate.gateway.db.TerminalRepository;
 import dev.posgate.gateway.routing.Response;
+import dev.posgate.gateway.server.PerKeyRate;
 import dev.posgate.gateway.routing.ResponseCodes;
 import dev.posgate.gateway.routing.TmsReplies;
 import dev.posgate.gateway.server.SessionContext;
@@ -44,9 +45,10 @@ final class LoaderHandlers {
     private final LoadingAuthorisations authorisations;
     private final DeviceCertificates devices;
     private final DeviceCertificates.Profile profile;
+    private final PerKeyRate l2Rate;
 
     LoaderHandlers(Vertx vertx, Hsm hsm, KmsIdentity loader, TmkLifecycle tmks, AuditLog audit, TerminalRepository terminals,
-            LoadingAuthorisations authorisations, DeviceCertificates devices, DeviceCertificates.Profile profile) {
+            LoadingAuthorisations authorisations, DeviceCertificates devices, DeviceCertificates.Profile profile, PerKeyRate l2Rate) {
         this.vertx = vertx;
         this.hsm = hsm;
         this.loader = loader;
@@ -56,6 +58,7 @@ final class LoaderHandlers {
         this.authorisations = authorisations;
         this.devices = devices;
         this.profile = profile;
+        this.l2Rate = l2Rate;
     }
 
     private static LoaderHostSession state(SessionContext session) {
@@ -82,6 +85,10 @@ final class LoaderHandlers {
             state.requireHello(l2.sn());
         } catch (FlowRefusedException e) {
             return KmsReplies.refusal(request, e);
+        }
+        if (!l2Rate.admit(l2.sn())) {
+            // counted by the rate, not audited: a flood of refusals must not become a flood of rows
+            return Future.succeededFuture(KmsReplies.refuse(request, ResponseCodes.INVALID_TRANSACTION));
         }
         JsonObject detail = new JsonObject().put("keyIndex", l2.keyIndex()).put("remote", session.remoteAddress());
         return terminals.findBySn(l2.sn())

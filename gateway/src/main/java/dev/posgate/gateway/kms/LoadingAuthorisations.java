@@ -73,8 +73,12 @@ final class LoadingAuthorisations {
                         return Future.failedFuture(new AuthorisationRefusedException(409, "authorisation is " + r.getString("state")));
                     }
                     if (!r.getBoolean("live")) return Future.failedFuture(new AuthorisationRefusedException(409, "authorisation expired"));
-                    if (r.getString("opened_by_serial").equals(s.signerSerial()) || LoadingStatementVerifier.holder(r.getString("opened_by_subject")).equals(s.holder())) {
-                        return Future.failedFuture(new AuthorisationRefusedException(403, "the approver must be another card holder than the opener"));
+                    if (r.getString("opened_by_serial").equals(s.signerSerial())) {
+                        return Future.failedFuture(new AuthorisationRefusedException(403, "the approver's card is the opener's"));
+                    }
+                    if (LoadingStatementVerifier.holder(r.getString("opened_by_subject")).equals(s.holder())) {
+                        return Future.failedFuture(new AuthorisationRefusedException(403,
+                                "the approver holds another card of the opener (one person): another card holder must approve"));
                     }
                     return tx.preparedQuery("""
                                     update loading_authorisation set state = 'APPROVED', approved_by_serial = $2, approved_by_subject = $3,

@@ -9,6 +9,7 @@ import dev.posgate.gateway.db.KeyRecord;
 import dev.posgate.gateway.db.KeyRepository;
 import dev.posgate.gateway.kms.ca.CaStore;
 import dev.posgate.gateway.support.GatewayProcess;
+import dev.posgate.gateway.support.Metrics;
 import dev.posgate.gateway.support.TerminalConnection;
 import dev.posgate.gateway.support.TestGateway;
 import dev.posgate.iso8583.tlv.Tlv;
@@ -48,7 +49,8 @@ class KeyLoaderLockdownTest {
 
     @BeforeAll
     static void start() throws Exception {
-        f = new KmsFixture(TestGateway.start(Map.of(Setting.LOADER_PORT, GatewayProcess.freePort())));
+        // an hour's window: "the 7th L2 within the window" must not depend on how fast the machine is
+        f = new KmsFixture(TestGateway.start(Map.of(Setting.LOADER_PORT, GatewayProcess.freePort(), Setting.KEY_RATE_WINDOW, 3600)));
         acquirer = CertificateVerifier.trusting(f.ca.acquirer("ACQ001").root());
         keys = new KeyRepository(f.gateway.app().database().pool());
     }
@@ -120,6 +122,32 @@ class KeyLoaderLockdownTest {
         }
         assertEquals(0, keysOf(sn));
         assertEquals(1, audited(sn, "loader.l2.refuse", "B4"));
+    }
+
+    /** A stranger hammering L2 for one serial costs a database look-up six times per window, then nothing. */
+    @Test
+    void theSeventhL2ForASerialWithinTheWindowIsA12CountedNotAudited() throws Exception {
+        String sn = "SN-LD-RATE";
+        f.register(sn);
+        double refusedBefore = Metrics.value(f.gateway, "posgate_rate_limited_total{flow=\"loader_l2\"}");
+        for (int i = 1; i <= 6; i++) {
+            try (TerminalConnection c = f.connectLoader()) {
+                assertEquals("B4", takeover(c, sn, null).header().status(), "L2 " + i);
+            }
+        }
+        for (int i = 7; i <= 8; i++) {
+            try (TerminalConnection c = f.connectLoader()) {
+                assertEquals("12", takeover(c, sn, null).header().status(), "L2 " + i);
+            }
+        }
+        assertEquals(refusedBefore + 2, Metrics.value(f.gateway, "posgate_rate_limited_total{flow=\"loader_l2\"}"));
+        assertEquals(0, f.count("select count(*) from audit_log where subject = $1 and result = '12'", sn), "the rate's refusals are not audited");
+        assertEquals(0, keysOf(sn));
+        String other = "SN-LD-RATE-OTHER";
+        f.register(other);
+        try (TerminalConnection c = f.connectLoader()) {
+            assertEquals("B4", takeover(c, other, null).header().status(), "another serial is not held back");
+        }
     }
 
     @Test
