@@ -15,7 +15,6 @@ import dev.posgate.iso8583.tlv.Tlv;
 import dev.posgate.iso8583.tms.TmsCode;
 import dev.posgate.iso8583.tms.TmsHeader;
 import dev.posgate.iso8583.tms.TmsMessage;
-import dev.posgate.terminal.kms.BatchUploader;
 import dev.posgate.terminal.kms.KmsClient;
 import dev.posgate.terminal.net.TerminalLink;
 import dev.posgate.tms.kms.KmsTerminalSession;
@@ -55,10 +54,7 @@ class KFlowAttackTest {
     }
 
     private static KmsFixture.Device uploaded(String sn) throws Exception {
-        KmsFixture.Device d = new KmsFixture.Device(sn);
-        BatchUploader.Result r = f.upload("PO-" + sn, List.of(f.factory(d, kmsCert)));
-        assertEquals(200, r.status(), r.body().encode());
-        return d;
+        return f.uploaded(sn, kmsCert);
     }
 
     /** The terminal downloads its TMK the honest way; answers the KCV now ACTIVE. */

@@ -15,7 +15,6 @@ import dev.posgate.iso8583.tlv.Tlv;
 import dev.posgate.iso8583.tms.TmsCode;
 import dev.posgate.iso8583.tms.TmsHeader;
 import dev.posgate.iso8583.tms.TmsMessage;
-import dev.posgate.terminal.kms.BatchUploader;
 import dev.posgate.terminal.kms.KeyLoaderClient;
 import dev.posgate.terminal.kms.KmsClient;
 import dev.posgate.terminal.net.TerminalLink;
@@ -58,9 +57,7 @@ class KeyFlowHygieneTest {
     /** Was: K2, K3 and K4 all with one seq were answered 00 (protocol.md: a repeated seq is 94). */
     @Test
     void aRepeatedSeqWithinTheKFlowIs94AndTheFlowGoesOnWithAFreshOne() throws Exception {
-        KmsFixture.Device d = new KmsFixture.Device("SN-SEQ-K");
-        BatchUploader.Result r = f.upload("PO-SEQ-K", List.of(f.factory(d, kmsCert)));
-        assertEquals(200, r.status(), r.body().encode());
+        KmsFixture.Device d = f.uploaded("SN-SEQ-K", kmsCert);
         try (TerminalConnection c = f.gateway.connect()) {
             KmsTerminalSession s = new KmsTerminalSession(d.sn, null, 1, d.vault, RandomSource.secure());
             TmsMessage k2Answer = f.exchange(c, withSeq(s.k2(), 7));
@@ -82,9 +79,7 @@ class KeyFlowHygieneTest {
      */
     @Test
     void theTerminalLibraryRunsEveryFlowOnOneLinkWithoutARepeatedSeq() throws Exception {
-        KmsFixture.Device d = new KmsFixture.Device("SN-SEQ-LINK");
-        BatchUploader.Result r = f.upload("PO-SEQ-LINK", List.of(f.factory(d, kmsCert)));
-        assertEquals(200, r.status(), r.body().encode());
+        KmsFixture.Device d = f.uploaded("SN-SEQ-LINK", kmsCert);
         TerminalLink link = f.link();
         try {
             KmsFixture.await(KmsClient.certificate(link, d.sn, f.rootVerifier));

@@ -70,10 +70,7 @@ class KmsEndToEndTest {
     }
 
     private static KmsFixture.Device uploaded(String sn) throws Exception {
-        KmsFixture.Device d = new KmsFixture.Device(sn);
-        BatchUploader.Result r = f.upload("PO-" + sn, List.of(f.factory(d, kmsCert)));
-        assertEquals(200, r.status(), r.body().encode());
-        return d;
+        return f.uploaded(sn, kmsCert);
     }
 
     private static String activeKcv(String sn, int index) throws Exception {

@@ -100,6 +100,14 @@ final class KmsFixture {
         return upload(ot.signedBatch(operator, administrator, Instant.now()));
     }
 
+    /** A device of serial {@code sn} made at the factory and its TK uploaded (order PO-sn), ready for K2. */
+    Device uploaded(String sn, X509Certificate kmsCert) throws Exception {
+        Device d = new Device(sn);
+        BatchUploader.Result r = upload("PO-" + sn, List.of(factory(d, kmsCert)));
+        org.junit.jupiter.api.Assertions.assertEquals(200, r.status(), r.body().encode());
+        return d;
+    }
+
     BatchUploader.Result upload(byte[] batch) throws Exception {
         return await(BatchUploader.upload(vertx, "127.0.0.1", gateway.adminPort(), gateway.app().adminToken(), batch));
     }
