@@ -51,8 +51,9 @@ class RefusalAuditTest {
     @Test
     void repeatedAndScatteredRefusalsWriteBoundedRowsAndOneSummaryAWindow() throws Exception {
         String db = TestPostgres.newDatabaseUrl();
+        // no sign-on rate: it would answer NOBODY99's seventh sign-on 12 before the lookup that refuses it
         try (TestGateway g = TestGateway.start(Map.of(Setting.DB_URL, db, Setting.AUDIT_REFUSAL_WINDOW, 600,
-                Setting.AUDIT_REFUSAL_KINDS, 20))) {
+                Setting.AUDIT_REFUSAL_KINDS, 20, Setting.POSP_SIGN_ON_RATE, 0))) {
             try (TerminalConnection t = g.connect()) {
                 for (int i = 0; i < 50; i++) {
                     assertEquals("97", PosMessage.unpack(t.exchange(signOn("NOBODY99"))).field(39));
