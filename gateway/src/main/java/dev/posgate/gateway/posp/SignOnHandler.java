@@ -56,7 +56,8 @@ public final class SignOnHandler implements PosHandler {
         Field60 f60 = request.field60();
         SignOnMode mode = f60 == null ? null : SignOnMode.ofCode(f60.networkMgmtCode());
         String tid = request.field(41);
-        if (mode == null || tid == null || !request.has(11)) return code(request, ResponseCodes.FORMAT_ERROR);
+        // 11 and 63 are optional: real terminals omit them (protocol.md 2.1); 12/13/46/53/62 are ignored
+        if (mode == null || tid == null) return code(request, ResponseCodes.FORMAT_ERROR);
         return terminals.findByTid(tid).compose(found -> {
             if (found.isEmpty()) return refuse(request, tid, PosReplies.code(request, ResponseCodes.NOT_REGISTERED), "unknown TID");
             Terminal t = found.get();
