@@ -1,5 +1,6 @@
 package dev.posgate.gateway.upstream;
 
+import dev.posgate.iso8583.pos.AppHeader;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.Tpdu;
 
@@ -13,6 +14,11 @@ import dev.posgate.iso8583.pos.Tpdu;
 public final class UpstreamMessages {
     /** TPDU addresses of the POSP → host direction. */
     public static final Tpdu TPDU = new Tpdu(0x0001, 0x0000);
+    /**
+     * The header toward the host for a terminal that sent none (a headerless centre dialect on the
+     * listener, listener.app.header = false): the upstream link always carries one.
+     */
+    static final AppHeader NO_TERMINAL_HEADER = AppHeader.parse("600000000000");
 
     private static final int[] FORWARDED = {2, 3, 4, 11, 12, 13, 14, 22, 23, 25, 26, 41, 42, 49, 53, 59, 60, 61};
 
@@ -20,7 +26,8 @@ public final class UpstreamMessages {
 
     /** The host's copy of a terminal request, without MAC; {@code zpkPinBlock} may be null. */
     public static PosMessage request(PosMessage terminal, byte[] zpkPinBlock, String acquirerId) {
-        PosMessage up = PosMessage.create(TPDU, terminal.header(), terminal.mti());
+        PosMessage up = PosMessage.create(TPDU, terminal.header().present() ? terminal.header() : NO_TERMINAL_HEADER,
+                terminal.mti());
         copy(terminal, up, FORWARDED);
         if (!up.has(2) && terminal.pan() != null) up.set(2, terminal.pan());
         if (terminal.mti().equals("0400") && terminal.has(39)) up.set(39, terminal.field(39));
