@@ -96,7 +96,9 @@ public final class SignOnHandler implements PosHandler {
         return posp.saveSignOn(t, f60.batch(), day, mode.code(), card, issued.toStore(),
                         tx -> audit.append(tx, "terminal:" + t.tid(), "pos.sign_on", t.tid(), "OK", new JsonObject()
                                 .put("mode", mode.code()).put("batch", f60.batch()).put("source", t.keyScheme().name())
-                                .put("makKcv", issued.toStore().get(1).kcvHex())))
+                                .put("makKcv", issued.toStore().get(1).kcvHex())
+                                // field 46 (terminal hardware/software, GBK): recorded with the terminal's sign-on
+                                .put("terminalInfo", request.has(46) ? request.gbk(46) : null)))
                 // a TMS update pending is announced at sign-on (processing requirement 6); a failed
                 // lookup must not cost the terminal its keys
                 .compose(v -> updates.hasPending(t.tid()).otherwise(false))

@@ -146,6 +146,10 @@ class RealTerminalsEndToEndTest {
                 assertArrayEquals(Kcv.of(clear, 4), Arrays.copyOfRange(f62, off + 16, off + 20));
             }
 
+            assertEquals("终端硬件 P100 固件 V1.2", await(world.db().preparedQuery("select detail->>'terminalInfo' from audit_log"
+                    + " where action = 'pos.sign_on' and subject = $1").execute(Tuple.of("TERM1404"))).iterator().next().getString(0),
+                    "field 46 recorded with the terminal's sign-on");
+
             for (String[] unknown : new String[][] {{"0800", "370"}, {"0800", "382"}, {"0820", "999"}, {"0800", "000"}}) {
                 PosMessage m = PosMessage.create(PosClient.TPDU, PosClient.HEADER, unknown[0]).set(11, "000077")
                         .set(41, "TERM1404").set(42, "898310048990001").set(new Field60("00", "000001", unknown[1]));
