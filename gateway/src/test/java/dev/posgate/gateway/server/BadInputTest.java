@@ -2,6 +2,8 @@ package dev.posgate.gateway.server;
 
 import static dev.posgate.gateway.support.Frames.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.gateway.config.Setting;
@@ -101,7 +103,7 @@ class BadInputTest {
     void invalidBcdInAFieldIsAnswered30() throws Exception {
         byte[] body = Frames.echoRequest("00012A"); // STAN with a nibble A
         PosMessage reply = assertAnswered30(body);
-        assertEquals(null, reply.field(11), "the STAN did not parse, so it is not echoed");
+        assertNull(reply.field(11), "the STAN did not parse, so it is not echoed");
         assertEquals("TERM0001", reply.field(41));
         assertTrue(metric("posgate_pos_format_errors_total{field=\"11\",outcome=\"answered\"}") >= 1);
     }
@@ -205,7 +207,7 @@ class BadInputTest {
             assertEquals("30", reply.field(39));
             // the response MTI of the request's (bytes 11-12 after TPDU and header)
             assertEquals(String.format("%02X%02X", body[11], body[12] + 0x10), reply.mti());
-            assertTrue(!reply.has(64), "no MAC on a format error");
+            assertFalse(reply.has(64), "no MAC on a format error");
             assertEquals("00", PosMessage.unpack(t.exchange(Frames.echoRequest("000998"))).field(39),
                     "the connection stays open");
             return reply;
