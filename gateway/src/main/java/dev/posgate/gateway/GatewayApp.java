@@ -24,6 +24,7 @@ import dev.posgate.gateway.routing.PosRoutes;
 import dev.posgate.gateway.server.ConnectionGuard;
 import dev.posgate.gateway.server.DescriptorBudget;
 import dev.posgate.gateway.server.ListenerSettings;
+import dev.posgate.iso8583.pos.PosDialect;
 import dev.posgate.gateway.server.ListenerVerticle;
 import dev.posgate.gateway.tms.TmsModule;
 import dev.posgate.gateway.tls.TlsMaterial;
@@ -150,7 +151,8 @@ public final class GatewayApp {
                     Map<TmsCode, TmsHandler> tms = new EnumMap<>(TmsCode.class);
                     Future<Void> installed = Future.succeededFuture();
                     for (GatewayModule m : modules) installed = installed.compose(v -> m.install(context, pos, tms, api.api()));
-                    return installed.compose(v -> openListeners(new GatewayDispatcher(pos, tms, metrics), metrics))
+                    return installed.compose(v -> openListeners(new GatewayDispatcher(pos, tms, metrics,
+                            config.bool(Setting.LISTENER_APP_HEADER) ? PosDialect.APP_HEADER : PosDialect.NO_APP_HEADER), metrics))
                             .compose(v -> api.listen(config.string(Setting.ADMIN_HOST), config.integer(Setting.ADMIN_PORT),
                                     config.integer(Setting.ADMIN_HEADER_TIMEOUT), config.integer(Setting.ADMIN_IDLE_TIMEOUT)));
                 })

@@ -21,6 +21,7 @@ public enum Setting {
     LISTENER_TLS_KEY("listener.tls.key", "", "PEM private key (PKCS#8 or PKCS#1) of listener.tls.cert."),
     LISTENER_TLS_CLIENT_AUTH("listener.tls.client.auth", "none", "Terminal client certificates on the TLS listener: none, request (verified if sent) or required."),
     LISTENER_TLS_TRUST("listener.tls.trust", "", "PEM file of the CAs that issue terminal client certificates; empty means the development terminal TLS CA (data.dir/tls/ca.crt)."),
+    LISTENER_APP_HEADER("listener.app.header", "true", "POS messages carry the 6-byte application header after the TPDU; false for centres that send none (TPDU then MTI), on every terminal listener."),
     FRAME_MAX_ISO("frame.max.iso8583", "8192", "Largest ISO8583 frame body accepted, in bytes; a larger announced length closes the connection."),
     FRAME_MAX_TMS("frame.max.tms", "65535", "Largest TMS/KMS frame body accepted, in bytes (the 2-byte length caps it at 65535)."),
     TMS_SEALED_MAX("tms.sealed.request.max", "16384", "Largest sealed request body (D1/D2/D3: IV, ciphertext and MAC) accepted, in bytes (256..30000); a larger one is answered 30 before it reaches the HSM, whose reply to opening it must fit the HSM pool's 32 KiB frame cap."),

@@ -23,6 +23,7 @@ public final class GatewayMetrics {
     // name -> label value -> meter: two lookups, no key built per call on the hot path
     private final ConcurrentMap<String, ConcurrentMap<String, Counter>> counters = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<String, Timer>> timers = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter> posFormatErrors = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -92,6 +93,22 @@ public final class GatewayMetrics {
     }
 
     /** reason: idle, frame_timeout, first_frame_timeout, inflight_cap, protocol_error, ended_by_protocol, draining, internal_error. */
+    /**
+     * A POS message with a format error: {@code answered} (attributable, 30 sent, connection kept) or
+     * closed. {@code field} is the offending field (-1 none, 0 MTI, 1 bitmap, 2..64): at most 66 values.
+     */
+    public void posFormatError(boolean answered, int field) {
+        String label = field < 0 ? "none" : field == 0 ? "mti" : field == 1 ? "bitmap" : Integer.toString(Math.min(field, 64));
+        String outcome = answered ? "answered" : "closed";
+        Counter c = posFormatErrors.get(outcome + label);
+        if (c == null) {
+            c = posFormatErrors.computeIfAbsent(outcome + label, k -> Counter.builder("posgate_pos_format_errors_total")
+                    .description("POS messages with a format error: answered 30 (attributable) or closed, by field")
+                    .tags("outcome", outcome, "field", label).register(registry));
+        }
+        c.increment();
+    }
+
     public void sessionClosed(String reason) {
         counter("posgate_sessions_closed_total", "Sessions the gateway closed, by reason", "reason", reason).increment();
     }

@@ -14,7 +14,7 @@ public final class NetworkManagementModule implements GatewayModule {
     @Override
     public Future<Void> install(GatewayContext c, PosRoutes pos, Map<TmsCode, TmsHandler> tms, Router admin) {
         pos.on("0820", null, "301", "echo", new EchoHandler())
-                .on("0820", null, "002", "sign_off", new SignOffHandler(c.terminals(), c.audit()));
+                .on("0820", null, "002", "sign_off", new SignOffHandler(c.db(), c.terminals(), c.audit()));
         return Future.succeededFuture();
     }
 }

@@ -10,17 +10,22 @@ import dev.posgate.gateway.server.SessionContext;
 import dev.posgate.iso8583.pos.PosMessage;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 
 /**
- * 0820 with 60.3 = 002, sign-off: the terminal must be registered ({@code 97} otherwise); the
- * event is audited and answered {@code 00}. A signed-off terminal signs on before its next
- * transaction (enforced by the sign-on state, which the POSP keeps).
+ * 0820 with 60.3 = 002, sign-off: the terminal must be registered ({@code 97} otherwise); its
+ * session ends (protocol.md 2.1: the sign-on state row is deleted, so its financial messages get
+ * {@code 77} with processing requirement 3 until it signs on again, which writes the row anew from
+ * its request) and the event is audited in the same transaction, then answered {@code 00}.
  */
 public final class SignOffHandler implements PosHandler {
+    private final Pool pool;
     private final TerminalRepository terminals;
     private final AuditLog audit;
 
-    public SignOffHandler(TerminalRepository terminals, AuditLog audit) {
+    public SignOffHandler(Pool pool, TerminalRepository terminals, AuditLog audit) {
+        this.pool = pool;
         this.terminals = terminals;
         this.audit = audit;
     }
@@ -31,8 +36,11 @@ public final class SignOffHandler implements PosHandler {
         if (tid == null) return Future.succeededFuture(PosReplies.code(request, ResponseCodes.FORMAT_ERROR));
         return terminals.findByTid(tid).compose(found -> {
             if (found.isEmpty()) return Future.succeededFuture(PosReplies.code(request, ResponseCodes.NOT_REGISTERED));
-            return audit.append("terminal:" + tid, "pos.sign_off", tid, "OK",
-                            new JsonObject().put("batch", request.field60() == null ? null : request.field60().batch()))
+            JsonObject detail = new JsonObject().put("batch", request.field60() == null ? null : request.field60().batch());
+            return pool.withTransaction(tx -> tx.preparedQuery("delete from posp_terminal_state where tid = $1")
+                            .execute(Tuple.of(tid))
+                            .compose(rows -> audit.append(tx, "terminal:" + tid, "pos.sign_off", tid, "OK",
+                                    detail.put("sessionEnded", rows.rowCount() > 0))))
                     .map(v -> PosReplies.code(request, ResponseCodes.APPROVED));
         });
     }

@@ -72,7 +72,7 @@ public final class FinancialHandler implements PosHandler {
         String origStan = kind == TransactionJournal.Kind.VOID && request.has(61) && request.field(61).length() >= 12
                 ? request.field(61).substring(6, 12) : null;
         AtomicReference<PosMessage> sentUpstream = new AtomicReference<>();
-        return journal.open(t.tid(), f60.batch(), stan, request.mti(), kind, amount(request), maskPan(request.field(2)), origStan,
+        return journal.open(t.tid(), f60.batch(), stan, request.mti(), kind, amount(request), maskPan(request.pan()), origStan,
                         owedIfLost(request))
                 .compose(fresh -> {
                     if (!fresh) return repeated(t, request, f60);
@@ -137,8 +137,12 @@ public final class FinancialHandler implements PosHandler {
     }
 
     private Future<Response> forward(TerminalSession t, PosMessage request, Field60 f60, AtomicReference<PosMessage> sentUpstream) {
-        Future<byte[]> pin = request.has(52) && kind != TransactionJournal.Kind.REVERSAL
-                ? systemKeys.zpk(settings.zone()).compose(zpk -> hsm.translatePin(t.pik(), zpk, request.binary(52), request.field(2)))
+        // the PAN of field 2, or of track 2 when a swiped card sends no field 2 (protocol.md 2.1)
+        String pan = request.pan();
+        boolean withPin = request.has(52) && kind != TransactionJournal.Kind.REVERSAL;
+        if (withPin && pan == null) return finish(t, request, f60, "FAILED", ResponseCodes.FORMAT_ERROR, null);
+        Future<byte[]> pin = withPin
+                ? systemKeys.zpk(settings.zone()).compose(zpk -> hsm.translatePin(t.pik(), zpk, request.binary(52), pan))
                         .map(tr -> tr.pinBlock())
                 : Future.succeededFuture(null);
         return pin.compose(

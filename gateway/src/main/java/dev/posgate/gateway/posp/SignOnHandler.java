@@ -62,7 +62,8 @@ public final class SignOnHandler implements PosHandler {
         Field60 f60 = request.field60();
         SignOnMode mode = f60 == null ? null : SignOnMode.ofCode(f60.networkMgmtCode());
         String tid = request.field(41);
-        if (mode == null || tid == null || !request.has(11)) return code(request, ResponseCodes.FORMAT_ERROR);
+        // 11 and 63 are optional: real terminals omit them (protocol.md 2.1); 12/13/46/53/62 are ignored
+        if (mode == null || tid == null) return code(request, ResponseCodes.FORMAT_ERROR);
         // before any database or HSM work; counted by the rate, not audited per refusal
         if (!rate.admit(tid)) return code(request, ResponseCodes.INVALID_TRANSACTION);
         return terminals.findByTid(tid).compose(found -> {
@@ -103,7 +104,9 @@ public final class SignOnHandler implements PosHandler {
         return posp.saveSignOn(t, f60.batch(), day, mode.code(), card, issued.toStore(),
                         tx -> audit.append(tx, "terminal:" + t.tid(), "pos.sign_on", t.tid(), "OK", new JsonObject()
                                 .put("mode", mode.code()).put("batch", f60.batch()).put("source", t.keyScheme().name())
-                                .put("makKcv", issued.toStore().get(1).kcvHex())))
+                                .put("makKcv", issued.toStore().get(1).kcvHex())
+                                // field 46 (terminal hardware/software, GBK): recorded with the terminal's sign-on
+                                .put("terminalInfo", request.has(46) ? request.gbk(46) : null)))
                 // a TMS update pending is announced at sign-on (processing requirement 6); a failed
                 // lookup must not cost the terminal its keys
                 .compose(v -> updates.hasPending(t.tid()).otherwise(false))

@@ -23,7 +23,7 @@ public final class TerminalMacs {
     public Future<Boolean> verify(TerminalSession terminal, PosMessage request) {
         byte[] mac = request.binary(64);
         if (mac == null) return Future.succeededFuture(false);
-        byte[] mab = MacBlock.of(request.wire());
+        byte[] mab = MacBlock.of(request.wire(), request.dialect());
         return terminal.x919()
                 ? hsm.verifyMac(KeyType.MAK, terminal.mak(), MacParams.X9_19, mab, mac)
                 : hsm.verifyUnionPayMac(KeyType.MAK, terminal.mak(), mab, mac);

@@ -4,6 +4,8 @@ import dev.posgate.gateway.metrics.GatewayMetrics;
 import dev.posgate.gateway.server.SessionContext;
 import dev.posgate.iso8583.FormatException;
 import dev.posgate.iso8583.frame.Family;
+import dev.posgate.iso8583.pos.PosDialect;
+import dev.posgate.iso8583.pos.PosFormatException;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.ProcessingRequirement;
 import dev.posgate.iso8583.tms.TmsCode;
@@ -24,8 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Decodes a frame body of either family, finds its route and turns every outcome into a
  * response: a message that parses is always answered ({@code 12} when nothing handles it,
- * {@code 30} for a format error inside a TMS body, {@code 96} when a handler fails); a message
- * that does not parse closes the connection, since nothing in it can be trusted to reply to.
+ * {@code 30} for a format error inside a TMS body, {@code 96} when a handler fails). A POS request
+ * whose TPDU, header, MTI and bitmap parse but a field does not is answered {@code 30} without a
+ * MAC (protocol.md 2.1: a terminal cut off mid-purchase retries and reverses); a message that
+ * cannot be attributed closes the connection, since nothing in it can be trusted to reply to.
  */
 public final class GatewayDispatcher implements Dispatcher {
     private static final Logger log = LoggerFactory.getLogger(GatewayDispatcher.class);
@@ -39,9 +43,17 @@ public final class GatewayDispatcher implements Dispatcher {
     private final PosRoutes posRoutes;
     private final Map<TmsCode, TmsHandler> tmsRoutes;
     private final GatewayMetrics metrics;
+    private final PosDialect posDialect;
     private final FailureLog failures = new FailureLog(log, FAILURE_LOG_INTERVAL_NANOS);
 
     public GatewayDispatcher(PosRoutes posRoutes, Map<TmsCode, TmsHandler> tmsRoutes, GatewayMetrics metrics) {
+        this(posRoutes, tmsRoutes, metrics, PosDialect.APP_HEADER);
+    }
+
+    /** {@code posDialect}: how POS bodies are laid out on this dispatcher's listeners (listener.app.header). */
+    public GatewayDispatcher(PosRoutes posRoutes, Map<TmsCode, TmsHandler> tmsRoutes, GatewayMetrics metrics,
+            PosDialect posDialect) {
+        this.posDialect = posDialect;
         this.posRoutes = posRoutes;
         this.tmsRoutes = new EnumMap<>(TmsCode.class);
         this.tmsRoutes.putAll(tmsRoutes);
@@ -63,10 +75,18 @@ public final class GatewayDispatcher implements Dispatcher {
     private Future<Routed> dispatchPos(SessionContext session, byte[] body) {
         PosMessage request;
         try {
-            request = PosMessage.unpack(body);
-        } catch (FormatException e) {
+            request = PosMessage.unpack(body, posDialect);
+        } catch (PosFormatException e) {
             metrics.decodeError(e.label());
-            log.info("{}: unparseable ISO8583 message ({}), closing", session, e.label());
+            if (e.attributable() && e.partial().isRequest()) {
+                metrics.posFormatError(true, e.field());
+                log.info("{}: ISO8583 {} with a format error ({} field {}), answered 30", session, e.partial().mti(),
+                        e.label(), e.field());
+                return Future.succeededFuture(new Routed("format_error",
+                        PosReplies.formatError(e.partial())));
+            }
+            metrics.posFormatError(false, e.field());
+            log.info("{}: unparseable ISO8583 message ({} field {}), closing", session, e.label(), e.field());
             return Future.succeededFuture(new Routed("malformed", Response.close(e.label())));
         }
         if (!request.isRequest()) {

@@ -12,6 +12,15 @@ public final class PosReplies {
         return send(request.reply(ProcessingRequirement.NONE, 60).set(39, code));
     }
 
+    /**
+     * The answer to a request that did not parse past its bitmap: its response MTI, 39 = 30, what parsed
+     * of 11/41/42 (and 60, echoed like every code answer), no MAC. Field 60 is left out when it is itself
+     * what failed, since only parsed fields are in {@code partial}.
+     */
+    public static Response formatError(PosMessage partial) {
+        return code(partial, ResponseCodes.FORMAT_ERROR);
+    }
+
     /** Packs a finished response; its field 39 is the metric result. */
     public static Response send(PosMessage reply) {
         String code = reply.field(39);

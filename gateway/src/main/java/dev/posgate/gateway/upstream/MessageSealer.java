@@ -21,10 +21,10 @@ public final class MessageSealer {
     public static Future<byte[]> seal(Hsm hsm, KeyType type, LmkKey key, boolean x919, PosMessage message) {
         message.set(64, PLACEHOLDER);
         byte[] body = message.pack();
-        byte[] mab = MacBlock.of(body);
+        byte[] mab = MacBlock.of(body, message.dialect()); // a headerless centre's reply has no header either
         Future<byte[]> mac = x919 ? hsm.generateMac(type, key, MacParams.X9_19, mab) : hsm.generateUnionPayMac(type, key, mab);
         return mac.map(m -> {
-            MacBlock.writeMac(body, m);
+            MacBlock.writeMac(body, m, message.dialect());
             return body;
         });
     }

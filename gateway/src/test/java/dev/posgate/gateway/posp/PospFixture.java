@@ -156,6 +156,21 @@ public final class PospFixture implements AutoCloseable {
                 "ACME", "P100", scheme, mac), "test"));
     }
 
+    /** Registers a TMK terminal of merchant {@code mid} (a real terminal's TID/MID pair), its TMK as below. */
+    PinPad registerTmkTerminal(String tid, String mid, String sn) throws Exception {
+        await(new TerminalRepository(db(), new AuditLog(db())).register(new NewTerminal(tid, mid, sn, null,
+                "ACME", "P100", Terminal.KeyScheme.TMK, Terminal.MacAlgorithm.ECB), "test"));
+        return tmkInto(sn);
+    }
+
+    /** The fixture's TMK formed in the HSM for {@code sn} (slot 1), and a new PIN pad holding it in clear. */
+    private PinPad tmkInto(String sn) throws Exception {
+        storeKey(KeyRecord.OwnerType.TERMINAL, sn, "TMK", 1, await(hsm().formKeyFromComponents(KeyType.TMK, KeyScheme.U, TMK_1, TMK_2)));
+        PinPad pad = new PinPad();
+        pad.write(1, KeyRole.TMK, Parity.adjustOdd(KeyComponents.combine(TMK_1, TMK_2)));
+        return pad;
+    }
+
     /** Registers a TMK terminal whose TMK (slot 1) is formed in the HSM and written into a new PIN pad. */
     public PinPad registerTmkTerminal(String tid, String sn) throws Exception {
         return registerTmkTerminal(tid, sn, Terminal.MacAlgorithm.ECB);
@@ -163,10 +178,7 @@ public final class PospFixture implements AutoCloseable {
 
     PinPad registerTmkTerminal(String tid, String sn, Terminal.MacAlgorithm mac) throws Exception {
         register(tid, sn, Terminal.KeyScheme.TMK, mac);
-        storeKey(KeyRecord.OwnerType.TERMINAL, sn, "TMK", 1, await(hsm().formKeyFromComponents(KeyType.TMK, KeyScheme.U, TMK_1, TMK_2)));
-        PinPad pad = new PinPad();
-        pad.write(1, KeyRole.TMK, Parity.adjustOdd(KeyComponents.combine(TMK_1, TMK_2)));
-        return pad;
+        return tmkInto(sn);
     }
 
     PosClient client(String tid, WorkingKeyHolder keys) throws Exception {

@@ -2,6 +2,8 @@ package dev.posgate.gateway.server;
 
 import static dev.posgate.gateway.support.Frames.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.gateway.config.Setting;
@@ -95,32 +97,57 @@ class BadInputTest {
         }
     }
 
+    // Attributable format errors (TPDU, header, MTI and bitmap parse): answered 30, connection kept (issue 14).
+
     @Test
-    void invalidBcdCloses() throws Exception {
+    void invalidBcdInAFieldIsAnswered30() throws Exception {
         byte[] body = Frames.echoRequest("00012A"); // STAN with a nibble A
-        assertClosedAfter(body);
+        PosMessage reply = assertAnswered30(body);
+        assertNull(reply.field(11), "the STAN did not parse, so it is not echoed");
+        assertEquals("TERM0001", reply.field(41));
+        assertTrue(metric("posgate_pos_format_errors_total{field=\"11\",outcome=\"answered\"}") >= 1);
     }
 
     @Test
-    void bitmapBitOneSetCloses() throws Exception {
+    void bitmapBitOneSetIsAnswered30() throws Exception {
         byte[] body = Frames.echoRequest("000123");
         body[13] |= (byte) 0x80; // first bitmap byte, after TPDU(5) + header(6) + MTI(2)
-        assertClosedAfter(body);
+        assertAnswered30(body);
     }
 
     @Test
-    void anLlvarLengthAboveTheFieldMaximumCloses() throws Exception {
-        assertClosedAfter(hex("""
+    void anLlvarLengthAboveTheFieldMaximumIsAnswered30() throws Exception {
+        assertAnswered30(hex("""
                 60 0003 0000  60 31 00 31 03 01  02 00
                 40 00 00 00 00 00 00 00     # bitmap: field 2 only
                 25 12 34 56 78 90 12 34 56 78 90 12 34 56   # LL = 25 digits > 19
                 """));
+        assertTrue(metric("posgate_pos_format_errors_total{field=\"2\",outcome=\"answered\"}") >= 1);
     }
 
     @Test
-    void anLllvarLengthBeyondTheFrameCloses() throws Exception {
+    void anLllvarLengthBeyondTheFrameIsAnswered30WithWhatParsedBefore() throws Exception {
         byte[] body = Frames.echoRequest("000123");
         body[body.length - 8] = 0x09; // field 60 LLL: 0911 digits, far beyond the frame
+        PosMessage reply = assertAnswered30(body);
+        assertEquals("000123", reply.field(11));
+        assertEquals("898310048990001", reply.field(42));
+    }
+
+    // Not attributable: nothing in it can be answered, the connection closes.
+
+    @Test
+    void invalidBcdInTheMtiCloses() throws Exception {
+        byte[] body = Frames.echoRequest("000123");
+        body[11] = 0x0A; // MTI 0A20
+        assertClosedAfter(body);
+        assertTrue(metric("posgate_pos_format_errors_total{field=\"mti\",outcome=\"closed\"}") >= 1);
+    }
+
+    @Test
+    void aResponseWithABadFieldCloses() throws Exception {
+        byte[] body = Frames.echoRequest("00012A");
+        body[12] = 0x30; // MTI 0830: a response is never answered
         assertClosedAfter(body);
     }
 
@@ -171,6 +198,20 @@ class BadInputTest {
             active = metric("posgate_connections_active");
         } while (active > 0 && System.nanoTime() < deadline);
         assertEquals(0.0, active, "every dropped connection must be released");
+    }
+
+    /** The answer to an attributable format error: response MTI, 30, no MAC; the connection still serves. */
+    private static PosMessage assertAnswered30(byte[] body) throws Exception {
+        try (TerminalConnection t = gateway.connect()) {
+            PosMessage reply = PosMessage.unpack(t.exchange(body));
+            assertEquals("30", reply.field(39));
+            // the response MTI of the request's (bytes 11-12 after TPDU and header)
+            assertEquals(String.format("%02X%02X", body[11], body[12] + 0x10), reply.mti());
+            assertFalse(reply.has(64), "no MAC on a format error");
+            assertEquals("00", PosMessage.unpack(t.exchange(Frames.echoRequest("000998"))).field(39),
+                    "the connection stays open");
+            return reply;
+        }
     }
 
     private static void assertClosedAfter(byte[] body) throws Exception {
