@@ -18,6 +18,15 @@ public final class WorkingKeyBlock {
             kcv = kcv.clone();
         }
 
+        /**
+         * A single-length key in a double-length slot (003/004 for a terminal whose profile asks
+         * for a single-length MAK; protocol.md 2.1): its 8 encrypted bytes, then 8 zero bytes.
+         */
+        public static Entry singleLength(byte[] encryptedKey8, byte[] kcv) {
+            if (encryptedKey8.length != 8) throw new IllegalArgumentException("a single-length key is 8 bytes");
+            return new Entry(Arrays.copyOf(encryptedKey8, 16), kcv);
+        }
+
         @Override
         public byte[] encryptedKey() {
             return encryptedKey.clone();

@@ -54,6 +54,7 @@ public final class AdminApi {
         api.post("/terminals").handler(this::register);
         api.get("/terminals").handler(this::list);
         api.get("/terminals/:tid").handler(this::get);
+        api.patch("/terminals/:tid").handler(this::update);
         api.route().failureHandler(this::fail);
     }
 
@@ -169,7 +170,8 @@ public final class AdminApi {
                 in.getValue("vendor") instanceof String s ? s : null,
                 in.getValue("model") instanceof String s ? s : null,
                 parse(Terminal.KeyScheme.class, in.getValue("keyScheme"), Terminal.KeyScheme.TMK),
-                parse(Terminal.MacAlgorithm.class, in.getValue("macAlgorithm"), Terminal.MacAlgorithm.ECB));
+                parse(Terminal.MacAlgorithm.class, in.getValue("macAlgorithm"), Terminal.MacAlgorithm.ECB),
+                parse(Terminal.MakLength.class, in.getValue("makLength"), Terminal.MakLength.DOUBLE));
         List<String> problems = t.problems();
         if (!problems.isEmpty()) {
             json(ctx, 400, error("invalid terminal").put("problems", new JsonArray(problems)));
@@ -215,6 +217,31 @@ public final class AdminApi {
         });
     }
 
+    /** Changes a terminal's profile: {@code makLength} (DOUBLE or SINGLE), audited with the value it replaces. */
+    private void update(RoutingContext ctx) {
+        JsonObject in;
+        try {
+            in = ctx.body().asJsonObject();
+        } catch (RuntimeException e) {
+            in = null;
+        }
+        if (in == null) {
+            json(ctx, 400, error("body must be a JSON object"));
+            return;
+        }
+        Terminal.MakLength makLength = in.getValue("makLength") == null ? null
+                : parse(Terminal.MakLength.class, in.getValue("makLength"), null);
+        if (makLength == null) {
+            json(ctx, 400, error("invalid terminal update").put("problems", new JsonArray().add("makLength must be DOUBLE or SINGLE")));
+            return;
+        }
+        terminals.updateMakLength(ctx.pathParam("tid"), makLength, "admin-api").onComplete(ar -> {
+            if (ar.failed()) ctx.fail(ar.cause());
+            else if (ar.result().isEmpty()) json(ctx, 404, error("no such terminal"));
+            else json(ctx, 200, toJson(ar.result().get()));
+        });
+    }
+
     static JsonObject toJson(Terminal t) {
         return new JsonObject()
                 .put("id", t.id())
@@ -226,8 +253,10 @@ public final class AdminApi {
                 .put("model", t.model())
                 .put("keyScheme", t.keyScheme().name())
                 .put("macAlgorithm", t.macAlgorithm().name())
+                .put("makLength", t.makLength().name())
                 .put("status", t.status().name())
-                .put("createdAt", t.createdAt().toString());
+                .put("createdAt", t.createdAt().toString())
+                .put("terminalInfo", t.terminalInfo());
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, Object value, E dflt) {

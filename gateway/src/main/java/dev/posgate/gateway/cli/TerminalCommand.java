@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** Terminal registration through the admin API of a running gateway. */
 @Command(name = "terminal", mixinStandardHelpOptions = true, description = "Register and list terminals.",
-        subcommands = {TerminalCommand.Register.class, TerminalCommand.ListTerminals.class})
+        subcommands = {TerminalCommand.Register.class, TerminalCommand.Update.class, TerminalCommand.ListTerminals.class})
 final class TerminalCommand {
 
     @Command(name = "register", mixinStandardHelpOptions = true, description = "Register a terminal.")
@@ -24,17 +24,41 @@ final class TerminalCommand {
         @Option(names = "--model", required = true, description = "Terminal model id (DF02).") String model;
         @Option(names = "--key-scheme", defaultValue = "TMK", description = "TMK or PSAM (default: ${DEFAULT-VALUE}).") String keyScheme;
         @Option(names = "--mac", defaultValue = "ECB", description = "Field 64 MAC: ECB or X919 (default: ${DEFAULT-VALUE}).") String mac;
+        @Option(names = "--mak-length", defaultValue = "double",
+                description = "MAK issued by 003/004 sign-ons: double, or single in the 40/60-byte layout (default: ${DEFAULT-VALUE}).")
+        String makLength;
 
         @Override
         public Integer call() throws Exception {
             JsonObject body = new JsonObject().put("tid", tid).put("mid", mid).put("sn", sn).put("snPinpad", snPinpad)
-                    .put("vendor", vendor).put("model", model).put("keyScheme", keyScheme.toUpperCase()).put("macAlgorithm", mac.toUpperCase());
+                    .put("vendor", vendor).put("model", model).put("keyScheme", keyScheme.toUpperCase()).put("macAlgorithm", mac.toUpperCase())
+                    .put("makLength", makLength.toUpperCase());
             HttpResponse<String> r = admin.send("POST", "/api/terminals", body.encode());
             if (r.statusCode() == 201) {
                 System.out.println("registered " + new JsonObject(r.body()).getString("tid"));
                 return 0;
             }
             System.err.println("registration refused (HTTP " + r.statusCode() + "): " + r.body());
+            return 1;
+        }
+    }
+
+    @Command(name = "update", mixinStandardHelpOptions = true, description = "Change a terminal's profile (audited).")
+    static final class Update implements Callable<Integer> {
+        @Mixin AdminTarget admin;
+        @Option(names = "--tid", required = true, description = "Terminal id (field 41).") String tid;
+        @Option(names = "--mak-length", required = true,
+                description = "MAK issued by its next 003/004 sign-on: double or single.") String makLength;
+
+        @Override
+        public Integer call() throws Exception {
+            JsonObject body = new JsonObject().put("makLength", makLength.toUpperCase());
+            HttpResponse<String> r = admin.send("PATCH", "/api/terminals/" + tid, body.encode());
+            if (r.statusCode() == 200) {
+                System.out.println("updated " + tid + ": makLength " + new JsonObject(r.body()).getString("makLength"));
+                return 0;
+            }
+            System.err.println("update refused (HTTP " + r.statusCode() + "): " + r.body());
             return 1;
         }
     }

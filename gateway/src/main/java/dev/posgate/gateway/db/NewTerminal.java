@@ -13,7 +13,14 @@ public record NewTerminal(
         String vendor,
         String model,
         Terminal.KeyScheme keyScheme,
-        Terminal.MacAlgorithm macAlgorithm) {
+        Terminal.MacAlgorithm macAlgorithm,
+        Terminal.MakLength makLength) {
+
+    /** With the default profile (double-length MAK). */
+    public NewTerminal(String tid, String mid, String sn, String snPinpad, String vendor, String model,
+            Terminal.KeyScheme keyScheme, Terminal.MacAlgorithm macAlgorithm) {
+        this(tid, mid, sn, snPinpad, vendor, model, keyScheme, macAlgorithm, Terminal.MakLength.DOUBLE);
+    }
 
     private static final Pattern PRINTABLE = Pattern.compile("[\\x20-\\x7E]+");
 
@@ -28,6 +35,7 @@ public record NewTerminal(
         variable(p, "model", model, 16, true);
         if (keyScheme == null) p.add("keyScheme must be TMK or PSAM");
         if (macAlgorithm == null) p.add("macAlgorithm must be ECB or X919");
+        if (makLength == null) p.add("makLength must be DOUBLE or SINGLE");
         return p;
     }
 

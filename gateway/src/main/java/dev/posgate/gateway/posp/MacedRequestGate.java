@@ -52,11 +52,11 @@ final class MacedRequestGate {
             switch (verdict) {
                 case VERIFY_MAC:
                     return macs.verify(t, request).compose(ok -> {
-                        if (ok) return keysUsed(t).compose(v -> next.handle(t, f60));
+                        if (ok) return keysUsed(t).compose(v -> terminalInfo(t, request)).compose(v -> next.handle(t, f60));
                         if (!t.graceOpen()) return code(request, ResponseCodes.MAC_ERROR);
                         TerminalSession before = t.underGraceKeys();
                         return macs.verify(before, request).compose(graceOk -> graceOk
-                                ? next.handle(before, f60)
+                                ? terminalInfo(t, request).compose(v -> next.handle(before, f60))
                                 : code(request, ResponseCodes.MAC_ERROR));
                     });
                 case SIGN_ON_AGAIN:
@@ -73,6 +73,19 @@ final class MacedRequestGate {
         if (t.keysUsed()) return Future.succeededFuture();
         return terminals.keysUsed(t.tid()).otherwise(e -> {
             log.warn("could not record that terminal {} uses its new keys: {}", t.tid(), e.toString());
+            return null;
+        });
+    }
+
+    /**
+     * Field 46 of a request whose MAC verified, kept with the terminal when it differs from the
+     * stored value (no write otherwise); a failed write only leaves the older value.
+     */
+    private Future<Void> terminalInfo(TerminalSession t, PosMessage request) {
+        String info = TerminalInfo.of(request);
+        if (info == null || info.equals(t.terminalInfo())) return Future.succeededFuture();
+        return terminals.recordTerminalInfo(t.tid(), info).otherwise(e -> {
+            log.warn("could not record field 46 of terminal {}: {}", t.tid(), e.toString());
             return null;
         });
     }

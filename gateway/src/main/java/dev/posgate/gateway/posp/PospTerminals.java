@@ -3,6 +3,7 @@ package dev.posgate.gateway.posp;
 import dev.posgate.gateway.db.KeyRecord;
 import dev.posgate.gateway.db.KeyRepository;
 import dev.posgate.gateway.db.Terminal;
+import dev.posgate.gateway.db.TerminalRepository;
 import dev.posgate.hsm.LmkKey;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -47,7 +48,7 @@ public final class PospTerminals {
                         + "   and k.key_type = 'MAK' and k.key_index = $2 and k.state = 'ACTIVE') as mak,"
                         + " case when s.grace_until > now() then s.grace_pik end as grace_pik,"
                         + " case when s.grace_until > now() then s.grace_mak end as grace_mak,"
-                        + " coalesce(s.keys_used, true) as keys_used"
+                        + " coalesce(s.keys_used, true) as keys_used, t.terminal_info"
                         + " from terminal t left join posp_terminal_state s on s.tid = t.tid where t.tid = $1")
                 .execute(Tuple.of(tid, (short) keyIndex))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
@@ -106,6 +107,11 @@ public final class PospTerminals {
                 .mapEmpty();
     }
 
+    /** Field 46 of a MACed request, when it differs from what the terminal row holds. */
+    public Future<Void> recordTerminalInfo(String tid, String terminalInfo) {
+        return TerminalRepository.recordTerminalInfo(pool, tid, terminalInfo);
+    }
+
     private static Future<Void> upsertState(SqlClient tx, Terminal t, String batch, LocalDate day, String mode, String psamCard) {
         return tx.preparedQuery("insert into posp_terminal_state (tid, sn, batch, signed_on_date, signed_on_at, sign_on_mode,"
                         + " key_source, psam_card, keys_used) values ($1, $2, $3, $4, now(), $5, $6, $7, false)"
@@ -144,6 +150,7 @@ public final class PospTerminals {
                 mak == null ? null : LmkKey.parse(mak),
                 gracePik == null ? null : LmkKey.parse(gracePik),
                 graceMak == null ? null : LmkKey.parse(graceMak),
-                r.getBoolean("keys_used"));
+                r.getBoolean("keys_used"),
+                r.getString("terminal_info"));
     }
 }

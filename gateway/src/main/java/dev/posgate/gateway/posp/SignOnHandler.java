@@ -85,7 +85,7 @@ public final class SignOnHandler implements PosHandler {
                 return refuse(request, t.tid(), PosReplies.send(request.reply(ProcessingRequirement.TMK_DOWNLOAD, 60)
                         .set(39, ResponseCodes.NOT_REGISTERED)), "no ACTIVE TMK");
             }
-            return issuer.underTmk(mode, LmkKey.parse(tmk.get().lmkValue()))
+            return issuer.underTmk(mode, t.makLength(), LmkKey.parse(tmk.get().lmkValue()))
                     .compose(issued -> complete(request, t, mode, f60, null, issued));
         });
     }
@@ -94,19 +94,22 @@ public final class SignOnHandler implements PosHandler {
         String card = psam.cardOf(t.tid()).orElse(null);
         if (card == null) return refuse(request, t.tid(), PosReplies.code(request, ResponseCodes.NOT_REGISTERED), "no PSAM bound");
         return systemKeys.psamRoot(settings.psamRootOwner())
-                .compose(root -> issuer.underPsam(mode, root, card))
+                .compose(root -> issuer.underPsam(mode, t.makLength(), root, card))
                 .compose(issued -> complete(request, t, mode, f60, card, issued));
     }
 
     private Future<Response> complete(PosMessage request, Terminal t, SignOnMode mode, Field60 f60, String card,
             WorkingKeyIssuer.Issued issued) {
         LocalDate day = settings.businessDay().today();
+        String info = TerminalInfo.of(request);
+        boolean infoChanged = info != null && !info.equals(t.terminalInfo());
         return posp.saveSignOn(t, f60.batch(), day, mode.code(), card, issued.toStore(),
-                        tx -> audit.append(tx, "terminal:" + t.tid(), "pos.sign_on", t.tid(), "OK", new JsonObject()
+                        tx -> (infoChanged ? TerminalRepository.recordTerminalInfo(tx, t.tid(), info) : Future.<Void>succeededFuture())
+                                .compose(v -> audit.append(tx, "terminal:" + t.tid(), "pos.sign_on", t.tid(), "OK", new JsonObject()
                                 .put("mode", mode.code()).put("batch", f60.batch()).put("source", t.keyScheme().name())
-                                .put("makKcv", issued.toStore().get(1).kcvHex())
+                                .put("makKcv", issued.toStore().get(1).kcvHex()).put("makLength", t.makLength().name())
                                 // field 46 (terminal hardware/software, GBK): recorded with the terminal's sign-on
-                                .put("terminalInfo", request.has(46) ? request.gbk(46) : null)))
+                                .put("terminalInfo", request.has(46) ? request.gbk(46) : null))))
                 // a TMS update pending is announced at sign-on (processing requirement 6); a failed
                 // lookup must not cost the terminal its keys
                 .compose(v -> updates.hasPending(t.tid()).otherwise(false))

@@ -10,7 +10,8 @@ import java.time.LocalDate;
  * the last sign-on (null fields when it never signed on), the active working keys under the LMK
  * and, during a sign-on grace period, the keys the terminal used before the last sign-on
  * ({@code gracePik}/{@code graceMak}, null when no grace is open). {@code keysUsed}: a request
- * has verified under the active keys since they were issued.
+ * has verified under the active keys since they were issued. {@code terminalInfo}: field 46 as
+ * stored with the terminal (null when never sent), to write it only when it changes.
  */
 public record TerminalSession(
         String tid,
@@ -26,7 +27,8 @@ public record TerminalSession(
         LmkKey mak,
         LmkKey gracePik,
         LmkKey graceMak,
-        boolean keysUsed) {
+        boolean keysUsed,
+        String terminalInfo) {
 
     /** True while the keys of before the last sign-on may still verify a request. */
     public boolean graceOpen() {
@@ -37,7 +39,7 @@ public record TerminalSession(
     public TerminalSession underGraceKeys() {
         if (!graceOpen()) throw new IllegalStateException("no sign-on grace open for " + tid);
         return new TerminalSession(tid, mid, sn, keyScheme, macAlgorithm, status, batch, signedOnDate, psamCard,
-                gracePik, graceMak, null, null, true);
+                gracePik, graceMak, null, null, true, terminalInfo);
     }
 
     /** The facts {@link Admission} decides on, for a message from this (registered) terminal. */

@@ -1,5 +1,6 @@
 package dev.posgate.gateway.posp;
 
+import dev.posgate.gateway.db.Terminal;
 import dev.posgate.posp.SignOnMode;
 import dev.posgate.posp.WorkingKeyBlock;
 import dev.posgate.hsm.GeneratedKey;
@@ -11,12 +12,13 @@ import dev.posgate.hsm.Wrapping;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Has the HSM generate a sign-on's working keys, each under the LMK (to store) and under the
  * terminal's key-encrypting key (to send): the TMK, or the PSAM card master key the HSM derives
- * from the root key and the card number. Nothing clear passes through here.
+ * from the root key and the card number. Nothing clear passes through here. A terminal whose
+ * profile asks for a single-length MAK gets it in the 003/004 layout (8 key bytes, 8 zero bytes).
  */
 public final class WorkingKeyIssuer {
     /** Field 62 for the terminal and the keys to store. */
@@ -31,27 +33,34 @@ public final class WorkingKeyIssuer {
         this.hsm = hsm;
     }
 
-    public Future<Issued> underTmk(SignOnMode mode, LmkKey tmk) {
-        return issue(mode, type -> hsm.generateKeyUnder(type, scheme(mode), Wrapping.TMK, tmk));
+    public Future<Issued> underTmk(SignOnMode mode, Terminal.MakLength makLength, LmkKey tmk) {
+        return issue(mode, makLength, (type, scheme) -> hsm.generateKeyUnder(type, scheme, Wrapping.TMK, tmk));
     }
 
-    public Future<Issued> underPsam(SignOnMode mode, LmkKey psamRoot, String cardNumber) {
-        return issue(mode, type -> hsm.generateWorkingKeyUnderPsam(psamRoot, cardNumber, type, scheme(mode)));
+    public Future<Issued> underPsam(SignOnMode mode, Terminal.MakLength makLength, LmkKey psamRoot, String cardNumber) {
+        return issue(mode, makLength, (type, scheme) -> hsm.generateWorkingKeyUnderPsam(psamRoot, cardNumber, type, scheme));
     }
 
-    private static KeyScheme scheme(SignOnMode mode) {
-        return mode.keyLength() == 8 ? KeyScheme.Z : KeyScheme.U;
+    /** Single length (Z) for 001, and for the MAK of a terminal whose profile asks for it; U otherwise. */
+    private static KeyScheme scheme(SignOnMode mode, Terminal.MakLength makLength, KeyType type) {
+        if (mode.keyLength() == 8) return KeyScheme.Z;
+        return type == KeyType.MAK && makLength == Terminal.MakLength.SINGLE ? KeyScheme.Z : KeyScheme.U;
     }
 
-    private static Future<Issued> issue(SignOnMode mode, Function<KeyType, Future<GeneratedKey>> generate) {
+    private static Future<Issued> issue(SignOnMode mode, Terminal.MakLength makLength,
+            BiFunction<KeyType, KeyScheme, Future<GeneratedKey>> generate) {
         List<Future<GeneratedKey>> keys = new ArrayList<>();
-        for (int i = 0; i < mode.keyCount(); i++) keys.add(generate.apply(TYPES[i]));
+        for (int i = 0; i < mode.keyCount(); i++) keys.add(generate.apply(TYPES[i], scheme(mode, makLength, TYPES[i])));
         return Future.all(keys).map(all -> {
             List<WorkingKeyBlock.Entry> entries = new ArrayList<>();
             List<PospTerminals.IssuedKey> store = new ArrayList<>();
             for (int i = 0; i < mode.keyCount(); i++) {
                 GeneratedKey k = all.resultAt(i);
-                entries.add(new WorkingKeyBlock.Entry(k.underWrapping().cryptogram(), k.kcv().first(SignOnMode.KCV_LENGTH)));
+                byte[] cryptogram = k.underWrapping().cryptogram();
+                byte[] kcv = k.kcv().first(SignOnMode.KCV_LENGTH);
+                entries.add(cryptogram.length < mode.keyLength()
+                        ? WorkingKeyBlock.Entry.singleLength(cryptogram, kcv)
+                        : new WorkingKeyBlock.Entry(cryptogram, kcv));
                 store.add(new PospTerminals.IssuedKey(NAMES[i], k.underLmk(), k.kcv().storedHex()));
             }
             return new Issued(WorkingKeyBlock.of(mode, entries), store);
