@@ -164,7 +164,7 @@ public final class PospFixture implements AutoCloseable {
     }
 
     /** The fixture's TMK formed in the HSM for {@code sn} (slot 1), and a new PIN pad holding it in clear. */
-    private PinPad tmkInto(String sn) throws Exception {
+    PinPad tmkInto(String sn) throws Exception {
         storeKey(KeyRecord.OwnerType.TERMINAL, sn, "TMK", 1, await(hsm().formKeyFromComponents(KeyType.TMK, KeyScheme.U, TMK_1, TMK_2)));
         PinPad pad = new PinPad();
         pad.write(1, KeyRole.TMK, Parity.adjustOdd(KeyComponents.combine(TMK_1, TMK_2)));
