@@ -47,4 +47,18 @@ class WorkingKeyBlockTest {
         assertThrows(IllegalArgumentException.class, () -> WorkingKeyBlock.of(SignOnMode.DOUBLE, List.of(single, single)));
         assertThrows(IllegalArgumentException.class, () -> WorkingKeyBlock.of(SignOnMode.DOUBLE_WITH_TDK, List.of(single, single)));
     }
+
+    /** protocol.md 2.1: a single-length MAK in the 40-byte 003 layout is its 8 bytes, 8 zero bytes, then its KCV. */
+    @Test
+    void aSingleLengthMakInThe003LayoutIsFollowedByEightZeroBytes() {
+        byte[] key8 = {1, 2, 3, 4, 5, 6, 7, 8};
+        WorkingKeyBlock.Entry pik = new WorkingKeyBlock.Entry(new byte[16], new byte[] {9, 9, 9, 9});
+        WorkingKeyBlock.Entry mak = WorkingKeyBlock.Entry.singleLength(key8, new byte[] {7, 7, 7, 7, 7, 7, 7, 7});
+        byte[] f62 = WorkingKeyBlock.of(SignOnMode.DOUBLE, List.of(pik, mak)).encode();
+        assertEquals(40, f62.length);
+        assertArrayEquals(key8, Arrays.copyOfRange(f62, 20, 28));
+        assertArrayEquals(new byte[8], Arrays.copyOfRange(f62, 28, 36));
+        assertArrayEquals(new byte[] {7, 7, 7, 7}, Arrays.copyOfRange(f62, 36, 40));
+        assertThrows(IllegalArgumentException.class, () -> WorkingKeyBlock.Entry.singleLength(new byte[16], new byte[4]));
+    }
 }
