@@ -12,6 +12,7 @@ import dev.posgate.gateway.upstream.UpstreamLink;
 import dev.posgate.gateway.upstream.UpstreamMessages;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.HsmException;
+import dev.posgate.hsm.LmkKey;
 import dev.posgate.iso8583.FormatException;
 import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.PosMessage;
@@ -78,7 +79,7 @@ public final class FinancialHandler implements PosHandler {
         return terminals.tdk(t.sn()).compose(tdk -> tdk == null
                         ? Future.succeededFuture(TrackProtection.HostTracks.UNREADABLE)
                         : (settings.trackProtection() == TrackProtection.Upstream.ZEK
-                                ? systemKeys.zek(settings.zone()) : Future.<dev.posgate.hsm.LmkKey>succeededFuture(null))
+                                ? systemKeys.zek(settings.zone()) : Future.<LmkKey>succeededFuture(null))
                                 .compose(zek -> tracks.open(request, tdk, zek)))
                 .compose(opened -> accepted(t, request, f60, opened));
     }
