@@ -34,6 +34,8 @@ final class UpstreamSimCommand implements Callable<Integer> {
     @Option(names = "--hsm-header-length", defaultValue = "4", description = "HSM header length (default: ${DEFAULT-VALUE}).") int headerLength;
     @Option(names = "--zpk", required = true, description = "Zone PIN key under the LMK (U + 32 hex).") String zpk;
     @Option(names = "--zak", required = true, description = "Zone MAC key under the LMK (U + 32 hex).") String zak;
+    @Option(names = "--zek", description = "Zone encryption key under the LMK (U + 32 hex) that encrypted tracks come "
+            + "under (upstream.track.protection = zek); without it only clear tracks are read.") String zek;
     @Option(names = "--latency-ms", defaultValue = "0", description = "Delay before every answer (default: ${DEFAULT-VALUE}).") long latencyMs;
     @Option(names = "--pin", defaultValue = "123456", description = "PIN of every card (default: ${DEFAULT-VALUE}).") String pin;
     @Option(names = "--limit", defaultValue = "10000000", description = "Largest approved amount in minor units (default: ${DEFAULT-VALUE}).") long limit;
@@ -47,7 +49,7 @@ final class UpstreamSimCommand implements Callable<Integer> {
                 .connectionsPerHost(hsmConnections).headerLength(headerLength).build());
         pool.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         HostSimulator sim = HostSimulator.start(vertx, new RemoteHsm(pool), new HostRules(pin, Map.of(), limit, false),
-                        LmkKey.parse(zpk), LmkKey.parse(zak), latencyMs, host, port)
+                        LmkKey.parse(zpk), LmkKey.parse(zak), zek == null ? null : LmkKey.parse(zek), latencyMs, host, port)
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         System.out.printf("posgate upstream simulator ready on %s:%d%n", host, sim.port());
         CountDownLatch stop = new CountDownLatch(1);

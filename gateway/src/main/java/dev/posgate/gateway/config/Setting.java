@@ -69,6 +69,7 @@ public enum Setting {
     UPSTREAM_TIMEOUT("upstream.timeout.ms", "5000", "Per-request upstream timeout; on expiry the terminal gets 68 and a reversal is queued."),
     UPSTREAM_ZONE("upstream.zone", "upstream", "owner_id of the ZONE key_records ZPK and ZAK shared with the upstream host."),
     UPSTREAM_REVERSAL_RETRY("upstream.reversal.retry.seconds", "5", "Delay between delivery attempts of a queued reversal (also the queue scan period)."),
+    UPSTREAM_TRACK_PROTECTION("upstream.track.protection", "zek", "How encrypted tracks (53.3 = 1, decrypted from the terminal's TDK in the HSM) go to the host: zek = the same 8-byte block re-encrypted under the zone ZEK (53.3 stays 1), clear = in clear with 53.3 = 0 (a host on a private link only)."),
     TMS_CLOCK_SKEW("tms.clock.skew.seconds", "600", "H1: largest difference between the terminal's T_DATA date-time and the TMS clock; a T_DATA random is also refused as a replay within this window."),
     TMS_KEY_MESSAGE("tms.key.message", "NONE", "What the H2 key message carries: NONE, or TMK (a fresh TMK under the DWK, stored PENDING; nothing in the TMS protocol confirms it, so TMK distribution defaults to the KMS flows)."),
     TMS_KEY_INDEX("tms.key.index", "1", "PIN pad key index of the TMK sent in the H2 key message (DF06)."),

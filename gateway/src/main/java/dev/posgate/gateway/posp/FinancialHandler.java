@@ -12,6 +12,7 @@ import dev.posgate.gateway.upstream.UpstreamLink;
 import dev.posgate.gateway.upstream.UpstreamMessages;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.HsmException;
+import dev.posgate.hsm.LmkKey;
 import dev.posgate.iso8583.FormatException;
 import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.PosMessage;
@@ -44,6 +45,7 @@ public final class FinancialHandler implements PosHandler {
     private final MacedRequestGate gate;
     private final GatewayMetrics metrics;
     private final DeferredWrites deferred;
+    private final TrackProtection tracks;
 
     public FinancialHandler(TransactionJournal.Kind kind, PospTerminals terminals, PsamRegistry psam, TerminalMacs macs,
             TransactionJournal journal, Hsm hsm, SystemKeys systemKeys, UpstreamLink upstream, ReversalQueue reversals,
@@ -60,6 +62,7 @@ public final class FinancialHandler implements PosHandler {
         this.gate = new MacedRequestGate(terminals, psam, macs, settings);
         this.metrics = metrics;
         this.deferred = deferred;
+        this.tracks = new TrackProtection(hsm);
     }
 
     @Override
@@ -67,16 +70,33 @@ public final class FinancialHandler implements PosHandler {
         return gate.admit(request, (t, f60) -> accepted(t, request, f60));
     }
 
+    /**
+     * Encrypted tracks (53.3 = 1) are opened first, so the journal gets the PAN of track 2; tracks
+     * that do not decrypt under the terminal's TDK (or no TDK) go on to be journalled and declined.
+     */
     private Future<Response> accepted(TerminalSession t, PosMessage request, Field60 f60) {
+        if (!TrackProtection.encrypted(request)) return accepted(t, request, f60, null);
+        return terminals.tdk(t.sn()).compose(tdk -> tdk == null
+                        ? Future.succeededFuture(TrackProtection.HostTracks.UNREADABLE)
+                        : (settings.trackProtection() == TrackProtection.Upstream.ZEK
+                                ? systemKeys.zek(settings.zone()) : Future.<LmkKey>succeededFuture(null))
+                                .compose(zek -> tracks.open(request, tdk, zek)))
+                .compose(opened -> accepted(t, request, f60, opened));
+    }
+
+    private Future<Response> accepted(TerminalSession t, PosMessage request, Field60 f60, TrackProtection.HostTracks opened) {
         String stan = request.field(11);
         String origStan = kind == TransactionJournal.Kind.VOID && request.has(61) && request.field(61).length() >= 12
                 ? request.field(61).substring(6, 12) : null;
         AtomicReference<PosMessage> sentUpstream = new AtomicReference<>();
-        return journal.open(t.tid(), f60.batch(), stan, request.mti(), kind, amount(request), maskPan(request.pan()), origStan,
+        return journal.open(t.tid(), f60.batch(), stan, request.mti(), kind, amount(request), maskPan(pan(request, opened)), origStan,
                         owedIfLost(request))
                 .compose(fresh -> {
                     if (!fresh) return repeated(t, request, f60);
-                    return journalled(t, request, f60, origStan, sentUpstream)
+                    if (opened == TrackProtection.HostTracks.UNREADABLE) {
+                        return finish(t, request, f60, "DECLINED", ResponseCodes.SECURITY_VIOLATION, null);
+                    }
+                    return journalled(t, request, f60, origStan, opened, sentUpstream)
                             .recover(e -> unfinished(t, request, f60, sentUpstream.get(), e));
                 });
     }
@@ -102,15 +122,15 @@ public final class FinancialHandler implements PosHandler {
     }
 
     private Future<Response> journalled(TerminalSession t, PosMessage request, Field60 f60, String origStan,
-            AtomicReference<PosMessage> sentUpstream) {
+            TrackProtection.HostTracks opened, AtomicReference<PosMessage> sentUpstream) {
         if (kind == TransactionJournal.Kind.VOID) {
             if (origStan == null) return finish(t, request, f60, "FAILED", ResponseCodes.FORMAT_ERROR, null);
             String origBatch = request.field(61).substring(0, 6);
             return journal.statusOf(t.tid(), origBatch, origStan).compose(st -> "APPROVED".equals(st)
-                    ? forward(t, request, f60, sentUpstream)
+                    ? forward(t, request, f60, opened, sentUpstream)
                     : finish(t, request, f60, "DECLINED", "25", null));
         }
-        return forward(t, request, f60, sentUpstream);
+        return forward(t, request, f60, opened, sentUpstream);
     }
 
     /**
@@ -136,9 +156,10 @@ public final class FinancialHandler implements PosHandler {
         return Future.failedFuture(e);
     }
 
-    private Future<Response> forward(TerminalSession t, PosMessage request, Field60 f60, AtomicReference<PosMessage> sentUpstream) {
+    private Future<Response> forward(TerminalSession t, PosMessage request, Field60 f60, TrackProtection.HostTracks opened,
+            AtomicReference<PosMessage> sentUpstream) {
         // the PAN of field 2, or of track 2 when a swiped card sends no field 2 (protocol.md 2.1)
-        String pan = request.pan();
+        String pan = pan(request, opened);
         boolean withPin = request.has(52) && kind != TransactionJournal.Kind.REVERSAL;
         if (withPin && pan == null) return finish(t, request, f60, "FAILED", ResponseCodes.FORMAT_ERROR, null);
         Future<byte[]> pin = withPin
@@ -146,7 +167,8 @@ public final class FinancialHandler implements PosHandler {
                         .map(tr -> tr.pinBlock())
                 : Future.succeededFuture(null);
         return pin.compose(
-                zpkBlock -> send(t, request, f60, UpstreamMessages.request(request, zpkBlock, settings.acquirerId()), sentUpstream),
+                zpkBlock -> send(t, request, f60, UpstreamMessages.request(request, zpkBlock, settings.acquirerId(), opened),
+                        sentUpstream),
                 e -> e instanceof HsmException h && BAD_PIN_BLOCK.contains(h.errorCode())
                         ? finish(t, request, f60, "DECLINED", "55", null)
                         : Future.failedFuture(e));
@@ -223,6 +245,11 @@ public final class FinancialHandler implements PosHandler {
         PospFields.stamp(reply, settings);
         reply.set(39, code);
         return macs.seal(t, reply).map(body -> Response.reply(body, code));
+    }
+
+    /** Field 2, else the PAN of track 2 (read from the decrypted track when it came encrypted). */
+    private static String pan(PosMessage request, TrackProtection.HostTracks opened) {
+        return opened != null && opened.pan() != null ? opened.pan() : request.pan();
     }
 
     private static long amount(PosMessage m) {

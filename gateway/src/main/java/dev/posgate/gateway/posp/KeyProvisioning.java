@@ -35,18 +35,23 @@ public final class KeyProvisioning {
 
     /** New ZPK and ZAK for {@code zone}; the answer carries their LMK forms and KCVs (no clear key). */
     public Future<JsonObject> zoneKeys(String zone, String actor) {
-        return Future.all(hsm.generateKey(KeyType.ZPK), hsm.generateKey(KeyType.ZAK)).compose(all -> {
+        return Future.all(hsm.generateKey(KeyType.ZPK), hsm.generateKey(KeyType.ZAK), hsm.generateKey(KeyType.ZEK)).compose(all -> {
             KeyWithKcv zpk = all.resultAt(0);
             KeyWithKcv zak = all.resultAt(1);
+            KeyWithKcv zek = all.resultAt(2); // tracks toward the host (upstream.track.protection = zek)
             return keys.pool().withTransaction(tx -> keys.store(tx, KeyRecord.OwnerType.ZONE, zone, "ZPK", 0,
                                     zpk.key().toWire(), zpk.kcv().storedHex(), KeyRecord.State.ACTIVE)
                             .compose(v -> keys.store(tx, KeyRecord.OwnerType.ZONE, zone, "ZAK", 0,
                                     zak.key().toWire(), zak.kcv().storedHex(), KeyRecord.State.ACTIVE))
+                            .compose(v -> keys.store(tx, KeyRecord.OwnerType.ZONE, zone, "ZEK", 0,
+                                    zek.key().toWire(), zek.kcv().storedHex(), KeyRecord.State.ACTIVE))
                             .compose(v -> audit.append(tx, actor, "posp.zone_keys", "zone:" + zone, "OK",
-                                    new JsonObject().put("zpkKcv", zpk.kcv().storedHex()).put("zakKcv", zak.kcv().storedHex()))))
+                                    new JsonObject().put("zpkKcv", zpk.kcv().storedHex()).put("zakKcv", zak.kcv().storedHex())
+                                            .put("zekKcv", zek.kcv().storedHex()))))
                     .map(v -> new JsonObject().put("zone", zone)
                             .put("zpk", new JsonObject().put("underLmk", zpk.key().toWire()).put("kcv", zpk.kcv().storedHex()))
-                            .put("zak", new JsonObject().put("underLmk", zak.key().toWire()).put("kcv", zak.kcv().storedHex())));
+                            .put("zak", new JsonObject().put("underLmk", zak.key().toWire()).put("kcv", zak.kcv().storedHex()))
+                            .put("zek", new JsonObject().put("underLmk", zek.key().toWire()).put("kcv", zek.kcv().storedHex())));
         });
     }
 

@@ -16,7 +16,8 @@ public record PospSettings(
         Duration upstreamTimeout,
         String zone,
         Duration reversalRetry,
-        Duration signOnGrace) {
+        Duration signOnGrace,
+        TrackProtection.Upstream trackProtection) {
 
     public static PospSettings from(GatewayConfig c) {
         return new PospSettings(
@@ -29,6 +30,7 @@ public record PospSettings(
                 Duration.ofMillis(c.integer(Setting.UPSTREAM_TIMEOUT)),
                 c.string(Setting.UPSTREAM_ZONE),
                 Duration.ofSeconds(c.integer(Setting.UPSTREAM_REVERSAL_RETRY)),
-                Duration.ofSeconds(c.integer(Setting.POSP_SIGN_ON_GRACE)));
+                Duration.ofSeconds(c.integer(Setting.POSP_SIGN_ON_GRACE)),
+                TrackProtection.Upstream.of(c.string(Setting.UPSTREAM_TRACK_PROTECTION)));
     }
 }

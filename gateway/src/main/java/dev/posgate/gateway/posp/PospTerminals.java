@@ -55,6 +55,15 @@ public final class PospTerminals {
     }
 
     /**
+     * The terminal's ACTIVE track data key (from its last 004 sign-on), read only for a message
+     * with encrypted tracks; null when it has none. The TDK has no grace set (docs/protocol-choices.md).
+     */
+    public Future<LmkKey> tdk(String sn) {
+        return keys.active(KeyRecord.OwnerType.TERMINAL, sn, "TDK", keyIndex)
+                .map(k -> k.map(r -> LmkKey.parse(r.lmkValue())).orElse(null));
+    }
+
+    /**
      * Stores a sign-on in one transaction: each key as the next ACTIVE version of its slot (the
      * previous one retired) and the terminal's batch and business day, with {@code auditRecord}
      * in the same transaction (no key version without its audit row). The keys the terminal last

@@ -12,7 +12,7 @@ import io.vertx.ext.web.handler.BodyHandler;
  *   <li>{@code POST /api/psam/cards} {cardNumber, station} → {cardNumber, cardKey (hex, under the
  *       station's transport key), kcv}</li>
  *   <li>{@code POST /api/psam/root-key} {replace?} → {owner, kcv}: a new PSAM root in the HSM</li>
- *   <li>{@code POST /api/posp/zone-keys} {zone?} → {zone, zpk, zak} (LMK forms and KCVs): new zone keys</li>
+ *   <li>{@code POST /api/posp/zone-keys} {zone?} → {zone, zpk, zak, zek} (LMK forms and KCVs): new zone keys</li>
  *   <li>{@code PUT /api/psam/bindings/{tid}} {cardNumber} binds (the card's and the terminal's
  *       previous bindings end); {@code DELETE} unbinds; {@code GET} lists the history</li>
  * </ul>

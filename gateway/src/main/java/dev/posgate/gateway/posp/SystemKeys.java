@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Keys the POSP uses on every message and that change rarely (zone ZPK/ZAK, the PSAM root key):
+ * Keys the POSP uses on every message and that change rarely (zone ZPK/ZAK/ZEK, the PSAM root key):
  * read from key_record and kept for {@code ttlMillis}, so a rotation is picked up within that
  * time without a query per transaction.
  */
@@ -42,6 +42,11 @@ public final class SystemKeys {
 
     public Future<LmkKey> zak(String zone) {
         return get(new Slot(KeyRecord.OwnerType.ZONE, zone, "ZAK"));
+    }
+
+    /** The zone encryption key tracks are re-encrypted under for the host (upstream.track.protection = zek). */
+    public Future<LmkKey> zek(String zone) {
+        return get(new Slot(KeyRecord.OwnerType.ZONE, zone, "ZEK"));
     }
 
     public Future<LmkKey> psamRoot(String owner) {

@@ -1,5 +1,6 @@
 package dev.posgate.gateway.upstream;
 
+import dev.posgate.gateway.posp.TrackProtection;
 import dev.posgate.iso8583.pos.AppHeader;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.Tpdu;
@@ -7,8 +8,10 @@ import dev.posgate.iso8583.pos.Tpdu;
 /**
  * The upstream message format (docs/posp.md): the terminal's ISO8583 layout and framing, TPDU
  * {@code 60 0001 0000}, the terminal's application header; field 52 re-encrypted under the ZPK,
- * field 32 set to the acquirer, field 64 the UnionPay ECB MAC under the ZAK. Track data and ICC
- * data are not forwarded: a swiped card without field 2 gets its PAN from track 2 in field 2.
+ * field 32 set to the acquirer, field 64 the UnionPay ECB MAC under the ZAK. Clear track data and
+ * ICC data are not forwarded: a swiped card without field 2 gets its PAN from track 2 in field 2.
+ * Tracks a terminal encrypted under its TDK (53.3 = 1) are forwarded, re-protected per
+ * upstream.track.protection ({@link TrackProtection}).
  * Field 59 (terminal information: TUSN, location) is carried through (protocol.md 2.1).
  */
 public final class UpstreamMessages {
@@ -26,6 +29,14 @@ public final class UpstreamMessages {
 
     /** The host's copy of a terminal request, without MAC; {@code zpkPinBlock} may be null. */
     public static PosMessage request(PosMessage terminal, byte[] zpkPinBlock, String acquirerId) {
+        return request(terminal, zpkPinBlock, acquirerId, null);
+    }
+
+    /**
+     * {@link #request(PosMessage, byte[], String)} with the tracks a terminal sent encrypted under
+     * its TDK, re-protected for the host ({@code tracks} null: none).
+     */
+    public static PosMessage request(PosMessage terminal, byte[] zpkPinBlock, String acquirerId, TrackProtection.HostTracks tracks) {
         PosMessage up = PosMessage.create(TPDU, terminal.header().present() ? terminal.header() : NO_TERMINAL_HEADER,
                 terminal.mti());
         copy(terminal, up, FORWARDED);
@@ -33,6 +44,7 @@ public final class UpstreamMessages {
         if (terminal.mti().equals("0400") && terminal.has(39)) up.set(39, terminal.field(39));
         up.set(32, acquirerId);
         if (zpkPinBlock != null) up.set(52, zpkPinBlock);
+        if (tracks != null) tracks.applyTo(up);
         return up;
     }
 

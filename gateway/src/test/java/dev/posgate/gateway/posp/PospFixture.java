@@ -59,6 +59,7 @@ public final class PospFixture implements AutoCloseable {
     final Hsm hostHsm;
     final KeyWithKcv zpk;
     final KeyWithKcv zak;
+    final KeyWithKcv zek;
     public final HostSimulator host;
     private final Map<Setting, Object> gatewaySettings;
     public TestGateway gateway;
@@ -76,11 +77,14 @@ public final class PospFixture implements AutoCloseable {
         hostHsm = new RemoteHsm(hostHsmPool);
         zpk = await(hostHsm.generateKey(KeyType.ZPK));
         zak = await(hostHsm.generateKey(KeyType.ZAK));
-        host = await(HostSimulator.start(vertx, hostHsm, HostRules.defaults(), zpk.key(), zak.key(), hostLatencyMs, "127.0.0.1", 0));
+        zek = await(hostHsm.generateKey(KeyType.ZEK));
+        host = await(HostSimulator.start(vertx, hostHsm, HostRules.defaults(), zpk.key(), zak.key(), zek.key(), hostLatencyMs,
+                "127.0.0.1", 0));
         this.upstreamTimeoutMs = upstreamTimeoutMs;
         startGateway();
         storeKey(KeyRecord.OwnerType.ZONE, "upstream", "ZPK", 0, zpk);
         storeKey(KeyRecord.OwnerType.ZONE, "upstream", "ZAK", 0, zak);
+        storeKey(KeyRecord.OwnerType.ZONE, "upstream", "ZEK", 0, zek);
     }
 
     private final long upstreamTimeoutMs;

@@ -30,9 +30,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Secrets hygiene of the POSP flows: sign-on (keys under the TMK), purchases with PIN and with
- * track 2, a bad PIN, a bad MAC, a reversal, a balance inquiry, a void and a settlement, all at DEBUG; then every log line of the JVM (gateway,
+ * track 2 (clear, and encrypted under the TDK), a bad PIN, a bad MAC, a reversal, a balance inquiry, a void and a settlement, all at DEBUG; then every log line of the JVM (gateway,
  * bundled HSM, host simulator), the /metrics scrape and every audit row are scanned for the clear
- * TMK, the clear working keys, the LMK, clear and encrypted PIN blocks, the PAN and track 2.
+ * TMK, the clear working keys, the LMK, clear and encrypted PIN blocks, the PAN, track 2 and
+ * its clear track data block.
  */
 class PospSecretsHygieneTest {
     private static final String PAN = "6222021234567890123";
@@ -68,6 +69,16 @@ class PospSecretsHygieneTest {
             PosMessage swiped = pos.purchase(PAN, 2_000, PIN).set(35, TRACK2);
             scan.secret("encrypted PIN block 2", swiped.binary(52));
             assertEquals("00", await(pos.send(swiped)).code());
+            // track 2 encrypted under the TDK (53.3 = 1), no field 2: the clear block is opened in the HSM
+            byte[] tdk = Tdes.decryptEcb(tmk, Arrays.copyOfRange(f62, 40, 56));
+            byte[] track = HexFormat.of().parseHex(TRACK2.replace('=', 'D'));
+            byte[] block = Arrays.copyOfRange(track, track.length - 9, track.length - 1);
+            scan.secret("clear track data block", block);
+            System.arraycopy(Tdes.encryptEcb(tdk, block), 0, track, track.length - 9, 8);
+            PosMessage encryptedTrack = pos.purchase(PAN, 2_100, PIN).unset(2).set(22, "021").set(53, "2610000000000000")
+                    .setPackedDigits(35, track, TRACK2.length());
+            scan.secret("encrypted PIN block 5", encryptedTrack.binary(52));
+            assertEquals("00", await(pos.send(encryptedTrack)).code());
             PosMessage wrongPin = pos.purchase(PAN, 500, "654321");
             scan.secret("encrypted wrong PIN block", wrongPin.binary(52));
             scan.secret("clear wrong PIN block", PinBlocks.format0("654321", PAN));

@@ -139,6 +139,8 @@ class PsamEndToEndTest {
         JsonObject zone = call("POST", "/api/posp/zone-keys", new JsonObject().put("zone", "demo"), 201);
         assertTrue(zone.getJsonObject("zpk").getString("underLmk").startsWith("U"));
         assertEquals(8, zone.getJsonObject("zak").getString("kcv").length(), "the stored KCV form: 4 bytes");
+        assertEquals(zone.getJsonObject("zek").getString("underLmk"),
+                await(world.keys().active(KeyRecord.OwnerType.ZONE, "demo", "ZEK", 0)).orElseThrow().lmkValue());
         KeyRecord zak = await(world.keys().active(KeyRecord.OwnerType.ZONE, "demo", "ZAK", 0)).orElseThrow();
         assertEquals(zone.getJsonObject("zak").getString("underLmk"), zak.lmkValue());
         assertEquals(zone.getJsonObject("zak").getString("kcv"), zak.kcv());

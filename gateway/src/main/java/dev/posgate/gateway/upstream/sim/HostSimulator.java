@@ -4,7 +4,9 @@ import dev.posgate.crypto.KeyComponents;
 import dev.posgate.crypto.Parity;
 import dev.posgate.crypto.PinBlocks;
 import dev.posgate.crypto.Tdes;
+import dev.posgate.gateway.posp.TrackProtection;
 import dev.posgate.gateway.upstream.MessageSealer;
+import dev.posgate.hsm.CipherMode;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.KeyScheme;
 import dev.posgate.hsm.KeyType;
@@ -55,6 +57,8 @@ public final class HostSimulator {
     private final HostRules rules;
     private final LmkKey zpk;
     private final LmkKey zak;
+    private final LmkKey zek;
+    private final Map<String, String> tracks = new ConcurrentHashMap<>();
     private final long latencyMs;
     private final LmkKey verificationZpk;
     private final byte[] verificationKey;
@@ -68,13 +72,14 @@ public final class HostSimulator {
     private volatile boolean answerReversals = true;
     private volatile boolean stalled;
 
-    private HostSimulator(Vertx vertx, Hsm hsm, HostRules rules, LmkKey zpk, LmkKey zak, long latencyMs,
+    private HostSimulator(Vertx vertx, Hsm hsm, HostRules rules, LmkKey zpk, LmkKey zak, LmkKey zek, long latencyMs,
             LmkKey verificationZpk) {
         this.vertx = vertx;
         this.hsm = hsm;
         this.rules = rules;
         this.zpk = zpk;
         this.zak = zak;
+        this.zek = zek;
         this.latencyMs = latencyMs;
         this.verificationZpk = verificationZpk;
         this.verificationKey = Parity.adjustOdd(KeyComponents.combine(COMPONENT_1, COMPONENT_2));
@@ -84,8 +89,17 @@ public final class HostSimulator {
     /** Starts on {@code port} (0 = free port) of {@code host}. */
     public static Future<HostSimulator> start(Vertx vertx, Hsm hsm, HostRules rules, LmkKey zpk, LmkKey zak,
             long latencyMs, String host, int port) {
+        return start(vertx, hsm, rules, zpk, zak, null, latencyMs, host, port);
+    }
+
+    /**
+     * Starts with the zone ZEK tracks come under (upstream.track.protection = zek); {@code zek}
+     * null: the host reads clear tracks only.
+     */
+    public static Future<HostSimulator> start(Vertx vertx, Hsm hsm, HostRules rules, LmkKey zpk, LmkKey zak, LmkKey zek,
+            long latencyMs, String host, int port) {
         return hsm.formKeyFromComponents(KeyType.ZPK, KeyScheme.U, COMPONENT_1, COMPONENT_2).compose(vk -> {
-            HostSimulator sim = new HostSimulator(vertx, hsm, rules, zpk, zak, latencyMs, vk.key());
+            HostSimulator sim = new HostSimulator(vertx, hsm, rules, zpk, zak, zek, latencyMs, vk.key());
             sim.server.connectHandler(sim::accept);
             return sim.server.listen(port, host).map(s -> {
                 log.info("upstream host simulator on {}:{}", host, s.actualPort());
@@ -119,6 +133,14 @@ public final class HostSimulator {
     /** "tid:batch:stan" of every purchase approved and not reversed or voided since. */
     public Set<String> approvals() {
         return Set.copyOf(approved.keySet());
+    }
+
+    /**
+     * Track 2 of each request that carried one, "tid:stan" → the track as the issuer reads it:
+     * decrypted under the ZEK when 53.3 = 1, else as received.
+     */
+    public Map<String, String> tracksReceived() {
+        return Map.copyOf(tracks);
     }
 
     public long messagesReceived() {
@@ -176,7 +198,7 @@ public final class HostSimulator {
         PosMessage request = PosMessage.unpack(body);
         return MessageSealer.verifyWithZak(hsm, zak, body).compose(macOk -> {
             if (!macOk) return Future.succeededFuture(request.reply(ProcessingRequirement.NONE, 60).set(39, "A0").pack());
-            return decide(request).compose(code -> {
+            return readTrack(request).compose(v -> decide(request)).compose(code -> {
                 if (code == null) return Future.succeededFuture(null);
                 PosMessage reply = request.reply(ProcessingRequirement.NONE, 2, 3, 4, 60);
                 reply.set(37, String.format("%012d", rrn.incrementAndGet()));
@@ -217,6 +239,24 @@ public final class HostSimulator {
             }
             return code;
         });
+    }
+
+    /** Records track 2 as the issuer reads it: the ZEK block decrypted in the host's HSM when 53.3 = 1. */
+    private Future<Void> readTrack(PosMessage m) {
+        if (!m.has(35)) return Future.succeededFuture();
+        String key = m.field(41) + ":" + m.field(11);
+        if (!m.trackEncrypted()) {
+            tracks.put(key, m.field(35));
+            return Future.succeededFuture();
+        }
+        byte[] packed = m.packedDigits(35);
+        if (zek == null || packed.length < 9) return Future.succeededFuture();
+        return hsm.decryptData(KeyType.ZEK, zek, CipherMode.ECB, null, TrackProtection.block(packed))
+                .map(clear -> {
+                    tracks.put(key, TrackProtection.nibbles(TrackProtection.withBlock(packed, clear), m.field(35).length()));
+                    return (Void) null;
+                })
+                .otherwise((Void) null);
     }
 
     private Future<Boolean> pinCheck(PosMessage m) {

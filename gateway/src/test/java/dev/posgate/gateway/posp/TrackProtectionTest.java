@@ -1,0 +1,33 @@
+package dev.posgate.gateway.posp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+/** The track data block layout against the published example (docs/protocol-choices.md, "Track encryption"). */
+class TrackProtectionTest {
+    private static final HexFormat HEX = HexFormat.of();
+
+    /**
+     * xrtinfo POS SDK manual 4.4.2: track 2 {@code 1234567890123456789=0508201781999168302} (39
+     * digits) packed as 20 bytes; TDB2 = {@code 08 20 17 81 99 91 68 30}.
+     */
+    @Test
+    void theBlockOfThePublishedTrack2IsThePublishedTdb() {
+        byte[] packed = HEX.parseHex("1234567890123456789D05082017819991683020");
+        assertArrayEquals(HEX.parseHex("0820178199916830"), TrackProtection.block(packed));
+    }
+
+    @Test
+    void aBlockPutBackReplacesExactlyTheTdbAndReadsAsTheTrack() {
+        byte[] packed = HEX.parseHex("1234567890123456789D05082017819991683020");
+        byte[] other = TrackProtection.withBlock(packed, HEX.parseHex("AAAAAAAAAAAAAAAA"));
+        assertEquals("1234567890123456789D05AAAAAAAAAAAAAAAA20", HEX.formatHex(other).toUpperCase());
+        byte[] back = TrackProtection.withBlock(other, TrackProtection.block(packed));
+        assertArrayEquals(packed, back);
+        assertEquals("1234567890123456789=0508201781999168302", TrackProtection.nibbles(back, 39));
+        assertEquals("1234567890123456789=05AAAAAAAAAAAAAAAA2", TrackProtection.nibbles(other, 39));
+    }
+}
