@@ -71,6 +71,15 @@ public final class PospModule implements GatewayModule {
                 .on("0200", "23", null, "void", financial(TransactionJournal.Kind.VOID, c, terminals, macs, journal, systemKeys, settings))
                 .on("0400", null, null, "reversal", financial(TransactionJournal.Kind.REVERSAL, c, terminals, macs, journal, systemKeys, settings))
                 .on("0500", null, "201", "settlement", new SettlementHandler(terminals, registry, macs, journal, c.hsm(), systemKeys, upstream, settings));
+        IcParameters ic = new IcParameters(c.db(), c.audit());
+        for (IcEntry.Kind kind : IcEntry.Kind.values()) {
+            String name = kind == IcEntry.Kind.AID ? "ic_params" : "ic_capks";
+            boolean aid = kind == IcEntry.Kind.AID;
+            pos.on("0820", null, aid ? "382" : "372", name + "_status", new IcParameterHandler(kind, IcParameterHandler.Step.STATUS, c.terminals(), ic))
+                    .on("0800", null, aid ? "380" : "370", name + "_download", new IcParameterHandler(kind, IcParameterHandler.Step.DOWNLOAD, c.terminals(), ic))
+                    .on("0800", null, aid ? "381" : "371", name + "_download_end", new IcParameterHandler(kind, IcParameterHandler.Step.END, c.terminals(), ic));
+        }
+        IcAdminRoutes.mount(admin, ic);
         PsamAdminRoutes.mount(admin, new PsamService(c.db(), c.hsm(), systemKeys, settings.psamRootOwner(), c.audit()),
                 new KeyProvisioning(c.hsm(), c.keys(), c.audit()), settings);
 
