@@ -18,8 +18,20 @@ import java.util.List;
  * any change of an entry makes every terminal that confirmed the old set behind.
  */
 final class IcParameters {
+    /** How long the current set hashes are cached; a load on this node drops the cache at once. */
+    private static final long CURRENT_TTL_NANOS = 30_000_000_000L;
+
     private final Pool pool;
     private final AuditLog audit;
+    private volatile Current current;
+    private volatile long currentAt;
+
+    /** The set hashes now loaded, null for a kind with no entries. */
+    record Current(String aid, String capk) {
+        boolean empty() {
+            return aid == null && capk == null;
+        }
+    }
 
     IcParameters(Pool pool, AuditLog audit) {
         this.pool = pool;
@@ -41,7 +53,42 @@ final class IcParameters {
                         "insert into ic_parameter (kind, entry_key, tlv, check_hash, position) values ($1, $2, $3, $4, $5)").executeBatch(rows))
                 .compose(v -> audit.append(tx, actor, "posp.ic.load", kind.name(), "OK",
                         new JsonObject().put("setHash", hash).put("entries", keys))))
-                .map(v -> hash);
+                .map(v -> hash)
+                .onComplete(ar -> current = null);
+    }
+
+    /**
+     * Processing requirement 1 (download parameters) for a terminal that has not confirmed the
+     * current AID list or CA key set, else 0. Nothing loaded costs no query; otherwise one primary
+     * key read of the terminal's confirmations per answer.
+     */
+    Future<Integer> requirementFor(String tid) {
+        return current().compose(now -> {
+            if (now.empty()) return Future.succeededFuture(0);
+            return pool.preparedQuery("select kind, set_hash from ic_terminal_status where tid = $1").execute(Tuple.of(tid)).map(rows -> {
+                String aid = null;
+                String capk = null;
+                for (Row r : rows) {
+                    if ("AID".equals(r.getString(0))) aid = r.getString(1);
+                    else capk = r.getString(1);
+                }
+                boolean behind = (now.aid() != null && !now.aid().equals(aid)) || (now.capk() != null && !now.capk().equals(capk));
+                return behind ? 1 : 0;
+            });
+        });
+    }
+
+    private Future<Current> current() {
+        Current c = current;
+        if (c != null && System.nanoTime() - currentAt < CURRENT_TTL_NANOS) return Future.succeededFuture(c);
+        return Future.all(list(IcEntry.Kind.AID), list(IcEntry.Kind.CAPK)).map(sets -> {
+            List<IcEntry> aids = sets.resultAt(0);
+            List<IcEntry> capks = sets.resultAt(1);
+            Current read = new Current(aids.isEmpty() ? null : setHash(aids), capks.isEmpty() ? null : setHash(capks));
+            currentAt = System.nanoTime();
+            current = read;
+            return read;
+        });
     }
 
     Future<List<IcEntry>> list(IcEntry.Kind kind) {
