@@ -13,9 +13,11 @@ import dev.posgate.posp.SignOnMode;
 import dev.posgate.terminal.pos.PosClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Tuple;
 import java.io.ByteArrayOutputStream;
+import dev.posgate.gateway.cli.Main;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -54,7 +56,9 @@ class IcParametersEndToEndTest {
     void aTerminalDownloadsTheEntriesItLacksAndIsNoLongerBehind() throws Exception {
         PosClient pos = world.tmkClient("TERM1470", world.registerTmkTerminal("TERM1470", "SN-1470"));
         assertEquals("00", await(pos.signOn(SignOnMode.DOUBLE)).code());
-        assertEquals(0, await(pos.send(pos.purchase(PAN, 100, null))).processingRequirement(), "nothing loaded yet");
+        assertEquals(200, put("/api/posp/ic/aids").statusCode()); // empty sets, whatever another test of this class loaded
+        assertEquals(200, put("/api/posp/ic/capks").statusCode());
+        assertEquals(0, await(pos.send(pos.purchase(PAN, 100, null))).processingRequirement(), "nothing loaded");
 
         byte[] aid1 = published("mpossdk-0810-ic-param-download.hex");
         // the same record for the UnionPay debit AID A000000333010101
@@ -62,9 +66,11 @@ class IcParametersEndToEndTest {
         byte[] capk1 = published("mpossdk-0810-capk-download.hex");
         byte[] capk2 = handMadeCapk();
         assertEquals(200, put("/api/posp/ic/aids", aid1, aid2).statusCode());
-        assertEquals(200, put("/api/posp/ic/capks", capk1, capk2).statusCode());
-        assertEquals(1, await(world.db().preparedQuery("select count(*) from audit_log where action = 'posp.ic.load' and subject = 'CAPK'")
-                .execute()).iterator().next().getLong(0));
+        HttpResponse<String> loaded = put("/api/posp/ic/capks", capk1, capk2);
+        assertEquals(200, loaded.statusCode());
+        String setHash = new JsonObject(loaded.body()).getString("setHash");
+        assertEquals(setHash, await(world.db().preparedQuery("select detail->>'setHash' from audit_log where action = 'posp.ic.load'"
+                + " and subject = 'CAPK' order by id desc limit 1").execute()).iterator().next().getString(0), "the load is audited");
 
         PosClient.Reply before = await(pos.send(pos.purchase(PAN, 100, null)));
         assertEquals("00", before.code());
@@ -112,6 +118,26 @@ class IcParametersEndToEndTest {
         HttpResponse<String> r = put("/api/posp/ic/capks", capk);
         assertEquals(400, r.statusCode());
         assertTrue(r.body().contains("DF03"), r.body());
+    }
+
+    /** The CLI loads a CA key file (hex TLV bodies, comments skipped) and the set is read back as loaded. */
+    @Test
+    void theCliLoadsACaKeyFile() throws Exception {
+        byte[] capk1 = published("mpossdk-0810-capk-download.hex");
+        byte[] capk2 = handMadeCapk();
+        Path file = Files.createTempFile("capks", ".hex");
+        Files.writeString(file, "# mposSDK's CUP key 08, then a hand-made one\n" + HEX.formatHex(capk1) + "\n\n" + HEX.formatHex(capk2) + "\n");
+        int exit = Main.run("ic", "capks", "load", file.toString(), "--admin", "http://127.0.0.1:" + world.gateway.adminPort(),
+                "--token", world.gateway.app().adminToken());
+        Files.delete(file);
+        assertEquals(0, exit);
+        HttpResponse<String> r = http.send(request("/api/posp/ic/capks").GET().build(), HttpResponse.BodyHandlers.ofString());
+        JsonArray entries = new JsonObject(r.body()).getJsonArray("entries");
+        assertEquals(2, entries.size());
+        assertEquals(HEX.withUpperCase().formatHex(capk1), entries.getJsonObject(0).getString("tlv"));
+        assertEquals("A00000033308", entries.getJsonObject(0).getString("key"));
+        assertEquals("EE23B616C95C02652AD18860E48787C079E8E85A", entries.getJsonObject(0).getString("checkHash"), "the published DF03");
+        assertEquals(HEX.withUpperCase().formatHex(capk2), entries.getJsonObject(1).getString("tlv"));
     }
 
     private PosMessage exchange(TerminalConnection t, String mti, String code, byte[] f62) throws Exception {
