@@ -51,20 +51,35 @@ final class IcParameterHandler implements PosHandler {
     public Future<Response> handle(SessionContext session, PosMessage request) {
         String tid = request.field(41);
         if (tid == null) return Future.succeededFuture(PosReplies.code(request, ResponseCodes.FORMAT_ERROR));
-        List<String> named;
-        try {
-            named = request.has(62) ? IcEntry.keysIn(kind, request.binary(62)) : List.of();
-        } catch (RuntimeException e) {
-            return Future.succeededFuture(PosReplies.code(request, ResponseCodes.FORMAT_ERROR));
+        List<String> named = request.has(62) ? named(request.binary(62)) : List.of();
+        if (named == null) {
+            // a status upload whose 62 names nothing we can read (a start position, say) gets the whole list
+            if (step == Step.STATUS) named = List.of();
+            else if (step == Step.DOWNLOAD) return Future.succeededFuture(PosReplies.code(request, ResponseCodes.FORMAT_ERROR));
         }
+        List<String> entries = named == null ? List.of() : named;
         return terminals.findByTid(tid).compose(found -> {
             if (found.isEmpty()) return Future.succeededFuture(PosReplies.code(request, ResponseCodes.NOT_REGISTERED));
             return switch (step) {
-                case STATUS -> parameters.list(kind).map(entries -> status(request, entries, new HashSet<>(named)));
-                case DOWNLOAD -> parameters.list(kind).map(entries -> download(request, entries, named));
+                case STATUS -> parameters.list(kind).map(loaded -> status(request, loaded, new HashSet<>(entries)));
+                case DOWNLOAD -> parameters.list(kind).map(loaded -> download(request, loaded, entries));
                 case END -> parameters.confirm(tid, kind).map(v -> PosReplies.code(request, ResponseCodes.APPROVED));
             };
         });
+    }
+
+    /** The entries field 62 names: TLV, optionally after one ASCII status digit as in the answers; null when it is neither. */
+    private List<String> named(byte[] f62) {
+        try {
+            return IcEntry.keysIn(kind, f62);
+        } catch (RuntimeException e) {
+            if (f62.length == 0 || f62[0] < '0' || f62[0] > '9') return null;
+            try {
+                return IcEntry.keysIn(kind, java.util.Arrays.copyOfRange(f62, 1, f62.length));
+            } catch (RuntimeException again) {
+                return null;
+            }
+        }
     }
 
     private static Response status(PosMessage request, List<IcEntry> entries, Set<String> has) {

@@ -79,8 +79,8 @@ class IcParametersEndToEndTest {
         assertTrue(behind().contains("TERM1470"));
 
         try (TerminalConnection t = world.gateway.connect()) {
-            // AIDs: the terminal has none; the answer lists both (9F06 each)
-            PosMessage status = exchange(t, "0820", "382", null);
+            // AIDs: the terminal names none (62 = "100", not TLV: read as naming nothing); the answer lists both (9F06 each)
+            PosMessage status = exchange(t, "0820", "382", "100".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             assertEquals("0830", status.mti());
             assertEquals("00", status.field(39));
             assertArrayEquals(slices(new byte[] {'1'}, aid1, 0, 10, aid2, 0, 11), status.binary(62));
