@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Terminal-access gateway for POS fleets (POSP + TMS + KMS).",
-        subcommands = {ServeCommand.class, TerminalCommand.class, CaCommand.class, LoadingCommand.class, PsamCommand.class, TmsCommand.class,
+        subcommands = {ServeCommand.class, TerminalCommand.class, CaCommand.class, LoadingCommand.class, PsamCommand.class, IcCommand.class, TmsCommand.class,
                 UpstreamSimCommand.class, BenchEchoServerCommand.class})
 public final class Main {
 

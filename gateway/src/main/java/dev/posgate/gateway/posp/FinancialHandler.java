@@ -46,10 +46,11 @@ public final class FinancialHandler implements PosHandler {
     private final GatewayMetrics metrics;
     private final DeferredWrites deferred;
     private final TrackProtection tracks;
+    private final IcParameters ic;
 
     public FinancialHandler(TransactionJournal.Kind kind, PospTerminals terminals, PsamRegistry psam, TerminalMacs macs,
             TransactionJournal journal, Hsm hsm, SystemKeys systemKeys, UpstreamLink upstream, ReversalQueue reversals,
-            PospSettings settings, GatewayMetrics metrics, DeferredWrites deferred) {
+            PospSettings settings, GatewayMetrics metrics, DeferredWrites deferred, IcParameters ic) {
         this.kind = kind;
         this.terminals = terminals;
         this.macs = macs;
@@ -63,6 +64,7 @@ public final class FinancialHandler implements PosHandler {
         this.metrics = metrics;
         this.deferred = deferred;
         this.tracks = new TrackProtection(hsm);
+        this.ic = ic;
     }
 
     @Override
@@ -238,7 +240,14 @@ public final class FinancialHandler implements PosHandler {
     }
 
     private Future<Response> sealed(TerminalSession t, PosMessage request, String code, PosMessage hostReply) {
-        PosMessage reply = request.reply(ProcessingRequirement.NONE, 2, 3, 4, 60);
+        // outdated IC-card parameters are announced in every answer (processing requirement 1); a
+        // failed lookup must not cost the terminal its answer
+        return ic.requirementFor(t.tid()).otherwise(ProcessingRequirement.NONE)
+                .compose(requirement -> sealed(t, request, code, hostReply, requirement));
+    }
+
+    private Future<Response> sealed(TerminalSession t, PosMessage request, String code, PosMessage hostReply, int requirement) {
+        PosMessage reply = request.reply(requirement, 2, 3, 4, 60);
         if (hostReply != null) {
             for (int f : new int[] {37, 38}) if (hostReply.has(f)) reply.set(f, hostReply.field(f));
         }

@@ -33,6 +33,7 @@ public final class PospModule implements GatewayModule {
     private ReversalQueue reversals;
     private InterruptedForwards interrupted;
     private DeferredWrites deferred;
+    private IcParameters ic;
 
     /** {@code updates}: the TMS module's view of pending updates, installed before this module. */
     public PospModule(Supplier<PendingUpdates> updates) {
@@ -60,6 +61,7 @@ public final class PospModule implements GatewayModule {
             interrupted = new InterruptedForwards(c.vertx(), c.db(), staleAfter, settings.reversalRetry());
         }
 
+        ic = new IcParameters(c.db(), c.audit());
         SignOnHandler signOn = new SignOnHandler(c.terminals(), c.keys(), terminals, new WorkingKeyIssuer(c.hsm()),
                 registry, systemKeys, settings, c.audit(), updates.get(),
                 PerKeyRate.configured(c, "sign_on", Setting.POSP_SIGN_ON_RATE));
@@ -71,6 +73,14 @@ public final class PospModule implements GatewayModule {
                 .on("0200", "23", null, "void", financial(TransactionJournal.Kind.VOID, c, terminals, macs, journal, systemKeys, settings))
                 .on("0400", null, null, "reversal", financial(TransactionJournal.Kind.REVERSAL, c, terminals, macs, journal, systemKeys, settings))
                 .on("0500", null, "201", "settlement", new SettlementHandler(terminals, registry, macs, journal, c.hsm(), systemKeys, upstream, settings));
+        for (IcEntry.Kind kind : IcEntry.Kind.values()) {
+            String name = kind == IcEntry.Kind.AID ? "ic_params" : "ic_capks";
+            boolean aid = kind == IcEntry.Kind.AID;
+            pos.on("0820", null, aid ? "382" : "372", name + "_status", new IcParameterHandler(kind, IcParameterHandler.Step.STATUS, c.terminals(), ic))
+                    .on("0800", null, aid ? "380" : "370", name + "_download", new IcParameterHandler(kind, IcParameterHandler.Step.DOWNLOAD, c.terminals(), ic))
+                    .on("0800", null, aid ? "381" : "371", name + "_download_end", new IcParameterHandler(kind, IcParameterHandler.Step.END, c.terminals(), ic));
+        }
+        IcAdminRoutes.mount(admin, ic);
         PsamAdminRoutes.mount(admin, new PsamService(c.db(), c.hsm(), systemKeys, settings.psamRootOwner(), c.audit()),
                 new KeyProvisioning(c.hsm(), c.keys(), c.audit()), settings);
 
@@ -84,7 +94,7 @@ public final class PospModule implements GatewayModule {
     private FinancialHandler financial(TransactionJournal.Kind kind, GatewayContext c, PospTerminals terminals, TerminalMacs macs,
             TransactionJournal journal, SystemKeys systemKeys, PospSettings settings) {
         return new FinancialHandler(kind, terminals, registry, macs, journal, c.hsm(), systemKeys, upstream, reversals, settings,
-                c.metrics(), deferred);
+                c.metrics(), deferred, ic);
     }
 
     /** The reversal queue, or null without an upstream host (tests trigger a scan through it). */

@@ -150,7 +150,7 @@ class RealTerminalsEndToEndTest {
                     + " where action = 'pos.sign_on' and subject = $1").execute(Tuple.of("TERM1404"))).iterator().next().getString(0),
                     "field 46 recorded with the terminal's sign-on");
 
-            for (String[] unknown : new String[][] {{"0800", "370"}, {"0800", "382"}, {"0820", "999"}, {"0800", "000"}}) {
+            for (String[] unknown : new String[][] {{"0800", "373"}, {"0800", "382"}, {"0820", "999"}, {"0800", "000"}}) {
                 PosMessage m = PosMessage.create(PosClient.TPDU, PosClient.HEADER, unknown[0]).set(11, "000077")
                         .set(41, "TERM1404").set(42, "898310048990001").set(new Field60("00", "000001", unknown[1]));
                 PosMessage answer = PosMessage.unpack(t.exchange(m.pack()));

@@ -40,9 +40,10 @@ class RealTrafficEndToEndTest {
             Map.entry("mocredit-0800-sign-on.hex", "00"),
             // sign-on 003 without 41: nothing to sign on
             Map.entry("centerm-0800-sign-on-62-only.hex", "30"),
-            // 60.3 codes the gateway does not implement (960 vendor, 380 CA key download, 005, 420)
+            // 60.3 codes the gateway does not implement (960 vendor, 005, 420)
             Map.entry("centerm-0800-sign-on-type-61.hex", "12"),
-            Map.entry("mocredit-0800-download.hex", "12"),
+            // IC-card parameter download (380) from a TID not registered here (mocredit's sign-on is 10400067)
+            Map.entry("mocredit-0800-download.hex", "97"),
             Map.entry("vfwz-0800-sign-on.hex", "12"),
             Map.entry("vfwz-0800-param-download.hex", "12"),
             // electronic signature upload 0920: not implemented
