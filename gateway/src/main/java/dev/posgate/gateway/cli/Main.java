@@ -12,8 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Terminal-access gateway for POS fleets (POSP + TMS + KMS).",
-        subcommands = {ServeCommand.class, TerminalCommand.class, CaCommand.class, LoadingCommand.class, PsamCommand.class, IcCommand.class, TmsCommand.class,
-                UpstreamSimCommand.class, BenchEchoServerCommand.class})
+        subcommands = {ServeCommand.class, TerminalCommand.class, CaCommand.class, LoadingCommand.class, PsamCommand.class, IcCommand.class, TmsCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -21,7 +20,12 @@ public final class Main {
     }
 
     public static int run(String... args) {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        return commandLine().execute(args);
+    }
+
+    /** The command line, for launchers that add commands of their own (dev-tools' DevMain). */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

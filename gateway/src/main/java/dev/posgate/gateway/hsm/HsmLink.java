@@ -6,56 +6,69 @@ import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.RemoteHsm;
 import dev.posgate.hsm.pool.HsmPool;
 import dev.posgate.hsm.pool.HsmPoolConfig;
-import dev.posgate.hsm.sim.Authorisation;
-import dev.posgate.hsm.sim.HsmSimConfig;
-import dev.posgate.hsm.sim.HsmSimulator;
+import dev.posgate.hsm.bundled.BundledHsm;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's way to its HSMs: always the pooled client over TCP. With no {@code hsm.hosts}
- * configured, the bundled software HSM is started in-process on a loopback port first, so
- * development and tests use exactly the production code path, wire protocol included; the pool
- * authenticates to it with a client certificate ({@link HsmLinkCredentials}, mutual TLS).
+ * configured, the bundled software HSM ({@link BundledHsm}: on the class path of the development
+ * launcher and the tests, not in the production jar) is started in-process on a loopback port
+ * first, so development and tests use exactly the production code path, wire protocol included;
+ * the pool authenticates to it with a client certificate ({@link HsmLinkCredentials}, mutual TLS).
  */
 public final class HsmLink {
     private static final Logger log = LoggerFactory.getLogger(HsmLink.class);
 
     private final HsmPool pool;
     private final Hsm hsm;
-    private final HsmSimulator embedded;
+    private final BundledHsm.Running embedded;
 
-    private HsmLink(HsmPool pool, HsmSimulator embedded) {
+    private HsmLink(HsmPool pool, BundledHsm.Running embedded) {
         this.pool = pool;
         this.hsm = new RemoteHsm(pool);
         this.embedded = embedded;
     }
 
     public static Future<HsmLink> start(Vertx vertx, GatewayConfig config, MeterRegistry registry) {
+        return start(vertx, config, registry, BundledHsm.find());
+    }
+
+    static Future<HsmLink> start(Vertx vertx, GatewayConfig config, MeterRegistry registry, Optional<BundledHsm> bundledHsm) {
         String hosts = config.string(Setting.HSM_HOSTS);
-        Future<HsmSimulator> sim;
+        Future<BundledHsm.Running> sim;
         Future<HsmLinkCredentials> credentials;
         if (hosts.isEmpty()) {
+            BundledHsm bundled = bundledHsm.orElse(null);
+            if (bundled == null) {
+                return Future.failedFuture(new IllegalStateException(Setting.HSM_HOSTS.key()
+                        + " is empty and this build carries no bundled software HSM: set " + Setting.HSM_HOSTS.key()
+                        + " to your HSMs (host:port,...), or run the development launcher (bin/posgate)"));
+            }
             String lmkFile = config.string(Setting.HSM_LMK_FILE);
             Path lmk = lmkFile.isEmpty() ? config.dataDir().resolve("lmk.hex") : Path.of(lmkFile);
+            Set<String> authorised = authorisedCommands(config);
+            Duration authorisedFor = authorised.isEmpty() ? Duration.ZERO : authorisedFor(config);
             credentials = vertx.executeBlocking(() -> HsmLinkCredentials.loadOrCreate(config.dataDir()));
-            sim = credentials.compose(c -> HsmSimulator.start(vertx, HsmSimConfig.builder()
-                    .host("127.0.0.1")
-                    .port(0)
-                    .headerLength(config.integer(Setting.HSM_HEADER_LENGTH))
-                    .lmkFile(lmk)
-                    .development(true)
-                    .allowClearComponents(config.bool(Setting.HSM_SIM_CLEAR_COMPONENTS))
-                    .authorisation(authorisation(config))
-                    .mutualTls(c.hsmSide())
-                    .build()));
+            sim = credentials.compose(c -> bundled.start(vertx, new BundledHsm.Options(
+                    "127.0.0.1",
+                    config.integer(Setting.HSM_HEADER_LENGTH),
+                    lmk,
+                    config.bool(Setting.HSM_SIM_CLEAR_COMPONENTS),
+                    authorised,
+                    authorisedFor,
+                    c.hsmKey(),
+                    c.clientTrust())));
         } else {
             credentials = Future.succeededFuture(null);
             sim = Future.succeededFuture(null);
@@ -87,15 +100,19 @@ public final class HsmLink {
         });
     }
 
-    /** The bundled HSM's authorised state from the settings: an operator's decision, time-limited. */
-    static Authorisation authorisation(GatewayConfig config) {
+    /** The commands the bundled HSM runs in the authorised state: an operator's decision, time-limited. */
+    static Set<String> authorisedCommands(GatewayConfig config) {
         String commands = config.string(Setting.HSM_SIM_AUTHORISED).trim();
-        if (commands.isEmpty()) return Authorisation.NONE;
+        return commands.isEmpty() ? Set.of() : new HashSet<>(Arrays.asList(commands.split("\\s*,\\s*")));
+    }
+
+    /** How long the authorised state lasts after start. */
+    static Duration authorisedFor(GatewayConfig config) {
         int minutes = config.integer(Setting.HSM_SIM_AUTHORISED_MINUTES);
         if (minutes < 1 || minutes > 720) {
             throw new IllegalArgumentException(Setting.HSM_SIM_AUTHORISED_MINUTES.key() + " must be 1..720");
         }
-        return Authorisation.of(new java.util.HashSet<>(Arrays.asList(commands.split("\\s*,\\s*"))), Duration.ofMinutes(minutes));
+        return Duration.ofMinutes(minutes);
     }
 
     public Hsm hsm() {

@@ -4,7 +4,6 @@ import dev.posgate.gateway.kms.ca.CertificateAuthority;
 import dev.posgate.gateway.secrets.SecretFile;
 import dev.posgate.gateway.tls.TlsMaterial;
 import dev.posgate.hsm.pool.HsmPoolConfig;
-import dev.posgate.hsm.sim.HsmSimConfig;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
@@ -66,9 +65,14 @@ public final class HsmLinkCredentials {
         return new HsmLinkCredentials(dir);
     }
 
-    /** What the bundled HSM listens with: its key, and the link CA for client certificates. */
-    public HsmSimConfig.MutualTls hsmSide() {
-        return new HsmSimConfig.MutualTls(new PemKeyCertOptions().addCertValue(hsmCert).addKeyValue(hsmKey), trust());
+    /** The key the bundled HSM listens with. */
+    public PemKeyCertOptions hsmKey() {
+        return new PemKeyCertOptions().addCertValue(hsmCert).addKeyValue(hsmKey);
+    }
+
+    /** What the bundled HSM trusts client certificates of: the link CA. */
+    public PemTrustOptions clientTrust() {
+        return trust();
     }
 
     /** What the gateway's pool connects with: its client key, and the link CA for the HSM's certificate. */

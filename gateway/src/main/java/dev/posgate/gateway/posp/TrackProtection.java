@@ -5,6 +5,7 @@ import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.iso8583.pos.TrackDataBlock;
 import io.vertx.core.Future;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -32,7 +33,6 @@ public final class TrackProtection {
     }
 
     /** Bytes of a packed track: enough for a TDB and the last byte that stays clear. */
-    static final int MIN_PACKED = 9;
     private static final int[] TRACKS = {35, 36};
 
     /**
@@ -82,19 +82,19 @@ public final class TrackProtection {
             if (!request.has(f)) continue;
             int digits = request.field(f).length();
             byte[] packed = request.packedDigits(f);
-            if (packed.length < MIN_PACKED) return Future.succeededFuture(HostTracks.UNREADABLE);
-            pan = pan.compose(p -> hsm.decryptData(KeyType.TDK, tdk, CipherMode.ECB, null, block(packed)).compose(clear -> {
+            if (packed.length < TrackDataBlock.MIN_PACKED) return Future.succeededFuture(HostTracks.UNREADABLE);
+            pan = pan.compose(p -> hsm.decryptData(KeyType.TDK, tdk, CipherMode.ECB, null, TrackDataBlock.of(packed)).compose(clear -> {
                 try {
-                    byte[] track = withBlock(packed, clear);
+                    byte[] track = TrackDataBlock.replaced(packed, clear);
                     if (!trackCharacters(track, digits, f == 35)) return Future.succeededFuture(p);
                     String trackPan = f == 35 ? panOf(track, digits) : p;
                     if (f == 35 && trackPan == null) return Future.succeededFuture(p);
                     if (zek == null) {
-                        out.put(f, nibbles(track, digits));
+                        out.put(f, TrackDataBlock.text(track, digits));
                         return Future.succeededFuture(trackPan);
                     }
                     return hsm.encryptData(KeyType.ZEK, zek, CipherMode.ECB, null, clear).map(underZek -> {
-                        out.put(f, nibbles(withBlock(packed, underZek), digits));
+                        out.put(f, TrackDataBlock.text(TrackDataBlock.replaced(packed, underZek), digits));
                         return trackPan;
                     });
                 } finally {
@@ -109,28 +109,6 @@ public final class TrackProtection {
         });
     }
 
-    /** The TDB of a packed track: the 8 bytes ending one byte before its last. */
-    public static byte[] block(byte[] packed) {
-        return Arrays.copyOfRange(packed, packed.length - 1 - 8, packed.length - 1);
-    }
-
-    /** A copy of {@code packed} with its TDB replaced by {@code block}. */
-    public static byte[] withBlock(byte[] packed, byte[] block) {
-        byte[] out = packed.clone();
-        System.arraycopy(block, 0, out, packed.length - 1 - 8, 8);
-        return out;
-    }
-
-    /** The first {@code digits} nibbles as field text ({@code D} as {@code =}), as PosMessage keeps a track. */
-    public static String nibbles(byte[] packed, int digits) {
-        char[] c = new char[digits];
-        for (int i = 0; i < digits; i++) {
-            int nib = nibble(packed, i);
-            c[i] = nib == 0x0D ? '=' : Character.toUpperCase(Character.forDigit(nib, 16));
-        }
-        return new String(c);
-    }
-
     /**
      * Digits and separators only; track 2 has exactly one separator. A wrong key passes this with a
      * probability of about (10/16)^16 (≈ 0.05 %) per block; the issuer then declines the card data.
@@ -138,7 +116,7 @@ public final class TrackProtection {
     private static boolean trackCharacters(byte[] packed, int digits, boolean track2) {
         int separators = 0;
         for (int i = 0; i < digits; i++) {
-            int nib = nibble(packed, i);
+            int nib = TrackDataBlock.nibble(packed, i);
             if (nib == 0x0D) separators++;
             else if (nib > 9) return false;
         }
@@ -149,15 +127,10 @@ public final class TrackProtection {
     private static String panOf(byte[] packed, int digits) {
         StringBuilder pan = new StringBuilder();
         for (int i = 0; i < digits; i++) {
-            int nib = nibble(packed, i);
+            int nib = TrackDataBlock.nibble(packed, i);
             if (nib == 0x0D) return pan.length() == 0 || pan.length() > 19 ? null : pan.toString();
             pan.append((char) ('0' + nib));
         }
         return null;
-    }
-
-    private static int nibble(byte[] packed, int i) {
-        int v = packed[i >> 1] & 0xFF;
-        return (i & 1) == 0 ? v >>> 4 : v & 0x0F;
     }
 }

@@ -24,7 +24,7 @@ import java.util.function.BooleanSupplier;
  * 20,000 file-descriptor limit per process.
  *
  * <pre>java -cp load-test/target/benchmarks.jar dev.posgate.bench.harness.ConnectionHold \
- *     gateway/target/posgate-gateway.jar [connections=10000] [holdSeconds=120] [echoSeconds=30]</pre>
+ *     dev-tools/target/posgate-dev.jar [connections=10000] [holdSeconds=120] [echoSeconds=30]</pre>
  */
 public final class ConnectionHold {
     private static final long MIB = 1024 * 1024;

@@ -17,7 +17,7 @@ import java.util.Map;
  * own JVM with the same flags.
  *
  * <pre>java -cp load-test/target/benchmarks.jar dev.posgate.bench.harness.EchoComparison \
- *     gateway/target/posgate-gateway.jar [connections=50] [seconds=10] [rounds=2]</pre>
+ *     dev-tools/target/posgate-dev.jar [connections=50] [seconds=10] [rounds=2]</pre>
  */
 public final class EchoComparison {
     static final List<String> SERVER_JVM = List.of("-Xms512m", "-Xmx512m", "-XX:+UseParallelGC");

@@ -27,7 +27,7 @@ import javax.net.ssl.TrustManagerFactory;
  * against the development CA the gateway wrote (data.dir/tls/ca.crt).
  *
  * <pre>java -cp load-test/target/benchmarks.jar dev.posgate.bench.harness.TlsEchoComparison \
- *     gateway/target/posgate-gateway.jar [connections=50] [seconds=10] [rounds=2]</pre>
+ *     dev-tools/target/posgate-dev.jar [connections=50] [seconds=10] [rounds=2]</pre>
  */
 public final class TlsEchoComparison {
 

@@ -98,7 +98,7 @@ final class FailoverWorld implements AutoCloseable {
             ledger = work.resolve("host-ledger.txt");
             // A directory reused from an earlier run (the test's) must not offer that run's ledger.
             Files.deleteIfExists(ledger);
-            host = SideProcess.start(jar, "dev.posgate.gateway.cli.Main", SIDE_JVM,
+            host = SideProcess.start(jar, "dev.posgate.devtools.DevMain", SIDE_JVM,
                     List.of("upstream-sim", "--port", String.valueOf(hostPort), "--hsm", "127.0.0.1:" + hsmPort,
                             "--zpk", zone[0], "--zak", zone[1], "--latency-ms", String.valueOf(settings.hostLatencyMs()),
                             "--ledger", ledger.toString()),

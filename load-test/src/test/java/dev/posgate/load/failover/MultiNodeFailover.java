@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * {@code failover} profile of load-test:
  *
  * <pre>
- * mvn -B -o -Pfailover -DskipTests -pl gateway,load-test -am verify \
+ * mvn -B -o -Pfailover -DskipTests -pl dev-tools,load-test -am verify \
  *     -Dfailover.args="--terminals 50 --before 10 --after 20 --think-ms 100 --host-latency-ms 50"
  * </pre>
  *

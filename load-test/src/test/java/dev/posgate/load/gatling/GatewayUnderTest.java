@@ -15,7 +15,7 @@ import java.util.UUID;
  * The gateway a simulation drives. With {@code -Dposgate.port=N} it is one already running on
  * loopback (its TLS listener, if any, with {@code -Dposgate.tlsPort} and {@code -Dposgate.tlsTrust});
  * otherwise the gateway jar ({@code -Dposgate.gatewayJar}, default
- * gateway/target/posgate-gateway.jar) is started here, in its own JVM with embedded defaults
+ * dev-tools/target/posgate-dev.jar) is started here, in its own JVM with embedded defaults
  * (embedded PostgreSQL, bundled software HSM) and a fresh data directory, on free loopback ports,
  * with its TLS listener open beside the plain one (development certificate from the development
  * terminal TLS CA, {@code data/tls/ca.crt}), and stopped when the simulation ends.
@@ -119,12 +119,12 @@ public final class GatewayUnderTest {
     public static Path gatewayJar() {
         String given = System.getProperty("posgate.gatewayJar");
         List<Path> candidates = given != null ? List.of(Path.of(given))
-                : List.of(Path.of("gateway/target/posgate-gateway.jar"), Path.of("../gateway/target/posgate-gateway.jar"));
+                : List.of(Path.of("dev-tools/target/posgate-dev.jar"), Path.of("../dev-tools/target/posgate-dev.jar"));
         for (Path p : candidates) {
             if (Files.isRegularFile(p)) return p.toAbsolutePath();
         }
         throw new IllegalStateException("no gateway jar at " + candidates
-                + ": build it (mvn -B -q -o -DskipTests package -pl gateway,load-test -am) or pass -Dposgate.port");
+                + ": build it (mvn -B -q -o -DskipTests package -pl dev-tools,load-test -am) or pass -Dposgate.port");
     }
 
     public static int freePort() throws IOException {

@@ -123,7 +123,7 @@ final class PurchaseRig implements AutoCloseable {
 
             AdminClient admin = new AdminClient(adminPort, token);
             String[] zone = admin.zoneKeys();
-            host = SideProcess.start(jar, "dev.posgate.gateway.cli.Main", SIDE_JVM,
+            host = SideProcess.start(jar, "dev.posgate.devtools.DevMain", SIDE_JVM,
                     List.of("upstream-sim", "--port", String.valueOf(hostPort), "--hsm", "127.0.0.1:" + hsmPort,
                             "--zpk", zone[0], "--zak", zone[1], "--pin", VirtualTerminal.PIN,
                             "--hsm-connections", String.valueOf(LoadSettings.hsmConnections(4))),

@@ -1,4 +1,4 @@
-package dev.posgate.gateway.upstream.sim;
+package dev.posgate.hostsim;
 
 import java.util.Map;
 

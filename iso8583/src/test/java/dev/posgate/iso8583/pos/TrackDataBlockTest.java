@@ -1,4 +1,4 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.iso8583.pos;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,7 +7,7 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
 /** The track data block layout against the published example (docs/protocol-choices.md, "Track encryption"). */
-class TrackProtectionTest {
+class TrackDataBlockTest {
     private static final HexFormat HEX = HexFormat.of();
 
     /**
@@ -17,17 +17,17 @@ class TrackProtectionTest {
     @Test
     void theBlockOfThePublishedTrack2IsThePublishedTdb() {
         byte[] packed = HEX.parseHex("1234567890123456789D05082017819991683020");
-        assertArrayEquals(HEX.parseHex("0820178199916830"), TrackProtection.block(packed));
+        assertArrayEquals(HEX.parseHex("0820178199916830"), TrackDataBlock.of(packed));
     }
 
     @Test
     void aBlockPutBackReplacesExactlyTheTdbAndReadsAsTheTrack() {
         byte[] packed = HEX.parseHex("1234567890123456789D05082017819991683020");
-        byte[] other = TrackProtection.withBlock(packed, HEX.parseHex("AAAAAAAAAAAAAAAA"));
+        byte[] other = TrackDataBlock.replaced(packed, HEX.parseHex("AAAAAAAAAAAAAAAA"));
         assertEquals("1234567890123456789D05AAAAAAAAAAAAAAAA20", HEX.formatHex(other).toUpperCase());
-        byte[] back = TrackProtection.withBlock(other, TrackProtection.block(packed));
+        byte[] back = TrackDataBlock.replaced(other, TrackDataBlock.of(packed));
         assertArrayEquals(packed, back);
-        assertEquals("1234567890123456789=0508201781999168302", TrackProtection.nibbles(back, 39));
-        assertEquals("1234567890123456789=05AAAAAAAAAAAAAAAA2", TrackProtection.nibbles(other, 39));
+        assertEquals("1234567890123456789=0508201781999168302", TrackDataBlock.text(back, 39));
+        assertEquals("1234567890123456789=05AAAAAAAAAAAAAAAA2", TrackDataBlock.text(other, 39));
     }
 }

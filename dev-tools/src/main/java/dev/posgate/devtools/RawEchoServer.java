@@ -1,4 +1,4 @@
-package dev.posgate.gateway.bench;
+package dev.posgate.devtools;
 
 import dev.posgate.iso8583.frame.Family;
 import dev.posgate.iso8583.frame.FrameDecoder;

@@ -1,11 +1,9 @@
-package dev.posgate.gateway.upstream.sim;
+package dev.posgate.hostsim;
 
 import dev.posgate.crypto.KeyComponents;
 import dev.posgate.crypto.Parity;
 import dev.posgate.crypto.PinBlocks;
 import dev.posgate.crypto.Tdes;
-import dev.posgate.gateway.posp.TrackProtection;
-import dev.posgate.gateway.upstream.MessageSealer;
 import dev.posgate.hsm.CipherMode;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.KeyScheme;
@@ -18,8 +16,10 @@ import dev.posgate.iso8583.frame.FrameEncoder;
 import dev.posgate.iso8583.frame.FrameError;
 import dev.posgate.iso8583.frame.FrameLimits;
 import dev.posgate.iso8583.frame.FrameSink;
+import dev.posgate.iso8583.pos.MacBlock;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.ProcessingRequirement;
+import dev.posgate.iso8583.pos.TrackDataBlock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -196,7 +196,7 @@ public final class HostSimulator {
     /** The packed reply, or null for no answer. */
     private Future<byte[]> handle(byte[] body) {
         PosMessage request = PosMessage.unpack(body);
-        return MessageSealer.verifyWithZak(hsm, zak, body).compose(macOk -> {
+        return hsm.verifyUnionPayMac(KeyType.ZAK, zak, MacBlock.of(body), MacBlock.mac(body)).compose(macOk -> {
             if (!macOk) return Future.succeededFuture(request.reply(ProcessingRequirement.NONE, 60).set(39, "A0").pack());
             return readTrack(request).compose(v -> decide(request)).compose(code -> {
                 if (code == null) return Future.succeededFuture(null);
@@ -204,8 +204,18 @@ public final class HostSimulator {
                 reply.set(37, String.format("%012d", rrn.incrementAndGet()));
                 if ("00".equals(code)) reply.set(38, String.format("%06d", rrn.get() % 1_000_000));
                 reply.set(39, code);
-                return MessageSealer.sealWithZak(hsm, zak, reply);
+                return sealed(reply);
             });
+        });
+    }
+
+    /** The reply packed with its ZAK MAC (UnionPay ECB), as the issuer's side computes it. */
+    private Future<byte[]> sealed(PosMessage reply) {
+        reply.set(64, new byte[MacBlock.MAC_LENGTH]);
+        byte[] body = reply.pack();
+        return hsm.generateUnionPayMac(KeyType.ZAK, zak, MacBlock.of(body, reply.dialect())).map(mac -> {
+            MacBlock.writeMac(body, mac, reply.dialect());
+            return body;
         });
     }
 
@@ -250,10 +260,10 @@ public final class HostSimulator {
             return Future.succeededFuture();
         }
         byte[] packed = m.packedDigits(35);
-        if (zek == null || packed.length < 9) return Future.succeededFuture();
-        return hsm.decryptData(KeyType.ZEK, zek, CipherMode.ECB, null, TrackProtection.block(packed))
+        if (zek == null || packed.length < TrackDataBlock.MIN_PACKED) return Future.succeededFuture();
+        return hsm.decryptData(KeyType.ZEK, zek, CipherMode.ECB, null, TrackDataBlock.of(packed))
                 .map(clear -> {
-                    tracks.put(key, TrackProtection.nibbles(TrackProtection.withBlock(packed, clear), m.field(35).length()));
+                    tracks.put(key, TrackDataBlock.text(TrackDataBlock.replaced(packed, clear), m.field(35).length()));
                     return (Void) null;
                 })
                 .otherwise((Void) null);

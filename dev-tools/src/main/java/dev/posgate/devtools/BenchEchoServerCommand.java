@@ -1,6 +1,5 @@
-package dev.posgate.gateway.cli;
+package dev.posgate.devtools;
 
-import dev.posgate.gateway.bench.RawEchoServer;
 import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;

@@ -1,7 +1,7 @@
-package dev.posgate.gateway.cli;
+package dev.posgate.devtools;
 
-import dev.posgate.gateway.upstream.sim.HostRules;
-import dev.posgate.gateway.upstream.sim.HostSimulator;
+import dev.posgate.hostsim.HostRules;
+import dev.posgate.hostsim.HostSimulator;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.hsm.RemoteHsm;
 import dev.posgate.hsm.pool.HsmPool;

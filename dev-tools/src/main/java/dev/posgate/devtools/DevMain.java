@@ -1,0 +1,30 @@
+package dev.posgate.devtools;
+
+import dev.posgate.gateway.cli.Main;
+import dev.posgate.hsm.sim.HsmSimMain;
+import picocli.CommandLine;
+
+/**
+ * {@code bin/posgate}: the gateway's command line plus the development tools that the production
+ * jar does not carry — the bundled software HSM that {@code serve} starts when {@code hsm.hosts}
+ * is empty (found on this class path), the standalone software HSM ({@code hsm-sim}), the upstream
+ * host simulator ({@code upstream-sim}) and the raw framed echo server of the benchmarks
+ * ({@code bench-echo-server}).
+ */
+public final class DevMain {
+
+    private DevMain() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine cli = Main.commandLine()
+                .addSubcommand(new UpstreamSimCommand())
+                .addSubcommand(new BenchEchoServerCommand())
+                .addSubcommand(new HsmSimMain())
+                .setCaseInsensitiveEnumValuesAllowed(true);
+        return cli.execute(args);
+    }
+}
