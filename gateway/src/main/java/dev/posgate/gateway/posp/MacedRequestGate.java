@@ -20,13 +20,8 @@ import org.slf4j.LoggerFactory;
  * those keys (PIN translation, reply MAC): an unauthenticated 0800 by a stranger does not cut the
  * terminal off. The first request under the new keys ends the grace.
  */
-final class MacedRequestGate {
+final class MacedRequestGate implements RequestAdmission {
     private static final Logger log = LoggerFactory.getLogger(MacedRequestGate.class);
-
-    /** The request's own work, once admitted. */
-    interface Admitted {
-        Future<Response> handle(TerminalSession terminal, Field60 f60);
-    }
 
     private final PospTerminals terminals;
     private final PsamRegistry psam;
@@ -40,7 +35,8 @@ final class MacedRequestGate {
         this.settings = settings;
     }
 
-    Future<Response> admit(PosMessage request, Admitted next) {
+    @Override
+    public Future<Response> admit(PosMessage request, Admitted next) {
         String tid = request.field(41);
         Field60 f60 = request.field60();
         if (tid == null || f60 == null || !request.has(11)) return code(request, ResponseCodes.FORMAT_ERROR);
