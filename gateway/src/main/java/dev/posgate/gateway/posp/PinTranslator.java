@@ -1,7 +1,9 @@
 package dev.posgate.gateway.posp;
 
 import dev.posgate.hsm.Hsm;
+import dev.posgate.hsm.LmkKey;
 import io.vertx.core.Future;
+import java.util.function.Supplier;
 
 /** The PIN step of the purchase path: a terminal's PIN block under its PIK, re-encrypted for the host. */
 interface PinTranslator {
@@ -12,10 +14,10 @@ interface PinTranslator {
      */
     Future<byte[]> toZone(TerminalSession terminal, byte[] pinBlock, String pan);
 
-    /** PIK → ZPK in the HSM ({@code CA}), with the zone's ZPK as {@link SystemKeys} keeps it. */
-    static PinTranslator inHsm(Hsm hsm, SystemKeys keys, String zone) {
-        return (terminal, pinBlock, pan) -> keys.zpk(zone)
-                .compose(zpk -> hsm.translatePin(terminal.pik(), zpk, pinBlock, pan))
+    /** PIK → ZPK in the HSM ({@code CA}); {@code zpk}: the zone's current ZPK ({@link SystemKeys#zpk}). */
+    static PinTranslator inHsm(Hsm hsm, Supplier<Future<LmkKey>> zpk) {
+        return (terminal, pinBlock, pan) -> zpk.get()
+                .compose(key -> hsm.translatePin(terminal.pik(), key, pinBlock, pan))
                 .map(translated -> translated.pinBlock());
     }
 }

@@ -95,15 +95,16 @@ public final class PospModule implements GatewayModule {
     /** The purchase path's steps as they run in production: PostgreSQL journal, HSM, upstream link. */
     private FinancialHandler.Steps financialSteps(GatewayContext c, PospTerminals terminals, TerminalMacs macs,
             TransactionJournal journal, SystemKeys systemKeys, PospSettings settings) {
+        UpstreamLink link = upstream;
         ReversalQueue queue = reversals;
         return new FinancialHandler.Steps(
                 new MacedRequestGate(terminals, registry, macs, settings),
                 TrackOpener.withTdk(terminals, systemKeys, new TrackProtection(c.hsm()), settings),
                 journal,
-                PinTranslator.inHsm(c.hsm(), systemKeys, settings.zone()),
-                HostForwarder.over(upstream, c.hsm(), systemKeys, settings.zone()),
+                PinTranslator.inHsm(c.hsm(), () -> systemKeys.zpk(settings.zone())),
+                HostForwarder.over(link == null ? null : link::request, c.hsm(), () -> systemKeys.zak(settings.zone())),
                 queue == null ? null : queue::enqueue,
-                ReplySealer.withMak(macs, ic, settings),
+                ReplySealer.withMak(macs, ic::requirementFor, settings),
                 deferred,
                 c.metrics(),
                 settings.acquirerId());
