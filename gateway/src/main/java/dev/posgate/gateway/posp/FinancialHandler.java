@@ -7,6 +7,7 @@ import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.gateway.server.SessionContext;
 import dev.posgate.gateway.upstream.UpstreamException;
 import dev.posgate.gateway.upstream.UpstreamMessages;
+import dev.posgate.hsm.HsmErrors;
 import dev.posgate.hsm.HsmException;
 import dev.posgate.iso8583.FormatException;
 import dev.posgate.iso8583.pos.PosMessage;
@@ -31,7 +32,8 @@ import java.util.Set;
  */
 public final class FinancialHandler implements PosHandler {
     /** HSM errors meaning the PIN block does not decrypt to a valid ISO 0 block under the PIK. */
-    private static final Set<String> BAD_PIN_BLOCK = Set.of("20", "23", "24");
+    private static final Set<String> BAD_PIN_BLOCK =
+            Set.of(HsmErrors.INVALID_PIN_BLOCK, HsmErrors.INVALID_PIN_BLOCK_FORMAT, HsmErrors.PIN_LENGTH);
 
     /**
      * What the steps work with. {@code reversals} persists an owed reversal for the queue (null

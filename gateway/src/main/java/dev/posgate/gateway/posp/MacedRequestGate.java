@@ -2,7 +2,7 @@ package dev.posgate.gateway.posp;
 
 import dev.posgate.gateway.routing.PosReplies;
 import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.ProcessingRequirement;
@@ -39,7 +39,7 @@ final class MacedRequestGate implements RequestAdmission {
     public Future<Response> admit(PosMessage request, Admitted next) {
         String tid = request.field(41);
         Field60 f60 = request.field60();
-        if (tid == null || f60 == null || !request.has(11)) return code(request, ResponseCodes.FORMAT_ERROR);
+        if (tid == null || f60 == null || !request.has(11)) return code(request, ResultCode.FORMAT_ERROR.code());
         return terminals.session(tid).compose(found -> {
             TerminalSession t = found.orElse(null);
             Admission.Facts facts = t == null ? TerminalSession.unregistered()
@@ -49,15 +49,15 @@ final class MacedRequestGate implements RequestAdmission {
                 case VERIFY_MAC:
                     return macs.verify(t, request).compose(ok -> {
                         if (ok) return keysUsed(t).compose(v -> terminalInfo(t, request)).compose(v -> next.handle(t, f60));
-                        if (!t.graceOpen()) return code(request, ResponseCodes.MAC_ERROR);
+                        if (!t.graceOpen()) return code(request, ResultCode.MAC_ERROR.code());
                         TerminalSession before = t.underGraceKeys();
                         return macs.verify(before, request).compose(graceOk -> graceOk
                                 ? terminalInfo(t, request).compose(v -> next.handle(before, f60))
-                                : code(request, ResponseCodes.MAC_ERROR));
+                                : code(request, ResultCode.MAC_ERROR.code()));
                     });
                 case SIGN_ON_AGAIN:
                     return Future.succeededFuture(PosReplies.send(request.reply(ProcessingRequirement.SIGN_ON_AGAIN, 60)
-                            .set(39, ResponseCodes.SIGN_ON_AGAIN)));
+                            .set(39, ResultCode.SIGN_ON_AGAIN.code())));
                 default:
                     return code(request, verdict.responseCode());
             }

@@ -13,9 +13,13 @@ public enum ResultCode {
     INVALID_MERCHANT("03"),
     DO_NOT_HONOUR("05"),
     INVALID_TRANSACTION("12"),
+    /** A host's: the amount is not one it accepts. */
+    INVALID_AMOUNT("13"),
     /** The original a void, a reversal or a download names is not on file (or not approved). */
     NO_SUCH_RECORD("25"),
     FORMAT_ERROR("30"),
+    /** A host's: not enough funds. */
+    INSUFFICIENT_FUNDS("51"),
     INCORRECT_PIN("55"),
     /** The terminal is registered but not ACTIVE. */
     NOT_PERMITTED_TO_TERMINAL("58"),

@@ -1,5 +1,6 @@
 package dev.posgate.gateway.upstream.sim;
 
+import dev.posgate.gateway.routing.ResultCode;
 import java.util.Map;
 
 /**
@@ -23,8 +24,8 @@ public record HostRules(String defaultPin, Map<String, String> pins, long limit,
     }
 
     String purchase(long amount) {
-        if (amount <= 0) return "13";
-        if (amount > limit) return "51";
-        return "00";
+        if (amount <= 0) return ResultCode.INVALID_AMOUNT.code();
+        if (amount > limit) return ResultCode.INSUFFICIENT_FUNDS.code();
+        return ResultCode.APPROVED.code();
     }
 }

@@ -5,6 +5,7 @@ import dev.posgate.crypto.Parity;
 import dev.posgate.crypto.PinBlocks;
 import dev.posgate.crypto.Tdes;
 import dev.posgate.gateway.posp.TrackProtection;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.gateway.upstream.MessageSealer;
 import dev.posgate.hsm.CipherMode;
 import dev.posgate.hsm.Hsm;
@@ -197,12 +198,12 @@ public final class HostSimulator {
     private Future<byte[]> handle(byte[] body) {
         PosMessage request = PosMessage.unpack(body);
         return MessageSealer.verifyWithZak(hsm, zak, body).compose(macOk -> {
-            if (!macOk) return Future.succeededFuture(request.reply(ProcessingRequirement.NONE, 60).set(39, "A0").pack());
+            if (!macOk) return Future.succeededFuture(request.reply(ProcessingRequirement.NONE, 60).set(39, ResultCode.MAC_ERROR.code()).pack());
             return readTrack(request).compose(v -> decide(request)).compose(code -> {
                 if (code == null) return Future.succeededFuture(null);
                 PosMessage reply = request.reply(ProcessingRequirement.NONE, 2, 3, 4, 60);
                 reply.set(37, String.format("%012d", rrn.incrementAndGet()));
-                if ("00".equals(code)) reply.set(38, String.format("%06d", rrn.get() % 1_000_000));
+                if (ResultCode.APPROVED.is(code)) reply.set(38, String.format("%06d", rrn.get() % 1_000_000));
                 reply.set(39, code);
                 return MessageSealer.sealWithZak(hsm, zak, reply);
             });
@@ -220,20 +221,21 @@ public final class HostSimulator {
             if (!answerReversals) return Future.succeededFuture(null);
             boolean applied = approved.remove(tid + ":" + batch + ":" + stan) != null;
             if (applied) reversalsApplied.incrementAndGet();
-            return Future.succeededFuture(applied ? "00" : "25");
+            return Future.succeededFuture((applied ? ResultCode.APPROVED : ResultCode.NO_SUCH_RECORD).code());
         }
         // 0500: the POSP reconciled the batch (flag in field 48); the host acknowledges it.
-        if (!m.mti().equals("0200")) return Future.succeededFuture("00");
+        if (!m.mti().equals("0200")) return Future.succeededFuture(ResultCode.APPROVED.code());
         String processing = m.field(3);
         if ("200000".equals(processing)) {
             String orig = m.has(61) && m.field(61).length() >= 12 ? m.field(61).substring(0, 12) : "";
-            return Future.succeededFuture(approved.remove(tid + ":" + orig.substring(0, Math.min(6, orig.length()))
-                    + ":" + orig.substring(Math.min(6, orig.length()))) != null ? "00" : "25");
+            return Future.succeededFuture((approved.remove(tid + ":" + orig.substring(0, Math.min(6, orig.length()))
+                    + ":" + orig.substring(Math.min(6, orig.length()))) != null ? ResultCode.APPROVED : ResultCode.NO_SUCH_RECORD).code());
         }
         if ("000000".equals(processing) && rules.silent(amount)) return Future.succeededFuture(null);
         return pinCheck(m).map(pinOk -> {
-            String code = !pinOk ? "55" : "000000".equals(processing) ? rules.purchase(amount) : "00";
-            if ("00".equals(code) && "000000".equals(processing)) {
+            String code = !pinOk ? ResultCode.INCORRECT_PIN.code()
+                    : "000000".equals(processing) ? rules.purchase(amount) : ResultCode.APPROVED.code();
+            if (ResultCode.APPROVED.is(code) && "000000".equals(processing)) {
                 approved.put(tid + ":" + batch + ":" + stan, amount);
                 purchasesApproved.incrementAndGet();
             }
