@@ -103,15 +103,17 @@ public final class FinancialHandler implements PosHandler {
         });
     }
 
+    /** After the journal: the kind's own check (a void's original), then on to the PIN. */
     private Future<Response> journalled(FinancialTransaction tx) {
         return kind.refusal(steps.journal(), tx).compose(refused -> refused != null
                 ? close(tx, refused.status(), refused.code(), null)
                 : translatePin(tx));
     }
 
-    /** The PAN of field 2, or of track 2 when a swiped card sends no field 2 (protocol.md 2.1). */
+    /** Field 52 for the host, under the ZPK; a block that does not decrypt under the PIK is {@code 55}. */
     private Future<Response> translatePin(FinancialTransaction tx) {
         PosMessage request = tx.request();
+        // the PAN of field 2, or of track 2 when a swiped card sends no field 2 (protocol.md 2.1)
         String pan = tx.pan();
         boolean withPin = request.has(52) && kind.translatesPin();
         if (withPin && pan == null) return close(tx, JournalStatus.FAILED, ResultCode.FORMAT_ERROR.code(), null);
@@ -125,6 +127,7 @@ public final class FinancialHandler implements PosHandler {
                         : Future.failedFuture(e));
     }
 
+    /** The host's answer closes the row with its code; a lost or forged one is {@link #lost}. */
     private Future<Response> forward(FinancialTransaction tx, PosMessage up) {
         return steps.host().forward(tx.tid(), tx.stan(), up, () -> tx.leavingFor(up)).compose(answer -> {
             if (!answer.macOk()) return lost(tx, up, ResultCode.SYSTEM_MALFUNCTION);
