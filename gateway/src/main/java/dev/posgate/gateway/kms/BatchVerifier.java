@@ -1,6 +1,6 @@
 package dev.posgate.gateway.kms;
 
-import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.tms.pki.CertificateRejectedException;
 import dev.posgate.tms.pki.CertificateRole;
 import dev.posgate.tms.pki.CertificateVerifier;
@@ -45,7 +45,7 @@ public final class BatchVerifier {
         } catch (RuntimeException e) {
             // BouncyCastle parses the ASN.1 lazily: a malformed structure can surface while the
             // signers and certificates are walked, not only in the constructor (found by fuzzing)
-            throw new BatchRejectedException(ResponseCodes.FORMAT_ERROR, "malformed CMS SignedData");
+            throw new BatchRejectedException(ResultCode.FORMAT_ERROR.code(), "malformed CMS SignedData");
         }
     }
 
@@ -54,12 +54,12 @@ public final class BatchVerifier {
         byte[] content;
         try {
             cms = new CMSSignedData(der);
-            if (cms.getSignedContent() == null) throw new BatchRejectedException(ResponseCodes.FORMAT_ERROR, "detached content");
+            if (cms.getSignedContent() == null) throw new BatchRejectedException(ResultCode.FORMAT_ERROR.code(), "detached content");
             content = (byte[]) cms.getSignedContent().getContent();
         } catch (BatchRejectedException e) {
             throw e;
         } catch (Exception e) {
-            throw new BatchRejectedException(ResponseCodes.FORMAT_ERROR, "not a CMS SignedData");
+            throw new BatchRejectedException(ResultCode.FORMAT_ERROR.code(), "not a CMS SignedData");
         }
         String operator = null;
         String administrator = null;
@@ -68,32 +68,32 @@ public final class BatchVerifier {
         for (SignerInformation signer : cms.getSignerInfos().getSigners()) {
             @SuppressWarnings("unchecked")
             Collection<X509CertificateHolder> matches = certs.getMatches(signer.getSID());
-            if (matches.isEmpty()) throw new BatchRejectedException(ResponseCodes.SECURITY_VIOLATION, "signer certificate missing");
+            if (matches.isEmpty()) throw new BatchRejectedException(ResultCode.SECURITY_VIOLATION.code(), "signer certificate missing");
             X509Certificate cert;
             try {
                 cert = new JcaX509CertificateConverter().getCertificate(matches.iterator().next());
                 // by key: validity is judged by CertificateVerifier (now), not by BouncyCastle at signing time
                 if (!signer.verify(new JcaSimpleSignerInfoVerifierBuilder().build(cert.getPublicKey()))) {
-                    throw new BatchRejectedException(ResponseCodes.SECURITY_VIOLATION, "signature does not verify");
+                    throw new BatchRejectedException(ResultCode.SECURITY_VIOLATION.code(), "signature does not verify");
                 }
             } catch (BatchRejectedException e) {
                 throw e;
             } catch (Exception e) {
-                throw new BatchRejectedException(ResponseCodes.SECURITY_VIOLATION, "signature does not verify");
+                throw new BatchRejectedException(ResultCode.SECURITY_VIOLATION.code(), "signature does not verify");
             }
             CertificateRole role = roleOf(cert);
             try {
                 ca.verify(cert, role, now);
             } catch (CertificateRejectedException e) {
-                throw new BatchRejectedException(ResponseCodes.SECURITY_VIOLATION, role + " card refused: " + e.reason());
+                throw new BatchRejectedException(ResultCode.SECURITY_VIOLATION.code(), role + " card refused: " + e.reason());
             }
             String serial = CertificateVerifier.serial(cert);
             if (role == CertificateRole.OPERATOR && operator == null) operator = serial;
             else if (role == CertificateRole.ADMINISTRATOR && administrator == null) administrator = serial;
-            else throw new BatchRejectedException(ResponseCodes.SECURITY_VIOLATION, "more than one " + role + " signature");
+            else throw new BatchRejectedException(ResultCode.SECURITY_VIOLATION.code(), "more than one " + role + " signature");
         }
         if (operator == null || administrator == null) {
-            throw new BatchRejectedException(ResponseCodes.SECURITY_VIOLATION,
+            throw new BatchRejectedException(ResultCode.SECURITY_VIOLATION.code(),
                     "batch needs both an operator and an administrator signature");
         }
         return parseContent(content, operator, administrator);
@@ -117,7 +117,7 @@ public final class BatchVerifier {
             JsonArray terminals = json.getJsonArray("terminals");
             if (order == null || order.isBlank() || order.length() > 64 || terminals == null || terminals.isEmpty()
                     || terminals.size() > MAX_TERMINALS) {
-                throw new BatchRejectedException(ResponseCodes.FORMAT_ERROR, "production order and 1.." + MAX_TERMINALS + " terminals required");
+                throw new BatchRejectedException(ResultCode.FORMAT_ERROR.code(), "production order and 1.." + MAX_TERMINALS + " terminals required");
             }
             List<BatchEntry> entries = new ArrayList<>();
             Set<String> sns = new HashSet<>();
@@ -128,16 +128,16 @@ public final class BatchVerifier {
                 byte[] block = Base64.getDecoder().decode(t.getString("tkBlock"));
                 if (sn == null || sn.isEmpty() || sn.length() > 32 || (pinpad != null && pinpad.length() > 32)
                         || block.length < 128 || block.length > 512) {
-                    throw new BatchRejectedException(ResponseCodes.FORMAT_ERROR, "terminal entry " + i + " malformed");
+                    throw new BatchRejectedException(ResultCode.FORMAT_ERROR.code(), "terminal entry " + i + " malformed");
                 }
-                if (!sns.add(sn)) throw new BatchRejectedException(ResponseCodes.FORMAT_ERROR, "serial twice in the batch");
+                if (!sns.add(sn)) throw new BatchRejectedException(ResultCode.FORMAT_ERROR.code(), "serial twice in the batch");
                 entries.add(new BatchEntry(sn, pinpad, block));
             }
             return new SignedBatch(order, entries, operator, administrator);
         } catch (BatchRejectedException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new BatchRejectedException(ResponseCodes.FORMAT_ERROR, "batch content is not the documented JSON");
+            throw new BatchRejectedException(ResultCode.FORMAT_ERROR.code(), "batch content is not the documented JSON");
         }
     }
 }

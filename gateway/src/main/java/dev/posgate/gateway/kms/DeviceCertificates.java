@@ -1,6 +1,6 @@
 package dev.posgate.gateway.kms;
 
-import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.tms.kms.FlowRefusedException;
 import dev.posgate.tms.loader.DeviceIdentity;
 import dev.posgate.tms.pki.CertificateRejectedException;
@@ -108,6 +108,6 @@ final class DeviceCertificates {
     }
 
     private static FlowRefusedException refused(String reason) {
-        return new FlowRefusedException(ResponseCodes.SECURITY_VIOLATION, reason);
+        return new FlowRefusedException(ResultCode.SECURITY_VIOLATION.code(), reason);
     }
 }

@@ -1,7 +1,7 @@
 package dev.posgate.gateway.kms;
 
 import dev.posgate.gateway.db.AuditLog;
-import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.HsmException;
 import dev.posgate.tms.pki.CertificateVerifier;
@@ -72,14 +72,14 @@ final class KmsAdminEndpoints {
                 .onFailure(e -> {
                     if (e instanceof BatchRejectedException r) {
                         refusedAudit(r.code, r.getMessage());
-                        json(ctx, r.code.equals(ResponseCodes.FORMAT_ERROR) ? 400 : 403,
+                        json(ctx, r.code.equals(ResultCode.FORMAT_ERROR.code()) ? 400 : 403,
                                 new JsonObject().put("accepted", false).put("code", r.code).put("error", r.getMessage()));
                     } else if (e instanceof TransmissionKeyRepository.BatchRefusedException r) {
                         refusedAudit("B2/63", "refused SNs " + TransmissionKeyRepository.refusedSns(r.results));
                         respond(ctx, 409, false, r.results);
                     } else {
                         log.error("batch upload failed: {}", e.toString());
-                        json(ctx, 503, new JsonObject().put("accepted", false).put("code", ResponseCodes.SYSTEM_MALFUNCTION)
+                        json(ctx, 503, new JsonObject().put("accepted", false).put("code", ResultCode.SYSTEM_MALFUNCTION.code())
                                 .put("error", "HSM or database unavailable"));
                     }
                 });
@@ -94,7 +94,7 @@ final class KmsAdminEndpoints {
     private Future<Map<String, String>> checkBlocks(SignedBatch batch) {
         Map<String, String> results = new LinkedHashMap<>();
         List<Future<Void>> lanes = new ArrayList<>();
-        for (BatchEntry e : batch.entries()) results.put(e.sn(), ResponseCodes.APPROVED);
+        for (BatchEntry e : batch.entries()) results.put(e.sn(), ResultCode.APPROVED.code());
         for (int lane = 0; lane < CHECK_LANES; lane++) {
             Future<Void> chain = Future.succeededFuture();
             for (int i = lane; i < batch.entries().size(); i += CHECK_LANES) {
@@ -103,7 +103,7 @@ final class KmsAdminEndpoints {
                         .<Void>mapEmpty()
                         .recover(err -> {
                             if (err instanceof HsmException h && "01".equals(h.errorCode())) {
-                                results.put(e.sn(), ResponseCodes.SECURITY_VIOLATION);
+                                results.put(e.sn(), ResultCode.SECURITY_VIOLATION.code());
                                 return Future.succeededFuture();
                             }
                             return Future.failedFuture(err);

@@ -5,7 +5,7 @@ import dev.posgate.gateway.db.AuditLog;
 import dev.posgate.gateway.db.ReplayWindow;
 import dev.posgate.gateway.metrics.GatewayMetrics;
 import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.gateway.routing.TmsReplies;
 import dev.posgate.gateway.server.PerKeyRate;
 import dev.posgate.gateway.server.SessionContext;
@@ -31,7 +31,6 @@ import java.util.List;
  * the connection is a {@link KmsHostSession}.
  */
 final class KmsHandlers {
-    static final String NO_TK_ON_FILE = "B1";
     private static final Object SESSION_KEY = KmsHandlers.class;
     /** An 8-byte random collides with a recorded one about never; three draws bound the loop. */
     private static final int RND2_ATTEMPTS = 3;
@@ -73,7 +72,7 @@ final class KmsHandlers {
         } catch (FlowRefusedException e) {
             return KmsReplies.refusal(request, e);
         }
-        return Future.succeededFuture(TmsReplies.body(request.header(), ResponseCodes.APPROVED,
+        return Future.succeededFuture(TmsReplies.body(request.header(), ResultCode.APPROVED,
                 List.of(Tlv.of(Tags.CERTIFICATE, kms.certificateDer())), false));
     }
 
@@ -94,30 +93,30 @@ final class KmsHandlers {
         }
         if (!k2Rate.admit(k2.sn())) {
             // counted by the rate, not audited: a flood of refusals must not become a flood of rows
-            return Future.succeededFuture(KmsReplies.refuse(request, ResponseCodes.INVALID_TRANSACTION));
+            return Future.succeededFuture(KmsReplies.refuse(request, ResultCode.INVALID_TRANSACTION.code()));
         }
         return tks.find(k2.sn())
                 .compose(found -> {
-                    if (found.isEmpty()) throw new FlowRefusedException(NO_TK_ON_FILE, "no TK on file");
+                    if (found.isEmpty()) throw new FlowRefusedException(ResultCode.NO_TK_ON_FILE.code(), "no TK on file");
                     TransmissionKeyRecord tk = found.get();
                     if (tk.snPinpad() != null && !tk.snPinpad().equals(k2.snPinpad())) {
-                        throw new FlowRefusedException(ResponseCodes.SECURITY_VIOLATION, "PIN pad serial mismatch");
+                        throw new FlowRefusedException(ResultCode.SECURITY_VIOLATION.code(), "PIN pad serial mismatch");
                     }
                     return randoms.firstUse(ReplayWindow.Flow.KMS, k2.sn(), k2.rnd1()).compose(first -> {
                         if (!first) {
                             metrics.replayRefused("kms_random");
-                            throw new FlowRefusedException(ResponseCodes.SECURITY_VIOLATION, "Rnd1 seen before (replay or reflected Rnd2)");
+                            throw new FlowRefusedException(ResultCode.SECURITY_VIOLATION.code(), "Rnd1 seen before (replay or reflected Rnd2)");
                         }
                         return opened(tk);
                     });
                 })
                 .recover(e -> e instanceof HsmException h && "01".equals(h.errorCode())
-                        ? Future.failedFuture(new FlowRefusedException(ResponseCodes.SECURITY_VIOLATION, "TK block does not open"))
+                        ? Future.failedFuture(new FlowRefusedException(ResultCode.SECURITY_VIOLATION.code(), "TK block does not open"))
                         : Future.failedFuture(e))
                 .compose(keys -> hsm.kmsAukProof(keys.auk(), k2.rnd1())
                         .compose(proof -> freshRnd2(k2.sn(), RND2_ATTEMPTS).map(rnd2 -> {
                             state.started(new KmsHostSession.Started<>(k2.sn(), k2.keyIndex(), keys.tek(), keys.auk(), rnd2));
-                            return TmsReplies.body(request.header(), ResponseCodes.APPROVED,
+                            return TmsReplies.body(request.header(), ResultCode.APPROVED,
                                     List.of(Tlv.of(Tags.E_AUK_RND1, proof), Tlv.of(Tags.RND2, rnd2)), false);
                         })))
                 .recover(e -> audited(request, k2.sn(), "kms.k2", e));
@@ -157,7 +156,7 @@ final class KmsHandlers {
         }
         return hsm.verifyTerminalAukProof(started.auk(), started.rnd2(), k3.aukRnd2())
                 .compose(ok -> {
-                    if (!ok) throw new FlowRefusedException(ResponseCodes.SECURITY_VIOLATION, "terminal's AUK proof over Rnd2 does not match");
+                    if (!ok) throw new FlowRefusedException(ResultCode.SECURITY_VIOLATION.code(), "terminal's AUK proof over Rnd2 does not match");
                     return hsm.generateKey(KeyType.TMK);
                 })
                 .compose(tmk -> hsm.tmkUnderTek(started.tek(), tmk.key())
@@ -166,7 +165,7 @@ final class KmsHandlers {
                             return tmks.issue(started.sn(), started.keyIndex(), tmk.key(), kcv, "kms")
                                     .map(issued -> {
                                         state.issued(issued);
-                                        return TmsReplies.body(request.header(), ResponseCodes.APPROVED, List.of(
+                                        return TmsReplies.body(request.header(), ResultCode.APPROVED, List.of(
                                                 Tlv.of(Tags.TMK_CIPHER, out.key().cryptogram()), Tlv.of(Tags.KCV, kcv)), false);
                                     });
                         }))
@@ -180,7 +179,7 @@ final class KmsHandlers {
     }
 
     private Future<Response> audited(TmsMessage request, String sn, String step, Throwable e) {
-        if (e instanceof FlowRefusedException r && ResponseCodes.SECURITY_VIOLATION.equals(r.status())) {
+        if (e instanceof FlowRefusedException r && ResultCode.SECURITY_VIOLATION.is(r.status())) {
             return audit.appendRefusal("kms", step + ".refuse", sn, "REFUSED", new JsonObject().put("code", r.status())
                     .put("reason", r.getMessage())).compose(v -> KmsReplies.refusal(request, e));
         }

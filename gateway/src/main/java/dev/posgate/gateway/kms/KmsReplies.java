@@ -1,7 +1,7 @@
 package dev.posgate.gateway.kms;
 
 import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.gateway.routing.TmsReplies;
 import dev.posgate.iso8583.tms.TmsMessage;
 import dev.posgate.tms.kms.FlowRefusedException;
@@ -18,6 +18,6 @@ final class KmsReplies {
 
     static Response refuse(TmsMessage request, String status) {
         Response r = TmsReplies.status(request.header(), status);
-        return ResponseCodes.SECURITY_VIOLATION.equals(status) ? Response.replyAndClose(r.body(), status) : r;
+        return ResultCode.SECURITY_VIOLATION.is(status) ? Response.replyAndClose(r.body(), status) : r;
     }
 }

@@ -4,7 +4,7 @@ import dev.posgate.gateway.db.AuditLog;
 import dev.posgate.gateway.db.TerminalRepository;
 import dev.posgate.gateway.routing.Response;
 import dev.posgate.gateway.server.PerKeyRate;
-import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.gateway.routing.TmsReplies;
 import dev.posgate.gateway.server.SessionContext;
 import dev.posgate.hsm.Hsm;
@@ -34,7 +34,6 @@ import java.util.List;
  */
 final class LoaderHandlers {
     private static final Object SESSION_KEY = LoaderHandlers.class;
-    static final String NO_AUTHORISATION = "B4";
 
     private final Vertx vertx;
     private final Hsm hsm;
@@ -72,7 +71,7 @@ final class LoaderHandlers {
         } catch (FlowRefusedException e) {
             return KmsReplies.refusal(request, e);
         }
-        return Future.succeededFuture(TmsReplies.body(request.header(), ResponseCodes.APPROVED,
+        return Future.succeededFuture(TmsReplies.body(request.header(), ResultCode.APPROVED,
                 List.of(Tlv.of(Tags.CERTIFICATE, loader.certificateDer())), false));
     }
 
@@ -88,28 +87,28 @@ final class LoaderHandlers {
         }
         if (!l2Rate.admit(l2.sn())) {
             // counted by the rate, not audited: a flood of refusals must not become a flood of rows
-            return Future.succeededFuture(KmsReplies.refuse(request, ResponseCodes.INVALID_TRANSACTION));
+            return Future.succeededFuture(KmsReplies.refuse(request, ResultCode.INVALID_TRANSACTION.code()));
         }
         JsonObject detail = new JsonObject().put("keyIndex", l2.keyIndex()).put("remote", session.remoteAddress());
         return terminals.findBySn(l2.sn())
                 .compose(t -> t.isPresent() ? authorisations.lookup(l2.sn())
-                        : Future.failedFuture(new FlowRefusedException(ResponseCodes.NOT_REGISTERED, "serial not registered")))
+                        : Future.failedFuture(new FlowRefusedException(ResultCode.NOT_REGISTERED.code(), "serial not registered")))
                 .compose(found -> found == LoadingAuthorisations.Lookup.USABLE ? checkDevice(l2, detail)
-                        : Future.failedFuture(new FlowRefusedException(NO_AUTHORISATION,
+                        : Future.failedFuture(new FlowRefusedException(ResultCode.NO_AUTHORISATION.code(),
                                 "no loading authorisation (" + found.name().toLowerCase(java.util.Locale.ROOT) + ")")))
                 .compose(v -> hsm.generateKey(KeyType.TMK))
                 .compose(tmk -> hsm.keyLoaderExchange(loader.privateKey(), tmk.key(), l2.rsaBlock())
                         .recover(e -> e instanceof HsmException h && "01".equals(h.errorCode())
-                                ? Future.failedFuture(new FlowRefusedException(ResponseCodes.SECURITY_VIOLATION,
+                                ? Future.failedFuture(new FlowRefusedException(ResultCode.SECURITY_VIOLATION.code(),
                                         "RSA block does not open with the loader key"))
                                 : Future.failedFuture(e))
                         .compose(x -> tmks.issue(l2.sn(), l2.keyIndex(), tmk.key(), x.tmkKcv().first(4), "loader",
                                         tx -> authorisations.consume(tx, l2.sn(), detail).compose(id -> id.isPresent() ? Future.succeededFuture()
-                                                : Future.failedFuture(new FlowRefusedException(NO_AUTHORISATION,
+                                                : Future.failedFuture(new FlowRefusedException(ResultCode.NO_AUTHORISATION.code(),
                                                         "loading authorisation used or expired meanwhile"))))
                                 .map(issued -> {
                                     state.issued(issued);
-                                    return TmsReplies.body(request.header(), ResponseCodes.APPROVED,
+                                    return TmsReplies.body(request.header(), ResultCode.APPROVED,
                                             List.of(Tlv.of(Tags.RSA_PRK_CTMK, x.signedBlock())), false);
                                 })))
                 .recover(e -> {
@@ -125,7 +124,7 @@ final class LoaderHandlers {
     private Future<Void> checkDevice(LoaderRequests.L2 l2, JsonObject detail) {
         if (!l2.hasDeviceProof()) {
             return profile == DeviceCertificates.Profile.REQUIRED
-                    ? Future.failedFuture(new FlowRefusedException(ResponseCodes.SECURITY_VIOLATION, "device certificate required"))
+                    ? Future.failedFuture(new FlowRefusedException(ResultCode.SECURITY_VIOLATION.code(), "device certificate required"))
                     : Future.succeededFuture();
         }
         return vertx.executeBlocking(() -> devices.verify(l2.deviceCertificate(), l2.deviceSignature(), l2.rsaBlock(), l2.sn(),

@@ -1,7 +1,7 @@
 package dev.posgate.gateway.kms;
 
 import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.gateway.routing.TmsReplies;
 import dev.posgate.iso8583.tms.TmsMessage;
 import dev.posgate.tms.kms.FlowRefusedException;
@@ -26,8 +26,8 @@ final class TmkConfirmation {
         }
         if (!KmsHostSession.kcvMatches(issued, installed.kcv())) {
             return tmks.mismatch(issued, installed.kcv(), flow)
-                    .map(v -> KmsReplies.refuse(request, ResponseCodes.SECURITY_VIOLATION));
+                    .map(v -> KmsReplies.refuse(request, ResultCode.SECURITY_VIOLATION.code()));
         }
-        return tmks.confirm(issued, flow).map(rec -> TmsReplies.status(request.header(), ResponseCodes.APPROVED));
+        return tmks.confirm(issued, flow).map(rec -> TmsReplies.status(request.header(), ResultCode.APPROVED));
     }
 }

@@ -1,7 +1,7 @@
 package dev.posgate.gateway.kms;
 
 import dev.posgate.gateway.db.AuditLog;
-import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.hsm.LmkKey;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -25,8 +25,6 @@ import java.util.Set;
  * stored.
  */
 final class TransmissionKeyRepository {
-    static final String TK_ALREADY_ON_FILE = "B2";
-
     /** The batch refused as a whole: per-SN codes, nothing stored. */
     static final class BatchRefusedException extends RuntimeException {
         final Map<String, String> results;
@@ -82,7 +80,7 @@ final class TransmissionKeyRepository {
                         .execute(Tuple.of(productionOrder, operatorSerial, administratorSerial, entries.size()))
                         .map(rows -> rows.iterator().next().getLong(0))
                         .compose(batchId -> storeEntries(tx, batchId, entries, actor)
-                                .compose(results -> results.values().stream().allMatch(ResponseCodes.APPROVED::equals)
+                                .compose(results -> results.values().stream().allMatch(ResultCode.APPROVED::is)
                                         ? audit.append(tx, actor, "kms.batch.store", "batch:" + batchId, "OK",
                                                         new JsonObject().put("productionOrder", productionOrder)
                                                                 .put("terminals", entries.size())
@@ -111,14 +109,14 @@ final class TransmissionKeyRepository {
                         + " on conflict (sn) do nothing")
                 .execute(Tuple.of(e.sn(), e.snPinpad(), Buffer.buffer(e.tkBlock()), batchId))
                 .compose(r -> {
-                    if (r.rowCount() == 1) return Future.succeededFuture(ResponseCodes.APPROVED);
+                    if (r.rowCount() == 1) return Future.succeededFuture(ResultCode.APPROVED.code());
                     // A TK is on file: only an open repair authorisation lets it be replaced.
                     return tx.preparedQuery("update kms_repair_authorisation set used_at = now(), used_by_batch = $2"
                                     + " where id = (select id from kms_repair_authorisation where sn = $1 and used_at is null"
                                     + " order by id limit 1 for update) returning id, authorised_by")
                             .execute(Tuple.of(e.sn(), batchId))
                             .compose(auth -> {
-                                if (auth.size() == 0) return Future.succeededFuture(TK_ALREADY_ON_FILE);
+                                if (auth.size() == 0) return Future.succeededFuture(ResultCode.TK_ALREADY_ON_FILE.code());
                                 var a = auth.iterator().next();
                                 return tx.preparedQuery("update kms_transmission_key set tk_block = $2, sn_pinpad = $3,"
                                                 + " batch_id = $4, version = version + 1, stored_at = now(),"
@@ -128,7 +126,7 @@ final class TransmissionKeyRepository {
                                                 new JsonObject().put("repairAuthorisation", a.getLong("id"))
                                                         .put("authorisedBy", a.getString("authorised_by"))
                                                         .put("batch", batchId)))
-                                        .map(ResponseCodes.APPROVED);
+                                        .map(ResultCode.APPROVED.code());
                             });
                 });
     }
@@ -166,7 +164,7 @@ final class TransmissionKeyRepository {
     static List<String> refusedSns(Map<String, String> results) {
         List<String> out = new ArrayList<>();
         results.forEach((sn, code) -> {
-            if (!ResponseCodes.APPROVED.equals(code)) out.add(sn);
+            if (!ResultCode.APPROVED.is(code)) out.add(sn);
         });
         return out;
     }

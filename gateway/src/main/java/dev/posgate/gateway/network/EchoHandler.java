@@ -2,7 +2,7 @@ package dev.posgate.gateway.network;
 
 import dev.posgate.gateway.routing.PosHandler;
 import dev.posgate.gateway.routing.PosReplies;
-import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.gateway.routing.Response;
 import dev.posgate.gateway.server.SessionContext;
 import dev.posgate.iso8583.pos.PosMessage;
@@ -15,6 +15,6 @@ import io.vertx.core.Future;
 public final class EchoHandler implements PosHandler {
     @Override
     public Future<Response> handle(SessionContext session, PosMessage request) {
-        return Future.succeededFuture(PosReplies.code(request, ResponseCodes.APPROVED));
+        return Future.succeededFuture(PosReplies.code(request, ResultCode.APPROVED));
     }
 }

@@ -4,7 +4,7 @@ import dev.posgate.gateway.db.AuditLog;
 import dev.posgate.gateway.db.TerminalRepository;
 import dev.posgate.gateway.routing.PosHandler;
 import dev.posgate.gateway.routing.PosReplies;
-import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.gateway.routing.Response;
 import dev.posgate.gateway.server.SessionContext;
 import dev.posgate.iso8583.pos.PosMessage;
@@ -33,15 +33,15 @@ public final class SignOffHandler implements PosHandler {
     @Override
     public Future<Response> handle(SessionContext session, PosMessage request) {
         String tid = request.field(41);
-        if (tid == null) return Future.succeededFuture(PosReplies.code(request, ResponseCodes.FORMAT_ERROR));
+        if (tid == null) return Future.succeededFuture(PosReplies.code(request, ResultCode.FORMAT_ERROR));
         return terminals.findByTid(tid).compose(found -> {
-            if (found.isEmpty()) return Future.succeededFuture(PosReplies.code(request, ResponseCodes.NOT_REGISTERED));
+            if (found.isEmpty()) return Future.succeededFuture(PosReplies.code(request, ResultCode.NOT_REGISTERED));
             JsonObject detail = new JsonObject().put("batch", request.field60() == null ? null : request.field60().batch());
             return pool.withTransaction(tx -> tx.preparedQuery("delete from posp_terminal_state where tid = $1")
                             .execute(Tuple.of(tid))
                             .compose(rows -> audit.append(tx, "terminal:" + tid, "pos.sign_off", tid, "OK",
                                     detail.put("sessionEnded", rows.rowCount() > 0))))
-                    .map(v -> PosReplies.code(request, ResponseCodes.APPROVED));
+                    .map(v -> PosReplies.code(request, ResultCode.APPROVED));
         });
     }
 }

@@ -3,136 +3,166 @@ package dev.posgate.gateway.posp;
 import dev.posgate.gateway.metrics.GatewayMetrics;
 import dev.posgate.gateway.routing.PosHandler;
 import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.gateway.server.SessionContext;
-import dev.posgate.gateway.upstream.MessageSealer;
-import dev.posgate.gateway.upstream.ReversalQueue;
 import dev.posgate.gateway.upstream.UpstreamException;
-import dev.posgate.gateway.upstream.UpstreamLink;
 import dev.posgate.gateway.upstream.UpstreamMessages;
-import dev.posgate.hsm.Hsm;
+import dev.posgate.hsm.HsmErrors;
 import dev.posgate.hsm.HsmException;
-import dev.posgate.hsm.LmkKey;
 import dev.posgate.iso8583.FormatException;
-import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.PosMessage;
-import dev.posgate.iso8583.pos.ProcessingRequirement;
 import io.vertx.core.Future;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * 0200 (purchase, balance inquiry, void) and 0400 (reversal) from a terminal: checked against the
- * sign-on state, MAC verified with the terminal's MAK in the HSM ({@code A0} on failure, no key
- * used for the answer), recorded in the journal ({@code 94} for a repeated STAN), PIN translated
- * PIK → ZPK in the HSM, re-packed and MACed with the ZAK for the host, forwarded, and the host's
- * answer MACed back to the terminal. An upstream timeout answers {@code 68} and queues a
- * reversal; no connection to the host answers {@code 91}.
+ * 0200 (purchase, balance inquiry, void) and 0400 (reversal) from a terminal, as explicit steps:
+ * <ol>
+ * <li>admission: sign-on state and the MAC with the terminal's MAK ({@code A0} on failure, no
+ *     key used for the answer); encrypted tracks opened so the journal gets the PAN of track 2;
+ * <li>journal: the row is opened, durable with the reversal it would owe, before anything leaves
+ *     for the host ({@code 94} for a repeated STAN);
+ * <li>PIN: PIK → ZPK in the HSM ({@code 55} for a block that does not decrypt);
+ * <li>forward: re-packed, MACed with the ZAK, sent; the host's MAC checked;
+ * <li>close: the row closed with the outcome (an upstream timeout answers {@code 68} and queues
+ *     a reversal; no connection to the host answers {@code 91});
+ * <li>seal: the answer MACed back to the terminal.
+ * </ol>
+ * What sets the four kinds apart is in {@link TransactionKind}; each step's outside work is
+ * behind a small interface, so the path runs in unit tests with fakes and an in-process HSM.
  */
 public final class FinancialHandler implements PosHandler {
     /** HSM errors meaning the PIN block does not decrypt to a valid ISO 0 block under the PIK. */
-    private static final Set<String> BAD_PIN_BLOCK = Set.of("20", "23", "24");
+    private static final Set<String> BAD_PIN_BLOCK =
+            Set.of(HsmErrors.INVALID_PIN_BLOCK, HsmErrors.INVALID_PIN_BLOCK_FORMAT, HsmErrors.PIN_LENGTH);
 
-    private final TransactionJournal.Kind kind;
-    private final PospTerminals terminals;
-    private final TerminalMacs macs;
-    private final TransactionJournal journal;
-    private final Hsm hsm;
-    private final SystemKeys systemKeys;
-    private final UpstreamLink upstream;
-    private final ReversalQueue reversals;
-    private final PospSettings settings;
-    private final MacedRequestGate gate;
-    private final GatewayMetrics metrics;
-    private final DeferredWrites deferred;
-    private final TrackProtection tracks;
-    private final IcParameters ic;
+    /**
+     * What the steps work with. {@code reversals} persists an owed reversal for the queue (null
+     * without a host: nothing is ever sent, so nothing is owed); {@code deferred} retries the
+     * journal writes of a transaction that failed halfway.
+     */
+    record Steps(RequestAdmission admission, TrackOpener tracks, Journal journal, PinTranslator pins, HostForwarder host,
+            Reversals reversals, ReplySealer sealer, DeferredWrites deferred, GatewayMetrics metrics, String acquirerId) {}
 
-    public FinancialHandler(TransactionJournal.Kind kind, PospTerminals terminals, PsamRegistry psam, TerminalMacs macs,
-            TransactionJournal journal, Hsm hsm, SystemKeys systemKeys, UpstreamLink upstream, ReversalQueue reversals,
-            PospSettings settings, GatewayMetrics metrics, DeferredWrites deferred, IcParameters ic) {
+    /** Where an owed reversal goes to be delivered ({@link dev.posgate.gateway.upstream.ReversalQueue}). */
+    interface Reversals {
+        Future<Void> enqueue(PosMessage reversal);
+    }
+
+    private final TransactionKind kind;
+    private final Steps steps;
+
+    FinancialHandler(TransactionKind kind, Steps steps) {
         this.kind = kind;
-        this.terminals = terminals;
-        this.macs = macs;
-        this.journal = journal;
-        this.hsm = hsm;
-        this.systemKeys = systemKeys;
-        this.upstream = upstream;
-        this.reversals = reversals;
-        this.settings = settings;
-        this.gate = new MacedRequestGate(terminals, psam, macs, settings);
-        this.metrics = metrics;
-        this.deferred = deferred;
-        this.tracks = new TrackProtection(hsm);
-        this.ic = ic;
+        this.steps = steps;
     }
 
     @Override
     public Future<Response> handle(SessionContext session, PosMessage request) {
-        return gate.admit(request, (t, f60) -> accepted(t, request, f60));
+        return steps.admission().admit(request, (terminal, f60) -> {
+            FinancialTransaction tx = new FinancialTransaction(kind, terminal, request, f60);
+            return openTracks(tx).compose(v -> journal(tx));
+        });
     }
 
     /**
      * Encrypted tracks (53.3 = 1) are opened first, so the journal gets the PAN of track 2; tracks
      * that do not decrypt under the terminal's TDK (or no TDK) go on to be journalled and declined.
      */
-    private Future<Response> accepted(TerminalSession t, PosMessage request, Field60 f60) {
-        if (!TrackProtection.encrypted(request)) return accepted(t, request, f60, null);
-        return terminals.tdk(t.sn()).compose(tdk -> tdk == null
-                        ? Future.succeededFuture(TrackProtection.HostTracks.UNREADABLE)
-                        : (settings.trackProtection() == TrackProtection.Upstream.ZEK
-                                ? systemKeys.zek(settings.zone()) : Future.<LmkKey>succeededFuture(null))
-                                .compose(zek -> tracks.open(request, tdk, zek)))
-                .compose(opened -> accepted(t, request, f60, opened));
+    private Future<Void> openTracks(FinancialTransaction tx) {
+        if (!TrackProtection.encrypted(tx.request())) return Future.succeededFuture();
+        return steps.tracks().open(tx.terminal(), tx.request()).map(opened -> {
+            tx.tracksOpened(opened);
+            return null;
+        });
     }
 
-    private Future<Response> accepted(TerminalSession t, PosMessage request, Field60 f60, TrackProtection.HostTracks opened) {
-        String stan = request.field(11);
-        String origStan = kind == TransactionJournal.Kind.VOID && request.has(61) && request.field(61).length() >= 12
-                ? request.field(61).substring(6, 12) : null;
-        AtomicReference<PosMessage> sentUpstream = new AtomicReference<>();
-        return journal.open(t.tid(), f60.batch(), stan, request.mti(), kind, amount(request), maskPan(pan(request, opened)), origStan,
-                        owedIfLost(request))
+    /**
+     * The journal row, with the reversal owed if this process dies after forwarding: written
+     * before anything leaves for the host. From here on a failure is {@link #unfinished}.
+     */
+    private Future<Response> journal(FinancialTransaction tx) {
+        PosMessage request = tx.request();
+        return steps.journal().open(tx.tid(), tx.batch(), tx.stan(), tx.mti(), kind.journalKind(), tx.amount(),
+                        maskPan(tx.pan()), kind.originalStan(request), owedIfLost(tx))
                 .compose(fresh -> {
-                    if (!fresh) return repeated(t, request, f60);
-                    if (opened == TrackProtection.HostTracks.UNREADABLE) {
-                        return finish(t, request, f60, "DECLINED", ResponseCodes.SECURITY_VIOLATION, null);
-                    }
-                    return journalled(t, request, f60, origStan, opened, sentUpstream)
-                            .recover(e -> unfinished(t, request, f60, sentUpstream.get(), e));
+                    if (!fresh) return repeated(tx);
+                    if (tx.tracksUnreadable()) return close(tx, JournalStatus.DECLINED, ResultCode.SECURITY_VIOLATION.code(), null);
+                    return journalled(tx).recover(e -> unfinished(tx, e));
                 });
     }
 
     /**
      * A (TID, batch, STAN, MTI) already journalled: the journal is the STAN replay window, so it is
-     * not processed again ({@code 94}). A terminal's repeated 0400 is the exception, answered
-     * idempotently: with the first attempt's answer once that attempt is settled (the gateway owns
-     * delivering a queued reversal: {@code 00}); a FAILED one was opened again by the journal.
+     * not processed again ({@code 94}), except as its kind answers repeats (a terminal's 0400).
      */
-    private Future<Response> repeated(TerminalSession t, PosMessage request, Field60 f60) {
-        if (kind != TransactionJournal.Kind.REVERSAL) return duplicate(t, request);
-        return journal.outcome(t.tid(), f60.batch(), request.field(11), request.mti()).compose(o -> switch (o.status()) {
-            case "APPROVED", "TIMED_OUT" -> sealed(t, request, ResponseCodes.APPROVED, null);
-            case "DECLINED" -> sealed(t, request, o.responseCode(), null);
-            default -> duplicate(t, request); // still in progress
+    private Future<Response> repeated(FinancialTransaction tx) {
+        return kind.answerToRepeat(steps.journal(), tx).compose(code -> {
+            if (code != null) return seal(tx, code, null);
+            steps.metrics().replayRefused("stan");
+            return seal(tx, ResultCode.DUPLICATE.code(), null);
         });
     }
 
-    private Future<Response> duplicate(TerminalSession t, PosMessage request) {
-        metrics.replayRefused("stan");
-        return sealed(t, request, ResponseCodes.DUPLICATE, null);
+    /** After the journal: the kind's own check (a void's original), then on to the PIN. */
+    private Future<Response> journalled(FinancialTransaction tx) {
+        return kind.refusal(steps.journal(), tx).compose(refused -> refused != null
+                ? close(tx, refused.status(), refused.code(), null)
+                : translatePin(tx));
     }
 
-    private Future<Response> journalled(TerminalSession t, PosMessage request, Field60 f60, String origStan,
-            TrackProtection.HostTracks opened, AtomicReference<PosMessage> sentUpstream) {
-        if (kind == TransactionJournal.Kind.VOID) {
-            if (origStan == null) return finish(t, request, f60, "FAILED", ResponseCodes.FORMAT_ERROR, null);
-            String origBatch = request.field(61).substring(0, 6);
-            return journal.statusOf(t.tid(), origBatch, origStan).compose(st -> "APPROVED".equals(st)
-                    ? forward(t, request, f60, opened, sentUpstream)
-                    : finish(t, request, f60, "DECLINED", "25", null));
-        }
-        return forward(t, request, f60, opened, sentUpstream);
+    /** Field 52 for the host, under the ZPK; a block that does not decrypt under the PIK is {@code 55}. */
+    private Future<Response> translatePin(FinancialTransaction tx) {
+        PosMessage request = tx.request();
+        // the PAN of field 2, or of track 2 when a swiped card sends no field 2 (protocol.md 2.1)
+        String pan = tx.pan();
+        boolean withPin = request.has(52) && kind.translatesPin();
+        if (withPin && pan == null) return close(tx, JournalStatus.FAILED, ResultCode.FORMAT_ERROR.code(), null);
+        Future<byte[]> pin = withPin
+                ? steps.pins().toZone(tx.terminal(), request.binary(52), pan)
+                : Future.succeededFuture(null);
+        return pin.compose(
+                zpkBlock -> forward(tx, UpstreamMessages.request(request, zpkBlock, steps.acquirerId(), tx.tracks())),
+                e -> e instanceof HsmException h && BAD_PIN_BLOCK.contains(h.errorCode())
+                        ? close(tx, JournalStatus.DECLINED, ResultCode.INCORRECT_PIN.code(), null)
+                        : Future.failedFuture(e));
+    }
+
+    /** The host's answer closes the row with its code; a lost or forged one is {@link #lost}. */
+    private Future<Response> forward(FinancialTransaction tx, PosMessage up) {
+        return steps.host().forward(tx.tid(), tx.stan(), up, () -> tx.leavingFor(up)).compose(answer -> {
+            if (!answer.macOk()) return lost(tx, up, ResultCode.SYSTEM_MALFUNCTION);
+            PosMessage reply = answer.reply();
+            String code = reply.field(39) == null ? ResultCode.SYSTEM_MALFUNCTION.code() : reply.field(39);
+            boolean approved = ResultCode.APPROVED.is(code);
+            return (approved ? kind.approved(steps.journal(), tx) : Future.<Void>succeededFuture())
+                    .compose(v -> close(tx, approved ? JournalStatus.APPROVED : JournalStatus.DECLINED, code, reply));
+        }, e -> e instanceof UpstreamException u
+                ? lost(tx, up, u.timeout() ? ResultCode.RESPONSE_TOO_LATE : ResultCode.ISSUER_UNAVAILABLE)
+                : Future.failedFuture(e));
+    }
+
+    /**
+     * The host's answer is missing (or forged). What may have reached the host is reversed by the
+     * gateway, queued before the row is closed; a balance inquiry needs none, and nothing reached
+     * the host without a connection ({@code 91}).
+     */
+    private Future<Response> lost(FinancialTransaction tx, PosMessage up, ResultCode code) {
+        boolean mayHaveArrived = code != ResultCode.ISSUER_UNAVAILABLE;
+        if (!mayHaveArrived || !kind.owesReversal()) return close(tx, JournalStatus.FAILED, code.code(), null);
+        TransactionKind.Decision decision = kind.lost(code.code());
+        return steps.reversals().enqueue(kind.owedReversal(up))
+                .compose(v -> close(tx, decision.status(), decision.code(), null));
+    }
+
+    private Future<Response> close(FinancialTransaction tx, JournalStatus status, String code, PosMessage hostReply) {
+        String rrn = hostReply == null ? null : hostReply.field(37);
+        String auth = hostReply == null ? null : hostReply.field(38);
+        return steps.journal().close(tx.tid(), tx.batch(), tx.stan(), tx.mti(), status, code, rrn, auth)
+                .compose(v -> seal(tx, code, hostReply));
+    }
+
+    private Future<Response> seal(FinancialTransaction tx, String code, PosMessage hostReply) {
+        return steps.sealer().seal(tx.terminal(), tx.request(), code, hostReply);
     }
 
     /**
@@ -144,126 +174,28 @@ public final class FinancialHandler implements PosHandler {
      * this process dies first, the row is still PENDING with its owed reversal, which
      * {@link InterruptedForwards} queues after a restart or on another node.
      */
-    private Future<Response> unfinished(TerminalSession t, PosMessage request, Field60 f60, PosMessage up, Throwable e) {
-        boolean reverse = up != null && kind != TransactionJournal.Kind.BALANCE;
-        String tid = t.tid();
-        String stan = request.field(11);
-        String code = e instanceof FormatException ? ResponseCodes.FORMAT_ERROR : ResponseCodes.SYSTEM_MALFUNCTION;
-        PosMessage reversal = reverse ? owedReversal(up) : null;
+    private Future<Response> unfinished(FinancialTransaction tx, Throwable e) {
+        PosMessage up = tx.sentUpstream();
+        boolean reverse = up != null && kind.owesReversal();
+        String code = (e instanceof FormatException ? ResultCode.FORMAT_ERROR : ResultCode.SYSTEM_MALFUNCTION).code();
+        PosMessage reversal = reverse ? kind.owedReversal(up) : null;
+        String tid = tx.tid();
         // queued before the row is closed: closing clears the reversal the row holds for InterruptedForwards
-        deferred.submit("unfinished " + request.mti() + " " + tid + "/" + stan + (reverse ? " and its reversal" : ""),
-                () -> (reverse ? reversals.enqueue(reversal) : Future.<Void>succeededFuture())
-                        .compose(v -> journal.close(tid, f60.batch(), stan, request.mti(), reverse ? "TIMED_OUT" : "FAILED",
-                                code, null, null)));
+        steps.deferred().submit("unfinished " + tx + (reverse ? " and its reversal" : ""),
+                () -> (reverse ? steps.reversals().enqueue(reversal) : Future.<Void>succeededFuture())
+                        .compose(v -> steps.journal().close(tid, tx.batch(), tx.stan(), tx.mti(),
+                                reverse ? JournalStatus.TIMED_OUT : JournalStatus.FAILED, code, null, null)));
         return Future.failedFuture(e);
     }
 
-    private Future<Response> forward(TerminalSession t, PosMessage request, Field60 f60, TrackProtection.HostTracks opened,
-            AtomicReference<PosMessage> sentUpstream) {
-        // the PAN of field 2, or of track 2 when a swiped card sends no field 2 (protocol.md 2.1)
-        String pan = pan(request, opened);
-        boolean withPin = request.has(52) && kind != TransactionJournal.Kind.REVERSAL;
-        if (withPin && pan == null) return finish(t, request, f60, "FAILED", ResponseCodes.FORMAT_ERROR, null);
-        Future<byte[]> pin = withPin
-                ? systemKeys.zpk(settings.zone()).compose(zpk -> hsm.translatePin(t.pik(), zpk, request.binary(52), pan))
-                        .map(tr -> tr.pinBlock())
-                : Future.succeededFuture(null);
-        return pin.compose(
-                zpkBlock -> send(t, request, f60, UpstreamMessages.request(request, zpkBlock, settings.acquirerId(), opened),
-                        sentUpstream),
-                e -> e instanceof HsmException h && BAD_PIN_BLOCK.contains(h.errorCode())
-                        ? finish(t, request, f60, "DECLINED", "55", null)
-                        : Future.failedFuture(e));
-    }
-
-    private Future<Response> send(TerminalSession t, PosMessage request, Field60 f60, PosMessage up,
-            AtomicReference<PosMessage> sentUpstream) {
-        String tid = t.tid();
-        String stan = request.field(11);
-        return systemKeys.zak(settings.zone()).compose(zak -> MessageSealer.sealWithZak(hsm, zak, up)
-                .compose(body -> {
-                    if (upstream == null) return Future.failedFuture(UpstreamException.unavailable("no upstream configured"));
-                    sentUpstream.set(up);
-                    return upstream.request(tid, stan, up.mti(), body);
-                })
-                .compose(reply -> MessageSealer.verifyWithZak(hsm, zak, reply.wire()).compose(macOk -> {
-                    if (!macOk) return upstreamLost(t, request, f60, up, ResponseCodes.SYSTEM_MALFUNCTION);
-                    String code = reply.field(39) == null ? ResponseCodes.SYSTEM_MALFUNCTION : reply.field(39);
-                    Future<Void> after = kind == TransactionJournal.Kind.REVERSAL && ResponseCodes.APPROVED.equals(code)
-                            ? journal.markReversed(tid, f60.batch(), stan) : Future.succeededFuture();
-                    return after.compose(v -> finish(t, request, f60, ResponseCodes.APPROVED.equals(code) ? "APPROVED" : "DECLINED",
-                            code, reply));
-                }), e -> e instanceof UpstreamException u
-                        ? upstreamLost(t, request, f60, up, u.timeout() ? "68" : "91")
-                        : Future.failedFuture(e)));
-    }
-
     /**
-     * The reversal {@link #upstreamLost} would queue, packed, for the journal row: if this process
-     * dies with the message forwarded, {@link InterruptedForwards} queues it after a restart. It
-     * carries no PAN and no PIN (the host matches by terminal, batch and STAN), so nothing
-     * sensitive is at rest in the journal; a terminal's own reversal keeps its reason code.
+     * The reversal {@link #lost} would queue, packed, for the journal row: if this process dies
+     * with the message forwarded, {@link InterruptedForwards} queues it after a restart. It
+     * carries no PAN and no PIN, so nothing sensitive is at rest in the journal.
      */
-    private byte[] owedIfLost(PosMessage request) {
-        if (kind == TransactionJournal.Kind.BALANCE) return null;
-        return owedReversal(UpstreamMessages.request(request, null, settings.acquirerId())).pack();
-    }
-
-    /** The upstream 0400 owed for {@code up}: no PAN, no PIN; a terminal's own reversal keeps its reason code. */
-    private PosMessage owedReversal(PosMessage up) {
-        PosMessage reversal = UpstreamMessages.reversalOf(up);
-        if (kind == TransactionJournal.Kind.REVERSAL && up.has(39)) reversal.set(39, up.field(39));
-        return reversal;
-    }
-
-    /**
-     * The host's answer is missing (or forged). What may have reached the host is reversed by the
-     * gateway: a purchase or void gets a queued reversal and 68; a terminal's own reversal is
-     * queued and acknowledged 00 (store and forward); a balance inquiry needs none.
-     */
-    private Future<Response> upstreamLost(TerminalSession t, PosMessage request, Field60 f60, PosMessage up, String code) {
-        boolean mayHaveArrived = !"91".equals(code);
-        if (!mayHaveArrived || kind == TransactionJournal.Kind.BALANCE) {
-            return finish(t, request, f60, "FAILED", code, null);
-        }
-        return reversals.enqueue(owedReversal(up)).compose(v -> kind == TransactionJournal.Kind.REVERSAL
-                ? finish(t, request, f60, "APPROVED", ResponseCodes.APPROVED, null)
-                : finish(t, request, f60, "TIMED_OUT", code, null));
-    }
-
-    private Future<Response> finish(TerminalSession t, PosMessage request, Field60 f60, String status, String code,
-            PosMessage hostReply) {
-        String rrn = hostReply == null ? null : hostReply.field(37);
-        String auth = hostReply == null ? null : hostReply.field(38);
-        return journal.close(t.tid(), f60.batch(), request.field(11), request.mti(), status, code, rrn, auth)
-                .compose(v -> sealed(t, request, code, hostReply));
-    }
-
-    private Future<Response> sealed(TerminalSession t, PosMessage request, String code, PosMessage hostReply) {
-        // outdated IC-card parameters are announced in every answer (processing requirement 1); a
-        // failed lookup must not cost the terminal its answer
-        return ic.requirementFor(t.tid()).otherwise(ProcessingRequirement.NONE)
-                .compose(requirement -> sealed(t, request, code, hostReply, requirement));
-    }
-
-    private Future<Response> sealed(TerminalSession t, PosMessage request, String code, PosMessage hostReply, int requirement) {
-        PosMessage reply = request.reply(requirement, 2, 3, 4, 60);
-        if (hostReply != null) {
-            for (int f : new int[] {37, 38}) if (hostReply.has(f)) reply.set(f, hostReply.field(f));
-        }
-        PospFields.stamp(reply, settings);
-        reply.set(39, code);
-        return macs.seal(t, reply).map(body -> Response.reply(body, code));
-    }
-
-    /** Field 2, else the PAN of track 2 (read from the decrypted track when it came encrypted). */
-    private static String pan(PosMessage request, TrackProtection.HostTracks opened) {
-        return opened != null && opened.pan() != null ? opened.pan() : request.pan();
-    }
-
-    private static long amount(PosMessage m) {
-        String a = m.field(4);
-        return a == null ? 0 : Long.parseLong(a);
+    private byte[] owedIfLost(FinancialTransaction tx) {
+        if (!kind.owesReversal()) return null;
+        return kind.owedReversal(UpstreamMessages.request(tx.request(), null, steps.acquirerId())).pack();
     }
 
     /** First 6 and last 4 digits, as everywhere the PAN is kept or shown. */

@@ -4,7 +4,7 @@ import dev.posgate.gateway.db.TerminalRepository;
 import dev.posgate.gateway.routing.PosHandler;
 import dev.posgate.gateway.routing.PosReplies;
 import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.gateway.server.SessionContext;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.ProcessingRequirement;
@@ -33,7 +33,6 @@ final class IcParameterHandler implements PosHandler {
 
     /** What field 62 (LLLVAR, at most 512 bytes in PosPackager) leaves for the list after the status byte. */
     static final int LIST_LIMIT = 511;
-    private static final String NO_RECORD = "25";
 
     private final IcEntry.Kind kind;
     private final Step step;
@@ -50,20 +49,20 @@ final class IcParameterHandler implements PosHandler {
     @Override
     public Future<Response> handle(SessionContext session, PosMessage request) {
         String tid = request.field(41);
-        if (tid == null) return Future.succeededFuture(PosReplies.code(request, ResponseCodes.FORMAT_ERROR));
+        if (tid == null) return Future.succeededFuture(PosReplies.code(request, ResultCode.FORMAT_ERROR));
         List<String> named = request.has(62) ? named(request.binary(62)) : List.of();
         if (named == null) {
             // a status upload whose 62 names nothing we can read (a start position, say) gets the whole list
             if (step == Step.STATUS) named = List.of();
-            else if (step == Step.DOWNLOAD) return Future.succeededFuture(PosReplies.code(request, ResponseCodes.FORMAT_ERROR));
+            else if (step == Step.DOWNLOAD) return Future.succeededFuture(PosReplies.code(request, ResultCode.FORMAT_ERROR));
         }
         List<String> entries = named == null ? List.of() : named;
         return terminals.findByTid(tid).compose(found -> {
-            if (found.isEmpty()) return Future.succeededFuture(PosReplies.code(request, ResponseCodes.NOT_REGISTERED));
+            if (found.isEmpty()) return Future.succeededFuture(PosReplies.code(request, ResultCode.NOT_REGISTERED));
             return switch (step) {
                 case STATUS -> parameters.list(kind).map(loaded -> status(request, loaded, new HashSet<>(entries)));
                 case DOWNLOAD -> parameters.list(kind).map(loaded -> download(request, loaded, entries));
-                case END -> parameters.confirm(tid, kind).map(v -> PosReplies.code(request, ResponseCodes.APPROVED));
+                case END -> parameters.confirm(tid, kind).map(v -> PosReplies.code(request, ResultCode.APPROVED));
             };
         });
     }
@@ -97,18 +96,18 @@ final class IcParameterHandler implements PosHandler {
         ByteArrayOutputStream f62 = new ByteArrayOutputStream();
         f62.write(more ? '2' : list.size() == 0 ? '0' : '1');
         f62.writeBytes(list.toByteArray());
-        return PosReplies.send(request.reply(ProcessingRequirement.NONE, 60).set(39, ResponseCodes.APPROVED).set(62, f62.toByteArray()));
+        return PosReplies.send(request.reply(ProcessingRequirement.NONE, 60).set(39, ResultCode.APPROVED.code()).set(62, f62.toByteArray()));
     }
 
     private static Response download(PosMessage request, List<IcEntry> entries, List<String> named) {
-        if (named.size() != 1) return PosReplies.code(request, ResponseCodes.FORMAT_ERROR);
+        if (named.size() != 1) return PosReplies.code(request, ResultCode.FORMAT_ERROR);
         for (IcEntry e : entries) {
             if (!e.key().equals(named.get(0))) continue;
             byte[] f62 = new byte[1 + e.tlv().length];
             f62[0] = '1';
             System.arraycopy(e.tlv(), 0, f62, 1, e.tlv().length);
-            return PosReplies.send(request.reply(ProcessingRequirement.NONE, 60).set(39, ResponseCodes.APPROVED).set(62, f62));
+            return PosReplies.send(request.reply(ProcessingRequirement.NONE, 60).set(39, ResultCode.APPROVED.code()).set(62, f62));
         }
-        return PosReplies.code(request, NO_RECORD);
+        return PosReplies.code(request, ResultCode.NO_SUCH_RECORD);
     }
 }

@@ -62,7 +62,8 @@ final class InterruptedForwards {
                             for (Row r : rows) {
                                 queued.add(Tuple.of(r.getString("tid"), r.getString("stan"), r.getBuffer("reversal")));
                                 boolean terminalReversal = TransactionJournal.Kind.REVERSAL.name().equals(r.getString("kind"));
-                                closed.add(Tuple.of(r.getLong("id"), terminalReversal ? "APPROVED" : "TIMED_OUT"));
+                                closed.add(Tuple.of(r.getLong("id"),
+                                        (terminalReversal ? JournalStatus.APPROVED : JournalStatus.TIMED_OUT).name()));
                             }
                             return tx.preparedQuery("insert into posp_reversal (tid, stan, message) values ($1, $2, $3) on conflict do nothing")
                                     .executeBatch(queued)

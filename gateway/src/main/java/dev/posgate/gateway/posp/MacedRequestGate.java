@@ -2,7 +2,7 @@ package dev.posgate.gateway.posp;
 
 import dev.posgate.gateway.routing.PosReplies;
 import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.ProcessingRequirement;
@@ -20,13 +20,8 @@ import org.slf4j.LoggerFactory;
  * those keys (PIN translation, reply MAC): an unauthenticated 0800 by a stranger does not cut the
  * terminal off. The first request under the new keys ends the grace.
  */
-final class MacedRequestGate {
+final class MacedRequestGate implements RequestAdmission {
     private static final Logger log = LoggerFactory.getLogger(MacedRequestGate.class);
-
-    /** The request's own work, once admitted. */
-    interface Admitted {
-        Future<Response> handle(TerminalSession terminal, Field60 f60);
-    }
 
     private final PospTerminals terminals;
     private final PsamRegistry psam;
@@ -40,10 +35,11 @@ final class MacedRequestGate {
         this.settings = settings;
     }
 
-    Future<Response> admit(PosMessage request, Admitted next) {
+    @Override
+    public Future<Response> admit(PosMessage request, Admitted next) {
         String tid = request.field(41);
         Field60 f60 = request.field60();
-        if (tid == null || f60 == null || !request.has(11)) return code(request, ResponseCodes.FORMAT_ERROR);
+        if (tid == null || f60 == null || !request.has(11)) return code(request, ResultCode.FORMAT_ERROR.code());
         return terminals.session(tid).compose(found -> {
             TerminalSession t = found.orElse(null);
             Admission.Facts facts = t == null ? TerminalSession.unregistered()
@@ -53,15 +49,15 @@ final class MacedRequestGate {
                 case VERIFY_MAC:
                     return macs.verify(t, request).compose(ok -> {
                         if (ok) return keysUsed(t).compose(v -> terminalInfo(t, request)).compose(v -> next.handle(t, f60));
-                        if (!t.graceOpen()) return code(request, ResponseCodes.MAC_ERROR);
+                        if (!t.graceOpen()) return code(request, ResultCode.MAC_ERROR.code());
                         TerminalSession before = t.underGraceKeys();
                         return macs.verify(before, request).compose(graceOk -> graceOk
                                 ? terminalInfo(t, request).compose(v -> next.handle(before, f60))
-                                : code(request, ResponseCodes.MAC_ERROR));
+                                : code(request, ResultCode.MAC_ERROR.code()));
                     });
                 case SIGN_ON_AGAIN:
                     return Future.succeededFuture(PosReplies.send(request.reply(ProcessingRequirement.SIGN_ON_AGAIN, 60)
-                            .set(39, ResponseCodes.SIGN_ON_AGAIN)));
+                            .set(39, ResultCode.SIGN_ON_AGAIN.code())));
                 default:
                     return code(request, verdict.responseCode());
             }

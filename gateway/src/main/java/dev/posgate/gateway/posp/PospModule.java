@@ -65,13 +65,14 @@ public final class PospModule implements GatewayModule {
         SignOnHandler signOn = new SignOnHandler(c.terminals(), c.keys(), terminals, new WorkingKeyIssuer(c.hsm()),
                 registry, systemKeys, settings, c.audit(), updates.get(),
                 PerKeyRate.configured(c, "sign_on", Setting.POSP_SIGN_ON_RATE));
+        FinancialHandler.Steps steps = financialSteps(c, terminals, macs, journal, systemKeys, settings);
         pos.on("0800", null, "001", "sign_on_001", signOn)
                 .on("0800", null, "003", "sign_on_003", signOn)
                 .on("0800", null, "004", "sign_on_004", signOn)
-                .on("0200", "22", null, "purchase", financial(TransactionJournal.Kind.PURCHASE, c, terminals, macs, journal, systemKeys, settings))
-                .on("0200", "01", null, "balance", financial(TransactionJournal.Kind.BALANCE, c, terminals, macs, journal, systemKeys, settings))
-                .on("0200", "23", null, "void", financial(TransactionJournal.Kind.VOID, c, terminals, macs, journal, systemKeys, settings))
-                .on("0400", null, null, "reversal", financial(TransactionJournal.Kind.REVERSAL, c, terminals, macs, journal, systemKeys, settings))
+                .on("0200", "22", null, "purchase", new FinancialHandler(TransactionKind.PURCHASE, steps))
+                .on("0200", "01", null, "balance", new FinancialHandler(TransactionKind.BALANCE, steps))
+                .on("0200", "23", null, "void", new FinancialHandler(TransactionKind.VOID, steps))
+                .on("0400", null, null, "reversal", new FinancialHandler(TransactionKind.REVERSAL, steps))
                 .on("0500", null, "201", "settlement", new SettlementHandler(terminals, registry, macs, journal, c.hsm(), systemKeys, upstream, settings));
         for (IcEntry.Kind kind : IcEntry.Kind.values()) {
             String name = kind == IcEntry.Kind.AID ? "ic_params" : "ic_capks";
@@ -91,10 +92,22 @@ public final class PospModule implements GatewayModule {
         });
     }
 
-    private FinancialHandler financial(TransactionJournal.Kind kind, GatewayContext c, PospTerminals terminals, TerminalMacs macs,
+    /** The purchase path's steps as they run in production: PostgreSQL journal, HSM, upstream link. */
+    private FinancialHandler.Steps financialSteps(GatewayContext c, PospTerminals terminals, TerminalMacs macs,
             TransactionJournal journal, SystemKeys systemKeys, PospSettings settings) {
-        return new FinancialHandler(kind, terminals, registry, macs, journal, c.hsm(), systemKeys, upstream, reversals, settings,
-                c.metrics(), deferred, ic);
+        UpstreamLink link = upstream;
+        ReversalQueue queue = reversals;
+        return new FinancialHandler.Steps(
+                new MacedRequestGate(terminals, registry, macs, settings),
+                TrackOpener.withTdk(terminals, systemKeys, new TrackProtection(c.hsm()), settings),
+                journal,
+                PinTranslator.inHsm(c.hsm(), () -> systemKeys.zpk(settings.zone())),
+                HostForwarder.over(link == null ? null : link::request, c.hsm(), () -> systemKeys.zak(settings.zone())),
+                queue == null ? null : queue::enqueue,
+                ReplySealer.withMak(macs, ic::requirementFor, settings),
+                deferred,
+                c.metrics(),
+                settings.acquirerId());
     }
 
     /** The reversal queue, or null without an upstream host (tests trigger a scan through it). */

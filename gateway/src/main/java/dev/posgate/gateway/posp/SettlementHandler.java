@@ -2,7 +2,7 @@ package dev.posgate.gateway.posp;
 
 import dev.posgate.gateway.routing.PosHandler;
 import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.gateway.server.SessionContext;
 import dev.posgate.gateway.upstream.MessageSealer;
 import dev.posgate.gateway.upstream.UpstreamException;
@@ -56,12 +56,12 @@ public final class SettlementHandler implements PosHandler {
         try {
             claimed = BatchTotals.parse(request.field(48));
         } catch (RuntimeException e) {
-            return reply(t, request, ResponseCodes.FORMAT_ERROR, null);
+            return reply(t, request, ResultCode.FORMAT_ERROR.code(), null);
         }
         return journal.totals(tid, f60.batch()).compose(ours -> {
             String field48 = ours.field48(ours.equals(claimed) ? BatchTotals.IN_BALANCE : BatchTotals.OUT_OF_BALANCE);
             return forward(request, field48).compose(code -> {
-                boolean closed = ours.equals(claimed) && ResponseCodes.APPROVED.equals(code);
+                boolean closed = ours.equals(claimed) && ResultCode.APPROVED.is(code);
                 Future<Void> next = closed ? terminals.advanceBatch(tid, f60.batch()) : Future.succeededFuture();
                 return next.compose(v -> reply(t, request, code, field48));
             });
@@ -70,14 +70,14 @@ public final class SettlementHandler implements PosHandler {
 
     /** The host's response code for the settlement, carrying the gateway's totals. */
     private Future<String> forward(PosMessage request, String field48) {
-        if (upstream == null) return Future.succeededFuture("91");
+        if (upstream == null) return Future.succeededFuture(ResultCode.ISSUER_UNAVAILABLE.code());
         PosMessage up = UpstreamMessages.request(request, null, settings.acquirerId()).set(48, field48);
         return systemKeys.zak(settings.zone()).compose(zak -> MessageSealer.sealWithZak(hsm, zak, up)
                 .compose(body -> upstream.request(request.field(41), request.field(11), "0500", body))
                 .compose(reply -> MessageSealer.verifyWithZak(hsm, zak, reply.wire())
-                        .map(macOk -> macOk && reply.has(39) ? reply.field(39) : ResponseCodes.SYSTEM_MALFUNCTION)))
+                        .map(macOk -> macOk && reply.has(39) ? reply.field(39) : ResultCode.SYSTEM_MALFUNCTION.code())))
                 .recover(e -> e instanceof UpstreamException u
-                        ? Future.succeededFuture(u.timeout() ? "68" : "91")
+                        ? Future.succeededFuture((u.timeout() ? ResultCode.RESPONSE_TOO_LATE : ResultCode.ISSUER_UNAVAILABLE).code())
                         : Future.failedFuture(e));
     }
 

@@ -8,7 +8,7 @@ import dev.posgate.gateway.db.TerminalRepository;
 import dev.posgate.gateway.routing.PosHandler;
 import dev.posgate.gateway.routing.PosReplies;
 import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.gateway.server.PerKeyRate;
 import dev.posgate.gateway.server.SessionContext;
 import dev.posgate.gateway.tms.PendingUpdates;
@@ -63,16 +63,18 @@ public final class SignOnHandler implements PosHandler {
         SignOnMode mode = f60 == null ? null : SignOnMode.ofCode(f60.networkMgmtCode());
         String tid = request.field(41);
         // 11 and 63 are optional: real terminals omit them (protocol.md 2.1); 12/13/46/53/62 are ignored
-        if (mode == null || tid == null) return code(request, ResponseCodes.FORMAT_ERROR);
+        if (mode == null || tid == null) return code(request, ResultCode.FORMAT_ERROR.code());
         // before any database or HSM work; counted by the rate, not audited per refusal
-        if (!rate.admit(tid)) return code(request, ResponseCodes.INVALID_TRANSACTION);
+        if (!rate.admit(tid)) return code(request, ResultCode.INVALID_TRANSACTION.code());
         return terminals.findByTid(tid).compose(found -> {
-            if (found.isEmpty()) return refuse(request, tid, PosReplies.code(request, ResponseCodes.NOT_REGISTERED), "unknown TID");
+            if (found.isEmpty()) return refuse(request, tid, PosReplies.code(request, ResultCode.NOT_REGISTERED), "unknown TID");
             Terminal t = found.get();
             if (request.has(42) && !t.mid().equals(request.field(42))) {
-                return refuse(request, tid, PosReplies.code(request, ResponseCodes.INVALID_MERCHANT), "MID differs from registration");
+                return refuse(request, tid, PosReplies.code(request, ResultCode.INVALID_MERCHANT), "MID differs from registration");
             }
-            if (t.status() != Terminal.Status.ACTIVE) return refuse(request, tid, PosReplies.code(request, "58"), "terminal " + t.status());
+            if (t.status() != Terminal.Status.ACTIVE) {
+                return refuse(request, tid, PosReplies.code(request, ResultCode.NOT_PERMITTED_TO_TERMINAL), "terminal " + t.status());
+            }
             return t.keyScheme() == Terminal.KeyScheme.PSAM
                     ? signOnWithPsam(request, t, mode, f60)
                     : signOnWithTmk(request, t, mode, f60);
@@ -83,7 +85,7 @@ public final class SignOnHandler implements PosHandler {
         return keys.active(KeyRecord.OwnerType.TERMINAL, t.sn(), "TMK", settings.tmkIndex()).compose(tmk -> {
             if (tmk.isEmpty()) {
                 return refuse(request, t.tid(), PosReplies.send(request.reply(ProcessingRequirement.TMK_DOWNLOAD, 60)
-                        .set(39, ResponseCodes.NOT_REGISTERED)), "no ACTIVE TMK");
+                        .set(39, ResultCode.NOT_REGISTERED.code())), "no ACTIVE TMK");
             }
             return issuer.underTmk(mode, t.makLength(), LmkKey.parse(tmk.get().lmkValue()))
                     .compose(issued -> complete(request, t, mode, f60, null, issued));
@@ -92,7 +94,7 @@ public final class SignOnHandler implements PosHandler {
 
     private Future<Response> signOnWithPsam(PosMessage request, Terminal t, SignOnMode mode, Field60 f60) {
         String card = psam.cardOf(t.tid()).orElse(null);
-        if (card == null) return refuse(request, t.tid(), PosReplies.code(request, ResponseCodes.NOT_REGISTERED), "no PSAM bound");
+        if (card == null) return refuse(request, t.tid(), PosReplies.code(request, ResultCode.NOT_REGISTERED), "no PSAM bound");
         return systemKeys.psamRoot(settings.psamRootOwner())
                 .compose(root -> issuer.underPsam(mode, t.makLength(), root, card))
                 .compose(issued -> complete(request, t, mode, f60, card, issued));
@@ -116,7 +118,7 @@ public final class SignOnHandler implements PosHandler {
                 .map(pending -> {
                     PosMessage reply = request.reply(pending ? ProcessingRequirement.TMS_UPDATE : ProcessingRequirement.NONE, 60);
                     PospFields.stamp(reply, settings);
-                    reply.set(39, ResponseCodes.APPROVED).set(62, issued.block().encode());
+                    reply.set(39, ResultCode.APPROVED.code()).set(62, issued.block().encode());
                     return PosReplies.send(reply);
                 });
     }

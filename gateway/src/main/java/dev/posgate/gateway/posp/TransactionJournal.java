@@ -13,7 +13,7 @@ import io.vertx.sqlclient.Tuple;
  * terminal gets {@code 94}. Only a masked PAN is kept. {@link #totals} are the settlement totals:
  * approved purchases (debits) and approved voids (credits), reversed ones excluded.
  */
-public final class TransactionJournal {
+public final class TransactionJournal implements Journal {
     public enum Kind { PURCHASE, BALANCE, VOID, REVERSAL }
 
     private final Pool pool;
@@ -29,6 +29,7 @@ public final class TransactionJournal {
      * {@code reversal} (packed upstream 0400, no PAN or PIN; null when none would be owed) is what
      * {@link InterruptedForwards} queues if this process dies before closing the row.
      */
+    @Override
     public Future<Boolean> open(String tid, String batch, String stan, String mti, Kind kind, long amount,
             String panMasked, String origStan, byte[] reversal) {
         return pool.preparedQuery("insert into posp_transaction (tid, batch, stan, mti, kind, amount, pan_masked, orig_stan, status,"
@@ -41,36 +42,40 @@ public final class TransactionJournal {
                 .map(rows -> rows.size() == 1);
     }
 
-    public Future<Void> close(String tid, String batch, String stan, String mti, String status, String code,
+    @Override
+    public Future<Void> close(String tid, String batch, String stan, String mti, JournalStatus status, String code,
             String rrn, String authCode) {
         return pool.preparedQuery("update posp_transaction set status = $5, response_code = $6, rrn = $7, auth_code = $8,"
                         + " reversal = null, updated_at = now() where tid = $1 and batch = $2 and stan = $3 and mti = $4")
-                .execute(Tuple.of(tid, batch, stan, mti, status, code, rrn, authCode))
+                .execute(Tuple.of(tid, batch, stan, mti, status.name(), code, rrn, authCode))
                 .mapEmpty();
     }
 
     /** Status and response code of a journalled message. */
-    public record Outcome(String status, String responseCode) {}
+    public record Outcome(JournalStatus status, String responseCode) {}
 
     /** The outcome of (tid, batch, stan, mti) as journalled (it exists). */
+    @Override
     public Future<Outcome> outcome(String tid, String batch, String stan, String mti) {
         return pool.preparedQuery("select status, response_code from posp_transaction where tid = $1 and batch = $2 and stan = $3"
                         + " and mti = $4")
                 .execute(Tuple.of(tid, batch, stan, mti))
                 .map(rows -> {
                     Row r = rows.iterator().next();
-                    return new Outcome(r.getString("status"), r.getString("response_code"));
+                    return new Outcome(JournalStatus.of(r.getString("status")), r.getString("response_code"));
                 });
     }
 
     /** The status of the 0200 with this STAN in this batch, or null. */
-    public Future<String> statusOf(String tid, String batch, String stan) {
+    @Override
+    public Future<JournalStatus> statusOf(String tid, String batch, String stan) {
         return pool.preparedQuery("select status from posp_transaction where tid = $1 and batch = $2 and stan = $3 and mti = '0200'")
                 .execute(Tuple.of(tid, batch, stan))
-                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+                .map(rows -> rows.size() == 0 ? null : JournalStatus.of(rows.iterator().next().getString(0)));
     }
 
     /** A 0200 reversed (by the terminal's 0400 or by the gateway after a timeout) leaves the totals. */
+    @Override
     public Future<Void> markReversed(String tid, String batch, String stan) {
         return pool.preparedQuery("update posp_transaction set status = 'REVERSED', reversal = null, updated_at = now()"
                         + " where tid = $1 and batch = $2 and stan = $3 and mti = '0200'")

@@ -99,17 +99,17 @@ public final class GatewayDispatcher implements Dispatcher {
             // the value is logged escaped (%safeMsg) and not echoed in the answer
             log.info("{}: field {} is not printable ASCII ({}), answered 30", session, badField, request.field(badField));
             return Future.succeededFuture(new Routed("malformed", PosReplies.send(request.reply(ProcessingRequirement.NONE, 60)
-                    .unset(41, 42).set(39, ResponseCodes.FORMAT_ERROR))));
+                    .unset(41, 42).set(39, ResultCode.FORMAT_ERROR.code()))));
         }
         PosRoutes.Route route;
         try {
             route = posRoutes.find(request);
         } catch (FormatException e) { // e.g. a field 60 too short to hold 60.1-60.3
             metrics.decodeError(e.label());
-            return Future.succeededFuture(new Routed("malformed", PosReplies.code(request, ResponseCodes.FORMAT_ERROR)));
+            return Future.succeededFuture(new Routed("malformed", PosReplies.code(request, ResultCode.FORMAT_ERROR)));
         }
         if (route == null) {
-            return Future.succeededFuture(new Routed("unknown", PosReplies.code(request, ResponseCodes.INVALID_TRANSACTION)));
+            return Future.succeededFuture(new Routed("unknown", PosReplies.code(request, ResultCode.INVALID_TRANSACTION)));
         }
         return invoke(session, route.name(), () -> route.handler().handle(session, request),
                 code -> PosReplies.code(request, code));
@@ -138,19 +138,19 @@ public final class GatewayDispatcher implements Dispatcher {
             request = TmsMessage.unpack(body);
         } catch (FormatException e) {
             metrics.decodeError(e.label());
-            return Future.succeededFuture(new Routed(type, TmsReplies.status(header, ResponseCodes.FORMAT_ERROR)));
+            return Future.succeededFuture(new Routed(type, TmsReplies.status(header, ResultCode.FORMAT_ERROR)));
         }
         if (handler == null) {
-            return Future.succeededFuture(new Routed(type, TmsReplies.status(header, ResponseCodes.INVALID_TRANSACTION)));
+            return Future.succeededFuture(new Routed(type, TmsReplies.status(header, ResultCode.INVALID_TRANSACTION)));
         }
         if (header.isSealed() && !DOWNLOAD_PHASE.contains(code)) {
             // only D1-D3 have a sealed form; the handlers of the others would read TLVs that are not there
             metrics.decodeError("sealed_flag");
-            return Future.succeededFuture(new Routed(type, TmsReplies.status(header, ResponseCodes.FORMAT_ERROR)));
+            return Future.succeededFuture(new Routed(type, TmsReplies.status(header, ResultCode.FORMAT_ERROR)));
         }
         if (KEY_FLOWS.contains(code) && !keyFlowSeqs(session).firstUse(header.seq())) {
             // the TMS codes (H*, D*) check their seq in their session, after their order
-            return Future.succeededFuture(new Routed(type, TmsReplies.status(header, ResponseCodes.DUPLICATE)));
+            return Future.succeededFuture(new Routed(type, TmsReplies.status(header, ResultCode.DUPLICATE)));
         }
         return invoke(session, type, () -> handler.handle(session, request), status -> TmsReplies.status(header, status));
     }
@@ -176,10 +176,10 @@ public final class GatewayDispatcher implements Dispatcher {
                 .recover(e -> {
                     if (e instanceof FormatException f) {
                         metrics.decodeError(f.label());
-                        return Future.succeededFuture(answer.apply(ResponseCodes.FORMAT_ERROR));
+                        return Future.succeededFuture(answer.apply(ResultCode.FORMAT_ERROR.code()));
                     }
                     failures.failed(session, type, e, System.nanoTime());
-                    return Future.succeededFuture(answer.apply(ResponseCodes.SYSTEM_MALFUNCTION));
+                    return Future.succeededFuture(answer.apply(ResultCode.SYSTEM_MALFUNCTION.code()));
                 })
                 .map(r -> new Routed(type, r));
     }

@@ -8,6 +8,11 @@ public final class PosReplies {
     private PosReplies() {}
 
     /** A response carrying only the echoed fields and {@code code} in field 39 (field 60 echoed too). */
+    public static Response code(PosMessage request, ResultCode code) {
+        return code(request, code.code());
+    }
+
+    /** {@link #code(PosMessage, ResultCode)} with a code as it came (a host's, or a verdict's). */
     public static Response code(PosMessage request, String code) {
         return send(request.reply(ProcessingRequirement.NONE, 60).set(39, code));
     }
@@ -18,7 +23,7 @@ public final class PosReplies {
      * what failed, since only parsed fields are in {@code partial}.
      */
     public static Response formatError(PosMessage partial) {
-        return code(partial, ResponseCodes.FORMAT_ERROR);
+        return code(partial, ResultCode.FORMAT_ERROR.code());
     }
 
     /** Packs a finished response; its field 39 is the metric result. */

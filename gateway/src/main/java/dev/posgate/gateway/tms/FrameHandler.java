@@ -2,7 +2,7 @@ package dev.posgate.gateway.tms;
 
 import dev.posgate.gateway.db.AuditLog;
 import dev.posgate.gateway.db.Terminal;
-import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.gateway.tms.repository.PackageRepositories;
 import dev.posgate.gateway.tms.repository.PackageRepository;
 import dev.posgate.hsm.LmkKey;
@@ -35,11 +35,11 @@ final class FrameHandler extends SealedHandler {
         FrameRequest f = FrameRequest.from(request);
         Terminal t = state.terminal();
         PackageRepository repo = repositories.forVendor(t.vendor());
-        if (repo == null) return Future.succeededFuture(Outcome.status(TmsStatus.PACKAGE_NOT_FOUND));
+        if (repo == null) return Future.succeededFuture(Outcome.status(ResultCode.PACKAGE_NOT_FOUND.code()));
         return repo.find(Terminals.profile(t), f.name(), f.version()).compose(found -> {
-            if (found.isEmpty()) return Future.succeededFuture(Outcome.status(TmsStatus.PACKAGE_NOT_FOUND));
+            if (found.isEmpty()) return Future.succeededFuture(Outcome.status(ResultCode.PACKAGE_NOT_FOUND.code()));
             long size = found.get().entry().size();
-            if (f.offset() > size || f.length() == 0) return Future.succeededFuture(Outcome.status(ResponseCodes.FORMAT_ERROR));
+            if (f.offset() > size || f.length() == 0) return Future.succeededFuture(Outcome.status(ResultCode.FORMAT_ERROR.code()));
             int length = Math.min(f.length(), frameMax);
             return repo.read(found.get(), f.offset(), length).compose(data -> {
                 long end = f.offset() + data.length;

@@ -7,7 +7,7 @@ import dev.posgate.gateway.db.Terminal;
 import dev.posgate.gateway.db.TerminalRepository;
 import dev.posgate.gateway.metrics.GatewayMetrics;
 import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.gateway.routing.TmsHandler;
 import dev.posgate.gateway.routing.TmsReplies;
 import dev.posgate.gateway.server.PerKeyRate;
@@ -73,31 +73,31 @@ final class H1Handler implements TmsHandler {
         if (!h1Rate.admit(h1.serial())) {
             // counted by the rate, neither logged nor audited per refusal
             state.fail();
-            return Future.succeededFuture(TmsReplies.body(request.header(), ResponseCodes.INVALID_TRANSACTION, java.util.List.of(), true));
+            return Future.succeededFuture(TmsReplies.body(request.header(), ResultCode.INVALID_TRANSACTION, java.util.List.of(), true));
         }
         state.begin();
         return terminals.findBySn(h1.serial())
                 .compose(t -> t.isEmpty() || t.get().status() != Terminal.Status.ACTIVE
-                        ? refuse(state, request, h1, ResponseCodes.NOT_REGISTERED, "unknown serial")
+                        ? refuse(state, request, h1, ResultCode.NOT_REGISTERED.code(), "unknown serial")
                         : dmks.active(h1.serial()).compose(dmk -> check(session, state, request, h1, t.get(), dmk)))
                 .onComplete(ar -> state.done());
     }
 
     private Future<Response> check(SessionContext session, HostSession<LmkKey, Terminal> state, TmsMessage request,
             H1Request h1, Terminal terminal, Optional<LmkKey> dmk) {
-        if (dmk.isEmpty()) return refuse(state, request, h1, ResponseCodes.NOT_REGISTERED, "no DMK");
+        if (dmk.isEmpty()) return refuse(state, request, h1, ResultCode.NOT_REGISTERED.code(), "no DMK");
         if (!terminal.vendor().equals(h1.vendor()) || !terminal.model().equals(h1.model())) {
-            return refuse(state, request, h1, ResponseCodes.SECURITY_VIOLATION, "vendor or model differs from registration");
+            return refuse(state, request, h1, ResultCode.SECURITY_VIOLATION.code(), "vendor or model differs from registration");
         }
         LocalDateTime now = LocalDateTime.now(clock);
         if (!freshness.inWindow(h1.tData(), now)) {
             metrics.replayRefused("tms_clock");
-            return refuse(state, request, h1, ResponseCodes.SECURITY_VIOLATION, "clock_skew");
+            return refuse(state, request, h1, ResultCode.SECURITY_VIOLATION.code(), "clock_skew");
         }
         return randoms.firstUse(ReplayWindow.Flow.TMS, h1.serial(), h1.tData().random()).compose(first -> {
             if (first) return challenge(session, state, request, h1, terminal, dmk.get(), now);
             metrics.replayRefused("tms_random");
-            return refuse(state, request, h1, ResponseCodes.SECURITY_VIOLATION, "replayed");
+            return refuse(state, request, h1, ResultCode.SECURITY_VIOLATION.code(), "replayed");
         });
     }
 
@@ -109,7 +109,7 @@ final class H1Handler implements TmsHandler {
                     state.challenged(h1.serial(), terminal, dwk.underLmk(), sData);
                     log.debug("{}: H1 accepted for serial {}", session, h1.serial());
                     H1Response r = new H1Response(sData, tac, dwk.underWrapping().cryptogram());
-                    return TmsReplies.body(request.header(), ResponseCodes.APPROVED, r.toTlvs(), false);
+                    return TmsReplies.body(request.header(), ResultCode.APPROVED, r.toTlvs(), false);
                 }));
     }
 

@@ -5,7 +5,7 @@ import dev.posgate.gateway.db.KeyRecord;
 import dev.posgate.gateway.db.KeyRepository;
 import dev.posgate.gateway.db.Terminal;
 import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.gateway.routing.TmsHandler;
 import dev.posgate.gateway.routing.TmsReplies;
 import dev.posgate.gateway.server.SessionContext;
@@ -57,10 +57,10 @@ final class H2Handler implements TmsHandler {
                     if (!ok) return refuse(state, request, "SAC mismatch");
                     // the session opens only once its record is written: no download without an audited handshake
                     return keyMessage(state).compose(entries -> audit.append("tms", "tms.handshake", state.serial(),
-                                    ResponseCodes.APPROVED, new JsonObject().put("keys", entries.size()))
+                                    ResultCode.APPROVED.code(), new JsonObject().put("keys", entries.size()))
                             .map(v -> {
                                 state.authenticated();
-                                return TmsReplies.body(request.header(), ResponseCodes.APPROVED, new H2Response(entries).toTlvs(), false);
+                                return TmsReplies.body(request.header(), ResultCode.APPROVED, new H2Response(entries).toTlvs(), false);
                             }));
                 })
                 .onComplete(ar -> state.done());
@@ -84,7 +84,7 @@ final class H2Handler implements TmsHandler {
         String serial = state.serial();
         state.fail();
         log.info("H2 refused for serial {}: {}", serial, why);
-        return audit.appendRefusal("tms", "tms.h2", serial, ResponseCodes.SECURITY_VIOLATION, new JsonObject().put("reason", why))
-                .map(v -> TmsReplies.body(request.header(), ResponseCodes.SECURITY_VIOLATION, List.of(), true));
+        return audit.appendRefusal("tms", "tms.h2", serial, ResultCode.SECURITY_VIOLATION.code(), new JsonObject().put("reason", why))
+                .map(v -> TmsReplies.body(request.header(), ResultCode.SECURITY_VIOLATION, List.of(), true));
     }
 }

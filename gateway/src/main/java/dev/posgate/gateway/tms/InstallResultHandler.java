@@ -2,7 +2,7 @@ package dev.posgate.gateway.tms;
 
 import dev.posgate.gateway.db.AuditLog;
 import dev.posgate.gateway.db.Terminal;
-import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.iso8583.tlv.Tlv;
 import dev.posgate.tms.download.InstallReport;
@@ -30,6 +30,6 @@ final class InstallResultHandler extends SealedHandler {
         return rollout.record(t.sn(), t.vendor(), r.name(), r.version(), status, r.result())
                 .compose(v -> audit.append("tms", "tms.install", t.sn(), status.name(),
                         new JsonObject().put("package", r.name()).put("version", r.version()).put("result", r.result())))
-                .map(v -> Outcome.status(ResponseCodes.APPROVED));
+                .map(v -> Outcome.status(ResultCode.APPROVED.code()));
     }
 }

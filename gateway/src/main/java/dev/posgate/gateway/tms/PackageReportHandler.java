@@ -2,6 +2,7 @@ package dev.posgate.gateway.tms;
 
 import dev.posgate.gateway.db.AuditLog;
 import dev.posgate.gateway.db.Terminal;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.gateway.tms.repository.PackageInfo;
 import dev.posgate.gateway.tms.repository.PackageRepositories;
 import dev.posgate.gateway.tms.repository.PackageRepository;
@@ -40,9 +41,9 @@ final class PackageReportHandler extends SealedHandler {
         }
         Terminal t = state.terminal();
         PackageRepository repo = repositories.forVendor(t.vendor());
-        if (repo == null) return Future.succeededFuture(Outcome.status(TmsStatus.PACKAGE_NOT_FOUND));
+        if (repo == null) return Future.succeededFuture(Outcome.status(ResultCode.PACKAGE_NOT_FOUND.code()));
         return repo.knowsVendor(t.vendor()).compose(known -> {
-            if (!known) return Future.succeededFuture(Outcome.status(TmsStatus.PACKAGE_NOT_FOUND));
+            if (!known) return Future.succeededFuture(Outcome.status(ResultCode.PACKAGE_NOT_FOUND.code()));
             return repo.available(Terminals.profile(t)).compose(available -> {
                 List<PackageEntry> offer = new ArrayList<>();
                 List<Future<Void>> writes = new ArrayList<>();

@@ -3,7 +3,7 @@ package dev.posgate.gateway.tms;
 import dev.posgate.gateway.db.AuditLog;
 import dev.posgate.gateway.db.Terminal;
 import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.gateway.routing.TmsHandler;
 import dev.posgate.gateway.routing.TmsReplies;
 import dev.posgate.gateway.server.SessionContext;
@@ -27,7 +27,7 @@ abstract class SealedHandler implements TmsHandler {
     /** What a transaction answers: TLVs to seal with status 00, or a bare status. */
     record Outcome(String status, List<Tlv> tlvs) {
         static Outcome sealed(List<Tlv> tlvs) {
-            return new Outcome(ResponseCodes.APPROVED, tlvs);
+            return new Outcome(ResultCode.APPROVED.code(), tlvs);
         }
 
         static Outcome status(String status) {
@@ -51,7 +51,7 @@ abstract class SealedHandler implements TmsHandler {
         Response refused = TmsSessions.refusal(state, request);
         if (refused != null) return Future.succeededFuture(refused);
         if (!request.isSealed() || !seal.admits(request.sealedBody().length)) {
-            return Future.succeededFuture(TmsReplies.status(request.header(), ResponseCodes.FORMAT_ERROR));
+            return Future.succeededFuture(TmsReplies.status(request.header(), ResultCode.FORMAT_ERROR));
         }
         LmkKey dwk = state.dwk();
         return seal.open(dwk, request.sealedBody())
@@ -59,17 +59,17 @@ abstract class SealedHandler implements TmsHandler {
                 .compose(out -> out.tlvs() == null
                         ? Future.succeededFuture(TmsReplies.status(request.header(), out.status()))
                         : seal.seal(dwk, out.tlvs()).map(body -> Response.reply(
-                                TmsMessage.sealed(request.header().response(ResponseCodes.APPROVED).withSealed(true), body).pack(),
-                                ResponseCodes.APPROVED)))
+                                TmsMessage.sealed(request.header().response(ResultCode.APPROVED.code()).withSealed(true), body).pack(),
+                                ResultCode.APPROVED.code())))
                 .recover(e -> {
                     if (!(e instanceof HsmSeal.BadSealException)) return Future.failedFuture(e);
                     String serial = state.serial();
                     state.fail();
                     log.info("{}: {} from serial {} refused: {}", session, request.header().code(), serial, e.getMessage());
-                    return audit.appendRefusal("tms", "tms.sealed_body", serial, ResponseCodes.SECURITY_VIOLATION,
+                    return audit.appendRefusal("tms", "tms.sealed_body", serial, ResultCode.SECURITY_VIOLATION.code(),
                                     new JsonObject().put("code", request.header().code()).put("reason", e.getMessage()))
                             .map(v -> TmsReplies.body(request.header().withSealed(false),
-                                    ResponseCodes.SECURITY_VIOLATION, List.of(), true));
+                                    ResultCode.SECURITY_VIOLATION.code(), List.of(), true));
                 });
     }
 }

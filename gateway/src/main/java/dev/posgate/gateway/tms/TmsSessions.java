@@ -2,7 +2,7 @@ package dev.posgate.gateway.tms;
 
 import dev.posgate.gateway.db.Terminal;
 import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.routing.ResponseCodes;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.gateway.routing.TmsReplies;
 import dev.posgate.iso8583.tms.TmsMessage;
 import dev.posgate.gateway.server.SessionContext;
@@ -24,8 +24,8 @@ final class TmsSessions {
     static Response refusal(HostSession<LmkKey, Terminal> state, TmsMessage request) {
         return switch (state.admit(request.header().tmsCode(), request.header().seq())) {
             case ADMITTED -> null;
-            case OUT_OF_ORDER -> TmsReplies.status(request.header(), ResponseCodes.INVALID_TRANSACTION);
-            case DUPLICATE_SEQ -> TmsReplies.status(request.header(), ResponseCodes.DUPLICATE);
+            case OUT_OF_ORDER -> TmsReplies.status(request.header(), ResultCode.INVALID_TRANSACTION);
+            case DUPLICATE_SEQ -> TmsReplies.status(request.header(), ResultCode.DUPLICATE);
         };
     }
 }

@@ -1,6 +1,7 @@
 package dev.posgate.gateway.upstream;
 
 import dev.posgate.gateway.posp.TrackProtection;
+import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.iso8583.pos.AppHeader;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.Tpdu;
@@ -57,7 +58,7 @@ public final class UpstreamMessages {
     public static PosMessage reversalOf(PosMessage original) {
         PosMessage rev = PosMessage.create(TPDU, original.header(), "0400");
         copy(original, rev, new int[] {3, 4, 11, 25, 32, 41, 42, 49, 60});
-        rev.set(39, "98");
+        rev.set(39, ResultCode.NO_ANSWER_RECEIVED.code());
         return rev;
     }
 

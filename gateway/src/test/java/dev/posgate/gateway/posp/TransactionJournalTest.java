@@ -18,21 +18,21 @@ class TransactionJournalTest {
             TransactionJournal.Kind purchase = TransactionJournal.Kind.PURCHASE;
             TransactionJournal.Kind reversal = TransactionJournal.Kind.REVERSAL;
             assertTrue(await(journal.open("TJ000001", "000001", "000001", "0200", purchase, 100, null, null, null)));
-            await(journal.close("TJ000001", "000001", "000001", "0200", "FAILED", "96", null, null));
+            await(journal.close("TJ000001", "000001", "000001", "0200", JournalStatus.FAILED, "96", null, null));
             assertFalse(await(journal.open("TJ000001", "000001", "000001", "0200", purchase, 100, null, null, null)),
                     "a purchase is never processed twice, even after a failure");
 
             assertTrue(await(journal.open("TJ000001", "000001", "000001", "0400", reversal, 100, null, null, null)));
             assertFalse(await(journal.open("TJ000001", "000001", "000001", "0400", reversal, 100, null, null, null)),
                     "in progress");
-            await(journal.close("TJ000001", "000001", "000001", "0400", "FAILED", "96", null, null));
+            await(journal.close("TJ000001", "000001", "000001", "0400", JournalStatus.FAILED, "96", null, null));
             assertTrue(await(journal.open("TJ000001", "000001", "000001", "0400", reversal, 100, null, null, null)),
                     "a reversal that never reached the host is tried again");
-            assertEquals(new TransactionJournal.Outcome("PENDING", null),
+            assertEquals(new TransactionJournal.Outcome(JournalStatus.PENDING, null),
                     await(journal.outcome("TJ000001", "000001", "000001", "0400")));
-            await(journal.close("TJ000001", "000001", "000001", "0400", "APPROVED", "00", null, null));
+            await(journal.close("TJ000001", "000001", "000001", "0400", JournalStatus.APPROVED, "00", null, null));
             assertFalse(await(journal.open("TJ000001", "000001", "000001", "0400", reversal, 100, null, null, null)));
-            assertEquals(new TransactionJournal.Outcome("APPROVED", "00"),
+            assertEquals(new TransactionJournal.Outcome(JournalStatus.APPROVED, "00"),
                     await(journal.outcome("TJ000001", "000001", "000001", "0400")));
         }
     }
