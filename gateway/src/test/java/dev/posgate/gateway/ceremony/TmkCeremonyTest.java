@@ -2,6 +2,7 @@ package dev.posgate.gateway.ceremony;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.posgate.testing.Eventually.await;
 
 import dev.posgate.crypto.Hex;
 import dev.posgate.crypto.Kcv;
@@ -93,7 +94,4 @@ class TmkCeremonyTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    }
 }

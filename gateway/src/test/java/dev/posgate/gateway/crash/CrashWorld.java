@@ -1,6 +1,7 @@
 package dev.posgate.gateway.crash;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static dev.posgate.testing.Eventually.await;
 
 import dev.posgate.crypto.KeyComponents;
 import dev.posgate.crypto.Parity;
@@ -219,10 +220,6 @@ final class CrashWorld implements AutoCloseable {
             Thread.sleep(100);
         } while (System.currentTimeMillis() < deadline);
         return v;
-    }
-
-    static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.posgate.gateway.db;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.posgate.testing.Eventually.await;
 
 import dev.posgate.gateway.support.TestGateway;
 import io.vertx.core.Future;
@@ -28,10 +29,6 @@ class AuditLogTest {
     @AfterAll
     static void stop() throws Exception {
         gateway.close();
-    }
-
-    static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     @Test

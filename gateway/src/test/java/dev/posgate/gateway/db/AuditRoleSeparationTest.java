@@ -3,6 +3,7 @@ package dev.posgate.gateway.db;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.posgate.testing.Eventually.await;
 
 import dev.posgate.gateway.config.Setting;
 import dev.posgate.gateway.support.TestGateway;
@@ -61,7 +62,4 @@ class AuditRoleSeparationTest {
         assertEquals(1L, await(audit.count("SN-ROLE")));
     }
 
-    private static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    }
 }

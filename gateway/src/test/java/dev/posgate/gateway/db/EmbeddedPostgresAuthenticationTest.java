@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.posgate.testing.Eventually.await;
 
 import dev.posgate.gateway.config.Setting;
 import dev.posgate.gateway.secrets.SecretFile;
@@ -106,7 +107,4 @@ class EmbeddedPostgresAuthenticationTest {
         return DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", p);
     }
 
-    private static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
 }

@@ -1,6 +1,6 @@
 package dev.posgate.gateway.fault;
 
-import static dev.posgate.gateway.posp.PospFixture.await;
+import static dev.posgate.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,7 +10,7 @@ import dev.posgate.gateway.config.Setting;
 import dev.posgate.gateway.fault.TerminalLoad.Kind;
 import dev.posgate.gateway.fault.TerminalLoad.Outcome;
 import dev.posgate.gateway.posp.PospFixture;
-import dev.posgate.gateway.support.Eventually;
+import dev.posgate.testing.Eventually;
 import dev.posgate.gateway.support.TestPostgres;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.terminal.pos.PosClient;

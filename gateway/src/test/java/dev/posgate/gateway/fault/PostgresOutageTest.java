@@ -9,6 +9,7 @@ import dev.posgate.gateway.fault.TerminalLoad.Outcome;
 import dev.posgate.gateway.posp.PospFixture;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.terminal.pos.PosClient;
+import dev.posgate.testing.Eventually;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -97,7 +98,7 @@ class PostgresOutageTest {
             Future<PosClient.Reply> answer = pos.send(purchase); // the host answers after 1.5 s
             Thread.sleep(300);
             pg.stop();
-            PosClient.Reply reply = PospFixture.await(answer);
+            PosClient.Reply reply = Eventually.await(answer);
             Set<String> approvedWhileDown = world.host.approvals();
             pg.restart();
             Ledger ledger = Ledger.settled(world.db(), world.host::approvals, Duration.ofSeconds(30));

@@ -11,6 +11,7 @@ import dev.posgate.gateway.posp.PospFixture;
 import dev.posgate.gateway.support.Metrics;
 import dev.posgate.gateway.support.TestPostgres;
 import dev.posgate.terminal.pos.PosClient;
+import dev.posgate.testing.Eventually;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ class UpstreamStallTest {
             while (System.nanoTime() - stalled < STALL_MS * 1_000_000) {
                 maxPending = Math.max(maxPending, Metrics.value(world.gateway, PENDING));
                 long echoSent = System.nanoTime();
-                assertEquals("00", PospFixture.await(echoes.echo()).code());
+                assertEquals("00", Eventually.await(echoes.echo()).code());
                 idleEchoes++;
                 slowestIdleEcho = Math.max(slowestIdleEcho, (System.nanoTime() - echoSent) / 1_000_000);
                 Thread.sleep(50);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.posgate.testing.Eventually.await;
 
 import dev.posgate.crypto.Parity;
 import dev.posgate.crypto.RandomSource;
@@ -150,7 +151,4 @@ class BundledHsmHardeningTest {
         };
     }
 
-    private static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
 }

@@ -1,6 +1,7 @@
 package dev.posgate.gateway.tms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static dev.posgate.testing.Eventually.await;
 
 import dev.posgate.crypto.KeyComponents;
 import dev.posgate.crypto.Parity;
@@ -114,10 +115,6 @@ final class TmsFixture implements AutoCloseable {
 
     TmsClient client(TerminalLink link, Device d) {
         return new TmsClient(link, d.identity(), d.pinPad(), LocalDateTime::now, RandomSource.secure());
-    }
-
-    static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
     @Override

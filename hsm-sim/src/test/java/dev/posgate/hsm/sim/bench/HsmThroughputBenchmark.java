@@ -1,5 +1,7 @@
 package dev.posgate.hsm.sim.bench;
 
+import static dev.posgate.testing.Eventually.await;
+
 import dev.posgate.crypto.Parity;
 import dev.posgate.crypto.RandomSource;
 import dev.posgate.crypto.Rsa;
@@ -59,10 +61,6 @@ public final class HsmThroughputBenchmark {
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
-    }
-
-    static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
     static void run(Vertx vertx, double seconds, int concurrency) throws Exception {
