@@ -14,7 +14,6 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.gateway.fault.TerminalLoad.Kind;
 import dev.posgate.gateway.fault.TerminalLoad.Outcome;
+import dev.posgate.testing.Eventually;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -51,17 +51,13 @@ final class Ledger {
 
     /**
      * Reads the records once the gateway has finished on its own what the fault left open
-     * (deferred journal writes, queued reversals): no row PENDING in either table, or
-     * {@code within} elapsed (then the assertions say what was left).
+     * (deferred journal writes, queued reversals): no row PENDING in either table.
      */
-    static Ledger settled(Pool db, Supplier<Set<String>> hostApprovals, Duration within) throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < deadline) {
-            long open = await(db.query("select (select count(*) from posp_transaction where status = 'PENDING')"
-                    + " + (select count(*) from posp_reversal where state = 'PENDING')").execute()).iterator().next().getLong(0);
-            if (open == 0) break;
-            Thread.sleep(200);
-        }
+    static Ledger settled(Pool db, Supplier<Set<String>> hostApprovals) throws Exception {
+        Eventually.value("no journal row or reversal left PENDING",
+                () -> await(db.query("select (select count(*) from posp_transaction where status = 'PENDING')"
+                        + " + (select count(*) from posp_reversal where state = 'PENDING')").execute()).iterator().next().getLong(0),
+                open -> open == 0);
         return read(db, hostApprovals.get());
     }
 

@@ -47,13 +47,13 @@ class PospHsmOutageTest {
 
             hsm.stop();
             long down = System.nanoTime();
-            JsonObject whileDown = Readiness.await(world.gateway, "hsm", false, Duration.ofSeconds(10));
+            JsonObject whileDown = Readiness.await(world.gateway, "hsm", false);
             Thread.sleep(OUTAGE_MS);
             long restarting = System.nanoTime();
             hsm.restart();
             long up = System.nanoTime();
-            Outcome firstApproval = PostgresOutageTest.awaitApprovalSentAfter(load, up, Duration.ofSeconds(30));
-            JsonObject afterwards = Readiness.await(world.gateway, "hsm", true, Duration.ofSeconds(20));
+            Outcome firstApproval = PostgresOutageTest.awaitApprovalSentAfter(load, up);
+            JsonObject afterwards = Readiness.await(world.gateway, "hsm", true);
             Thread.sleep(1_000);
             load.close();
 
@@ -73,7 +73,7 @@ class PospHsmOutageTest {
             }
             Ledger.FaultWindow window = Ledger.FaultWindow.of(during);
 
-            Ledger ledger = Ledger.settled(world.db(), world.host::approvals, Duration.ofSeconds(30));
+            Ledger ledger = Ledger.settled(world.db(), world.host::approvals);
             ledger.assertConsistentWith(all);
 
             log.info("FAULT hsm: outage {} ms; answered during it: {};"
@@ -109,7 +109,7 @@ class PospHsmOutageTest {
             Thread.sleep(1_500); // the reversal queue tries (and fails) while the HSM is down
             Map<String, String> queuedWhileDown = Ledger.read(world.db(), Set.of()).reversals();
             hsm.restart();
-            Ledger ledger = Ledger.settled(world.db(), world.host::approvals, Duration.ofSeconds(30));
+            Ledger ledger = Ledger.settled(world.db(), world.host::approvals);
 
             assertEquals("96", reply.code(), "the host's answer could not be checked");
             assertNull(reply.macValid(), "no MAC without the HSM");

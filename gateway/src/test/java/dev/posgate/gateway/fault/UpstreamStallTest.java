@@ -61,10 +61,10 @@ class UpstreamStallTest {
             }
             world.host.stall(false);
             long resumed = System.nanoTime();
-            Outcome firstApproval = PostgresOutageTest.awaitApprovalSentAfter(load, resumed, Duration.ofSeconds(30));
+            Outcome firstApproval = PostgresOutageTest.awaitApprovalSentAfter(load, resumed);
             Thread.sleep(1_000);
             load.close();
-            Ledger ledger = Ledger.settled(world.db(), world.host::approvals, Duration.ofSeconds(30));
+            Ledger ledger = Ledger.settled(world.db(), world.host::approvals);
 
             assertNotNull(firstApproval, "purchases are approved again once the host answers");
             List<Outcome> all = load.outcomes();

@@ -39,7 +39,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** A factory, an operator terminal and terminals around one test gateway. */
 final class KmsFixture {

@@ -39,7 +39,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The POSP test world, all real and over TCP: a gateway (its own PostgreSQL database, its bundled
