@@ -61,6 +61,9 @@ class KmsDownloadBenchmark {
             for (int r = 0; r < ROUNDS; r++) latencies.addAll(runRound(devices, links));
             double seconds = (System.nanoTime() - start) / 1e9;
             int downloads = TERMINALS * ROUNDS;
+            // every round is Future.all of its downloads, so none failed; and some were measured
+            assertTrue(downloads > 0, "at least one download measured");
+            assertEquals(downloads, latencies.size(), "every download completed");
             long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
 
             // where the time goes: the RSA step (ZI) alone, and the TDES HSM steps, at the same concurrency

@@ -111,6 +111,10 @@ public final class HsmThroughputBenchmark {
             System.out.printf(Locale.ROOT, "%-32s %14.0f %14.0f %7.2fx%s%n", c.name, t.opsPerSecond, l.opsPerSecond,
                     l.opsPerSecond / Math.max(1, t.opsPerSecond),
                     t.errors + l.errors > 0 ? "  (errors: " + (t.errors + l.errors) + ")" : "");
+            // a rate of failures is no figure: the run fails rather than print one
+            if (t.errors + l.errors > 0 || t.ops == 0 || l.ops == 0) {
+                throw new IllegalStateException(c.name + ": " + (t.errors + l.errors) + " failed, " + t.ops + " + " + l.ops + " succeeded");
+            }
         }
         await(pool.close());
         await(sim.stop());
