@@ -51,12 +51,16 @@ final class Ledger {
 
     /**
      * Reads the records once the gateway has finished on its own what the fault left open
-     * (deferred journal writes, queued reversals): no row PENDING in either table.
+     * (deferred journal writes, queued reversals): no row PENDING in either table, and every
+     * delivered reversal's purchase marked REVERSED (a second write after the delivery).
      */
     static Ledger settled(Pool db, Supplier<Set<String>> hostApprovals) throws Exception {
-        Eventually.value("no journal row or reversal left PENDING",
+        Eventually.value("no journal row or reversal left PENDING, every delivered reversal applied",
                 () -> await(db.query("select (select count(*) from posp_transaction where status = 'PENDING')"
-                        + " + (select count(*) from posp_reversal where state = 'PENDING')").execute()).iterator().next().getLong(0),
+                        + " + (select count(*) from posp_reversal where state = 'PENDING')"
+                        + " + (select count(*) from posp_reversal r join posp_transaction t on t.tid = r.tid and t.stan = r.stan"
+                        + " and t.mti = '0200' where r.state = 'DELIVERED' and t.status <> 'REVERSED')").execute())
+                        .iterator().next().getLong(0),
                 open -> open == 0);
         return read(db, hostApprovals.get());
     }

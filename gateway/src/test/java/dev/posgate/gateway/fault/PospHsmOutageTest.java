@@ -106,7 +106,10 @@ class PospHsmOutageTest {
             hsm.stop();
             PosClient.Reply reply = await(answer);
             Set<String> approvedWhileDown = world.host.approvals();
-            Thread.sleep(1_500); // the reversal queue tries (and fails) while the HSM is down
+            // the reversal queue tries (and fails) while the HSM is down
+            Eventually.until("the reversal queue tries while the HSM is down", () -> await(world.db()
+                    .query("select coalesce(max(attempts), 0) from posp_reversal where tid = 'HSMD0001'").execute())
+                    .iterator().next().getInteger(0) >= 1);
             Map<String, String> queuedWhileDown = Ledger.read(world.db(), Set.of()).reversals();
             hsm.restart();
             Ledger ledger = Ledger.settled(world.db(), world.host::approvals);

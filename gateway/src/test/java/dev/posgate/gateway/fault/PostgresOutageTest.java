@@ -95,8 +95,10 @@ class PostgresOutageTest {
             SignedOnTerminals terminals = SignedOnTerminals.of(world, "PGMD", 1);
             PosClient pos = terminals.clients().get(0);
             PosMessage purchase = pos.purchase(TerminalLoad.PAN, 12_300, "123456");
+            long received = world.host.messagesReceived();
             Future<PosClient.Reply> answer = pos.send(purchase); // the host answers after 1.5 s
-            Thread.sleep(300);
+            // journalled and forwarded: the host holds it while the database goes
+            Eventually.until("the purchase reaches the host", () -> world.host.messagesReceived() > received);
             pg.stop();
             PosClient.Reply reply = Eventually.await(answer);
             Set<String> approvedWhileDown = world.host.approvals();
