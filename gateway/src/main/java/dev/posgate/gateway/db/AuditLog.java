@@ -1,5 +1,6 @@
 package dev.posgate.gateway.db;
 
+import dev.posgate.gateway.time.Ticker;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -23,11 +24,13 @@ public final class AuditLog {
     /** Null when every refusal is written (tools and tests that build their own AuditLog). */
     private final RefusalWindows refusals;
     private final long windowSeconds;
+    private final Ticker ticker;
 
     public AuditLog(Pool pool) {
         this.pool = pool;
         this.refusals = null;
         this.windowSeconds = 0;
+        this.ticker = Ticker.SYSTEM;
     }
 
     /**
@@ -35,10 +38,19 @@ public final class AuditLog {
      * {@code vertx} writes the summaries of closed windows, {@link #flush()} the rest at shutdown.
      */
     public AuditLog(Pool pool, Vertx vertx, Duration window, int maxKinds) {
+        this(pool, vertx, window, maxKinds, Ticker.SYSTEM);
+    }
+
+    /**
+     * The same, with windows opened and closed on {@code ticker} (tests move it); the timer only
+     * decides how often closed windows are looked for.
+     */
+    public AuditLog(Pool pool, Vertx vertx, Duration window, int maxKinds, Ticker ticker) {
         this.pool = pool;
+        this.ticker = ticker;
         this.refusals = new RefusalWindows(window.toNanos(), maxKinds);
         this.windowSeconds = window.toSeconds();
-        vertx.setPeriodic(Math.max(250, Math.min(1000, window.toMillis() / 4)), id -> write(refusals.closeDue(System.nanoTime())));
+        vertx.setPeriodic(Math.max(250, Math.min(1000, window.toMillis() / 4)), id -> write(refusals.closeDue(ticker.nanos())));
     }
 
     /** Appends outside any transaction. */
@@ -54,7 +66,7 @@ public final class AuditLog {
         if (refusals != null) {
             RefusalWindows.Kind kind = new RefusalWindows.Kind(actor, action, subject, result,
                     detail == null ? null : String.valueOf(detail.getValue("reason")));
-            RefusalWindows.Kind opened = refusals.admit(kind, detail, System.nanoTime());
+            RefusalWindows.Kind opened = refusals.admit(kind, detail, ticker.nanos());
             if (opened == null) return Future.succeededFuture(); // counted: written as part of its window's summary
             if (!opened.equals(kind)) { // too many kinds open: recorded under the overflow kind
                 return appendRefusalNow(opened.actor(), action, opened.subject(), result,

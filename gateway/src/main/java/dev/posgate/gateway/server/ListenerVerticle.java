@@ -2,6 +2,7 @@ package dev.posgate.gateway.server;
 
 import dev.posgate.gateway.metrics.GatewayMetrics;
 import dev.posgate.gateway.routing.Dispatcher;
+import dev.posgate.gateway.time.Ticker;
 import dev.posgate.gateway.tls.TlsListener;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -30,6 +31,7 @@ public final class ListenerVerticle extends VerticleBase {
     private final AtomicLong sessionIds;
     /** Null for the plain listener. */
     private final TlsListener tls;
+    private final Ticker ticker;
     private final Set<Session> sessions = new HashSet<>();
     /** Shared by every listener instance through Vert.x local shared data; null without a limit. */
     private IpConnectionRate ipRate;
@@ -44,6 +46,16 @@ public final class ListenerVerticle extends VerticleBase {
     /** A listener whose connections are TLS ({@code tls} non-null); sessions and dispatch are the same. */
     public ListenerVerticle(ListenerSettings settings, Dispatcher dispatcher, ConnectionGuard guard,
             GatewayMetrics metrics, AtomicLong sessionIds, TlsListener tls) {
+        this(settings, dispatcher, guard, metrics, sessionIds, tls, Ticker.SYSTEM);
+    }
+
+    /**
+     * With the clock of its rate limits and timeouts: {@code ticker} (tests move it; all listener
+     * instances of one Vert.x share the per-IP rate, so they must share the ticker too).
+     */
+    public ListenerVerticle(ListenerSettings settings, Dispatcher dispatcher, ConnectionGuard guard,
+            GatewayMetrics metrics, AtomicLong sessionIds, TlsListener tls, Ticker ticker) {
+        this.ticker = ticker;
         this.tls = tls;
         this.settings = settings;
         this.dispatcher = dispatcher;
@@ -73,7 +85,7 @@ public final class ListenerVerticle extends VerticleBase {
 
     private void accept(NetSocket socket) {
         String ip = socket.remoteAddress().hostAddress();
-        String refused = ipRate != null && !ipRate.admit(ip, System.nanoTime()) ? "ip_rate" : guard.tryAdmit(ip);
+        String refused = ipRate != null && !ipRate.admit(ip, ticker.nanos()) ? "ip_rate" : guard.tryAdmit(ip);
         if (refused != null) {
             metrics.connectionRefused(refused);
             socket.close();
@@ -83,7 +95,7 @@ public final class ListenerVerticle extends VerticleBase {
         SessionContext context = new SessionContext(sessionIds.incrementAndGet(), ip);
         Session[] holder = new Session[1];
         Session session = new Session(vertx, socket, context, settings.frameLimits(), dispatcher, metrics,
-                settings.maxInflight(), settings.requestRate(), () -> {
+                settings.maxInflight(), settings.requestRate(), ticker, () -> {
                     if (sessions.remove(holder[0])) {
                         guard.release(ip);
                         metrics.connectionClosed();
@@ -95,7 +107,7 @@ public final class ListenerVerticle extends VerticleBase {
     }
 
     private void sweep() {
-        long now = System.nanoTime();
+        long now = ticker.nanos();
         long idle = settings.idleTimeout().toNanos();
         long frame = settings.frameTimeout().toNanos();
         long firstFrame = settings.firstFrameTimeout().toNanos();

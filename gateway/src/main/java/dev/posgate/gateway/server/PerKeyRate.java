@@ -2,12 +2,12 @@ package dev.posgate.gateway.server;
 
 import dev.posgate.gateway.GatewayContext;
 import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.time.Ticker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.LongSupplier;
 
 /**
  * A request rate per key (a terminal serial, a TID) for requests a stranger can send for someone
@@ -23,7 +23,7 @@ import java.util.function.LongSupplier;
 public final class PerKeyRate {
     private final RateLimit limit;
     private final int maxKeys;
-    private final LongSupplier nanos;
+    private final Ticker ticker;
     private final Counter refused;
     private final LinkedHashMap<String, long[]> arrivals = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -34,14 +34,14 @@ public final class PerKeyRate {
 
     /**
      * {@code count} requests per {@code window} for each key, {@code count} of them at once; no
-     * limit when {@code count} is 0. {@code nanos} is the clock (tests move it).
+     * limit when {@code count} is 0. {@code ticker} is the clock (tests move it).
      */
-    public PerKeyRate(String flow, int count, Duration window, int maxKeys, LongSupplier nanos, MeterRegistry registry) {
+    public PerKeyRate(String flow, int count, Duration window, int maxKeys, Ticker ticker, MeterRegistry registry) {
         if (maxKeys < 1) throw new IllegalArgumentException("maxKeys must be at least 1");
         long interval = count <= 0 ? 0 : Math.max(1, window.toNanos() / count);
         this.limit = count <= 0 ? null : new RateLimit(interval, interval * (count - 1));
         this.maxKeys = maxKeys;
-        this.nanos = nanos;
+        this.ticker = ticker;
         this.refused = Counter.builder("posgate_rate_limited_total")
                 .description("Requests refused (answered 12) because their serial or terminal was over its rate")
                 .tag("flow", flow)
@@ -50,7 +50,7 @@ public final class PerKeyRate {
 
     /** With the system's monotonic clock. */
     public PerKeyRate(String flow, int count, Duration window, int maxKeys, MeterRegistry registry) {
-        this(flow, count, window, maxKeys, System::nanoTime, registry);
+        this(flow, count, window, maxKeys, Ticker.SYSTEM, registry);
     }
 
     /**
@@ -66,7 +66,7 @@ public final class PerKeyRate {
     /** True when a request for {@code key} is within its rate now (and counts it); false, counted as refused, otherwise. */
     public boolean admit(String key) {
         if (limit == null) return true;
-        long now = nanos.getAsLong();
+        long now = ticker.nanos();
         synchronized (arrivals) {
             long[] tat = arrivals.get(key);
             if (tat == null) {

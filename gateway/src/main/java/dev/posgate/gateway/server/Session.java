@@ -3,6 +3,7 @@ package dev.posgate.gateway.server;
 import dev.posgate.gateway.metrics.GatewayMetrics;
 import dev.posgate.gateway.routing.Dispatcher;
 import dev.posgate.gateway.routing.Response;
+import dev.posgate.gateway.time.Ticker;
 import dev.posgate.iso8583.frame.Family;
 import dev.posgate.iso8583.frame.FrameDecoder;
 import dev.posgate.iso8583.frame.FrameEncoder;
@@ -59,11 +60,13 @@ final class Session implements FrameSink {
     private long requestTat = RateLimit.FRESH;
     /** Requests over the rate, oldest first, waiting for it to admit them; at most maxInflight. */
     private final ArrayDeque<Request> held = new ArrayDeque<>();
+    /** The clock of the rate limit and the timeouts {@link #sweep} checks (the listener's). */
+    private final Ticker ticker;
 
     private record Request(Family family, byte[] body, long receivedAt) {}
 
     Session(Vertx vertx, NetSocket socket, SessionContext context, FrameLimits limits, Dispatcher dispatcher,
-            GatewayMetrics metrics, int maxInflight, RateLimit requestRate, Runnable onClosed) {
+            GatewayMetrics metrics, int maxInflight, RateLimit requestRate, Ticker ticker, Runnable onClosed) {
         this.vertx = vertx;
         this.socket = socket;
         this.context = context;
@@ -73,7 +76,8 @@ final class Session implements FrameSink {
         this.maxInflight = maxInflight;
         this.requestRate = requestRate;
         this.onClosed = onClosed;
-        this.lastFrameAt = System.nanoTime();
+        this.ticker = ticker;
+        this.lastFrameAt = ticker.nanos();
         this.openedAt = lastFrameAt;
     }
 
@@ -94,7 +98,7 @@ final class Session implements FrameSink {
         if (closed) return;
         byte[] bytes = buffer.getBytes();
         decoder.feed(bytes, 0, bytes.length);
-        if (decoder.midFrame() && frameStartedAt == 0) frameStartedAt = System.nanoTime();
+        if (decoder.midFrame() && frameStartedAt == 0) frameStartedAt = ticker.nanos();
         accountBuffered(decoder.bufferedBytes());
     }
 
@@ -106,14 +110,14 @@ final class Session implements FrameSink {
     @Override
     public void onKeepAlive() {
         frameStartedAt = 0;
-        lastFrameAt = System.nanoTime();
+        lastFrameAt = ticker.nanos();
         metrics.frameIn("keepalive");
     }
 
     @Override
     public void onFrame(Family family, byte[] body) {
         frameStartedAt = 0;
-        lastFrameAt = System.nanoTime();
+        lastFrameAt = ticker.nanos();
         requestSeen = true;
         metrics.frameIn(label(family));
         if (closed || draining) return;
@@ -151,12 +155,12 @@ final class Session implements FrameSink {
     }
 
     private void scheduleRelease() {
-        long waitNanos = requestRate.conformsAt(requestTat) - System.nanoTime();
+        long waitNanos = requestRate.conformsAt(requestTat) - ticker.nanos();
         vertx.setTimer(Math.max(1, (waitNanos + 999_999) / 1_000_000), id -> release());
     }
 
     private void release() {
-        while (!closed && !held.isEmpty() && admit(System.nanoTime())) process(held.poll());
+        while (!closed && !held.isEmpty() && admit(ticker.nanos())) process(held.poll());
         if (closed) return;
         if (!held.isEmpty()) {
             scheduleRelease();

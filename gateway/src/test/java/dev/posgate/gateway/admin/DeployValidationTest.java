@@ -2,7 +2,8 @@ package dev.posgate.gateway.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,24 +12,38 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * deploy/ checked by the tools that own its formats, whenever they are installed (each test is
- * skipped otherwise): promtool for the Prometheus configuration, the alert rules and every
- * dashboard expression; systemd-analyze for the unit; kubectl for the kustomize base. The
- * HAProxy configuration is checked by the load-test module, which runs it.
+ * deploy/ checked by the tools that own its formats: promtool for the Prometheus configuration,
+ * the alert rules and every dashboard expression; systemd-analyze for the unit; kubectl for the
+ * kustomize base. bin/test installs the tools; a missing one FAILS its test (a silent skip would
+ * let a broken deploy/ pass CI), unless the environment says {@code POSGATE_SKIP_DEPLOY_TOOLS=1}
+ * explicitly. The HAProxy configuration is checked by the load-test module, which runs it.
  */
 class DeployValidationTest {
     private static final Path DEPLOY = Path.of("..", "deploy");
+    /** The explicit opt-out (docs/testing.md): skip instead of failing when a tool is missing. */
+    static final String SKIP_VARIABLE = "POSGATE_SKIP_DEPLOY_TOOLS";
+    /** The Debian package bin/test installs for each tool. */
+    private static final Map<String, String> PACKAGES = Map.of(
+            "promtool", "prometheus", "systemd-analyze", "systemd", "kubectl", "kubernetes-client");
 
     @Test
     void prometheusConfigurationAndAlertRules() throws Exception {
         Path promtool = tool("promtool");
         String out = run(promtool.toString(), "check", "config", DEPLOY.resolve("prometheus/prometheus.yml").toString());
+        assertTrue(out.contains("SUCCESS"), out);
+    }
+
+    /** deploy/prometheus/alerts.test.yml: the alerts fire on the series they watch, with the labels their summaries use. */
+    @Test
+    void alertRulesFireOnTheirSeries() throws Exception {
+        String out = run(tool("promtool").toString(), "test", "rules", DEPLOY.resolve("prometheus/alerts.test.yml").toString());
         assertTrue(out.contains("SUCCESS"), out);
     }
 
@@ -75,15 +90,20 @@ class DeployValidationTest {
     }
 
     private static Path tool(String name) {
-        Optional<Path> found = Optional.empty();
-        for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/bin").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
-                found = Optional.of(Path.of(dir, name));
-                break;
-            }
+        Optional<Path> found = find(name, System.getenv().getOrDefault("PATH", ""));
+        if (found.isEmpty()) {
+            assumeFalse("1".equals(System.getenv(SKIP_VARIABLE)), name + " is not installed: skipped, as " + SKIP_VARIABLE + "=1 asks");
+            fail(name + " is not installed: bin/test installs it (" + PACKAGES.get(name) + ", Debian); set " + SKIP_VARIABLE
+                    + "=1 to skip the deploy checks explicitly");
         }
-        assumeTrue(found.isPresent(), name + " is not installed: check skipped");
         return found.get();
+    }
+
+    static Optional<Path> find(String name, String path) {
+        for (String dir : (path + ":/usr/sbin:/usr/bin").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) return Optional.of(Path.of(dir, name));
+        }
+        return Optional.empty();
     }
 
     /** Runs a command, asserts exit status 0, returns its output. */

@@ -1,6 +1,7 @@
 package dev.posgate.gateway.crash;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static dev.posgate.testing.Eventually.await;
 
 import dev.posgate.crypto.KeyComponents;
 import dev.posgate.crypto.Parity;
@@ -30,6 +31,7 @@ import dev.posgate.terminal.pinpad.KeyRole;
 import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.terminal.pos.PinPadKeys;
 import dev.posgate.terminal.pos.PosClient;
+import dev.posgate.testing.Eventually;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -53,7 +55,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A gateway in its own OS process, and everything that must outlive it in the test JVM: the
@@ -208,21 +209,12 @@ final class CrashWorld implements AutoCloseable {
         return new PosClient(link(), tid, MID, new PinPadKeys(pad, 1), false);
     }
 
-    /** Polls {@code sql} (a single value) until it equals {@code expected} or the time is up; returns the last value. */
-    Object awaitValue(Object expected, long timeoutMs, String sql, Object... params) throws Exception {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        Object v;
-        do {
+    /** Polls {@code sql} (a single value) until it equals {@code expected}; returns it. */
+    Object awaitValue(Object expected, String sql, Object... params) throws Exception {
+        return Eventually.value(sql + " = " + expected, () -> {
             RowSet<Row> rows = query(sql, params);
-            v = rows.size() == 0 ? null : rows.iterator().next().getValue(0);
-            if (expected.equals(v)) return v;
-            Thread.sleep(100);
-        } while (System.currentTimeMillis() < deadline);
-        return v;
-    }
-
-    static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            return rows.size() == 0 ? null : rows.iterator().next().getValue(0);
+        }, expected::equals);
     }
 
     @Override

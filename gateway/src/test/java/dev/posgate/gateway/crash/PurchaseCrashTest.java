@@ -1,6 +1,6 @@
 package dev.posgate.gateway.crash;
 
-import static dev.posgate.gateway.crash.CrashWorld.await;
+import static dev.posgate.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +9,7 @@ import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.posp.SignOnMode;
 import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.terminal.pos.PosClient;
+import dev.posgate.testing.Eventually;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -35,18 +36,16 @@ class PurchaseCrashTest {
             PosMessage held = pos.purchase(PAN, 2_999, "123456");
             String stan = held.field(11);
             pos.send(held);
-            long deadline = System.currentTimeMillis() + 2_000;
-            while (world.host.messagesReceived() == received && System.currentTimeMillis() < deadline) Thread.sleep(5);
-            assertTrue(world.host.messagesReceived() > received, "the purchase reached the host");
+            Eventually.until("the purchase reached the host", () -> world.host.messagesReceived() > received);
             assertEquals("PENDING", status(world, stan), "in flight: forwarded, unanswered");
             world.killGateway();
             assertEquals(0, world.count("select count(*) from posp_reversal where tid = $1", TID), "the dead process queued nothing");
 
             world.restartGateway();
-            assertEquals("DELIVERED", world.awaitValue("DELIVERED", 20_000,
+            assertEquals("DELIVERED", world.awaitValue("DELIVERED",
                     "select state from posp_reversal where tid = $1 and stan = $2", TID, stan), "reversal queued and delivered");
             assertTrue(world.host.reversalsReceived().contains(TID + ":" + stan));
-            assertEquals("REVERSED", world.awaitValue("REVERSED", 5_000,
+            assertEquals("REVERSED", world.awaitValue("REVERSED",
                     "select status from posp_transaction where tid = $1 and stan = $2 and mti = '0200'", TID, stan));
             System.out.println("PurchaseCrashTest restart-to-ready: " + world.restarts);
 

@@ -1,6 +1,6 @@
 package dev.posgate.gateway.crash;
 
-import static dev.posgate.gateway.crash.CrashWorld.await;
+import static dev.posgate.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

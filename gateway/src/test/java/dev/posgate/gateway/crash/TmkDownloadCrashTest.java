@@ -1,6 +1,6 @@
 package dev.posgate.gateway.crash;
 
-import static dev.posgate.gateway.crash.CrashWorld.await;
+import static dev.posgate.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,6 +27,7 @@ import dev.posgate.terminal.kms.TransmissionKeyVault;
 import dev.posgate.terminal.net.TerminalLink;
 import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.terminal.pos.PosClient;
+import dev.posgate.testing.Eventually;
 import dev.posgate.tms.kms.KmsTerminalSession;
 import dev.posgate.tms.pki.CertificateRole;
 import dev.posgate.tms.pki.CertificateVerifier;
@@ -148,8 +149,8 @@ class TmkDownloadCrashTest {
             issued = Hex.encode(s.kcv());
             c.send(k4.pack()); // written; its answer is never read
             // kill once the activation committed: the terminal never learns the outcome
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (!activeTmks(d.sn()).equals(List.of(issued)) && System.currentTimeMillis() < deadline) Thread.sleep(2);
+            String committed = issued;
+            Eventually.until("the activation committed", () -> activeTmks(d.sn()).equals(List.of(committed)));
             world.killGateway();
         }
         world.restartGateway();

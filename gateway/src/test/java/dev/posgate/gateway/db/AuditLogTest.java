@@ -3,13 +3,17 @@ package dev.posgate.gateway.db;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.posgate.testing.Eventually.await;
 
+import dev.posgate.gateway.support.ManualTicker;
 import dev.posgate.gateway.support.TestGateway;
+import dev.posgate.testing.Eventually;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,10 +32,6 @@ class AuditLogTest {
     @AfterAll
     static void stop() throws Exception {
         gateway.close();
-    }
-
-    static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -66,5 +66,30 @@ class AuditLogTest {
                 () -> await(pool.withTransaction(tx -> keys.activate(tx, v2.id()))));
         assertTrue(again.getCause().getMessage().contains("ACTIVE"));
         assertTrue(!v2.toString().contains("FEDCBA"), "toString never shows the encrypted key value");
+    }
+
+    /**
+     * Repeated refusals of one kind: one row when the window opens, a summary row when the ticker
+     * passes the window (the periodic check only looks; the ticker decides).
+     */
+    @Test
+    void aRefusalWindowIsSummedUpOnceTheTickerHasPassedIt() throws Exception {
+        ManualTicker ticker = new ManualTicker();
+        Vertx vertx = Vertx.vertx();
+        try {
+            AuditLog audit = new AuditLog(pool, vertx, Duration.ofSeconds(60), 100, ticker);
+            JsonObject why = new JsonObject().put("reason", "unknown TID");
+            for (int i = 0; i < 3; i++) await(audit.appendRefusal("terminal:TICK0001", "pos.sign_on", "TICK0001", "97", why));
+            assertEquals(1L, await(audit.count("TICK0001")), "the first refusal is written at once, the others counted");
+            assertEquals(1, audit.openRefusalWindows());
+            ticker.advance(Duration.ofSeconds(60));
+            Eventually.until("the window is closed and summed up", () -> audit.openRefusalWindows() == 0);
+            Eventually.until("the summary row is written", () -> await(audit.count("TICK0001")) == 2L);
+            JsonObject summary = await(pool.query("select detail from audit_log where subject = 'TICK0001' and detail->>'summary' = 'true'")
+                    .execute()).iterator().next().getJsonObject(0);
+            assertEquals(2, summary.getInteger("suppressed"), summary.encode());
+        } finally {
+            await(vertx.close());
+        }
     }
 }

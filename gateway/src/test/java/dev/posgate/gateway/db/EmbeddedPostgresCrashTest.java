@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.gateway.config.Setting;
-import dev.posgate.gateway.support.Eventually;
+import dev.posgate.testing.Eventually;
 import dev.posgate.gateway.support.GatewayProcess;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;

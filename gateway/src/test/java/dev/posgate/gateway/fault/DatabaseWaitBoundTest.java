@@ -1,11 +1,12 @@
 package dev.posgate.gateway.fault;
 
-import static dev.posgate.gateway.posp.PospFixture.await;
+import static dev.posgate.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.gateway.config.Setting;
 import dev.posgate.gateway.support.TestGateway;
+import dev.posgate.testing.Eventually;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
@@ -48,14 +49,13 @@ class DatabaseWaitBoundTest {
                         .onFailure(e -> failed.incrementAndGet()));
             }
             // beyond the wait queue: refused at once
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (failed.get() < QUERIES - POOL - QUEUE_MAX && System.nanoTime() < deadline) Thread.sleep(5);
+            Eventually.until("the queries beyond the wait queue are refused", () -> failed.get() >= QUERIES - POOL - QUEUE_MAX);
             long refusedWithinMs = (System.nanoTime() - frozen) / 1_000_000;
             int refused = failed.get();
             assertTrue(refused >= QUERIES - POOL - QUEUE_MAX, "queries beyond the wait queue fail at once: " + refused);
             // in the wait queue: failed after db.pool.wait.ms, while the database is still hung
-            Thread.sleep(3L * WAIT_MS);
-            int failedWhileHung = failed.get();
+            int failedWhileHung = Eventually.value("the waiting queries time out", failed::get,
+                    n -> n >= refused + QUEUE_MAX || n >= QUERIES - POOL);
             assertEquals(0, answered.get(), "nothing crosses a hung link");
             assertTrue(failedWhileHung >= refused + QUEUE_MAX || failedWhileHung >= QUERIES - POOL,
                     "the waiting queries timed out: " + refused + " refused, " + failedWhileHung + " failed in all");

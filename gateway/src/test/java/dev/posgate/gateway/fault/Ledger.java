@@ -1,6 +1,6 @@
 package dev.posgate.gateway.fault;
 
-import static dev.posgate.gateway.posp.PospFixture.await;
+import static dev.posgate.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.gateway.fault.TerminalLoad.Kind;
 import dev.posgate.gateway.fault.TerminalLoad.Outcome;
+import dev.posgate.testing.Eventually;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -51,17 +51,17 @@ final class Ledger {
 
     /**
      * Reads the records once the gateway has finished on its own what the fault left open
-     * (deferred journal writes, queued reversals): no row PENDING in either table, or
-     * {@code within} elapsed (then the assertions say what was left).
+     * (deferred journal writes, queued reversals): no row PENDING in either table, and every
+     * delivered reversal's purchase marked REVERSED (a second write after the delivery).
      */
-    static Ledger settled(Pool db, Supplier<Set<String>> hostApprovals, Duration within) throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < deadline) {
-            long open = await(db.query("select (select count(*) from posp_transaction where status = 'PENDING')"
-                    + " + (select count(*) from posp_reversal where state = 'PENDING')").execute()).iterator().next().getLong(0);
-            if (open == 0) break;
-            Thread.sleep(200);
-        }
+    static Ledger settled(Pool db, Supplier<Set<String>> hostApprovals) throws Exception {
+        Eventually.value("no journal row or reversal left PENDING, every delivered reversal applied",
+                () -> await(db.query("select (select count(*) from posp_transaction where status = 'PENDING')"
+                        + " + (select count(*) from posp_reversal where state = 'PENDING')"
+                        + " + (select count(*) from posp_reversal r join posp_transaction t on t.tid = r.tid and t.stan = r.stan"
+                        + " and t.mti = '0200' where r.state = 'DELIVERED' and t.status <> 'REVERSED')").execute())
+                        .iterator().next().getLong(0),
+                open -> open == 0);
         return read(db, hostApprovals.get());
     }
 

@@ -1,6 +1,6 @@
 package dev.posgate.gateway.fault;
 
-import static dev.posgate.gateway.posp.PospFixture.await;
+import static dev.posgate.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,7 +10,7 @@ import dev.posgate.gateway.config.Setting;
 import dev.posgate.gateway.fault.TerminalLoad.Kind;
 import dev.posgate.gateway.fault.TerminalLoad.Outcome;
 import dev.posgate.gateway.posp.PospFixture;
-import dev.posgate.gateway.support.Eventually;
+import dev.posgate.testing.Eventually;
 import dev.posgate.gateway.support.TestPostgres;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.terminal.pos.PosClient;
@@ -47,13 +47,13 @@ class PospHsmOutageTest {
 
             hsm.stop();
             long down = System.nanoTime();
-            JsonObject whileDown = Readiness.await(world.gateway, "hsm", false, Duration.ofSeconds(10));
+            JsonObject whileDown = Readiness.await(world.gateway, "hsm", false);
             Thread.sleep(OUTAGE_MS);
             long restarting = System.nanoTime();
             hsm.restart();
             long up = System.nanoTime();
-            Outcome firstApproval = PostgresOutageTest.awaitApprovalSentAfter(load, up, Duration.ofSeconds(30));
-            JsonObject afterwards = Readiness.await(world.gateway, "hsm", true, Duration.ofSeconds(20));
+            Outcome firstApproval = PostgresOutageTest.awaitApprovalSentAfter(load, up);
+            JsonObject afterwards = Readiness.await(world.gateway, "hsm", true);
             Thread.sleep(1_000);
             load.close();
 
@@ -73,7 +73,7 @@ class PospHsmOutageTest {
             }
             Ledger.FaultWindow window = Ledger.FaultWindow.of(during);
 
-            Ledger ledger = Ledger.settled(world.db(), world.host::approvals, Duration.ofSeconds(30));
+            Ledger ledger = Ledger.settled(world.db(), world.host::approvals);
             ledger.assertConsistentWith(all);
 
             log.info("FAULT hsm: outage {} ms; answered during it: {};"
@@ -106,10 +106,13 @@ class PospHsmOutageTest {
             hsm.stop();
             PosClient.Reply reply = await(answer);
             Set<String> approvedWhileDown = world.host.approvals();
-            Thread.sleep(1_500); // the reversal queue tries (and fails) while the HSM is down
+            // the reversal queue tries (and fails) while the HSM is down
+            Eventually.until("the reversal queue tries while the HSM is down", () -> await(world.db()
+                    .query("select coalesce(max(attempts), 0) from posp_reversal where tid = 'HSMD0001'").execute())
+                    .iterator().next().getInteger(0) >= 1);
             Map<String, String> queuedWhileDown = Ledger.read(world.db(), Set.of()).reversals();
             hsm.restart();
-            Ledger ledger = Ledger.settled(world.db(), world.host::approvals, Duration.ofSeconds(30));
+            Ledger ledger = Ledger.settled(world.db(), world.host::approvals);
 
             assertEquals("96", reply.code(), "the host's answer could not be checked");
             assertNull(reply.macValid(), "no MAC without the HSM");

@@ -1,6 +1,6 @@
 package dev.posgate.gateway.fault;
 
-import static dev.posgate.gateway.posp.PospFixture.await;
+import static dev.posgate.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,8 +51,8 @@ class PostgresHangTest {
                 Thread.sleep(Math.max(0, HANG_MS - (System.nanoTime() - hung) / 1_000_000));
                 pg.resume();
                 long thawed = System.nanoTime();
-                Outcome firstApproval = PostgresOutageTest.awaitApprovalSentAfter(load, thawed, Duration.ofSeconds(30));
-                JsonObject afterwards = Readiness.await(world.gateway, "database", true, Duration.ofSeconds(10));
+                Outcome firstApproval = PostgresOutageTest.awaitApprovalSentAfter(load, thawed);
+                JsonObject afterwards = Readiness.await(world.gateway, "database", true);
                 Thread.sleep(1_000);
                 load.close();
 
@@ -65,7 +65,7 @@ class PostgresHangTest {
                 List<Outcome> held = load.outcomes(o -> o.sentNanos() < thawed && o.answeredNanos() > thawed);
                 assertFalse(held.isEmpty(), "requests were held by the hung database");
                 long longestHeld = held.stream().mapToLong(Outcome::latencyMs).max().orElse(0);
-                Ledger ledger = Ledger.settled(world.db(), world.host::approvals, Duration.ofSeconds(30));
+                Ledger ledger = Ledger.settled(world.db(), world.host::approvals);
                 ledger.assertConsistentWith(all);
 
                 log.info("FAULT postgres hang: {} ms; /ready answered {} in {} ms; echo {} ms; requests held {} (answered {}),"

@@ -9,6 +9,7 @@ import dev.posgate.gateway.fault.TerminalLoad.Outcome;
 import dev.posgate.gateway.posp.PospFixture;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.terminal.pos.PosClient;
+import dev.posgate.testing.Eventually;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -41,14 +42,14 @@ class PostgresOutageTest {
 
             pg.stop();
             long down = System.nanoTime();
-            JsonObject whileDown = Readiness.await(world.gateway, "database", false, Duration.ofSeconds(10));
+            JsonObject whileDown = Readiness.await(world.gateway, "database", false);
             Thread.sleep(OUTAGE_MS);
             long restarting = System.nanoTime();
             pg.restart();
             long up = System.nanoTime();
-            JsonObject afterwards = Readiness.await(world.gateway, "database", true, Duration.ofSeconds(20));
+            JsonObject afterwards = Readiness.await(world.gateway, "database", true);
             long readyAgain = System.nanoTime();
-            Outcome firstApproval = awaitApprovalSentAfter(load, up, Duration.ofSeconds(30));
+            Outcome firstApproval = awaitApprovalSentAfter(load, up);
             Thread.sleep(1_000);
             load.close();
 
@@ -69,7 +70,7 @@ class PostgresOutageTest {
             }
             Ledger.FaultWindow window = Ledger.FaultWindow.of(during);
 
-            Ledger ledger = Ledger.settled(world.db(), world.host::approvals, Duration.ofSeconds(30));
+            Ledger ledger = Ledger.settled(world.db(), world.host::approvals);
             ledger.assertConsistentWith(all);
 
             log.info("FAULT postgres: outage {} ms; answered during it: {};"
@@ -94,13 +95,15 @@ class PostgresOutageTest {
             SignedOnTerminals terminals = SignedOnTerminals.of(world, "PGMD", 1);
             PosClient pos = terminals.clients().get(0);
             PosMessage purchase = pos.purchase(TerminalLoad.PAN, 12_300, "123456");
+            long received = world.host.messagesReceived();
             Future<PosClient.Reply> answer = pos.send(purchase); // the host answers after 1.5 s
-            Thread.sleep(300);
+            // journalled and forwarded: the host holds it while the database goes
+            Eventually.until("the purchase reaches the host", () -> world.host.messagesReceived() > received);
             pg.stop();
-            PosClient.Reply reply = PospFixture.await(answer);
+            PosClient.Reply reply = Eventually.await(answer);
             Set<String> approvedWhileDown = world.host.approvals();
             pg.restart();
-            Ledger ledger = Ledger.settled(world.db(), world.host::approvals, Duration.ofSeconds(30));
+            Ledger ledger = Ledger.settled(world.db(), world.host::approvals);
 
             assertEquals("96", reply.code(), "the host's approval could not be recorded");
             assertEquals(Set.of("PGMD0001:000001:" + purchase.field(11)), approvedWhileDown, "the host had approved it");
@@ -110,14 +113,10 @@ class PostgresOutageTest {
         }
     }
 
-    /** The first purchase sent after {@code nanos} and answered 00, or null. */
-    static Outcome awaitApprovalSentAfter(TerminalLoad load, long nanos, Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < deadline) {
-            List<Outcome> approved = load.outcomes(o -> o.kind() == Kind.PURCHASE && o.sentAfter(nanos) && "00".equals(o.code()));
-            if (!approved.isEmpty()) return approved.get(0);
-            Thread.sleep(20);
-        }
-        return null;
+    /** The first purchase sent after {@code nanos} and answered 00. */
+    static Outcome awaitApprovalSentAfter(TerminalLoad load, long nanos) throws InterruptedException {
+        return Eventually.value("a purchase sent after the fault is approved",
+                () -> load.outcomes(o -> o.kind() == Kind.PURCHASE && o.sentAfter(nanos) && "00".equals(o.code())),
+                approved -> !approved.isEmpty()).get(0);
     }
 }

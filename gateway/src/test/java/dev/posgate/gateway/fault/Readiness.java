@@ -1,6 +1,7 @@
 package dev.posgate.gateway.fault;
 
 import dev.posgate.gateway.support.TestGateway;
+import dev.posgate.testing.Eventually;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,14 +22,9 @@ final class Readiness {
         return new JsonObject(r.body()).put("httpStatus", r.statusCode());
     }
 
-    /** Polls until {@code dependency} reports {@code up} (or down); returns the last answer. */
-    static JsonObject await(TestGateway gateway, String dependency, boolean up, Duration within) throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        JsonObject last = of(gateway);
-        while (last.getString(dependency, "").startsWith("UP") != up && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            last = of(gateway);
-        }
-        return last;
+    /** Polls until {@code dependency} reports {@code up} (or down); returns that answer. */
+    static JsonObject await(TestGateway gateway, String dependency, boolean up) throws Exception {
+        return Eventually.value("/ready reports " + dependency + (up ? " UP" : " DOWN"), () -> of(gateway),
+                last -> last.getString(dependency, "").startsWith("UP") == up);
     }
 }

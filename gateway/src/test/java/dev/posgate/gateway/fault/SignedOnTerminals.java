@@ -1,6 +1,6 @@
 package dev.posgate.gateway.fault;
 
-import static dev.posgate.gateway.posp.PospFixture.await;
+import static dev.posgate.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.posgate.gateway.posp.PospFixture;

@@ -1,6 +1,6 @@
 package dev.posgate.gateway.fault;
 
-import static dev.posgate.gateway.posp.PospFixture.await;
+import static dev.posgate.testing.Eventually.await;
 
 import dev.posgate.gateway.posp.PospFixture;
 import dev.posgate.hsm.sim.HsmSimConfig;

@@ -11,6 +11,7 @@ import dev.posgate.gateway.posp.PospFixture;
 import dev.posgate.gateway.support.Metrics;
 import dev.posgate.gateway.support.TestPostgres;
 import dev.posgate.terminal.pos.PosClient;
+import dev.posgate.testing.Eventually;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,17 +54,17 @@ class UpstreamStallTest {
             while (System.nanoTime() - stalled < STALL_MS * 1_000_000) {
                 maxPending = Math.max(maxPending, Metrics.value(world.gateway, PENDING));
                 long echoSent = System.nanoTime();
-                assertEquals("00", PospFixture.await(echoes.echo()).code());
+                assertEquals("00", Eventually.await(echoes.echo()).code());
                 idleEchoes++;
                 slowestIdleEcho = Math.max(slowestIdleEcho, (System.nanoTime() - echoSent) / 1_000_000);
                 Thread.sleep(50);
             }
             world.host.stall(false);
             long resumed = System.nanoTime();
-            Outcome firstApproval = PostgresOutageTest.awaitApprovalSentAfter(load, resumed, Duration.ofSeconds(30));
+            Outcome firstApproval = PostgresOutageTest.awaitApprovalSentAfter(load, resumed);
             Thread.sleep(1_000);
             load.close();
-            Ledger ledger = Ledger.settled(world.db(), world.host::approvals, Duration.ofSeconds(30));
+            Ledger ledger = Ledger.settled(world.db(), world.host::approvals);
 
             assertNotNull(firstApproval, "purchases are approved again once the host answers");
             List<Outcome> all = load.outcomes();

@@ -17,6 +17,7 @@ import dev.posgate.iso8583.tms.TmsHeader;
 import dev.posgate.iso8583.tms.TmsMessage;
 import dev.posgate.terminal.kms.KmsClient;
 import dev.posgate.terminal.net.TerminalLink;
+import dev.posgate.testing.Eventually;
 import dev.posgate.tms.kms.KmsTerminalSession;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -61,14 +62,14 @@ class KFlowAttackTest {
     private static String downloaded(KmsFixture.Device d) throws Exception {
         TerminalLink link = f.link();
         try {
-            return Hex.encode(KmsFixture.await(KmsClient.downloadTmk(link, d.sn, null, 1, d.vault)));
+            return Hex.encode(Eventually.await(KmsClient.downloadTmk(link, d.sn, null, 1, d.vault)));
         } finally {
             link.close();
         }
     }
 
     private static String activeKcv(String sn) throws Exception {
-        return KmsFixture.await(keys.active(KeyRecord.OwnerType.TERMINAL, sn, "TMK", 1)).map(KeyRecord::kcv).orElse(null);
+        return Eventually.await(keys.active(KeyRecord.OwnerType.TERMINAL, sn, "TMK", 1)).map(KeyRecord::kcv).orElse(null);
     }
 
     private static TmsMessage k2(int seq, String sn, byte[] rnd1) {

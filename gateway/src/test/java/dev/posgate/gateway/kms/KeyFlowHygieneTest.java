@@ -18,6 +18,7 @@ import dev.posgate.iso8583.tms.TmsMessage;
 import dev.posgate.terminal.kms.KeyLoaderClient;
 import dev.posgate.terminal.kms.KmsClient;
 import dev.posgate.terminal.net.TerminalLink;
+import dev.posgate.testing.Eventually;
 import dev.posgate.tms.kms.KmsTerminalSession;
 import dev.posgate.tms.loader.LoaderTerminalSession;
 import dev.posgate.tms.pki.CertificateVerifier;
@@ -82,11 +83,11 @@ class KeyFlowHygieneTest {
         KmsFixture.Device d = f.uploaded("SN-SEQ-LINK", kmsCert);
         TerminalLink link = f.link();
         try {
-            KmsFixture.await(KmsClient.certificate(link, d.sn, f.rootVerifier));
-            KmsFixture.await(KmsClient.downloadTmk(link, d.sn, null, 1, d.vault));
+            Eventually.await(KmsClient.certificate(link, d.sn, f.rootVerifier));
+            Eventually.await(KmsClient.downloadTmk(link, d.sn, null, 1, d.vault));
             LoaderTerminalSession loader = new LoaderTerminalSession(d.sn, 2,
                     CertificateVerifier.trusting(f.ca.acquirer("ACQ001").root()), KeyLoaderClient.slot(d.pinPad), RandomSource.secure());
-            TmsMessage l1Answer = TmsMessage.unpack(KmsFixture.await(link.request(loader.l1().pack())));
+            TmsMessage l1Answer = TmsMessage.unpack(Eventually.await(link.request(loader.l1().pack())));
             assertEquals("00", l1Answer.header().status(), "L1 after the K-flow on the same link");
         } finally {
             link.close();

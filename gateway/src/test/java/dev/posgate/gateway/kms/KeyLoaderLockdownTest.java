@@ -21,6 +21,7 @@ import dev.posgate.terminal.kms.Card;
 import dev.posgate.terminal.kms.KeyLoaderClient;
 import dev.posgate.terminal.net.TerminalLink;
 import dev.posgate.terminal.pinpad.KeyRole;
+import dev.posgate.testing.Eventually;
 import dev.posgate.tms.loader.DeviceIdentity;
 import dev.posgate.tms.loader.LoaderTerminalSession;
 import dev.posgate.tms.pki.CertificateRole;
@@ -73,7 +74,7 @@ class KeyLoaderLockdownTest {
     }
 
     private static String state(UUID id) throws Exception {
-        return KmsFixture.await(f.gateway.app().database().pool().preparedQuery("select state from loading_authorisation where id = $1")
+        return Eventually.await(f.gateway.app().database().pool().preparedQuery("select state from loading_authorisation where id = $1")
                 .execute(io.vertx.sqlclient.Tuple.of(id))).iterator().next().getString(0);
     }
 
@@ -201,10 +202,10 @@ class KeyLoaderLockdownTest {
         f.register(d.sn);
         UUID id = f.authorise(d.sn);
         TerminalLink link = f.loaderLink();
-        byte[] kcv = KmsFixture.await(KeyLoaderClient.loadTmk(link, d.sn, 1, acquirer, d.pinPad));
+        byte[] kcv = Eventually.await(KeyLoaderClient.loadTmk(link, d.sn, 1, acquirer, d.pinPad));
         link.close();
         assertArrayEquals(kcv, d.pinPad.kcv(1, KeyRole.TMK, 4));
-        assertEquals(Hex.encode(kcv), KmsFixture.await(keys.active(KeyRecord.OwnerType.TERMINAL, d.sn, "TMK", 1))
+        assertEquals(Hex.encode(kcv), Eventually.await(keys.active(KeyRecord.OwnerType.TERMINAL, d.sn, "TMK", 1))
                 .map(KeyRecord::kcv).orElseThrow());
         assertEquals("CONSUMED", state(id));
         try (TerminalConnection c = f.connectLoader()) {
@@ -245,7 +246,7 @@ class KeyLoaderLockdownTest {
         f.register(sn);
         UUID id = f.authorise(sn);
         // the authorisation's time has passed: moved in the database rather than waited for
-        KmsFixture.await(f.gateway.app().database().pool()
+        Eventually.await(f.gateway.app().database().pool()
                 .preparedQuery("update loading_authorisation set expires_at = now() - interval '1 second' where id = $1")
                 .execute(io.vertx.sqlclient.Tuple.of(id)));
         try (TerminalConnection c = f.connectLoader()) {
@@ -350,10 +351,10 @@ class KeyLoaderLockdownTest {
         f.register(d.sn);
         f.authorise(d.sn);
         TerminalLink link = f.loaderLink();
-        byte[] kcv = KmsFixture.await(KeyLoaderClient.loadTmk(link, d.sn, 1, acquirer, d.pinPad, device(d.sn, d.sn)));
+        byte[] kcv = Eventually.await(KeyLoaderClient.loadTmk(link, d.sn, 1, acquirer, d.pinPad, device(d.sn, d.sn)));
         link.close();
         assertArrayEquals(kcv, d.pinPad.kcv(1, KeyRole.TMK, 4));
-        assertEquals(Hex.encode(kcv), KmsFixture.await(keys.active(KeyRecord.OwnerType.TERMINAL, d.sn, "TMK", 1))
+        assertEquals(Hex.encode(kcv), Eventually.await(keys.active(KeyRecord.OwnerType.TERMINAL, d.sn, "TMK", 1))
                 .map(KeyRecord::kcv).orElseThrow());
     }
 
@@ -376,7 +377,7 @@ class KeyLoaderLockdownTest {
             CaStore.issueDevice(g.ca.manufacturer(), d.sn, 30, p, CaStore.DEV_PASSWORD);
             Card card = Card.load(p, CaStore.DEV_PASSWORD);
             TerminalLink link = g.loaderLink();
-            byte[] kcv = KmsFixture.await(KeyLoaderClient.loadTmk(link, d.sn, 1, acq, d.pinPad,
+            byte[] kcv = Eventually.await(KeyLoaderClient.loadTmk(link, d.sn, 1, acq, d.pinPad,
                     new DeviceIdentity(card.certificate(), card.privateKey())));
             link.close();
             assertArrayEquals(kcv, d.pinPad.kcv(1, KeyRole.TMK, 4));

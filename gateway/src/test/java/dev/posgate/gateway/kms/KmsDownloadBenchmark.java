@@ -11,6 +11,7 @@ import dev.posgate.terminal.kms.BatchUploader;
 import dev.posgate.terminal.kms.KmsClient;
 import dev.posgate.terminal.kms.TerminalOutput;
 import dev.posgate.terminal.net.TerminalLink;
+import dev.posgate.testing.Eventually;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
 import java.security.cert.X509Certificate;
@@ -60,11 +61,14 @@ class KmsDownloadBenchmark {
             for (int r = 0; r < ROUNDS; r++) latencies.addAll(runRound(devices, links));
             double seconds = (System.nanoTime() - start) / 1e9;
             int downloads = TERMINALS * ROUNDS;
+            // every round is Future.all of its downloads, so none failed; and some were measured
+            assertTrue(downloads > 0, "at least one download measured");
+            assertEquals(downloads, latencies.size(), "every download completed");
             long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
 
             // where the time goes: the RSA step (ZI) alone, and the TDES HSM steps, at the same concurrency
             Hsm hsm = f.gateway.app().hsmLink().hsm();
-            LmkPrivateKey kmsKey = LmkPrivateKey.fromBase64(KmsFixture.await(f.gateway.app().database().pool()
+            LmkPrivateKey kmsKey = LmkPrivateKey.fromBase64(Eventually.await(f.gateway.app().database().pool()
                     .preparedQuery("select private_key_lmk from kms_identity where name = 'KMS'").execute(Tuple.tuple()))
                     .iterator().next().getString(0));
             byte[] block = outputs.get(0).tkBlock();
@@ -75,9 +79,9 @@ class KmsDownloadBenchmark {
                 for (int r = 0; r < ROUNDS; r++) lane = lane.compose(x -> hsm.unwrapTransmissionKey(kmsKey, block));
                 zi.add(lane);
             }
-            KmsFixture.await(Future.all(zi));
+            Eventually.await(Future.all(zi));
             double ziPerSecond = downloads / ((System.nanoTime() - z0) / 1e9);
-            var keys = KmsFixture.await(hsm.unwrapTransmissionKey(kmsKey, block));
+            var keys = Eventually.await(hsm.unwrapTransmissionKey(kmsKey, block));
             long d0 = System.nanoTime();
             List<Future<?>> des = new ArrayList<>();
             for (int i = 0; i < TERMINALS; i++) {
@@ -90,7 +94,7 @@ class KmsDownloadBenchmark {
                 }
                 des.add(lane);
             }
-            KmsFixture.await(Future.all(des));
+            Eventually.await(Future.all(des));
             double desSetsPerSecond = downloads / ((System.nanoTime() - d0) / 1e9);
 
             System.out.printf("KMS benchmark: %d terminals x %d rounds = %d downloads in %.2f s -> %.1f TMK downloads/s;"
@@ -117,7 +121,7 @@ class KmsDownloadBenchmark {
                 return System.nanoTime() - t;
             }));
         }
-        KmsFixture.await(Future.all(all));
+        Eventually.await(Future.all(all));
         List<Long> out = new ArrayList<>();
         for (Future<Long> x : all) out.add(x.result());
         return out;

@@ -29,6 +29,7 @@ import dev.posgate.terminal.kms.TkBatch;
 import dev.posgate.terminal.kms.TkGenerationRefusedException;
 import dev.posgate.terminal.net.TerminalLink;
 import dev.posgate.terminal.pinpad.KeyRole;
+import dev.posgate.testing.Eventually;
 import dev.posgate.tms.kms.FlowRefusedException;
 import dev.posgate.tms.kms.KmsTerminalSession;
 import dev.posgate.tms.kms.TransmissionKeyDevice;
@@ -74,7 +75,7 @@ class KmsEndToEndTest {
     }
 
     private static String activeKcv(String sn, int index) throws Exception {
-        return KmsFixture.await(keys.active(KeyRecord.OwnerType.TERMINAL, sn, "TMK", index)).map(KeyRecord::kcv).orElse(null);
+        return Eventually.await(keys.active(KeyRecord.OwnerType.TERMINAL, sn, "TMK", index)).map(KeyRecord::kcv).orElse(null);
     }
 
     @Test
@@ -87,7 +88,7 @@ class KmsEndToEndTest {
         assertTrue(a.guard.generationDisabled(), "TK generation is one-time");
 
         TerminalLink link = f.link();
-        byte[] kcv = KmsFixture.await(KmsClient.downloadTmk(link, a.sn, null, 1, a.vault));
+        byte[] kcv = Eventually.await(KmsClient.downloadTmk(link, a.sn, null, 1, a.vault));
         link.close();
         assertArrayEquals(kcv, a.pinPad.kcv(1, KeyRole.TMK, 4));
         assertEquals(Hex.encode(kcv), activeKcv(a.sn, 1));
@@ -98,7 +99,7 @@ class KmsEndToEndTest {
     void previousTmkStaysActiveUntilK4ConfirmsTheNewOne() throws Exception {
         KmsFixture.Device d = uploaded("SN-K-SWITCH");
         TerminalLink link = f.link();
-        byte[] first = KmsFixture.await(KmsClient.downloadTmk(link, d.sn, null, 1, d.vault));
+        byte[] first = Eventually.await(KmsClient.downloadTmk(link, d.sn, null, 1, d.vault));
         link.close();
         try (TerminalConnection c = f.gateway.connect()) {
             KmsTerminalSession s = new KmsTerminalSession(d.sn, null, 1, d.vault, RandomSource.secure());
@@ -120,7 +121,7 @@ class KmsEndToEndTest {
         f.authorise(d.sn);
         CertificateVerifier acquirer = CertificateVerifier.trusting(f.ca.acquirer("ACQ001").root());
         TerminalLink link = f.loaderLink();
-        byte[] kcv = KmsFixture.await(KeyLoaderClient.loadTmk(link, d.sn, 2, acquirer, d.pinPad));
+        byte[] kcv = Eventually.await(KeyLoaderClient.loadTmk(link, d.sn, 2, acquirer, d.pinPad));
         link.close();
         assertArrayEquals(kcv, d.pinPad.kcv(2, KeyRole.TMK, 4));
         assertEquals(Hex.encode(kcv), activeKcv(d.sn, 2));
@@ -131,7 +132,7 @@ class KmsEndToEndTest {
         KmsFixture.Device d = new KmsFixture.Device("SN-L-B");
         CertificateVerifier otherAcquirer = CertificateVerifier.trusting(f.ca.acquirer("ACQ999").root());
         TerminalLink link = f.loaderLink();
-        Throwable e = KmsFixture.failure(KeyLoaderClient.loadTmk(link, d.sn, 2, otherAcquirer, d.pinPad));
+        Throwable e = Eventually.failure(KeyLoaderClient.loadTmk(link, d.sn, 2, otherAcquirer, d.pinPad));
         link.close();
         assertEquals("63", ((FlowRefusedException) e).status());
         assertFalse(d.pinPad.has(2, KeyRole.TMK));
@@ -216,20 +217,20 @@ class KmsEndToEndTest {
             assertEquals("63", f.exchange(c, s.k2()).header().status());
         }
         TerminalLink link = f.link();
-        byte[] kcv = KmsFixture.await(KmsClient.downloadTmk(link, d.sn, "PINPAD-7", 1, d.vault));
+        byte[] kcv = Eventually.await(KmsClient.downloadTmk(link, d.sn, "PINPAD-7", 1, d.vault));
         link.close();
         assertEquals(Hex.encode(kcv), activeKcv(d.sn, 1));
     }
 
     @Test
     void aSecondGatewayOnTheSameDatabaseServesTheSameKmsIdentity() throws Exception {
-        dev.posgate.gateway.GatewayApp second = KmsFixture.await(dev.posgate.gateway.GatewayApp.start(
+        dev.posgate.gateway.GatewayApp second = Eventually.await(dev.posgate.gateway.GatewayApp.start(
                 f.gateway.app().config().with(Setting.LOADER_PORT, 0))); // the first one holds the loading port
         try (TerminalConnection c = TerminalConnection.open("127.0.0.1", second.port())) {
             TmsMessage k1 = TmsMessage.of(TmsHeader.request(TmsCode.K1, 1, false), List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, "ANY")));
             assertArrayEquals(kmsCert.getEncoded(), f.exchange(c, k1).require(Tags.CERTIFICATE).value());
         } finally {
-            KmsFixture.await(second.stop());
+            Eventually.await(second.stop());
         }
         assertEquals(1, f.count("select count(*) from audit_log where action = 'kms.identity.create' and subject = 'KMS'"));
     }
@@ -257,7 +258,7 @@ class KmsEndToEndTest {
         f.authorise(d.sn);
         CertificateVerifier acquirer = CertificateVerifier.trusting(f.ca.acquirer("ACQ001").root());
         TerminalLink link = f.loaderLink();
-        byte[] first = KmsFixture.await(KeyLoaderClient.loadTmk(link, d.sn, 1, acquirer, d.pinPad));
+        byte[] first = Eventually.await(KeyLoaderClient.loadTmk(link, d.sn, 1, acquirer, d.pinPad));
         link.close();
         try (TerminalConnection c = f.connectLoader()) {
             LoaderTerminalSession s = new LoaderTerminalSession(d.sn, 1, acquirer, KeyLoaderClient.slot(d.pinPad), RandomSource.secure());
@@ -290,7 +291,7 @@ class KmsEndToEndTest {
         assertEquals("B2", r.body().getJsonArray("results").getJsonObject(1).getString("code"));
         assertEquals(0, f.count("select count(*) from kms_transmission_key where sn = $1", fresh.sn), "all or nothing");
 
-        JsonObject auth = KmsFixture.await(f.vertx.createHttpClient()
+        JsonObject auth = Eventually.await(f.vertx.createHttpClient()
                 .request(io.vertx.core.http.HttpMethod.POST, f.gateway.adminPort(), "127.0.0.1", "/api/kms/repairs")
                 .compose(req -> req.putHeader("Authorization", "Bearer " + f.gateway.app().adminToken())
                         .send(new JsonObject().put("sn", d.sn).put("authorisedBy", "admin-1").put("reason", "PIN pad replaced").encode()))
@@ -303,7 +304,7 @@ class KmsEndToEndTest {
 
         // the repaired PIN pad's TK is the one the KMS now uses
         TerminalLink link = f.link();
-        byte[] kcv = KmsFixture.await(KmsClient.downloadTmk(link, d.sn, null, 1, repaired.vault));
+        byte[] kcv = Eventually.await(KmsClient.downloadTmk(link, d.sn, null, 1, repaired.vault));
         link.close();
         assertEquals(Hex.encode(kcv), activeKcv(d.sn, 1));
     }
@@ -345,7 +346,7 @@ class KmsEndToEndTest {
         assertRefused(TkBatch.sign(content, List.of(foreign, f.administrator)), "NOT_FROM_ROOT");
 
         Card revokedAdmin = f.card(f.root, CertificateRole.ADMINISTRATOR, "admin-revoked");
-        int status = KmsFixture.await(f.vertx.createHttpClient()
+        int status = Eventually.await(f.vertx.createHttpClient()
                 .request(io.vertx.core.http.HttpMethod.POST, f.gateway.adminPort(), "127.0.0.1", "/api/kms/revocations")
                 .compose(req -> req.putHeader("Authorization", "Bearer " + f.gateway.app().adminToken())
                         .send(new JsonObject().put("serial", CertificateVerifier.serial(revokedAdmin.certificate()))

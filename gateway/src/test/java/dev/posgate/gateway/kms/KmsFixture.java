@@ -1,5 +1,7 @@
 package dev.posgate.gateway.kms;
 
+import static dev.posgate.testing.Eventually.await;
+
 import dev.posgate.gateway.kms.ca.CaStore;
 import dev.posgate.gateway.kms.ca.CertificateAuthority;
 import dev.posgate.gateway.support.TerminalConnection;
@@ -37,7 +39,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** A factory, an operator terminal and terminals around one test gateway. */
 final class KmsFixture {
@@ -174,20 +175,6 @@ final class KmsFixture {
     long count(String sql, Object... params) throws Exception {
         return await(gateway.app().database().pool().preparedQuery(sql).execute(Tuple.wrap(params)))
                 .iterator().next().getLong(0);
-    }
-
-    static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
-
-    /** The failure of {@code f}, unwrapped. */
-    static Throwable failure(Future<?> f) throws Exception {
-        try {
-            await(f);
-        } catch (java.util.concurrent.ExecutionException e) {
-            return e.getCause();
-        }
-        throw new AssertionError("expected a failure");
     }
 
     void close() throws Exception {

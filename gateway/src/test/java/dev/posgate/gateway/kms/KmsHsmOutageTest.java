@@ -10,6 +10,7 @@ import dev.posgate.hsm.sim.HsmSimConfig;
 import dev.posgate.hsm.sim.HsmSimulator;
 import dev.posgate.iso8583.tms.TmsMessage;
 import dev.posgate.terminal.kms.BatchUploader;
+import dev.posgate.testing.Eventually;
 import dev.posgate.tms.kms.KmsTerminalSession;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ class KmsHsmOutageTest {
     void hsmDownBetweenK2AndK3AnswersK3With96AndIssuesNothing() throws Exception {
         Vertx simVertx = Vertx.vertx();
         Path dir = Files.createTempDirectory(Path.of("target"), "hsm-");
-        HsmSimulator sim = KmsFixture.await(HsmSimulator.start(simVertx, HsmSimConfig.builder().host("127.0.0.1").port(0)
+        HsmSimulator sim = Eventually.await(HsmSimulator.start(simVertx, HsmSimConfig.builder().host("127.0.0.1").port(0)
                 .headerLength(4).lmkFile(dir.resolve("lmk.hex")).development(true).build()));
         KmsFixture f = new KmsFixture(TestGateway.start(Map.of(Setting.HSM_HOSTS, "127.0.0.1:" + sim.port(),
                 // generous: start-up generates the KMS RSA keys in this HSM (EI), slow on a loaded
@@ -38,13 +39,13 @@ class KmsHsmOutageTest {
             try (TerminalConnection c = f.gateway.connect()) {
                 KmsTerminalSession s = new KmsTerminalSession(d.sn, null, 1, d.vault, RandomSource.secure());
                 TmsMessage k3 = s.onK2(f.exchange(c, s.k2()));
-                KmsFixture.await(sim.stop());
+                Eventually.await(sim.stop());
                 assertEquals("96", f.exchange(c, k3).header().status());
             }
             assertEquals(0, f.count("select count(*) from key_record where owner_id = $1", d.sn));
         } finally {
             f.close();
-            KmsFixture.await(simVertx.close());
+            Eventually.await(simVertx.close());
         }
     }
 }

@@ -14,6 +14,7 @@ import dev.posgate.terminal.kms.KeyLoaderClient;
 import dev.posgate.terminal.kms.KmsClient;
 import dev.posgate.terminal.net.TerminalLink;
 import dev.posgate.terminal.pinpad.KeyRole;
+import dev.posgate.testing.Eventually;
 import dev.posgate.tms.pki.CertificateVerifier;
 import io.vertx.sqlclient.Row;
 import java.net.URI;
@@ -59,7 +60,7 @@ class KmsSecretsHygieneTest {
                 BatchUploader.Result r = f.upload("PO-HYG", List.of(f.factory(d, kms)));
                 assertEquals(200, r.status(), r.body().encode());
                 TerminalLink link = f.link();
-                byte[] kcv = KmsFixture.await(KmsClient.downloadTmk(link, d.sn, null, 1, d.vault));
+                byte[] kcv = Eventually.await(KmsClient.downloadTmk(link, d.sn, null, 1, d.vault));
                 assertArrayEquals(kcv, d.pinPad.kcv(1, KeyRole.TMK, 4));
                 link.close();
                 KmsFixture.Device loaded = new KmsFixture.Device("SN-HYG-L");
@@ -67,14 +68,14 @@ class KmsSecretsHygieneTest {
                 f.authorise(loaded.sn);
                 CertificateVerifier acquirer = CertificateVerifier.trusting(f.ca.acquirer("ACQ001").root());
                 TerminalLink loaderLink = f.loaderLink();
-                byte[] loadedKcv = KmsFixture.await(KeyLoaderClient.loadTmk(loaderLink, loaded.sn, 2, acquirer, loaded.pinPad));
+                byte[] loadedKcv = Eventually.await(KeyLoaderClient.loadTmk(loaderLink, loaded.sn, 2, acquirer, loaded.pinPad));
                 assertArrayEquals(loadedKcv, loaded.pinPad.kcv(2, KeyRole.TMK, 4));
                 loaderLink.close();
 
                 metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + f.gateway.adminPort() + "/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
-                for (Row row : KmsFixture.await(f.gateway.app().database().pool()
+                for (Row row : Eventually.await(f.gateway.app().database().pool()
                         .query("select actor, action, subject, result, detail::text from audit_log").execute())) {
                     audit.add(row.getString(0) + " " + row.getString(1) + " " + row.getString(2) + " " + row.getString(3)
                             + " " + row.getString(4));

@@ -1,6 +1,6 @@
 package dev.posgate.gateway.posp;
 
-import static dev.posgate.gateway.posp.PospFixture.await;
+import static dev.posgate.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,11 +22,11 @@ import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.terminal.net.TerminalLink;
 import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.terminal.pos.PosClient;
+import dev.posgate.testing.Eventually;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -199,8 +199,7 @@ class PospEndToEndTest {
         assertTrue(pos.hasPendingReversal());
         assertThrows(IllegalStateException.class, () -> pos.sendReversible(pos.purchase(PAN, 100, null)),
                 "no new purchase before the reversal");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!world.host.ledger().containsKey(key) && System.nanoTime() < deadline) Thread.sleep(20);
+        Eventually.until("the host approved it", () -> world.host.ledger().containsKey(key));
         assertEquals(3_300L, world.host.ledger().get(key), "the host approved it");
         await(impatient.close());
 

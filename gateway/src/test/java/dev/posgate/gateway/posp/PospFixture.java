@@ -1,5 +1,7 @@
 package dev.posgate.gateway.posp;
 
+import static dev.posgate.testing.Eventually.await;
+
 import dev.posgate.crypto.KeyComponents;
 import dev.posgate.crypto.Parity;
 import dev.posgate.gateway.config.Setting;
@@ -37,7 +39,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The POSP test world, all real and over TCP: a gateway (its own PostgreSQL database, its bundled
@@ -196,10 +197,6 @@ public final class PospFixture implements AutoCloseable {
 
     public PosClient tmkClient(String tid, PinPad pad) throws Exception {
         return client(tid, new PinPadKeys(pad, 1));
-    }
-
-    public static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.posgate.gateway.posp;
 
-import static dev.posgate.gateway.posp.PospFixture.await;
+import static dev.posgate.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,6 +1,6 @@
 package dev.posgate.gateway.posp;
 
-import static dev.posgate.gateway.posp.PospFixture.await;
+import static dev.posgate.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,6 +16,7 @@ import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.terminal.pos.PosClient;
 import dev.posgate.terminal.psam.PsamCard;
+import dev.posgate.testing.Eventually;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -106,12 +107,10 @@ class PsamEndToEndTest {
         await(otherNode.start());
         try {
             call("PUT", "/api/psam/bindings/PSAM0009", new JsonObject().put("cardNumber", "77"), 200);
-            long deadline = System.currentTimeMillis() + 1000;
-            while (otherNode.cardOf("PSAM0009").isEmpty() && System.currentTimeMillis() < deadline) Thread.sleep(10);
+            Eventually.until("the other node learns the binding", () -> otherNode.cardOf("PSAM0009").isPresent());
             assertEquals("77", otherNode.cardOf("PSAM0009").orElse(null));
             call("DELETE", "/api/psam/bindings/PSAM0009", null, 204);
-            deadline = System.currentTimeMillis() + 1000;
-            while (otherNode.cardOf("PSAM0009").isPresent() && System.currentTimeMillis() < deadline) Thread.sleep(10);
+            Eventually.until("the other node forgets the binding", () -> otherNode.cardOf("PSAM0009").isEmpty());
             assertTrue(otherNode.cardOf("PSAM0009").isEmpty());
         } finally {
             await(otherNode.close());
@@ -148,18 +147,12 @@ class PsamEndToEndTest {
     }
 
     /**
-     * Sign-on retried until the binding has propagated. Propagation itself is pinned at one second
-     * by {@link #aSecondNodeLearnsBindingsThroughNotify}; the margin here is for the sign-on's own work.
+     * Sign-on retried until the binding has propagated (to every node, through NOTIFY: see
+     * {@link #aSecondNodeLearnsBindingsThroughNotify}).
      */
     private static PosClient.SignOnResult untilSignedOn(PosClient pos, SignOnMode mode) throws Exception {
-        long deadline = System.currentTimeMillis() + 3000;
-        PosClient.SignOnResult r;
-        do {
-            r = await(pos.signOn(mode));
-            if ("00".equals(r.code())) return r;
-            Thread.sleep(20);
-        } while (System.currentTimeMillis() < deadline);
-        return r;
+        return Eventually.value("a sign-on once the binding has propagated", () -> await(pos.signOn(mode)),
+                r -> "00".equals(r.code()));
     }
 
     private JsonObject call(String method, String path, JsonObject body, int expected) throws Exception {

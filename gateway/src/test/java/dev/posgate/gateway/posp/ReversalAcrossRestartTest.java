@@ -1,6 +1,6 @@
 package dev.posgate.gateway.posp;
 
-import static dev.posgate.gateway.posp.PospFixture.await;
+import static dev.posgate.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +9,7 @@ import dev.posgate.posp.SignOnMode;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.terminal.pos.PosClient;
+import dev.posgate.testing.Eventually;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
@@ -33,19 +34,13 @@ class ReversalAcrossRestartTest {
             assertEquals("PENDING", queued.getString("state"));
 
             // The first process tries (the host stays silent) before it stops.
-            long tried = System.currentTimeMillis() + 5_000;
-            while (reversal(world, silent.field(11)).getInteger("attempts") < 1 && System.currentTimeMillis() < tried) {
-                Thread.sleep(50);
-            }
+            Eventually.until("the first process tried the reversal", () -> reversal(world, silent.field(11)).getInteger("attempts") >= 1);
             world.stopGateway();
             world.host.answerReversals(true);
             world.startGateway();
 
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (!"DELIVERED".equals(reversal(world, silent.field(11)).getString("state")) && System.currentTimeMillis() < deadline) {
-                Thread.sleep(100);
-            }
-            Row delivered = reversal(world, silent.field(11));
+            Row delivered = Eventually.value("the reversal is delivered after the restart", () -> reversal(world, silent.field(11)),
+                    row -> "DELIVERED".equals(row.getString("state")));
             assertEquals("DELIVERED", delivered.getString("state"));
             assertTrue(delivered.getInteger("attempts") >= 2, "retried until acknowledged");
             assertTrue(world.host.reversalsReceived().contains("TERM0101:" + silent.field(11)));

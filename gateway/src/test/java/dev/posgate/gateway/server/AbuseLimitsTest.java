@@ -90,11 +90,7 @@ class AbuseLimitsTest {
                     assertTrue(fourth.closedByPeer(3000), "the 4th connection within the burst window is refused");
                 }
                 assertEquals(1, Metrics.value(gateway, "posgate_connections_refused_total{reason=\"ip_rate\"}"));
-                Thread.sleep(1100); // one token back after a second
-                try (TerminalConnection later = gateway.connect()) {
-                    assertEquals("00", echo(later, "000020"));
-                    assertFalse(later.closedByPeer(200));
-                }
+                // the token coming back as time passes: ListenerTickerTest, on a ticker the test moves
             } finally {
                 for (TerminalConnection t : held) t.close();
             }

@@ -14,6 +14,7 @@ import dev.posgate.gateway.support.TerminalConnection;
 import dev.posgate.gateway.support.TestGateway;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.tms.TmsMessage;
+import dev.posgate.testing.Eventually;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -191,13 +192,7 @@ class BadInputTest {
         Matcher m = Pattern.compile("connected=(\\d+) failed=(\\d+)").matcher(out);
         assertTrue(m.find(), out);
         assertTrue(Integer.parseInt(m.group(1)) >= 9000, "most of the storm must get through the accept queue: " + out);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        double active;
-        do {
-            Thread.sleep(200);
-            active = metric("posgate_connections_active");
-        } while (active > 0 && System.nanoTime() < deadline);
-        assertEquals(0.0, active, "every dropped connection must be released");
+        Eventually.until("every dropped connection is released", () -> metric("posgate_connections_active") == 0);
     }
 
     /** The answer to an attributable format error: response MTI, 30, no MAC; the connection still serves. */

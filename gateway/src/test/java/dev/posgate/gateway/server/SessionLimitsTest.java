@@ -10,6 +10,7 @@ import dev.posgate.gateway.support.Metrics;
 import dev.posgate.gateway.support.TerminalConnection;
 import dev.posgate.gateway.support.TestGateway;
 import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.testing.Eventually;
 import java.io.ByteArrayOutputStream;
 import java.net.ConnectException;
 import java.util.ArrayList;
@@ -61,7 +62,8 @@ class SessionLimitsTest {
         } finally {
             for (TerminalConnection t : held) t.close();
         }
-        Thread.sleep(300); // let the gateway see the closes before the next step counts connections
+        // the next step counts connections: the gateway must have seen these closes
+        Eventually.until("the gateway sees the closes", () -> Metrics.value(gateway, "posgate_connections_active") == 0);
     }
 
     private static void idleSessionsAreClosed(TestGateway gateway) throws Exception {

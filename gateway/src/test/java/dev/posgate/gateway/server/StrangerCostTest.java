@@ -9,6 +9,7 @@ import dev.posgate.gateway.support.TerminalConnection;
 import dev.posgate.gateway.support.TestGateway;
 import dev.posgate.iso8583.frame.FrameDecoder;
 import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.testing.Eventually;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,12 +53,7 @@ class StrangerCostTest {
 
     /** Waits until the gauge reads {@code expected} (the bytes arrive asynchronously), then returns it. */
     private static double awaitGauge(TestGateway gateway, double expected) throws Exception {
-        double v = Double.NaN;
-        for (int i = 0; i < 600; i++) {
-            v = Metrics.value(gateway, "posgate_frame_buffered_bytes");
-            if (v >= expected && (expected != 0 || v == 0)) return v;
-            Thread.sleep(100);
-        }
-        return v;
+        return Eventually.value("posgate_frame_buffered_bytes reads " + expected,
+                () -> Metrics.value(gateway, "posgate_frame_buffered_bytes"), v -> v >= expected && (expected != 0 || v == 0));
     }
 }

@@ -1,6 +1,6 @@
 package dev.posgate.gateway.tms;
 
-import static dev.posgate.gateway.tms.TmsFixture.await;
+import static dev.posgate.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,6 +16,7 @@ import dev.posgate.terminal.tms.PackageStore;
 import dev.posgate.terminal.tms.TmsClient;
 import dev.posgate.terminal.tms.TmsStatusException;
 import dev.posgate.terminal.tms.TmsUpdater;
+import dev.posgate.testing.Eventually;
 import dev.posgate.tms.download.FrameRequest;
 import dev.posgate.tms.download.PackageDownload;
 import dev.posgate.tms.download.PackageEntry;
@@ -232,8 +233,7 @@ class TmsDownloadEndToEndTest {
         assertEquals(1, await(c.report(List.of())).size(), "D1 passes the proxy untouched");
         ExecutionException e = assertThrows(ExecutionException.class, () -> await(c.frame(new FrameRequest("pay-app", "2.1.0", 0, 1024))));
         assertTrue(e.getCause() instanceof dev.posgate.terminal.tms.TmsAuthenticationException, e.getCause().toString());
-        for (int i = 0; i < 50 && !link.isClosed(); i++) Thread.sleep(100);
-        assertTrue(link.isClosed());
+        Eventually.until("the gateway closes the session", link::isClosed);
         await(proxy.close());
     }
 

@@ -1,6 +1,7 @@
 package dev.posgate.gateway.tms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static dev.posgate.testing.Eventually.await;
 
 import dev.posgate.crypto.KeyComponents;
 import dev.posgate.crypto.Parity;
@@ -24,7 +25,6 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A real gateway (PostgreSQL, software HSM over TCP) plus terminals provisioned through the admin API. */
@@ -114,10 +114,6 @@ final class TmsFixture implements AutoCloseable {
 
     TmsClient client(TerminalLink link, Device d) {
         return new TmsClient(link, d.identity(), d.pinPad(), LocalDateTime::now, RandomSource.secure());
-    }
-
-    static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.posgate.gateway.tms;
 
-import static dev.posgate.gateway.tms.TmsFixture.await;
+import static dev.posgate.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -22,6 +22,7 @@ import dev.posgate.terminal.pinpad.KeyRole;
 import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.terminal.tms.TmsAuthenticationException;
 import dev.posgate.terminal.tms.TmsClient;
+import dev.posgate.testing.Eventually;
 import dev.posgate.tms.handshake.H1Request;
 import dev.posgate.tms.handshake.H1Response;
 import dev.posgate.tms.handshake.H2Request;
@@ -194,8 +195,7 @@ class TmsHandshakeEndToEndTest {
     }
 
     private static void waitClosed(TerminalLink link) throws InterruptedException {
-        for (int i = 0; i < 50 && !link.isClosed(); i++) Thread.sleep(100);
-        assertTrue(link.isClosed(), "the gateway should close the session");
+        Eventually.until("the gateway closes the session", link::isClosed);
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.posgate.gateway.support.TerminalConnection;
 import dev.posgate.iso8583.tms.TmsCode;
 import dev.posgate.iso8583.tms.TmsHeader;
 import dev.posgate.iso8583.tms.TmsMessage;
+import dev.posgate.testing.Eventually;
 import dev.posgate.tms.handshake.H1Request;
 import dev.posgate.tms.handshake.StampedRandom;
 import java.time.LocalDateTime;
@@ -65,7 +66,7 @@ class TmsHandshakeRateTest {
     }
 
     private static long count(String sql, Object... params) throws Exception {
-        return TmsFixture.await(fx.gateway.app().database().pool().preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.wrap(params)))
+        return Eventually.await(fx.gateway.app().database().pool().preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.wrap(params)))
                 .iterator().next().getLong(0);
     }
 }

@@ -1,7 +1,8 @@
 package dev.posgate.gateway.tms;
 
-import static dev.posgate.gateway.tms.TmsFixture.await;
+import static dev.posgate.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.terminal.tms.PackageStore;
 import dev.posgate.terminal.tms.TmsUpdater;
@@ -44,7 +45,8 @@ class TmsThroughputBench {
             long t0 = System.nanoTime();
             List<Future<Void>> loops = new ArrayList<>();
             for (TmsFixture.Device d : devices) loops.add(handshakeLoop(fx, d, deadline, handshakes));
-            await(Future.all(loops));
+            await(Future.all(loops)); // Future.all fails on the first failed handshake: none failed
+            assertTrue(handshakes.get() > 0, "at least one handshake completed");
             double hsSeconds = (System.nanoTime() - t0) / 1e9;
 
             byte[] data = new byte[PACKAGE];

@@ -3,6 +3,7 @@ package dev.posgate.gateway.upstream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.posgate.testing.Eventually.await;
 
 import dev.posgate.iso8583.frame.Family;
 import dev.posgate.iso8583.frame.FrameDecoder;
@@ -70,10 +71,6 @@ class UpstreamLinkTest {
         PosMessage m = PosMessage.create(UpstreamMessages.TPDU, AppHeader.parse("603100310301"), "0200");
         m.set(3, "000000").set(11, stan).set(41, tid).set(60, new Field60("22", "000001", "000").format());
         return m.pack();
-    }
-
-    private static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.posgate.hsm.sim;
 
 import static dev.posgate.hsm.sim.SimTestSupport.await;
-import static dev.posgate.hsm.sim.SimTestSupport.awaitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -16,13 +15,13 @@ import dev.posgate.hsm.pool.HsmPool;
 import dev.posgate.hsm.pool.HsmPoolConfig;
 import dev.posgate.hsm.transport.HsmTimeoutException;
 import dev.posgate.hsm.transport.HsmUnavailableException;
+import dev.posgate.testing.Eventually;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,7 +70,7 @@ class HsmOutageTest {
             assertTrue(f.succeeded() || f.cause() instanceof HsmUnavailableException, "only clear HSM errors: " + f.cause());
         }
 
-        awaitUntil(pool::isCircuitOpen, "the pool notices the closed connections");
+        Eventually.until("the pool notices the closed connections", pool::isCircuitOpen);
         Future<?> down = hsm.generateKey(KeyType.ZPK);
         await(down.otherwiseEmpty());
         // with the circuit open a call fails at once: not after the 2 s timeout
@@ -79,7 +78,7 @@ class HsmOutageTest {
         assertFalse(down.cause() instanceof HsmTimeoutException, "failed fast, not timed out: " + down.cause());
 
         startSim(port);
-        awaitUntil(() -> pool.connectionsUp() > 0, "the pool reconnects by itself");
+        Eventually.until("the pool reconnects by itself", () -> pool.connectionsUp() > 0);
         for (Future<?> f : burst(hsm, 50)) await(f);
         await(pool.close());
     }
@@ -92,7 +91,7 @@ class HsmOutageTest {
         startSim(portB);
         HsmPool pool = pool(portA, portB);
         await(pool.start());
-        awaitUntil(() -> pool.connectionsUp() == 4, "both hosts' connections come up");
+        Eventually.until("both hosts' connections come up", () -> pool.connectionsUp() == 4);
         Hsm hsm = new RemoteHsm(pool);
         List<Future<?>> during = burst(hsm, 300);
         await(a.stop());

@@ -12,9 +12,8 @@ import dev.posgate.hsm.KeyScheme;
 import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.KeyWithKcv;
 import dev.posgate.hsm.LmkKey;
+import dev.posgate.testing.Eventually;
 import io.vertx.core.Future;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /** Helpers shared by the simulator tests. */
 final class SimTestSupport {
@@ -23,29 +22,12 @@ final class SimTestSupport {
     private SimTestSupport() {
     }
 
+    /** The result of {@code f}; a failure is rethrown as it is (see {@link Eventually#join}). */
     static <T> T await(Future<T> f) {
-        try {
-            return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException) {
-                throw (RuntimeException) e.getCause();
-            }
-            throw new AssertionError(e.getCause());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return Eventually.join(f);
     }
 
     /** Asserts {@code f} fails with an {@link HsmException} carrying {@code code}. */
-    /** Polls until {@code condition} holds (an event the test cannot subscribe to); the 60 s bound only stops a broken test. */
-    static void awaitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail("never happened: " + what);
-            Thread.sleep(10);
-        }
-    }
-
     static HsmException assertHsmError(String code, Future<?> f) {
         try {
             Object v = await(f);

@@ -1,5 +1,6 @@
 package dev.posgate.load.failover;
 
+import dev.posgate.testing.Eventually;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -109,18 +110,14 @@ final class HaproxyProcess implements AutoCloseable {
         Files.writeString(cfg, config(deployedConfig(), frontendPort, statsPort, backends, redispatch));
         Process p = new ProcessBuilder(binary.toString(), "-db", "-f", cfg.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) throw new IOException("haproxy exited with " + p.exitValue() + "; see " + dir.resolve("haproxy.log"));
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", frontendPort), 500);
-                return new HaproxyProcess(p);
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
+        try {
+            Eventually.until("haproxy" + " listens on " + frontendPort, () -> !p.isAlive() || accepts(frontendPort));
+        } catch (AssertionError never) {
+            p.destroyForcibly();
+            throw new IOException("haproxy did not listen on " + frontendPort, never);
         }
-        p.destroyForcibly();
-        throw new IOException("haproxy did not listen on " + frontendPort + " within 30 s");
+        if (!p.isAlive()) throw new IOException("haproxy exited with " + p.exitValue() + "; see " + dir.resolve("haproxy.log"));
+        return new HaproxyProcess(p);
     }
 
     @Override
@@ -132,6 +129,15 @@ final class HaproxyProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException notYet) {
+            return false;
         }
     }
 }

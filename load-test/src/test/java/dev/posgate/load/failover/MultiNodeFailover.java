@@ -1,5 +1,6 @@
 package dev.posgate.load.failover;
 
+import dev.posgate.testing.Eventually;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -113,7 +114,7 @@ public final class MultiNodeFailover {
             await(Future.all(terminals.stream().map(FailoverTerminal::stop).toList()), 60);
             int endSecond = meter.second(System.nanoTime());
             long drainStart = System.nanoTime();
-            waitForReversalQueue(world, 60);
+            waitForReversalQueue(world);
             long drainMs = (System.nanoTime() - drainStart) / 1_000_000;
             await(Future.all(terminals.stream().map(FailoverTerminal::close).toList()), 30);
             Map<String, Long> ledger = world.stopHostAndReadLedger();
@@ -141,16 +142,14 @@ public final class MultiNodeFailover {
     }
 
     /** Waits until no reversal is PENDING in the shared database (the survivor delivers the queue). */
-    private static void waitForReversalQueue(FailoverWorld world, int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    private static void waitForReversalQueue(FailoverWorld world) throws Exception {
         try (Connection db = world.jdbc(); Statement st = db.createStatement()) {
-            while (System.nanoTime() < deadline) {
+            Eventually.until("no reversal left PENDING", () -> {
                 try (ResultSet rs = st.executeQuery("select count(*) from posp_reversal where state = 'PENDING'")) {
                     rs.next();
-                    if (rs.getInt(1) == 0) return;
+                    return rs.getInt(1) == 0;
                 }
-                Thread.sleep(200);
-            }
+            });
         }
     }
 

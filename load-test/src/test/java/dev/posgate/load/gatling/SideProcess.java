@@ -1,5 +1,6 @@
 package dev.posgate.load.gatling;
 
+import dev.posgate.testing.Eventually;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -28,18 +29,14 @@ public final class SideProcess implements AutoCloseable {
         cmd.addAll(List.of("-cp", jar.toString(), mainClass));
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) throw new IOException(mainClass + " exited with " + p.exitValue() + "; see " + log);
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return new SideProcess(p);
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
+        try {
+            Eventually.until(mainClass + " listens on " + port, () -> !p.isAlive() || accepts(port));
+        } catch (AssertionError never) {
+            p.destroyForcibly();
+            throw new IOException(mainClass + " did not listen on " + port + "; see " + log, never);
         }
-        p.destroyForcibly();
-        throw new IOException(mainClass + " did not listen on " + port + " within 60 s; see " + log);
+        if (!p.isAlive()) throw new IOException(mainClass + " exited with " + p.exitValue() + "; see " + log);
+        return new SideProcess(p);
     }
 
     public ProcessHandle handle() {
@@ -56,6 +53,15 @@ public final class SideProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException notYet) {
+            return false;
         }
     }
 }

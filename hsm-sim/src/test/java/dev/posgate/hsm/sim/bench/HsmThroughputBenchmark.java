@@ -1,5 +1,7 @@
 package dev.posgate.hsm.sim.bench;
 
+import static dev.posgate.testing.Eventually.await;
+
 import dev.posgate.crypto.Parity;
 import dev.posgate.crypto.RandomSource;
 import dev.posgate.crypto.Rsa;
@@ -61,10 +63,6 @@ public final class HsmThroughputBenchmark {
         }
     }
 
-    static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    }
-
     static void run(Vertx vertx, double seconds, int concurrency) throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
         Lmk lmk = Lmk.generate(RandomSource.secure());
@@ -113,6 +111,10 @@ public final class HsmThroughputBenchmark {
             System.out.printf(Locale.ROOT, "%-32s %14.0f %14.0f %7.2fx%s%n", c.name, t.opsPerSecond, l.opsPerSecond,
                     l.opsPerSecond / Math.max(1, t.opsPerSecond),
                     t.errors + l.errors > 0 ? "  (errors: " + (t.errors + l.errors) + ")" : "");
+            // a rate of failures is no figure: the run fails rather than print one
+            if (t.errors + l.errors > 0 || t.ops == 0 || l.ops == 0) {
+                throw new IllegalStateException(c.name + ": " + (t.errors + l.errors) + " failed, " + t.ops + " + " + l.ops + " succeeded");
+            }
         }
         await(pool.close());
         await(sim.stop());

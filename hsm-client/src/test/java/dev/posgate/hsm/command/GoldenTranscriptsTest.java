@@ -1,0 +1,171 @@
+package dev.posgate.hsm.command;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.posgate.crypto.Hex;
+import dev.posgate.hsm.KeyScheme;
+import dev.posgate.hsm.KeyType;
+import dev.posgate.hsm.LmkKey;
+import dev.posgate.hsm.MacAlgorithm;
+import dev.posgate.hsm.MacParams;
+import dev.posgate.hsm.PinBlockFormat;
+import dev.posgate.hsm.WrappedKey;
+import dev.posgate.hsm.Wrapping;
+import dev.posgate.testing.PayShieldTranscripts;
+import dev.posgate.testing.PayShieldTranscripts.Transcript;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The client's encoder against the golden payShield transcripts (test-support's
+ * payshield/transcripts.txt, written from public layouts): each request, built from the public
+ * field values, encodes to exactly the public bytes (or, where the transcript records a deviation
+ * owned by issue 16, to exactly the recorded bytes of ours), and each public reply parses into
+ * the public values. The simulator's side is hsm-sim's GoldenTranscriptsSimulatorTest.
+ */
+class GoldenTranscriptsTest {
+    static List<Transcript> transcripts() {
+        return PayShieldTranscripts.all();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transcripts")
+    void theEncoderWritesThePublicBytes(Transcript t) {
+        byte[] request = t.request();
+        byte[] header = Arrays.copyOf(request, PayShieldTranscripts.HEADER_LENGTH);
+        byte[] encoded = concat(header, request(t).encode());
+        byte[] expected = t.ours() == null ? request : t.ours();
+        assertEquals(text(expected), text(encoded));
+        if (t.ours() != null) {
+            assertNotNull(t.deviation(), "a difference from the public layout is recorded as a deviation");
+            assertFalse(Arrays.equals(request, t.ours()), "a recorded deviation really differs");
+            assertEquals(text(request).substring(0, 6), text(encoded).substring(0, 6), "header and command code agree");
+        } else {
+            assertNull(t.deviation(), "no deviation without the bytes of ours");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transcripts")
+    void theClientReadsThePublicReply(Transcript t) {
+        if (!t.hasReply()) {
+            assertNotNull(t.deviation(), "only a recorded deviation may come without a public reply");
+            return;
+        }
+        byte[] reply = t.reply();
+        int at = PayShieldTranscripts.HEADER_LENGTH;
+        assertEquals(Replies.replyCode(t.command()), text(reply).substring(at, at + 2), "reply code");
+        String error = text(reply).substring(at + 2, at + 4);
+        Object parsed = request(t).readReply(new FieldReader(reply, at + 4));
+        switch (t.command()) {
+            case "NC" -> {
+                DiagnosticsReply d = (DiagnosticsReply) parsed;
+                assertEquals(t.replyField("lmkCheckValue"), d.lmkCheckValue());
+                assertEquals(t.replyField("firmware"), d.firmware());
+            }
+            case "A0" -> {
+                GenerateKeyReply g = (GenerateKeyReply) parsed;
+                assertEquals(t.replyField("key"), g.key().toWire());
+                assertEquals(t.hasReplyField("keyZmk") ? t.replyField("keyZmk") : null,
+                        g.underWrapping() == null ? null : g.underWrapping().toWire());
+                assertEquals(t.replyField("kcv"), g.kcv().hex());
+            }
+            case "A6" -> {
+                KeyUnderLmkReply k = (KeyUnderLmkReply) parsed;
+                assertEquals(t.replyField("key"), k.key().toWire());
+                assertEquals(t.replyField("kcv"), k.kcv().hex());
+            }
+            case "A8" -> {
+                ExportKeyReply k = (ExportKeyReply) parsed;
+                assertEquals(t.replyField("key"), k.key().toWire());
+                assertEquals(t.replyField("kcv"), k.kcv().hex());
+            }
+            case "BU" -> assertEquals(t.replyField("kcv"), ((KcvReply) parsed).kcv().hex());
+            case "CA", "CC" -> {
+                TranslatePinReply p = (TranslatePinReply) parsed;
+                assertEquals(Integer.parseInt(t.replyField("pinLength")), p.pinLength());
+                assertEquals(t.replyField("pinBlock"), Hex.encode(p.pinBlock()));
+                assertEquals(t.replyField("pinBlockFormat"), p.format().code());
+            }
+            case "M6" -> assertEquals(t.replyField("mac"), Hex.encode(((MacReply) parsed).mac()));
+            case "M8" -> assertTrue(parsed instanceof EmptyReply);
+            default -> throw new AssertionError("no reply check for " + t.command());
+        }
+        assertEquals("00", error);
+    }
+
+    /** The request of a transcript, built from its public field values (never from its bytes). */
+    static HsmRequest<?> request(Transcript t) {
+        switch (t.command()) {
+            case "NC":
+                return DiagnosticsRequest.INSTANCE;
+            case "A0": {
+                KeyType type = KeyType.ofCode(t.field("keyType"));
+                KeyScheme scheme = KeyScheme.ofTag(t.field("keySchemeLmk").charAt(0));
+                KcvType kcv = t.hasField("kcvType") ? KcvType.ofCode(t.field("kcvType").charAt(0)) : null;
+                if (t.field("mode").equals("0")) return GenerateKeyRequest.underLmk(type, scheme, kcv);
+                return new GenerateKeyRequest(type, scheme, Wrapping.ofFlag(t.field("keyZmkTmkFlag").charAt(0)),
+                        LmkKey.parse(t.field("keyZmkTmk")), KeyScheme.ofTag(t.field("keySchemeZmkTmk").charAt(0)), kcv);
+            }
+            case "A6":
+                return new ImportKeyRequest(KeyType.ofCode(t.field("keyType")), LmkKey.parse(t.field("zmk")),
+                        WrappedKey.parse(t.field("key")), KeyScheme.ofTag(t.field("keyScheme").charAt(0)), null);
+            case "A8":
+                return new ExportKeyRequest(KeyType.ofCode(t.field("keyType")), Wrapping.ZMK, LmkKey.parse(t.field("zmk")),
+                        LmkKey.parse(t.field("key")), KeyScheme.ofTag(t.field("keyScheme").charAt(0)), null);
+            case "BU":
+                return new KeyCheckValueRequest(KeyType.ofCode(t.field("keyType")), LmkKey.parse(t.field("key")),
+                        t.hasField("kcvType") ? KcvType.ofCode(t.field("kcvType").charAt(0)) : null);
+            case "CA":
+            case "CC":
+                return new TranslatePinRequest(t.command().equals("CA"),
+                        LmkKey.parse(t.field(t.command().equals("CA") ? "sourceTpk" : "sourceZpk")),
+                        LmkKey.parse(t.field(t.command().equals("CA") ? "destinationKey" : "destinationZpk")),
+                        Integer.parseInt(t.field("maximumPinLength")), Hex.decode(t.field("sourcePinBlock")),
+                        PinBlockFormat.ofCode(t.field("sourcePinBlockFormat")),
+                        PinBlockFormat.ofCode(t.field("destinationPinBlockFormat")), t.field("pan"));
+            case "M6":
+                return mac(t);
+            case "M8":
+                return new VerifyMacRequest(mac(t), Hex.decode(t.field("mac")));
+            default:
+                throw new AssertionError("no request for " + t.command());
+        }
+    }
+
+    private static GenerateMacRequest mac(Transcript t) {
+        assertEquals("0", t.field("modeFlag"), "only mode 0 (the only block) is used");
+        boolean hex = t.field("inputFormatFlag").equals("1");
+        MacParams params = new MacParams(MacAlgorithm.ofCode(t.field("macAlgorithm").charAt(0)),
+                GenerateMacRequest.padding(t.field("paddingMethod").charAt(0)), t.field("macSize").equals("0") ? 4 : 8);
+        byte[] message = hex ? Hex.decode(t.field("macData")) : t.field("macData").getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals(Integer.parseInt(t.field("macDataLengthHex"), 16), hex ? 2 * message.length : message.length,
+                "the public length field counts the message as sent");
+        return new GenerateMacRequest(params, KeyType.ofCode(t.field("keyType")), LmkKey.parse(t.field("key")), message, hex);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** Bytes as text, control characters visible, so a failure shows where the layouts part. */
+    static String text(byte[] b) {
+        StringBuilder s = new StringBuilder();
+        for (byte x : b) {
+            int c = x & 0xFF;
+            if (c < 0x20 || c > 0x7E) s.append(String.format("\\x%02X", c));
+            else s.append((char) c);
+        }
+        return s.toString();
+    }
+}
