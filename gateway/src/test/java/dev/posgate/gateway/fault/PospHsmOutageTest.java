@@ -33,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 class PospHsmOutageTest {
     private static final Logger log = LoggerFactory.getLogger(PospHsmOutageTest.class);
-    private static final long OUTAGE_MS = 3_000;
 
     @Test
     void purchasesAndSignOnsGet96WhileTheHsmIsDownAndTheGatewayRecoversByItself() throws Exception {
@@ -43,18 +42,18 @@ class PospHsmOutageTest {
                         Map.of(Setting.HSM_HOSTS, hsm.hosts(), Setting.POSP_SIGN_ON_RATE, 0))) {
             SignedOnTerminals terminals = SignedOnTerminals.of(world, "HSMD", 4);
             TerminalLoad load = TerminalLoad.start(terminals.clients(), terminals.tids(), 20, 7, Duration.ofSeconds(10));
-            Thread.sleep(1_500);
+            load.awaitApprovals("purchases are approved before the fault", 3, Long.MIN_VALUE);
 
             hsm.stop();
             long down = System.nanoTime();
             JsonObject whileDown = Readiness.await(world.gateway, "hsm", false);
-            Thread.sleep(OUTAGE_MS);
+            load.awaitEveryKindSentAfter("purchases, sign-ons and echoes answered while the HSM is down", 2, down);
             long restarting = System.nanoTime();
             hsm.restart();
             long up = System.nanoTime();
             Outcome firstApproval = PostgresOutageTest.awaitApprovalSentAfter(load, up);
             JsonObject afterwards = Readiness.await(world.gateway, "hsm", true);
-            Thread.sleep(1_000);
+            load.awaitApprovals("more purchases are approved after the restart", 3, up);
             load.close();
 
             assertTrue(whileDown.getString("hsm").startsWith("DOWN"), whileDown.encode());

@@ -39,7 +39,7 @@ class PostgresHangTest {
                 PosClient echoes = terminals.clients().remove(4); // an idle terminal that only echoes
                 terminals.tids().remove(4);
                 TerminalLoad load = TerminalLoad.start(terminals.clients(), terminals.tids(), 20, 7, Duration.ofSeconds(30));
-                Thread.sleep(1_500);
+                load.awaitApprovals("purchases are approved before the fault", 3, Long.MIN_VALUE);
 
                 pg.hang();
                 long hung = System.nanoTime();
@@ -48,12 +48,13 @@ class PostgresHangTest {
                 long echoSent = System.nanoTime();
                 assertEquals("00", await(echoes.echo()).code(), "an echo does not need the database");
                 long echoMs = (System.nanoTime() - echoSent) / 1_000_000;
+                // the hang is the fault itself, held for a fixed time: requests pile up behind it
                 Thread.sleep(Math.max(0, HANG_MS - (System.nanoTime() - hung) / 1_000_000));
                 pg.resume();
                 long thawed = System.nanoTime();
                 Outcome firstApproval = PostgresOutageTest.awaitApprovalSentAfter(load, thawed);
                 JsonObject afterwards = Readiness.await(world.gateway, "database", true);
-                Thread.sleep(1_000);
+                load.awaitApprovals("more purchases are approved once the database answers", 3, thawed);
                 load.close();
 
                 assertEquals(503, whileHung.getInteger("httpStatus"), whileHung.encode());

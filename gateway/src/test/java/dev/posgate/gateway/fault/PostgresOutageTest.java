@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 class PostgresOutageTest {
     private static final Logger log = LoggerFactory.getLogger(PostgresOutageTest.class);
-    private static final long OUTAGE_MS = 3_000;
 
     @Test
     void purchasesAndSignOnsGet96WhileThePostgresIsDownAndTheGatewayRecoversByItself() throws Exception {
@@ -38,19 +37,19 @@ class PostgresOutageTest {
                         Map.of(Setting.DB_POOL_SIZE, 4, Setting.POSP_SIGN_ON_RATE, 0))) {
             SignedOnTerminals terminals = SignedOnTerminals.of(world, "PGDN", 4);
             TerminalLoad load = TerminalLoad.start(terminals.clients(), terminals.tids(), 20, 7, Duration.ofSeconds(10));
-            Thread.sleep(1_500);
+            load.awaitApprovals("purchases are approved before the fault", 3, Long.MIN_VALUE);
 
             pg.stop();
             long down = System.nanoTime();
             JsonObject whileDown = Readiness.await(world.gateway, "database", false);
-            Thread.sleep(OUTAGE_MS);
+            load.awaitEveryKindSentAfter("purchases, sign-ons and echoes answered while the database is down", 2, down);
             long restarting = System.nanoTime();
             pg.restart();
             long up = System.nanoTime();
             JsonObject afterwards = Readiness.await(world.gateway, "database", true);
             long readyAgain = System.nanoTime();
             Outcome firstApproval = awaitApprovalSentAfter(load, up);
-            Thread.sleep(1_000);
+            load.awaitApprovals("more purchases are approved after the restart", 3, up);
             load.close();
 
             assertEquals(503, whileDown.getInteger("httpStatus"), whileDown.encode());

@@ -2,9 +2,11 @@ package dev.posgate.gateway.fault;
 
 import dev.posgate.posp.SignOnMode;
 import dev.posgate.terminal.pos.PosClient;
+import dev.posgate.testing.Eventually;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -113,6 +115,28 @@ final class TerminalLoad implements AutoCloseable {
 
     List<Outcome> outcomes(Predicate<Outcome> filter) {
         return outcomes().stream().filter(filter).toList();
+    }
+
+    /**
+     * Waits until {@code count} answered requests match {@code filter}: the fault tests pace
+     * themselves by what the terminals saw, not by the clock (a loaded machine answers slower).
+     */
+    void awaitOutcomes(String what, int count, Predicate<Outcome> filter) throws InterruptedException {
+        Eventually.until(what, () -> outcomes(filter).size() >= count);
+    }
+
+    /**
+     * Waits until the terminals were answered every kind of request sent after {@code nanos}
+     * (what {@link Ledger.FaultWindow} needs to judge a fault), at least {@code count} of each.
+     */
+    void awaitEveryKindSentAfter(String what, int count, long nanos) throws InterruptedException {
+        Eventually.until(what, () -> Arrays.stream(Kind.values()).allMatch(k ->
+                outcomes(o -> o.kind() == k && o.sentAfter(nanos)).size() >= count));
+    }
+
+    /** Waits until {@code count} purchases sent after {@code nanos} were approved. */
+    void awaitApprovals(String what, int count, long nanos) throws InterruptedException {
+        awaitOutcomes(what, count, o -> o.kind() == Kind.PURCHASE && o.sentAfter(nanos) && "00".equals(o.code()));
     }
 
     /** Stops sending and waits for each terminal's last answer. */

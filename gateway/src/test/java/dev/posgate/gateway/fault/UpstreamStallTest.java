@@ -44,7 +44,7 @@ class UpstreamStallTest {
             PosClient echoes = terminals.clients().remove(TERMINALS); // an idle terminal that only echoes
             terminals.tids().remove(TERMINALS);
             TerminalLoad load = TerminalLoad.start(terminals.clients(), terminals.tids(), 20, 0, Duration.ofSeconds(10));
-            Thread.sleep(1_500);
+            load.awaitApprovals("purchases are approved before the fault", 3, Long.MIN_VALUE);
 
             world.host.stall(true);
             long stalled = System.nanoTime();
@@ -62,7 +62,7 @@ class UpstreamStallTest {
             world.host.stall(false);
             long resumed = System.nanoTime();
             Outcome firstApproval = PostgresOutageTest.awaitApprovalSentAfter(load, resumed);
-            Thread.sleep(1_000);
+            load.awaitApprovals("more purchases are approved after the host answers again", 3, resumed);
             load.close();
             Ledger ledger = Ledger.settled(world.db(), world.host::approvals);
 
