@@ -21,4 +21,23 @@ class DigestsTest {
         assertEquals(hx(Digests.sha256(V.ascii("abc"))),
                 hx(Digests.sha256(V.ascii("a"), new byte[0], V.ascii("bc"))));
     }
+
+    /** GB/T 32905-2016 (GM/T 0004-2012) appendix A, examples 1 and 2. */
+    @Test
+    void sm3PublishedExamples() {
+        assertEquals("66C7F0F462EEEDD9D1F2D46BDC10E4E24167C4875CF2F7A2297DA02B8F4BA8E0",
+                hx(Digests.sm3(V.ascii("abc"))));
+        assertEquals("DEBE9FF92275B8A138604889C18E5A4D6FDB70E5387E5765293DCBA39C0C5732",
+                hx(Digests.sm3(V.ascii("abcd".repeat(16)))));
+    }
+
+    @Test
+    void sm3PartsAreConcatenatedAndMatchBouncyCastle() {
+        byte[] m = V.ascii("abcd".repeat(16));
+        org.bouncycastle.crypto.digests.SM3Digest d = new org.bouncycastle.crypto.digests.SM3Digest();
+        d.update(m, 0, m.length);
+        byte[] ref = new byte[32];
+        d.doFinal(ref, 0);
+        assertEquals(hx(ref), hx(Digests.sm3(java.util.Arrays.copyOf(m, 10), java.util.Arrays.copyOfRange(m, 10, 64))));
+    }
 }
