@@ -19,6 +19,7 @@ import org.bouncycastle.crypto.params.ParametersWithID;
 import org.bouncycastle.crypto.params.ParametersWithRandom;
 import org.bouncycastle.crypto.signers.PlainDSAEncoding;
 import org.bouncycastle.crypto.signers.SM2Signer;
+import org.bouncycastle.crypto.signers.StandardDSAEncoding;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.util.BigIntegers;
 
@@ -173,6 +174,33 @@ public final class Sm2 {
         } catch (InvalidCipherTextException | IllegalArgumentException e) {
             // IllegalArgumentException: C1 is not a point of the curve
             throw new CryptoException("SM2 decryption failed");
+        }
+    }
+
+    /**
+     * The DER form {@code SEQUENCE { r INTEGER, s INTEGER }} of an {@code r ‖ s} signature, as
+     * X.509 certificates signed SM3withSM2 carry it (GM/T 0009-2012 SM2Signature).
+     */
+    public static byte[] signatureToDer(byte[] signature) {
+        Objects.requireNonNull(signature, "signature");
+        BigInteger n = DOMAIN.getN();
+        try {
+            BigInteger[] rs = PlainDSAEncoding.INSTANCE.decode(n, signature);
+            return StandardDSAEncoding.INSTANCE.encode(n, rs[0], rs[1]);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a 64-byte SM2 signature r ‖ s with 0 < r, s < n", e);
+        }
+    }
+
+    /** The {@code r ‖ s} form (64 bytes) of a DER SM2 signature; strict DER, 0 &lt; r, s &lt; n. */
+    public static byte[] signatureFromDer(byte[] der) {
+        Objects.requireNonNull(der, "der");
+        BigInteger n = DOMAIN.getN();
+        try {
+            BigInteger[] rs = StandardDSAEncoding.INSTANCE.decode(n, der);
+            return PlainDSAEncoding.INSTANCE.encode(n, rs[0], rs[1]);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a DER SM2 signature", e);
         }
     }
 

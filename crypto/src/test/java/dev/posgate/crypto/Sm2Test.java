@@ -148,6 +148,21 @@ class Sm2Test {
         assertTrue(Sm2.verify(Q, ALICE, MESSAGE_DIGEST, s.generateSignature()));
     }
 
+    /** DER form: the published (r, s) as SEQUENCE of INTEGERs; round trip; SM2Signer with DER encoding verifies it. */
+    @Test
+    void derSignatureForm() {
+        byte[] der = Sm2.signatureToDer(h(SIGNATURE));
+        // SEQUENCE(0x46) { INTEGER(0x21) 00 F5A0.., INTEGER(0x21) 00 B1B6.. }: both high bits set, so a 00 prefix each
+        assertEquals("30460221" + "00" + SIGNATURE.substring(0, 64) + "0221" + "00" + SIGNATURE.substring(64), hx(der));
+        assertEquals(SIGNATURE, hx(Sm2.signatureFromDer(der)));
+        SM2Signer v = new SM2Signer(); // StandardDSAEncoding (DER) by default
+        v.init(false, new ECPublicKeyParameters(X9.getCurve().decodePoint(Q), DOMAIN));
+        v.update(MESSAGE_DIGEST, 0, MESSAGE_DIGEST.length);
+        assertTrue(v.verifySignature(der));
+        assertThrows(IllegalArgumentException.class, () -> Sm2.signatureToDer(new byte[64]));
+        assertThrows(IllegalArgumentException.class, () -> Sm2.signatureFromDer(h("3000")));
+    }
+
     // ---------------- encryption ----------------
 
     /** GB/T 32918.5-2017 annex C: M = "encryption standard", k fixed → C1 ‖ C3 ‖ C2. */
