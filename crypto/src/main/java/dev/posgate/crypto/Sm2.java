@@ -185,7 +185,7 @@ public final class Sm2 {
         Objects.requireNonNull(signature, "signature");
         BigInteger n = DOMAIN.getN();
         try {
-            BigInteger[] rs = PlainDSAEncoding.INSTANCE.decode(n, signature);
+            BigInteger[] rs = checkRange(PlainDSAEncoding.INSTANCE.decode(n, signature));
             return StandardDSAEncoding.INSTANCE.encode(n, rs[0], rs[1]);
         } catch (java.io.IOException | IllegalArgumentException e) {
             throw new IllegalArgumentException("not a 64-byte SM2 signature r ‖ s with 0 < r, s < n", e);
@@ -197,7 +197,7 @@ public final class Sm2 {
         Objects.requireNonNull(der, "der");
         BigInteger n = DOMAIN.getN();
         try {
-            BigInteger[] rs = StandardDSAEncoding.INSTANCE.decode(n, der);
+            BigInteger[] rs = checkRange(StandardDSAEncoding.INSTANCE.decode(n, der));
             return PlainDSAEncoding.INSTANCE.encode(n, rs[0], rs[1]);
         } catch (java.io.IOException | IllegalArgumentException e) {
             throw new IllegalArgumentException("not a DER SM2 signature", e);
@@ -212,6 +212,16 @@ public final class Sm2 {
         } catch (IllegalArgumentException | NullPointerException e) {
             return false;
         }
+    }
+
+    /** r and s of a signature lie in [1, n-1] (GB/T 32918.2 verification step B1/B2). */
+    private static BigInteger[] checkRange(BigInteger[] rs) {
+        for (BigInteger v : rs) {
+            if (v.signum() <= 0 || v.compareTo(DOMAIN.getN()) >= 0) {
+                throw new IllegalArgumentException("signature value outside [1, n-1]");
+            }
+        }
+        return rs;
     }
 
     private static BigInteger privateScalar(byte[] privateKey) {
