@@ -5,8 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.gm.GMNamedCurves;
+import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.engines.SM2Engine;
@@ -39,6 +45,9 @@ import org.bouncycastle.util.BigIntegers;
  *   <li>public-key encryption (GB/T 32918.4): {@code C1 ‖ C3 ‖ C2} (C1 the uncompressed
  *       point, C3 = SM3(x2 ‖ M ‖ y2), C2 = M XOR KDF), {@value #CIPHERTEXT_OVERHEAD} bytes
  *       longer than the message.</li>
+ *   <li>certificates: {@link #encodePublicKey} / {@link #decodePublicKey} give the X.509
+ *       SubjectPublicKeyInfo (id-ecPublicKey, named curve sm2p256v1 1.2.156.10197.1.301,
+ *       GM/T 0015), {@link #signatureToDer} the DER signature value.</li>
  * </ul>
  * Each call builds its own signer or engine: thread-safe. A failed decryption throws
  * {@link CryptoException} with a fixed message; a signature that does not verify is {@code false}.
@@ -55,6 +64,9 @@ public final class Sm2 {
     private static final X9ECParameters CURVE = GMNamedCurves.getByName("sm2p256v1");
     private static final ECDomainParameters DOMAIN = new ECDomainParameters(CURVE);
     private static final byte[] DEFAULT_ID = DEFAULT_USER_ID.getBytes(StandardCharsets.US_ASCII);
+    private static final ASN1ObjectIdentifier CURVE_OID = GMObjectIdentifiers.sm2p256v1;
+    private static final AlgorithmIdentifier SPKI_ALGORITHM =
+            new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, CURVE_OID);
 
     private Sm2() {
     }
@@ -202,6 +214,36 @@ public final class Sm2 {
         } catch (java.io.IOException | IllegalArgumentException e) {
             throw new IllegalArgumentException("not a DER SM2 signature", e);
         }
+    }
+
+    /** X.509 SubjectPublicKeyInfo DER of an uncompressed public point (for certificates). */
+    public static byte[] encodePublicKey(byte[] publicKey) {
+        publicPoint(publicKey);
+        try {
+            return new SubjectPublicKeyInfo(SPKI_ALGORITHM, publicKey).getEncoded("DER");
+        } catch (java.io.IOException e) {
+            throw new CryptoException("SubjectPublicKeyInfo encoding failed", e);
+        }
+    }
+
+    /**
+     * The uncompressed public point of an X.509 SubjectPublicKeyInfo, which must name
+     * id-ecPublicKey with the curve sm2p256v1 and hold a valid uncompressed point.
+     */
+    public static byte[] decodePublicKey(byte[] spki) {
+        Objects.requireNonNull(spki, "spki");
+        SubjectPublicKeyInfo info;
+        try {
+            info = SubjectPublicKeyInfo.getInstance(ASN1Primitive.fromByteArray(spki));
+        } catch (java.io.IOException | IllegalArgumentException | ClassCastException e) {
+            throw new IllegalArgumentException("not a SubjectPublicKeyInfo", e);
+        }
+        if (!SPKI_ALGORITHM.equals(info.getAlgorithm())) {
+            throw new IllegalArgumentException("not an SM2 (sm2p256v1) public key: " + info.getAlgorithm().getAlgorithm());
+        }
+        byte[] q = info.getPublicKeyData().getOctets();
+        publicPoint(q);
+        return q;
     }
 
     /** True if {@code publicKey} is a 65-byte uncompressed point of sm2p256v1 (not infinity). */

@@ -220,6 +220,25 @@ class Sm2Test {
         assertNotEquals(hx(Sm2.encrypt(kp.publicKey(), msg)), hx(Sm2.encrypt(kp.publicKey(), msg)));
     }
 
+    /** SubjectPublicKeyInfo: round trip, and the JDK-independent BC provider reads it as an EC key on sm2p256v1. */
+    @Test
+    void subjectPublicKeyInfo() throws Exception {
+        byte[] spki = Sm2.encodePublicKey(Q);
+        // SEQUENCE { SEQUENCE { id-ecPublicKey, sm2p256v1 }, BIT STRING 00 04 x y }
+        assertEquals("3059301306072A8648CE3D020106082A811CCF5501822D03420004" + hx(Q).substring(2), hx(spki));
+        assertArrayEquals(Q, Sm2.decodePublicKey(spki));
+        java.security.PublicKey jca = java.security.KeyFactory.getInstance("EC",
+                new org.bouncycastle.jce.provider.BouncyCastleProvider()).generatePublic(
+                        new java.security.spec.X509EncodedKeySpec(spki));
+        assertArrayEquals(Q, ((org.bouncycastle.jce.interfaces.ECPublicKey) jca).getQ().getEncoded(false));
+        // a P-256 key is refused
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+        g.initialize(256);
+        byte[] p256 = g.generateKeyPair().getPublic().getEncoded();
+        assertThrows(IllegalArgumentException.class, () -> Sm2.decodePublicKey(p256));
+        assertThrows(IllegalArgumentException.class, () -> Sm2.decodePublicKey(h("3000")));
+    }
+
     @Test
     void badKeysAndMessagesAreRejected() {
         byte[] compressed = new byte[33];
