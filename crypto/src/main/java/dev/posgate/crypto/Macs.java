@@ -2,10 +2,11 @@ package dev.posgate.crypto;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.bouncycastle.crypto.BlockCipher;
 
 /**
- * DES-family message authentication codes. All MACs are computed over the whole message in one
- * call; results are fresh arrays.
+ * Message authentication codes over DES/TDES and SM4. All MACs are computed over the whole
+ * message in one call; results are fresh arrays.
  *
  * <ul>
  *   <li>{@link #x99}: ANSI X9.9 / FIPS 113 CBC-MAC (ISO 9797-1 algorithm 1, padding method 1).</li>
@@ -13,6 +14,8 @@ import java.util.Objects;
  *   <li>{@link #iso9797Alg1}, {@link #iso9797Alg3}: the same with a chosen padding method (HSM M6/M8).</li>
  *   <li>{@link #unionPayEcb}: the China UnionPay POS "ECB" MAC of field 64 (protocol.md section 2).</li>
  *   <li>{@link #tac}: the TMS TAC/SAC, leftmost 4 bytes of the X9.9-family MAC (protocol.md section 3).</li>
+ *   <li>{@link #sm4CbcMac}, {@link #sm4Tac}, {@link #unionPaySm4}: the same shapes with SM4 and
+ *       16-byte blocks (protocol.md section 5, docs/national-crypto.md).</li>
  * </ul>
  */
 public final class Macs {
@@ -82,7 +85,7 @@ public final class Macs {
     public static byte[] unionPayEcb(byte[] key, byte[] mab) {
         Objects.requireNonNull(mab, "mab");
         DesCore e = DesCore.of(key, true);
-        byte[] r = xorBlocks(mab);
+        byte[] r = xorBlocks(mab, 8);
         byte[] h = Hex.encodeAscii(r);
         byte[] c = new byte[8];
         e.block(h, 0, c, 0);
@@ -103,6 +106,57 @@ public final class Macs {
     }
 
     /**
+     * ISO 9797-1 MAC algorithm 1 with SM4 (CBC-MAC, zero IV, output transformation 1, padding to
+     * 16-byte blocks): the full 16-byte last block; truncate as needed. Method 1 pads empty data
+     * to one zero block, as {@link #x99} does.
+     */
+    public static byte[] sm4CbcMac(byte[] key16, byte[] data, PaddingMethod padding) {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(padding, "padding");
+        BlockCipher e = Sm4.engine(key16, true);
+        byte[] padded = padding.pad(data, Sm4.BLOCK);
+        byte[] chain = new byte[Sm4.BLOCK];
+        for (int off = 0; off < padded.length; off += Sm4.BLOCK) {
+            for (int i = 0; i < Sm4.BLOCK; i++) {
+                chain[i] ^= padded[off + i];
+            }
+            e.processBlock(chain, 0, chain, 0);
+        }
+        return chain;
+    }
+
+    /**
+     * TMS TAC/SAC of an SM4 terminal (protocol.md section 5): leftmost 4 bytes of
+     * {@link #sm4CbcMac} with padding method 1 (the SM4 counterpart of {@link #tac}).
+     */
+    public static byte[] sm4Tac(byte[] key16, byte[] data) {
+        return Arrays.copyOf(sm4CbcMac(key16, data, PaddingMethod.METHOD_1), 4);
+    }
+
+    /**
+     * China UnionPay POS MAC with SM4 (protocol.md section 5), the 16-byte-block counterpart of
+     * {@link #unionPayEcb}, returning the 8 ASCII bytes carried in field 64:
+     * <ol>
+     *   <li>zero-pad the MAB to a multiple of 16 and XOR all 16-byte blocks into R;</li>
+     *   <li>hex-expand R to 32 uppercase ASCII characters H = H1 ‖ H2 (16 each);</li>
+     *   <li>C = SM4(K, SM4(K, H1) XOR H2);</li>
+     *   <li>hex-expand C (uppercase) and keep the first 8 characters.</li>
+     * </ol>
+     */
+    public static byte[] unionPaySm4(byte[] key16, byte[] mab) {
+        Objects.requireNonNull(mab, "mab");
+        BlockCipher e = Sm4.engine(key16, true);
+        byte[] h = Hex.encodeAscii(xorBlocks(mab, Sm4.BLOCK));
+        byte[] c = new byte[Sm4.BLOCK];
+        e.processBlock(h, 0, c, 0);
+        for (int i = 0; i < Sm4.BLOCK; i++) {
+            c[i] ^= h[Sm4.BLOCK + i];
+        }
+        e.processBlock(c, 0, c, 0);
+        return Arrays.copyOf(Hex.encodeAscii(c), 8);
+    }
+
+    /**
      * Constant-time comparison of two MACs (time independent of where they differ). Returns false
      * if either is null or the lengths differ (lengths are not secret).
      */
@@ -117,11 +171,11 @@ public final class Macs {
         return diff == 0;
     }
 
-    /** XOR of all 8-byte blocks of the zero-padded data (step 1 of the UnionPay ECB MAC). */
-    static byte[] xorBlocks(byte[] data) {
-        byte[] r = new byte[8];
+    /** XOR of all {@code block}-byte blocks of the zero-padded data (step 1 of the UnionPay MACs). */
+    static byte[] xorBlocks(byte[] data, int block) {
+        byte[] r = new byte[block];
         for (int i = 0; i < data.length; i++) {
-            r[i & 7] ^= data[i];
+            r[i % block] ^= data[i];
         }
         return r;
     }

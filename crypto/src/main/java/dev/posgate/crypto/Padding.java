@@ -3,8 +3,14 @@ package dev.posgate.crypto;
 import java.util.Arrays;
 import java.util.Objects;
 
-/** Block padding to a multiple of 8 bytes (ISO/IEC 9797-1 methods 1, 2, 3). */
+/**
+ * Block padding (ISO/IEC 9797-1 methods 1, 2, 3) to a multiple of the cipher's block length:
+ * 8 bytes for DES/TDES (the overloads without a block length), 16 for SM4 ({@link Sm4#BLOCK}).
+ */
 public final class Padding {
+    /** The DES/TDES block length, used by the overloads without a block length. */
+    private static final int DES_BLOCK = 8;
+
     private Padding() {
     }
 
@@ -15,8 +21,14 @@ public final class Padding {
      * bytes</strong> (ISO 9797-1 requires at least one block, and a CBC-MAC of nothing is undefined).
      */
     public static byte[] zeroPad(byte[] data) {
+        return zeroPad(data, DES_BLOCK);
+    }
+
+    /** {@link #zeroPad(byte[])} to a positive multiple of {@code block} (8 or 16). */
+    public static byte[] zeroPad(byte[] data, int block) {
         Objects.requireNonNull(data, "data");
-        int len = data.length == 0 ? 8 : (data.length + 7) & ~7;
+        checkBlock(block);
+        int len = data.length == 0 ? block : (data.length + block - 1) / block * block;
         return Arrays.copyOf(data, len);
     }
 
@@ -26,8 +38,14 @@ public final class Padding {
      * {@code 80 00 00 00 00 00 00 00}.
      */
     public static byte[] iso9797Method2(byte[] data) {
+        return iso9797Method2(data, DES_BLOCK);
+    }
+
+    /** {@link #iso9797Method2(byte[])} to a multiple of {@code block} (8 or 16): adds 1..block bytes. */
+    public static byte[] iso9797Method2(byte[] data, int block) {
         Objects.requireNonNull(data, "data");
-        byte[] out = Arrays.copyOf(data, (data.length + 8) & ~7);
+        checkBlock(block);
+        byte[] out = Arrays.copyOf(data, (data.length / block + 1) * block);
         out[data.length] = (byte) 0x80;
         return out;
     }
@@ -39,12 +57,19 @@ public final class Padding {
      * @throws IllegalArgumentException if the padding is malformed
      */
     public static byte[] unpadIso9797Method2(byte[] padded) {
+        return unpadIso9797Method2(padded, DES_BLOCK);
+    }
+
+    /** Strict inverse of {@link #iso9797Method2(byte[], int)} for blocks of {@code block} bytes. */
+    public static byte[] unpadIso9797Method2(byte[] padded, int block) {
         Objects.requireNonNull(padded, "padded");
-        if (padded.length == 0 || padded.length % 8 != 0) {
-            throw new IllegalArgumentException("padded length " + padded.length + " is not a positive multiple of 8");
+        checkBlock(block);
+        if (padded.length == 0 || padded.length % block != 0) {
+            throw new IllegalArgumentException("padded length " + padded.length + " is not a positive multiple of "
+                    + block);
         }
         int i = padded.length - 1;
-        int limit = padded.length - 8;
+        int limit = padded.length - block;
         while (i >= limit && padded[i] == 0) {
             i--;
         }
@@ -60,13 +85,29 @@ public final class Padding {
      * so empty data gives just the length block).
      */
     public static byte[] iso9797Method3(byte[] data) {
+        return iso9797Method3(data, DES_BLOCK);
+    }
+
+    /**
+     * {@link #iso9797Method3(byte[])} for blocks of {@code block} bytes: the length block is one
+     * cipher block wide, the bit length right-aligned in it (ISO 9797-1: "the binary
+     * representation of L_D, left-padded with zeros to n bits").
+     */
+    public static byte[] iso9797Method3(byte[] data, int block) {
         Objects.requireNonNull(data, "data");
-        byte[] out = new byte[8 + ((data.length + 7) & ~7)];
+        checkBlock(block);
+        byte[] out = new byte[block + (data.length + block - 1) / block * block];
         long bits = (long) data.length * 8;
         for (int i = 0; i < 8; i++) {
-            out[7 - i] = (byte) (bits >>> (8 * i));
+            out[block - 1 - i] = (byte) (bits >>> (8 * i));
         }
-        System.arraycopy(data, 0, out, 8, data.length);
+        System.arraycopy(data, 0, out, block, data.length);
         return out;
+    }
+
+    private static void checkBlock(int block) {
+        if (block != 8 && block != 16) {
+            throw new IllegalArgumentException("block length must be 8 or 16, got " + block);
+        }
     }
 }

@@ -3,13 +3,18 @@ package dev.posgate.crypto;
 import java.util.Objects;
 
 /**
- * ISO 9564-1 clear PIN blocks, formats 0, 1 and 3 (8 bytes each).
+ * ISO 9564-1 clear PIN blocks, formats 0, 1 and 3 (8 bytes each), and the 16-byte format-0
+ * block of SM4 terminals.
  *
  * <pre>
  * format 0 (= ANSI X9.8):  0 L P P P P P/F .. F   XOR  0 0 0 0 A1 .. A12
  * format 1:                1 L P P P P P/X .. X   (X = any 0..F, not PAN-bound)
  * format 3:                3 L P P P P P/R .. R   XOR  0 0 0 0 A1 .. A12   (R = random A..F)
+ * SM4 (16 bytes):          0 L P P P P P/F .. F (32 nibbles)  XOR  0 x 20, A1 .. A12
  * </pre>
+ * The SM4 block is format 0 widened to the SM4 block length: the PIN field is filled with
+ * {@code F} to 32 nibbles and the 12 account digits are right-aligned after 20 zero nibbles
+ * (docs/national-crypto.md gives the public sources and the variant it excludes).
  * L is the PIN length (4..12), A1..A12 the rightmost 12 PAN digits excluding the check digit
  * ({@link #pan12}). Encoding validates its inputs (IllegalArgumentException); decoding checks the
  * control nibble, PIN length, PIN digits and fill digits strictly and throws
@@ -131,6 +136,40 @@ public final class PinBlocks {
         return pin;
     }
 
+    // ---- SM4 16-byte format 0 ----
+
+    /** The 16-byte SM4 PIN block for {@code pin} (4..12 digits) and {@code pan} (8..19 digits). */
+    public static byte[] sm4Format0(String pin, String pan) {
+        return sm4Format0ForAccount(pin, pan12(pan));
+    }
+
+    /** The 16-byte SM4 PIN block with the 12-digit account field given directly. */
+    public static byte[] sm4Format0ForAccount(String pin, String account12) {
+        int[] n = pinField(0, pin, 32);
+        for (int i = 2 + pin.length(); i < 32; i++) {
+            n[i] = 0xF;
+        }
+        return xorAccount(pack(n), account12);
+    }
+
+    /** The PIN of a 16-byte SM4 PIN block under {@code pan}. */
+    public static String pinFromSm4Format0(byte[] block, String pan) {
+        return pinFromSm4Format0ForAccount(block, pan12(pan));
+    }
+
+    /** The PIN of a 16-byte SM4 PIN block with the 12-digit account field given directly. */
+    public static String pinFromSm4Format0ForAccount(byte[] block, String account12) {
+        checkBlock(block, 16);
+        int[] n = unpack(xorAccount(block, account12));
+        String pin = readPin(n, 0);
+        for (int i = 2 + pin.length(); i < 32; i++) {
+            if (n[i] != 0xF) {
+                throw new PinBlockException("SM4 PIN block fill digit is not F");
+            }
+        }
+        return pin;
+    }
+
     // ---- by format ----
 
     /**
@@ -167,8 +206,12 @@ public final class PinBlocks {
     // ---- helpers ----
 
     private static int[] pinField(int control, String pin) {
+        return pinField(control, pin, 16);
+    }
+
+    private static int[] pinField(int control, String pin, int nibbles) {
         checkDigits(pin, 4, 12, "PIN");
-        int[] n = new int[16];
+        int[] n = new int[nibbles];
         n[0] = control;
         n[1] = pin.length();
         for (int i = 0; i < pin.length(); i++) {
@@ -219,28 +262,30 @@ public final class PinBlocks {
         return out;
     }
 
+    /** XORs the 12 account digits into the last 6 bytes of the block (8 or 16 bytes). */
     private static byte[] xorAccount(byte[] block, String account12) {
         checkDigits(account12, 12, 12, "account number");
         byte[] out = block.clone();
+        int at = block.length - 6;
         for (int i = 0; i < 6; i++) {
             int hi = account12.charAt(2 * i) - '0';
             int lo = account12.charAt(2 * i + 1) - '0';
-            out[2 + i] ^= (byte) ((hi << 4) | lo);
+            out[at + i] ^= (byte) ((hi << 4) | lo);
         }
         return out;
     }
 
     private static byte[] pack(int[] n) {
-        byte[] b = new byte[8];
-        for (int i = 0; i < 8; i++) {
+        byte[] b = new byte[n.length / 2];
+        for (int i = 0; i < b.length; i++) {
             b[i] = (byte) ((n[2 * i] << 4) | n[2 * i + 1]);
         }
         return b;
     }
 
     private static int[] unpack(byte[] b) {
-        int[] n = new int[16];
-        for (int i = 0; i < 8; i++) {
+        int[] n = new int[b.length * 2];
+        for (int i = 0; i < b.length; i++) {
             n[2 * i] = (b[i] >> 4) & 0x0F;
             n[2 * i + 1] = b[i] & 0x0F;
         }
@@ -248,9 +293,13 @@ public final class PinBlocks {
     }
 
     private static void checkBlock(byte[] block) {
+        checkBlock(block, 8);
+    }
+
+    private static void checkBlock(byte[] block, int length) {
         Objects.requireNonNull(block, "block");
-        if (block.length != 8) {
-            throw new IllegalArgumentException("PIN block must be 8 bytes, got " + block.length);
+        if (block.length != length) {
+            throw new IllegalArgumentException("PIN block must be " + length + " bytes, got " + block.length);
         }
     }
 

@@ -39,4 +39,39 @@ class KcvTest {
         assertThrows(IllegalArgumentException.class, () -> Kcv.of(new byte[16], 9));
         assertThrows(IllegalArgumentException.class, () -> Kcv.of(new byte[10], 3));
     }
+
+    // ---- SM4 (protocol.md section 5) ----
+
+    /**
+     * Public worked example "银行卡密码键盘 SM4 ECB模式+ANSI X9.8 格式标准 PIN 加解密示例"
+     * (blog.csdn.net/M_Kerry/article/details/104625499): the PIK under the TMK decrypts to
+     * F351D490994603795C6EBEE8FAEBB481 and its published check value is the first 8 bytes of
+     * SM4(PIK, 16 zero bytes).
+     */
+    @Test
+    void publishedSm4CheckValue() {
+        byte[] tmk = h("1234567890ABCDEFABCDEF0987654321");
+        byte[] pik = Sm4.decryptEcb(tmk, h("3D66234C49E4296FF9C78D8BACBD6A76"));
+        assertEquals("F351D490994603795C6EBEE8FAEBB481", hx(pik));
+        assertEquals("861E83E31FAEBF10", hx(Kcv.ofSm4(pik, 8)));
+        assertEquals("861E83E3", hx(Kcv.ofSm4(pik, 4)));
+        assertEquals("861E83", Kcv.hex6Sm4(pik));
+    }
+
+    @Test
+    void sm4KcvIsSm4OfSixteenZeroBytes() {
+        byte[] key = h("0123456789ABCDEFFEDCBA9876543210");
+        assertEquals(hx(Sm4Test.refEcb(key, new byte[16], true)), hx(Kcv.ofSm4(key, 16)));
+        assertEquals("2677F46B09C122CC975533105BD4A22A", hx(Kcv.ofSm4(key, 16)));
+        // same key bytes, other algorithm: the TDES KCV differs
+        assertEquals("08D7B4", Kcv.hex6(key));
+        assertEquals("2677F4", Kcv.hex6Sm4(key));
+    }
+
+    @Test
+    void sm4KcvRejectsBadArguments() {
+        assertThrows(IllegalArgumentException.class, () -> Kcv.ofSm4(new byte[16], 0));
+        assertThrows(IllegalArgumentException.class, () -> Kcv.ofSm4(new byte[16], 17));
+        assertThrows(IllegalArgumentException.class, () -> Kcv.ofSm4(new byte[8], 3));
+    }
 }

@@ -79,4 +79,31 @@ class PaddingTest {
         assertThrows(IllegalArgumentException.class, () -> PaddingMethod.NONE.pad(new byte[0]));
         assertArrayEquals(new byte[16], PaddingMethod.NONE.pad(new byte[16]));
     }
+
+    // ---- 16-byte blocks (SM4) ----
+
+    @Test
+    void sixteenByteBlocks() {
+        assertEquals("01020300000000000000000000000000", hx(Padding.zeroPad(h("010203"), 16)));
+        assertArrayEquals(new byte[16], Padding.zeroPad(new byte[0], 16));
+        assertEquals(16, Padding.zeroPad(new byte[16], 16).length);
+        assertEquals("80000000000000000000000000000000", hx(Padding.iso9797Method2(new byte[0], 16)));
+        assertEquals(32, Padding.iso9797Method2(new byte[16], 16).length);
+        assertEquals("010203", hx(Padding.unpadIso9797Method2(Padding.iso9797Method2(h("010203"), 16), 16)));
+        // method 3: the bit length right-aligned in a 16-byte block, then the data zero-padded
+        assertEquals("00000000000000000000000000000018" + "01020300000000000000000000000000",
+                hx(Padding.iso9797Method3(h("010203"), 16)));
+        assertEquals("00000000000000000000000000000000", hx(Padding.iso9797Method3(new byte[0], 16)));
+        assertArrayEquals(Padding.iso9797Method2(h("0102"), 16), PaddingMethod.METHOD_2.pad(h("0102"), 16));
+        assertArrayEquals(new byte[16], PaddingMethod.NONE.pad(new byte[16], 16));
+    }
+
+    @Test
+    void sixteenByteBlocksRejectBadInput() {
+        assertThrows(IllegalArgumentException.class, () -> PaddingMethod.NONE.pad(new byte[8], 16));
+        assertThrows(IllegalArgumentException.class, () -> Padding.unpadIso9797Method2(h("8000000000000000"), 16));
+        assertThrows(IllegalArgumentException.class,
+                () -> Padding.unpadIso9797Method2(h("80000000000000000000000000000000" + "00000000000000000000000000000000"), 16));
+        assertThrows(IllegalArgumentException.class, () -> Padding.zeroPad(new byte[3], 12));
+    }
 }
