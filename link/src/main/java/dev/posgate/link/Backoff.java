@@ -15,8 +15,8 @@ public record Backoff(Duration initial, Duration max, double jitter, DoubleSuppl
         if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
             throw new IllegalArgumentException("backoff needs 0 < initial <= max: " + initial + ", " + max);
         }
-        if (jitter < 0 || jitter >= 1) {
-            throw new IllegalArgumentException("jitter must be in [0, 1): " + jitter);
+        if (!(jitter >= 0 && jitter <= 1)) {
+            throw new IllegalArgumentException("jitter must be in [0, 1]: " + jitter);
         }
     }
 
