@@ -32,17 +32,7 @@ final class SingleConnectionTransport implements HsmTransport {
     private final AtomicLong counter = new AtomicLong();
     private final Map<String, Promise<byte[]>> inflight = new ConcurrentHashMap<>();
     private final List<String> unmatched = new CopyOnWriteArrayList<>();
-    private final LengthFrameDecoder frames = new LengthFrameDecoder(FrameLimits.MAX_LEN, new LengthFrameDecoder.Handler() {
-        @Override
-        public void onFrame(byte[] body) {
-            onReply(body);
-        }
-
-        @Override
-        public void onError(FrameError error) {
-            socket.close();
-        }
-    }).admission((len, first) -> len < headerLength ? FrameError.UNDERSIZED : null);
+    private final LengthFrameDecoder frames;
     private volatile boolean closed;
 
     private SingleConnectionTransport(NetSocket socket, Context context, int headerLength) {
@@ -50,6 +40,17 @@ final class SingleConnectionTransport implements HsmTransport {
         this.context = context;
         this.headerLength = headerLength;
         this.modulus = (long) Math.pow(10, Math.min(headerLength, 12));
+        this.frames = new LengthFrameDecoder(FrameLimits.MAX_LEN, new LengthFrameDecoder.Handler() {
+            @Override
+            public void onFrame(byte[] body) {
+                onReply(body);
+            }
+
+            @Override
+            public void onError(FrameError error) {
+                socket.close();
+            }
+        }).admission((len, first) -> len < headerLength ? FrameError.UNDERSIZED : null);
         socket.handler(this::onData);
         socket.closeHandler(v -> failAll("connection closed (replies matching nothing: " + unmatched + ")"));
     }
