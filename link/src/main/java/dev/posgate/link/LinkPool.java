@@ -45,7 +45,7 @@ public final class LinkPool<Req, Rep> {
     private final ContextInternal ctx;
     private final LinkPoolOptions options;
     private final LinkProtocol<Req, Rep> protocol;
-    private final List<Slot> slots;
+    private final LinkSlots<Req, Rep> slots;
     private LinkFailures<Req> failures = LinkFailures.generic();
     private LinkMetrics<Req, Rep> metrics = new LinkMetrics<>() {};
     private HealthProbe<Req, Rep> probe;
@@ -57,13 +57,10 @@ public final class LinkPool<Req, Rep> {
     private NetClient client;
     private boolean started;
     private boolean closed;
-    private int upCount;
     private int firstAttemptsPending;
-    private int roundRobin;
     private boolean draining;
     private Ticker.Timer healthTimer;
 
-    private final AtomicInteger up = new AtomicInteger();
     private final AtomicInteger pending = new AtomicInteger();
     private final Promise<Void> startPromise = Promise.promise();
     private final Promise<Void> closePromise = Promise.promise();
@@ -75,14 +72,7 @@ public final class LinkPool<Req, Rep> {
         if (options.hosts().isEmpty()) throw new IllegalArgumentException("a link needs at least one host");
         this.ctx = this.vertx.createEventLoopContext();
         this.ticker = Ticker.of(vertx);
-        List<Slot> s = new ArrayList<>();
-        // interleave hosts so that round-robin alternates between them
-        for (int i = 0; i < options.connectionsPerHost(); i++) {
-            for (HostAndPort h : options.hosts()) {
-                s.add(new Slot(h, i));
-            }
-        }
-        this.slots = List.copyOf(s);
+        this.slots = new LinkSlots<>(options.hosts(), options.connectionsPerHost(), options.maxInFlightPerConnection());
     }
 
     /** The exceptions requests fail with (default {@link LinkFailures#generic()}); before {@link #start}. */
@@ -114,7 +104,7 @@ public final class LinkPool<Req, Rep> {
 
     /** Connections up (thread-safe snapshot). */
     public int connectionsUp() {
-        return up.get();
+        return slots.upSnapshot();
     }
 
     /** Requests accepted and not yet completed (thread-safe snapshot). */
@@ -192,7 +182,7 @@ public final class LinkPool<Req, Rep> {
                             : "; " + r.description + " not sent")));
         }
         List<Future<Void>> closing = new ArrayList<>();
-        for (Slot slot : slots) {
+        for (LinkSlot<Req, Rep> slot : slots) {
             if (slot.reconnectTimer != null) slot.reconnectTimer.cancel();
             LinkConnection<Req, Rep> c = slot.conn;
             if (c != null) {
@@ -210,7 +200,7 @@ public final class LinkPool<Req, Rep> {
 
     // ---------------------------------------------------------------- connections
 
-    private void connect(Slot slot) {
+    private void connect(LinkSlot<Req, Rep> slot) {
         slot.reconnectTimer = null;
         if (closed) return;
         setState(slot, LinkMetrics.State.CONNECTING);
@@ -244,7 +234,7 @@ public final class LinkPool<Req, Rep> {
         });
     }
 
-    private void markUp(LinkConnection<Req, Rep> conn, Slot slot) {
+    private void markUp(LinkConnection<Req, Rep> conn, LinkSlot<Req, Rep> slot) {
         if (conn.dead || slot.conn != conn) return;
         slot.attempt = 0;
         log.info("{} connection {} up", options.name(), slot.label);
@@ -254,27 +244,20 @@ public final class LinkPool<Req, Rep> {
     }
 
     /** Start fails when every slot's first attempt failed; it succeeded already if one came up. */
-    private void firstAttemptSettled(Slot slot) {
+    private void firstAttemptSettled(LinkSlot<Req, Rep> slot) {
         if (slot.firstAttemptSettled) return;
         slot.firstAttemptSettled = true;
-        if (--firstAttemptsPending == 0 && upCount == 0) {
+        if (--firstAttemptsPending == 0 && slots.up() == 0) {
             startPromise.tryFail(failures.unavailable("no connection up to " + options.hosts()
                     + " after a first attempt each; " + options.name() + " keeps retrying"));
         }
     }
 
-    private void scheduleReconnect(Slot slot) {
+    private void scheduleReconnect(LinkSlot<Req, Rep> slot) {
         if (closed || slot.reconnectTimer != null) return;
         Duration delay = options.backoff().delay(slot.attempt++);
         log.debug("{} connection {} reconnecting in {} ms", options.name(), slot.label, delay.toMillis());
         slot.reconnectTimer = ticker.schedule(delay, () -> connect(slot));
-    }
-
-    private Slot slotOf(LinkConnection<Req, Rep> conn) {
-        for (Slot s : slots) {
-            if (s.conn == conn) return s;
-        }
-        return null;
     }
 
     /** The connection is gone; see the class comment for what happens to its requests. Idempotent. */
@@ -283,7 +266,7 @@ public final class LinkPool<Req, Rep> {
         List<LinkRequest<Req, Rep>> inflight = conn.close();
         if (closed) return;
         log.warn("{} connection {} lost: {} ({} requests in flight)", options.name(), conn.label, reason, inflight.size());
-        Slot slot = slotOf(conn);
+        LinkSlot<Req, Rep> slot = slots.slotOf(conn);
         // state first, so that whoever reacts to the failures below sees the connection down
         if (slot != null) {
             slot.conn = null;
@@ -303,20 +286,16 @@ public final class LinkPool<Req, Rep> {
                 + " when it was lost (" + reason + "); the peer may have executed it, so it was not retried", conn.label);
     }
 
-    private void setState(Slot slot, LinkMetrics.State s) {
+    private void setState(LinkSlot<Req, Rep> slot, LinkMetrics.State s) {
         LinkMetrics.State old = slot.state;
         if (old == s) return;
-        slot.state = s;
+        int circuit = slots.setState(slot, s);
         metrics.state(old, s);
-        if (s == LinkMetrics.State.UP) {
-            up.incrementAndGet();
-            if (upCount++ == 0) {
-                log.info("{} circuit closed: connection {} is up", options.name(), slot.label);
-                startPromise.tryComplete();
-            }
-        } else if (old == LinkMetrics.State.UP) {
-            up.decrementAndGet();
-            if (--upCount == 0) onCircuitOpen();
+        if (circuit > 0) {
+            log.info("{} circuit closed: connection {} is up", options.name(), slot.label);
+            startPromise.tryComplete();
+        } else if (circuit < 0) {
+            onCircuitOpen();
         }
     }
 
@@ -338,9 +317,9 @@ public final class LinkPool<Req, Rep> {
         healthTimer = ticker.schedule(every, () -> {
             healthTimer = null;
             if (closed) return;
-            for (Slot slot : slots) {
-                LinkConnection<Req, Rep> c = slot.conn;
-                if (slot.state == LinkMetrics.State.UP && c != null && !c.dead && !c.probing) {
+            for (LinkSlot<Req, Rep> slot : slots) {
+                LinkConnection<Req, Rep> c = slot.usable();
+                if (c != null && !c.probing) {
                     probe(c, slot, false);
                 }
             }
@@ -349,7 +328,7 @@ public final class LinkPool<Req, Rep> {
     }
 
     /** Sends the probe on {@code conn}; healthy → up (for a new connection), else recycle. */
-    private void probe(LinkConnection<Req, Rep> conn, Slot slot, boolean onConnect) {
+    private void probe(LinkConnection<Req, Rep> conn, LinkSlot<Req, Rep> slot, boolean onConnect) {
         Req value = probe.request();
         LinkRequest<Req, Rep> r = new LinkRequest<>(value, protocol.describe(value), true, options.probeTimeout(),
                 ticker.nanos(), ctx.promise());
@@ -391,9 +370,7 @@ public final class LinkPool<Req, Rep> {
     }
 
     private boolean inFlightAnywhere(String id) {
-        for (Slot s : slots) {
-            if (s.conn != null && s.conn.inflight.containsKey(id)) return true;
-        }
+        if (slots.inFlight(id) != null) return true;
         for (LinkRequest<Req, Rep> q : waitQueue) {
             if (id.equals(protocol.correlationId(q.value))) return true;
         }
@@ -401,12 +378,12 @@ public final class LinkPool<Req, Rep> {
     }
 
     private void dispatch(LinkRequest<Req, Rep> req) {
-        LinkConnection<Req, Rep> c = pick();
+        LinkConnection<Req, Rep> c = slots.pick();
         if (c != null) {
             send(c, req);
             return;
         }
-        if (upCount == 0) {
+        if (slots.up() == 0) {
             finish(req, LinkMetrics.Outcome.UNAVAILABLE, null, failures.unavailable(
                     (started ? "no connection up (circuit open); " : options.name() + " not started; ")
                             + req.description + " not sent"));
@@ -419,27 +396,10 @@ public final class LinkPool<Req, Rep> {
             return;
         }
         finish(req, LinkMetrics.Outcome.UNAVAILABLE, null, failures.unavailable(
-                options.name() + " saturated: " + upCount + " connections up with "
+                options.name() + " saturated: " + slots.up() + " connections up with "
                         + options.maxInFlightPerConnection() + " requests in flight each"
                         + (options.maxWaitQueue() > 0 ? " and " + options.maxWaitQueue() + " waiting" : "")
                         + "; " + req.description + " not sent"));
-    }
-
-    /** Least in-flight among up connections with room; a round-robin start breaks ties. */
-    private LinkConnection<Req, Rep> pick() {
-        int n = slots.size();
-        LinkConnection<Req, Rep> best = null;
-        int start = roundRobin;
-        roundRobin = (roundRobin + 1) % n;
-        for (int i = 0; i < n; i++) {
-            Slot s = slots.get((start + i) % n);
-            LinkConnection<Req, Rep> c = s.conn;
-            if (s.state != LinkMetrics.State.UP || c == null || c.dead) continue;
-            int load = c.inflight.size();
-            if (load >= options.maxInFlightPerConnection()) continue;
-            if (best == null || load < best.inflight.size()) best = c;
-        }
-        return best;
     }
 
     private void send(LinkConnection<Req, Rep> conn, LinkRequest<Req, Rep> req) {
@@ -470,9 +430,7 @@ public final class LinkPool<Req, Rep> {
     private void onReply(LinkConnection<Req, Rep> conn, LinkProtocol.Reply<Rep> reply) {
         LinkRequest<Req, Rep> req = conn.inflight.get(reply.id());
         if (req == null && protocol.repliesOnAnyConnection()) {
-            for (Slot s : slots) {
-                if (s.conn != null && (req = s.conn.inflight.get(reply.id())) != null) break;
-            }
+            req = slots.inFlight(reply.id());
         }
         if (req == null) {
             boolean late = conn.wasLate(reply.id());
@@ -570,7 +528,7 @@ public final class LinkPool<Req, Rep> {
         draining = true;
         try {
             while (!waitQueue.isEmpty() && !closed) {
-                LinkConnection<Req, Rep> c = pick();
+                LinkConnection<Req, Rep> c = slots.pick();
                 if (c == null) return;
                 LinkRequest<Req, Rep> r = waitQueue.pollFirst();
                 r.queued = false;
@@ -608,20 +566,4 @@ public final class LinkPool<Req, Rep> {
             onWritten(conn, req, failure);
         }
     };
-
-    /** A connection position: host and index; its connection is replaced on each reconnect. */
-    private final class Slot {
-        final HostAndPort host;
-        final String label;
-        LinkMetrics.State state = LinkMetrics.State.DOWN;
-        LinkConnection<Req, Rep> conn;
-        int attempt;
-        boolean firstAttemptSettled;
-        Ticker.Timer reconnectTimer;
-
-        Slot(HostAndPort host, int index) {
-            this.host = host;
-            this.label = host + "#" + index;
-        }
-    }
 }

@@ -373,8 +373,8 @@ class HsmPoolTest extends PoolTestSupport {
         assertInstanceOf(HsmUnavailableException.class, e);
         assertFalse(e instanceof HsmTimeoutException, "refused at once, not timed out");
         assertTrue(e.getMessage().contains("saturated"), e.getMessage());
-        hold.set(false);
         held.forEach(FakeHsmServer.Exchange::replyDefault);
+        held.clear();
         assertEquals("SM00" + "1", s(await(f1)));
         assertEquals("SM00" + "2", s(await(f2)));
 
@@ -386,6 +386,8 @@ class HsmPoolTest extends PoolTestSupport {
         Throwable q3 = awaitFailure(queued.execute(b("SLc")));
         assertTrue(q3.getMessage().contains("saturated"), q3.getMessage());
         assertEquals(1, registry.get(PoolMetrics.QUEUED).tag("pool", "queued").gauge().value());
+        hold.set(false); // SLb goes out once SLa is answered, and is answered at once
+        held.forEach(FakeHsmServer.Exchange::replyDefault);
         assertEquals("SM00a", s(await(q1)));
         assertEquals("SM00b", s(await(q2)));
     }
