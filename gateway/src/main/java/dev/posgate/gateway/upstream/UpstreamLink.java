@@ -1,120 +1,78 @@
 package dev.posgate.gateway.upstream;
 
-import dev.posgate.iso8583.frame.Family;
-import dev.posgate.iso8583.frame.FrameDecoder;
-import dev.posgate.iso8583.frame.FrameEncoder;
-import dev.posgate.iso8583.frame.FrameError;
 import dev.posgate.iso8583.frame.FrameLimits;
-import dev.posgate.iso8583.frame.FrameSink;
 import dev.posgate.iso8583.pos.PosMessage;
-import io.vertx.core.Context;
+import dev.posgate.link.Backoff;
+import dev.posgate.link.HostAndPort;
+import dev.posgate.link.LinkFailures;
+import dev.posgate.link.LinkPool;
+import dev.posgate.link.LinkPoolOptions;
+import dev.posgate.link.LinkProtocol;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.NetSocket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The persistent ISO8583 link to the upstream host: several TCP connections (same 2-byte length
- * framing as terminals), requests spread round-robin over the connections that are up, replies
- * matched by terminal id + STAN + request MTI (any connection may carry the reply), each request
- * with its own timeout. A dropped connection reconnects after a back-off; its requests in flight
- * simply time out.
+ * The persistent ISO8583 link to the upstream host: the {@link LinkPool} core over several TCP
+ * connections (same 2-byte length framing as terminals), requests on the least-loaded connection
+ * that is up, replies matched by terminal id + STAN + request MTI (any connection may carry the
+ * reply), each request with its own timeout, reconnect with exponential backoff. {@code
+ * upstream.host} may be {@code host:port} or {@code [ipv6]:port}. Futures complete on the caller's
+ * context.
  */
 public final class UpstreamLink {
     private static final Logger log = LoggerFactory.getLogger(UpstreamLink.class);
+    /** Bounded in practice by the sessions' in-flight caps; the link itself only stops runaways. */
+    private static final int MAX_IN_FLIGHT_PER_CONNECTION = 4096;
 
-    private record Pending(Promise<PosMessage> promise, Context context, long timer) {}
+    /** A packed request and the fields its reply is matched by. */
+    private record Request(String tid, String stan, String mti, byte[] body) {
+        String id() {
+            return key(tid, stan, mti);
+        }
+    }
 
-    private final Vertx vertx;
-    private final String host;
-    private final int port;
-    private final int connections;
+    private final LinkPool<Request, PosMessage> link;
     private final Duration timeout;
-    private final NetClient client;
-    private final List<NetSocket> up = new ArrayList<>();
-    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
-    private final AtomicInteger next = new AtomicInteger();
-    private volatile boolean closed;
+    private final String target;
 
     public UpstreamLink(Vertx vertx, String hostAndPort, int connections, Duration timeout) {
-        int colon = hostAndPort.lastIndexOf(':');
-        if (colon <= 0) throw new IllegalArgumentException("upstream.host must be host:port: " + hostAndPort);
-        this.vertx = vertx;
-        this.host = hostAndPort.substring(0, colon);
-        this.port = Integer.parseInt(hostAndPort.substring(colon + 1));
-        this.connections = connections;
+        HostAndPort host;
+        try {
+            host = HostAndPort.parse(hostAndPort);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("upstream.host must be host:port or [ipv6]:port: " + hostAndPort, e);
+        }
         this.timeout = timeout;
-        this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(2000));
+        this.target = host.toString();
+        this.link = new LinkPool<>(vertx, new LinkPoolOptions()
+                .name("upstream link to " + host)
+                .host(host)
+                .connectionsPerHost(connections)
+                .maxInFlightPerConnection(MAX_IN_FLIGHT_PER_CONNECTION)
+                .connectTimeout(Duration.ofSeconds(2))
+                .backoff(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), 0.2))
+                .lateReplies(Duration.ZERO, 0), PROTOCOL)
+                .failures(FAILURES);
     }
 
     /** Opens the connections; succeeds even when the host is down (they keep retrying). */
     public Future<Void> start() {
-        List<Future<Void>> all = new ArrayList<>();
-        for (int i = 0; i < connections; i++) all.add(connect(i));
-        return Future.join(all).transform(ar -> {
-            log.info("upstream link to {}:{}: {} of {} connections up", host, port, connectionsUp(), connections);
-            return Future.succeededFuture();
+        return link.start().transform(ar -> {
+            log.info("upstream link to {}: {} connections up", target, connectionsUp());
+            return Future.<Void>succeededFuture();
         });
-    }
-
-    private Future<Void> connect(int slot) {
-        if (closed) return Future.succeededFuture();
-        return client.connect(port, host).map(socket -> {
-            FrameDecoder decoder = new FrameDecoder(FrameLimits.defaults(), new FrameSink() {
-                @Override
-                public void onFrame(Family family, byte[] body) {
-                    onReply(body);
-                }
-
-                @Override
-                public void onError(FrameError error) {
-                    log.warn("upstream sent an invalid frame ({}), reconnecting", error);
-                    socket.close();
-                }
-            });
-            socket.handler(b -> {
-                byte[] bytes = b.getBytes();
-                decoder.feed(bytes, 0, bytes.length);
-            });
-            socket.closeHandler(v -> {
-                synchronized (up) {
-                    up.remove(socket);
-                }
-                if (!closed) vertx.setTimer(1000, id -> reconnect(slot));
-            });
-            synchronized (up) {
-                up.add(socket);
-            }
-            return (Void) null;
-        }).onFailure(e -> {
-            if (!closed) vertx.setTimer(1000, id -> reconnect(slot));
-        });
-    }
-
-    private void reconnect(int slot) {
-        connect(slot);
     }
 
     public int connectionsUp() {
-        synchronized (up) {
-            return up.size();
-        }
+        return link.connectionsUp();
     }
 
     /** Requests sent and neither answered nor timed out yet. */
     public int pending() {
-        return pending.size();
+        return link.outstanding();
     }
 
     /**
@@ -122,58 +80,76 @@ public final class UpstreamLink {
      * {@code tid}/{@code stan}/{@code mti} are the request's fields 41, 11 and MTI.
      */
     public Future<PosMessage> request(String tid, String stan, String mti, byte[] body) {
-        NetSocket socket;
-        synchronized (up) {
-            socket = up.isEmpty() ? null : up.get(Math.floorMod(next.getAndIncrement(), up.size()));
-        }
-        if (socket == null) return Future.failedFuture(UpstreamException.unavailable("no upstream connection up"));
-        String key = key(tid, stan, mti);
-        Context context = vertx.getOrCreateContext();
-        Promise<PosMessage> promise = Promise.promise();
-        long timer = vertx.setTimer(timeout.toMillis(), id -> {
-            Pending p = pending.remove(key);
-            if (p != null) p.context.runOnContext(v -> p.promise.tryFail(
-                    UpstreamException.timedOut("no upstream reply within " + timeout.toMillis() + " ms")));
-        });
-        if (pending.putIfAbsent(key, new Pending(promise, context, timer)) != null) {
-            vertx.cancelTimer(timer);
-            return Future.failedFuture(new IllegalStateException("a request for this terminal and STAN is already in flight"));
-        }
-        socket.write(Buffer.buffer(FrameEncoder.encode(body)));
-        return promise.future();
+        return link.request(new Request(tid, stan, mti, body), timeout);
     }
 
-    private void onReply(byte[] body) {
-        PosMessage reply;
-        try {
-            reply = PosMessage.unpack(body);
-        } catch (RuntimeException e) {
-            log.warn("unparseable upstream reply dropped: {}", e.toString());
-            return;
-        }
-        String mti = reply.mti();
-        String requestMti = mti.substring(0, 2) + (char) (mti.charAt(2) - 1) + mti.charAt(3);
-        Pending p = pending.remove(key(reply.field(41), reply.field(11), requestMti));
-        if (p == null) {
-            log.info("late or unmatched upstream reply {} dropped", mti);
-            return;
-        }
-        vertx.cancelTimer(p.timer);
-        p.context.runOnContext(v -> p.promise.tryComplete(reply));
+    public Future<Void> close() {
+        return link.close();
     }
 
     private static String key(String tid, String stan, String mti) {
         return tid + '|' + stan + '|' + mti;
     }
 
-    public Future<Void> close() {
-        closed = true;
-        List<NetSocket> sockets;
-        synchronized (up) {
-            sockets = new ArrayList<>(up);
+    private static final LinkProtocol<Request, PosMessage> PROTOCOL = new LinkProtocol<>() {
+        @Override
+        public String correlationId(Request request) {
+            return request.id();
         }
-        List<Future<Void>> all = new ArrayList<>();
-        for (NetSocket s : sockets) all.add(s.close());
-        return Future.join(all).transform(ar -> client.close());
-    }
+
+        @Override
+        public boolean repliesOnAnyConnection() {
+            return true;
+        }
+
+        @Override
+        public byte[] encode(Request request, String id) {
+            return request.body();
+        }
+
+        @Override
+        public Reply<PosMessage> decode(byte[] body) {
+            if (body.length == 0) {
+                return null; // keep-alive
+            }
+            PosMessage reply;
+            try {
+                reply = PosMessage.unpack(body);
+            } catch (RuntimeException e) {
+                log.warn("unparseable upstream reply dropped: {}", e.toString());
+                return null;
+            }
+            String mti = reply.mti();
+            String requestMti = mti.substring(0, 2) + (char) (mti.charAt(2) - 1) + mti.charAt(3);
+            return new Reply<>(key(reply.field(41), reply.field(11), requestMti), reply);
+        }
+
+        @Override
+        public int maxReplyLength() {
+            return FrameLimits.DEFAULT_MAX_ISO;
+        }
+
+        @Override
+        public String describe(Request request) {
+            return "upstream " + request.mti();
+        }
+    };
+
+    private static final LinkFailures<Request> FAILURES = new LinkFailures<>() {
+        @Override
+        public Throwable unavailable(String message) {
+            return UpstreamException.unavailable(message);
+        }
+
+        @Override
+        public Throwable timeout(String message) {
+            return UpstreamException.timedOut(message);
+        }
+
+        @Override
+        public Throwable connectionLost(String message, String connection) {
+            // written, then the connection went: the host may have it, so it is reversed like a timeout
+            return UpstreamException.timedOut(message);
+        }
+    };
 }

@@ -7,6 +7,7 @@ import static dev.posgate.testing.Eventually.await;
 
 import dev.posgate.iso8583.frame.Family;
 import dev.posgate.iso8583.frame.FrameDecoder;
+import dev.posgate.testing.Eventually;
 import dev.posgate.iso8583.frame.FrameEncoder;
 import dev.posgate.iso8583.frame.FrameError;
 import dev.posgate.iso8583.frame.FrameLimits;
@@ -78,7 +79,7 @@ class UpstreamLinkTest {
         NetServer server = host(4, List.of());
         UpstreamLink link = new UpstreamLink(vertx, "127.0.0.1:" + server.actualPort(), 3, Duration.ofSeconds(5));
         await(link.start());
-        assertEquals(3, link.connectionsUp());
+        Eventually.until("3 connections up", () -> link.connectionsUp() == 3);
         List<Future<PosMessage>> replies = List.of(
                 link.request("TERM0001", "000001", "0200", request("TERM0001", "000001")),
                 link.request("TERM0002", "000001", "0200", request("TERM0002", "000001")),
@@ -113,5 +114,18 @@ class UpstreamLinkTest {
                 () -> await(nowhere.request("TERM0001", "000001", "0200", request("TERM0001", "000001"))));
         assertTrue(!assertInstanceOf(UpstreamException.class, down.getCause()).timeout());
         await(nowhere.close());
+    }
+
+    @Test
+    void anIpv6HostIsParsedAndABadOneRefusedWithTheKey() throws Exception {
+        NetServer server = vertx.createNetServer().connectHandler(socket -> { })
+                .listen(0, "::1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        UpstreamLink link = new UpstreamLink(vertx, "[::1]:" + server.actualPort(), 1, Duration.ofSeconds(5));
+        await(link.start());
+        Eventually.until("connected over IPv6", () -> link.connectionsUp() == 1);
+        await(link.close());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new UpstreamLink(vertx, "::1:1500", 1, Duration.ofSeconds(5)));
+        assertTrue(e.getMessage().contains("upstream.host"), e.getMessage());
     }
 }

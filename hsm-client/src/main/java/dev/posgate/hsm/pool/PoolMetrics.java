@@ -1,5 +1,6 @@
 package dev.posgate.hsm.pool;
 
+import dev.posgate.link.LinkMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code hsm_connections}, {@code hsm_replies_dropped_total}, ... Recording happens on the pool's
  * context only; gauges read atomics so any scraping thread may read them.
  */
-final class PoolMetrics {
+final class PoolMetrics implements LinkMetrics<HsmCommand, byte[]> {
     static final String REQUEST = "hsm.request";
     static final String ERRORS = "hsm.errors";
     static final String INFLIGHT = "hsm.inflight";
@@ -109,13 +110,64 @@ final class PoolMetrics {
                 .increment(n);
     }
 
-    void health(boolean ok) {
+    @Override
+    public void health(boolean ok) {
         String result = ok ? "ok" : "failed";
         counters.computeIfAbsent("h|" + result, k -> Counter.builder(HEALTH)
                         .description("NC health checks (including the probe of a new connection), by result")
                         .tags(poolTags).tag("result", result)
                         .register(registry))
                 .increment();
+    }
+
+    @Override
+    public void completed(HsmCommand command, Outcome outcome, byte[] reply, long nanos) {
+        request(command.code(), switch (outcome) {
+            case OK -> OUTCOME_OK;
+            case TIMEOUT -> OUTCOME_TIMEOUT;
+            case UNAVAILABLE -> OUTCOME_UNAVAILABLE;
+            case OVERSIZE -> OUTCOME_OVERSIZE;
+        }, nanos);
+        if (reply != null) {
+            String code = HsmPool.errorCode(reply);
+            if (!"00".equals(code)) {
+                error(command.code(), code);
+            }
+        }
+    }
+
+    @Override
+    public void inflight(int delta) {
+        inflight.addAndGet(delta);
+    }
+
+    @Override
+    public void queued(int delta) {
+        queued.addAndGet(delta);
+    }
+
+    @Override
+    public void state(State from, State to) {
+        gauge(from).decrementAndGet();
+        gauge(to).incrementAndGet();
+    }
+
+    private AtomicInteger gauge(State s) {
+        return switch (s) {
+            case UP -> up;
+            case CONNECTING -> connecting;
+            case DOWN -> down;
+        };
+    }
+
+    @Override
+    public void dropped(Drop reason) {
+        dropped(switch (reason) {
+            case UNKNOWN_ID -> DROP_UNKNOWN_ID;
+            case LATE -> DROP_LATE;
+            case MALFORMED -> DROP_MALFORMED;
+            case OVERSIZE -> DROP_OVERSIZE;
+        });
     }
 
     /** Unregisters the gauges (they would otherwise pin this pool's state in the registry). */

@@ -1,12 +1,16 @@
 package dev.posgate.hsm.pool;
 
+import dev.posgate.iso8583.frame.FrameError;
+import dev.posgate.iso8583.frame.FrameLimits;
+import dev.posgate.iso8583.frame.LengthFrameDecoder;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.parsetools.RecordParser;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -181,17 +185,11 @@ final class FakeHsmServer {
         int id = accepted.incrementAndGet();
         sockets.add(so);
         so.closeHandler(v -> sockets.remove(so));
-        RecordParser parser = RecordParser.newFixed(2);
-        boolean[] expectLength = {true};
-        parser.handler(buf -> {
-            if (expectLength[0]) {
-                expectLength[0] = false;
-                parser.fixedSizeMode(buf.getUnsignedShort(0));
-            } else {
-                expectLength[0] = true;
-                parser.fixedSizeMode(2);
-                String header = buf.getString(0, headerLength, "US-ASCII");
-                byte[] payload = buf.getBytes(headerLength, buf.length());
+        LengthFrameDecoder frames = new LengthFrameDecoder(FrameLimits.MAX_LEN, new LengthFrameDecoder.Handler() {
+            @Override
+            public void onFrame(byte[] body) {
+                String header = new String(body, 0, headerLength, StandardCharsets.US_ASCII);
+                byte[] payload = Arrays.copyOfRange(body, headerLength, body.length);
                 Exchange ex = new Exchange(so, id, header, payload);
                 received.computeIfAbsent(ex.command(), k -> new AtomicInteger()).incrementAndGet();
                 if (!ex.command().equals("NC")) {
@@ -199,8 +197,16 @@ final class FakeHsmServer {
                 }
                 responder.onRequest(ex);
             }
+
+            @Override
+            public void onError(FrameError error) {
+                so.close();
+            }
         });
-        so.handler(parser);
+        so.handler(buf -> {
+            byte[] bytes = buf.getBytes();
+            frames.feed(bytes, 0, bytes.length);
+        });
     }
 
     static <T> T await(Future<T> f) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.hsm.transport.HsmTimeoutException;
 import dev.posgate.hsm.transport.HsmUnavailableException;
+import dev.posgate.link.ManualTicker;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,40 +106,51 @@ class HsmPoolTest extends PoolTestSupport {
 
     @Test
     void rsaKeyGenerationHasItsOwnTimeout() {
+        ManualTicker ticker = new ManualTicker();
+        List<FakeHsmServer.Exchange> held = new CopyOnWriteArrayList<>();
         FakeHsmServer hsm = server().responder(ex -> {
             if (ex.command().equals("EI") || ex.command().equals("SL")) {
-                ex.replyAfter(400, ex.defaultReply());
+                held.add(ex);
             } else {
                 ex.replyDefault();
             }
         });
         HsmPool pool = started(config(hsm).connectionsPerHost(1).probeOnConnect(false)
-                .requestTimeout(Duration.ofMillis(150)).keyGenerationTimeout(Duration.ofSeconds(60)).build());
+                .requestTimeout(Duration.ofMillis(150)).keyGenerationTimeout(Duration.ofSeconds(60)).build(), ticker);
 
-        assertEquals("EJ002", s(await(pool.execute(b("EI2")))), "EI waits for its reply past the request timeout");
-        assertInstanceOf(HsmTimeoutException.class, awaitFailure(pool.execute(b("SL"))), "any other command times out");
+        Future<byte[]> ei = pool.execute(b("EI2"));
+        Future<byte[]> sl = pool.execute(b("SL"));
+        awaitCondition(() -> held.size() == 2 && ticker.pending() == 2, "EI and SL in flight, their timers armed");
+        ticker.advance(Duration.ofSeconds(1)); // past the request timeout, far from the key-generation one
+        assertInstanceOf(HsmTimeoutException.class, awaitFailure(sl), "any other command times out");
+        assertFalse(ei.isComplete(), "EI waits for its reply past the request timeout");
+        held.forEach(FakeHsmServer.Exchange::replyDefault);
+        assertEquals("EJ002", s(await(ei)));
     }
 
     @Test
     void timeoutFailsTheRequestAndTheLateReplyIsDroppedAndCounted() {
+        ManualTicker ticker = new ManualTicker();
+        List<FakeHsmServer.Exchange> held = new CopyOnWriteArrayList<>();
         FakeHsmServer hsm = server().responder(ex -> {
             if (ex.command().equals("SL")) {
-                ex.replyAfter(400, ex.defaultReply());
+                held.add(ex);
             } else {
                 ex.replyDefault();
             }
         });
-        // no connect probe: under load it would time out at 150 ms too and recycle the connection
         HsmPool pool = started(config(hsm).connectionsPerHost(1).probeOnConnect(false)
-                .requestTimeout(Duration.ofMillis(150)).build());
+                .requestTimeout(Duration.ofMillis(150)).build(), ticker);
 
-        long t0 = System.nanoTime();
-        Throwable e = awaitFailure(pool.execute(b("SL01")));
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        assertInstanceOf(HsmTimeoutException.class, e);
-        assertTrue(ms >= 140, "timed out after " + ms + " ms, not before the 150 ms timeout"); // and before the 400 ms reply: a timeout, not a reply
+        Future<byte[]> sl = pool.execute(b("SL01"));
+        awaitCondition(() -> held.size() == 1 && ticker.pending() == 1, "SL in flight, its timer armed");
+        ticker.advance(Duration.ofMillis(149));
+        assertFalse(sl.isComplete(), "not before the timeout");
+        ticker.advance(Duration.ofMillis(1));
+        assertInstanceOf(HsmTimeoutException.class, awaitFailure(sl));
         assertEquals(1, requests("SL", "timeout"));
 
+        held.get(0).replyDefault(); // the reply arrives after the timeout
         awaitCondition(() -> dropped("late") == 1, "late reply counted");
         assertEquals(0, dropped("unknown_id"));
         assertArrayEquals(b("ED00x"), await(pool.execute(b("ECx"))));
@@ -312,7 +324,7 @@ class HsmPoolTest extends PoolTestSupport {
         for (int i = 0; i < total; i++) {
             Future<byte[]> f = futures.get(i);
             try {
-                f.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS); // none hangs
+                f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS); // none hangs
             } catch (java.util.concurrent.ExecutionException e) {
                 // a failure is only acceptable for a request in flight on the dead host
                 HsmConnectionLostException cl =
@@ -343,9 +355,11 @@ class HsmPoolTest extends PoolTestSupport {
 
     @Test
     void saturationFailsFastOrWaitsInTheBoundedQueue() {
+        List<FakeHsmServer.Exchange> held = new CopyOnWriteArrayList<>();
+        AtomicBoolean hold = new AtomicBoolean(true);
         FakeHsmServer hsm = server().responder(ex -> {
-            if (ex.command().equals("SL")) {
-                ex.replyAfter(300, ex.defaultReply());
+            if (ex.command().equals("SL") && hold.get()) {
+                held.add(ex);
             } else {
                 ex.replyDefault();
             }
@@ -354,11 +368,13 @@ class HsmPoolTest extends PoolTestSupport {
 
         Future<byte[]> f1 = pool.execute(b("SL1"));
         Future<byte[]> f2 = pool.execute(b("SL2"));
-        awaitCondition(() -> hsm.received("SL") == 2, "2 in flight");
+        awaitCondition(() -> held.size() == 2, "2 in flight");
         Throwable e = awaitFailure(pool.execute(b("SL3")));
         assertInstanceOf(HsmUnavailableException.class, e);
         assertFalse(e instanceof HsmTimeoutException, "refused at once, not timed out");
         assertTrue(e.getMessage().contains("saturated"), e.getMessage());
+        held.forEach(FakeHsmServer.Exchange::replyDefault);
+        held.clear();
         assertEquals("SM00" + "1", s(await(f1)));
         assertEquals("SM00" + "2", s(await(f2)));
 
@@ -370,6 +386,8 @@ class HsmPoolTest extends PoolTestSupport {
         Throwable q3 = awaitFailure(queued.execute(b("SLc")));
         assertTrue(q3.getMessage().contains("saturated"), q3.getMessage());
         assertEquals(1, registry.get(PoolMetrics.QUEUED).tag("pool", "queued").gauge().value());
+        hold.set(false); // SLb goes out once SLa is answered, and is answered at once
+        held.forEach(FakeHsmServer.Exchange::replyDefault);
         assertEquals("SM00a", s(await(q1)));
         assertEquals("SM00b", s(await(q2)));
     }
@@ -431,11 +449,8 @@ class HsmPoolTest extends PoolTestSupport {
         hsm.stop();
         HsmPool pool = pool(config(hsm).connectionsPerHost(1)
                 .connectTimeout(Duration.ofMillis(200)).requestTimeout(Duration.ofMillis(200)).build());
-        long t0 = System.nanoTime();
-        Throwable e = awaitFailure(pool.start());
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        Throwable e = awaitFailure(pool.start()); // once its first connect attempt failed
         assertInstanceOf(HsmUnavailableException.class, e);
-        assertTrue(ms >= 350, "start gave up after " + ms + " ms, not before its connect attempts");
         assertInstanceOf(HsmUnavailableException.class, awaitFailure(pool.execute(b("EC"))));
 
         hsm.start();

@@ -2,6 +2,7 @@ package dev.posgate.hsm.pool;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.posgate.link.Ticker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -68,13 +69,22 @@ abstract class PoolTestSupport {
     }
 
     HsmPool pool(HsmPoolConfig config) {
-        HsmPool p = new HsmPool(vertx, config, registry);
+        return pool(config, Ticker.of(vertx));
+    }
+
+    HsmPool pool(HsmPoolConfig config, Ticker ticker) {
+        HsmPool p = new HsmPool(vertx, config, registry, ticker);
         pools.add(p);
         return p;
     }
 
     HsmPool started(HsmPoolConfig config) {
-        HsmPool p = pool(config);
+        return started(config, Ticker.of(vertx));
+    }
+
+    /** A started pool whose timeouts, backoff and health checks follow {@code ticker}. */
+    HsmPool started(HsmPoolConfig config, Ticker ticker) {
+        HsmPool p = pool(config, ticker);
         await(p.start());
         int all = config.hosts().size() * config.connectionsPerHost();
         awaitCondition(() -> p.connectionsUp() == all, "all connections up");

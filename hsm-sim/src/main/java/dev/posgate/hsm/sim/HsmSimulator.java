@@ -1,5 +1,9 @@
 package dev.posgate.hsm.sim;
 
+import dev.posgate.iso8583.frame.FrameError;
+import dev.posgate.iso8583.frame.LengthFrameDecoder;
+import java.util.Arrays;
+
 import dev.posgate.hsm.HsmErrors;
 import dev.posgate.hsm.command.Replies;
 import io.vertx.core.Future;
@@ -10,6 +14,7 @@ import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -108,7 +113,18 @@ public final class HsmSimulator {
     private final class Connection {
         private final NetSocket socket;
         private final int headerLength = config.headerLength();
-        private Buffer pending = Buffer.buffer();
+        private final LengthFrameDecoder frames = new LengthFrameDecoder(config.maxFrameBytes(),
+                new LengthFrameDecoder.Handler() {
+                    @Override
+                    public void onFrame(byte[] body) {
+                        Connection.this.onFrame(body);
+                    }
+
+                    @Override
+                    public void onError(FrameError error) {
+                        refuse(error);
+                    }
+                }).admission((len, first) -> len < headerLength ? FrameError.UNDERSIZED : null);
         private int workerInFlight;
         private boolean pausedForWorkers;
         private boolean pausedForWrites;
@@ -129,31 +145,22 @@ public final class HsmSimulator {
             if (closed) {
                 return;
             }
-            Buffer buf = pending.length() == 0 ? data : pending.appendBuffer(data);
-            int pos = 0;
-            int end = buf.length();
-            while (end - pos >= 2) {
-                int len = buf.getUnsignedShort(pos);
-                if (len > config.maxFrameBytes() || (len > 0 && len < headerLength)) {
-                    log.warn("HSM simulator: refusing frame of {} bytes from {} (max {}, header {}); closing",
-                            len, socket.remoteAddress(), config.maxFrameBytes(), headerLength);
-                    close();
-                    return;
-                }
-                if (end - pos - 2 < len) {
-                    break;
-                }
-                if (len > 0) {
-                    byte[] header = buf.getBytes(pos + 2, pos + 2 + headerLength);
-                    byte[] command = buf.getBytes(pos + 2 + headerLength, pos + 2 + len);
-                    dispatch(header, command);
-                    if (closed) {
-                        return;
-                    }
-                }
-                pos += 2 + len;
+            byte[] bytes = data.getBytes();
+            frames.feed(bytes, 0, bytes.length);
+        }
+
+        /** A request frame: header, then the command; empty frames (keep-alives) are ignored. */
+        private void onFrame(byte[] body) {
+            if (closed) {
+                return;
             }
-            pending = pos == end ? Buffer.buffer() : buf.getBuffer(pos, end);
+            dispatch(Arrays.copyOfRange(body, 0, headerLength), Arrays.copyOfRange(body, headerLength, body.length));
+        }
+
+        private void refuse(FrameError error) {
+            log.warn("HSM simulator: refusing a frame from {} ({}; max {} bytes, header {}); closing",
+                    socket.remoteAddress(), error, config.maxFrameBytes(), headerLength);
+            close();
         }
 
         private void dispatch(byte[] header, byte[] command) {
@@ -210,7 +217,7 @@ public final class HsmSimulator {
 
         private void close() {
             closed = true;
-            pending = Buffer.buffer();
+            frames.close();
             socket.close();
         }
     }

@@ -25,6 +25,7 @@ import dev.posgate.hsm.RsaKeyPair;
 import dev.posgate.hsm.RsaKeyUsage;
 import dev.posgate.hsm.TransmissionKeys;
 import dev.posgate.hsm.transport.HsmUnavailableException;
+import dev.posgate.testing.Eventually;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -120,15 +121,20 @@ class HsmProtocolErrorsTest {
     }
 
     @Test
-    void framesSplitAndCoalescedAcrossSegments(Vertx vertx) {
+    void framesSplitAndCoalescedAcrossSegments(Vertx vertx) throws Exception {
         SingleConnectionTransport t = await(SingleConnectionTransport.connect(vertx, dev.port(), 4));
         try {
-            // a keep-alive (length 0), then two NC frames in one write, the second split
+            // a keep-alive (length 0), then two NC frames in one write, the second split: every
+            // segment is written on the socket's context in this order (see SingleConnectionTransport)
             Buffer two = Buffer.buffer().appendUnsignedShort(0)
                     .appendUnsignedShort(6).appendString("9998NC")
                     .appendUnsignedShort(6).appendString("9999N");
             t.writeRaw(two);
             t.writeRaw(Buffer.buffer("C"));
+            // both raw frames are answered, in order, before anything else is sent: the split one was
+            // reassembled, the keep-alive ignored (waits for the replies, not for the clock)
+            Eventually.until("replies to both raw frames", () -> t.unmatchedReplies().size() >= 2 || t.isClosed());
+            assertEquals(java.util.List.of("9998", "9999"), t.unmatchedReplies());
             assertTrue(new String(await(t.execute("NC".getBytes(StandardCharsets.US_ASCII))), StandardCharsets.US_ASCII)
                     .startsWith("ND00"));
         } finally {

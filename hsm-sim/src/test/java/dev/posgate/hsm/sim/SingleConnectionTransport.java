@@ -2,6 +2,9 @@ package dev.posgate.hsm.sim;
 
 import dev.posgate.hsm.transport.HsmTransport;
 import dev.posgate.hsm.transport.HsmUnavailableException;
+import dev.posgate.iso8583.frame.FrameError;
+import dev.posgate.iso8583.frame.FrameLimits;
+import dev.posgate.iso8583.frame.LengthFrameDecoder;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -10,8 +13,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,7 +31,8 @@ final class SingleConnectionTransport implements HsmTransport {
     private final long modulus;
     private final AtomicLong counter = new AtomicLong();
     private final Map<String, Promise<byte[]>> inflight = new ConcurrentHashMap<>();
-    private Buffer pending = Buffer.buffer();
+    private final List<String> unmatched = new CopyOnWriteArrayList<>();
+    private final LengthFrameDecoder frames;
     private volatile boolean closed;
 
     private SingleConnectionTransport(NetSocket socket, Context context, int headerLength) {
@@ -33,8 +40,19 @@ final class SingleConnectionTransport implements HsmTransport {
         this.context = context;
         this.headerLength = headerLength;
         this.modulus = (long) Math.pow(10, Math.min(headerLength, 12));
+        this.frames = new LengthFrameDecoder(FrameLimits.MAX_LEN, new LengthFrameDecoder.Handler() {
+            @Override
+            public void onFrame(byte[] body) {
+                onReply(body);
+            }
+
+            @Override
+            public void onError(FrameError error) {
+                socket.close();
+            }
+        }).admission((len, first) -> len < headerLength ? FrameError.UNDERSIZED : null);
         socket.handler(this::onData);
-        socket.closeHandler(v -> failAll("connection closed"));
+        socket.closeHandler(v -> failAll("connection closed (replies matching nothing: " + unmatched + ")"));
     }
 
     static Future<SingleConnectionTransport> connect(Vertx vertx, int port, int headerLength) {
@@ -86,22 +104,24 @@ final class SingleConnectionTransport implements HsmTransport {
     }
 
     private void onData(Buffer data) {
-        Buffer buf = pending.appendBuffer(data);
-        int pos = 0;
-        while (buf.length() - pos >= 2) {
-            int len = buf.getUnsignedShort(pos);
-            if (buf.length() - pos - 2 < len) {
-                break;
-            }
-            String header = new String(buf.getBytes(pos + 2, pos + 2 + headerLength), StandardCharsets.US_ASCII);
-            byte[] reply = buf.getBytes(pos + 2 + headerLength, pos + 2 + len);
-            pos += 2 + len;
-            Promise<byte[]> p = inflight.remove(header);
-            if (p != null) {
-                p.complete(reply);
-            }
+        byte[] bytes = data.getBytes();
+        frames.feed(bytes, 0, bytes.length);
+    }
+
+    private void onReply(byte[] body) {
+        String header = new String(body, 0, headerLength, StandardCharsets.US_ASCII);
+        byte[] reply = Arrays.copyOfRange(body, headerLength, body.length);
+        Promise<byte[]> p = inflight.remove(header);
+        if (p != null) {
+            p.complete(reply);
+        } else {
+            unmatched.add(header);
         }
-        pending = buf.getBuffer(pos, buf.length());
+    }
+
+    /** Headers of replies that matched no {@link #execute} (answers to {@link #writeRaw} frames), in order. */
+    List<String> unmatchedReplies() {
+        return unmatched;
     }
 
     private void failAll(String why) {

@@ -11,5 +11,7 @@ public enum FrameError {
     /** The first body byte is neither {@code 0x60} nor {@code 'T'}. */
     UNKNOWN_FAMILY,
     /** A known family that this listener does not accept (its {@link FrameLimits} maximum is 0). */
-    FAMILY_NOT_ACCEPTED
+    FAMILY_NOT_ACCEPTED,
+    /** LEN is below what the protocol needs (an HSM frame shorter than its header). */
+    UNDERSIZED
 }
