@@ -1,7 +1,7 @@
-package dev.posgate.gateway.kms;
+package dev.posgate.gateway.cli;
 
-import dev.posgate.gateway.kms.ca.CaStore;
-import dev.posgate.gateway.kms.ca.CertificateAuthority;
+import dev.posgate.gateway.platform.ca.CaStore;
+import dev.posgate.gateway.platform.ca.CertificateAuthority;
 import dev.posgate.tms.pki.CertificateRole;
 import dev.posgate.tms.pki.CertificateVerifier;
 import io.vertx.core.json.JsonObject;

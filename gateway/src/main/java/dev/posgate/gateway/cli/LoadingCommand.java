@@ -1,7 +1,7 @@
-package dev.posgate.gateway.kms;
+package dev.posgate.gateway.cli;
 
 import dev.posgate.gateway.cli.AdminTarget;
-import dev.posgate.gateway.kms.ca.CaStore;
+import dev.posgate.gateway.platform.ca.CaStore;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import dev.posgate.gateway.kms.store.LoadingStatement;
 
 /**
  * {@code posgate loading ...}: key-loading authorisations on a running gateway (docs/kms.md). One

@@ -1,4 +1,4 @@
-package dev.posgate.gateway.tms;
+package dev.posgate.gateway.cli;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,10 +1,10 @@
-package dev.posgate.gateway;
+package dev.posgate.gateway.spi;
 
-import dev.posgate.gateway.config.GatewayConfig;
-import dev.posgate.gateway.db.AuditLog;
-import dev.posgate.gateway.db.KeyRepository;
-import dev.posgate.gateway.db.TerminalRepository;
-import dev.posgate.gateway.metrics.GatewayMetrics;
+import dev.posgate.gateway.platform.config.GatewayConfig;
+import dev.posgate.gateway.platform.db.AuditLog;
+import dev.posgate.gateway.platform.db.KeyRepository;
+import dev.posgate.gateway.platform.db.TerminalRepository;
+import dev.posgate.gateway.platform.metrics.GatewayMetrics;
 import dev.posgate.hsm.Hsm;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;

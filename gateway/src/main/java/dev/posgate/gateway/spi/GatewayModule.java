@@ -1,7 +1,7 @@
-package dev.posgate.gateway;
+package dev.posgate.gateway.spi;
 
-import dev.posgate.gateway.routing.PosRoutes;
-import dev.posgate.gateway.routing.TmsHandler;
+import dev.posgate.gateway.spi.PosRoutes;
+import dev.posgate.gateway.spi.TmsHandler;
 import dev.posgate.iso8583.tms.TmsCode;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;

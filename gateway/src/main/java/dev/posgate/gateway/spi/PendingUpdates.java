@@ -1,11 +1,13 @@
-package dev.posgate.gateway.tms;
+package dev.posgate.gateway.spi;
 
-import dev.posgate.gateway.db.TerminalRepository;
-import dev.posgate.gateway.tms.repository.PackageInfo;
-import dev.posgate.gateway.tms.repository.PackageRepositories;
-import dev.posgate.gateway.tms.repository.PackageRepository;
+import dev.posgate.gateway.platform.db.TerminalRepository;
+import dev.posgate.gateway.tms.store.PackageInfo;
+import dev.posgate.gateway.tms.store.PackageRepositories;
+import dev.posgate.gateway.tms.store.PackageRepository;
 import io.vertx.core.Future;
 import java.util.HashSet;
+import dev.posgate.gateway.tms.store.RolloutRepository;
+import dev.posgate.gateway.tms.store.Terminals;
 
 /**
  * For the POSP: whether a terminal has a TMS update pending, so that POS responses can carry

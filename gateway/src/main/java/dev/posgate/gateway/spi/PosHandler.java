@@ -1,6 +1,6 @@
-package dev.posgate.gateway.routing;
+package dev.posgate.gateway.spi;
 
-import dev.posgate.gateway.server.SessionContext;
+import dev.posgate.gateway.spi.SessionContext;
 import dev.posgate.iso8583.pos.PosMessage;
 import io.vertx.core.Future;
 

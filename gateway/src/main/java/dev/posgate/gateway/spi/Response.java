@@ -1,4 +1,4 @@
-package dev.posgate.gateway.routing;
+package dev.posgate.gateway.spi;
 
 /**
  * What a handler gives back: the frame body to send (null for none), the result code recorded

@@ -1,4 +1,4 @@
-package dev.posgate.gateway.routing;
+package dev.posgate.gateway.spi;
 
 import java.util.HashMap;
 import java.util.Map;

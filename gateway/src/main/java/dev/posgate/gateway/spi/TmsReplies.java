@@ -1,4 +1,4 @@
-package dev.posgate.gateway.routing;
+package dev.posgate.gateway.spi;
 
 import dev.posgate.iso8583.tlv.Tlv;
 import dev.posgate.iso8583.tms.TmsHeader;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.posgate.gateway.config.GatewayConfig;
-import dev.posgate.gateway.config.Setting;
-import dev.posgate.gateway.secrets.DevelopmentKeys;
+import dev.posgate.gateway.platform.config.GatewayConfig;
+import dev.posgate.gateway.platform.config.Setting;
+import dev.posgate.gateway.platform.secrets.DevelopmentKeys;
 import dev.posgate.gateway.support.GatewayProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

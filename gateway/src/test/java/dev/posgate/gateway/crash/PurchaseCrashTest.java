@@ -4,7 +4,7 @@ import static dev.posgate.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.posp.SignOnMode;
 import dev.posgate.terminal.pinpad.PinPad;

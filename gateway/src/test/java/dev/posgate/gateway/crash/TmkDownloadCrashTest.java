@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.crypto.Hex;
 import dev.posgate.crypto.RandomSource;
-import dev.posgate.gateway.config.GatewayConfig;
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.platform.config.GatewayConfig;
+import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.gateway.kms.KmsModule;
-import dev.posgate.gateway.kms.ca.CaStore;
-import dev.posgate.gateway.kms.ca.CertificateAuthority;
+import dev.posgate.gateway.platform.ca.CaStore;
+import dev.posgate.gateway.platform.ca.CertificateAuthority;
 import dev.posgate.gateway.support.TerminalConnection;
 import dev.posgate.iso8583.tms.TmsMessage;
 import dev.posgate.posp.SignOnMode;

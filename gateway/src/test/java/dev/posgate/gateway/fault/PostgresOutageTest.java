@@ -3,7 +3,7 @@ package dev.posgate.gateway.fault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.gateway.fault.TerminalLoad.Kind;
 import dev.posgate.gateway.fault.TerminalLoad.Outcome;
 import dev.posgate.gateway.posp.PospFixture;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.posgate.crypto.Hex;
 import dev.posgate.crypto.RandomSource;
-import dev.posgate.gateway.config.Setting;
-import dev.posgate.gateway.db.KeyRecord;
-import dev.posgate.gateway.db.KeyRepository;
-import dev.posgate.gateway.kms.ca.CaStore;
+import dev.posgate.gateway.platform.config.Setting;
+import dev.posgate.gateway.platform.db.KeyRecord;
+import dev.posgate.gateway.platform.db.KeyRepository;
+import dev.posgate.gateway.platform.ca.CaStore;
 import dev.posgate.gateway.support.GatewayProcess;
 import dev.posgate.gateway.support.Metrics;
 import dev.posgate.gateway.support.TerminalConnection;
@@ -34,6 +34,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.posgate.gateway.kms.store.LoadingStatement;
 
 /**
  * Issue 13, the key loader locked down, end to end over TCP (real PostgreSQL, the software HSM over

@@ -3,7 +3,7 @@ package dev.posgate.gateway.kms;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.posgate.crypto.RandomSource;
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.gateway.support.TerminalConnection;
 import dev.posgate.gateway.support.TestGateway;
 import dev.posgate.hsm.sim.HsmSimConfig;

@@ -13,7 +13,7 @@ import dev.posgate.crypto.Kcv;
 import dev.posgate.crypto.KeyComponents;
 import dev.posgate.crypto.Parity;
 import dev.posgate.crypto.Tdes;
-import dev.posgate.gateway.db.KeyRecord;
+import dev.posgate.gateway.platform.db.KeyRecord;
 import dev.posgate.gateway.support.Metrics;
 import dev.posgate.posp.SignOnMode;
 import dev.posgate.posp.WorkingKeyBlock;

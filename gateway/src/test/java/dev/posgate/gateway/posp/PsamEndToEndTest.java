@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.crypto.KeyComponents;
 import dev.posgate.crypto.Parity;
-import dev.posgate.gateway.db.KeyRecord;
-import dev.posgate.gateway.db.Terminal;
+import dev.posgate.gateway.platform.db.KeyRecord;
+import dev.posgate.gateway.platform.db.Terminal;
 import dev.posgate.posp.SignOnMode;
 import dev.posgate.hsm.KeyScheme;
 import dev.posgate.hsm.KeyType;
@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import dev.posgate.gateway.posp.store.PsamRegistry;
 
 /**
  * PSAM terminals end to end: issuance through the admin API, the card personalised from the

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import dev.posgate.gateway.posp.wire.TerminalInfo;
 
 /**
  * Issue 14, item 6 (a per-terminal profile for the 40-byte 003 layout with a single-length MAK)

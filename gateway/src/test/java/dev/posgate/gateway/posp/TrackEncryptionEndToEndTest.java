@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.crypto.KeyComponents;
 import dev.posgate.crypto.Parity;
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.gateway.support.TestPostgres;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.posp.SignOnMode;

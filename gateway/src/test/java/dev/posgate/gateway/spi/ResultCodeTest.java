@@ -1,4 +1,4 @@
-package dev.posgate.gateway.routing;
+package dev.posgate.gateway.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -26,12 +26,13 @@ import java.util.List;
 import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.platform.config.Setting;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.posgate.gateway.cli.TmsCommand;
 
 /** D1/D2/D3 over real TCP with sealed bodies, the PostgreSQL repository and the software HSM. */
 class TmsDownloadEndToEndTest {

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.posgate.crypto.Hex;
 import dev.posgate.crypto.Macs;
 import dev.posgate.crypto.RandomSource;
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.gateway.support.Metrics;
 import dev.posgate.gateway.support.TerminalConnection;
 import dev.posgate.gateway.support.TestGateway;

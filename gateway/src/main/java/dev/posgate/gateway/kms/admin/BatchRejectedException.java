@@ -1,4 +1,4 @@
-package dev.posgate.gateway.kms;
+package dev.posgate.gateway.kms.admin;
 
 /** A batch refused before anything is stored: malformed ({@code 30}) or not properly signed ({@code 63}). Public for the fuzz test. */
 public final class BatchRejectedException extends RuntimeException {

@@ -1,6 +1,6 @@
-package dev.posgate.gateway.kms;
+package dev.posgate.gateway.kms.admin;
 
-import dev.posgate.gateway.routing.ResultCode;
+import dev.posgate.gateway.spi.ResultCode;
 import dev.posgate.tms.pki.CertificateRejectedException;
 import dev.posgate.tms.pki.CertificateRole;
 import dev.posgate.tms.pki.CertificateVerifier;
@@ -21,6 +21,7 @@ import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.util.Store;
+import dev.posgate.gateway.kms.store.BatchEntry;
 
 /**
  * Checks a factory batch (protocol.md section 4, docs/kms.md): a CMS SignedData with its content

@@ -1,7 +1,7 @@
-package dev.posgate.gateway.kms;
+package dev.posgate.gateway.kms.admin;
 
-import dev.posgate.gateway.db.AuditLog;
-import dev.posgate.gateway.routing.ResultCode;
+import dev.posgate.gateway.platform.db.AuditLog;
+import dev.posgate.gateway.spi.ResultCode;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.HsmException;
 import dev.posgate.tms.pki.CertificateVerifier;
@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.posgate.gateway.kms.store.BatchEntry;
+import dev.posgate.gateway.kms.store.KmsIdentity;
+import dev.posgate.gateway.kms.store.TransmissionKeyRepository;
 
 /**
  * KMS admin endpoints (under /api, behind the bearer token): the factory batch upload, repair

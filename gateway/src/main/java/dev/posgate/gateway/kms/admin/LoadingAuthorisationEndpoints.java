@@ -1,4 +1,4 @@
-package dev.posgate.gateway.kms;
+package dev.posgate.gateway.kms.admin;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,6 +10,10 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.posgate.gateway.kms.store.AuthorisationRefusedException;
+import dev.posgate.gateway.kms.store.LoadingAuthorisations;
+import dev.posgate.gateway.kms.store.LoadingStatement;
+import dev.posgate.gateway.kms.store.LoadingStatementVerifier;
 
 /**
  * Key-loading authorisations on the admin API (under /api/kms, behind the bearer token; docs/kms.md):

@@ -1,4 +1,4 @@
-package dev.posgate.gateway.kms;
+package dev.posgate.gateway.kms.store;
 
 /** A loading-authorisation request refused at the admin API, with the HTTP status it gets. Public for the fuzz test. */
 public final class AuthorisationRefusedException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.posgate.gateway.kms;
+package dev.posgate.gateway.kms.store;
 
 /** One terminal of a factory batch. */
 public record BatchEntry(String sn, String snPinpad, byte[] tkBlock) {

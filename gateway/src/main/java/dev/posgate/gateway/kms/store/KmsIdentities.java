@@ -1,8 +1,8 @@
-package dev.posgate.gateway.kms;
+package dev.posgate.gateway.kms.store;
 
 import dev.posgate.crypto.Rsa;
-import dev.posgate.gateway.db.AuditLog;
-import dev.posgate.gateway.kms.ca.CertificateAuthority;
+import dev.posgate.gateway.platform.db.AuditLog;
+import dev.posgate.gateway.platform.ca.CertificateAuthority;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.LmkPrivateKey;
 import dev.posgate.tms.pki.CertificateRejectedException;

@@ -1,4 +1,4 @@
-package dev.posgate.gateway.kms;
+package dev.posgate.gateway.kms.store;
 
 import dev.posgate.hsm.LmkPrivateKey;
 import java.security.cert.CertificateEncodingException;

@@ -1,6 +1,6 @@
-package dev.posgate.gateway.kms;
+package dev.posgate.gateway.kms.store;
 
-import dev.posgate.gateway.db.AuditLog;
+import dev.posgate.gateway.platform.db.AuditLog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

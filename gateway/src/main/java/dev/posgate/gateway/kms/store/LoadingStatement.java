@@ -1,4 +1,4 @@
-package dev.posgate.gateway.kms;
+package dev.posgate.gateway.kms.store;
 
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.posgate.gateway.kms;
+package dev.posgate.gateway.kms.store;
 
 import dev.posgate.tms.pki.CertificateRejectedException;
 import dev.posgate.tms.pki.CertificateRole;

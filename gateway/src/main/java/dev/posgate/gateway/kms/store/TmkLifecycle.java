@@ -1,9 +1,9 @@
-package dev.posgate.gateway.kms;
+package dev.posgate.gateway.kms.store;
 
 import dev.posgate.crypto.Hex;
-import dev.posgate.gateway.db.AuditLog;
-import dev.posgate.gateway.db.KeyRecord;
-import dev.posgate.gateway.db.KeyRepository;
+import dev.posgate.gateway.platform.db.AuditLog;
+import dev.posgate.gateway.platform.db.KeyRecord;
+import dev.posgate.gateway.platform.db.KeyRepository;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.tms.kms.KmsHostSession;
 import io.vertx.core.Future;

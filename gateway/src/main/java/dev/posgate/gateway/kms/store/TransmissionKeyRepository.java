@@ -1,7 +1,7 @@
-package dev.posgate.gateway.kms;
+package dev.posgate.gateway.kms.store;
 
-import dev.posgate.gateway.db.AuditLog;
-import dev.posgate.gateway.routing.ResultCode;
+import dev.posgate.gateway.platform.db.AuditLog;
+import dev.posgate.gateway.spi.ResultCode;
 import dev.posgate.hsm.LmkKey;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

@@ -1,6 +1,6 @@
-package dev.posgate.gateway.kms;
+package dev.posgate.gateway.kms.wire;
 
-import dev.posgate.gateway.routing.ResultCode;
+import dev.posgate.gateway.spi.ResultCode;
 import dev.posgate.tms.kms.FlowRefusedException;
 import dev.posgate.tms.loader.DeviceIdentity;
 import dev.posgate.tms.pki.CertificateRejectedException;

@@ -1,14 +1,14 @@
-package dev.posgate.gateway.kms;
+package dev.posgate.gateway.kms.wire;
 
 import dev.posgate.crypto.RandomSource;
-import dev.posgate.gateway.db.AuditLog;
-import dev.posgate.gateway.db.ReplayWindow;
-import dev.posgate.gateway.metrics.GatewayMetrics;
-import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.routing.ResultCode;
-import dev.posgate.gateway.routing.TmsReplies;
-import dev.posgate.gateway.server.PerKeyRate;
-import dev.posgate.gateway.server.SessionContext;
+import dev.posgate.gateway.platform.db.AuditLog;
+import dev.posgate.gateway.platform.db.ReplayWindow;
+import dev.posgate.gateway.platform.metrics.GatewayMetrics;
+import dev.posgate.gateway.spi.Response;
+import dev.posgate.gateway.spi.ResultCode;
+import dev.posgate.gateway.spi.TmsReplies;
+import dev.posgate.gateway.platform.server.PerKeyRate;
+import dev.posgate.gateway.spi.SessionContext;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.HsmException;
 import dev.posgate.hsm.KeyType;
@@ -22,6 +22,10 @@ import dev.posgate.tms.kms.KmsRequests;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import dev.posgate.gateway.kms.store.KmsIdentity;
+import dev.posgate.gateway.kms.store.TmkLifecycle;
+import dev.posgate.gateway.kms.store.TransmissionKeyRecord;
+import dev.posgate.gateway.kms.store.TransmissionKeyRepository;
 
 /**
  * The KMS side of remote TMK download (CN103729940A, K1–K4, with the issue 13 amendments of

@@ -1,8 +1,8 @@
-package dev.posgate.gateway.kms;
+package dev.posgate.gateway.kms.wire;
 
-import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.routing.ResultCode;
-import dev.posgate.gateway.routing.TmsReplies;
+import dev.posgate.gateway.spi.Response;
+import dev.posgate.gateway.spi.ResultCode;
+import dev.posgate.gateway.spi.TmsReplies;
 import dev.posgate.iso8583.tms.TmsMessage;
 import dev.posgate.tms.kms.FlowRefusedException;
 import io.vertx.core.Future;

@@ -1,12 +1,12 @@
-package dev.posgate.gateway.kms;
+package dev.posgate.gateway.kms.wire;
 
-import dev.posgate.gateway.db.AuditLog;
-import dev.posgate.gateway.db.TerminalRepository;
-import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.server.PerKeyRate;
-import dev.posgate.gateway.routing.ResultCode;
-import dev.posgate.gateway.routing.TmsReplies;
-import dev.posgate.gateway.server.SessionContext;
+import dev.posgate.gateway.platform.db.AuditLog;
+import dev.posgate.gateway.platform.db.TerminalRepository;
+import dev.posgate.gateway.spi.Response;
+import dev.posgate.gateway.platform.server.PerKeyRate;
+import dev.posgate.gateway.spi.ResultCode;
+import dev.posgate.gateway.spi.TmsReplies;
+import dev.posgate.gateway.spi.SessionContext;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.HsmException;
 import dev.posgate.hsm.KeyType;
@@ -21,6 +21,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
+import dev.posgate.gateway.kms.store.KmsIdentity;
+import dev.posgate.gateway.kms.store.LoadingAuthorisations;
+import dev.posgate.gateway.kms.store.TmkLifecycle;
 
 /**
  * The gateway as the acquirer's remote key loader (CN103729944A, L1–L3), served only on the

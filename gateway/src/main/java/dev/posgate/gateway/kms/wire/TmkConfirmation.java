@@ -1,14 +1,15 @@
-package dev.posgate.gateway.kms;
+package dev.posgate.gateway.kms.wire;
 
-import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.routing.ResultCode;
-import dev.posgate.gateway.routing.TmsReplies;
+import dev.posgate.gateway.spi.Response;
+import dev.posgate.gateway.spi.ResultCode;
+import dev.posgate.gateway.spi.TmsReplies;
 import dev.posgate.iso8583.tms.TmsMessage;
 import dev.posgate.tms.kms.FlowRefusedException;
 import dev.posgate.tms.kms.KmsHostSession;
 import dev.posgate.tms.kms.KmsRequests;
 import io.vertx.core.Future;
 import java.util.function.BiFunction;
+import dev.posgate.gateway.kms.store.TmkLifecycle;
 
 /** K4 and L3: the terminal reports the KCV of the TMK it installed; a match activates it atomically. */
 final class TmkConfirmation {

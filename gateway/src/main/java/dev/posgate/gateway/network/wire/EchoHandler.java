@@ -1,10 +1,10 @@
-package dev.posgate.gateway.network;
+package dev.posgate.gateway.network.wire;
 
-import dev.posgate.gateway.routing.PosHandler;
-import dev.posgate.gateway.routing.PosReplies;
-import dev.posgate.gateway.routing.ResultCode;
-import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.server.SessionContext;
+import dev.posgate.gateway.spi.PosHandler;
+import dev.posgate.gateway.spi.PosReplies;
+import dev.posgate.gateway.spi.ResultCode;
+import dev.posgate.gateway.spi.Response;
+import dev.posgate.gateway.spi.SessionContext;
 import dev.posgate.iso8583.pos.PosMessage;
 import io.vertx.core.Future;
 

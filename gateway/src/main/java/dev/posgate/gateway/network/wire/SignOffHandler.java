@@ -1,12 +1,12 @@
-package dev.posgate.gateway.network;
+package dev.posgate.gateway.network.wire;
 
-import dev.posgate.gateway.db.AuditLog;
-import dev.posgate.gateway.db.TerminalRepository;
-import dev.posgate.gateway.routing.PosHandler;
-import dev.posgate.gateway.routing.PosReplies;
-import dev.posgate.gateway.routing.ResultCode;
-import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.server.SessionContext;
+import dev.posgate.gateway.platform.db.AuditLog;
+import dev.posgate.gateway.platform.db.TerminalRepository;
+import dev.posgate.gateway.spi.PosHandler;
+import dev.posgate.gateway.spi.PosReplies;
+import dev.posgate.gateway.spi.ResultCode;
+import dev.posgate.gateway.spi.Response;
+import dev.posgate.gateway.spi.SessionContext;
 import dev.posgate.iso8583.pos.PosMessage;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

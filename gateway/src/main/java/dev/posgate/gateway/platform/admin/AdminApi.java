@@ -1,8 +1,8 @@
-package dev.posgate.gateway.admin;
+package dev.posgate.gateway.platform.admin;
 
-import dev.posgate.gateway.db.NewTerminal;
-import dev.posgate.gateway.db.Terminal;
-import dev.posgate.gateway.db.TerminalRepository;
+import dev.posgate.gateway.platform.db.NewTerminal;
+import dev.posgate.gateway.platform.db.Terminal;
+import dev.posgate.gateway.platform.db.TerminalRepository;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

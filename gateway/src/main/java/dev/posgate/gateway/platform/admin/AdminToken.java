@@ -1,6 +1,6 @@
-package dev.posgate.gateway.admin;
+package dev.posgate.gateway.platform.admin;
 
-import dev.posgate.gateway.secrets.SecretFile;
+import dev.posgate.gateway.platform.secrets.SecretFile;
 import java.io.IOException;
 import java.nio.file.Path;
 

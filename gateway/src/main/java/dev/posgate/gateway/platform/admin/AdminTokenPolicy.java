@@ -1,4 +1,4 @@
-package dev.posgate.gateway.admin;
+package dev.posgate.gateway.platform.admin;
 
 import java.util.List;
 import java.util.Locale;

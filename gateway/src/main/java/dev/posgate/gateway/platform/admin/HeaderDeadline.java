@@ -1,4 +1,4 @@
-package dev.posgate.gateway.admin;
+package dev.posgate.gateway.platform.admin;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;

@@ -1,6 +1,6 @@
-package dev.posgate.gateway.kms.ca;
+package dev.posgate.gateway.platform.ca;
 
-import dev.posgate.gateway.secrets.SecretFile;
+import dev.posgate.gateway.platform.secrets.SecretFile;
 import dev.posgate.tms.pki.CertificateRole;
 import java.io.IOException;
 import java.io.InputStream;

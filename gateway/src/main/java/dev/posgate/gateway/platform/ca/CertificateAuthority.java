@@ -1,4 +1,4 @@
-package dev.posgate.gateway.kms.ca;
+package dev.posgate.gateway.platform.ca;
 
 import dev.posgate.tms.pki.CertificateRole;
 import java.math.BigInteger;

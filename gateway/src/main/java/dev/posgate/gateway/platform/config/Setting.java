@@ -1,4 +1,4 @@
-package dev.posgate.gateway.config;
+package dev.posgate.gateway.platform.config;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,6 +1,6 @@
-package dev.posgate.gateway.db;
+package dev.posgate.gateway.platform.db;
 
-import dev.posgate.gateway.time.Ticker;
+import dev.posgate.gateway.platform.time.Ticker;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

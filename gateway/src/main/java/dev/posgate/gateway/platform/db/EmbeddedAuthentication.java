@@ -1,6 +1,6 @@
-package dev.posgate.gateway.db;
+package dev.posgate.gateway.platform.db;
 
-import dev.posgate.gateway.secrets.SecretFile;
+import dev.posgate.gateway.platform.secrets.SecretFile;
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import io.zonky.test.db.postgres.embedded.PgBinaryResolver;

@@ -1,4 +1,4 @@
-package dev.posgate.gateway.db;
+package dev.posgate.gateway.platform.db;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;

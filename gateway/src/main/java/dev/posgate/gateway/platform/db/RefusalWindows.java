@@ -1,4 +1,4 @@
-package dev.posgate.gateway.db;
+package dev.posgate.gateway.platform.db;
 
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

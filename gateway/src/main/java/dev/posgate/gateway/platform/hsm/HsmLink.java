@@ -1,7 +1,7 @@
-package dev.posgate.gateway.hsm;
+package dev.posgate.gateway.platform.hsm;
 
-import dev.posgate.gateway.config.GatewayConfig;
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.platform.config.GatewayConfig;
+import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.RemoteHsm;
 import dev.posgate.hsm.pool.HsmPool;

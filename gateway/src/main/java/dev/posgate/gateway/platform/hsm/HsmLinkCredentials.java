@@ -1,8 +1,8 @@
-package dev.posgate.gateway.hsm;
+package dev.posgate.gateway.platform.hsm;
 
-import dev.posgate.gateway.kms.ca.CertificateAuthority;
-import dev.posgate.gateway.secrets.SecretFile;
-import dev.posgate.gateway.tls.TlsMaterial;
+import dev.posgate.gateway.platform.ca.CertificateAuthority;
+import dev.posgate.gateway.platform.secrets.SecretFile;
+import dev.posgate.gateway.platform.tls.TlsMaterial;
 import dev.posgate.hsm.pool.HsmPoolConfig;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.PemKeyCertOptions;

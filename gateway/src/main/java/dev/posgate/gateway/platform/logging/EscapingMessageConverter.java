@@ -1,4 +1,4 @@
-package dev.posgate.gateway.logging;
+package dev.posgate.gateway.platform.logging;
 
 import ch.qos.logback.classic.pattern.MessageConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;

@@ -1,4 +1,4 @@
-package dev.posgate.gateway.metrics;
+package dev.posgate.gateway.platform.metrics;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;

@@ -1,4 +1,4 @@
-package dev.posgate.gateway.metrics;
+package dev.posgate.gateway.platform.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

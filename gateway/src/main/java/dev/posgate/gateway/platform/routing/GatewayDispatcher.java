@@ -1,7 +1,7 @@
-package dev.posgate.gateway.routing;
+package dev.posgate.gateway.platform.routing;
 
-import dev.posgate.gateway.metrics.GatewayMetrics;
-import dev.posgate.gateway.server.SessionContext;
+import dev.posgate.gateway.platform.metrics.GatewayMetrics;
+import dev.posgate.gateway.spi.SessionContext;
 import dev.posgate.iso8583.FormatException;
 import dev.posgate.iso8583.frame.Family;
 import dev.posgate.iso8583.pos.PosDialect;
@@ -22,6 +22,14 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.posgate.gateway.spi.Dispatcher;
+import dev.posgate.gateway.spi.Identifiers;
+import dev.posgate.gateway.spi.PosReplies;
+import dev.posgate.gateway.spi.PosRoutes;
+import dev.posgate.gateway.spi.Response;
+import dev.posgate.gateway.spi.ResultCode;
+import dev.posgate.gateway.spi.TmsHandler;
+import dev.posgate.gateway.spi.TmsReplies;
 
 /**
  * Decodes a frame body of either family, finds its route and turns every outcome into a

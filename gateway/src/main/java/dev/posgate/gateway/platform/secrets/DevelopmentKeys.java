@@ -1,7 +1,7 @@
-package dev.posgate.gateway.secrets;
+package dev.posgate.gateway.platform.secrets;
 
-import dev.posgate.gateway.config.GatewayConfig;
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.platform.config.GatewayConfig;
+import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.hsm.pool.HsmPoolConfig;
 import io.vertx.pgclient.PgConnectOptions;
 import java.net.InetAddress;

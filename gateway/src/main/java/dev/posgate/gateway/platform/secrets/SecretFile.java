@@ -1,4 +1,4 @@
-package dev.posgate.gateway.secrets;
+package dev.posgate.gateway.platform.secrets;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

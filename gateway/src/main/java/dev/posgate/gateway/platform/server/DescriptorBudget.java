@@ -1,8 +1,8 @@
-package dev.posgate.gateway.server;
+package dev.posgate.gateway.platform.server;
 
 import com.sun.management.UnixOperatingSystemMXBean;
-import dev.posgate.gateway.config.GatewayConfig;
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.platform.config.GatewayConfig;
+import dev.posgate.gateway.platform.config.Setting;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.util.OptionalLong;

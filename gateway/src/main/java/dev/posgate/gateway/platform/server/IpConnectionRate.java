@@ -1,4 +1,4 @@
-package dev.posgate.gateway.server;
+package dev.posgate.gateway.platform.server;
 
 import io.vertx.core.shareddata.Shareable;
 import java.util.concurrent.ConcurrentHashMap;

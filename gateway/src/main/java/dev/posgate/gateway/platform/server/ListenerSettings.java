@@ -1,7 +1,7 @@
-package dev.posgate.gateway.server;
+package dev.posgate.gateway.platform.server;
 
-import dev.posgate.gateway.config.GatewayConfig;
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.platform.config.GatewayConfig;
+import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.iso8583.frame.FrameLimits;
 import java.time.Duration;
 

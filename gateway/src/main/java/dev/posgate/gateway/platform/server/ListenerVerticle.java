@@ -1,9 +1,9 @@
-package dev.posgate.gateway.server;
+package dev.posgate.gateway.platform.server;
 
-import dev.posgate.gateway.metrics.GatewayMetrics;
-import dev.posgate.gateway.routing.Dispatcher;
-import dev.posgate.gateway.time.Ticker;
-import dev.posgate.gateway.tls.TlsListener;
+import dev.posgate.gateway.platform.metrics.GatewayMetrics;
+import dev.posgate.gateway.spi.Dispatcher;
+import dev.posgate.gateway.platform.time.Ticker;
+import dev.posgate.gateway.platform.tls.TlsListener;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import dev.posgate.gateway.spi.SessionContext;
 
 /**
  * One terminal listener on one event loop. Several instances share the port (Vert.x

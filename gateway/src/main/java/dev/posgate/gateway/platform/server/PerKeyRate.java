@@ -1,8 +1,8 @@
-package dev.posgate.gateway.server;
+package dev.posgate.gateway.platform.server;
 
-import dev.posgate.gateway.GatewayContext;
-import dev.posgate.gateway.config.Setting;
-import dev.posgate.gateway.time.Ticker;
+import dev.posgate.gateway.spi.GatewayContext;
+import dev.posgate.gateway.platform.config.Setting;
+import dev.posgate.gateway.platform.time.Ticker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;

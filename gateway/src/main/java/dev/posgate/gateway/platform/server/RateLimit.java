@@ -1,4 +1,4 @@
-package dev.posgate.gateway.server;
+package dev.posgate.gateway.platform.server;
 
 /**
  * A rate with a burst, as the generic cell rate algorithm (a token bucket kept as one number):

@@ -1,9 +1,9 @@
-package dev.posgate.gateway.server;
+package dev.posgate.gateway.platform.server;
 
-import dev.posgate.gateway.metrics.GatewayMetrics;
-import dev.posgate.gateway.routing.Dispatcher;
-import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.time.Ticker;
+import dev.posgate.gateway.platform.metrics.GatewayMetrics;
+import dev.posgate.gateway.spi.Dispatcher;
+import dev.posgate.gateway.spi.Response;
+import dev.posgate.gateway.platform.time.Ticker;
 import dev.posgate.iso8583.frame.Family;
 import dev.posgate.iso8583.frame.FrameDecoder;
 import dev.posgate.iso8583.frame.FrameEncoder;
@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.posgate.gateway.spi.SessionContext;
 
 /**
  * One terminal connection: feeds bytes to the frame decoder, hands complete frames to the

@@ -1,4 +1,4 @@
-package dev.posgate.gateway.time;
+package dev.posgate.gateway.platform.time;
 
 /**
  * The monotonic clock of rate limits, refusal windows and sweeps, injected so that a test moves

@@ -1,4 +1,4 @@
-package dev.posgate.gateway.tls;
+package dev.posgate.gateway.platform.tls;
 
 import io.netty.handler.ssl.OpenSsl;
 import io.vertx.core.net.JdkSSLEngineOptions;

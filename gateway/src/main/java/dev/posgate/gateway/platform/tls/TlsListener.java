@@ -1,4 +1,4 @@
-package dev.posgate.gateway.tls;
+package dev.posgate.gateway.platform.tls;
 
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.NetServerOptions;

@@ -1,10 +1,10 @@
-package dev.posgate.gateway.tls;
+package dev.posgate.gateway.platform.tls;
 
-import dev.posgate.gateway.config.GatewayConfig;
-import dev.posgate.gateway.config.Setting;
-import dev.posgate.gateway.kms.ca.CaStore;
-import dev.posgate.gateway.kms.ca.CertificateAuthority;
-import dev.posgate.gateway.secrets.SecretFile;
+import dev.posgate.gateway.platform.config.GatewayConfig;
+import dev.posgate.gateway.platform.config.Setting;
+import dev.posgate.gateway.platform.ca.CaStore;
+import dev.posgate.gateway.platform.ca.CertificateAuthority;
+import dev.posgate.gateway.platform.secrets.SecretFile;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.PemKeyCertOptions;

@@ -1,4 +1,4 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.admin;
 
 import dev.posgate.crypto.Hex;
 import io.vertx.core.json.JsonArray;
@@ -9,6 +9,9 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import dev.posgate.gateway.posp.store.IcEntry;
+import dev.posgate.gateway.posp.store.IcParameters;
+import dev.posgate.gateway.posp.wire.IcParameterHandler;
 
 /**
  * Admin API of the IC-card parameters, under /api (bearer token):

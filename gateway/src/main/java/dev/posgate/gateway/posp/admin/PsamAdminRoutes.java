@@ -1,9 +1,12 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.admin;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import dev.posgate.gateway.posp.store.KeyProvisioning;
+import dev.posgate.gateway.posp.store.SystemKeys;
+import dev.posgate.gateway.posp.wire.PospSettings;
 
 /**
  * Admin API of the PSAM issuing unit, the monitoring unit and POSP key provisioning, under /api

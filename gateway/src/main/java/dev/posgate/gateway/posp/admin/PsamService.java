@@ -1,6 +1,6 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.admin;
 
-import dev.posgate.gateway.db.AuditLog;
+import dev.posgate.gateway.platform.db.AuditLog;
 import dev.posgate.hsm.ExportedKey;
 import dev.posgate.hsm.Hsm;
 import io.vertx.core.Future;
@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import dev.posgate.gateway.posp.store.SystemKeys;
 
 /**
  * PSAM issuance (the HSM diversifies the root key with the card number and exports the card

@@ -1,15 +1,15 @@
-package dev.posgate.gateway.ceremony;
+package dev.posgate.gateway.posp.admin;
 
 import dev.posgate.crypto.Hex;
-import dev.posgate.gateway.GatewayContext;
-import dev.posgate.gateway.GatewayModule;
-import dev.posgate.gateway.config.Setting;
-import dev.posgate.gateway.db.KeyRecord;
-import dev.posgate.gateway.routing.PosRoutes;
+import dev.posgate.gateway.spi.GatewayContext;
+import dev.posgate.gateway.spi.GatewayModule;
+import dev.posgate.gateway.platform.config.Setting;
+import dev.posgate.gateway.platform.db.KeyRecord;
+import dev.posgate.gateway.spi.PosRoutes;
 import dev.posgate.hsm.KeyScheme;
 import dev.posgate.hsm.KeyType;
 import dev.posgate.iso8583.tms.TmsCode;
-import dev.posgate.gateway.routing.TmsHandler;
+import dev.posgate.gateway.spi.TmsHandler;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

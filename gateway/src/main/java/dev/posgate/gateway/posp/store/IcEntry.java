@@ -1,4 +1,4 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.store;
 
 import dev.posgate.crypto.Hex;
 import dev.posgate.iso8583.tlv.BerTlv;

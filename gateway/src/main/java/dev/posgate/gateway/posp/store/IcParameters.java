@@ -1,7 +1,7 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.store;
 
 import dev.posgate.crypto.Hex;
-import dev.posgate.gateway.db.AuditLog;
+import dev.posgate.gateway.platform.db.AuditLog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

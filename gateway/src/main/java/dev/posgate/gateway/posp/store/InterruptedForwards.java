@@ -1,4 +1,4 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.store;
 
 /**
  * The life of a journal row (posp_transaction.status, text in SQL): PENDING from the insert

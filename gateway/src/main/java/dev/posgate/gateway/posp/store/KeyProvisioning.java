@@ -1,8 +1,8 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.store;
 
-import dev.posgate.gateway.db.AuditLog;
-import dev.posgate.gateway.db.KeyRecord;
-import dev.posgate.gateway.db.KeyRepository;
+import dev.posgate.gateway.platform.db.AuditLog;
+import dev.posgate.gateway.platform.db.KeyRecord;
+import dev.posgate.gateway.platform.db.KeyRepository;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.KeyWithKcv;

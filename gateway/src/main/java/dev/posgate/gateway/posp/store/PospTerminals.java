@@ -1,9 +1,9 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.store;
 
-import dev.posgate.gateway.db.KeyRecord;
-import dev.posgate.gateway.db.KeyRepository;
-import dev.posgate.gateway.db.Terminal;
-import dev.posgate.gateway.db.TerminalRepository;
+import dev.posgate.gateway.platform.db.KeyRecord;
+import dev.posgate.gateway.platform.db.KeyRepository;
+import dev.posgate.gateway.platform.db.Terminal;
+import dev.posgate.gateway.platform.db.TerminalRepository;
 import dev.posgate.hsm.LmkKey;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;

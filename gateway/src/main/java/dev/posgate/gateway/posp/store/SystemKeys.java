@@ -1,7 +1,7 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.store;
 
-import dev.posgate.gateway.db.KeyRecord;
-import dev.posgate.gateway.db.KeyRepository;
+import dev.posgate.gateway.platform.db.KeyRecord;
+import dev.posgate.gateway.platform.db.KeyRepository;
 import dev.posgate.hsm.LmkKey;
 import io.vertx.core.Future;
 import java.util.Map;

@@ -1,6 +1,6 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.store;
 
-import dev.posgate.gateway.db.Terminal;
+import dev.posgate.gateway.platform.db.Terminal;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.posp.Admission;
 import java.time.LocalDate;

@@ -1,4 +1,4 @@
-package dev.posgate.gateway.upstream;
+package dev.posgate.gateway.posp.upstream;
 
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.KeyType;

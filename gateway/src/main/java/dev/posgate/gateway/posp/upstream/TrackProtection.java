@@ -1,4 +1,4 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.upstream;
 
 import dev.posgate.hsm.CipherMode;
 import dev.posgate.hsm.Hsm;

@@ -1,4 +1,4 @@
-package dev.posgate.gateway.upstream;
+package dev.posgate.gateway.posp.upstream;
 
 /** The upstream host did not answer: no connection up ({@link #unavailable}) or no reply in time ({@link #timedOut}). */
 public final class UpstreamException extends RuntimeException {

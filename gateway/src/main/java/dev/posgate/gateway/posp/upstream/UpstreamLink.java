@@ -1,4 +1,4 @@
-package dev.posgate.gateway.upstream;
+package dev.posgate.gateway.posp.upstream;
 
 import dev.posgate.iso8583.frame.Family;
 import dev.posgate.iso8583.frame.FrameDecoder;

@@ -1,7 +1,7 @@
-package dev.posgate.gateway.upstream;
+package dev.posgate.gateway.posp.upstream;
 
-import dev.posgate.gateway.posp.TrackProtection;
-import dev.posgate.gateway.routing.ResultCode;
+import dev.posgate.gateway.posp.upstream.TrackProtection;
+import dev.posgate.gateway.spi.ResultCode;
 import dev.posgate.iso8583.pos.AppHeader;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.Tpdu;

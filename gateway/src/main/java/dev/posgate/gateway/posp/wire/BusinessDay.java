@@ -1,4 +1,4 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.wire;
 
 import java.time.Clock;
 import java.time.LocalDate;

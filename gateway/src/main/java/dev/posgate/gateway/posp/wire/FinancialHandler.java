@@ -1,18 +1,22 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.wire;
 
-import dev.posgate.gateway.metrics.GatewayMetrics;
-import dev.posgate.gateway.routing.PosHandler;
-import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.routing.ResultCode;
-import dev.posgate.gateway.server.SessionContext;
-import dev.posgate.gateway.upstream.UpstreamException;
-import dev.posgate.gateway.upstream.UpstreamMessages;
+import dev.posgate.gateway.platform.metrics.GatewayMetrics;
+import dev.posgate.gateway.spi.PosHandler;
+import dev.posgate.gateway.spi.Response;
+import dev.posgate.gateway.spi.ResultCode;
+import dev.posgate.gateway.spi.SessionContext;
+import dev.posgate.gateway.posp.upstream.UpstreamException;
+import dev.posgate.gateway.posp.upstream.UpstreamMessages;
 import dev.posgate.hsm.HsmErrors;
 import dev.posgate.hsm.HsmException;
 import dev.posgate.iso8583.FormatException;
 import dev.posgate.iso8583.pos.PosMessage;
 import io.vertx.core.Future;
 import java.util.Set;
+import dev.posgate.gateway.posp.store.Journal;
+import dev.posgate.gateway.posp.store.JournalStatus;
+import dev.posgate.gateway.posp.upstream.HostForwarder;
+import dev.posgate.gateway.posp.upstream.TrackProtection;
 
 /**
  * 0200 (purchase, balance inquiry, void) and 0400 (reversal) from a terminal, as explicit steps:

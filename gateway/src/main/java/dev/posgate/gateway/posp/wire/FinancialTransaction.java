@@ -1,7 +1,9 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.wire;
 
 import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.gateway.posp.store.TerminalSession;
+import dev.posgate.gateway.posp.upstream.TrackProtection;
 
 /**
  * One financial request on its way through {@link FinancialHandler}'s steps: what admission

@@ -1,11 +1,11 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.wire;
 
-import dev.posgate.gateway.db.TerminalRepository;
-import dev.posgate.gateway.routing.PosHandler;
-import dev.posgate.gateway.routing.PosReplies;
-import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.routing.ResultCode;
-import dev.posgate.gateway.server.SessionContext;
+import dev.posgate.gateway.platform.db.TerminalRepository;
+import dev.posgate.gateway.spi.PosHandler;
+import dev.posgate.gateway.spi.PosReplies;
+import dev.posgate.gateway.spi.Response;
+import dev.posgate.gateway.spi.ResultCode;
+import dev.posgate.gateway.spi.SessionContext;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.ProcessingRequirement;
 import io.vertx.core.Future;
@@ -13,6 +13,8 @@ import java.io.ByteArrayOutputStream;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import dev.posgate.gateway.posp.store.IcEntry;
+import dev.posgate.gateway.posp.store.IcParameters;
 
 /**
  * IC-card parameters and EMV CA public keys over 0800/0820 (issue 14 item 7; codes and layouts from

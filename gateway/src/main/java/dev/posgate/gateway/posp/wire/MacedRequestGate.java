@@ -1,8 +1,8 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.wire;
 
-import dev.posgate.gateway.routing.PosReplies;
-import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.routing.ResultCode;
+import dev.posgate.gateway.spi.PosReplies;
+import dev.posgate.gateway.spi.Response;
+import dev.posgate.gateway.spi.ResultCode;
 import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.ProcessingRequirement;
@@ -10,6 +10,9 @@ import dev.posgate.posp.Admission;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.posgate.gateway.posp.store.PospTerminals;
+import dev.posgate.gateway.posp.store.PsamRegistry;
+import dev.posgate.gateway.posp.store.TerminalSession;
 
 /**
  * What every MACed POS request passes before its own work, in one place: fields 11, 41 and 60

@@ -1,9 +1,10 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.wire;
 
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.LmkKey;
 import io.vertx.core.Future;
 import java.util.function.Supplier;
+import dev.posgate.gateway.posp.store.TerminalSession;
 
 /** The PIN step of the purchase path: a terminal's PIN block under its PIK, re-encrypted for the host. */
 interface PinTranslator {

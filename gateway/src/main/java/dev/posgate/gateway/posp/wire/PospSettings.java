@@ -1,9 +1,10 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.wire;
 
-import dev.posgate.gateway.config.GatewayConfig;
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.platform.config.GatewayConfig;
+import dev.posgate.gateway.platform.config.Setting;
 import java.time.Duration;
 import java.time.ZoneId;
+import dev.posgate.gateway.posp.upstream.TrackProtection;
 
 /** The POSP's configuration, read once at installation. */
 public record PospSettings(

@@ -1,10 +1,11 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.wire;
 
-import dev.posgate.gateway.routing.Response;
+import dev.posgate.gateway.spi.Response;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.ProcessingRequirement;
 import io.vertx.core.Future;
 import java.util.function.Function;
+import dev.posgate.gateway.posp.store.TerminalSession;
 
 /** The seal step of the purchase path: the terminal's answer, MACed with its MAK. */
 interface ReplySealer {

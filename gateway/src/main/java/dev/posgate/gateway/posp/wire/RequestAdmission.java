@@ -1,9 +1,10 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.wire;
 
-import dev.posgate.gateway.routing.Response;
+import dev.posgate.gateway.spi.Response;
 import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.PosMessage;
 import io.vertx.core.Future;
+import dev.posgate.gateway.posp.store.TerminalSession;
 
 /**
  * The admission step of a MACed POS request ({@link MacedRequestGate}): refused with its code,

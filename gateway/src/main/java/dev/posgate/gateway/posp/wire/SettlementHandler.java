@@ -1,19 +1,24 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.wire;
 
-import dev.posgate.gateway.routing.PosHandler;
-import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.routing.ResultCode;
-import dev.posgate.gateway.server.SessionContext;
-import dev.posgate.gateway.upstream.MessageSealer;
-import dev.posgate.gateway.upstream.UpstreamException;
-import dev.posgate.gateway.upstream.UpstreamLink;
-import dev.posgate.gateway.upstream.UpstreamMessages;
+import dev.posgate.gateway.spi.PosHandler;
+import dev.posgate.gateway.spi.Response;
+import dev.posgate.gateway.spi.ResultCode;
+import dev.posgate.gateway.spi.SessionContext;
+import dev.posgate.gateway.posp.upstream.MessageSealer;
+import dev.posgate.gateway.posp.upstream.UpstreamException;
+import dev.posgate.gateway.posp.upstream.UpstreamLink;
+import dev.posgate.gateway.posp.upstream.UpstreamMessages;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.ProcessingRequirement;
 import dev.posgate.posp.BatchTotals;
 import io.vertx.core.Future;
+import dev.posgate.gateway.posp.store.PospTerminals;
+import dev.posgate.gateway.posp.store.PsamRegistry;
+import dev.posgate.gateway.posp.store.SystemKeys;
+import dev.posgate.gateway.posp.store.TerminalSession;
+import dev.posgate.gateway.posp.store.TransactionJournal;
 
 /**
  * 0500 batch settlement (60.3 201): the terminal's totals in field 48 are reconciled against the

@@ -1,17 +1,17 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.wire;
 
-import dev.posgate.gateway.db.AuditLog;
-import dev.posgate.gateway.db.KeyRecord;
-import dev.posgate.gateway.db.KeyRepository;
-import dev.posgate.gateway.db.Terminal;
-import dev.posgate.gateway.db.TerminalRepository;
-import dev.posgate.gateway.routing.PosHandler;
-import dev.posgate.gateway.routing.PosReplies;
-import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.routing.ResultCode;
-import dev.posgate.gateway.server.PerKeyRate;
-import dev.posgate.gateway.server.SessionContext;
-import dev.posgate.gateway.tms.PendingUpdates;
+import dev.posgate.gateway.platform.db.AuditLog;
+import dev.posgate.gateway.platform.db.KeyRecord;
+import dev.posgate.gateway.platform.db.KeyRepository;
+import dev.posgate.gateway.platform.db.Terminal;
+import dev.posgate.gateway.platform.db.TerminalRepository;
+import dev.posgate.gateway.spi.PosHandler;
+import dev.posgate.gateway.spi.PosReplies;
+import dev.posgate.gateway.spi.Response;
+import dev.posgate.gateway.spi.ResultCode;
+import dev.posgate.gateway.platform.server.PerKeyRate;
+import dev.posgate.gateway.spi.SessionContext;
+import dev.posgate.gateway.spi.PendingUpdates;
 import dev.posgate.posp.SignOnMode;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.iso8583.pos.Field60;
@@ -20,6 +20,9 @@ import dev.posgate.iso8583.pos.ProcessingRequirement;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
+import dev.posgate.gateway.posp.store.PospTerminals;
+import dev.posgate.gateway.posp.store.PsamRegistry;
+import dev.posgate.gateway.posp.store.SystemKeys;
 
 /**
  * 0800 sign-on (60.3 001/003/004): new PIK, MAK (and TDK) from the HSM under the terminal's TMK,

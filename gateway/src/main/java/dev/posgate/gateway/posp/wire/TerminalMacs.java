@@ -1,12 +1,13 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.wire;
 
-import dev.posgate.gateway.upstream.MessageSealer;
+import dev.posgate.gateway.posp.upstream.MessageSealer;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.MacParams;
 import dev.posgate.iso8583.pos.MacBlock;
 import dev.posgate.iso8583.pos.PosMessage;
 import io.vertx.core.Future;
+import dev.posgate.gateway.posp.store.TerminalSession;
 
 /**
  * Field 64 with a terminal's MAK, in the HSM: the UnionPay ECB MAC by default, X9.19 when the

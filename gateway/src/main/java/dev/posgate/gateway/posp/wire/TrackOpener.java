@@ -1,8 +1,12 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.wire;
 
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.iso8583.pos.PosMessage;
 import io.vertx.core.Future;
+import dev.posgate.gateway.posp.store.PospTerminals;
+import dev.posgate.gateway.posp.store.SystemKeys;
+import dev.posgate.gateway.posp.store.TerminalSession;
+import dev.posgate.gateway.posp.upstream.TrackProtection;
 
 /** Before the journal: tracks a terminal sent encrypted under its TDK (53.3 = 1), opened for the host. */
 interface TrackOpener {

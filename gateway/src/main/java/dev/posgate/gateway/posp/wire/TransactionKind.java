@@ -1,9 +1,12 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.wire;
 
-import dev.posgate.gateway.routing.ResultCode;
-import dev.posgate.gateway.upstream.UpstreamMessages;
+import dev.posgate.gateway.spi.ResultCode;
+import dev.posgate.gateway.posp.upstream.UpstreamMessages;
 import dev.posgate.iso8583.pos.PosMessage;
 import io.vertx.core.Future;
+import dev.posgate.gateway.posp.store.Journal;
+import dev.posgate.gateway.posp.store.JournalStatus;
+import dev.posgate.gateway.posp.store.TransactionJournal;
 
 /**
  * What sets the four financial messages apart on the purchase path; {@link FinancialHandler}

@@ -1,6 +1,6 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.wire;
 
-import dev.posgate.gateway.db.Terminal;
+import dev.posgate.gateway.platform.db.Terminal;
 import dev.posgate.posp.SignOnMode;
 import dev.posgate.posp.WorkingKeyBlock;
 import dev.posgate.hsm.GeneratedKey;
@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import dev.posgate.gateway.posp.store.PospTerminals;
 
 /**
  * Has the HSM generate a sign-on's working keys, each under the LMK (to store) and under the

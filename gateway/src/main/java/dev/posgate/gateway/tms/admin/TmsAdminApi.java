@@ -1,11 +1,11 @@
-package dev.posgate.gateway.tms;
+package dev.posgate.gateway.tms.admin;
 
 import dev.posgate.crypto.Hex;
-import dev.posgate.gateway.db.AuditLog;
-import dev.posgate.gateway.db.KeyRecord;
-import dev.posgate.gateway.db.KeyRepository;
-import dev.posgate.gateway.db.TerminalRepository;
-import dev.posgate.gateway.tms.repository.PostgresPackageRepository;
+import dev.posgate.gateway.platform.db.AuditLog;
+import dev.posgate.gateway.platform.db.KeyRecord;
+import dev.posgate.gateway.platform.db.KeyRepository;
+import dev.posgate.gateway.platform.db.TerminalRepository;
+import dev.posgate.gateway.tms.store.PostgresPackageRepository;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.KeyScheme;
 import dev.posgate.hsm.KeyType;
@@ -22,6 +22,9 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.posgate.gateway.tms.store.DmkStore;
+import dev.posgate.gateway.tms.store.RolloutRepository;
+import dev.posgate.gateway.tms.wire.TmsSettings;
 
 /**
  * TMS admin endpoints under {@code /api/tms}: DMK provisioning, package publishing and targeting,

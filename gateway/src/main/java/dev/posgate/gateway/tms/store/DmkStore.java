@@ -1,7 +1,7 @@
-package dev.posgate.gateway.tms;
+package dev.posgate.gateway.tms.store;
 
-import dev.posgate.gateway.db.KeyRecord;
-import dev.posgate.gateway.db.KeyRepository;
+import dev.posgate.gateway.platform.db.KeyRecord;
+import dev.posgate.gateway.platform.db.KeyRepository;
 import dev.posgate.hsm.LmkKey;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;

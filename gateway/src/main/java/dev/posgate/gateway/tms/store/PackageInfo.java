@@ -1,4 +1,4 @@
-package dev.posgate.gateway.tms.repository;
+package dev.posgate.gateway.tms.store;
 
 import dev.posgate.tms.download.PackageEntry;
 

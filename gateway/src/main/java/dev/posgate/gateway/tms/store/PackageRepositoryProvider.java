@@ -1,6 +1,6 @@
-package dev.posgate.gateway.tms.repository;
+package dev.posgate.gateway.tms.store;
 
-import dev.posgate.gateway.GatewayContext;
+import dev.posgate.gateway.spi.GatewayContext;
 import java.nio.file.Path;
 
 /**

@@ -1,4 +1,4 @@
-package dev.posgate.gateway.tms;
+package dev.posgate.gateway.tms.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

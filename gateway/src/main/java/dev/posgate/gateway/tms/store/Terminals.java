@@ -1,7 +1,7 @@
-package dev.posgate.gateway.tms;
+package dev.posgate.gateway.tms.store;
 
-import dev.posgate.gateway.db.Terminal;
-import dev.posgate.gateway.tms.repository.TerminalProfile;
+import dev.posgate.gateway.platform.db.Terminal;
+import dev.posgate.gateway.tms.store.TerminalProfile;
 
 final class Terminals {
     private Terminals() {}

@@ -1,10 +1,10 @@
-package dev.posgate.gateway.tms;
+package dev.posgate.gateway.tms.wire;
 
-import dev.posgate.gateway.db.AuditLog;
-import dev.posgate.gateway.db.Terminal;
-import dev.posgate.gateway.routing.ResultCode;
-import dev.posgate.gateway.tms.repository.PackageRepositories;
-import dev.posgate.gateway.tms.repository.PackageRepository;
+import dev.posgate.gateway.platform.db.AuditLog;
+import dev.posgate.gateway.platform.db.Terminal;
+import dev.posgate.gateway.spi.ResultCode;
+import dev.posgate.gateway.tms.store.PackageRepositories;
+import dev.posgate.gateway.tms.store.PackageRepository;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.iso8583.tlv.Tlv;
 import dev.posgate.tms.download.FrameReply;
@@ -12,6 +12,8 @@ import dev.posgate.tms.download.FrameRequest;
 import dev.posgate.tms.handshake.HostSession;
 import io.vertx.core.Future;
 import java.util.List;
+import dev.posgate.gateway.tms.store.RolloutRepository;
+import dev.posgate.gateway.tms.store.Terminals;
 
 /**
  * D2: serves up to {@code min(DF38, tms.download.frame.max)} bytes from DF37, read through the

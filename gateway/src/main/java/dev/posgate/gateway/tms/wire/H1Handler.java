@@ -1,17 +1,17 @@
-package dev.posgate.gateway.tms;
+package dev.posgate.gateway.tms.wire;
 
 import dev.posgate.crypto.RandomSource;
-import dev.posgate.gateway.db.AuditLog;
-import dev.posgate.gateway.db.ReplayWindow;
-import dev.posgate.gateway.db.Terminal;
-import dev.posgate.gateway.db.TerminalRepository;
-import dev.posgate.gateway.metrics.GatewayMetrics;
-import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.routing.ResultCode;
-import dev.posgate.gateway.routing.TmsHandler;
-import dev.posgate.gateway.routing.TmsReplies;
-import dev.posgate.gateway.server.PerKeyRate;
-import dev.posgate.gateway.server.SessionContext;
+import dev.posgate.gateway.platform.db.AuditLog;
+import dev.posgate.gateway.platform.db.ReplayWindow;
+import dev.posgate.gateway.platform.db.Terminal;
+import dev.posgate.gateway.platform.db.TerminalRepository;
+import dev.posgate.gateway.platform.metrics.GatewayMetrics;
+import dev.posgate.gateway.spi.Response;
+import dev.posgate.gateway.spi.ResultCode;
+import dev.posgate.gateway.spi.TmsHandler;
+import dev.posgate.gateway.spi.TmsReplies;
+import dev.posgate.gateway.platform.server.PerKeyRate;
+import dev.posgate.gateway.spi.SessionContext;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.LmkKey;
@@ -29,6 +29,7 @@ import java.time.LocalDateTime;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.posgate.gateway.tms.store.DmkStore;
 
 /**
  * H1: checks T_DATA (registered serial with a DMK, clock skew, random not replayed), has the HSM

@@ -1,14 +1,14 @@
-package dev.posgate.gateway.tms;
+package dev.posgate.gateway.tms.wire;
 
-import dev.posgate.gateway.db.AuditLog;
-import dev.posgate.gateway.db.KeyRecord;
-import dev.posgate.gateway.db.KeyRepository;
-import dev.posgate.gateway.db.Terminal;
-import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.routing.ResultCode;
-import dev.posgate.gateway.routing.TmsHandler;
-import dev.posgate.gateway.routing.TmsReplies;
-import dev.posgate.gateway.server.SessionContext;
+import dev.posgate.gateway.platform.db.AuditLog;
+import dev.posgate.gateway.platform.db.KeyRecord;
+import dev.posgate.gateway.platform.db.KeyRepository;
+import dev.posgate.gateway.platform.db.Terminal;
+import dev.posgate.gateway.spi.Response;
+import dev.posgate.gateway.spi.ResultCode;
+import dev.posgate.gateway.spi.TmsHandler;
+import dev.posgate.gateway.spi.TmsReplies;
+import dev.posgate.gateway.spi.SessionContext;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.LmkKey;

@@ -1,4 +1,4 @@
-package dev.posgate.gateway.tms;
+package dev.posgate.gateway.tms.wire;
 
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.HsmErrors;

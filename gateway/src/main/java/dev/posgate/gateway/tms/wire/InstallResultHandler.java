@@ -1,8 +1,8 @@
-package dev.posgate.gateway.tms;
+package dev.posgate.gateway.tms.wire;
 
-import dev.posgate.gateway.db.AuditLog;
-import dev.posgate.gateway.db.Terminal;
-import dev.posgate.gateway.routing.ResultCode;
+import dev.posgate.gateway.platform.db.AuditLog;
+import dev.posgate.gateway.platform.db.Terminal;
+import dev.posgate.gateway.spi.ResultCode;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.iso8583.tlv.Tlv;
 import dev.posgate.tms.download.InstallReport;
@@ -10,6 +10,7 @@ import dev.posgate.tms.handshake.HostSession;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import dev.posgate.gateway.tms.store.RolloutRepository;
 
 /** D3: records the install outcome (rollout status and audit); answered with a bare {@code 00}. */
 final class InstallResultHandler extends SealedHandler {

@@ -1,11 +1,11 @@
-package dev.posgate.gateway.tms;
+package dev.posgate.gateway.tms.wire;
 
-import dev.posgate.gateway.db.AuditLog;
-import dev.posgate.gateway.db.Terminal;
-import dev.posgate.gateway.routing.ResultCode;
-import dev.posgate.gateway.tms.repository.PackageInfo;
-import dev.posgate.gateway.tms.repository.PackageRepositories;
-import dev.posgate.gateway.tms.repository.PackageRepository;
+import dev.posgate.gateway.platform.db.AuditLog;
+import dev.posgate.gateway.platform.db.Terminal;
+import dev.posgate.gateway.spi.ResultCode;
+import dev.posgate.gateway.tms.store.PackageInfo;
+import dev.posgate.gateway.tms.store.PackageRepositories;
+import dev.posgate.gateway.tms.store.PackageRepository;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.iso8583.tlv.BerTlv;
 import dev.posgate.iso8583.tlv.Tags;
@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import dev.posgate.gateway.tms.store.RolloutRepository;
+import dev.posgate.gateway.tms.store.Terminals;
 
 /**
  * D1: the terminal reports what it runs; the answer lists what it may download: the packages

@@ -1,7 +1,7 @@
-package dev.posgate.gateway.tms;
+package dev.posgate.gateway.tms.wire;
 
-import dev.posgate.gateway.config.GatewayConfig;
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.platform.config.GatewayConfig;
+import dev.posgate.gateway.platform.config.Setting;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;

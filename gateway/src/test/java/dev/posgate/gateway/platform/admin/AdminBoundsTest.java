@@ -1,9 +1,9 @@
-package dev.posgate.gateway.admin;
+package dev.posgate.gateway.platform.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.gateway.support.TestGateway;
 import java.io.IOException;
 import java.io.InputStream;

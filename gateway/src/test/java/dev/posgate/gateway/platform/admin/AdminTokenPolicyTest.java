@@ -1,4 +1,4 @@
-package dev.posgate.gateway.admin;
+package dev.posgate.gateway.platform.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,8 +1,8 @@
-package dev.posgate.gateway.kms;
+package dev.posgate.gateway.platform.ca;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.posgate.gateway.kms.ca.CertificateAuthority;
+import dev.posgate.gateway.platform.ca.CertificateAuthority;
 import dev.posgate.tms.pki.CertificateRejectedException;
 import dev.posgate.tms.pki.CertificateRejectedException.Reason;
 import dev.posgate.tms.pki.CertificateRole;

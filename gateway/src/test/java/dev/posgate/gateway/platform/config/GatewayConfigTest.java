@@ -1,4 +1,4 @@
-package dev.posgate.gateway.config;
+package dev.posgate.gateway.platform.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.posgate.gateway.db;
+package dev.posgate.gateway.platform.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

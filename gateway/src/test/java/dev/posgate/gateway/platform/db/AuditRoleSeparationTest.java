@@ -1,11 +1,11 @@
-package dev.posgate.gateway.db;
+package dev.posgate.gateway.platform.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static dev.posgate.testing.Eventually.await;
 
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.gateway.support.TestGateway;
 import dev.posgate.gateway.support.TestPostgres;
 import io.vertx.core.Future;

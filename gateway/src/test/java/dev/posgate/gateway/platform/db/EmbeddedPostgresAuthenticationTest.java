@@ -1,4 +1,4 @@
-package dev.posgate.gateway.db;
+package dev.posgate.gateway.platform.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static dev.posgate.testing.Eventually.await;
 
-import dev.posgate.gateway.config.Setting;
-import dev.posgate.gateway.secrets.SecretFile;
+import dev.posgate.gateway.platform.config.Setting;
+import dev.posgate.gateway.platform.secrets.SecretFile;
 import dev.posgate.gateway.support.GatewayProcess;
 import dev.posgate.gateway.support.TestGateway;
 import io.vertx.core.Future;

@@ -1,10 +1,10 @@
-package dev.posgate.gateway.db;
+package dev.posgate.gateway.platform.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.testing.Eventually;
 import dev.posgate.gateway.support.GatewayProcess;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package dev.posgate.gateway.hsm;
+package dev.posgate.gateway.platform.hsm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,7 +10,7 @@ import static dev.posgate.testing.Eventually.await;
 import dev.posgate.crypto.Parity;
 import dev.posgate.crypto.RandomSource;
 import dev.posgate.crypto.Rsa;
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.gateway.support.TestGateway;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.HsmErrors;

@@ -1,8 +1,8 @@
-package dev.posgate.gateway.hsm;
+package dev.posgate.gateway.platform.hsm;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.posgate.gateway.config.GatewayConfig;
+import dev.posgate.gateway.platform.config.GatewayConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

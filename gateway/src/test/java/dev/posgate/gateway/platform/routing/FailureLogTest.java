@@ -1,4 +1,4 @@
-package dev.posgate.gateway.routing;
+package dev.posgate.gateway.platform.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,12 +1,12 @@
-package dev.posgate.gateway.routing;
+package dev.posgate.gateway.platform.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.posgate.gateway.metrics.GatewayMetrics;
-import dev.posgate.gateway.server.SessionContext;
+import dev.posgate.gateway.platform.metrics.GatewayMetrics;
+import dev.posgate.gateway.spi.SessionContext;
 import dev.posgate.iso8583.frame.Family;
 import dev.posgate.iso8583.pos.AppHeader;
 import dev.posgate.iso8583.pos.Field60;
@@ -23,6 +23,13 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import dev.posgate.gateway.spi.Dispatcher;
+import dev.posgate.gateway.spi.PosHandler;
+import dev.posgate.gateway.spi.PosReplies;
+import dev.posgate.gateway.spi.PosRoutes;
+import dev.posgate.gateway.spi.ResultCode;
+import dev.posgate.gateway.spi.TmsHandler;
+import dev.posgate.gateway.spi.TmsReplies;
 
 /** Routing and failure handling of {@link GatewayDispatcher}, with handlers that answer as told: no sockets. */
 class GatewayDispatcherTest {

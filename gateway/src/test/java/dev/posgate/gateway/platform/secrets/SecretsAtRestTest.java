@@ -1,11 +1,11 @@
-package dev.posgate.gateway.secrets;
+package dev.posgate.gateway.platform.secrets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.posgate.gateway.config.Setting;
-import dev.posgate.gateway.kms.ca.CaStore;
+import dev.posgate.gateway.platform.config.Setting;
+import dev.posgate.gateway.platform.ca.CaStore;
 import dev.posgate.gateway.support.GatewayProcess;
 import dev.posgate.gateway.support.TestGateway;
 import java.io.IOException;

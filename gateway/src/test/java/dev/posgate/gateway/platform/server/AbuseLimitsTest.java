@@ -1,10 +1,10 @@
-package dev.posgate.gateway.server;
+package dev.posgate.gateway.platform.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.gateway.support.Frames;
 import dev.posgate.gateway.support.Metrics;
 import dev.posgate.gateway.support.TerminalConnection;

@@ -1,4 +1,4 @@
-package dev.posgate.gateway.server;
+package dev.posgate.gateway.platform.server;
 
 import static dev.posgate.gateway.support.Frames.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.gateway.support.ConnectionStorm;
 import dev.posgate.gateway.support.Frames;
 import dev.posgate.gateway.support.Metrics;

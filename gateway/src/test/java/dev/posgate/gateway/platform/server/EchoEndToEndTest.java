@@ -1,4 +1,4 @@
-package dev.posgate.gateway.server;
+package dev.posgate.gateway.platform.server;
 
 import static dev.posgate.gateway.support.Frames.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,15 +1,15 @@
-package dev.posgate.gateway.server;
+package dev.posgate.gateway.platform.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.posgate.gateway.GatewayApp;
-import dev.posgate.gateway.config.GatewayConfig;
-import dev.posgate.gateway.config.Setting;
-import dev.posgate.gateway.db.NewTerminal;
-import dev.posgate.gateway.db.Terminal;
-import dev.posgate.gateway.db.TerminalRepository;
-import dev.posgate.gateway.db.AuditLog;
+import dev.posgate.gateway.app.GatewayApp;
+import dev.posgate.gateway.platform.config.GatewayConfig;
+import dev.posgate.gateway.platform.config.Setting;
+import dev.posgate.gateway.platform.db.NewTerminal;
+import dev.posgate.gateway.platform.db.Terminal;
+import dev.posgate.gateway.platform.db.TerminalRepository;
+import dev.posgate.gateway.platform.db.AuditLog;
 import dev.posgate.gateway.support.Frames;
 import dev.posgate.gateway.support.TerminalConnection;
 import dev.posgate.iso8583.pos.PosMessage;

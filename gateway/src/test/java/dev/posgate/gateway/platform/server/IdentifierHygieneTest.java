@@ -1,4 +1,4 @@
-package dev.posgate.gateway.server;
+package dev.posgate.gateway.platform.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,7 +10,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.OutputStreamAppender;
-import dev.posgate.gateway.logging.EscapingMessageConverter;
+import dev.posgate.gateway.platform.logging.EscapingMessageConverter;
 import dev.posgate.gateway.support.Frames;
 import dev.posgate.gateway.support.TerminalConnection;
 import dev.posgate.gateway.support.TestGateway;

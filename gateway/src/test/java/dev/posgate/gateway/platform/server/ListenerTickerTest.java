@@ -1,13 +1,13 @@
-package dev.posgate.gateway.server;
+package dev.posgate.gateway.platform.server;
 
 import static dev.posgate.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.posgate.gateway.metrics.GatewayMetrics;
-import dev.posgate.gateway.routing.Dispatcher;
-import dev.posgate.gateway.routing.Response;
+import dev.posgate.gateway.platform.metrics.GatewayMetrics;
+import dev.posgate.gateway.spi.Dispatcher;
+import dev.posgate.gateway.spi.Response;
 import dev.posgate.gateway.support.Frames;
 import dev.posgate.gateway.support.ManualTicker;
 import dev.posgate.gateway.support.TerminalConnection;

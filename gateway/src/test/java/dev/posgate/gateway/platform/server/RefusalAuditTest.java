@@ -1,8 +1,8 @@
-package dev.posgate.gateway.server;
+package dev.posgate.gateway.platform.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.gateway.support.Frames;
 import dev.posgate.gateway.support.TerminalConnection;
 import dev.posgate.gateway.support.TestGateway;

@@ -1,11 +1,11 @@
-package dev.posgate.gateway.server;
+package dev.posgate.gateway.platform.server;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.posgate.gateway.GatewayApp;
-import dev.posgate.gateway.config.GatewayConfig;
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.app.GatewayApp;
+import dev.posgate.gateway.platform.config.GatewayConfig;
+import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.gateway.support.TestPostgres;
 import java.net.ServerSocket;
 import java.nio.file.Files;

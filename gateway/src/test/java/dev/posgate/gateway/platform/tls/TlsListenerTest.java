@@ -1,4 +1,4 @@
-package dev.posgate.gateway.tls;
+package dev.posgate.gateway.platform.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static dev.posgate.testing.Eventually.await;
 
-import dev.posgate.gateway.config.Setting;
-import dev.posgate.gateway.kms.ca.CertificateAuthority;
+import dev.posgate.gateway.platform.config.Setting;
+import dev.posgate.gateway.platform.ca.CertificateAuthority;
 import dev.posgate.gateway.support.Frames;
 import dev.posgate.gateway.support.TerminalConnection;
 import dev.posgate.gateway.support.TestGateway;

@@ -1,4 +1,4 @@
-package dev.posgate.gateway.ceremony;
+package dev.posgate.gateway.posp.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +8,7 @@ import dev.posgate.crypto.Hex;
 import dev.posgate.crypto.Kcv;
 import dev.posgate.crypto.KeyComponents;
 import dev.posgate.crypto.Parity;
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.gateway.support.TestGateway;
 import dev.posgate.posp.SignOnMode;
 import dev.posgate.terminal.net.TerminalLink;

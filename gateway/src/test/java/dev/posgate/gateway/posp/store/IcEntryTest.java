@@ -1,4 +1,4 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import dev.posgate.gateway.posp.RealTrafficCorpus;
 
 /** The entry layouts against mposSDK's published 0810/0830 answers (corpus files {@code mpossdk-08x0-*}). */
 class IcEntryTest {

@@ -1,4 +1,4 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.store;
 
 import static dev.posgate.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

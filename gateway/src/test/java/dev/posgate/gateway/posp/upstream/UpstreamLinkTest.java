@@ -1,4 +1,4 @@
-package dev.posgate.gateway.upstream;
+package dev.posgate.gateway.posp.upstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,4 +1,4 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.posgate.gateway.posp.PurchasePath.Answer;
-import dev.posgate.gateway.posp.PurchasePath.HostMode;
-import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.server.SessionContext;
+import dev.posgate.gateway.posp.wire.PurchasePath.Answer;
+import dev.posgate.gateway.posp.wire.PurchasePath.HostMode;
+import dev.posgate.gateway.spi.Response;
+import dev.posgate.gateway.spi.SessionContext;
 import dev.posgate.iso8583.pos.PosMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.posgate.gateway.posp.store.JournalStatus;
 
 /**
  * The purchase path step by step ({@link PurchasePath}: production PIN, MAC and answer steps on

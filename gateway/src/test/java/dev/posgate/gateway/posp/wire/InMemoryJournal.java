@@ -1,10 +1,13 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.wire;
 
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.posgate.gateway.posp.store.Journal;
+import dev.posgate.gateway.posp.store.JournalStatus;
+import dev.posgate.gateway.posp.store.TransactionJournal;
 
 /**
  * {@link Journal} in a map, with {@link TransactionJournal}'s rules: one row per (tid, batch,

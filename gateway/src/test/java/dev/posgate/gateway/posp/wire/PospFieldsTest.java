@@ -1,4 +1,4 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

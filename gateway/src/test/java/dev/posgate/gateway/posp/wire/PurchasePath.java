@@ -1,18 +1,18 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.gateway.posp.wire;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.crypto.Macs;
 import dev.posgate.crypto.PinBlocks;
 import dev.posgate.crypto.Tdes;
-import dev.posgate.gateway.db.Terminal;
-import dev.posgate.gateway.metrics.GatewayMetrics;
-import dev.posgate.gateway.routing.PosReplies;
-import dev.posgate.gateway.routing.Response;
-import dev.posgate.gateway.routing.ResultCode;
-import dev.posgate.gateway.server.SessionContext;
-import dev.posgate.gateway.upstream.MessageSealer;
-import dev.posgate.gateway.upstream.UpstreamException;
+import dev.posgate.gateway.platform.db.Terminal;
+import dev.posgate.gateway.platform.metrics.GatewayMetrics;
+import dev.posgate.gateway.spi.PosReplies;
+import dev.posgate.gateway.spi.Response;
+import dev.posgate.gateway.spi.ResultCode;
+import dev.posgate.gateway.spi.SessionContext;
+import dev.posgate.gateway.posp.upstream.MessageSealer;
+import dev.posgate.gateway.posp.upstream.UpstreamException;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.LmkKey;
@@ -38,6 +38,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import dev.posgate.gateway.posp.store.TerminalSession;
+import dev.posgate.gateway.posp.upstream.HostForwarder;
+import dev.posgate.gateway.posp.upstream.TrackProtection;
 
 /**
  * The purchase path of {@link FinancialHandler} without sockets or PostgreSQL: the production
