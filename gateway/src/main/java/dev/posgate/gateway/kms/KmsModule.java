@@ -39,7 +39,7 @@ import dev.posgate.gateway.kms.wire.LoaderHandlers;
 public final class KmsModule implements GatewayModule {
 
     /** Where the development CA lives: {@code kms.ca.dir}, or data.dir/ca. */
-    public static Path caDir(dev.posgate.gateway.config.GatewayConfig config) {
+    public static Path caDir(dev.posgate.gateway.platform.config.GatewayConfig config) {
         String dir = config.string(Setting.KMS_CA_DIR);
         return dir.isEmpty() ? config.dataDir().resolve("ca") : Path.of(dir);
     }

@@ -9,6 +9,7 @@ import dev.posgate.gateway.spi.PosRoutes;
 import dev.posgate.gateway.spi.TmsHandler;
 import dev.posgate.gateway.platform.server.PerKeyRate;
 import dev.posgate.gateway.tms.store.PackageRepositories;
+import dev.posgate.gateway.tms.store.PendingPackages;
 import dev.posgate.gateway.tms.store.PostgresPackageRepository;
 import dev.posgate.iso8583.tms.TmsCode;
 import dev.posgate.tms.handshake.FreshnessGuard;
@@ -63,7 +64,7 @@ public final class TmsModule implements GatewayModule {
         RandomSource random = RandomSource.secure();
         DmkStore dmks = new DmkStore(c.keys());
         RolloutRepository rollout = new RolloutRepository(c.db());
-        pendingUpdates = PendingUpdates.of(c.terminals(), repositories, rollout);
+        pendingUpdates = PendingPackages.of(c.terminals(), repositories, rollout);
         HsmSeal seal = new HsmSeal(c.hsm(), s.sealedMax());
         FreshnessGuard freshness = new FreshnessGuard(s.clockSkew());
         ReplayWindow randoms = new ReplayWindow(c.db());

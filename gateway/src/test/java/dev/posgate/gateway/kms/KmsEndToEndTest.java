@@ -224,7 +224,7 @@ class KmsEndToEndTest {
 
     @Test
     void aSecondGatewayOnTheSameDatabaseServesTheSameKmsIdentity() throws Exception {
-        dev.posgate.gateway.GatewayApp second = Eventually.await(dev.posgate.gateway.GatewayApp.start(
+        dev.posgate.gateway.app.GatewayApp second = Eventually.await(dev.posgate.gateway.app.GatewayApp.start(
                 f.gateway.app().config().with(Setting.LOADER_PORT, 0))); // the first one holds the loading port
         try (TerminalConnection c = TerminalConnection.open("127.0.0.1", second.port())) {
             TmsMessage k1 = TmsMessage.of(TmsHeader.request(TmsCode.K1, 1, false), List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, "ANY")));

@@ -83,7 +83,7 @@ class PospEndToEndTest {
     void unknownTerminalGets97AndTerminalWithoutTmkIsToldToDownloadOne() throws Exception {
         PosClient stranger = world.tmkClient("NOBODY01", new PinPad());
         assertEquals("97", await(stranger.signOn(SignOnMode.DOUBLE)).code());
-        world.register("TERM0009", "SN-0009", dev.posgate.gateway.db.Terminal.KeyScheme.TMK);
+        world.register("TERM0009", "SN-0009", dev.posgate.gateway.platform.db.Terminal.KeyScheme.TMK);
         PosClient noTmk = world.tmkClient("TERM0009", new PinPad());
         PosClient.SignOnResult r = await(noTmk.signOn(SignOnMode.DOUBLE));
         assertEquals("97", r.code());
@@ -253,7 +253,7 @@ class PospEndToEndTest {
 
     @Test
     void terminalWithTheX919ProfileIsMacedWithX919BothWays() throws Exception {
-        PinPad pad = world.registerTmkTerminal("TERM0007", "SN-0007", dev.posgate.gateway.db.Terminal.MacAlgorithm.X919);
+        PinPad pad = world.registerTmkTerminal("TERM0007", "SN-0007", dev.posgate.gateway.platform.db.Terminal.MacAlgorithm.X919);
         PosClient x919 = world.client("TERM0007", new dev.posgate.terminal.pos.PinPadKeys(pad, 1), true);
         assertEquals("00", await(x919.signOn(SignOnMode.DOUBLE)).code());
         PosClient.Reply ok = await(x919.send(x919.purchase(PAN, 300, "123456")));

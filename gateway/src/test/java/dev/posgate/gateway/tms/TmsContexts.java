@@ -6,6 +6,7 @@ import dev.posgate.gateway.platform.db.KeyRepository;
 import dev.posgate.gateway.platform.db.TerminalRepository;
 import dev.posgate.gateway.support.TestGateway;
 import dev.posgate.gateway.tms.store.PackageRepositories;
+import dev.posgate.gateway.tms.store.PendingPackages;
 import dev.posgate.gateway.spi.PendingUpdates;
 import dev.posgate.gateway.tms.store.RolloutRepository;
 import dev.posgate.gateway.tms.wire.TmsSettings;
@@ -25,6 +26,6 @@ final class TmsContexts {
     static PendingUpdates pendingUpdates(TestGateway g) {
         GatewayContext c = of(g);
         TmsSettings s = TmsSettings.from(c.config());
-        return PendingUpdates.of(c.terminals(), PackageRepositories.load(s.repositories(), c, s.fsRoot()), new RolloutRepository(c.db()));
+        return PendingPackages.of(c.terminals(), PackageRepositories.load(s.repositories(), c, s.fsRoot()), new RolloutRepository(c.db()));
     }
 }

@@ -205,9 +205,9 @@ class TmsHandshakeEndToEndTest {
         byte[] z2 = dev.posgate.crypto.Parity.adjustOdd(RandomSource.secure().next(16));
         var hsm = fx.gateway.app().hsmLink().hsm();
         var zmk = await(hsm.formKeyFromComponents(dev.posgate.hsm.KeyType.ZMK, dev.posgate.hsm.KeyScheme.U, z1, z2));
-        var keys = new dev.posgate.gateway.db.KeyRepository(fx.gateway.app().database().pool());
-        await(keys.pool().withTransaction(tx -> keys.store(tx, dev.posgate.gateway.db.KeyRecord.OwnerType.ZONE, "vendor-acme", "ZMK", 0,
-                zmk.key().toWire(), zmk.kcv().hex(), dev.posgate.gateway.db.KeyRecord.State.ACTIVE)));
+        var keys = new dev.posgate.gateway.platform.db.KeyRepository(fx.gateway.app().database().pool());
+        await(keys.pool().withTransaction(tx -> keys.store(tx, dev.posgate.gateway.platform.db.KeyRecord.OwnerType.ZONE, "vendor-acme", "ZMK", 0,
+                zmk.key().toWire(), zmk.kcv().hex(), dev.posgate.gateway.platform.db.KeyRecord.State.ACTIVE)));
         byte[] clearZmk = dev.posgate.crypto.KeyComponents.combine(z1, z2);
 
         TmsFixture.Device d = fx.device();

@@ -28,7 +28,7 @@ import dev.posgate.gateway.kms.store.TransmissionKeyRepository;
  * KMS admin endpoints (under /api, behind the bearer token): the factory batch upload, repair
  * authorisations and certificate revocations. Every outcome is in the audit log.
  */
-final class KmsAdminEndpoints {
+public final class KmsAdminEndpoints {
     private static final Logger log = LoggerFactory.getLogger(KmsAdminEndpoints.class);
     /** A batch of 1000 terminals is about 400 KiB of base64 TK blocks plus two certificates. */
     private static final long MAX_BATCH = 1024 * 1024;
@@ -42,7 +42,7 @@ final class KmsAdminEndpoints {
     private final X509Certificate caRoot;
     private final KmsIdentity kms;
 
-    KmsAdminEndpoints(Vertx vertx, Hsm hsm, AuditLog audit, TransmissionKeyRepository tks, X509Certificate caRoot,
+    public KmsAdminEndpoints(Vertx vertx, Hsm hsm, AuditLog audit, TransmissionKeyRepository tks, X509Certificate caRoot,
             KmsIdentity kms) {
         this.vertx = vertx;
         this.hsm = hsm;
@@ -52,7 +52,7 @@ final class KmsAdminEndpoints {
         this.kms = kms;
     }
 
-    void mount(Router api) {
+    public void mount(Router api) {
         api.route("/kms/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BATCH));
         api.post("/kms/batches").handler(this::batch);
         api.post("/kms/repairs").handler(this::repair);

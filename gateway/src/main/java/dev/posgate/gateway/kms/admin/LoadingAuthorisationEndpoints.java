@@ -21,20 +21,20 @@ import dev.posgate.gateway.kms.store.LoadingStatementVerifier;
  * approve take a signed {@link LoadingStatement} as the body (DER CMS SignedData); list and
  * revoke need only the token (revoking only takes a permission away). Refusals are audited.
  */
-final class LoadingAuthorisationEndpoints {
+public final class LoadingAuthorisationEndpoints {
     private static final Logger log = LoggerFactory.getLogger(LoadingAuthorisationEndpoints.class);
     private static final int MAX_STATEMENT = 16 * 1024;
     private static final String ACTOR = "admin-api";
 
     private final Vertx vertx;
     private final LoadingAuthorisations authorisations;
-    private final dev.posgate.gateway.db.AuditLog audit;
+    private final dev.posgate.gateway.platform.db.AuditLog audit;
     /** The posgate CA with the current revocations, read per request. */
     private final Supplier<Future<LoadingStatementVerifier>> verifier;
     private final int ttlDefault;
     private final int ttlMax;
 
-    LoadingAuthorisationEndpoints(Vertx vertx, LoadingAuthorisations authorisations, dev.posgate.gateway.db.AuditLog audit,
+    public LoadingAuthorisationEndpoints(Vertx vertx, LoadingAuthorisations authorisations, dev.posgate.gateway.platform.db.AuditLog audit,
             Supplier<Future<LoadingStatementVerifier>> verifier, int ttlDefault, int ttlMax) {
         this.vertx = vertx;
         this.authorisations = authorisations;
@@ -45,7 +45,7 @@ final class LoadingAuthorisationEndpoints {
     }
 
     /** Mounted after KmsAdminEndpoints, whose body handler covers /kms/*. */
-    void mount(Router api) {
+    public void mount(Router api) {
         api.post("/kms/loading-authorisations").handler(this::open);
         api.post("/kms/loading-authorisations/:id/approval").handler(this::approve);
         api.post("/kms/loading-authorisations/:id/revocation").handler(this::revoke);

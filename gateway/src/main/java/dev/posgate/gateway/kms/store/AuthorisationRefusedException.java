@@ -2,13 +2,13 @@ package dev.posgate.gateway.kms.store;
 
 /** A loading-authorisation request refused at the admin API, with the HTTP status it gets. Public for the fuzz test. */
 public final class AuthorisationRefusedException extends RuntimeException {
-    final int httpStatus;
+    public final int httpStatus;
 
     public int httpStatus() {
         return httpStatus;
     }
 
-    AuthorisationRefusedException(int httpStatus, String message) {
+    public AuthorisationRefusedException(int httpStatus, String message) {
         super(message, null, false, false);
         this.httpStatus = httpStatus;
     }

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * the key pair (EI, private key under the LMK) and the CA certifies the public key. An identity
  * whose certificate no longer verifies against the current CA (new CA, expired) is replaced.
  */
-final class KmsIdentities {
+public final class KmsIdentities {
     private static final Logger log = LoggerFactory.getLogger(KmsIdentities.class);
     private static final int DAYS = 2 * 365;
 
@@ -33,7 +33,7 @@ final class KmsIdentities {
     private final AuditLog audit;
     private final int bits;
 
-    KmsIdentities(Vertx vertx, Pool db, Hsm hsm, AuditLog audit, int bits) {
+    public KmsIdentities(Vertx vertx, Pool db, Hsm hsm, AuditLog audit, int bits) {
         this.vertx = vertx;
         this.db = db;
         this.hsm = hsm;
@@ -41,7 +41,7 @@ final class KmsIdentities {
         this.bits = bits;
     }
 
-    Future<KmsIdentity> ensure(String name, CertificateRole role, CertificateAuthority ca) {
+    public Future<KmsIdentity> ensure(String name, CertificateRole role, CertificateAuthority ca) {
         return load(name).compose(stored -> {
             if (stored == null) return create(name, role, ca, null).compose(v -> load(name)).compose(id -> verified(name, role, ca, id, false));
             return verified(name, role, ca, stored, true);

@@ -18,21 +18,21 @@ import java.util.UUID;
  * database clock ({@code expires_at > now()}), the same for every gateway on the database. Every
  * step is in the audit log in the transaction that makes it.
  */
-final class LoadingAuthorisations {
+public final class LoadingAuthorisations {
     static final String ACTOR = "loader";
 
     /** Why an L2 finds nothing to consume, for the refusal's audit row. */
-    enum Lookup { USABLE, EXPIRED, NOT_APPROVED, NONE }
+    public enum Lookup { USABLE, EXPIRED, NOT_APPROVED, NONE }
 
     private final Pool pool;
     private final AuditLog audit;
 
-    LoadingAuthorisations(Pool pool, AuditLog audit) {
+    public LoadingAuthorisations(Pool pool, AuditLog audit) {
         this.pool = pool;
         this.audit = audit;
     }
 
-    Future<JsonObject> open(LoadingStatementVerifier.Signed s, int ttlSeconds) {
+    public Future<JsonObject> open(LoadingStatementVerifier.Signed s, int ttlSeconds) {
         LoadingStatement st = s.statement();
         return pool.withTransaction(tx -> tx.preparedQuery("""
                         insert into loading_authorisation (id, sn, state, opened_by_serial, opened_by_subject, opened_statement, expires_at)
@@ -57,7 +57,7 @@ final class LoadingAuthorisations {
      * holder (subject CN: one holder with two cards is still one person); the authorisation must be OPEN,
      * unexpired and for the serial the approver signed.
      */
-    Future<JsonObject> approve(LoadingStatementVerifier.Signed s) {
+    public Future<JsonObject> approve(LoadingStatementVerifier.Signed s) {
         LoadingStatement st = s.statement();
         return pool.withTransaction(tx -> tx.preparedQuery("""
                         select sn, state, opened_by_serial, opened_by_subject, expires_at > now() as live
@@ -92,7 +92,7 @@ final class LoadingAuthorisations {
                 }));
     }
 
-    Future<JsonObject> revoke(UUID id, String actor) {
+    public Future<JsonObject> revoke(UUID id, String actor) {
         return pool.withTransaction(tx -> tx.preparedQuery("""
                         update loading_authorisation set state = 'REVOKED', revoked_at = now()
                         where id = $1 and state in ('OPEN', 'APPROVED') returning sn""")
@@ -107,7 +107,7 @@ final class LoadingAuthorisations {
                 }));
     }
 
-    Future<JsonArray> list(String sn) {
+    public Future<JsonArray> list(String sn) {
         return pool.preparedQuery("""
                         select id, sn, case when state in ('OPEN', 'APPROVED') and expires_at <= now() then 'EXPIRED' else state end,
                         opened_by_serial, approved_by_serial, opened_at, expires_at, approved_at, consumed_at
@@ -127,7 +127,7 @@ final class LoadingAuthorisations {
     }
 
     /** Whether {@code sn} has an authorisation an L2 could consume now, and if not why (for the audit row). */
-    Future<Lookup> lookup(String sn) {
+    public Future<Lookup> lookup(String sn) {
         return pool.preparedQuery("""
                         select coalesce(bool_or(state = 'APPROVED' and expires_at > now()), false),
                                coalesce(bool_or(state = 'APPROVED'), false),
@@ -149,7 +149,7 @@ final class LoadingAuthorisations {
      * and the second finds it CONSUMED. Empty when there is none. {@code detail} (key index, remote
      * address, device certificate serial) goes into the audit row.
      */
-    Future<Optional<UUID>> consume(SqlClient tx, String sn, JsonObject detail) {
+    public Future<Optional<UUID>> consume(SqlClient tx, String sn, JsonObject detail) {
         return tx.preparedQuery("""
                         update loading_authorisation set state = 'CONSUMED', consumed_at = now()
                         where id = (select id from loading_authorisation where sn = $1 and state = 'APPROVED' and expires_at > now()

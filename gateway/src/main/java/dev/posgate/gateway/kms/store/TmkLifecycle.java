@@ -17,18 +17,18 @@ import java.util.function.Function;
  * it ACTIVE and retire the old one in one transaction ({@link KeyRepository#activate}). A PENDING
  * key that is never confirmed is never used. Owner: TERMINAL / SN, key type TMK, slot = PIN pad key index.
  */
-final class TmkLifecycle {
+public final class TmkLifecycle {
     static final String KEY_TYPE = "TMK";
 
     private final KeyRepository keys;
     private final AuditLog audit;
 
-    TmkLifecycle(KeyRepository keys, AuditLog audit) {
+    public TmkLifecycle(KeyRepository keys, AuditLog audit) {
         this.keys = keys;
         this.audit = audit;
     }
 
-    Future<KmsHostSession.Issued> issue(String sn, int keyIndex, LmkKey tmk, byte[] kcv4, String flow) {
+    public Future<KmsHostSession.Issued> issue(String sn, int keyIndex, LmkKey tmk, byte[] kcv4, String flow) {
         return issue(sn, keyIndex, tmk, kcv4, flow, tx -> Future.succeededFuture());
     }
 
@@ -36,7 +36,7 @@ final class TmkLifecycle {
      * As above, after {@code precondition} in the same transaction: when it fails (the L2's loading
      * authorisation is gone) nothing is stored and its failure is the result.
      */
-    Future<KmsHostSession.Issued> issue(String sn, int keyIndex, LmkKey tmk, byte[] kcv4, String flow,
+    public Future<KmsHostSession.Issued> issue(String sn, int keyIndex, LmkKey tmk, byte[] kcv4, String flow,
             Function<SqlConnection, Future<?>> precondition) {
         return keys.pool().withTransaction(tx -> precondition.apply(tx).compose(v -> keys.store(tx, KeyRecord.OwnerType.TERMINAL, sn, KEY_TYPE, keyIndex,
                         tmk.toWire(), Hex.encode(kcv4), KeyRecord.State.PENDING) // kcv4: Kcv.STORED_BYTES
@@ -45,14 +45,14 @@ final class TmkLifecycle {
                         .map(new KmsHostSession.Issued(sn, keyIndex, rec.id(), kcv4)))));
     }
 
-    Future<KeyRecord> confirm(KmsHostSession.Issued issued, String flow) {
+    public Future<KeyRecord> confirm(KmsHostSession.Issued issued, String flow) {
         return keys.pool().withTransaction(tx -> keys.activate(tx, issued.pendingKeyId())
                 .compose(rec -> audit.append(tx, "kms", flow + ".tmk.activate", issued.sn(), "OK",
                                 new JsonObject().put("keyIndex", issued.keyIndex()).put("version", rec.version()).put("kcv", rec.kcv()))
                         .map(rec)));
     }
 
-    Future<Void> mismatch(KmsHostSession.Issued issued, byte[] terminalKcv, String flow) {
+    public Future<Void> mismatch(KmsHostSession.Issued issued, byte[] terminalKcv, String flow) {
         return audit.append("kms", flow + ".tmk.kcv_mismatch", issued.sn(), "REFUSED",
                 new JsonObject().put("keyIndex", issued.keyIndex()).put("expected", Hex.encode(issued.kcv()))
                         .put("reported", Hex.encode(terminalKcv)));

@@ -24,12 +24,12 @@ import java.util.Set;
  * batch is stored in one transaction: every SN is answered, and if any is refused nothing is
  * stored.
  */
-final class TransmissionKeyRepository {
+public final class TransmissionKeyRepository {
     /** The batch refused as a whole: per-SN codes, nothing stored. */
-    static final class BatchRefusedException extends RuntimeException {
-        final Map<String, String> results;
+    public static final class BatchRefusedException extends RuntimeException {
+        public final Map<String, String> results;
 
-        BatchRefusedException(Map<String, String> results) {
+        public BatchRefusedException(Map<String, String> results) {
             super("batch refused", null, false, false);
             this.results = results;
         }
@@ -38,12 +38,12 @@ final class TransmissionKeyRepository {
     private final Pool db;
     private final AuditLog audit;
 
-    TransmissionKeyRepository(Pool db, AuditLog audit) {
+    public TransmissionKeyRepository(Pool db, AuditLog audit) {
         this.db = db;
         this.audit = audit;
     }
 
-    Future<Optional<TransmissionKeyRecord>> find(String sn) {
+    public Future<Optional<TransmissionKeyRecord>> find(String sn) {
         return db.preparedQuery("select sn, sn_pinpad, tk_block, version, tek_lmk, auk_lmk from kms_transmission_key where sn = $1")
                 .execute(Tuple.of(sn))
                 .map(rows -> {
@@ -61,7 +61,7 @@ final class TransmissionKeyRepository {
      * Keeps TEK and AUK (under the LMK) opened from version {@code version} of the serial's TK, so
      * later K2s need no RSA operation. A TK replaced since (another version) is left alone.
      */
-    Future<Void> keepOpened(String sn, int version, LmkKey tek, LmkKey auk) {
+    public Future<Void> keepOpened(String sn, int version, LmkKey tek, LmkKey auk) {
         return db.preparedQuery("update kms_transmission_key set tek_lmk = $3, auk_lmk = $4"
                         + " where sn = $1 and version = $2 and tek_lmk is null")
                 .execute(Tuple.of(sn, version, tek.toWire(), auk.toWire()))
@@ -73,7 +73,7 @@ final class TransmissionKeyRepository {
      * Stores a verified batch: each SN gets {@code 00} or {@code B2} (a TK on file and no open repair
      * authorisation). All stored, or none (then {@link BatchRefusedException}).
      */
-    Future<Map<String, String>> storeBatch(String productionOrder, String operatorSerial, String administratorSerial,
+    public Future<Map<String, String>> storeBatch(String productionOrder, String operatorSerial, String administratorSerial,
             List<BatchEntry> entries, String actor) {
         return db.withTransaction(tx -> tx.preparedQuery("insert into kms_batch (production_order, operator_serial,"
                                 + " administrator_serial, terminals) values ($1, $2, $3, $4) returning id")
@@ -132,7 +132,7 @@ final class TransmissionKeyRepository {
     }
 
     /** Records an administrator's repair authorisation for {@code sn}, audited in the same transaction. */
-    Future<Long> authoriseRepair(String sn, String authorisedBy, String reason) {
+    public Future<Long> authoriseRepair(String sn, String authorisedBy, String reason) {
         return db.withTransaction(tx -> tx.preparedQuery("insert into kms_repair_authorisation (sn, authorised_by, reason)"
                                 + " values ($1, $2, $3) returning id")
                         .execute(Tuple.of(sn, authorisedBy, reason))
@@ -141,7 +141,7 @@ final class TransmissionKeyRepository {
                                 new JsonObject().put("id", id).put("reason", reason)).map(id)));
     }
 
-    Future<Void> revoke(String serialHex, String reason, String actor) {
+    public Future<Void> revoke(String serialHex, String reason, String actor) {
         return db.withTransaction(tx -> tx.preparedQuery("insert into kms_revoked_certificate (serial, reason) values ($1, $2)"
                                 + " on conflict (serial) do nothing")
                         .execute(Tuple.of(serialHex.toUpperCase(java.util.Locale.ROOT), reason))
@@ -149,7 +149,7 @@ final class TransmissionKeyRepository {
                                 new JsonObject().put("reason", reason))));
     }
 
-    Future<Set<BigInteger>> revokedSerials() {
+    public Future<Set<BigInteger>> revokedSerials() {
         return db.query("select serial from kms_revoked_certificate").execute().map(rows -> {
             Set<BigInteger> out = new HashSet<>();
             rows.forEach(r -> out.add(new BigInteger(r.getString(0), 16)));
@@ -161,7 +161,7 @@ final class TransmissionKeyRepository {
         return e instanceof PgException pg && "23505".equals(pg.getSqlState());
     }
 
-    static List<String> refusedSns(Map<String, String> results) {
+    public static List<String> refusedSns(Map<String, String> results) {
         List<String> out = new ArrayList<>();
         results.forEach((sn, code) -> {
             if (!ResultCode.APPROVED.is(code)) out.add(sn);

@@ -28,12 +28,12 @@ import javax.naming.ldap.Rdn;
  * and DF2B verifies under its key over DF27 ‖ SN. Any failure is {@code 63}. Blocking (RSA):
  * the loader runs it on a worker thread.
  */
-final class DeviceCertificates {
+public final class DeviceCertificates {
     /** Whether L2 needs a device proof ({@code loader.device.certificate}). */
-    enum Profile {
+    public enum Profile {
         OPTIONAL, REQUIRED;
 
-        static Profile of(String setting) {
+        public static Profile of(String setting) {
             return switch (setting.trim().toLowerCase(java.util.Locale.ROOT)) {
                 case "optional" -> OPTIONAL;
                 case "required" -> REQUIRED;
@@ -44,12 +44,12 @@ final class DeviceCertificates {
 
     private final List<CertificateVerifier> manufacturers;
 
-    DeviceCertificates(List<X509Certificate> manufacturerCas) {
+    public DeviceCertificates(List<X509Certificate> manufacturerCas) {
         this.manufacturers = manufacturerCas.stream().map(CertificateVerifier::trusting).toList();
     }
 
     /** The manufacturer CAs of a PEM file (one or more certificates). Blocking. */
-    static List<X509Certificate> readPem(Path pem) throws IOException {
+    public static List<X509Certificate> readPem(Path pem) throws IOException {
         try (InputStream in = Files.newInputStream(pem)) {
             List<X509Certificate> out = new ArrayList<>();
             for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) out.add((X509Certificate) c);

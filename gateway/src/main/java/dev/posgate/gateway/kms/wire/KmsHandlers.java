@@ -34,7 +34,7 @@ import dev.posgate.gateway.kms.store.TransmissionKeyRepository;
  * key variant per direction), A0 generates the TMK and ZO encrypts it under TEK. The flow state of
  * the connection is a {@link KmsHostSession}.
  */
-final class KmsHandlers {
+public final class KmsHandlers {
     private static final Object SESSION_KEY = KmsHandlers.class;
     /** An 8-byte random collides with a recorded one about never; three draws bound the loop. */
     private static final int RND2_ATTEMPTS = 3;
@@ -52,7 +52,7 @@ final class KmsHandlers {
     private final PerKeyRate k2Rate;
     private final RandomSource random = RandomSource.secure();
 
-    KmsHandlers(Hsm hsm, KmsIdentity kms, TransmissionKeyRepository tks, TmkLifecycle tmks, AuditLog audit,
+    public KmsHandlers(Hsm hsm, KmsIdentity kms, TransmissionKeyRepository tks, TmkLifecycle tmks, AuditLog audit,
             ReplayWindow randoms, GatewayMetrics metrics, PerKeyRate k2Rate) {
         this.hsm = hsm;
         this.kms = kms;
@@ -70,7 +70,7 @@ final class KmsHandlers {
     }
 
     /** K1: the KMS working certificate, for any serial (it is public). */
-    Future<Response> certificate(SessionContext session, TmsMessage request) {
+    public Future<Response> certificate(SessionContext session, TmsMessage request) {
         try {
             KmsRequests.k1(request);
         } catch (FlowRefusedException e) {
@@ -86,7 +86,7 @@ final class KmsHandlers {
      * has seen, as a Rnd1 or as an Rnd2 this KMS issued, is a replay or a reflection ({@code 63}).
      * The TK block is opened (ZI, RSA) only by the serial's first K2.
      */
-    Future<Response> start(SessionContext session, TmsMessage request) {
+    public Future<Response> start(SessionContext session, TmsMessage request) {
         KmsHostSession<LmkKey> state = state(session);
         state.reset();
         KmsRequests.K2 k2;
@@ -148,7 +148,7 @@ final class KmsHandlers {
     }
 
     /** K3: check the terminal's proof over Rnd2 (DF24, ZM), then issue a new TMK (PENDING) and send it under TEK. */
-    Future<Response> finish(SessionContext session, TmsMessage request) {
+    public Future<Response> finish(SessionContext session, TmsMessage request) {
         KmsHostSession<LmkKey> state = state(session);
         KmsRequests.K3 k3;
         KmsHostSession.Started<LmkKey> started;
@@ -177,7 +177,7 @@ final class KmsHandlers {
     }
 
     /** K4: the terminal's KCV must be the stored one; then the new TMK becomes ACTIVE. */
-    Future<Response> installed(SessionContext session, TmsMessage request) {
+    public Future<Response> installed(SessionContext session, TmsMessage request) {
         return TmkConfirmation.confirm(request, tmks, "kms", (sn, index) -> state(session).takeIssued(sn, index))
                 .recover(e -> audited(request, null, "kms.k4", e));
     }

@@ -35,7 +35,7 @@ import dev.posgate.gateway.kms.store.TmkLifecycle;
  * or the loader profile requires it ({@code 63}). The cheap database checks come first, so a
  * stranger costs neither an RSA verification nor an HSM command.
  */
-final class LoaderHandlers {
+public final class LoaderHandlers {
     private static final Object SESSION_KEY = LoaderHandlers.class;
 
     private final Vertx vertx;
@@ -49,7 +49,7 @@ final class LoaderHandlers {
     private final DeviceCertificates.Profile profile;
     private final PerKeyRate l2Rate;
 
-    LoaderHandlers(Vertx vertx, Hsm hsm, KmsIdentity loader, TmkLifecycle tmks, AuditLog audit, TerminalRepository terminals,
+    public LoaderHandlers(Vertx vertx, Hsm hsm, KmsIdentity loader, TmkLifecycle tmks, AuditLog audit, TerminalRepository terminals,
             LoadingAuthorisations authorisations, DeviceCertificates devices, DeviceCertificates.Profile profile, PerKeyRate l2Rate) {
         this.vertx = vertx;
         this.hsm = hsm;
@@ -68,7 +68,7 @@ final class LoaderHandlers {
     }
 
     /** L1: AcquireWCRT, for any serial. */
-    Future<Response> hello(SessionContext session, TmsMessage request) {
+    public Future<Response> hello(SessionContext session, TmsMessage request) {
         try {
             state(session).hello(LoaderRequests.l1(request));
         } catch (FlowRefusedException e) {
@@ -79,7 +79,7 @@ final class LoaderHandlers {
     }
 
     /** L2: a new TMK, PENDING, sent as RSA_Prk(TDES(Rnd1, TMK) ‖ Rnd2). */
-    Future<Response> exchange(SessionContext session, TmsMessage request) {
+    public Future<Response> exchange(SessionContext session, TmsMessage request) {
         LoaderHostSession state = state(session);
         LoaderRequests.L2 l2;
         try {
@@ -139,7 +139,7 @@ final class LoaderHandlers {
     }
 
     /** L3: the terminal's KCV must match; then the new TMK becomes ACTIVE. */
-    Future<Response> installed(SessionContext session, TmsMessage request) {
+    public Future<Response> installed(SessionContext session, TmsMessage request) {
         return TmkConfirmation.confirm(request, tmks, "loader", (sn, index) -> state(session).takeIssued(sn, index));
     }
 }

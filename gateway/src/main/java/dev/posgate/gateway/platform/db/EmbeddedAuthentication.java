@@ -38,7 +38,7 @@ final class EmbeddedAuthentication {
     static final String APP_PASSWORD_FILE = "db-app.password";
     private static final String HBA_MARKER = "# posgate: SCRAM-SHA-256 for every role and connection type";
     private static final String HBA = HBA_MARKER + "\n"
-            + "# written on every start by the gateway (dev.posgate.gateway.db.EmbeddedAuthentication)\n"
+            + "# written on every start by the gateway (dev.posgate.gateway.platform.db.EmbeddedAuthentication)\n"
             + "local all all scram-sha-256\n"
             + "host  all all all scram-sha-256\n";
 

@@ -23,14 +23,14 @@ import dev.posgate.gateway.posp.wire.IcParameterHandler;
  *   <li>{@code GET /api/posp/ic/terminals[?behind=true]} → {terminals: [{tid, aidSetHash, capkSetHash, behind}]}</li>
  * </ul>
  */
-final class IcAdminRoutes {
+public final class IcAdminRoutes {
     /** A set of a few dozen keys of up to 2048 bits in hex fits well within this. */
     private static final int BODY_LIMIT = 256 * 1024;
     private static final int MAX_ENTRIES = 200;
 
     private IcAdminRoutes() {}
 
-    static void mount(Router api, IcParameters parameters) {
+    public static void mount(Router api, IcParameters parameters) {
         BodyHandler body = BodyHandler.create().setBodyLimit(BODY_LIMIT);
         for (IcEntry.Kind kind : IcEntry.Kind.values()) {
             String path = kind == IcEntry.Kind.AID ? "/posp/ic/aids" : "/posp/ic/capks";

@@ -20,10 +20,10 @@ import dev.posgate.gateway.posp.wire.PospSettings;
  *       previous bindings end); {@code DELETE} unbinds; {@code GET} lists the history</li>
  * </ul>
  */
-final class PsamAdminRoutes {
+public final class PsamAdminRoutes {
     private PsamAdminRoutes() {}
 
-    static void mount(Router api, PsamService psam, KeyProvisioning provisioning, PospSettings settings) {
+    public static void mount(Router api, PsamService psam, KeyProvisioning provisioning, PospSettings settings) {
         BodyHandler body = BodyHandler.create().setBodyLimit(4096);
         api.post("/psam/root-key").handler(body).handler(ctx -> {
             JsonObject in = optionalJson(ctx);

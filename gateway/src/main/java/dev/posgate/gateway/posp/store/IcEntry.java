@@ -15,7 +15,7 @@ import java.util.List;
  * exponent, DF03 check hash; mposSDK's 0810/370 and 0810/380). {@code key} identifies the entry:
  * the AID, or RID followed by the index.
  */
-record IcEntry(Kind kind, String key, byte[] tlv, String checkHash) {
+public record IcEntry(Kind kind, String key, byte[] tlv, String checkHash) {
     static final int AID = 0x9F06;
     static final int CAPK_INDEX = 0x9F22;
     static final int EXPIRY = 0xDF05;
@@ -23,10 +23,10 @@ record IcEntry(Kind kind, String key, byte[] tlv, String checkHash) {
     static final int EXPONENT = 0xDF04;
     static final int CHECK_HASH = 0xDF03;
 
-    enum Kind { AID, CAPK }
+    public enum Kind { AID, CAPK }
 
     /** A TLV body an operator loads; a CA key's DF03, when present, must be its EMV check hash. */
-    static IcEntry parse(Kind kind, byte[] tlv) {
+    public static IcEntry parse(Kind kind, byte[] tlv) {
         List<Tlv> tags;
         try {
             tags = BerTlv.decode(tlv);
@@ -53,7 +53,7 @@ record IcEntry(Kind kind, String key, byte[] tlv, String checkHash) {
     }
 
     /** What a status answer lists for this entry: the AID, or RID, index and expiry (mposSDK's 0830/372 and 0830/382). */
-    byte[] summary() {
+    public byte[] summary() {
         List<Tlv> tags = BerTlv.decode(tlv);
         if (kind == Kind.AID) return BerTlv.encode(BerTlv.require(tags, AID));
         Tlv expiry = BerTlv.find(tags, EXPIRY);
@@ -63,7 +63,7 @@ record IcEntry(Kind kind, String key, byte[] tlv, String checkHash) {
     }
 
     /** The keys of the entries a terminal names in field 62 (9F06, and 9F22 after each 9F06 for CA keys). */
-    static List<String> keysIn(Kind kind, byte[] field62) {
+    public static List<String> keysIn(Kind kind, byte[] field62) {
         List<Tlv> tags = BerTlv.decode(field62);
         java.util.ArrayList<String> keys = new java.util.ArrayList<>();
         for (int i = 0; i < tags.size(); i++) {

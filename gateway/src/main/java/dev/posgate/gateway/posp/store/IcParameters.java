@@ -17,7 +17,7 @@ import java.util.List;
  * confirmed. A set's hash is the SHA-1 over its entries' keys and check hashes in load order, so
  * any change of an entry makes every terminal that confirmed the old set behind.
  */
-final class IcParameters {
+public final class IcParameters {
     /** How long the current set hashes are cached; a load on this node drops the cache at once. */
     private static final long CURRENT_TTL_NANOS = 30_000_000_000L;
 
@@ -33,13 +33,13 @@ final class IcParameters {
         }
     }
 
-    IcParameters(Pool pool, AuditLog audit) {
+    public IcParameters(Pool pool, AuditLog audit) {
         this.pool = pool;
         this.audit = audit;
     }
 
     /** Replaces the whole set of {@code kind}; audited with the new set hash and the entries' keys. */
-    Future<String> load(IcEntry.Kind kind, List<IcEntry> entries, String actor) {
+    public Future<String> load(IcEntry.Kind kind, List<IcEntry> entries, String actor) {
         String hash = setHash(entries);
         List<Tuple> rows = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
@@ -62,7 +62,7 @@ final class IcParameters {
      * current AID list or CA key set, else 0. Nothing loaded costs no query; otherwise one primary
      * key read of the terminal's confirmations per answer.
      */
-    Future<Integer> requirementFor(String tid) {
+    public Future<Integer> requirementFor(String tid) {
         return current().compose(now -> {
             if (now.empty()) return Future.succeededFuture(0);
             return pool.preparedQuery("select kind, set_hash from ic_terminal_status where tid = $1").execute(Tuple.of(tid)).map(rows -> {
@@ -91,7 +91,7 @@ final class IcParameters {
         });
     }
 
-    Future<List<IcEntry>> list(IcEntry.Kind kind) {
+    public Future<List<IcEntry>> list(IcEntry.Kind kind) {
         return pool.preparedQuery("select entry_key, tlv, check_hash from ic_parameter where kind = $1 order by position")
                 .execute(Tuple.of(kind.name())).map(rows -> {
                     List<IcEntry> out = new ArrayList<>();
@@ -101,7 +101,7 @@ final class IcParameters {
     }
 
     /** Records that {@code tid} finished downloading the current set of {@code kind}. */
-    Future<Void> confirm(String tid, IcEntry.Kind kind) {
+    public Future<Void> confirm(String tid, IcEntry.Kind kind) {
         return list(kind).compose(entries -> pool.preparedQuery("insert into ic_terminal_status (tid, kind, set_hash) values ($1, $2, $3)"
                         + " on conflict (tid, kind) do update set set_hash = excluded.set_hash, confirmed_at = now()")
                 .execute(Tuple.of(tid, kind.name(), setHash(entries)))).mapEmpty();
@@ -113,7 +113,7 @@ final class IcParameters {
     }
 
     /** Registered terminals (or only {@code tid}) with the set hashes they confirmed and whether they are behind. */
-    Future<JsonArray> terminals(String tid) {
+    public Future<JsonArray> terminals(String tid) {
         return Future.all(list(IcEntry.Kind.AID), list(IcEntry.Kind.CAPK)).compose(sets -> {
             List<IcEntry> aids = sets.resultAt(0);
             List<IcEntry> capks = sets.resultAt(1);
@@ -136,7 +136,7 @@ final class IcParameters {
         });
     }
 
-    static String setHash(List<IcEntry> entries) {
+    public static String setHash(List<IcEntry> entries) {
         StringBuilder sb = new StringBuilder();
         for (IcEntry e : entries) sb.append(e.key()).append(':').append(e.checkHash()).append('\n');
         return Hex.encode(IcEntry.sha1(sb.toString().getBytes(StandardCharsets.US_ASCII)));

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * forward). Claimed with SKIP LOCKED in one transaction with the queue insert, so two nodes never
  * resolve one row and a crash between the two writes loses nothing.
  */
-final class InterruptedForwards {
+public final class InterruptedForwards {
     private static final Logger log = LoggerFactory.getLogger(InterruptedForwards.class);
     private static final int BATCH = 50;
 
@@ -32,18 +32,18 @@ final class InterruptedForwards {
     private long timer = -1;
     private boolean scanning;
 
-    InterruptedForwards(Vertx vertx, Pool pool, Duration staleAfter, Duration period) {
+    public InterruptedForwards(Vertx vertx, Pool pool, Duration staleAfter, Duration period) {
         this.vertx = vertx;
         this.pool = pool;
         this.staleAfter = staleAfter;
         this.period = period;
     }
 
-    void start() {
+    public void start() {
         timer = vertx.setPeriodic(100, period.toMillis(), id -> scan());
     }
 
-    void stop() {
+    public void stop() {
         if (timer >= 0) vertx.cancelTimer(timer);
     }
 

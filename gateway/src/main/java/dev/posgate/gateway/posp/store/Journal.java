@@ -7,7 +7,7 @@ import io.vertx.core.Future;
  * batch, STAN, MTI), opened before anything leaves for the host and closed with the answer.
  * {@link TransactionJournal} keeps it in PostgreSQL.
  */
-interface Journal {
+public interface Journal {
 
     /**
      * Records a new message as PENDING, durable before it returns, with the packed upstream 0400

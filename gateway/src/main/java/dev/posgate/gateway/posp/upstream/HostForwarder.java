@@ -9,7 +9,7 @@ import io.vertx.core.Future;
 import java.util.function.Supplier;
 
 /** The forward step of the purchase path: the host's copy of a request, MACed, sent, and its answer checked. */
-interface HostForwarder {
+public interface HostForwarder {
 
     /** The host's answer and whether its MAC verified under the ZAK (false: forged or garbled). */
     record Answer(PosMessage reply, boolean macOk) {}
@@ -21,7 +21,7 @@ interface HostForwarder {
      */
     Future<Answer> forward(String tid, String stan, PosMessage up, Runnable leaving);
 
-    /** The connection to the host ({@link dev.posgate.gateway.upstream.UpstreamLink#request}). */
+    /** The connection to the host ({@link dev.posgate.gateway.posp.upstream.UpstreamLink#request}). */
     interface Link {
         /** The host's answer to a sealed body; fails with {@link UpstreamException}. */
         Future<PosMessage> request(String tid, String stan, String mti, byte[] body);

@@ -27,7 +27,7 @@ public final class TrackProtection {
     public enum Upstream {
         ZEK, CLEAR;
 
-        static Upstream of(String value) {
+        public static Upstream of(String value) {
             return valueOf(value.trim().toUpperCase(Locale.ROOT));
         }
     }

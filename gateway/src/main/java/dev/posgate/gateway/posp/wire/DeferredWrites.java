@@ -14,14 +14,14 @@ import org.slf4j.LoggerFactory;
  * when it failed end up here, so they are bounded by the sessions' in-flight caps: new requests
  * fail at the journal insert and write nothing.
  */
-final class DeferredWrites {
+public final class DeferredWrites {
     private static final Logger log = LoggerFactory.getLogger(DeferredWrites.class);
     private static final long RETRY_MS = 1_000;
 
     private final Vertx vertx;
     private final int maxAttempts;
 
-    DeferredWrites(Vertx vertx, int maxAttempts) {
+    public DeferredWrites(Vertx vertx, int maxAttempts) {
         this.vertx = vertx;
         this.maxAttempts = maxAttempts;
     }

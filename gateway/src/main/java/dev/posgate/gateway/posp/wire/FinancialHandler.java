@@ -44,18 +44,18 @@ public final class FinancialHandler implements PosHandler {
      * without a host: nothing is ever sent, so nothing is owed); {@code deferred} retries the
      * journal writes of a transaction that failed halfway.
      */
-    record Steps(RequestAdmission admission, TrackOpener tracks, Journal journal, PinTranslator pins, HostForwarder host,
+    public record Steps(RequestAdmission admission, TrackOpener tracks, Journal journal, PinTranslator pins, HostForwarder host,
             Reversals reversals, ReplySealer sealer, DeferredWrites deferred, GatewayMetrics metrics, String acquirerId) {}
 
-    /** Where an owed reversal goes to be delivered ({@link dev.posgate.gateway.upstream.ReversalQueue}). */
-    interface Reversals {
+    /** Where an owed reversal goes to be delivered ({@link dev.posgate.gateway.posp.upstream.ReversalQueue}). */
+    public interface Reversals {
         Future<Void> enqueue(PosMessage reversal);
     }
 
     private final TransactionKind kind;
     private final Steps steps;
 
-    FinancialHandler(TransactionKind kind, Steps steps) {
+    public FinancialHandler(TransactionKind kind, Steps steps) {
         this.kind = kind;
         this.steps = steps;
     }

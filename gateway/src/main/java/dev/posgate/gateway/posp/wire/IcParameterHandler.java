@@ -30,18 +30,18 @@ import dev.posgate.gateway.posp.store.IcParameters;
  * </ul>
  * Unregistered TIDs get 97. These messages carry no MAC (none in the published answers).
  */
-final class IcParameterHandler implements PosHandler {
-    enum Step { STATUS, DOWNLOAD, END }
+public final class IcParameterHandler implements PosHandler {
+    public enum Step { STATUS, DOWNLOAD, END }
 
     /** What field 62 (LLLVAR, at most 512 bytes in PosPackager) leaves for the list after the status byte. */
-    static final int LIST_LIMIT = 511;
+    public static final int LIST_LIMIT = 511;
 
     private final IcEntry.Kind kind;
     private final Step step;
     private final TerminalRepository terminals;
     private final IcParameters parameters;
 
-    IcParameterHandler(IcEntry.Kind kind, Step step, TerminalRepository terminals, IcParameters parameters) {
+    public IcParameterHandler(IcEntry.Kind kind, Step step, TerminalRepository terminals, IcParameters parameters) {
         this.kind = kind;
         this.step = step;
         this.terminals = terminals;

@@ -23,7 +23,7 @@ import dev.posgate.gateway.posp.store.TerminalSession;
  * those keys (PIN translation, reply MAC): an unauthenticated 0800 by a stranger does not cut the
  * terminal off. The first request under the new keys ends the grace.
  */
-final class MacedRequestGate implements RequestAdmission {
+public final class MacedRequestGate implements RequestAdmission {
     private static final Logger log = LoggerFactory.getLogger(MacedRequestGate.class);
 
     private final PospTerminals terminals;
@@ -31,7 +31,7 @@ final class MacedRequestGate implements RequestAdmission {
     private final TerminalMacs macs;
     private final PospSettings settings;
 
-    MacedRequestGate(PospTerminals terminals, PsamRegistry psam, TerminalMacs macs, PospSettings settings) {
+    public MacedRequestGate(PospTerminals terminals, PsamRegistry psam, TerminalMacs macs, PospSettings settings) {
         this.terminals = terminals;
         this.psam = psam;
         this.macs = macs;

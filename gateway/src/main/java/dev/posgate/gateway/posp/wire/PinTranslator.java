@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 import dev.posgate.gateway.posp.store.TerminalSession;
 
 /** The PIN step of the purchase path: a terminal's PIN block under its PIK, re-encrypted for the host. */
-interface PinTranslator {
+public interface PinTranslator {
 
     /**
      * The ISO 0 block under the zone ZPK. Fails with the HSM's error when the block does not

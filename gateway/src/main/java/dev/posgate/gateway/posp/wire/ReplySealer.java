@@ -8,7 +8,7 @@ import java.util.function.Function;
 import dev.posgate.gateway.posp.store.TerminalSession;
 
 /** The seal step of the purchase path: the terminal's answer, MACed with its MAK. */
-interface ReplySealer {
+public interface ReplySealer {
 
     /** The answer to {@code request} with {@code code} in field 39 and the host's 37 and 38 when it answered. */
     Future<Response> seal(TerminalSession terminal, PosMessage request, String code, PosMessage hostReply);

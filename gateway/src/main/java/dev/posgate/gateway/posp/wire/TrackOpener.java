@@ -9,7 +9,7 @@ import dev.posgate.gateway.posp.store.TerminalSession;
 import dev.posgate.gateway.posp.upstream.TrackProtection;
 
 /** Before the journal: tracks a terminal sent encrypted under its TDK (53.3 = 1), opened for the host. */
-interface TrackOpener {
+public interface TrackOpener {
 
     /** The tracks for the host and the PAN of track 2; {@code UNREADABLE} without a TDK or when they do not decrypt. */
     Future<TrackProtection.HostTracks> open(TerminalSession terminal, PosMessage request);

@@ -13,11 +13,11 @@ import dev.posgate.gateway.posp.store.TransactionJournal;
  * runs the steps they share. The base class is the purchase; the others override the few places
  * where they differ.
  */
-abstract class TransactionKind {
-    static final TransactionKind PURCHASE = new Purchase();
-    static final TransactionKind BALANCE = new BalanceInquiry();
-    static final TransactionKind VOID = new VoidOfPurchase();
-    static final TransactionKind REVERSAL = new Reversal();
+public abstract class TransactionKind {
+    public static final TransactionKind PURCHASE = new Purchase();
+    public static final TransactionKind BALANCE = new BalanceInquiry();
+    public static final TransactionKind VOID = new VoidOfPurchase();
+    public static final TransactionKind REVERSAL = new Reversal();
 
     /** How a transaction ends: the journal status and the code the terminal gets. */
     record Decision(JournalStatus status, String code) {

@@ -30,7 +30,7 @@ import dev.posgate.gateway.tms.wire.TmsSettings;
  * TMS admin endpoints under {@code /api/tms}: DMK provisioning, package publishing and targeting,
  * terminal groups and rollout status. Paths and bodies: docs/tms.md.
  */
-final class TmsAdminApi {
+public final class TmsAdminApi {
     private static final Logger log = LoggerFactory.getLogger(TmsAdminApi.class);
     /** Packages are uploaded whole; 64 MiB bounds what one request may buffer. */
     static final int MAX_PACKAGE = 64 * 1024 * 1024;
@@ -46,7 +46,7 @@ final class TmsAdminApi {
     private final RolloutRepository rollout;
     private final TmsSettings settings;
 
-    TmsAdminApi(TerminalRepository terminals, KeyRepository keys, DmkStore dmks, Hsm hsm, AuditLog audit,
+    public TmsAdminApi(TerminalRepository terminals, KeyRepository keys, DmkStore dmks, Hsm hsm, AuditLog audit,
             PostgresPackageRepository packages, RolloutRepository rollout, TmsSettings settings) {
         this.terminals = terminals;
         this.keys = keys;
@@ -58,7 +58,7 @@ final class TmsAdminApi {
         this.settings = settings;
     }
 
-    void mount(Router api) {
+    public void mount(Router api) {
         api.route("/tms/*").handler(BodyHandler.create(false).setBodyLimit(MAX_PACKAGE));
         api.post("/tms/terminals/:sn/dmk").handler(this::provisionDmk);
         api.put("/tms/terminals/:sn/groups/:group").handler(this::addToGroup);

@@ -13,22 +13,22 @@ import java.util.function.BiFunction;
  * A DMK is injected at installation and never updated online; a new provisioning is a new
  * version that retires the old one.
  */
-final class DmkStore {
+public final class DmkStore {
     static final String KEY_TYPE = "DMK";
 
     private final KeyRepository keys;
 
-    DmkStore(KeyRepository keys) {
+    public DmkStore(KeyRepository keys) {
         this.keys = keys;
     }
 
-    Future<Optional<LmkKey>> active(String serial) {
+    public Future<Optional<LmkKey>> active(String serial) {
         return keys.active(KeyRecord.OwnerType.TERMINAL, serial, KEY_TYPE, 0)
                 .map(k -> k.map(r -> LmkKey.parse(r.lmkValue())));
     }
 
     /** Stores the DMK as the serial's ACTIVE version; {@code audit} runs in the same transaction. */
-    Future<KeyRecord> store(String serial, LmkKey dmk, String kcvHex, BiFunction<SqlClient, KeyRecord, Future<Void>> audit) {
+    public Future<KeyRecord> store(String serial, LmkKey dmk, String kcvHex, BiFunction<SqlClient, KeyRecord, Future<Void>> audit) {
         return keys.pool().withTransaction(tx -> keys.store(tx, KeyRecord.OwnerType.TERMINAL, serial, KEY_TYPE, 0,
                         dmk.toWire(), kcvHex, KeyRecord.State.ACTIVE)
                 .compose(stored -> audit.apply(tx, stored).map(stored)));

@@ -10,12 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Per-terminal rollout status (tms_rollout): offered by D1, downloading/downloaded by D2, installed or failed by D3. */
-final class RolloutRepository {
-    enum Status { OFFERED, DOWNLOADING, DOWNLOADED, INSTALLED, FAILED }
+public final class RolloutRepository {
+    public enum Status { OFFERED, DOWNLOADING, DOWNLOADED, INSTALLED, FAILED }
 
     private final Pool pool;
 
-    RolloutRepository(Pool pool) {
+    public RolloutRepository(Pool pool) {
         this.pool = pool;
     }
 
@@ -23,7 +23,7 @@ final class RolloutRepository {
      * Records {@code status}. OFFERED never overwrites a later stage of the same version, and an
      * INSTALLED reported again by D1 (without a result code) keeps the first report's row.
      */
-    Future<Void> record(String sn, String vendor, String name, String version, Status status, Integer result) {
+    public Future<Void> record(String sn, String vendor, String name, String version, Status status, Integer result) {
         String guard = status == Status.OFFERED ? " where tms_rollout.status in ('OFFERED')"
                 : status == Status.INSTALLED && result == null ? " where tms_rollout.status <> 'INSTALLED'" : "";
         return pool.preparedQuery("insert into tms_rollout (sn, vendor, name, version, status, result) values ($1, $2, $3, $4, $5, $6)"
@@ -34,7 +34,7 @@ final class RolloutRepository {
     }
 
     /** Names/versions this terminal reported INSTALLED. */
-    Future<List<String>> installed(String sn, String vendor) {
+    public Future<List<String>> installed(String sn, String vendor) {
         return pool.preparedQuery("select name, version from tms_rollout where sn = $1 and vendor = $2 and status = 'INSTALLED'")
                 .execute(Tuple.of(sn, vendor))
                 .map(rows -> {
@@ -45,7 +45,7 @@ final class RolloutRepository {
     }
 
     /** Status per terminal for one package version. */
-    Future<JsonArray> status(String vendor, String name, String version) {
+    public Future<JsonArray> status(String vendor, String name, String version) {
         return pool.preparedQuery("select sn, status, result, updated_at from tms_rollout"
                         + " where vendor = $1 and name = $2 and version = $3 order by sn")
                 .execute(Tuple.of(vendor, name, version))

@@ -3,10 +3,10 @@ package dev.posgate.gateway.tms.store;
 import dev.posgate.gateway.platform.db.Terminal;
 import dev.posgate.gateway.tms.store.TerminalProfile;
 
-final class Terminals {
+public final class Terminals {
     private Terminals() {}
 
-    static TerminalProfile profile(Terminal t) {
+    public static TerminalProfile profile(Terminal t) {
         return new TerminalProfile(t.sn(), t.vendor(), t.model());
     }
 }

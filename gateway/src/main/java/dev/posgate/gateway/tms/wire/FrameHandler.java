@@ -20,12 +20,12 @@ import dev.posgate.gateway.tms.store.Terminals;
  * vendor's repository. Stateless between frames, so a terminal resumes at any offset after a new
  * handshake. An offset beyond the package is {@code 30}; an unknown package {@code B3}.
  */
-final class FrameHandler extends SealedHandler {
+public final class FrameHandler extends SealedHandler {
     private final PackageRepositories repositories;
     private final RolloutRepository rollout;
     private final int frameMax;
 
-    FrameHandler(HsmSeal seal, AuditLog audit, PackageRepositories repositories, RolloutRepository rollout, int frameMax) {
+    public FrameHandler(HsmSeal seal, AuditLog audit, PackageRepositories repositories, RolloutRepository rollout, int frameMax) {
         super(seal, audit);
         this.repositories = repositories;
         this.rollout = rollout;

@@ -37,7 +37,7 @@ import dev.posgate.gateway.tms.store.DmkStore;
  * in the session for H2. Any refusal ends the session. A serial over tms.h1.rate is answered
  * {@code 12} before any database or HSM work (each H1 costs a DWK generation and a TAC).
  */
-final class H1Handler implements TmsHandler {
+public final class H1Handler implements TmsHandler {
     private static final Logger log = LoggerFactory.getLogger(H1Handler.class);
 
     private final TerminalRepository terminals;
@@ -51,7 +51,7 @@ final class H1Handler implements TmsHandler {
     private final RandomSource random;
     private final PerKeyRate h1Rate;
 
-    H1Handler(TerminalRepository terminals, DmkStore dmks, Hsm hsm, FreshnessGuard freshness, ReplayWindow randoms,
+    public H1Handler(TerminalRepository terminals, DmkStore dmks, Hsm hsm, FreshnessGuard freshness, ReplayWindow randoms,
             AuditLog audit, GatewayMetrics metrics, Clock clock, RandomSource random, PerKeyRate h1Rate) {
         this.terminals = terminals;
         this.dmks = dmks;

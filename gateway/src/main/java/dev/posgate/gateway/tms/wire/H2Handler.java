@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * H2: the terminal's TAC verdict and SAC_1, checked in the HSM against S_DATA under the session's
  * DWK; then the key message. A failure answers {@code 63} and ends the session.
  */
-final class H2Handler implements TmsHandler {
+public final class H2Handler implements TmsHandler {
     private static final Logger log = LoggerFactory.getLogger(H2Handler.class);
 
     private final Hsm hsm;
@@ -36,7 +36,7 @@ final class H2Handler implements TmsHandler {
     private final AuditLog audit;
     private final TmsSettings settings;
 
-    H2Handler(Hsm hsm, KeyRepository keys, AuditLog audit, TmsSettings settings) {
+    public H2Handler(Hsm hsm, KeyRepository keys, AuditLog audit, TmsSettings settings) {
         this.hsm = hsm;
         this.keys = keys;
         this.audit = audit;

@@ -13,7 +13,7 @@ import java.util.List;
  * Seals and opens download-phase bodies under the session DWK, inside the HSM (Z0/Z2, one command
  * each): the gateway never holds the DWK in clear, and the HSM does no other data work under it.
  */
-final class HsmSeal {
+public final class HsmSeal {
     /** The body's MAC did not verify, or it did not decrypt to padded TLVs. */
     static final class BadSealException extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -26,7 +26,7 @@ final class HsmSeal {
     private final Hsm hsm;
     private final int maxRequest;
 
-    HsmSeal(Hsm hsm, int maxRequest) {
+    public HsmSeal(Hsm hsm, int maxRequest) {
         this.hsm = hsm;
         this.maxRequest = maxRequest;
     }

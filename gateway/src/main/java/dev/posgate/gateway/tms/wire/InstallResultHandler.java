@@ -13,11 +13,11 @@ import java.util.List;
 import dev.posgate.gateway.tms.store.RolloutRepository;
 
 /** D3: records the install outcome (rollout status and audit); answered with a bare {@code 00}. */
-final class InstallResultHandler extends SealedHandler {
+public final class InstallResultHandler extends SealedHandler {
     private final RolloutRepository rollout;
     private final AuditLog audit;
 
-    InstallResultHandler(HsmSeal seal, AuditLog audit, RolloutRepository rollout) {
+    public InstallResultHandler(HsmSeal seal, AuditLog audit, RolloutRepository rollout) {
         super(seal, audit);
         this.rollout = rollout;
         this.audit = audit;

@@ -25,11 +25,11 @@ import dev.posgate.gateway.tms.store.Terminals;
  * targeted at it, less those it reports at the same version (recorded INSTALLED, so a terminal
  * shipped with the current version has no update pending). Unknown vendor: {@code B3}.
  */
-final class PackageReportHandler extends SealedHandler {
+public final class PackageReportHandler extends SealedHandler {
     private final PackageRepositories repositories;
     private final RolloutRepository rollout;
 
-    PackageReportHandler(HsmSeal seal, AuditLog audit, PackageRepositories repositories, RolloutRepository rollout) {
+    public PackageReportHandler(HsmSeal seal, AuditLog audit, PackageRepositories repositories, RolloutRepository rollout) {
         super(seal, audit);
         this.repositories = repositories;
         this.rollout = rollout;

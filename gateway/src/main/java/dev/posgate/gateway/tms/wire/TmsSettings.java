@@ -7,10 +7,10 @@ import java.time.Duration;
 import java.util.Locale;
 
 /** The TMS settings, read once. */
-record TmsSettings(Duration clockSkew, boolean sendTmk, int tmkIndex, boolean dmkCeremony, int frameMax,
+public record TmsSettings(Duration clockSkew, boolean sendTmk, int tmkIndex, boolean dmkCeremony, int frameMax,
         int sealedMax, String repositories, Path fsRoot) {
 
-    static TmsSettings from(GatewayConfig c) {
+    public static TmsSettings from(GatewayConfig c) {
         String keyMessage = c.string(Setting.TMS_KEY_MESSAGE).trim().toUpperCase(Locale.ROOT);
         if (!keyMessage.equals("TMK") && !keyMessage.equals("NONE")) {
             throw new IllegalArgumentException(Setting.TMS_KEY_MESSAGE.key() + " must be TMK or NONE");
