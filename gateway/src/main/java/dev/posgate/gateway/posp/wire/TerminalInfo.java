@@ -7,9 +7,9 @@ import dev.posgate.iso8583.pos.PosMessage;
  * with the terminal: decoded for display and cut to {@link #MAX_CHARS} characters, so a terminal
  * cannot grow its row (the whole field stays in the sign-on's audit row).
  */
-final class TerminalInfo {
+public final class TerminalInfo {
     /** The column's bound (V10, terminal.terminal_info varchar(256)). */
-    static final int MAX_CHARS = 256;
+    public static final int MAX_CHARS = 256;
 
     private TerminalInfo() {
     }
