@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * let a broken deploy/ pass CI), unless the environment says {@code POSGATE_SKIP_DEPLOY_TOOLS=1}
  * explicitly. The HAProxy configuration is checked by the load-test module, which runs it.
  */
-class DeployValidationTest {
+class DeployValidationIT {
     private static final Path DEPLOY = Path.of("..", "deploy");
     /** The explicit opt-out (docs/testing.md): skip instead of failing when a tool is missing. */
     static final String SKIP_VARIABLE = "POSGATE_SKIP_DEPLOY_TOOLS";

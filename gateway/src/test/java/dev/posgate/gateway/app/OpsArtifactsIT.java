@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * exposes: a renamed meter fails this test instead of silently emptying a dashboard panel or
  * disarming an alert.
  */
-class OpsArtifactsTest {
+class OpsArtifactsIT {
     private static final Pattern METRIC = Pattern.compile("\\b((?:posgate|hsm|vertx|jvm)_[a-z_]+)\\b");
     private static final List<Path> ARTIFACTS = List.of(
             Path.of("..", "deploy", "prometheus", "alerts.yml"),

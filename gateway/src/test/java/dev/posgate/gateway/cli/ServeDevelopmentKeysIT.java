@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * generated LMK, CA and token for anyone who could reach it. Now it refuses, says why, and opens
  * nothing, unless told --dev; production keys, or loopback addresses, start as before.
  */
-class ServeDevelopmentKeysTest {
+class ServeDevelopmentKeysIT {
 
     @Test
     void serveRefusesDevelopmentKeysWithTheAdminApiBeyondLoopback() throws Exception {

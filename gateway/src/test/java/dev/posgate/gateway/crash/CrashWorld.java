@@ -117,7 +117,7 @@ final class CrashWorld implements AutoCloseable {
         settings.put(Setting.ADMIN_TOKEN, adminToken);
         // The first start generates the KMS and key-loader RSA pairs in the HSM (EI), which a
         // loaded 2-core build machine can stretch past the 2 s HSM timeout: generous liveness
-        // timeout, and 1024-bit pairs unless a test asks otherwise (TmkDownloadCrashTest does).
+        // timeout, and 1024-bit pairs unless a test asks otherwise (TmkDownloadCrashIT does).
         settings.put(Setting.HSM_TIMEOUT, 8000);
         settings.put(Setting.KMS_RSA_BITS, 1024);
         settings.putAll(extra);

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * the terminal resumes at the offset it had verified, only the rest is sent, and the SHA-256 of
  * the whole package verifies; then the rollout is INSTALLED.
  */
-class PackageDownloadCrashTest {
+class PackageDownloadCrashIT {
     private static final int SIZE = 4 * 1024 * 1024;
     private static final int FRAME = 16 * 1024;
     private static final String VENDOR = "ACME";
@@ -80,7 +80,7 @@ class PackageDownloadCrashTest {
             assertEquals(SIZE - cut, out.bytes(), "resumed at the verified offset: only the rest was sent");
             assertArrayEquals(Digests.sha256(app), Digests.sha256(store.contents("pay-app")));
             assertEquals("INSTALLED", rollout(world));
-            System.out.println("PackageDownloadCrashTest: cut at " + cut + " of " + SIZE + " bytes, status after restart "
+            System.out.println("PackageDownloadCrashIT: cut at " + cut + " of " + SIZE + " bytes, status after restart "
                     + during + "; restart-to-ready " + world.restarts);
         }
     }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * left PENDING, queues the reversal recorded with it, delivers it to the host, and the purchase
  * ends REVERSED (docs/posp.md, "Crash recovery of forwarded messages").
  */
-class PurchaseCrashTest {
+class PurchaseCrashIT {
     private static final String TID = "TBUY0001";
     private static final String PAN = "6222021234567890123";
 
@@ -47,7 +47,7 @@ class PurchaseCrashTest {
             assertTrue(world.host.reversalsReceived().contains(TID + ":" + stan));
             assertEquals("REVERSED", world.awaitValue("REVERSED",
                     "select status from posp_transaction where tid = $1 and stan = $2 and mti = '0200'", TID, stan));
-            System.out.println("PurchaseCrashTest restart-to-ready: " + world.restarts);
+            System.out.println("PurchaseCrashIT restart-to-ready: " + world.restarts);
 
             // the terminal carries on: signs on again and buys
             PosClient again = world.pos(TID, pad);

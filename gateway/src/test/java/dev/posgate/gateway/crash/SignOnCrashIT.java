@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * ACTIVE version and the three versions are equal: a whole new set or the previous one, never a
  * mix. Then a sign-on succeeds and a purchase MACed with its keys is approved.
  */
-class SignOnCrashTest {
+class SignOnCrashIT {
     private static final String TID = "TSIGN001";
     private static final String SN = "SN-SIGN-1";
     /** Kill points as fractions of a whole sign-on on a freshly started gateway (measured first). */
@@ -51,7 +51,7 @@ class SignOnCrashTest {
                 assertTrue(after == before || after == before + 1, "no version skipped: " + before + " -> " + after);
                 landed.add(delay + " ms: " + (after > before ? "new set committed" : "old set kept") + (answered ? ", answered" : ""));
             }
-            System.out.println("SignOnCrashTest: first sign-on " + signOnMs + " ms; kills: " + landed + "; restart-to-ready " + world.restarts);
+            System.out.println("SignOnCrashIT: first sign-on " + signOnMs + " ms; kills: " + landed + "; restart-to-ready " + world.restarts);
 
             PosClient pos = world.pos(TID, pad);
             PosClient.SignOnResult signOn = await(pos.signOn(SignOnMode.DOUBLE_WITH_TDK));

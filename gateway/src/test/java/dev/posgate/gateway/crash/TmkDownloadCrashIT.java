@@ -48,7 +48,7 @@ import org.junit.jupiter.api.Test;
  * was processed leaves the state of the first case). Afterwards the terminal has exactly one
  * ACTIVE TMK (old or new, never both or neither), and it can download a fresh TMK and sign on.
  */
-class TmkDownloadCrashTest {
+class TmkDownloadCrashIT {
     private static CrashWorld world;
     private static CertificateVerifier rootVerifier;
     private static X509Certificate kmsCert;
@@ -71,7 +71,7 @@ class TmkDownloadCrashTest {
     @AfterAll
     static void stop() throws Exception {
         if (world != null) {
-            System.out.println("TmkDownloadCrashTest restart-to-ready: " + world.restarts);
+            System.out.println("TmkDownloadCrashIT restart-to-ready: " + world.restarts);
             world.close();
         }
     }

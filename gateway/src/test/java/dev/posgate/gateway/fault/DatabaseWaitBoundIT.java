@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * db.pool.wait.ms, and beyond db.pool.queue.max waiting queries it fails at once. The requests
  * behind those queries are answered 96 by the dispatcher instead of hanging.
  */
-class DatabaseWaitBoundTest {
-    private static final Logger log = LoggerFactory.getLogger(DatabaseWaitBoundTest.class);
+class DatabaseWaitBoundIT {
+    private static final Logger log = LoggerFactory.getLogger(DatabaseWaitBoundIT.class);
     private static final int WAIT_MS = 500;
     private static final int QUEUE_MAX = 10;
     private static final int QUERIES = 200;

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * purchases are approved again, and no purchase is approved anywhere that the terminal was not
  * told 00.
  */
-class PospHsmOutageTest {
-    private static final Logger log = LoggerFactory.getLogger(PospHsmOutageTest.class);
+class PospHsmOutageIT {
+    private static final Logger log = LoggerFactory.getLogger(PospHsmOutageIT.class);
     private static final long OUTAGE_MS = 3_000;
 
     @Test
@@ -52,7 +52,7 @@ class PospHsmOutageTest {
             long restarting = System.nanoTime();
             hsm.restart();
             long up = System.nanoTime();
-            Outcome firstApproval = PostgresOutageTest.awaitApprovalSentAfter(load, up);
+            Outcome firstApproval = PostgresOutageIT.awaitApprovalSentAfter(load, up);
             JsonObject afterwards = Readiness.await(world.gateway, "hsm", true);
             Thread.sleep(1_000);
             load.close();

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * /ready says the database is DOWN within its check timeout, and once the database answers again
  * every held request is answered and the journal, the host and the terminals agree.
  */
-class PostgresHangTest {
-    private static final Logger log = LoggerFactory.getLogger(PostgresHangTest.class);
+class PostgresHangIT {
+    private static final Logger log = LoggerFactory.getLogger(PostgresHangIT.class);
     private static final long HANG_MS = 3_000;
 
     @Test
@@ -51,7 +51,7 @@ class PostgresHangTest {
                 Thread.sleep(Math.max(0, HANG_MS - (System.nanoTime() - hung) / 1_000_000));
                 pg.resume();
                 long thawed = System.nanoTime();
-                Outcome firstApproval = PostgresOutageTest.awaitApprovalSentAfter(load, thawed);
+                Outcome firstApproval = PostgresOutageIT.awaitApprovalSentAfter(load, thawed);
                 JsonObject afterwards = Readiness.await(world.gateway, "database", true);
                 Thread.sleep(1_000);
                 load.close();

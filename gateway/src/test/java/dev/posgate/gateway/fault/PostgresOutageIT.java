@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * DOWN; afterwards the gateway works again by itself and the journal, the host and the
  * terminals agree on every purchase.
  */
-class PostgresOutageTest {
-    private static final Logger log = LoggerFactory.getLogger(PostgresOutageTest.class);
+class PostgresOutageIT {
+    private static final Logger log = LoggerFactory.getLogger(PostgresOutageIT.class);
     private static final long OUTAGE_MS = 3_000;
 
     @Test

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * with exactly one reversal queued, echoes are answered at once, the requests waiting for the host
  * stay bounded; once the host answers, every reversal is delivered and new purchases are approved.
  */
-class UpstreamStallTest {
-    private static final Logger log = LoggerFactory.getLogger(UpstreamStallTest.class);
+class UpstreamStallIT {
+    private static final Logger log = LoggerFactory.getLogger(UpstreamStallIT.class);
     private static final int UPSTREAM_TIMEOUT_MS = 1_000;
     private static final long STALL_MS = 3_000;
     private static final int TERMINALS = 8;
@@ -61,7 +61,7 @@ class UpstreamStallTest {
             }
             world.host.stall(false);
             long resumed = System.nanoTime();
-            Outcome firstApproval = PostgresOutageTest.awaitApprovalSentAfter(load, resumed);
+            Outcome firstApproval = PostgresOutageIT.awaitApprovalSentAfter(load, resumed);
             Thread.sleep(1_000);
             load.close();
             Ledger ledger = Ledger.settled(world.db(), world.host::approvals);

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * and the per-serial K2 rate. The rate window is an hour here so that "within the window" never
  * depends on how fast a loaded machine runs the test.
  */
-class KFlowAttackTest {
+class KFlowAttackIT {
     private static KmsFixture f;
     private static X509Certificate kmsCert;
     private static KeyRepository keys;

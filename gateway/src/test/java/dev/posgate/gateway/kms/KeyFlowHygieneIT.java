@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /** Issue 13, over real TCP: seqs, the sealed flag and serial character sets on the K and L flows. */
-class KeyFlowHygieneTest {
+class KeyFlowHygieneIT {
     private static KmsFixture f;
     private static X509Certificate kmsCert;
 

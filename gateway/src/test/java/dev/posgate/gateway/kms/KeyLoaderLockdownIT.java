@@ -44,7 +44,7 @@ import dev.posgate.gateway.kms.store.LoadingStatement;
  * unregistered serial ({@code 97}); dual control is enforced at the admin API; an authorisation
  * serves one L2; device certificates are checked ({@code 63}). Every refusal stores no key.
  */
-class KeyLoaderLockdownTest {
+class KeyLoaderLockdownIT {
     private static KmsFixture f;
     private static CertificateVerifier acquirer;
     private static KeyRepository keys;

@@ -53,7 +53,7 @@ import org.junit.jupiter.api.Test;
  * protocol): factory TK generation → operator batch upload → K1–K4 / L1–L3 → the TMK in the PIN
  * pad has the KCV the KMS stored; and every refusal with its code and no partial state.
  */
-class KmsEndToEndTest {
+class KmsEndToEndIT {
     private static KmsFixture f;
     private static X509Certificate kmsCert;
     private static KeyRepository keys;

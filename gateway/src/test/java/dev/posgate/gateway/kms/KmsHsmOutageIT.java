@@ -20,7 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The HSM goes away in the middle of a TMK download: 96, and no TMK is issued. */
-class KmsHsmOutageTest {
+class KmsHsmOutageIT {
 
     @Test
     void hsmDownBetweenK2AndK3AnswersK3With96AndIssuesNothing() throws Exception {

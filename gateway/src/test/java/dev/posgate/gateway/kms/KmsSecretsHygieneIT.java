@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * audit row are scanned for the LMKs and the cards' private keys. (The clear TKs and TMKs live
  * only in the simulated PIN pads, which do not give them out, so they cannot be searched for.)
  */
-class KmsSecretsHygieneTest {
+class KmsSecretsHygieneIT {
     @Test
     void noLmkOrCardPrivateKeyReachesLogsMetricsOrAudit() throws Exception {
         SecretScan scan = new SecretScan();

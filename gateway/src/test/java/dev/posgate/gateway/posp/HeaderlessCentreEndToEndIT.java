@@ -29,7 +29,7 @@ import org.junit.jupiter.api.TestInstance;
  * MTI on; the upstream link still carries a header. MACs are checked by the terminal's software PIN pad.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HeaderlessCentreEndToEndTest {
+class HeaderlessCentreEndToEndIT {
     private static final Tpdu TPDU = new Tpdu(0x0003, 0x0000);
     private static final String PAN = "6222021234567890123";
     private static final String MID = "898310048990001";

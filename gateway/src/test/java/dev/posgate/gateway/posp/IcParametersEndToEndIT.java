@@ -36,7 +36,7 @@ import org.junit.jupiter.api.TestInstance;
  * each entry it lacks byte for byte, ends both downloads and is answered with 0 from then on.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class IcParametersEndToEndTest {
+class IcParametersEndToEndIT {
     private static final String PAN = "6222021234567890123";
     private static final HexFormat HEX = HexFormat.of();
     private final HttpClient http = HttpClient.newHttpClient();

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** A TMS package targeted at a terminal is announced in its 0810 with processing requirement 6. */
-class PendingUpdateSignOnTest {
+class PendingUpdateSignOnIT {
     static PospFixture fx;
 
     @BeforeAll

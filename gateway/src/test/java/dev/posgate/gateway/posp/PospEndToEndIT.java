@@ -34,7 +34,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /** Sign-on and transactions of a TMK terminal, end to end over TCP (gateway, PostgreSQL, HSMs, host simulator). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PospEndToEndTest {
+class PospEndToEndIT {
     private static final String PAN = "6222021234567890123";
     private PospFixture world;
 

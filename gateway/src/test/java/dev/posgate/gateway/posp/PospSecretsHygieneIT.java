@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * TMK, the clear working keys, the LMK, clear and encrypted PIN blocks, the PAN, track 2 and
  * its clear track data block.
  */
-class PospSecretsHygieneTest {
+class PospSecretsHygieneIT {
     private static final String PAN = "6222021234567890123";
     private static final String TRACK2 = PAN + "=2512201000000000";
     private static final String PIN = "123456";

@@ -36,7 +36,7 @@ import dev.posgate.gateway.posp.store.PsamRegistry;
  * transactions, and a card moved to another terminal, seen by the POSP through LISTEN/NOTIFY.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PsamEndToEndTest {
+class PsamEndToEndIT {
     private static final String PAN = "6222021234567890123";
     private static final String CARD = "1000000000000042";
     private PospFixture world;

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.TestInstance;
  * PIN pad, independently of the gateway's HSM.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RealTerminalsEndToEndTest {
+class RealTerminalsEndToEndIT {
     private static final String PAN = "6222021234567890123";
     private PospFixture world;
 

@@ -28,10 +28,10 @@ import org.junit.jupiter.api.TestInstance;
  * except four registered here with their own TID/MID, so that the answers show real processing:
  * their sign-ons (no MAC) get keys, a registered terminal that never signed on gets 77.
  * The two headerless messages of the corpus go to a headerless listener in
- * {@link HeaderlessCentreEndToEndTest}.
+ * {@link HeaderlessCentreEndToEndIT}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RealTrafficEndToEndTest {
+class RealTrafficEndToEndIT {
     /** The answer each request gets, and why. */
     private static final Map<String, String> EXPECTED = Map.ofEntries(
             // 0800 sign-on 001/003 of a terminal registered here with its TID/MID: keys in 62

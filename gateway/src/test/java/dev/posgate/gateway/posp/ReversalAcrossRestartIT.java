@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * An upstream timeout answers the terminal 68 and queues a reversal in PostgreSQL; the host
  * ignores reversals until after the gateway restarted, and the new gateway process delivers it.
  */
-class ReversalAcrossRestartTest {
+class ReversalAcrossRestartIT {
     private static final String PAN = "6222021234567890123";
 
     @Test

@@ -29,10 +29,10 @@ import org.junit.jupiter.api.TestInstance;
  * terminal's sign-ons are rate-limited. End to end over TCP (gateway, PostgreSQL, software HSMs,
  * host simulator). The rate window is an hour so that "within the window" never depends on the
  * machine's speed; the end of the grace period is reached by moving the stored deadline, as
- * PospEndToEndTest moves the sign-on date to reach the next business day.
+ * PospEndToEndIT moves the sign-on date to reach the next business day.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SignOnTakeoverTest {
+class SignOnTakeoverIT {
     private static final String PAN = "6222021234567890123";
     private PospFixture world;
 

@@ -44,7 +44,7 @@ import dev.posgate.gateway.posp.wire.TerminalInfo;
  * directly, not with the project's crypto.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TerminalProfileEndToEndTest {
+class TerminalProfileEndToEndIT {
     private static final String PAN = "6222021234567890123";
     private static final String MID = "898310048990001";
     private static final byte[] TMK = Parity.adjustOdd(KeyComponents.combine(PospFixture.TMK_1, PospFixture.TMK_2));

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.TestInstance;
  * MAC is checked by the terminal's own software PIN pad.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TrackEncryptionEndToEndTest {
+class TrackEncryptionEndToEndIT {
     private static final String PAN = "6222021234567890123";
     /** 37 digits: the PAN and the separator stay clear, the block covers digits 20-35 (expiry onwards). */
     private static final String TRACK = PAN + "=49121010000012345";

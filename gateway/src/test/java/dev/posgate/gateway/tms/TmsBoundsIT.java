@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Issue 13: what an authenticated or unauthenticated TMS peer can make the gateway and its HSM do, over real TCP. */
-class TmsBoundsTest {
+class TmsBoundsIT {
     static TmsFixture fx;
 
     @BeforeAll

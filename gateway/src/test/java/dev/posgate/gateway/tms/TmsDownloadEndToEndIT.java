@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 import dev.posgate.gateway.cli.TmsCommand;
 
 /** D1/D2/D3 over real TCP with sealed bodies, the PostgreSQL repository and the software HSM. */
-class TmsDownloadEndToEndTest {
+class TmsDownloadEndToEndIT {
     static final int SIZE = 5 * 1024 * 1024;
     static TmsFixture fx;
     static byte[] app;

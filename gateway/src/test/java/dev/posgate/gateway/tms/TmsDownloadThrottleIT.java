@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * A terminal over its request rate is slowed down, not cut off: a package download of more
  * frames than the burst completes on one connection, at the rate.
  */
-class TmsDownloadThrottleTest {
+class TmsDownloadThrottleIT {
     private static final int FRAME = 1024;
     private static final int FRAMES = 30;
 
@@ -47,7 +47,7 @@ class TmsDownloadThrottleTest {
             assertTrue(tookMs >= 2_800, "34 requests at 10/s after a burst of 5 take at least 2.8 s, took " + tookMs + " ms");
             assertTrue(Metrics.value(fx.gateway, "posgate_requests_throttled_total") > 0, "requests were held, not refused");
             assertEquals(0, Metrics.value(fx.gateway, "posgate_sessions_closed_total{reason=\"inflight_cap\"}"));
-            System.out.println("TmsDownloadThrottleTest: 34 requests at 10/s (burst 5) completed in " + tookMs + " ms");
+            System.out.println("TmsDownloadThrottleIT: 34 requests at 10/s (burst 5) completed in " + tookMs + " ms");
         }
     }
 }

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** H1/H2 over real TCP: gateway with PostgreSQL and the software HSM, terminal from pos-terminal. */
-class TmsHandshakeEndToEndTest {
+class TmsHandshakeEndToEndIT {
     static TmsFixture fx;
 
     @BeforeAll

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * work, counted, not audited, and the session ends. Three an hour here, so that "within the
  * window" never depends on the machine's speed.
  */
-class TmsHandshakeRateTest {
+class TmsHandshakeRateIT {
     private static TmsFixture fx;
 
     @BeforeAll

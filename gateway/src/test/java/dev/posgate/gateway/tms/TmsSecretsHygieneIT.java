@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * the request body), handshake (TMK under the DWK) and a package download, all at DEBUG; then
  * every log line, the /metrics scrape and every audit row are scanned for the components and the DMK.
  */
-class TmsSecretsHygieneTest {
+class TmsSecretsHygieneIT {
     private static final byte[] C1 = Parity.adjustOdd(HexFormat.of().parseHex("3D3D3D3D3D3D3D3D5E5E5E5E5E5E5E5E"));
     private static final byte[] C2 = Parity.adjustOdd(HexFormat.of().parseHex("6B6B6B6B6B6B6B6B0D0D0D0D0D0D0D0D"));
 

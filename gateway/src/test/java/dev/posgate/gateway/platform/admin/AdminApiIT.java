@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The admin API and the CLI over real HTTP against a real gateway and PostgreSQL. */
-class AdminApiTest {
+class AdminApiIT {
     static TestGateway gateway;
     static final HttpClient http = HttpClient.newHttpClient();
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Issue 13: what an unauthenticated client of the admin port can make the gateway hold. */
-class AdminBoundsTest {
+class AdminBoundsIT {
     static TestGateway gateway;
     static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -64,7 +64,7 @@ class AdminBoundsTest {
             assertTrue(status == 404 || status == 405 || status == 501, "status " + status);
         }
         long after = httpSeries();
-        System.out.println("AdminBoundsTest: vertx_http_server series before " + before + ", after 2000 random requests " + after);
+        System.out.println("AdminBoundsIT: vertx_http_server series before " + before + ", after 2000 random requests " + after);
         assertEquals(before, after);
     }
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The audit trail is append-only in the database itself; keys keep one active version per slot. */
-class AuditLogTest {
+class AuditLogIT {
     static TestGateway gateway;
     static Pool pool;
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * reached: with a separate owner running the migrations (db.migration.url) and in the embedded
  * default, where the superuser only migrates.
  */
-class AuditRoleSeparationTest {
+class AuditRoleSeparationIT {
     @Test
     void appRoleBehindDbUrlCannotAlterTheAuditLog() throws Exception {
         String ownerUrl = TestPostgres.newDatabaseUrl();

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * every role needs its SCRAM password (generated into data.dir, 0600), also after an older
  * data directory that still trusts is started by this version.
  */
-class EmbeddedPostgresAuthenticationTest {
+class EmbeddedPostgresAuthenticationIT {
     private static final Set<String> AUTH_REFUSED = Set.of("28P01", "08004", "28000");
 
     @Test

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * Crash safety of the embedded default (issue 13): the gateway on its embedded PostgreSQL, in its
  * own OS process so that it can really be SIGKILLed, which leaves the postmaster running.
  */
-class EmbeddedPostgresCrashTest {
-    private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresCrashTest.class);
+class EmbeddedPostgresCrashIT {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresCrashIT.class);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @TempDir

@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
  * hsm.sim.clear.components says so, and key export/import under a caller's key needs the
  * authorised state, even for a client holding the gateway's certificate.
  */
-class BundledHsmHardeningTest {
+class BundledHsmHardeningIT {
     private static final String HEADER = "0001";
     static TestGateway gateway;
 

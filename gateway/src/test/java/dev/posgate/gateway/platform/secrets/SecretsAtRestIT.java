@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * data.dir is 0600 in 0700 directories, and the keystores open only with the generated password;
  * a data directory left by an older version is tightened, and its keystores re-encrypted, on start.
  */
-class SecretsAtRestTest {
+class SecretsAtRestIT {
 
     @Test
     void everySecretIsOwnerOnlyAfterAStart() throws Exception {

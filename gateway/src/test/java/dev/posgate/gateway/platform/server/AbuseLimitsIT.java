@@ -18,7 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Abuse limits over real TCP: first-frame timeout, per-connection request rate, per-IP connection rate. */
-class AbuseLimitsTest {
+class AbuseLimitsIT {
 
     @Test
     void silentConnectionsAreClosedAndFloodingTerminalsSlowedDown() throws Exception {
@@ -61,7 +61,7 @@ class AbuseLimitsTest {
                 assertEquals("00002" + i, PosMessage.unpack(flooder.receive()).field(11), "answered in order");
             }
             long tookMs = (System.nanoTime() - sent) / 1_000_000;
-            System.out.println("AbuseLimitsTest: 4 requests over a 4/s rate answered within " + tookMs + " ms");
+            System.out.println("AbuseLimitsIT: 4 requests over a 4/s rate answered within " + tookMs + " ms");
             // not a timing assertion on speed: the rate guarantees a lower bound of 3 intervals
             assertTrue(tookMs >= 700, "4 requests over a 4/s rate span at least 3 intervals, took " + tookMs + " ms");
             assertEquals(4, Metrics.value(gateway, "posgate_requests_throttled_total"));

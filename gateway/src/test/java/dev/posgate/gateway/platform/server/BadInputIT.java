@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * response code, or a close) and the gateway keeps serving everybody else, which each test
  * checks after the fact with a fresh echo.
  */
-class BadInputTest {
+class BadInputIT {
     static TestGateway gateway;
 
     @BeforeAll

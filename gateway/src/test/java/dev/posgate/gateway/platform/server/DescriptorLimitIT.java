@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * Issue 13: connections.max (20,000 by default) could exceed the process's descriptor limit with no
  * warning; at the limit, accept and the HSM/database reconnects fail with "too many open files".
  */
-class DescriptorLimitTest {
+class DescriptorLimitIT {
 
     @Test
     void capsAboveTheLimitAreLoweredToFit() {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The gateway over real TCP answers what protocol.md says, byte for byte. */
-class EchoEndToEndTest {
+class EchoEndToEndIT {
     static TestGateway gateway;
 
     @BeforeAll

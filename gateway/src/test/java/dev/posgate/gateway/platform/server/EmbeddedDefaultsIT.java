@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * With no database URL the gateway starts its own PostgreSQL under the data directory and
  * keeps it: what was registered before a restart is there after it.
  */
-class EmbeddedDefaultsTest {
+class EmbeddedDefaultsIT {
 
     @Test
     void embeddedDatabaseSurvivesARestart() throws Exception {

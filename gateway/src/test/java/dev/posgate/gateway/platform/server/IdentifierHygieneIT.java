@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * Issue 13: identifiers from the terminal port are checked to their character sets at the edge. A
  * NUL in a TID reached PostgreSQL (96 and a database error); a CR/LF in one forged a log line.
  */
-class IdentifierHygieneTest {
+class IdentifierHygieneIT {
     static TestGateway gateway;
 
     @BeforeAll

@@ -17,7 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Issue 13: each refusal wrote an audit row, so a stranger could grow the audit table without bound. */
-class RefusalAuditTest {
+class RefusalAuditIT {
 
     /** A sign-on 0800 (60.3 = 003) from {@code tid}, built from the echo request's layout. */
     static byte[] signOn(String tid) {
@@ -70,7 +70,7 @@ class RefusalAuditTest {
         // stopping closed the windows: one summary for each kind with counted refusals
         assertEquals(49, count(db, SUPPRESSED, "NOBODY99"));
         assertEquals(200 - 19 - 1, count(db, SUPPRESSED, "*"));
-        System.out.printf("RefusalAuditTest: 250 refusals wrote %d audit rows%n",
+        System.out.printf("RefusalAuditIT: 250 refusals wrote %d audit rows%n",
                 count(db, "select count(*) from audit_log where action = 'pos.sign_on'"));
     }
 

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Connection caps, idle timeout, the in-flight cap and graceful shutdown, over real TCP. */
-class SessionLimitsTest {
+class SessionLimitsIT {
 
     @Test
     void limitsAndShutdown() throws Exception {

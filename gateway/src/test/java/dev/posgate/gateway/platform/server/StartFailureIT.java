@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** A gateway that cannot reach its HSM refuses to start, says why, and releases what it opened. */
-class StartFailureTest {
+class StartFailureIT {
 
     @Test
     void unreachableHsmFailsTheStartPromptlyAndFreesTheListenerPort() throws Exception {

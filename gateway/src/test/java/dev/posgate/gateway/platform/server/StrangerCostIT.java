@@ -16,7 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Issue 13: what a stranger on the terminal port can make the gateway hold, measured over real TCP. */
-class StrangerCostTest {
+class StrangerCostIT {
     private static final int CONNECTIONS = 1000;
 
     /**
@@ -38,7 +38,7 @@ class StrangerCostTest {
                 }
                 double expected = (double) CONNECTIONS * FrameDecoder.FIRST_CHUNK;
                 double buffered = awaitGauge(gateway, expected);
-                System.out.printf("StrangerCostTest: %d connections announcing 65535 bytes hold %.0f bytes (%.0f each)%n",
+                System.out.printf("StrangerCostIT: %d connections announcing 65535 bytes hold %.0f bytes (%.0f each)%n",
                         CONNECTIONS, buffered, buffered / CONNECTIONS);
                 assertEquals(expected, buffered, "each connection holds the first chunk, not 65535 bytes");
                 try (TerminalConnection t = gateway.connect()) {

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
  * without a certificate, or with one from another CA, is refused; a terminal refuses a gateway
  * certificate it cannot verify; the plain listener keeps serving beside it.
  */
-class TlsListenerTest {
+class TlsListenerIT {
     static TestGateway gateway;
     static Vertx vertx;
     static Path dir;

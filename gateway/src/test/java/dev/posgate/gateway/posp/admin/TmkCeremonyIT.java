@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * clear components in the (bundled software) HSM is the one a terminal holding those components
  * signs on with; disabled by default.
  */
-class TmkCeremonyTest {
+class TmkCeremonyIT {
     private static final String C1 = "0123456789ABCDEFFEDCBA9876543210";
     private static final String C2 = "1C1C1C1C1C1C1C1C2A2A2A2A2A2A2A2A";
     private static final HttpClient HTTP = HttpClient.newHttpClient();

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * gateway has no upstream, so no sweeper of its own runs): only PENDING rows older than the
  * threshold that owe a reversal, each once; a row a live node may still be working on is left alone.
  */
-class InterruptedForwardsTest {
+class InterruptedForwardsIT {
     private static final byte[] OWED = "stand-in for a packed 0400".getBytes(StandardCharsets.US_ASCII);
 
     @Test

@@ -9,7 +9,7 @@ import dev.posgate.gateway.support.TestGateway;
 import org.junit.jupiter.api.Test;
 
 /** The journal as the STAN replay window, over real PostgreSQL. */
-class TransactionJournalTest {
+class TransactionJournalIT {
 
     @Test
     void aMessageIsOpenedOnceExceptARepeatedReversalWhoseAttemptFailed() throws Exception {
