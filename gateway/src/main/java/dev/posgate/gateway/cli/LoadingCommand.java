@@ -1,6 +1,5 @@
 package dev.posgate.gateway.cli;
 
-import dev.posgate.gateway.cli.AdminTarget;
 import dev.posgate.gateway.platform.ca.CaStore;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;

@@ -1,8 +1,5 @@
 package dev.posgate.gateway.cli;
 
-import dev.posgate.gateway.cli.CaCommand;
-import dev.posgate.gateway.cli.LoadingCommand;
-import dev.posgate.gateway.cli.TmsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import dev.posgate.gateway.cli.AdminTarget;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 

@@ -1,6 +1,5 @@
 package dev.posgate.gateway.spi;
 
-import dev.posgate.gateway.spi.SessionContext;
 import dev.posgate.iso8583.frame.Family;
 import io.vertx.core.Future;
 

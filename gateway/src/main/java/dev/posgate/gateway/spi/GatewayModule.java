@@ -1,7 +1,5 @@
 package dev.posgate.gateway.spi;
 
-import dev.posgate.gateway.spi.PosRoutes;
-import dev.posgate.gateway.spi.TmsHandler;
 import dev.posgate.iso8583.tms.TmsCode;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;

@@ -2,7 +2,6 @@ package dev.posgate.gateway.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.posgate.gateway.cli.Main;
 import dev.posgate.gateway.platform.ca.CaStore;
 import dev.posgate.terminal.kms.Card;
 import dev.posgate.tms.pki.CertificateRejectedException;

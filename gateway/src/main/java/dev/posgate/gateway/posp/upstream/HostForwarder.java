@@ -1,7 +1,5 @@
 package dev.posgate.gateway.posp.upstream;
 
-import dev.posgate.gateway.posp.upstream.MessageSealer;
-import dev.posgate.gateway.posp.upstream.UpstreamException;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.iso8583.pos.PosMessage;

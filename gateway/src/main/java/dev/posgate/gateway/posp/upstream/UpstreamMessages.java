@@ -1,6 +1,5 @@
 package dev.posgate.gateway.posp.upstream;
 
-import dev.posgate.gateway.posp.upstream.TrackProtection;
 import dev.posgate.gateway.spi.ResultCode;
 import dev.posgate.iso8583.pos.AppHeader;
 import dev.posgate.iso8583.pos.PosMessage;

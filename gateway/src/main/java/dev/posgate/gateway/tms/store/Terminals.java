@@ -1,7 +1,6 @@
 package dev.posgate.gateway.tms.store;
 
 import dev.posgate.gateway.platform.db.Terminal;
-import dev.posgate.gateway.tms.store.TerminalProfile;
 
 public final class Terminals {
     private Terminals() {}

@@ -2,7 +2,6 @@ package dev.posgate.gateway.platform.ca;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.posgate.gateway.platform.ca.CertificateAuthority;
 import dev.posgate.tms.pki.CertificateRejectedException;
 import dev.posgate.tms.pki.CertificateRejectedException.Reason;
 import dev.posgate.tms.pki.CertificateRole;
