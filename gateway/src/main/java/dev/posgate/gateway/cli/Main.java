@@ -1,8 +1,5 @@
 package dev.posgate.gateway.cli;
 
-import dev.posgate.gateway.kms.CaCommand;
-import dev.posgate.gateway.kms.LoadingCommand;
-import dev.posgate.gateway.tms.TmsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

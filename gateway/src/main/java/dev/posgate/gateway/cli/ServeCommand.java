@@ -1,8 +1,8 @@
 package dev.posgate.gateway.cli;
 
-import dev.posgate.gateway.GatewayApp;
-import dev.posgate.gateway.config.GatewayConfig;
-import dev.posgate.gateway.secrets.DevelopmentKeys;
+import dev.posgate.gateway.app.GatewayApp;
+import dev.posgate.gateway.platform.config.GatewayConfig;
+import dev.posgate.gateway.platform.secrets.DevelopmentKeys;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;

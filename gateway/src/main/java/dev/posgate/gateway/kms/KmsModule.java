@@ -1,14 +1,14 @@
 package dev.posgate.gateway.kms;
 
-import dev.posgate.gateway.GatewayContext;
-import dev.posgate.gateway.GatewayModule;
-import dev.posgate.gateway.config.Setting;
-import dev.posgate.gateway.db.ReplayWindow;
-import dev.posgate.gateway.kms.ca.CaStore;
-import dev.posgate.gateway.kms.ca.CertificateAuthority;
-import dev.posgate.gateway.routing.PosRoutes;
-import dev.posgate.gateway.routing.TmsHandler;
-import dev.posgate.gateway.server.PerKeyRate;
+import dev.posgate.gateway.spi.GatewayContext;
+import dev.posgate.gateway.spi.GatewayModule;
+import dev.posgate.gateway.platform.config.Setting;
+import dev.posgate.gateway.platform.db.ReplayWindow;
+import dev.posgate.gateway.platform.ca.CaStore;
+import dev.posgate.gateway.platform.ca.CertificateAuthority;
+import dev.posgate.gateway.spi.PosRoutes;
+import dev.posgate.gateway.spi.TmsHandler;
+import dev.posgate.gateway.platform.server.PerKeyRate;
 import dev.posgate.iso8583.tms.TmsCode;
 import dev.posgate.tms.pki.CertificateRole;
 import dev.posgate.tms.pki.CertificateVerifier;
@@ -19,6 +19,16 @@ import java.security.cert.X509Certificate;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import dev.posgate.gateway.kms.admin.KmsAdminEndpoints;
+import dev.posgate.gateway.kms.admin.LoadingAuthorisationEndpoints;
+import dev.posgate.gateway.kms.store.KmsIdentities;
+import dev.posgate.gateway.kms.store.LoadingAuthorisations;
+import dev.posgate.gateway.kms.store.LoadingStatementVerifier;
+import dev.posgate.gateway.kms.store.TmkLifecycle;
+import dev.posgate.gateway.kms.store.TransmissionKeyRepository;
+import dev.posgate.gateway.kms.wire.DeviceCertificates;
+import dev.posgate.gateway.kms.wire.KmsHandlers;
+import dev.posgate.gateway.kms.wire.LoaderHandlers;
 
 /**
  * KMS (issue 4, docs/kms.md): remote TMK download K1–K4, remote key loading L1–L3 (on its own
@@ -29,7 +39,7 @@ import java.util.Map;
 public final class KmsModule implements GatewayModule {
 
     /** Where the development CA lives: {@code kms.ca.dir}, or data.dir/ca. */
-    public static Path caDir(dev.posgate.gateway.config.GatewayConfig config) {
+    public static Path caDir(dev.posgate.gateway.platform.config.GatewayConfig config) {
         String dir = config.string(Setting.KMS_CA_DIR);
         return dir.isEmpty() ? config.dataDir().resolve("ca") : Path.of(dir);
     }

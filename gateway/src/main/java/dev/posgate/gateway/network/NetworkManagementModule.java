@@ -1,13 +1,15 @@
 package dev.posgate.gateway.network;
 
-import dev.posgate.gateway.GatewayContext;
-import dev.posgate.gateway.GatewayModule;
-import dev.posgate.gateway.routing.PosRoutes;
-import dev.posgate.gateway.routing.TmsHandler;
+import dev.posgate.gateway.spi.GatewayContext;
+import dev.posgate.gateway.spi.GatewayModule;
+import dev.posgate.gateway.spi.PosRoutes;
+import dev.posgate.gateway.spi.TmsHandler;
 import dev.posgate.iso8583.tms.TmsCode;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import java.util.Map;
+import dev.posgate.gateway.network.wire.EchoHandler;
+import dev.posgate.gateway.network.wire.SignOffHandler;
 
 /** 08xx network management that needs no keys: echo test (301) and sign-off (002). */
 public final class NetworkManagementModule implements GatewayModule {

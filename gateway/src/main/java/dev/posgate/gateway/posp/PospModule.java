@@ -1,20 +1,46 @@
 package dev.posgate.gateway.posp;
 
-import dev.posgate.gateway.GatewayContext;
-import dev.posgate.gateway.GatewayModule;
-import dev.posgate.gateway.config.Setting;
-import dev.posgate.gateway.routing.PosRoutes;
-import dev.posgate.gateway.routing.TmsHandler;
-import dev.posgate.gateway.server.PerKeyRate;
-import dev.posgate.gateway.tms.PendingUpdates;
-import dev.posgate.gateway.upstream.ReversalQueue;
-import dev.posgate.gateway.upstream.UpstreamLink;
+import dev.posgate.gateway.spi.GatewayContext;
+import dev.posgate.gateway.spi.GatewayModule;
+import dev.posgate.gateway.platform.config.Setting;
+import dev.posgate.gateway.spi.PosRoutes;
+import dev.posgate.gateway.spi.TmsHandler;
+import dev.posgate.gateway.platform.server.PerKeyRate;
+import dev.posgate.gateway.spi.PendingUpdates;
+import dev.posgate.gateway.posp.upstream.ReversalQueue;
+import dev.posgate.gateway.posp.upstream.UpstreamLink;
 import dev.posgate.iso8583.tms.TmsCode;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
+import dev.posgate.gateway.posp.admin.IcAdminRoutes;
+import dev.posgate.gateway.posp.admin.PsamAdminRoutes;
+import dev.posgate.gateway.posp.admin.PsamService;
+import dev.posgate.gateway.posp.store.IcEntry;
+import dev.posgate.gateway.posp.store.IcParameters;
+import dev.posgate.gateway.posp.store.InterruptedForwards;
+import dev.posgate.gateway.posp.store.KeyProvisioning;
+import dev.posgate.gateway.posp.store.PospTerminals;
+import dev.posgate.gateway.posp.store.PsamRegistry;
+import dev.posgate.gateway.posp.store.SystemKeys;
+import dev.posgate.gateway.posp.store.TransactionJournal;
+import dev.posgate.gateway.posp.upstream.HostForwarder;
+import dev.posgate.gateway.posp.upstream.TrackProtection;
+import dev.posgate.gateway.posp.wire.DeferredWrites;
+import dev.posgate.gateway.posp.wire.FinancialHandler;
+import dev.posgate.gateway.posp.wire.IcParameterHandler;
+import dev.posgate.gateway.posp.wire.MacedRequestGate;
+import dev.posgate.gateway.posp.wire.PinTranslator;
+import dev.posgate.gateway.posp.wire.PospSettings;
+import dev.posgate.gateway.posp.wire.ReplySealer;
+import dev.posgate.gateway.posp.wire.SettlementHandler;
+import dev.posgate.gateway.posp.wire.SignOnHandler;
+import dev.posgate.gateway.posp.wire.TerminalMacs;
+import dev.posgate.gateway.posp.wire.TrackOpener;
+import dev.posgate.gateway.posp.wire.TransactionKind;
+import dev.posgate.gateway.posp.wire.WorkingKeyIssuer;
 
 /**
  * The POSP (protocol.md section 2, CN101593389A): sign-on, purchase, balance inquiry, void,

@@ -1,15 +1,16 @@
 package dev.posgate.gateway.tms;
 
 import dev.posgate.crypto.RandomSource;
-import dev.posgate.gateway.GatewayContext;
-import dev.posgate.gateway.GatewayModule;
-import dev.posgate.gateway.config.Setting;
-import dev.posgate.gateway.db.ReplayWindow;
-import dev.posgate.gateway.routing.PosRoutes;
-import dev.posgate.gateway.routing.TmsHandler;
-import dev.posgate.gateway.server.PerKeyRate;
-import dev.posgate.gateway.tms.repository.PackageRepositories;
-import dev.posgate.gateway.tms.repository.PostgresPackageRepository;
+import dev.posgate.gateway.spi.GatewayContext;
+import dev.posgate.gateway.spi.GatewayModule;
+import dev.posgate.gateway.platform.config.Setting;
+import dev.posgate.gateway.platform.db.ReplayWindow;
+import dev.posgate.gateway.spi.PosRoutes;
+import dev.posgate.gateway.spi.TmsHandler;
+import dev.posgate.gateway.platform.server.PerKeyRate;
+import dev.posgate.gateway.tms.store.PackageRepositories;
+import dev.posgate.gateway.tms.store.PendingPackages;
+import dev.posgate.gateway.tms.store.PostgresPackageRepository;
 import dev.posgate.iso8583.tms.TmsCode;
 import dev.posgate.tms.handshake.FreshnessGuard;
 import io.vertx.core.Future;
@@ -19,6 +20,17 @@ import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.posgate.gateway.spi.PendingUpdates;
+import dev.posgate.gateway.tms.admin.TmsAdminApi;
+import dev.posgate.gateway.tms.store.DmkStore;
+import dev.posgate.gateway.tms.store.RolloutRepository;
+import dev.posgate.gateway.tms.wire.FrameHandler;
+import dev.posgate.gateway.tms.wire.H1Handler;
+import dev.posgate.gateway.tms.wire.H2Handler;
+import dev.posgate.gateway.tms.wire.HsmSeal;
+import dev.posgate.gateway.tms.wire.InstallResultHandler;
+import dev.posgate.gateway.tms.wire.PackageReportHandler;
+import dev.posgate.gateway.tms.wire.TmsSettings;
 
 /** The TMS (CN102013982A): H1/H2 handshake, D1–D3 sealed download, admin endpoints. docs/tms.md. */
 public final class TmsModule implements GatewayModule {
@@ -52,7 +64,7 @@ public final class TmsModule implements GatewayModule {
         RandomSource random = RandomSource.secure();
         DmkStore dmks = new DmkStore(c.keys());
         RolloutRepository rollout = new RolloutRepository(c.db());
-        pendingUpdates = PendingUpdates.of(c.terminals(), repositories, rollout);
+        pendingUpdates = PendingPackages.of(c.terminals(), repositories, rollout);
         HsmSeal seal = new HsmSeal(c.hsm(), s.sealedMax());
         FreshnessGuard freshness = new FreshnessGuard(s.clockSkew());
         ReplayWindow randoms = new ReplayWindow(c.db());

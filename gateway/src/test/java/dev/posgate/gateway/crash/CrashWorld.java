@@ -5,13 +5,13 @@ import static dev.posgate.testing.Eventually.await;
 
 import dev.posgate.crypto.KeyComponents;
 import dev.posgate.crypto.Parity;
-import dev.posgate.gateway.config.Setting;
-import dev.posgate.gateway.db.AuditLog;
-import dev.posgate.gateway.db.KeyRecord;
-import dev.posgate.gateway.db.KeyRepository;
-import dev.posgate.gateway.db.NewTerminal;
-import dev.posgate.gateway.db.Terminal;
-import dev.posgate.gateway.db.TerminalRepository;
+import dev.posgate.gateway.platform.config.Setting;
+import dev.posgate.gateway.platform.db.AuditLog;
+import dev.posgate.gateway.platform.db.KeyRecord;
+import dev.posgate.gateway.platform.db.KeyRepository;
+import dev.posgate.gateway.platform.db.NewTerminal;
+import dev.posgate.gateway.platform.db.Terminal;
+import dev.posgate.gateway.platform.db.TerminalRepository;
 import dev.posgate.gateway.support.GatewayProcess;
 import dev.posgate.gateway.support.TerminalConnection;
 import dev.posgate.gateway.support.TestPostgres;
@@ -117,7 +117,7 @@ final class CrashWorld implements AutoCloseable {
         settings.put(Setting.ADMIN_TOKEN, adminToken);
         // The first start generates the KMS and key-loader RSA pairs in the HSM (EI), which a
         // loaded 2-core build machine can stretch past the 2 s HSM timeout: generous liveness
-        // timeout, and 1024-bit pairs unless a test asks otherwise (TmkDownloadCrashTest does).
+        // timeout, and 1024-bit pairs unless a test asks otherwise (TmkDownloadCrashIT does).
         settings.put(Setting.HSM_TIMEOUT, 8000);
         settings.put(Setting.KMS_RSA_BITS, 1024);
         settings.putAll(extra);

@@ -35,9 +35,9 @@ class KmsDownloadBenchmark {
     void tmkDownloadsPerSecond() throws Exception {
         // 200 terminals may each have one HSM command in flight: 8 connections x 32 pipelined
         KmsFixture f = new KmsFixture(TestGateway.start(Map.of(
-                dev.posgate.gateway.config.Setting.HSM_CONNECTIONS, Integer.getInteger("kms.bench.hsm.connections", 8),
-                dev.posgate.gateway.config.Setting.HSM_TIMEOUT, Integer.getInteger("kms.bench.hsm.timeout.ms", 20000),
-                dev.posgate.gateway.config.Setting.DB_POOL_SIZE, 16)));
+                dev.posgate.gateway.platform.config.Setting.HSM_CONNECTIONS, Integer.getInteger("kms.bench.hsm.connections", 8),
+                dev.posgate.gateway.platform.config.Setting.HSM_TIMEOUT, Integer.getInteger("kms.bench.hsm.timeout.ms", 20000),
+                dev.posgate.gateway.platform.config.Setting.DB_POOL_SIZE, 16)));
         try {
             X509Certificate kms = f.kmsCertificate();
             List<KmsFixture.Device> devices = new ArrayList<>();

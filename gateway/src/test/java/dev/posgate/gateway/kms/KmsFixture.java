@@ -2,8 +2,8 @@ package dev.posgate.gateway.kms;
 
 import static dev.posgate.testing.Eventually.await;
 
-import dev.posgate.gateway.kms.ca.CaStore;
-import dev.posgate.gateway.kms.ca.CertificateAuthority;
+import dev.posgate.gateway.platform.ca.CaStore;
+import dev.posgate.gateway.platform.ca.CertificateAuthority;
 import dev.posgate.gateway.support.TerminalConnection;
 import dev.posgate.gateway.support.TestGateway;
 import dev.posgate.iso8583.tms.TmsMessage;
@@ -20,10 +20,10 @@ import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.crypto.RandomSource;
 import dev.posgate.tms.pki.CertificateRole;
 import dev.posgate.tms.pki.CertificateVerifier;
-import dev.posgate.gateway.db.AuditLog;
-import dev.posgate.gateway.db.NewTerminal;
-import dev.posgate.gateway.db.Terminal;
-import dev.posgate.gateway.db.TerminalRepository;
+import dev.posgate.gateway.platform.db.AuditLog;
+import dev.posgate.gateway.platform.db.NewTerminal;
+import dev.posgate.gateway.platform.db.Terminal;
+import dev.posgate.gateway.platform.db.TerminalRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -39,6 +39,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import dev.posgate.gateway.kms.store.LoadingStatement;
 
 /** A factory, an operator terminal and terminals around one test gateway. */
 final class KmsFixture {

@@ -16,8 +16,8 @@ import java.util.stream.Stream;
  * ({@code iso8583/src/test/resources/real-traffic/*.hex}, format in its README), read as frame
  * bodies for the gateway.
  */
-record RealTrafficCorpus(String name, PosDialect dialect, byte[] body) {
-    static final Path DIR = Path.of("..", "iso8583", "src", "test", "resources", "real-traffic");
+public record RealTrafficCorpus(String name, PosDialect dialect, byte[] body) {
+    public static final Path DIR = Path.of("..", "iso8583", "src", "test", "resources", "real-traffic");
 
     /** Every message of the corpus, by file name. */
     static List<RealTrafficCorpus> all() {
@@ -28,7 +28,7 @@ record RealTrafficCorpus(String name, PosDialect dialect, byte[] body) {
         }
     }
 
-    static RealTrafficCorpus read(Path file) {
+    public static RealTrafficCorpus read(Path file) {
         String framing = "body";
         StringBuilder hex = new StringBuilder();
         try {

@@ -1,6 +1,6 @@
 package dev.posgate.gateway.support;
 
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.platform.config.Setting;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,6 +1,6 @@
 package dev.posgate.gateway.support;
 
-import dev.posgate.gateway.time.Ticker;
+import dev.posgate.gateway.platform.time.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 

@@ -1,8 +1,8 @@
 package dev.posgate.gateway.support;
 
-import dev.posgate.gateway.GatewayApp;
-import dev.posgate.gateway.config.GatewayConfig;
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.app.GatewayApp;
+import dev.posgate.gateway.platform.config.GatewayConfig;
+import dev.posgate.gateway.platform.config.Setting;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

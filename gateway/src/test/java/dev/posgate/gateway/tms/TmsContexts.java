@@ -1,11 +1,15 @@
 package dev.posgate.gateway.tms;
 
-import dev.posgate.gateway.GatewayContext;
-import dev.posgate.gateway.db.AuditLog;
-import dev.posgate.gateway.db.KeyRepository;
-import dev.posgate.gateway.db.TerminalRepository;
+import dev.posgate.gateway.spi.GatewayContext;
+import dev.posgate.gateway.platform.db.AuditLog;
+import dev.posgate.gateway.platform.db.KeyRepository;
+import dev.posgate.gateway.platform.db.TerminalRepository;
 import dev.posgate.gateway.support.TestGateway;
-import dev.posgate.gateway.tms.repository.PackageRepositories;
+import dev.posgate.gateway.tms.store.PackageRepositories;
+import dev.posgate.gateway.tms.store.PendingPackages;
+import dev.posgate.gateway.spi.PendingUpdates;
+import dev.posgate.gateway.tms.store.RolloutRepository;
+import dev.posgate.gateway.tms.wire.TmsSettings;
 
 /** A {@link GatewayContext} over a running test gateway's database, for the POSP-facing query. */
 final class TmsContexts {
@@ -22,6 +26,6 @@ final class TmsContexts {
     static PendingUpdates pendingUpdates(TestGateway g) {
         GatewayContext c = of(g);
         TmsSettings s = TmsSettings.from(c.config());
-        return PendingUpdates.of(c.terminals(), PackageRepositories.load(s.repositories(), c, s.fsRoot()), new RolloutRepository(c.db()));
+        return PendingPackages.of(c.terminals(), PackageRepositories.load(s.repositories(), c, s.fsRoot()), new RolloutRepository(c.db()));
     }
 }

@@ -6,7 +6,7 @@ import static dev.posgate.testing.Eventually.await;
 import dev.posgate.crypto.KeyComponents;
 import dev.posgate.crypto.Parity;
 import dev.posgate.crypto.RandomSource;
-import dev.posgate.gateway.config.Setting;
+import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.gateway.support.TestGateway;
 import dev.posgate.terminal.net.TerminalLink;
 import dev.posgate.terminal.pinpad.KeyRole;

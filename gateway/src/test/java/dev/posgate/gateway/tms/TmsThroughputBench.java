@@ -28,10 +28,10 @@ class TmsThroughputBench {
     @Test
     void handshakesAndDownloadWithOneHundredTerminals() throws Exception {
         // 100 terminals keep more than the default 2 x 32 HSM commands in flight: widen the pool
-        try (TmsFixture fx = new TmsFixture(java.util.Map.of(dev.posgate.gateway.config.Setting.TMS_DMK_CEREMONY, true,
-                dev.posgate.gateway.config.Setting.HSM_CONNECTIONS, 8,
+        try (TmsFixture fx = new TmsFixture(java.util.Map.of(dev.posgate.gateway.platform.config.Setting.TMS_DMK_CEREMONY, true,
+                dev.posgate.gateway.platform.config.Setting.HSM_CONNECTIONS, 8,
                 // each terminal handshakes back to back, far above tms.h1.rate
-                dev.posgate.gateway.config.Setting.TMS_H1_RATE, 0))) {
+                dev.posgate.gateway.platform.config.Setting.TMS_H1_RATE, 0))) {
             List<TmsFixture.Device> devices = new ArrayList<>();
             for (int i = 0; i < TERMINALS; i++) devices.add(fx.device());
 

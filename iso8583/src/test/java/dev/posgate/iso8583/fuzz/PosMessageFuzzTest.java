@@ -27,7 +27,7 @@ class PosMessageFuzzTest {
         try {
             m.field60(); // a field 60 that parses as n..17 may still be too short to split: a format error
         } catch (FormatException expected) {
-            // the gateway answers 30 for it (BadInputTest)
+            // the gateway answers 30 for it (BadInputIT)
         }
         if (m.has(64)) MacBlock.of(again);
     }

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.posgate.gateway.kms.BatchRejectedException;
-import dev.posgate.gateway.kms.BatchVerifier;
-import dev.posgate.gateway.kms.SignedBatch;
-import dev.posgate.gateway.kms.ca.CaStore;
-import dev.posgate.gateway.kms.ca.CertificateAuthority;
+import dev.posgate.gateway.kms.admin.BatchRejectedException;
+import dev.posgate.gateway.kms.admin.BatchVerifier;
+import dev.posgate.gateway.kms.admin.SignedBatch;
+import dev.posgate.gateway.platform.ca.CaStore;
+import dev.posgate.gateway.platform.ca.CertificateAuthority;
 import dev.posgate.terminal.kms.Card;
 import dev.posgate.terminal.kms.TkBatch;
 import dev.posgate.tms.pki.CertificateRole;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.posgate.gateway.kms.AuthorisationRefusedException;
-import dev.posgate.gateway.kms.LoadingStatement;
-import dev.posgate.gateway.kms.LoadingStatementVerifier;
-import dev.posgate.gateway.kms.ca.CaStore;
-import dev.posgate.gateway.kms.ca.CertificateAuthority;
+import dev.posgate.gateway.kms.store.AuthorisationRefusedException;
+import dev.posgate.gateway.kms.store.LoadingStatement;
+import dev.posgate.gateway.kms.store.LoadingStatementVerifier;
+import dev.posgate.gateway.platform.ca.CaStore;
+import dev.posgate.gateway.platform.ca.CertificateAuthority;
 import dev.posgate.terminal.kms.Card;
 import dev.posgate.terminal.kms.TkBatch;
 import dev.posgate.tms.pki.CertificateRole;

@@ -1,0 +1,101 @@
+package dev.posgate.gateway.kms.store;
+
+import dev.posgate.crypto.Rsa;
+import dev.posgate.gateway.platform.db.AuditLog;
+import dev.posgate.gateway.platform.ca.CertificateAuthority;
+import dev.posgate.hsm.Hsm;
+import dev.posgate.hsm.LmkPrivateKey;
+import dev.posgate.tms.pki.CertificateRejectedException;
+import dev.posgate.tms.pki.CertificateRole;
+import dev.posgate.tms.pki.CertificateVerifier;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads the gateway's RSA identities from {@code kms_identity}, or creates one: the HSM generates
+ * the key pair (EI, private key under the LMK) and the CA certifies the public key. An identity
+ * whose certificate no longer verifies against the current CA (new CA, expired) is replaced.
+ */
+public final class KmsIdentities {
+    private static final Logger log = LoggerFactory.getLogger(KmsIdentities.class);
+    private static final int DAYS = 2 * 365;
+
+    private final Vertx vertx;
+    private final Pool db;
+    private final Hsm hsm;
+    private final AuditLog audit;
+    private final int bits;
+
+    public KmsIdentities(Vertx vertx, Pool db, Hsm hsm, AuditLog audit, int bits) {
+        this.vertx = vertx;
+        this.db = db;
+        this.hsm = hsm;
+        this.audit = audit;
+        this.bits = bits;
+    }
+
+    public Future<KmsIdentity> ensure(String name, CertificateRole role, CertificateAuthority ca) {
+        return load(name).compose(stored -> {
+            if (stored == null) return create(name, role, ca, null).compose(v -> load(name)).compose(id -> verified(name, role, ca, id, false));
+            return verified(name, role, ca, stored, true);
+        });
+    }
+
+    /** The stored identity if it verifies; otherwise (when {@code replace}) a new one. */
+    private Future<KmsIdentity> verified(String name, CertificateRole role, CertificateAuthority ca, Stored stored, boolean replace) {
+        return vertx.executeBlocking(() -> {
+            try {
+                return new KmsIdentity(CertificateVerifier.trusting(ca.root()).verify(stored.der(), role, Instant.now().plusSeconds(86400)),
+                        LmkPrivateKey.fromBase64(stored.key()));
+            } catch (CertificateRejectedException e) {
+                if (!replace) throw new IllegalStateException(name + " identity does not verify: " + e.getMessage());
+                log.warn("{} certificate no longer valid ({}): issuing a new identity", name, e.reason());
+                return null;
+            }
+        }).compose(id -> id != null ? Future.succeededFuture(id)
+                : create(name, role, ca, stored.der()).compose(v -> load(name)).compose(s -> verified(name, role, ca, s, false)));
+    }
+
+    private record Stored(byte[] der, String key) {}
+
+    private Future<Stored> load(String name) {
+        return db.preparedQuery("select certificate, private_key_lmk from kms_identity where name = $1")
+                .execute(Tuple.of(name))
+                .map(rows -> {
+                    if (rows.size() == 0) return null;
+                    var row = rows.iterator().next();
+                    return new Stored(row.getBuffer("certificate").getBytes(), row.getString("private_key_lmk"));
+                });
+    }
+
+    /**
+     * Generates the pair in the HSM and stores it, unless another gateway instance got there first:
+     * a new name is inserted only if absent, a replacement only if the row still holds
+     * {@code replacing}; the caller then re-reads, so every instance ends up with the same identity.
+     */
+    private Future<Void> create(String name, CertificateRole role, CertificateAuthority ca, byte[] replacing) {
+        return hsm.generateRsaKeyPair(bits)
+                .compose(pair -> vertx.executeBlocking(() -> new KmsIdentity(
+                        ca.issue(name, Rsa.decodePublicKey(pair.publicKeyDer()), role, DAYS), pair.privateKey())))
+                .compose(id -> db.withTransaction(tx -> (replacing == null
+                                ? tx.preparedQuery("insert into kms_identity (name, certificate, private_key_lmk) values ($1, $2, $3)"
+                                        + " on conflict (name) do nothing")
+                                        .execute(Tuple.of(name, Buffer.buffer(id.certificateDer()), id.privateKey().toBase64()))
+                                : tx.preparedQuery("update kms_identity set certificate = $2, private_key_lmk = $3, created_at = now()"
+                                        + " where name = $1 and certificate = $4")
+                                        .execute(Tuple.of(name, Buffer.buffer(id.certificateDer()), id.privateKey().toBase64(),
+                                                Buffer.buffer(replacing))))
+                        .compose(r -> r.rowCount() == 0 ? Future.<Void>succeededFuture()
+                                : audit.append(tx, "system", "kms.identity.create", name, "OK",
+                                        new JsonObject().put("serial", CertificateVerifier.serial(id.certificate())).put("role", role.name()))
+                                .onSuccess(v -> log.info("{} identity created in the HSM, certificate {}", name,
+                                        CertificateVerifier.serial(id.certificate()))))));
+    }
+}

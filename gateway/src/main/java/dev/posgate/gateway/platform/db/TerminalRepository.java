@@ -1,0 +1,130 @@
+package dev.posgate.gateway.platform.db;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Terminals in PostgreSQL. Registration and its audit record commit together. */
+public final class TerminalRepository {
+    private static final String COLUMNS =
+            "id, tid, mid, sn, sn_pinpad, vendor, model, key_scheme, mac_algorithm, mak_length, status, created_at, terminal_info";
+
+    private final Pool pool;
+    private final AuditLog audit;
+
+    public TerminalRepository(Pool pool, AuditLog audit) {
+        this.pool = pool;
+        this.audit = audit;
+    }
+
+    /** Thrown when the TID or SN is already registered. */
+    public static final class DuplicateTerminalException extends RuntimeException {
+        public DuplicateTerminalException(String message) {
+            super(message);
+        }
+    }
+
+    public Future<Terminal> register(NewTerminal t, String actor) {
+        return pool.withTransaction(tx -> tx
+                        .preparedQuery("insert into terminal (tid, mid, sn, sn_pinpad, vendor, model, key_scheme, mac_algorithm, mak_length)"
+                                + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning " + COLUMNS)
+                        .execute(Tuple.from(new Object[] {t.tid(), t.mid(), t.sn(), emptyToNull(t.snPinpad()), t.vendor(),
+                                t.model(), t.keyScheme().name(), t.macAlgorithm().name(), t.makLength().name()}))
+                        .map(rows -> map(rows.iterator().next()))
+                        .compose(saved -> audit.append(tx, actor, "terminal.register", saved.tid(), "OK",
+                                        new JsonObject().put("sn", saved.sn()).put("keyScheme", saved.keyScheme().name())
+                                                .put("makLength", saved.makLength().name()))
+                                .map(saved)))
+                .recover(e -> {
+                    if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+                        return Future.failedFuture(new DuplicateTerminalException("terminal id or serial number already registered"));
+                    }
+                    return Future.failedFuture(e);
+                });
+    }
+
+    /**
+     * An operator changes the terminal's MAK length profile: the new value and its audit record
+     * (with the value it replaces) commit together. Empty when the TID is not registered. The
+     * terminal's next 003/004 sign-on issues the MAK of the new length; the MAK it holds stays
+     * valid until then.
+     */
+    public Future<Optional<Terminal>> updateMakLength(String tid, Terminal.MakLength makLength, String actor) {
+        return pool.withTransaction(tx -> tx
+                .preparedQuery("select mak_length from terminal where tid = $1 for update")
+                .execute(Tuple.of(tid))
+                .compose(before -> {
+                    if (before.size() == 0) return Future.succeededFuture(Optional.<Terminal>empty());
+                    String previous = before.iterator().next().getString(0);
+                    return tx.preparedQuery("update terminal set mak_length = $2, updated_at = now() where tid = $1 returning " + COLUMNS)
+                            .execute(Tuple.of(tid, makLength.name()))
+                            .map(rows -> map(rows.iterator().next()))
+                            .compose(saved -> audit.append(tx, actor, "terminal.update", tid, "OK", new JsonObject()
+                                            .put("makLength", makLength.name()).put("previousMakLength", previous))
+                                    .map(Optional.of(saved)));
+                }));
+    }
+
+    /**
+     * Field 46 as the terminal last sent it. Written only when it differs from the stored value
+     * (callers compare with the value they read; the condition keeps a race from writing twice).
+     */
+    public static Future<Void> recordTerminalInfo(SqlClient client, String tid, String terminalInfo) {
+        return client.preparedQuery("update terminal set terminal_info = $2, terminal_info_at = now()"
+                        + " where tid = $1 and terminal_info is distinct from $2")
+                .execute(Tuple.of(tid, terminalInfo))
+                .mapEmpty();
+    }
+
+    public Future<Optional<Terminal>> findByTid(String tid) {
+        return findOne(pool, "tid", tid);
+    }
+
+    public Future<Optional<Terminal>> findBySn(String sn) {
+        return findOne(pool, "sn", sn);
+    }
+
+    public Future<List<Terminal>> list(int limit, long afterId) {
+        return pool.preparedQuery("select " + COLUMNS + " from terminal where id > $1 order by id limit $2")
+                .execute(Tuple.of(afterId, limit))
+                .map(rows -> {
+                    List<Terminal> out = new ArrayList<>(rows.size());
+                    rows.forEach(r -> out.add(map(r)));
+                    return out;
+                });
+    }
+
+    private static Future<Optional<Terminal>> findOne(SqlClient client, String column, String value) {
+        return client.preparedQuery("select " + COLUMNS + " from terminal where " + column + " = $1")
+                .execute(Tuple.of(value))
+                .map(rows -> rows.size() == 0 ? Optional.<Terminal>empty() : Optional.of(map(rows.iterator().next())));
+    }
+
+    private static Terminal map(Row r) {
+        return new Terminal(
+                r.getLong("id"),
+                r.getString("tid"),
+                r.getString("mid"),
+                r.getString("sn"),
+                r.getString("sn_pinpad"),
+                r.getString("vendor"),
+                r.getString("model"),
+                Terminal.KeyScheme.valueOf(r.getString("key_scheme")),
+                Terminal.MacAlgorithm.valueOf(r.getString("mac_algorithm")),
+                Terminal.MakLength.valueOf(r.getString("mak_length")),
+                Terminal.Status.valueOf(r.getString("status")),
+                r.getOffsetDateTime("created_at"),
+                r.getString("terminal_info"));
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}

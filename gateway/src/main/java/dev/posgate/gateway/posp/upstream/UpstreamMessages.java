@@ -1,0 +1,72 @@
+package dev.posgate.gateway.posp.upstream;
+
+import dev.posgate.gateway.spi.ResultCode;
+import dev.posgate.iso8583.pos.AppHeader;
+import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.iso8583.pos.Tpdu;
+
+/**
+ * The upstream message format (docs/posp.md): the terminal's ISO8583 layout and framing, TPDU
+ * {@code 60 0001 0000}, the terminal's application header; field 52 re-encrypted under the ZPK,
+ * field 32 set to the acquirer, field 64 the UnionPay ECB MAC under the ZAK. Clear track data and
+ * ICC data are not forwarded: a swiped card without field 2 gets its PAN from track 2 in field 2.
+ * Tracks a terminal encrypted under its TDK (53.3 = 1) are forwarded, re-protected per
+ * upstream.track.protection ({@link TrackProtection}).
+ * Field 59 (terminal information: TUSN, location) is carried through (protocol.md 2.1).
+ */
+public final class UpstreamMessages {
+    /** TPDU addresses of the POSP → host direction. */
+    public static final Tpdu TPDU = new Tpdu(0x0001, 0x0000);
+    /**
+     * The header toward the host for a terminal that sent none (a headerless centre dialect on the
+     * listener, listener.app.header = false): the upstream link always carries one.
+     */
+    static final AppHeader NO_TERMINAL_HEADER = AppHeader.parse("600000000000");
+
+    private static final int[] FORWARDED = {2, 3, 4, 11, 12, 13, 14, 22, 23, 25, 26, 41, 42, 49, 53, 59, 60, 61};
+
+    private UpstreamMessages() {}
+
+    /** The host's copy of a terminal request, without MAC; {@code zpkPinBlock} may be null. */
+    public static PosMessage request(PosMessage terminal, byte[] zpkPinBlock, String acquirerId) {
+        return request(terminal, zpkPinBlock, acquirerId, null);
+    }
+
+    /**
+     * {@link #request(PosMessage, byte[], String)} with the tracks a terminal sent encrypted under
+     * its TDK, re-protected for the host ({@code tracks} null: none).
+     */
+    public static PosMessage request(PosMessage terminal, byte[] zpkPinBlock, String acquirerId, TrackProtection.HostTracks tracks) {
+        PosMessage up = PosMessage.create(TPDU, terminal.header().present() ? terminal.header() : NO_TERMINAL_HEADER,
+                terminal.mti());
+        copy(terminal, up, FORWARDED);
+        if (!up.has(2) && terminal.pan() != null) up.set(2, terminal.pan());
+        if (terminal.mti().equals("0400") && terminal.has(39)) up.set(39, terminal.field(39));
+        up.set(32, acquirerId);
+        if (zpkPinBlock != null) up.set(52, zpkPinBlock);
+        if (tracks != null) tracks.applyTo(up);
+        return up;
+    }
+
+    /**
+     * The reversal the POSP sends on its own when the host did not answer {@code original}: 0400
+     * with the same STAN, amount and field 60, reason {@code 98} (no response) in field 39. No
+     * PAN and no PIN: the host finds the original by terminal, batch and STAN, and the queue
+     * keeps nothing sensitive at rest.
+     */
+    public static PosMessage reversalOf(PosMessage original) {
+        PosMessage rev = PosMessage.create(TPDU, original.header(), "0400");
+        copy(original, rev, new int[] {3, 4, 11, 25, 32, 41, 42, 49, 60});
+        rev.set(39, ResultCode.NO_ANSWER_RECEIVED.code());
+        return rev;
+    }
+
+    private static void copy(PosMessage from, PosMessage to, int[] fields) {
+        for (int f : fields) {
+            if (!from.has(f)) continue;
+            String v = from.field(f);
+            if (f == 52 || f == 64) to.set(f, from.binary(f));
+            else to.set(f, v);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.posgate.gateway.posp.wire;
+
+import dev.posgate.gateway.spi.PosReplies;
+import dev.posgate.gateway.spi.Response;
+import dev.posgate.gateway.spi.ResultCode;
+import dev.posgate.iso8583.pos.Field60;
+import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.iso8583.pos.ProcessingRequirement;
+import dev.posgate.posp.Admission;
+import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import dev.posgate.gateway.posp.store.PospTerminals;
+import dev.posgate.gateway.posp.store.PsamRegistry;
+import dev.posgate.gateway.posp.store.TerminalSession;
+
+/**
+ * What every MACed POS request passes before its own work, in one place: fields 11, 41 and 60
+ * present ({@code 30}), terminal registered and allowed ({@link Admission}), signed on today
+ * ({@code 77} with processing requirement 3), field 64 the MAC of the bytes as received
+ * ({@code A0}, and nothing else is done for it). After a sign-on, a MAC under the keys the
+ * terminal used before is accepted during the grace period, and the request is then served with
+ * those keys (PIN translation, reply MAC): an unauthenticated 0800 by a stranger does not cut the
+ * terminal off. The first request under the new keys ends the grace.
+ */
+public final class MacedRequestGate implements RequestAdmission {
+    private static final Logger log = LoggerFactory.getLogger(MacedRequestGate.class);
+
+    private final PospTerminals terminals;
+    private final PsamRegistry psam;
+    private final TerminalMacs macs;
+    private final PospSettings settings;
+
+    public MacedRequestGate(PospTerminals terminals, PsamRegistry psam, TerminalMacs macs, PospSettings settings) {
+        this.terminals = terminals;
+        this.psam = psam;
+        this.macs = macs;
+        this.settings = settings;
+    }
+
+    @Override
+    public Future<Response> admit(PosMessage request, Admitted next) {
+        String tid = request.field(41);
+        Field60 f60 = request.field60();
+        if (tid == null || f60 == null || !request.has(11)) return code(request, ResultCode.FORMAT_ERROR.code());
+        return terminals.session(tid).compose(found -> {
+            TerminalSession t = found.orElse(null);
+            Admission.Facts facts = t == null ? TerminalSession.unregistered()
+                    : t.admissionFacts(psam.cardOf(tid).orElse(null), request.has(64));
+            Admission.Verdict verdict = Admission.decide(facts, settings.businessDay().today());
+            switch (verdict) {
+                case VERIFY_MAC:
+                    return macs.verify(t, request).compose(ok -> {
+                        if (ok) return keysUsed(t).compose(v -> terminalInfo(t, request)).compose(v -> next.handle(t, f60));
+                        if (!t.graceOpen()) return code(request, ResultCode.MAC_ERROR.code());
+                        TerminalSession before = t.underGraceKeys();
+                        return macs.verify(before, request).compose(graceOk -> graceOk
+                                ? terminalInfo(t, request).compose(v -> next.handle(before, f60))
+                                : code(request, ResultCode.MAC_ERROR.code()));
+                    });
+                case SIGN_ON_AGAIN:
+                    return Future.succeededFuture(PosReplies.send(request.reply(ProcessingRequirement.SIGN_ON_AGAIN, 60)
+                            .set(39, ResultCode.SIGN_ON_AGAIN.code())));
+                default:
+                    return code(request, verdict.responseCode());
+            }
+        });
+    }
+
+    /** The first request under a sign-on's keys retires the grace set; a failed write only leaves it to expire. */
+    private Future<Void> keysUsed(TerminalSession t) {
+        if (t.keysUsed()) return Future.succeededFuture();
+        return terminals.keysUsed(t.tid()).otherwise(e -> {
+            log.warn("could not record that terminal {} uses its new keys: {}", t.tid(), e.toString());
+            return null;
+        });
+    }
+
+    /**
+     * Field 46 of a request whose MAC verified, kept with the terminal when it differs from the
+     * stored value (no write otherwise); a failed write only leaves the older value.
+     */
+    private Future<Void> terminalInfo(TerminalSession t, PosMessage request) {
+        String info = TerminalInfo.of(request);
+        if (info == null || info.equals(t.terminalInfo())) return Future.succeededFuture();
+        return terminals.recordTerminalInfo(t.tid(), info).otherwise(e -> {
+            log.warn("could not record field 46 of terminal {}: {}", t.tid(), e.toString());
+            return null;
+        });
+    }
+
+    private static Future<Response> code(PosMessage request, String code) {
+        return Future.succeededFuture(PosReplies.code(request, code));
+    }
+}

@@ -1,0 +1,37 @@
+package dev.posgate.gateway.posp.wire;
+
+import dev.posgate.gateway.posp.upstream.MessageSealer;
+import dev.posgate.hsm.Hsm;
+import dev.posgate.hsm.KeyType;
+import dev.posgate.hsm.MacParams;
+import dev.posgate.iso8583.pos.MacBlock;
+import dev.posgate.iso8583.pos.PosMessage;
+import io.vertx.core.Future;
+import dev.posgate.gateway.posp.store.TerminalSession;
+
+/**
+ * Field 64 with a terminal's MAK, in the HSM: the UnionPay ECB MAC by default, X9.19 when the
+ * terminal's profile says so.
+ */
+public final class TerminalMacs {
+    private final Hsm hsm;
+
+    public TerminalMacs(Hsm hsm) {
+        this.hsm = hsm;
+    }
+
+    /** True when the request's field 64 is the MAC of its MAB, taken from the bytes as received. */
+    public Future<Boolean> verify(TerminalSession terminal, PosMessage request) {
+        byte[] mac = request.binary(64);
+        if (mac == null) return Future.succeededFuture(false);
+        byte[] mab = MacBlock.of(request.wire(), request.dialect());
+        return terminal.x919()
+                ? hsm.verifyMac(KeyType.MAK, terminal.mak(), MacParams.X9_19, mab, mac)
+                : hsm.verifyUnionPayMac(KeyType.MAK, terminal.mak(), mab, mac);
+    }
+
+    /** Packs {@code reply} with field 64 computed under the terminal's MAK. */
+    public Future<byte[]> seal(TerminalSession terminal, PosMessage reply) {
+        return MessageSealer.seal(hsm, KeyType.MAK, terminal.mak(), terminal.x919(), reply);
+    }
+}

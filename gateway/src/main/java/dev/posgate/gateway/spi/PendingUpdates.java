@@ -1,0 +1,16 @@
+package dev.posgate.gateway.spi;
+
+import io.vertx.core.Future;
+
+/**
+ * For the POSP: whether a terminal has a TMS update pending, so that POS responses can carry
+ * processing requirement {@code 6}. Pending = a package targeted at the terminal that it has not
+ * reported INSTALLED with D3. Never fails for an unknown terminal (false).
+ *
+ * <p>The TMS answers it ({@code tms.store.PendingPackages}); the POSP asks it. Here in the SPI so
+ * that neither feature imports the other.
+ */
+public interface PendingUpdates {
+
+    Future<Boolean> hasPending(String tid);
+}

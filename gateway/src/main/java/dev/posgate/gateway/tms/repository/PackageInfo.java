@@ -1,6 +1,0 @@
-package dev.posgate.gateway.tms.repository;
-
-import dev.posgate.tms.download.PackageEntry;
-
-/** A package a repository can serve: its DF31 entry and the repository's own reference to it. */
-public record PackageInfo(String ref, PackageEntry entry) {}

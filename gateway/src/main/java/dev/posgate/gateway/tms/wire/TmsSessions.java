@@ -1,0 +1,31 @@
+package dev.posgate.gateway.tms.wire;
+
+import dev.posgate.gateway.platform.db.Terminal;
+import dev.posgate.gateway.spi.Response;
+import dev.posgate.gateway.spi.ResultCode;
+import dev.posgate.gateway.spi.TmsReplies;
+import dev.posgate.iso8583.tms.TmsMessage;
+import dev.posgate.gateway.spi.SessionContext;
+import dev.posgate.hsm.LmkKey;
+import dev.posgate.tms.handshake.HostSession;
+
+/** The TMS state of a connection, kept in its {@link SessionContext}. */
+final class TmsSessions {
+    private static final Object KEY = TmsSessions.class;
+
+    private TmsSessions() {}
+
+    @SuppressWarnings("unchecked")
+    static HostSession<LmkKey, Terminal> of(SessionContext session) {
+        return (HostSession<LmkKey, Terminal>) session.attributes().computeIfAbsent(KEY, k -> new HostSession<LmkKey, Terminal>());
+    }
+
+    /** The answer refusing {@code request} for its order ({@code 12}) or a repeated seq ({@code 94}); null when admitted. */
+    static Response refusal(HostSession<LmkKey, Terminal> state, TmsMessage request) {
+        return switch (state.admit(request.header().tmsCode(), request.header().seq())) {
+            case ADMITTED -> null;
+            case OUT_OF_ORDER -> TmsReplies.status(request.header(), ResultCode.INVALID_TRANSACTION);
+            case DUPLICATE_SEQ -> TmsReplies.status(request.header(), ResultCode.DUPLICATE);
+        };
+    }
+}

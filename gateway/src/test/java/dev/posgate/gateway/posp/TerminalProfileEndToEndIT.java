@@ -1,0 +1,289 @@
+package dev.posgate.gateway.posp;
+
+import static dev.posgate.testing.Eventually.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.posgate.crypto.KeyComponents;
+import dev.posgate.crypto.Parity;
+import dev.posgate.gateway.cli.Main;
+import dev.posgate.gateway.support.TerminalConnection;
+import dev.posgate.iso8583.pos.Field60;
+import dev.posgate.iso8583.pos.MacBlock;
+import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.terminal.pos.PosClient;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.bouncycastle.crypto.BlockCipher;
+import org.bouncycastle.crypto.engines.DESEngine;
+import org.bouncycastle.crypto.engines.DESedeEngine;
+import org.bouncycastle.crypto.params.KeyParameter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import dev.posgate.gateway.posp.wire.TerminalInfo;
+
+/**
+ * Issue 14, item 6 (a per-terminal profile for the 40-byte 003 layout with a single-length MAK)
+ * and item 1 (field 46 kept with the terminal), end to end over TCP: gateway, PostgreSQL, the
+ * software HSM and the host simulator. Keys and MACs are checked with BouncyCastle's DES engines
+ * directly, not with the project's crypto.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TerminalProfileEndToEndIT {
+    private static final String PAN = "6222021234567890123";
+    private static final String MID = "898310048990001";
+    private static final byte[] TMK = Parity.adjustOdd(KeyComponents.combine(PospFixture.TMK_1, PospFixture.TMK_2));
+    private final HttpClient http = HttpClient.newHttpClient();
+    private PospFixture world;
+    private int stan = 500;
+
+    @BeforeAll
+    void start() throws Exception {
+        world = PospFixture.start(3000);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        world.close();
+    }
+
+    /**
+     * An operator switches a terminal to the single-length MAK profile with the CLI (audited); its
+     * 003 sign-on answers the 40-byte field 62 with PIK(16) KCV(4) MAK(8) 00*8 KCV(4); a purchase
+     * MACed with single DES under that MAK, its PIN under the double-length PIK, gets 00 with a reply
+     * MAC that single DES verifies; a purchase MACed as if the 16 bytes were a double-length key
+     * (the MAK, then 8 zero bytes: TDES) gets A0.
+     */
+    @Test
+    void aSingleLengthMakProfileGetsThe40ByteLayoutAndItsMacsAreSingleDes() throws Exception {
+        world.registerTmkTerminal("TERM1461", "SN-1461");
+        assertEquals("DOUBLE", getTerminal("TERM1461").getString("makLength"));
+        assertEquals(0, cli("terminal", "update", "--tid", "TERM1461", "--mak-length", "single"));
+        assertEquals("SINGLE", getTerminal("TERM1461").getString("makLength"));
+        Row audit = await(world.db().preparedQuery("select actor, detail->>'makLength', detail->>'previousMakLength' from audit_log"
+                + " where action = 'terminal.update' and subject = $1").execute(Tuple.of("TERM1461"))).iterator().next();
+        assertEquals("admin-api", audit.getString(0));
+        assertEquals("SINGLE", audit.getString(1));
+        assertEquals("DOUBLE", audit.getString(2));
+
+        try (TerminalConnection t = world.gateway.connect()) {
+            PosMessage reply = PosMessage.unpack(t.exchange(signOn("TERM1461", "003").pack()));
+            assertEquals("00", reply.field(39));
+            byte[] f62 = reply.binary(62);
+            assertEquals(40, f62.length, "the 003 layout");
+            byte[] pik = decrypt(new DESedeEngine(), TMK, Arrays.copyOfRange(f62, 0, 16));
+            assertArrayEquals(kcv(new DESedeEngine(), pik), Arrays.copyOfRange(f62, 16, 20), "PIK KCV");
+            byte[] mak = decrypt(new DESedeEngine(), TMK, Arrays.copyOfRange(f62, 20, 28));
+            assertArrayEquals(new byte[8], Arrays.copyOfRange(f62, 28, 36), "8 zero bytes after the single-length MAK");
+            assertArrayEquals(kcv(new DESEngine(), mak), Arrays.copyOfRange(f62, 36, 40), "MAK KCV under single DES");
+
+            PosMessage purchase = purchase("TERM1461", 2_500).set(22, "011").set(26, "06")
+                    .set(52, encrypt(new DESedeEngine(), pik, pinBlock("123456", PAN))).set(53, "2600000000000000");
+            byte[] answer = t.exchange(sealed(purchase, new DESEngine(), mak));
+            PosMessage approved = PosMessage.unpack(answer);
+            assertEquals("00", approved.field(39), "MAC verified under the single-length MAK and the PIN under the PIK");
+            assertArrayEquals(unionPayMac(new DESEngine(), mak, MacBlock.of(answer)), MacBlock.mac(answer), "reply MAC, single DES");
+
+            byte[] notThisKey = Arrays.copyOf(mak, 16);
+            notThisKey[8] = 0x01;
+            PosMessage forged = PosMessage.unpack(t.exchange(sealed(purchase("TERM1461", 2_500), new DESedeEngine(), notThisKey)));
+            assertEquals("A0", forged.field(39));
+        }
+        assertEquals("SINGLE", await(world.db().preparedQuery("select detail->>'makLength' from audit_log"
+                + " where action = 'pos.sign_on' and subject = $1").execute(Tuple.of("TERM1461"))).iterator().next().getString(0));
+    }
+
+    /** 004 follows the profile too: PIK(16) KCV MAK(8) 00*8 KCV TDK(16) KCV, 60 bytes; the TDK stays double length. */
+    @Test
+    void aSingleLengthMakProfileAppliesTo004AndTheTdkStaysDoubleLength() throws Exception {
+        assertEquals(0, cli("terminal", "register", "--tid", "TERM1462", "--mid", MID, "--sn", "SN-1462", "--vendor", "ACME",
+                "--model", "P100", "--mak-length", "SINGLE"));
+        assertEquals("SINGLE", getTerminal("TERM1462").getString("makLength"));
+        world.tmkInto("SN-1462");
+
+        try (TerminalConnection t = world.gateway.connect()) {
+            PosMessage reply = PosMessage.unpack(t.exchange(signOn("TERM1462", "004").pack()));
+            assertEquals("00", reply.field(39));
+            byte[] f62 = reply.binary(62);
+            assertEquals(60, f62.length);
+            byte[] mak = decrypt(new DESedeEngine(), TMK, Arrays.copyOfRange(f62, 20, 28));
+            assertArrayEquals(new byte[8], Arrays.copyOfRange(f62, 28, 36));
+            assertArrayEquals(kcv(new DESEngine(), mak), Arrays.copyOfRange(f62, 36, 40));
+            byte[] tdk = decrypt(new DESedeEngine(), TMK, Arrays.copyOfRange(f62, 40, 56));
+            assertNotEquals(HexFormat.of().formatHex(tdk, 0, 8), HexFormat.of().formatHex(tdk, 8, 16), "a double-length TDK");
+            assertArrayEquals(kcv(new DESedeEngine(), tdk), Arrays.copyOfRange(f62, 56, 60));
+
+            byte[] answer = t.exchange(sealed(purchase("TERM1462", 300), new DESEngine(), mak));
+            assertEquals("00", PosMessage.unpack(answer).field(39));
+            assertArrayEquals(unionPayMac(new DESEngine(), mak, MacBlock.of(answer)), MacBlock.mac(answer));
+        }
+    }
+
+    /** The default profile is unchanged: a double-length MAK in 003 (its halves differ). */
+    @Test
+    void theDefaultProfileKeepsTheDoubleLengthMak() throws Exception {
+        world.registerTmkTerminal("TERM1463", "SN-1463");
+        try (TerminalConnection t = world.gateway.connect()) {
+            byte[] f62 = PosMessage.unpack(t.exchange(signOn("TERM1463", "003").pack())).binary(62);
+            byte[] mak = decrypt(new DESedeEngine(), TMK, Arrays.copyOfRange(f62, 20, 36));
+            assertFalse(Arrays.equals(Arrays.copyOf(mak, 8), Arrays.copyOfRange(mak, 8, 16)));
+            assertArrayEquals(kcv(new DESedeEngine(), mak), Arrays.copyOfRange(f62, 36, 40));
+        }
+    }
+
+    @Test
+    void anUnknownMakLengthOrTerminalIsRefused() throws Exception {
+        assertEquals(400, patch("TERM1461", new JsonObject().put("makLength", "TRIPLE")).statusCode());
+        assertEquals(400, patch("TERM1461", new JsonObject()).statusCode());
+        assertEquals(404, patch("NOSUCH01", new JsonObject().put("makLength", "SINGLE")).statusCode());
+    }
+
+    /**
+     * Field 46 is kept with the terminal (GBK-decoded, shown by GET /api/terminals/:tid): set by the
+     * sign-on, not written again by a MACed purchase that carries the same text, replaced by one
+     * that carries a new text, and never by a request whose MAC fails.
+     */
+    @Test
+    void field46IsKeptWithTheTerminalAndWrittenOnlyWhenItChanges() throws Exception {
+        world.registerTmkTerminal("TERM1464", "SN-1464");
+        assertNull(getTerminal("TERM1464").getString("terminalInfo"));
+        try (TerminalConnection t = world.gateway.connect()) {
+            PosMessage reply = PosMessage.unpack(t.exchange(signOn("TERM1464", "003").setGbk(46, "终端 P100 固件 V1.2").pack()));
+            assertEquals("00", reply.field(39));
+            byte[] f62 = reply.binary(62);
+            byte[] mak = decrypt(new DESedeEngine(), TMK, Arrays.copyOfRange(f62, 20, 36));
+            assertEquals("终端 P100 固件 V1.2", getTerminal("TERM1464").getString("terminalInfo"));
+            OffsetDateTime first = infoWrittenAt("TERM1464");
+
+            PosMessage same = purchase("TERM1464", 100).setGbk(46, "终端 P100 固件 V1.2");
+            assertEquals("00", PosMessage.unpack(t.exchange(sealed(same, new DESedeEngine(), mak))).field(39));
+            assertEquals(first, infoWrittenAt("TERM1464"), "no write when unchanged");
+
+            byte[] otherKey = mak.clone();
+            otherKey[0] ^= 0x02;
+            byte[] forged = sealed(purchase("TERM1464", 100).setGbk(46, "forged"), new DESedeEngine(), otherKey);
+            assertEquals("A0", PosMessage.unpack(t.exchange(forged)).field(39));
+            assertEquals("终端 P100 固件 V1.2", getTerminal("TERM1464").getString("terminalInfo"), "not from an unverified request");
+
+            String upgraded = "终端 P100 固件 V1.3 " + "x".repeat(400);
+            PosMessage changed = purchase("TERM1464", 100).setGbk(46, upgraded);
+            assertEquals("00", PosMessage.unpack(t.exchange(sealed(changed, new DESedeEngine(), mak))).field(39));
+            String kept = getTerminal("TERM1464").getString("terminalInfo");
+            assertEquals(TerminalInfo.MAX_CHARS, kept.length(), "bounded");
+            assertTrue(upgraded.startsWith(kept));
+            assertNotEquals(first, infoWrittenAt("TERM1464"), "written when changed");
+        }
+    }
+
+    private PosMessage signOn(String tid, String code) {
+        return PosMessage.create(PosClient.TPDU, PosClient.HEADER, "0800").set(11, nextStan()).set(41, tid).set(42, MID)
+                .set(new Field60("00", "000001", code)).set(63, "001");
+    }
+
+    private PosMessage purchase(String tid, long amount) {
+        return PosMessage.create(PosClient.TPDU, PosClient.HEADER, "0200").set(2, PAN).set(3, "000000")
+                .set(4, String.format("%012d", amount)).set(11, nextStan()).set(22, "012").set(25, "00")
+                .set(41, tid).set(42, MID).set(49, "156").set(new Field60("22", "000001", "000"));
+    }
+
+    private String nextStan() {
+        return String.format("%06d", ++stan);
+    }
+
+    /** The packed message with field 64 the UnionPay ECB MAC under {@code key} with {@code engine}. */
+    private static byte[] sealed(PosMessage m, BlockCipher engine, byte[] key) {
+        m.set(64, new byte[8]);
+        byte[] body = m.pack();
+        MacBlock.writeMac(body, unionPayMac(engine, key, MacBlock.of(body)));
+        return body;
+    }
+
+    /**
+     * UnionPay's POS ECB MAC, written out: XOR of the zero-padded 8-byte blocks, its 16 upper-case
+     * hex characters; the first 8 encrypted, XORed with the last 8, encrypted again; the first 8
+     * hex characters of the result.
+     */
+    private static byte[] unionPayMac(BlockCipher engine, byte[] key, byte[] mab) {
+        byte[] r = new byte[8];
+        for (int i = 0; i < mab.length; i++) r[i % 8] ^= mab[i];
+        byte[] h = HexFormat.of().withUpperCase().formatHex(r).getBytes(StandardCharsets.US_ASCII);
+        byte[] c = encrypt(engine, key, Arrays.copyOf(h, 8));
+        for (int i = 0; i < 8; i++) c[i] ^= h[8 + i];
+        c = encrypt(engine, key, c);
+        return Arrays.copyOf(HexFormat.of().withUpperCase().formatHex(c).getBytes(StandardCharsets.US_ASCII), 8);
+    }
+
+    /** ISO 9564 format 0: PIN field XOR the 12 rightmost PAN digits before the check digit. */
+    private static byte[] pinBlock(String pin, String pan) {
+        byte[] pinField = HexFormat.of().parseHex(String.format("%02d", pin.length()) + pin + "F".repeat(14 - pin.length()));
+        byte[] panField = HexFormat.of().parseHex("0000" + pan.substring(pan.length() - 13, pan.length() - 1));
+        for (int i = 0; i < 8; i++) pinField[i] ^= panField[i];
+        return pinField;
+    }
+
+    private static byte[] kcv(BlockCipher engine, byte[] key) {
+        return Arrays.copyOf(encrypt(engine, key, new byte[8]), 4);
+    }
+
+    private static byte[] encrypt(BlockCipher engine, byte[] key, byte[] data) {
+        return ecb(engine, true, key, data);
+    }
+
+    private static byte[] decrypt(BlockCipher engine, byte[] key, byte[] data) {
+        return ecb(engine, false, key, data);
+    }
+
+    private static byte[] ecb(BlockCipher engine, boolean encrypt, byte[] key, byte[] data) {
+        engine.init(encrypt, new KeyParameter(key));
+        byte[] out = new byte[data.length];
+        for (int off = 0; off < data.length; off += 8) engine.processBlock(data, off, out, off);
+        return out;
+    }
+
+    private OffsetDateTime infoWrittenAt(String tid) throws Exception {
+        return await(world.db().preparedQuery("select terminal_info_at from terminal where tid = $1").execute(Tuple.of(tid)))
+                .iterator().next().getOffsetDateTime(0);
+    }
+
+    private int cli(String... args) {
+        String[] all = new String[args.length + 4];
+        System.arraycopy(args, 0, all, 0, 2);
+        all[2] = "--admin";
+        all[3] = "http://127.0.0.1:" + world.gateway.adminPort();
+        all[4] = "--token";
+        all[5] = world.gateway.app().adminToken();
+        System.arraycopy(args, 2, all, 6, args.length - 2);
+        return Main.run(all);
+    }
+
+    private JsonObject getTerminal(String tid) throws Exception {
+        HttpResponse<String> r = http.send(request("/api/terminals/" + tid).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return new JsonObject(r.body());
+    }
+
+    private HttpResponse<String> patch(String tid, JsonObject body) throws Exception {
+        return http.send(request("/api/terminals/" + tid).method("PATCH", HttpRequest.BodyPublishers.ofString(body.encode())).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + world.gateway.adminPort() + path))
+                .header("Authorization", "Bearer " + world.gateway.app().adminToken());
+    }
+}

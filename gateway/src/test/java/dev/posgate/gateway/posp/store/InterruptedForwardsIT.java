@@ -1,0 +1,63 @@
+package dev.posgate.gateway.posp.store;
+
+import static dev.posgate.testing.Eventually.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.posgate.gateway.support.TestGateway;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which journal rows the crash recovery of forwarded messages resolves (real PostgreSQL; the
+ * gateway has no upstream, so no sweeper of its own runs): only PENDING rows older than the
+ * threshold that owe a reversal, each once; a row a live node may still be working on is left alone.
+ */
+class InterruptedForwardsIT {
+    private static final byte[] OWED = "stand-in for a packed 0400".getBytes(StandardCharsets.US_ASCII);
+
+    @Test
+    void onlyStalePendingRowsThatOweAReversalAreQueuedAndClosed() throws Exception {
+        try (TestGateway gw = TestGateway.start()) {
+            Pool db = gw.app().database().pool();
+            insert(db, "000011", "0200", "PURCHASE", OWED, 3600);
+            insert(db, "000012", "0200", "PURCHASE", OWED, 0); // a live node's request in flight
+            insert(db, "000013", "0400", "REVERSAL", OWED, 3600);    // the terminal's own reversal
+            insert(db, "000014", "0200", "BALANCE", null, 3600);     // owes nothing
+
+            InterruptedForwards sweep = new InterruptedForwards(gw.app().vertx(), db, Duration.ofSeconds(30), Duration.ofSeconds(1));
+            assertEquals(2, await(sweep.scan()));
+            assertEquals(0, await(sweep.scan()), "each row is resolved once");
+
+            Map<String, String> status = new HashMap<>();
+            for (Row r : await(db.query("select stan, status from posp_transaction where reversal is null or status <> 'PENDING'").execute())) {
+                status.put(r.getString(0), r.getString(1));
+            }
+            assertEquals(Map.of("000011", "TIMED_OUT", "000013", "APPROVED", "000014", "PENDING"), status);
+            assertEquals("PENDING", await(db.query("select status from posp_transaction where stan = '000012'").execute())
+                    .iterator().next().getString(0));
+            List<Row> queued = new ArrayList<>();
+            await(db.query("select stan, message, state from posp_reversal order by stan").execute()).forEach(queued::add);
+            assertEquals(List.of("000011", "000013"), queued.stream().map(r -> r.getString("stan")).toList());
+            for (Row r : queued) {
+                assertArrayEquals(OWED, r.getBuffer("message").getBytes());
+                assertEquals("PENDING", r.getString("state"));
+            }
+        }
+    }
+
+    private static void insert(Pool db, String stan, String mti, String kind, byte[] reversal, int ageSeconds) throws Exception {
+        await(db.preparedQuery("insert into posp_transaction (tid, batch, stan, mti, kind, amount, status, reversal, updated_at)"
+                        + " values ('TIF00001', '000001', $1, $2, $3, 100, 'PENDING', $4, now() - make_interval(secs => $5))")
+                .execute(Tuple.of(stan, mti, kind, reversal == null ? null : Buffer.buffer(reversal), (double) ageSeconds)));
+    }
+}
