@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: all pool state lives on one Vert.x event-loop context created for the pool, so no
  * locks are used. {@link #execute}, {@link #start} and {@link #close} may be called from any
- * thread; they hand their work to that context. Returned futures complete on that context.
+ * thread; they hand their work to that context. The future {@link #execute} returns completes on
+ * the caller's context (captured when the command is submitted, as vertx-sql-client's pool does),
+ * so a session confined to its event loop continues there, never on the pool's thread.
  *
  * <p>Security: payloads carry keys under LMK/ZMK and PIN blocks; this class logs command codes,
  * connection labels and counts, never payload bytes.
@@ -159,7 +161,9 @@ public final class HsmPool implements HsmTransport {
             return Future.failedFuture(new IllegalArgumentException(
                     "command of " + command.length + " bytes does not fit a 2-byte length frame"));
         }
-        Request req = new Request(command.clone(), commandTag(command), false);
+        // the caller's context, not ours: its callbacks must run where the caller's state lives
+        Promise<byte[]> callerPromise = ((VertxInternal) vertx).getOrCreateContext().promise();
+        Request req = new Request(command.clone(), commandTag(command), false, callerPromise);
         // always hop (even when already on the context): caller callbacks never re-enter pool code
         ctx.runOnContext(v -> submit(req));
         return req.promise.future();
@@ -454,7 +458,7 @@ public final class HsmPool implements HsmTransport {
 
     /** Sends NC on {@code conn}; ND00 → healthy (and up, for a new connection), else recycle. */
     private void probe(Conn conn, boolean onConnect) {
-        Request r = new Request(NC, "NC", true);
+        Request r = new Request(NC, "NC", true, Promise.promise());
         conn.probing = true;
         outstanding.add(r);
         r.timer = ctx.setTimer(requestTimeoutMs, t -> onTimeout(r));
@@ -876,7 +880,8 @@ public final class HsmPool implements HsmTransport {
         final String command;
         final boolean internal;
         final long startNanos = System.nanoTime();
-        final Promise<byte[]> promise = Promise.promise();
+        /** Completed on the pool's context; its listeners run on the context it was made from. */
+        final Promise<byte[]> promise;
         long timer = -1;
         Conn conn;
         String header;
@@ -885,10 +890,11 @@ public final class HsmPool implements HsmTransport {
         boolean queued;
         int sends;
 
-        Request(byte[] payload, String command, boolean internal) {
+        Request(byte[] payload, String command, boolean internal, Promise<byte[]> promise) {
             this.payload = payload;
             this.command = command;
             this.internal = internal;
+            this.promise = promise;
         }
     }
 }
