@@ -13,6 +13,7 @@ import dev.posgate.gateway.db.TerminalRepository;
 import dev.posgate.gateway.metrics.BoundedHttpLabels;
 import dev.posgate.gateway.metrics.GatewayMetrics;
 import dev.posgate.gateway.hsm.HsmLink;
+import dev.posgate.hsm.Hsm;
 import dev.posgate.gateway.kms.KmsModule;
 import dev.posgate.gateway.network.NetworkManagementModule;
 import dev.posgate.gateway.posp.PospModule;
@@ -52,6 +53,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +68,8 @@ public final class GatewayApp {
     private final Vertx vertx;
     private final GatewayConfig config;
     private final ConnectionGuard guard;
+    /** How the modules see the HSM: identity except in SessionThreadCheckTest. */
+    private final UnaryOperator<Hsm> hsmView;
     /** Also asked for the key loader's routes, which only the key-loading listener serves. */
     private final KmsModule kms = new KmsModule();
     /** Set once booted; flushed at stop (the summaries of open refusal windows). */
@@ -84,13 +88,23 @@ public final class GatewayApp {
     private int port;
     private String adminToken;
 
-    private GatewayApp(Vertx vertx, GatewayConfig config) {
+    private GatewayApp(Vertx vertx, GatewayConfig config, UnaryOperator<Hsm> hsmView) {
         this.vertx = vertx;
+        this.hsmView = hsmView;
         this.config = config;
         this.guard = new ConnectionGuard(DescriptorBudget.connectionsMax(config), config.integer(Setting.MAX_CONNECTIONS_PER_IP));
     }
 
     public static Future<GatewayApp> start(GatewayConfig config) {
+        return start(config, UnaryOperator.identity());
+    }
+
+    /**
+     * A test seam: the gateway's modules see the HSM through {@code hsmView} (identity in
+     * production). SessionThreadCheckTest wraps it in a view that completes every future on
+     * another context, to show the session thread check catches a chain that leaves its loop.
+     */
+    public static Future<GatewayApp> start(GatewayConfig config, UnaryOperator<Hsm> hsmView) {
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // before any meter exists: an unauthenticated client's made-up HTTP method is one series, OTHER
         prometheus.config().meterFilter(new BoundedHttpLabels());
@@ -103,7 +117,7 @@ public final class GatewayApp {
                 .with(new VertxOptions().setMetricsOptions(metricsOptions))
                 .withMetrics(new MicrometerMetricsFactory(prometheus))
                 .build();
-        GatewayApp app = new GatewayApp(vertx, config);
+        GatewayApp app = new GatewayApp(vertx, config, hsmView);
         // Not chained on boot's future: that one belongs to a context of the Vert.x instance a
         // failed start closes, and a closed context never delivers its completion.
         Promise<GatewayApp> started = Promise.promise();
@@ -139,7 +153,7 @@ public final class GatewayApp {
                     AuditLog audit = window <= 0 ? new AuditLog(database.pool()) : new AuditLog(database.pool(), vertx,
                             Duration.ofSeconds(window), config.integer(Setting.AUDIT_REFUSAL_KINDS));
                     this.audit = audit;
-                    GatewayContext context = new GatewayContext(vertx, config, database.pool(), link.hsm(),
+                    GatewayContext context = new GatewayContext(vertx, config, database.pool(), hsmView.apply(link.hsm()),
                             new TerminalRepository(database.pool(), audit), new KeyRepository(database.pool()), audit, metrics);
                     Map<String, Supplier<Future<?>>> readiness = new LinkedHashMap<>();
                     readiness.put("database", database::ping);

@@ -9,6 +9,7 @@ import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.gateway.routing.TmsReplies;
 import dev.posgate.gateway.server.PerKeyRate;
 import dev.posgate.gateway.server.SessionContext;
+import dev.posgate.gateway.server.SessionKey;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.HsmException;
 import dev.posgate.hsm.KeyType;
@@ -31,7 +32,7 @@ import java.util.List;
  * the connection is a {@link KmsHostSession}.
  */
 final class KmsHandlers {
-    private static final Object SESSION_KEY = KmsHandlers.class;
+    private static final SessionKey<KmsHostSession<LmkKey>> SESSION_KEY = SessionKey.named("kms exchange");
     /** An 8-byte random collides with a recorded one about never; three draws bound the loop. */
     private static final int RND2_ATTEMPTS = 3;
 
@@ -60,9 +61,8 @@ final class KmsHandlers {
         this.k2Rate = k2Rate;
     }
 
-    @SuppressWarnings("unchecked")
     static KmsHostSession<LmkKey> state(SessionContext session) {
-        return (KmsHostSession<LmkKey>) session.attributes().computeIfAbsent(SESSION_KEY, k -> new KmsHostSession<LmkKey>());
+        return session.getOrCreate(SESSION_KEY, KmsHostSession::new);
     }
 
     /** K1: the KMS working certificate, for any serial (it is public). */

@@ -7,6 +7,7 @@ import dev.posgate.gateway.server.PerKeyRate;
 import dev.posgate.gateway.routing.ResultCode;
 import dev.posgate.gateway.routing.TmsReplies;
 import dev.posgate.gateway.server.SessionContext;
+import dev.posgate.gateway.server.SessionKey;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.HsmException;
 import dev.posgate.hsm.KeyType;
@@ -33,7 +34,7 @@ import java.util.List;
  * stranger costs neither an RSA verification nor an HSM command.
  */
 final class LoaderHandlers {
-    private static final Object SESSION_KEY = LoaderHandlers.class;
+    private static final SessionKey<LoaderHostSession> SESSION_KEY = SessionKey.named("key loader exchange");
 
     private final Vertx vertx;
     private final Hsm hsm;
@@ -61,7 +62,7 @@ final class LoaderHandlers {
     }
 
     private static LoaderHostSession state(SessionContext session) {
-        return (LoaderHostSession) session.attributes().computeIfAbsent(SESSION_KEY, k -> new LoaderHostSession());
+        return session.getOrCreate(SESSION_KEY, LoaderHostSession::new);
     }
 
     /** L1: AcquireWCRT, for any serial. */

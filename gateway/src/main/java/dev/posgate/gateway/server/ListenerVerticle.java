@@ -32,6 +32,7 @@ public final class ListenerVerticle extends VerticleBase {
     /** Null for the plain listener. */
     private final TlsListener tls;
     private final Ticker ticker;
+    private final SessionThreadCheck threadCheck;
     private final Set<Session> sessions = new HashSet<>();
     /** Shared by every listener instance through Vert.x local shared data; null without a limit. */
     private IpConnectionRate ipRate;
@@ -62,6 +63,7 @@ public final class ListenerVerticle extends VerticleBase {
         this.guard = guard;
         this.metrics = metrics;
         this.sessionIds = sessionIds;
+        this.threadCheck = new SessionThreadCheck(metrics);
     }
 
     @Override
@@ -92,7 +94,8 @@ public final class ListenerVerticle extends VerticleBase {
             return;
         }
         metrics.connectionOpened();
-        SessionContext context = new SessionContext(sessionIds.incrementAndGet(), ip);
+        // accept runs on this verticle's event loop, which the connection's handlers run on too
+        SessionContext context = SessionContext.onCurrentEventLoop(sessionIds.incrementAndGet(), ip, threadCheck);
         Session[] holder = new Session[1];
         Session session = new Session(vertx, socket, context, settings.frameLimits(), dispatcher, metrics,
                 settings.maxInflight(), settings.requestRate(), ticker, () -> {
