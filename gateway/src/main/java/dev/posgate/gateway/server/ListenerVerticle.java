@@ -127,7 +127,9 @@ public final class ListenerVerticle extends VerticleBase {
      */
     public Future<Void> drain() {
         Promise<Void> done = Promise.promise();
-        context.runOnContext(v -> server.close().onComplete(ar -> {
+        // server.close() completes on the acceptor thread: hop back to this verticle's event loop,
+        // which owns the sessions (and the set of them) and must arm the drain's timer
+        context.runOnContext(v -> server.close().onComplete(ar -> context.runOnContext(onLoop -> {
             for (Session s : new ArrayList<>(sessions)) s.drain();
             long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
             vertx.setPeriodic(0, 20, id -> {
@@ -137,7 +139,7 @@ public final class ListenerVerticle extends VerticleBase {
                     done.complete();
                 }
             });
-        }));
+        })));
         return done.future();
     }
 
