@@ -2,6 +2,7 @@ package dev.posgate.gateway.server;
 
 import dev.posgate.gateway.metrics.GatewayMetrics;
 import dev.posgate.gateway.routing.Dispatcher;
+import dev.posgate.gateway.routing.Dispatcher.Routed;
 import dev.posgate.gateway.routing.Response;
 import dev.posgate.gateway.time.Ticker;
 import dev.posgate.iso8583.frame.Family;
@@ -10,7 +11,6 @@ import dev.posgate.iso8583.frame.FrameEncoder;
 import dev.posgate.iso8583.frame.FrameError;
 import dev.posgate.iso8583.frame.FrameLimits;
 import dev.posgate.iso8583.frame.FrameSink;
-import dev.posgate.gateway.routing.Dispatcher.Routed;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -187,14 +187,7 @@ final class Session implements FrameSink {
             // The chain completed on another thread: a bug upstream of here (counted, logged once).
             // The session's state is only ever touched from its loop, so hop back before writing;
             // when the check fails (tests), end the session instead: the chain failed.
-            boolean tolerated;
-            try {
-                context.checkThread("reply");
-                tolerated = true;
-            } catch (SessionThreadViolation e) {
-                tolerated = false;
-            }
-            boolean write = tolerated;
+            boolean write = context.offLoopTolerated("reply");
             context.runOnEventLoop(() -> {
                 if (write) {
                     answer(ar, familyLabel, started);

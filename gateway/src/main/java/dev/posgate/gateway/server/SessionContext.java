@@ -67,6 +67,20 @@ public final class SessionContext {
         if (!onEventLoop()) check.violation(this, where, eventLoopThread);
     }
 
+    /**
+     * Reports that {@code where} runs off the session's event loop (the caller checked
+     * {@link #onEventLoop()}): true when the session may carry on from its loop (production),
+     * false when the check fails ({@code posgate.session.threadCheck=fail}).
+     */
+    boolean offLoopTolerated(String where) {
+        try {
+            check.violation(this, where, eventLoopThread);
+            return true;
+        } catch (SessionThreadViolation e) {
+            return false;
+        }
+    }
+
     /** Runs {@code action} on the session's event loop (at once for an unconfined context). */
     void runOnEventLoop(Runnable action) {
         if (eventLoop == null) {
