@@ -13,6 +13,7 @@ import dev.posgate.gateway.platform.db.TerminalRepository;
 import dev.posgate.gateway.platform.metrics.BoundedHttpLabels;
 import dev.posgate.gateway.platform.metrics.GatewayMetrics;
 import dev.posgate.gateway.platform.hsm.HsmLink;
+import dev.posgate.hsm.Hsm;
 import dev.posgate.gateway.kms.KmsModule;
 import dev.posgate.gateway.network.NetworkManagementModule;
 import dev.posgate.gateway.posp.PospModule;
@@ -52,6 +53,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.posgate.gateway.spi.GatewayContext;
@@ -68,6 +70,8 @@ public final class GatewayApp {
     private final Vertx vertx;
     private final GatewayConfig config;
     private final ConnectionGuard guard;
+    /** How the modules see the HSM: identity except in SessionThreadCheckIT. */
+    private final UnaryOperator<Hsm> hsmView;
     /** Also asked for the key loader's routes, which only the key-loading listener serves. */
     private final KmsModule kms = new KmsModule();
     /** Set once booted; flushed at stop (the summaries of open refusal windows). */
@@ -86,13 +90,23 @@ public final class GatewayApp {
     private int port;
     private String adminToken;
 
-    private GatewayApp(Vertx vertx, GatewayConfig config) {
+    private GatewayApp(Vertx vertx, GatewayConfig config, UnaryOperator<Hsm> hsmView) {
         this.vertx = vertx;
+        this.hsmView = hsmView;
         this.config = config;
         this.guard = new ConnectionGuard(DescriptorBudget.connectionsMax(config), config.integer(Setting.MAX_CONNECTIONS_PER_IP));
     }
 
     public static Future<GatewayApp> start(GatewayConfig config) {
+        return start(config, UnaryOperator.identity());
+    }
+
+    /**
+     * A test seam: the gateway's modules see the HSM through {@code hsmView} (identity in
+     * production). SessionThreadCheckIT wraps it in a view that completes every future on
+     * another context, to show the session thread check catches a chain that leaves its loop.
+     */
+    public static Future<GatewayApp> start(GatewayConfig config, UnaryOperator<Hsm> hsmView) {
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // before any meter exists: an unauthenticated client's made-up HTTP method is one series, OTHER
         prometheus.config().meterFilter(new BoundedHttpLabels());
@@ -105,7 +119,7 @@ public final class GatewayApp {
                 .with(new VertxOptions().setMetricsOptions(metricsOptions))
                 .withMetrics(new MicrometerMetricsFactory(prometheus))
                 .build();
-        GatewayApp app = new GatewayApp(vertx, config);
+        GatewayApp app = new GatewayApp(vertx, config, hsmView);
         // Not chained on boot's future: that one belongs to a context of the Vert.x instance a
         // failed start closes, and a closed context never delivers its completion.
         Promise<GatewayApp> started = Promise.promise();
@@ -141,7 +155,7 @@ public final class GatewayApp {
                     AuditLog audit = window <= 0 ? new AuditLog(database.pool()) : new AuditLog(database.pool(), vertx,
                             Duration.ofSeconds(window), config.integer(Setting.AUDIT_REFUSAL_KINDS));
                     this.audit = audit;
-                    GatewayContext context = new GatewayContext(vertx, config, database.pool(), link.hsm(),
+                    GatewayContext context = new GatewayContext(vertx, config, database.pool(), hsmView.apply(link.hsm()),
                             new TerminalRepository(database.pool(), audit), new KeyRepository(database.pool()), audit, metrics);
                     Map<String, Supplier<Future<?>>> readiness = new LinkedHashMap<>();
                     readiness.put("database", database::ping);

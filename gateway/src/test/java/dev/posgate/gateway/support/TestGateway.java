@@ -3,10 +3,12 @@ package dev.posgate.gateway.support;
 import dev.posgate.gateway.app.GatewayApp;
 import dev.posgate.gateway.platform.config.GatewayConfig;
 import dev.posgate.gateway.platform.config.Setting;
+import dev.posgate.hsm.Hsm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /** Starts a real gateway (real TCP, real PostgreSQL) for a test class, on free ports. */
 public final class TestGateway implements AutoCloseable {
@@ -17,6 +19,11 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public static TestGateway start(Map<Setting, Object> overrides) throws Exception {
+        return start(overrides, UnaryOperator.identity());
+    }
+
+    /** With the modules seeing the HSM through {@code hsmView} ({@link GatewayApp#start(GatewayConfig, UnaryOperator)}). */
+    public static TestGateway start(Map<Setting, Object> overrides, UnaryOperator<Hsm> hsmView) throws Exception {
         Path dataDir = Files.createTempDirectory(Path.of("target"), "gw-data-");
         GatewayConfig config = GatewayConfig.defaults()
                 .with(Setting.DATA_DIR, dataDir)
@@ -26,7 +33,7 @@ public final class TestGateway implements AutoCloseable {
                 .with(Setting.ADMIN_PORT, 0)
                 .with(Setting.DB_POOL_SIZE, 4);
         for (Map.Entry<Setting, Object> e : overrides.entrySet()) config = config.with(e.getKey(), e.getValue());
-        GatewayApp app = GatewayApp.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        GatewayApp app = GatewayApp.start(config, hsmView).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         return new TestGateway(app);
     }
 

@@ -8,6 +8,7 @@ import dev.posgate.crypto.Parity;
 import dev.posgate.crypto.RandomSource;
 import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.gateway.support.TestGateway;
+import dev.posgate.hsm.Hsm;
 import dev.posgate.terminal.net.TerminalLink;
 import dev.posgate.terminal.pinpad.KeyRole;
 import dev.posgate.terminal.pinpad.PinPad;
@@ -26,6 +27,7 @@ import java.time.LocalDateTime;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /** A real gateway (PostgreSQL, software HSM over TCP) plus terminals provisioned through the admin API. */
 final class TmsFixture implements AutoCloseable {
@@ -41,7 +43,12 @@ final class TmsFixture implements AutoCloseable {
     record Device(String tid, TmsIdentity identity, PinPad pinPad) {}
 
     TmsFixture(Map<Setting, Object> settings) throws Exception {
-        gateway = TestGateway.start(withHsmCeremony(settings));
+        this(settings, UnaryOperator.identity());
+    }
+
+    /** With the gateway's modules seeing the HSM through {@code hsmView}. */
+    TmsFixture(Map<Setting, Object> settings, UnaryOperator<Hsm> hsmView) throws Exception {
+        gateway = TestGateway.start(withHsmCeremony(settings), hsmView);
     }
 
     /** The DMK ceremony forms keys from clear components in the bundled HSM, which allows it only when told. */
@@ -53,9 +60,13 @@ final class TmsFixture implements AutoCloseable {
     }
 
     static TmsFixture start() throws Exception {
+        return start(UnaryOperator.identity());
+    }
+
+    static TmsFixture start(UnaryOperator<Hsm> hsmView) throws Exception {
         // A6: a DMK shipped under a vendor's zone ZMK is imported only in the HSM's authorised state
         return new TmsFixture(Map.of(Setting.TMS_DMK_CEREMONY, true, Setting.TMS_KEY_MESSAGE, "TMK",
-                Setting.HSM_SIM_AUTHORISED, "A6"));
+                Setting.HSM_SIM_AUTHORISED, "A6"), hsmView);
     }
 
     HttpResponse<String> call(String method, String path, HttpRequest.BodyPublisher body) throws Exception {

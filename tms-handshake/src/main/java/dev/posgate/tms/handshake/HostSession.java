@@ -7,7 +7,9 @@ import dev.posgate.iso8583.tms.TmsCode;
  * established. Order (protocol.md section 3): H1 first, H2 only after a successful H1, D* only
  * after a successful H2; a failed authentication ends the session. {@code K} is how the host
  * holds the DWK (under the HSM's LMK in the gateway); {@code P} is whatever the host keeps about
- * the authenticated terminal. Synchronized: HSM and database callbacks may run on another thread than the connection's.
+ * the authenticated terminal. No locks: one connection's state, and the gateway confines a
+ * connection to its event loop (HSM and database futures complete on the caller's context; the
+ * gateway's session thread check catches a chain that does not).
  */
 public final class HostSession<K, P> {
     /** Where the handshake stands. */
@@ -29,7 +31,7 @@ public final class HostSession<K, P> {
      * order (an unauthenticated peer's) cannot grow the session's memory, and the seqs are kept in a
      * bounded window ({@link SeqWindow}).
      */
-    public synchronized Admission admit(TmsCode code, long seq) {
+    public Admission admit(TmsCode code, long seq) {
         if (!admits(code)) return Admission.OUT_OF_ORDER;
         return seqs.firstUse(seq) ? Admission.ADMITTED : Admission.DUPLICATE_SEQ;
     }
@@ -38,7 +40,7 @@ public final class HostSession<K, P> {
      * Whether {@code code} may run now. A request that arrives while another handshake step is
      * still in flight is out of order too: the steps depend on each other's outcome.
      */
-    public synchronized boolean admits(TmsCode code) {
+    public boolean admits(TmsCode code) {
         if (busy > 0 && (code == TmsCode.H1 || code == TmsCode.H2)) return false;
         return switch (code) {
             case H1 -> stage == Stage.NEW;
@@ -49,16 +51,16 @@ public final class HostSession<K, P> {
     }
 
     /** Marks a handshake step in flight (H1 or H2), until {@link #done()}. */
-    public synchronized void begin() {
+    public void begin() {
         busy++;
     }
 
-    public synchronized void done() {
+    public void done() {
         busy--;
     }
 
     /** H1 passed: the DWK and S_DATA to check SAC_1 against. */
-    public synchronized void challenged(String serial, P terminal, K dwk, StampedRandom sData) {
+    public void challenged(String serial, P terminal, K dwk, StampedRandom sData) {
         requireStage(Stage.NEW);
         this.serial = serial;
         this.terminal = terminal;
@@ -68,34 +70,34 @@ public final class HostSession<K, P> {
     }
 
     /** H2 passed: the download phase is open. */
-    public synchronized void authenticated() {
+    public void authenticated() {
         requireStage(Stage.AWAITING_SAC);
         stage = Stage.AUTHENTICATED;
     }
 
     /** Authentication failed: nothing more is accepted on this connection. */
-    public synchronized void fail() {
+    public void fail() {
         stage = Stage.CLOSED;
         dwk = null;
     }
 
-    public synchronized Stage stage() {
+    public Stage stage() {
         return stage;
     }
 
-    public synchronized String serial() {
+    public String serial() {
         return serial;
     }
 
-    public synchronized P terminal() {
+    public P terminal() {
         return terminal;
     }
 
-    public synchronized K dwk() {
+    public K dwk() {
         return dwk;
     }
 
-    public synchronized StampedRandom sData() {
+    public StampedRandom sData() {
         return sData;
     }
 

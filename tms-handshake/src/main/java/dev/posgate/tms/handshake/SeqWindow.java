@@ -7,8 +7,8 @@ import java.util.Arrays;
  * {@value #SIZE} seqs below it (the anti-replay window of RFC 4303). A seq already seen, or older
  * than the window, is a repeat ({@code 94}); a higher one moves the window. Terminals number their
  * requests upwards (ours count from 1), so a long download never meets the lower edge; the set this
- * replaces grew with every request of a session. Synchronized: a session's callbacks may run on
- * more than one thread.
+ * replaces grew with every request of a session. No locks: one connection's window, used only on
+ * that connection's event loop.
  */
 public final class SeqWindow {
     /** Seqs remembered below the highest one. */
@@ -18,7 +18,7 @@ public final class SeqWindow {
     private long highest = -1;
 
     /** True, and {@code seq} recorded, when it was not used before in this session; false for a repeat. */
-    public synchronized boolean firstUse(long seq) {
+    public boolean firstUse(long seq) {
         if (seq < 0) throw new IllegalArgumentException("seq is unsigned: " + seq);
         if (seq > highest) {
             long advance = highest < 0 ? SIZE : seq - highest;

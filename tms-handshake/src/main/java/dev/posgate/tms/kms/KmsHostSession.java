@@ -6,7 +6,8 @@ import java.util.Arrays;
  * The KMS side of one connection's K-flow, as a state machine without I/O: what K2 established
  * (the transmission key under the host's key handle {@code K} and Rnd2) and what K3 issued (the
  * pending TMK), so that K3 is refused without K2 and K4 without K3 ({@code 12}). The gateway keeps
- * one per connection and does the HSM and database work around it.
+ * one per connection and does the HSM and database work around it. No locks: the gateway confines
+ * a connection's state to its event loop.
  */
 public final class KmsHostSession<K> {
     /** After K2: the terminal's TEK and AUK (host handles) and the Rnd2 it must return under AUK. */

@@ -5,7 +5,8 @@ import dev.posgate.tms.kms.KmsHostSession;
 
 /**
  * The loader side of one connection's L-flow without I/O: L2 only after L1, L3 only after L2 for
- * the same serial and slot ({@code 12} otherwise).
+ * the same serial and slot ({@code 12} otherwise). No locks: the gateway confines a connection's
+ * state to its event loop.
  */
 public final class LoaderHostSession {
     private String helloSn;

@@ -9,6 +9,7 @@ import dev.posgate.gateway.spi.ResultCode;
 import dev.posgate.gateway.spi.TmsReplies;
 import dev.posgate.gateway.platform.server.PerKeyRate;
 import dev.posgate.gateway.spi.SessionContext;
+import dev.posgate.gateway.spi.SessionKey;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.HsmException;
 import dev.posgate.hsm.KeyType;
@@ -35,7 +36,7 @@ import dev.posgate.gateway.kms.store.TransmissionKeyRepository;
  * the connection is a {@link KmsHostSession}.
  */
 public final class KmsHandlers {
-    private static final Object SESSION_KEY = KmsHandlers.class;
+    private static final SessionKey<KmsHostSession<LmkKey>> SESSION_KEY = SessionKey.named("kms exchange");
     /** An 8-byte random collides with a recorded one about never; three draws bound the loop. */
     private static final int RND2_ATTEMPTS = 3;
 
@@ -64,9 +65,8 @@ public final class KmsHandlers {
         this.k2Rate = k2Rate;
     }
 
-    @SuppressWarnings("unchecked")
     static KmsHostSession<LmkKey> state(SessionContext session) {
-        return (KmsHostSession<LmkKey>) session.attributes().computeIfAbsent(SESSION_KEY, k -> new KmsHostSession<LmkKey>());
+        return session.getOrCreate(SESSION_KEY, KmsHostSession::new);
     }
 
     /** K1: the KMS working certificate, for any serial (it is public). */

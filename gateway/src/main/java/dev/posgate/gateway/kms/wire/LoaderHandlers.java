@@ -7,6 +7,7 @@ import dev.posgate.gateway.platform.server.PerKeyRate;
 import dev.posgate.gateway.spi.ResultCode;
 import dev.posgate.gateway.spi.TmsReplies;
 import dev.posgate.gateway.spi.SessionContext;
+import dev.posgate.gateway.spi.SessionKey;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.HsmException;
 import dev.posgate.hsm.KeyType;
@@ -36,7 +37,7 @@ import dev.posgate.gateway.kms.store.TmkLifecycle;
  * stranger costs neither an RSA verification nor an HSM command.
  */
 public final class LoaderHandlers {
-    private static final Object SESSION_KEY = LoaderHandlers.class;
+    private static final SessionKey<LoaderHostSession> SESSION_KEY = SessionKey.named("key loader exchange");
 
     private final Vertx vertx;
     private final Hsm hsm;
@@ -64,7 +65,7 @@ public final class LoaderHandlers {
     }
 
     private static LoaderHostSession state(SessionContext session) {
-        return (LoaderHostSession) session.attributes().computeIfAbsent(SESSION_KEY, k -> new LoaderHostSession());
+        return session.getOrCreate(SESSION_KEY, LoaderHostSession::new);
     }
 
     /** L1: AcquireWCRT, for any serial. */

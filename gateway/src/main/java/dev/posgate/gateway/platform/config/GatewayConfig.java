@@ -92,15 +92,7 @@ public final class GatewayConfig {
     }
 
     private void validate() {
-        for (Setting s : Setting.values()) {
-            String d = s.defaultValue();
-            if (d.matches("-?\\d+")) {
-                int v = integer(s);
-                if (v < 0) throw new IllegalArgumentException(s.key() + " must not be negative");
-            } else if (d.equals("true") || d.equals("false")) {
-                bool(s);
-            }
-        }
+        for (Setting s : Setting.values()) s.check(values.get(s));
         int iso = integer(Setting.FRAME_MAX_ISO);
         int tms = integer(Setting.FRAME_MAX_TMS);
         if (iso < 16 || iso > 65535 || tms < 16 || tms > 65535) {

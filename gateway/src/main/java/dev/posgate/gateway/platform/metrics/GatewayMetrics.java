@@ -20,6 +20,7 @@ public final class GatewayMetrics {
     private final AtomicLong frameBufferedBytes = new AtomicLong();
     private final Counter accepted;
     private final Counter throttled;
+    private final Counter threadViolations;
     // name -> label value -> meter: two lookups, no key built per call on the hot path
     private final ConcurrentMap<String, ConcurrentMap<String, Counter>> counters = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<String, Timer>> timers = new ConcurrentHashMap<>();
@@ -40,6 +41,9 @@ public final class GatewayMetrics {
                 .description("Requests held back because their connection was over session.request.rate")
                 .register(registry);
         for (String window : new String[] {"stan", "tms_random", "tms_clock", "kms_random"}) replayRefused(window, 0);
+        this.threadViolations = Counter.builder("posgate_session_thread_violations_total")
+                .description("Session code that ran off the session's event loop (a bug; see docs/architecture.md, Threading)")
+                .register(registry);
     }
 
     public MeterRegistry registry() {
@@ -111,6 +115,11 @@ public final class GatewayMetrics {
 
     public void sessionClosed(String reason) {
         counter("posgate_sessions_closed_total", "Sessions the gateway closed, by reason", "reason", reason).increment();
+    }
+
+    /** Session code ran off the session's event loop. */
+    public void sessionThreadViolation() {
+        threadViolations.increment();
     }
 
     /** A request over its connection's rate, held until the rate admits it. */

@@ -2,6 +2,7 @@ package dev.posgate.gateway.platform.routing;
 
 import dev.posgate.gateway.platform.metrics.GatewayMetrics;
 import dev.posgate.gateway.spi.SessionContext;
+import dev.posgate.gateway.spi.SessionKey;
 import dev.posgate.iso8583.FormatException;
 import dev.posgate.iso8583.frame.Family;
 import dev.posgate.iso8583.pos.PosDialect;
@@ -46,7 +47,7 @@ public final class GatewayDispatcher implements Dispatcher {
     private static final Set<TmsCode> DOWNLOAD_PHASE = EnumSet.of(TmsCode.D1, TmsCode.D2, TmsCode.D3);
     private static final Set<TmsCode> KEY_FLOWS =
             EnumSet.of(TmsCode.K1, TmsCode.K2, TmsCode.K3, TmsCode.K4, TmsCode.L1, TmsCode.L2, TmsCode.L3);
-    private static final Object KEY_FLOW_SEQS = new Object();
+    private static final SessionKey<SeqWindow> KEY_FLOW_SEQS = SessionKey.named("key flow seqs");
 
     private final PosRoutes posRoutes;
     private final Map<TmsCode, TmsHandler> tmsRoutes;
@@ -165,7 +166,7 @@ public final class GatewayDispatcher implements Dispatcher {
 
     /** The seqs used by K and L requests on this connection (protocol.md section 3: a repeated seq is {@code 94}). */
     private static SeqWindow keyFlowSeqs(SessionContext session) {
-        return (SeqWindow) session.attributes().computeIfAbsent(KEY_FLOW_SEQS, k -> new SeqWindow());
+        return session.getOrCreate(KEY_FLOW_SEQS, SeqWindow::new);
     }
 
     /**

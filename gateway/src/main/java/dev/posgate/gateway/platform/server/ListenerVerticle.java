@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import dev.posgate.gateway.spi.SessionContext;
+import dev.posgate.gateway.spi.SessionThreadCheck;
 
 /**
  * One terminal listener on one event loop. Several instances share the port (Vert.x
@@ -33,6 +34,7 @@ public final class ListenerVerticle extends VerticleBase {
     /** Null for the plain listener. */
     private final TlsListener tls;
     private final Ticker ticker;
+    private final SessionThreadCheck threadCheck;
     private final Set<Session> sessions = new HashSet<>();
     /** Shared by every listener instance through Vert.x local shared data; null without a limit. */
     private IpConnectionRate ipRate;
@@ -63,6 +65,7 @@ public final class ListenerVerticle extends VerticleBase {
         this.guard = guard;
         this.metrics = metrics;
         this.sessionIds = sessionIds;
+        this.threadCheck = new SessionThreadCheck(metrics);
     }
 
     @Override
@@ -93,7 +96,8 @@ public final class ListenerVerticle extends VerticleBase {
             return;
         }
         metrics.connectionOpened();
-        SessionContext context = new SessionContext(sessionIds.incrementAndGet(), ip);
+        // accept runs on this verticle's event loop, which the connection's handlers run on too
+        SessionContext context = SessionContext.onCurrentEventLoop(sessionIds.incrementAndGet(), ip, threadCheck);
         Session[] holder = new Session[1];
         Session session = new Session(vertx, socket, context, settings.frameLimits(), dispatcher, metrics,
                 settings.maxInflight(), settings.requestRate(), ticker, () -> {
@@ -125,7 +129,9 @@ public final class ListenerVerticle extends VerticleBase {
      */
     public Future<Void> drain() {
         Promise<Void> done = Promise.promise();
-        context.runOnContext(v -> server.close().onComplete(ar -> {
+        // server.close() completes on the acceptor thread: hop back to this verticle's event loop,
+        // which owns the sessions (and the set of them) and must arm the drain's timer
+        context.runOnContext(v -> server.close().onComplete(ar -> context.runOnContext(onLoop -> {
             for (Session s : new ArrayList<>(sessions)) s.drain();
             long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
             vertx.setPeriodic(0, 20, id -> {
@@ -135,7 +141,7 @@ public final class ListenerVerticle extends VerticleBase {
                     done.complete();
                 }
             });
-        }));
+        })));
         return done.future();
     }
 

@@ -4,12 +4,14 @@ import dev.posgate.gateway.platform.metrics.GatewayMetrics;
 import dev.posgate.gateway.spi.Dispatcher;
 import dev.posgate.gateway.spi.Response;
 import dev.posgate.gateway.platform.time.Ticker;
+import dev.posgate.gateway.spi.Dispatcher.Routed;
 import dev.posgate.iso8583.frame.Family;
 import dev.posgate.iso8583.frame.FrameDecoder;
 import dev.posgate.iso8583.frame.FrameEncoder;
 import dev.posgate.iso8583.frame.FrameError;
 import dev.posgate.iso8583.frame.FrameLimits;
 import dev.posgate.iso8583.frame.FrameSink;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
@@ -21,7 +23,10 @@ import dev.posgate.gateway.spi.SessionContext;
 
 /**
  * One terminal connection: feeds bytes to the frame decoder, hands complete frames to the
- * dispatcher and writes responses. Everything runs on the connection's event loop.
+ * dispatcher and writes responses. Everything runs on the connection's event loop, so the fields
+ * below have no locks: {@link SessionContext#checkThread} at each entry point detects code that
+ * runs elsewhere, and a reply whose chain completed off the loop is written from the loop (and
+ * counted as a violation) or, when the check fails, ends the session.
  *
  * <p>Bounded by construction: the decoder refuses an oversized announced length before
  * buffering the body; at most {@code maxInflight} requests are processed at once; reading
@@ -117,6 +122,7 @@ final class Session implements FrameSink {
 
     @Override
     public void onFrame(Family family, byte[] body) {
+        context.checkThread("frame");
         frameStartedAt = 0;
         lastFrameAt = ticker.nanos();
         requestSeen = true;
@@ -161,6 +167,7 @@ final class Session implements FrameSink {
     }
 
     private void release() {
+        context.checkThread("release");
         while (!closed && !held.isEmpty() && admit(ticker.nanos())) process(held.poll());
         if (closed) return;
         if (!held.isEmpty()) {
@@ -174,27 +181,46 @@ final class Session implements FrameSink {
         String familyLabel = label(request.family());
         long started = request.receivedAt(); // the request's latency counts from its complete frame
         dispatcher.dispatch(context, request.family(), request.body()).onComplete(ar -> {
-            inflight--;
-            if (ar.failed()) {
-                // Dispatchers map handler failures to response codes; a failure here is a bug.
-                log.error("{}: dispatcher failed", context, ar.cause());
-                close("internal_error");
+            if (context.onEventLoop()) {
+                answer(ar, familyLabel, started);
                 return;
             }
-            Response response = ar.result().response();
-            metrics.handled(ar.result().type(), response.result(), System.nanoTime() - started);
-            if (closed) return;
-            if (response.body() != null) {
-                socket.write(Buffer.buffer(FrameEncoder.encode(response.body())));
-                metrics.frameOut(familyLabel);
-                if (socket.writeQueueFull()) socket.pause();
-            }
-            if (response.closeAfter()) {
-                close(response.body() == null ? "protocol_error" : "ended_by_protocol");
-            } else if (draining && inflight == 0) {
-                close("draining");
-            }
+            // The chain completed on another thread: a bug upstream of here (counted, logged once).
+            // The session's state is only ever touched from its loop, so hop back before writing;
+            // when the check fails (tests), end the session instead: the chain failed.
+            boolean write = context.offLoopTolerated("reply");
+            context.runOnEventLoop(() -> {
+                if (write) {
+                    answer(ar, familyLabel, started);
+                } else {
+                    inflight--;
+                    close("thread_violation");
+                }
+            });
         });
+    }
+
+    private void answer(AsyncResult<Routed> ar, String familyLabel, long started) {
+        inflight--;
+        if (ar.failed()) {
+            // Dispatchers map handler failures to response codes; a failure here is a bug.
+            log.error("{}: dispatcher failed", context, ar.cause());
+            close("internal_error");
+            return;
+        }
+        Response response = ar.result().response();
+        metrics.handled(ar.result().type(), response.result(), System.nanoTime() - started);
+        if (closed) return;
+        if (response.body() != null) {
+            socket.write(Buffer.buffer(FrameEncoder.encode(response.body())));
+            metrics.frameOut(familyLabel);
+            if (socket.writeQueueFull()) socket.pause();
+        }
+        if (response.closeAfter()) {
+            close(response.body() == null ? "protocol_error" : "ended_by_protocol");
+        } else if (draining && inflight == 0) {
+            close("draining");
+        }
     }
 
     @Override
@@ -231,6 +257,7 @@ final class Session implements FrameSink {
     }
 
     void close(String reason) {
+        context.checkThread("close");
         if (closed) return;
         closed = true;
         held.clear();

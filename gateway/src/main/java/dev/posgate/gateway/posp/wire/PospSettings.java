@@ -20,6 +20,14 @@ public record PospSettings(
         Duration signOnGrace,
         TrackProtection.Upstream trackProtection) {
 
+    public PospSettings {
+        // the type (DIGITS) checked the form at start-up; field 32 is n..11
+        if (acquirerId.length() > 11) {
+            throw new IllegalArgumentException(Setting.POSP_ACQUIRER_ID.key() + " must be at most 11 digits (field 32 is n..11), got '"
+                    + acquirerId + "'");
+        }
+    }
+
     public static PospSettings from(GatewayConfig c) {
         return new PospSettings(
                 new BusinessDay(ZoneId.of(c.string(Setting.POSP_TIMEZONE))),

@@ -6,18 +6,18 @@ import dev.posgate.gateway.spi.ResultCode;
 import dev.posgate.gateway.spi.TmsReplies;
 import dev.posgate.iso8583.tms.TmsMessage;
 import dev.posgate.gateway.spi.SessionContext;
+import dev.posgate.gateway.spi.SessionKey;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.tms.handshake.HostSession;
 
 /** The TMS state of a connection, kept in its {@link SessionContext}. */
 final class TmsSessions {
-    private static final Object KEY = TmsSessions.class;
+    private static final SessionKey<HostSession<LmkKey, Terminal>> KEY = SessionKey.named("tms handshake");
 
     private TmsSessions() {}
 
-    @SuppressWarnings("unchecked")
     static HostSession<LmkKey, Terminal> of(SessionContext session) {
-        return (HostSession<LmkKey, Terminal>) session.attributes().computeIfAbsent(KEY, k -> new HostSession<LmkKey, Terminal>());
+        return session.getOrCreate(KEY, HostSession::new);
     }
 
     /** The answer refusing {@code request} for its order ({@code 12}) or a repeated seq ({@code 94}); null when admitted. */

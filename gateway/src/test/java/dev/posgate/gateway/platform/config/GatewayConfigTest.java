@@ -55,13 +55,14 @@ class GatewayConfigTest {
         assertEquals("POSGATE_SESSION_IDLE_TIMEOUT_SECONDS", Setting.IDLE_TIMEOUT.envName());
     }
 
-    /** docs/configuration.md must name every key with its default, so operators can trust it. */
+    /** docs/configuration.md must name every key with its default and type, so operators can trust it. */
     @Test
     void everySettingIsDocumented() throws Exception {
         String doc = Files.readString(Path.of("..", "docs", "configuration.md"));
         for (Setting s : Setting.values()) {
             String dflt = s.defaultValue().isEmpty() ? "(empty)" : "`" + s.defaultValue() + "`";
-            String row = "| `" + s.key() + "` | `" + s.envName() + "` | " + dflt + " |";
+            String type = s.type() == SettingType.ENUM ? "ENUM (" + String.join(", ", s.allowed()) + ")" : s.type().name();
+            String row = "| `" + s.key() + "` | `" + s.envName() + "` | " + dflt + " | " + type + " |";
             assertTrue(doc.contains(row), "docs/configuration.md lacks the row for " + s.key() + ": " + row);
         }
     }
