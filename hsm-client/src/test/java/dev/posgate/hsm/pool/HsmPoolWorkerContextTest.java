@@ -1,6 +1,5 @@
 package dev.posgate.hsm.pool;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,27 +11,14 @@ import io.vertx.core.internal.VertxInternal;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pool runs on a context of its own, but the future {@link HsmPool#execute} returns completes on
- * the caller's: a session confined to its event loop continues there. Checked by context identity,
- * not only by thread, since the pool's context may share an event-loop thread with the caller's.
+ * A call from a worker context (blocking code that asks the HSM) completes on that worker context,
+ * not on the pool's; {@link HsmPoolCallerContextTest} covers event-loop callers and every outcome.
+ * Checked by context identity, not only by thread.
  */
-class HsmPoolContextTest extends PoolTestSupport {
+class HsmPoolWorkerContextTest extends PoolTestSupport {
 
     /** Where a reply was handled: the context and thread of the completion, and the caller's. */
     private record Where(Context caller, Thread callerThread, Context completion, Thread completionThread, String reply) {}
-
-    @Test
-    void aCallFromAnEventLoopCompletesOnThatEventLoop() {
-        HsmPool pool = started(config(server()).connectionsPerHost(1).build());
-        Context caller = vertx.getOrCreateContext();
-        assertTrue(caller.isEventLoopContext());
-
-        Where where = await(callFrom(caller, pool));
-
-        assertEquals("ED00", where.reply().substring(0, 4));
-        assertSame(where.caller(), where.completion(), "completed on the caller's context");
-        assertSame(where.callerThread(), where.completionThread(), "completed on the caller's event-loop thread");
-    }
 
     @Test
     void aCallFromAWorkerCompletesOnThatWorkerContext() {
