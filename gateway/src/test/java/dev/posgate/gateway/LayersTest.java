@@ -89,6 +89,23 @@ class LayersTest {
             .should().dependOnClassesThat(resideInAPackage("dev.posgate..")
                     .and(not(resideInAnyPackage("dev.posgate.iso8583..", "dev.posgate.crypto.."))));
 
+    @ArchTest
+    static final ArchRule protocolsAreIoFree = noClasses().that().resideInAPackage("dev.posgate.protocol..")
+            .should().dependOnClassesThat(resideInAnyPackage("io.vertx..", "io.netty..", "java.net..", "java.sql..")
+                    .or(resideInAPackage("dev.posgate..")
+                            .and(not(resideInAnyPackage("dev.posgate.protocol..", "dev.posgate.iso8583..", "dev.posgate.crypto..")))))
+            .because("the patents' protocols are state machines over values: tested without sockets");
+
+    @ArchTest
+    static final ArchRule linkKnowsNoClient = noClasses().that().resideInAPackage("dev.posgate.link..")
+            .should().dependOnClassesThat(resideInAPackage("dev.posgate..")
+                    .and(not(resideInAnyPackage("dev.posgate.link..", "dev.posgate.iso8583.."))))
+            .because("the pipelined-client core serves the HSM pool and the upstream link alike");
+
+    @ArchTest
+    static final ArchRule hsmClientBelowTheGateway = noClasses().that().resideInAPackage("dev.posgate.hsm..")
+            .should().dependOnClassesThat(resideInAnyPackage(GW + "..", "dev.posgate.protocol..", "dev.posgate.hostsim.."));
+
     private static ArchRule isolated(String feature) {
         List<String> others = FEATURES.stream().filter(f -> !f.equals(feature)).toList();
         return noClasses().that().resideInAPackage(GW + "." + feature + "..")

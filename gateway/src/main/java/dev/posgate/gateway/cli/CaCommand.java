@@ -2,8 +2,8 @@ package dev.posgate.gateway.cli;
 
 import dev.posgate.gateway.platform.ca.CaStore;
 import dev.posgate.gateway.platform.ca.CertificateAuthority;
-import dev.posgate.tms.pki.CertificateRole;
-import dev.posgate.tms.pki.CertificateVerifier;
+import dev.posgate.protocol.pki.CertificateRole;
+import dev.posgate.protocol.pki.CertificateVerifier;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

@@ -12,7 +12,7 @@ import dev.posgate.gateway.tms.store.PackageRepositories;
 import dev.posgate.gateway.tms.store.PendingPackages;
 import dev.posgate.gateway.tms.store.PostgresPackageRepository;
 import dev.posgate.iso8583.tms.TmsCode;
-import dev.posgate.tms.handshake.FreshnessGuard;
+import dev.posgate.protocol.tms.handshake.FreshnessGuard;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.posgate.gateway.platform.ca.CaStore;
 import dev.posgate.terminal.kms.Card;
-import dev.posgate.tms.pki.CertificateRejectedException;
-import dev.posgate.tms.pki.CertificateRole;
-import dev.posgate.tms.pki.CertificateVerifier;
+import dev.posgate.protocol.pki.CertificateRejectedException;
+import dev.posgate.protocol.pki.CertificateRole;
+import dev.posgate.protocol.pki.CertificateVerifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

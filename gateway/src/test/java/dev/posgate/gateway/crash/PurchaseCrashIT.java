@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.iso8583.pos.PosMessage;
-import dev.posgate.posp.SignOnMode;
+import dev.posgate.protocol.posp.SignOnMode;
 import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.terminal.pos.PosClient;
 import dev.posgate.testing.Eventually;

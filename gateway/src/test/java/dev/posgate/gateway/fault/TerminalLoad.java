@@ -1,6 +1,6 @@
 package dev.posgate.gateway.fault;
 
-import dev.posgate.posp.SignOnMode;
+import dev.posgate.protocol.posp.SignOnMode;
 import dev.posgate.terminal.pos.PosClient;
 import dev.posgate.testing.Eventually;
 import io.vertx.core.Future;

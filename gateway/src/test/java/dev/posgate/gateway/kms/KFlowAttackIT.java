@@ -18,7 +18,7 @@ import dev.posgate.iso8583.tms.TmsMessage;
 import dev.posgate.terminal.kms.KmsClient;
 import dev.posgate.terminal.net.TerminalLink;
 import dev.posgate.testing.Eventually;
-import dev.posgate.tms.kms.KmsTerminalSession;
+import dev.posgate.protocol.kms.KmsTerminalSession;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

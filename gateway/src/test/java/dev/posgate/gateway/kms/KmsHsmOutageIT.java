@@ -11,7 +11,7 @@ import dev.posgate.hsm.sim.HsmSimulator;
 import dev.posgate.iso8583.tms.TmsMessage;
 import dev.posgate.terminal.kms.BatchUploader;
 import dev.posgate.testing.Eventually;
-import dev.posgate.tms.kms.KmsTerminalSession;
+import dev.posgate.protocol.kms.KmsTerminalSession;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;

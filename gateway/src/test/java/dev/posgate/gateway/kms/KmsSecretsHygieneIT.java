@@ -15,7 +15,7 @@ import dev.posgate.terminal.kms.KmsClient;
 import dev.posgate.terminal.net.TerminalLink;
 import dev.posgate.terminal.pinpad.KeyRole;
 import dev.posgate.testing.Eventually;
-import dev.posgate.tms.pki.CertificateVerifier;
+import dev.posgate.protocol.pki.CertificateVerifier;
 import io.vertx.sqlclient.Row;
 import java.net.URI;
 import java.net.http.HttpClient;

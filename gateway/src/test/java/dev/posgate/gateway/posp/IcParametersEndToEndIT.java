@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.posgate.gateway.support.TerminalConnection;
 import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.PosMessage;
-import dev.posgate.posp.SignOnMode;
+import dev.posgate.protocol.posp.SignOnMode;
 import dev.posgate.terminal.pos.PosClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

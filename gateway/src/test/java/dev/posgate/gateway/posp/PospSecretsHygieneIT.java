@@ -11,7 +11,7 @@ import dev.posgate.crypto.Tdes;
 import dev.posgate.gateway.support.LogCapture;
 import dev.posgate.gateway.support.SecretScan;
 import dev.posgate.iso8583.pos.PosMessage;
-import dev.posgate.posp.SignOnMode;
+import dev.posgate.protocol.posp.SignOnMode;
 import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.terminal.pos.PosClient;
 import io.vertx.sqlclient.Row;

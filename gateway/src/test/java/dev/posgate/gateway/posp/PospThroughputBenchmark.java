@@ -2,7 +2,7 @@ package dev.posgate.gateway.posp;
 
 import static dev.posgate.testing.Eventually.await;
 
-import dev.posgate.posp.SignOnMode;
+import dev.posgate.protocol.posp.SignOnMode;
 import dev.posgate.terminal.pos.PosClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -10,7 +10,7 @@ import dev.posgate.crypto.KeyComponents;
 import dev.posgate.crypto.Parity;
 import dev.posgate.gateway.platform.db.KeyRecord;
 import dev.posgate.gateway.platform.db.Terminal;
-import dev.posgate.posp.SignOnMode;
+import dev.posgate.protocol.posp.SignOnMode;
 import dev.posgate.hsm.KeyScheme;
 import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.LmkKey;

@@ -17,7 +17,7 @@ import dev.posgate.gateway.support.Metrics;
 import dev.posgate.gateway.support.TerminalConnection;
 import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.PosMessage;
-import dev.posgate.posp.SignOnMode;
+import dev.posgate.protocol.posp.SignOnMode;
 import dev.posgate.terminal.pos.PosClient;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;

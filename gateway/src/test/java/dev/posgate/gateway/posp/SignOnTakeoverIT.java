@@ -10,7 +10,7 @@ import dev.posgate.crypto.Parity;
 import dev.posgate.crypto.RandomSource;
 import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.gateway.support.Metrics;
-import dev.posgate.posp.SignOnMode;
+import dev.posgate.protocol.posp.SignOnMode;
 import dev.posgate.terminal.pinpad.KeyRole;
 import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.terminal.pos.PosClient;

@@ -8,11 +8,11 @@ import dev.posgate.iso8583.tms.TmsCode;
 import dev.posgate.iso8583.tms.TmsHeader;
 import dev.posgate.iso8583.tms.TmsMessage;
 import dev.posgate.terminal.pinpad.KeyRole;
-import dev.posgate.tms.download.SoftSeal;
-import dev.posgate.tms.handshake.H1Request;
-import dev.posgate.tms.handshake.H1Response;
-import dev.posgate.tms.handshake.StampedRandom;
-import dev.posgate.tms.handshake.TerminalHandshake;
+import dev.posgate.protocol.tms.download.SoftSeal;
+import dev.posgate.protocol.tms.handshake.H1Request;
+import dev.posgate.protocol.tms.handshake.H1Response;
+import dev.posgate.protocol.tms.handshake.StampedRandom;
+import dev.posgate.protocol.tms.handshake.TerminalHandshake;
 import java.time.LocalDateTime;
 
 /** A handshake done byte by byte on a raw socket, so a test can then send exactly what it wants. */

@@ -6,7 +6,7 @@ import dev.posgate.gateway.support.TerminalConnection;
 import dev.posgate.iso8583.tms.TmsCode;
 import dev.posgate.iso8583.tms.TmsHeader;
 import dev.posgate.iso8583.tms.TmsMessage;
-import dev.posgate.tms.download.PackageEntry;
+import dev.posgate.protocol.tms.download.PackageEntry;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

@@ -4,7 +4,7 @@ import dev.posgate.crypto.KeyComponents;
 import dev.posgate.crypto.Parity;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.load.gatling.VirtualTerminal;
-import dev.posgate.posp.SignOnMode;
+import dev.posgate.protocol.posp.SignOnMode;
 import dev.posgate.terminal.net.TerminalLink;
 import dev.posgate.terminal.pinpad.KeyRole;
 import dev.posgate.terminal.pinpad.PinPad;

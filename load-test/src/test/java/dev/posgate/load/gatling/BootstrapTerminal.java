@@ -2,13 +2,13 @@ package dev.posgate.load.gatling;
 
 import dev.posgate.crypto.RandomSource;
 import dev.posgate.iso8583.tms.TmsMessage;
-import dev.posgate.tms.kms.KmsTerminalSession;
-import dev.posgate.tms.pki.CertificateVerifier;
+import dev.posgate.protocol.kms.KmsTerminalSession;
+import dev.posgate.protocol.pki.CertificateVerifier;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 
 /**
- * One virtual terminal of a fleet bootstrap: the K-flow of tms-handshake's I/O-free
+ * One virtual terminal of a fleet bootstrap: the K-flow of protocols's I/O-free
  * {@link KmsTerminalSession} with its factory-made {@link KmsDevice} (TK on file at the KMS), then,
  * once K4 confirmed the TMK, a {@link VirtualTerminal} holding that TMK for sign-on and purchases.
  * The only RSA on the event loop is K1's certificate check (one public-key verification).

@@ -7,7 +7,7 @@ import dev.posgate.crypto.RandomSource;
 import dev.posgate.crypto.Rsa;
 import dev.posgate.crypto.Tdes;
 import dev.posgate.crypto.TransmissionKeyBlock;
-import dev.posgate.tms.kms.TransmissionKeyDevice;
+import dev.posgate.protocol.kms.TransmissionKeyDevice;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 

@@ -7,7 +7,7 @@ import java.util.function.Function;
 
 /**
  * {@code tmsRequest(name, body).onResponse(...)}: a TMS/KMS request (H1/H2, D1–D3, K1–K4) whose
- * body an I/O-free terminal state machine from tms-handshake builds, and whose answer it checks
+ * body an I/O-free terminal state machine from protocols builds, and whose answer it checks
  * in {@code onResponse} (a throw is a KO).
  */
 public final class TmsRequestBuilder extends PosTcpActionBuilder {

@@ -10,16 +10,16 @@ import dev.posgate.iso8583.tlv.Tlv;
 import dev.posgate.iso8583.tms.TmsCode;
 import dev.posgate.iso8583.tms.TmsHeader;
 import dev.posgate.iso8583.tms.TmsMessage;
-import dev.posgate.tms.download.FrameReply;
-import dev.posgate.tms.download.InstallReport;
-import dev.posgate.tms.download.PackageDownload;
-import dev.posgate.tms.download.PackageEntry;
-import dev.posgate.tms.download.SoftSeal;
-import dev.posgate.tms.handshake.H1Request;
-import dev.posgate.tms.handshake.H1Response;
-import dev.posgate.tms.handshake.H2Response;
-import dev.posgate.tms.handshake.StampedRandom;
-import dev.posgate.tms.handshake.TerminalHandshake;
+import dev.posgate.protocol.tms.download.FrameReply;
+import dev.posgate.protocol.tms.download.InstallReport;
+import dev.posgate.protocol.tms.download.PackageDownload;
+import dev.posgate.protocol.tms.download.PackageEntry;
+import dev.posgate.protocol.tms.download.SoftSeal;
+import dev.posgate.protocol.tms.handshake.H1Request;
+import dev.posgate.protocol.tms.handshake.H1Response;
+import dev.posgate.protocol.tms.handshake.H2Response;
+import dev.posgate.protocol.tms.handshake.StampedRandom;
+import dev.posgate.protocol.tms.handshake.TerminalHandshake;
 import java.security.MessageDigest;
 import java.time.LocalDateTime;
 import java.util.HexFormat;
@@ -27,7 +27,7 @@ import java.util.List;
 
 /**
  * The terminal side of one TMS session for the download wave (docs/tms.md), without I/O and
- * without Vert.x: tms-handshake's {@link TerminalHandshake} (DWK recovered with the DMK, TAC_1
+ * without Vert.x: protocols's {@link TerminalHandshake} (DWK recovered with the DMK, TAC_1
  * checked, SAC_1 answered), then D1/D2/D3 sealed under the DWK with {@link SoftSeal}, and the
  * package assembled by {@link PackageDownload}, whose SHA-256 must match both D1's and the one
  * the rig published. Each request method builds the next frame, each {@code on...} checks an

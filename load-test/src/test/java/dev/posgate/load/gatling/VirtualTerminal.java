@@ -11,8 +11,8 @@ import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.MacBlock;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.Tpdu;
-import dev.posgate.posp.SignOnMode;
-import dev.posgate.posp.WorkingKeyBlock;
+import dev.posgate.protocol.posp.SignOnMode;
+import dev.posgate.protocol.posp.WorkingKeyBlock;
 import java.util.HexFormat;
 
 /**

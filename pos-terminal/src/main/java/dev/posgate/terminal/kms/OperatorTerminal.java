@@ -1,8 +1,8 @@
 package dev.posgate.terminal.kms;
 
-import dev.posgate.tms.pki.CertificateRejectedException;
-import dev.posgate.tms.pki.CertificateRole;
-import dev.posgate.tms.pki.CertificateVerifier;
+import dev.posgate.protocol.pki.CertificateRejectedException;
+import dev.posgate.protocol.pki.CertificateRole;
+import dev.posgate.protocol.pki.CertificateVerifier;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.posgate.terminal.kms;
 
 import dev.posgate.crypto.RandomSource;
-import dev.posgate.tms.pki.CertificateRejectedException;
-import dev.posgate.tms.pki.CertificateRole;
-import dev.posgate.tms.pki.CertificateVerifier;
+import dev.posgate.protocol.pki.CertificateRejectedException;
+import dev.posgate.protocol.pki.CertificateRole;
+import dev.posgate.protocol.pki.CertificateVerifier;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;

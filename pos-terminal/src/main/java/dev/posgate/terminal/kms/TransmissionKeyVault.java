@@ -11,7 +11,7 @@ import dev.posgate.crypto.Tdes;
 import dev.posgate.crypto.TransmissionKeyBlock;
 import dev.posgate.terminal.pinpad.KeyRole;
 import dev.posgate.terminal.pinpad.PinPad;
-import dev.posgate.tms.kms.TransmissionKeyDevice;
+import dev.posgate.protocol.kms.TransmissionKeyDevice;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.util.Arrays;

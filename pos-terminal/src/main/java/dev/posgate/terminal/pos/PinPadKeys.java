@@ -1,6 +1,6 @@
 package dev.posgate.terminal.pos;
 
-import dev.posgate.posp.WorkingKeyBlock;
+import dev.posgate.protocol.posp.WorkingKeyBlock;
 import dev.posgate.terminal.pinpad.KeyRole;
 import dev.posgate.terminal.pinpad.PinPad;
 

@@ -1,10 +1,10 @@
 package dev.posgate.terminal.pos;
 
 import dev.posgate.crypto.Macs;
-import dev.posgate.posp.BatchTotals;
-import dev.posgate.posp.SignOnMode;
-import dev.posgate.posp.TerminalBatch;
-import dev.posgate.posp.WorkingKeyBlock;
+import dev.posgate.protocol.posp.BatchTotals;
+import dev.posgate.protocol.posp.SignOnMode;
+import dev.posgate.protocol.posp.TerminalBatch;
+import dev.posgate.protocol.posp.WorkingKeyBlock;
 import dev.posgate.iso8583.pos.AppHeader;
 import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.MacBlock;

@@ -1,6 +1,6 @@
 package dev.posgate.terminal.pos;
 
-import dev.posgate.posp.WorkingKeyBlock;
+import dev.posgate.protocol.posp.WorkingKeyBlock;
 
 /**
  * Where a POS terminal keeps its working keys: the PIN pad (under its TMK) or the PSAM card

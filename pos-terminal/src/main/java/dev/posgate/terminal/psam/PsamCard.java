@@ -4,7 +4,7 @@ import dev.posgate.crypto.Kcv;
 import dev.posgate.crypto.Macs;
 import dev.posgate.crypto.PinBlocks;
 import dev.posgate.crypto.Tdes;
-import dev.posgate.posp.WorkingKeyBlock;
+import dev.posgate.protocol.posp.WorkingKeyBlock;
 import dev.posgate.terminal.pos.WorkingKeyHolder;
 import java.util.Arrays;
 

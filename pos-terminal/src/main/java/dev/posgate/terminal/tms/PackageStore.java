@@ -1,7 +1,7 @@
 package dev.posgate.terminal.tms;
 
-import dev.posgate.tms.download.PackageDownload;
-import dev.posgate.tms.download.PackageEntry;
+import dev.posgate.protocol.tms.download.PackageDownload;
+import dev.posgate.protocol.tms.download.PackageEntry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,9 +1,9 @@
 package dev.posgate.terminal.tms;
 
-import dev.posgate.tms.download.FrameRequest;
-import dev.posgate.tms.download.InstallReport;
-import dev.posgate.tms.download.PackageDownload;
-import dev.posgate.tms.download.PackageEntry;
+import dev.posgate.protocol.tms.download.FrameRequest;
+import dev.posgate.protocol.tms.download.InstallReport;
+import dev.posgate.protocol.tms.download.PackageDownload;
+import dev.posgate.protocol.tms.download.PackageEntry;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.posgate.gateway.kms.admin;
 
 import dev.posgate.gateway.spi.ResultCode;
-import dev.posgate.tms.pki.CertificateRejectedException;
-import dev.posgate.tms.pki.CertificateRole;
-import dev.posgate.tms.pki.CertificateVerifier;
+import dev.posgate.protocol.pki.CertificateRejectedException;
+import dev.posgate.protocol.pki.CertificateRole;
+import dev.posgate.protocol.pki.CertificateVerifier;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import dev.posgate.gateway.platform.db.AuditLog;
 import dev.posgate.gateway.spi.ResultCode;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.HsmException;
-import dev.posgate.tms.pki.CertificateVerifier;
+import dev.posgate.protocol.pki.CertificateVerifier;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

@@ -1,8 +1,8 @@
 package dev.posgate.gateway.kms.store;
 
-import dev.posgate.tms.pki.CertificateRejectedException;
-import dev.posgate.tms.pki.CertificateRole;
-import dev.posgate.tms.pki.CertificateVerifier;
+import dev.posgate.protocol.pki.CertificateRejectedException;
+import dev.posgate.protocol.pki.CertificateRole;
+import dev.posgate.protocol.pki.CertificateVerifier;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;

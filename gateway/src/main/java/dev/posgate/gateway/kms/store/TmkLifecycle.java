@@ -5,7 +5,7 @@ import dev.posgate.gateway.platform.db.AuditLog;
 import dev.posgate.gateway.platform.db.KeyRecord;
 import dev.posgate.gateway.platform.db.KeyRepository;
 import dev.posgate.hsm.LmkKey;
-import dev.posgate.tms.kms.KmsHostSession;
+import dev.posgate.protocol.kms.KmsHostSession;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;

@@ -1,11 +1,11 @@
 package dev.posgate.gateway.kms.wire;
 
 import dev.posgate.gateway.spi.ResultCode;
-import dev.posgate.tms.kms.FlowRefusedException;
-import dev.posgate.tms.loader.DeviceIdentity;
-import dev.posgate.tms.pki.CertificateRejectedException;
-import dev.posgate.tms.pki.CertificateRole;
-import dev.posgate.tms.pki.CertificateVerifier;
+import dev.posgate.protocol.kms.FlowRefusedException;
+import dev.posgate.protocol.loader.DeviceIdentity;
+import dev.posgate.protocol.pki.CertificateRejectedException;
+import dev.posgate.protocol.pki.CertificateRole;
+import dev.posgate.protocol.pki.CertificateVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import dev.posgate.gateway.spi.Response;
 import dev.posgate.gateway.spi.ResultCode;
 import dev.posgate.gateway.spi.TmsReplies;
 import dev.posgate.iso8583.tms.TmsMessage;
-import dev.posgate.tms.kms.FlowRefusedException;
+import dev.posgate.protocol.kms.FlowRefusedException;
 import io.vertx.core.Future;
 
 /** Turns a K/L-flow refusal into its answer: a failed security check ({@code 63}) also ends the session. */

@@ -1,7 +1,7 @@
 package dev.posgate.gateway.platform.ca;
 
 import dev.posgate.gateway.platform.secrets.SecretFile;
-import dev.posgate.tms.pki.CertificateRole;
+import dev.posgate.protocol.pki.CertificateRole;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.posgate.gateway.platform.ca;
 
-import dev.posgate.tms.pki.CertificateRole;
+import dev.posgate.protocol.pki.CertificateRole;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;

@@ -12,7 +12,7 @@ import dev.posgate.iso8583.pos.ProcessingRequirement;
 import dev.posgate.iso8583.tms.TmsCode;
 import dev.posgate.iso8583.tms.TmsHeader;
 import dev.posgate.iso8583.tms.TmsMessage;
-import dev.posgate.tms.handshake.SeqWindow;
+import dev.posgate.protocol.tms.handshake.SeqWindow;
 import io.vertx.core.Future;
 import java.util.EnumMap;
 import java.util.EnumSet;

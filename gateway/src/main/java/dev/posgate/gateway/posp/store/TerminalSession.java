@@ -2,7 +2,7 @@ package dev.posgate.gateway.posp.store;
 
 import dev.posgate.gateway.platform.db.Terminal;
 import dev.posgate.hsm.LmkKey;
-import dev.posgate.posp.Admission;
+import dev.posgate.protocol.posp.Admission;
 import java.time.LocalDate;
 
 /**

@@ -1,6 +1,6 @@
 package dev.posgate.gateway.posp.store;
 
-import dev.posgate.posp.BatchTotals;
+import dev.posgate.protocol.posp.BatchTotals;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;

@@ -6,7 +6,7 @@ import dev.posgate.gateway.spi.ResultCode;
 import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.ProcessingRequirement;
-import dev.posgate.posp.Admission;
+import dev.posgate.protocol.posp.Admission;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

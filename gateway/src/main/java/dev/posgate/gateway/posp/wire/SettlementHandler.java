@@ -12,7 +12,7 @@ import dev.posgate.hsm.Hsm;
 import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.ProcessingRequirement;
-import dev.posgate.posp.BatchTotals;
+import dev.posgate.protocol.posp.BatchTotals;
 import io.vertx.core.Future;
 import dev.posgate.gateway.posp.store.PospTerminals;
 import dev.posgate.gateway.posp.store.PsamRegistry;

@@ -12,7 +12,7 @@ import dev.posgate.gateway.spi.ResultCode;
 import dev.posgate.gateway.platform.server.PerKeyRate;
 import dev.posgate.gateway.spi.SessionContext;
 import dev.posgate.gateway.spi.PendingUpdates;
-import dev.posgate.posp.SignOnMode;
+import dev.posgate.protocol.posp.SignOnMode;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.PosMessage;

@@ -1,8 +1,8 @@
 package dev.posgate.gateway.posp.wire;
 
 import dev.posgate.gateway.platform.db.Terminal;
-import dev.posgate.posp.SignOnMode;
-import dev.posgate.posp.WorkingKeyBlock;
+import dev.posgate.protocol.posp.SignOnMode;
+import dev.posgate.protocol.posp.WorkingKeyBlock;
 import dev.posgate.hsm.GeneratedKey;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.KeyScheme;

@@ -12,7 +12,7 @@ import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.KeyWithKcv;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.hsm.WrappedKey;
-import dev.posgate.tms.download.PackageEntry;
+import dev.posgate.protocol.tms.download.PackageEntry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package dev.posgate.gateway.tms.store;
 
-import dev.posgate.tms.download.PackageEntry;
+import dev.posgate.protocol.tms.download.PackageEntry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;

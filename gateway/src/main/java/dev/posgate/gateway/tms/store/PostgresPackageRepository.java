@@ -1,7 +1,7 @@
 package dev.posgate.gateway.tms.store;
 
 import dev.posgate.crypto.Digests;
-import dev.posgate.tms.download.PackageEntry;
+import dev.posgate.protocol.tms.download.PackageEntry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

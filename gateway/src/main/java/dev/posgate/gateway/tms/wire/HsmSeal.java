@@ -5,7 +5,7 @@ import dev.posgate.hsm.HsmErrors;
 import dev.posgate.hsm.HsmException;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.iso8583.tlv.Tlv;
-import dev.posgate.tms.download.SealedBody;
+import dev.posgate.protocol.tms.download.SealedBody;
 import io.vertx.core.Future;
 import java.util.List;
 

@@ -10,7 +10,7 @@ import dev.posgate.gateway.spi.SessionContext;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.iso8583.tlv.Tlv;
 import dev.posgate.iso8583.tms.TmsMessage;
-import dev.posgate.tms.handshake.HostSession;
+import dev.posgate.protocol.tms.handshake.HostSession;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

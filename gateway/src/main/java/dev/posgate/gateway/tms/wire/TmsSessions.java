@@ -8,7 +8,7 @@ import dev.posgate.iso8583.tms.TmsMessage;
 import dev.posgate.gateway.spi.SessionContext;
 import dev.posgate.gateway.spi.SessionKey;
 import dev.posgate.hsm.LmkKey;
-import dev.posgate.tms.handshake.HostSession;
+import dev.posgate.protocol.tms.handshake.HostSession;
 
 /** The TMS state of a connection, kept in its {@link SessionContext}. */
 final class TmsSessions {

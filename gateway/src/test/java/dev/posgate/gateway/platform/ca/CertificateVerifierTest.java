@@ -2,10 +2,10 @@ package dev.posgate.gateway.platform.ca;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.posgate.tms.pki.CertificateRejectedException;
-import dev.posgate.tms.pki.CertificateRejectedException.Reason;
-import dev.posgate.tms.pki.CertificateRole;
-import dev.posgate.tms.pki.CertificateVerifier;
+import dev.posgate.protocol.pki.CertificateRejectedException;
+import dev.posgate.protocol.pki.CertificateRejectedException.Reason;
+import dev.posgate.protocol.pki.CertificateRole;
+import dev.posgate.protocol.pki.CertificateVerifier;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Instant;

@@ -1,0 +1,46 @@
+package dev.posgate.protocol.kms;
+
+import dev.posgate.iso8583.tlv.Tags;
+import dev.posgate.protocol.tms.handshake.Texts;
+import dev.posgate.iso8583.tlv.Tlv;
+import dev.posgate.iso8583.tms.TmsMessage;
+
+/**
+ * The K-flow requests as the KMS reads them (protocol.md section 3). A missing tag or a value of
+ * the wrong length throws the TLV format exception, which the gateway answers with {@code 30}.
+ */
+public final class KmsRequests {
+    private KmsRequests() {}
+
+    public record K1(String sn) {}
+
+    public record K2(String sn, String snPinpad, int keyIndex, byte[] rnd1) {}
+
+    public record K3(String sn, byte[] aukRnd2) {}
+
+    /** K4 and L3 share this shape: serial, key index, KCV of the installed TMK. */
+    public record Installed(String sn, int keyIndex, byte[] kcv) {}
+
+    public static K1 k1(TmsMessage m) {
+        return new K1(sn(m));
+    }
+
+    public static K2 k2(TmsMessage m) {
+        Tlv pinpad = m.find(Tags.PINPAD_SERIAL_NUMBER);
+        return new K2(sn(m), pinpad == null ? null : Texts.ans(pinpad, 32), m.require(Tags.PINPAD_KEY_INDEX).asByte(),
+                m.require(Tags.RND1).valueOfLength(8));
+    }
+
+    public static K3 k3(TmsMessage m) {
+        return new K3(sn(m), m.require(Tags.E_AUK_RND2).valueOfLength(8));
+    }
+
+    public static Installed installed(TmsMessage m) {
+        return new Installed(sn(m), m.require(Tags.PINPAD_KEY_INDEX).asByte(), m.require(Tags.KCV).valueOfLength(4));
+    }
+
+    static String sn(TmsMessage m) {
+        // printable ASCII only: a NUL reached PostgreSQL (96), a CR/LF forged log lines (issue 13)
+        return Texts.ans(m.require(Tags.SERIAL_NUMBER), 32);
+    }
+}

@@ -1,0 +1,10 @@
+package dev.posgate.protocol.loader;
+
+/** The terminal's PIN pad as the L-flow needs it: install a TMK received under a one-time key. */
+public interface TmkSlot {
+    /**
+     * Decrypts {@code ctmk} (TDES-ECB) under {@code rnd1} into the TMK slot {@code keyIndex} and
+     * returns the installed key's 4-byte check value.
+     */
+    byte[] installTmk(int keyIndex, byte[] rnd1, byte[] ctmk);
+}

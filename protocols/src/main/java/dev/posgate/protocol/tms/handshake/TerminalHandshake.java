@@ -1,0 +1,72 @@
+package dev.posgate.protocol.tms.handshake;
+
+import dev.posgate.crypto.Kcv;
+import dev.posgate.crypto.Macs;
+import dev.posgate.crypto.Tdes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * The terminal side of the handshake: builds H1, checks TAC_1 after recovering the DWK with the
+ * DMK (inside the PIN pad: {@code dmkDecrypt}), answers SAC_1, and opens the key message.
+ * The clear DWK lives here, on the terminal, for the rest of the session.
+ */
+public final class TerminalHandshake {
+    /** A key from the key message, recovered and KCV-checked. */
+    public record RecoveredKey(int kind, int index, byte[] clearKey) {
+        @Override
+        public String toString() {
+            return "RecoveredKey[kind=" + kind + " index=" + index + "]";
+        }
+    }
+
+    private final H1Request h1;
+    private byte[] dwk;
+    private boolean tacMatched;
+
+    public TerminalHandshake(H1Request h1) {
+        this.h1 = h1;
+    }
+
+    public H1Request h1() {
+        return h1;
+    }
+
+    /**
+     * Processes the H1 answer: DWK = D_DMK(DWK_1), TAC_0 = MAC(DWK, T_DATA) compared with TAC_1,
+     * SAC_1 = MAC(DWK, S_DATA). A mismatch is reported in H2 (DF17 = 01): the TMS then ends the session.
+     */
+    public H2Request onH1(H1Response r, UnaryOperator<byte[]> dmkDecrypt) {
+        dwk = dmkDecrypt.apply(r.dwkUnderDmk());
+        tacMatched = Macs.verify(Macs.tac(dwk, h1.tData().encode()), r.tac());
+        byte[] sac = Macs.tac(dwk, r.sData().encode());
+        return new H2Request(h1.serial(), tacMatched, sac);
+    }
+
+    public boolean tacMatched() {
+        return tacMatched;
+    }
+
+    /** The keys of the H2 key message; an entry whose KCV does not match is refused. */
+    public List<RecoveredKey> onH2(H2Response r) {
+        if (!tacMatched) throw new IllegalStateException("the TMS was not authenticated");
+        List<RecoveredKey> keys = new ArrayList<>();
+        for (KeyMessageEntry e : r.keys()) {
+            byte[] clear = Tdes.decryptEcb(dwk, e.keyUnderDwk());
+            if (!Macs.verify(e.kcv(), Kcv.of(clear, 4))) {
+                Arrays.fill(clear, (byte) 0);
+                throw new SecurityException("key message entry " + e + " fails its KCV");
+            }
+            keys.add(new RecoveredKey(e.kind(), e.index(), clear));
+        }
+        return keys;
+    }
+
+    /** The session's DWK (terminal side only). */
+    public byte[] dwk() {
+        if (dwk == null) throw new IllegalStateException("no DWK before H1");
+        return dwk.clone();
+    }
+}
