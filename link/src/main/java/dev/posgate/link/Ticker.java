@@ -12,10 +12,7 @@ import java.util.Objects;
  * <p>A task runs on the Vert.x context that scheduled it (the pool's), so link state stays confined
  * to one thread whichever ticker is used.
  */
-public interface Ticker {
-    /** Now, in nanoseconds from an arbitrary origin (only differences mean anything). */
-    long nanos();
-
+public interface Ticker extends TimeSource {
     /** Runs {@code task} once after {@code delay}, on the scheduling context. */
     Timer schedule(Duration delay, Runnable task);
 

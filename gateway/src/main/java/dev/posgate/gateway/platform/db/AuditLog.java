@@ -1,6 +1,6 @@
 package dev.posgate.gateway.platform.db;
 
-import dev.posgate.gateway.platform.time.Ticker;
+import dev.posgate.link.TimeSource;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -24,13 +24,13 @@ public final class AuditLog {
     /** Null when every refusal is written (tools and tests that build their own AuditLog). */
     private final RefusalWindows refusals;
     private final long windowSeconds;
-    private final Ticker ticker;
+    private final TimeSource ticker;
 
     public AuditLog(Pool pool) {
         this.pool = pool;
         this.refusals = null;
         this.windowSeconds = 0;
-        this.ticker = Ticker.SYSTEM;
+        this.ticker = TimeSource.SYSTEM;
     }
 
     /**
@@ -38,14 +38,14 @@ public final class AuditLog {
      * {@code vertx} writes the summaries of closed windows, {@link #flush()} the rest at shutdown.
      */
     public AuditLog(Pool pool, Vertx vertx, Duration window, int maxKinds) {
-        this(pool, vertx, window, maxKinds, Ticker.SYSTEM);
+        this(pool, vertx, window, maxKinds, TimeSource.SYSTEM);
     }
 
     /**
      * The same, with windows opened and closed on {@code ticker} (tests move it); the timer only
      * decides how often closed windows are looked for.
      */
-    public AuditLog(Pool pool, Vertx vertx, Duration window, int maxKinds, Ticker ticker) {
+    public AuditLog(Pool pool, Vertx vertx, Duration window, int maxKinds, TimeSource ticker) {
         this.pool = pool;
         this.ticker = ticker;
         this.refusals = new RefusalWindows(window.toNanos(), maxKinds);

@@ -2,7 +2,7 @@ package dev.posgate.gateway.platform.server;
 
 import dev.posgate.gateway.platform.metrics.GatewayMetrics;
 import dev.posgate.gateway.spi.Dispatcher;
-import dev.posgate.gateway.platform.time.Ticker;
+import dev.posgate.link.TimeSource;
 import dev.posgate.gateway.platform.tls.TlsListener;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -33,7 +33,7 @@ public final class ListenerVerticle extends VerticleBase {
     private final AtomicLong sessionIds;
     /** Null for the plain listener. */
     private final TlsListener tls;
-    private final Ticker ticker;
+    private final TimeSource ticker;
     private final SessionThreadCheck threadCheck;
     private final Set<Session> sessions = new HashSet<>();
     /** Shared by every listener instance through Vert.x local shared data; null without a limit. */
@@ -49,7 +49,7 @@ public final class ListenerVerticle extends VerticleBase {
     /** A listener whose connections are TLS ({@code tls} non-null); sessions and dispatch are the same. */
     public ListenerVerticle(ListenerSettings settings, Dispatcher dispatcher, ConnectionGuard guard,
             GatewayMetrics metrics, AtomicLong sessionIds, TlsListener tls) {
-        this(settings, dispatcher, guard, metrics, sessionIds, tls, Ticker.SYSTEM);
+        this(settings, dispatcher, guard, metrics, sessionIds, tls, TimeSource.SYSTEM);
     }
 
     /**
@@ -57,7 +57,7 @@ public final class ListenerVerticle extends VerticleBase {
      * instances of one Vert.x share the per-IP rate, so they must share the ticker too).
      */
     public ListenerVerticle(ListenerSettings settings, Dispatcher dispatcher, ConnectionGuard guard,
-            GatewayMetrics metrics, AtomicLong sessionIds, TlsListener tls, Ticker ticker) {
+            GatewayMetrics metrics, AtomicLong sessionIds, TlsListener tls, TimeSource ticker) {
         this.ticker = ticker;
         this.tls = tls;
         this.settings = settings;

@@ -2,7 +2,7 @@ package dev.posgate.gateway.platform.server;
 
 import dev.posgate.gateway.spi.GatewayContext;
 import dev.posgate.gateway.platform.config.Setting;
-import dev.posgate.gateway.platform.time.Ticker;
+import dev.posgate.link.TimeSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -23,7 +23,7 @@ import java.util.Map;
 public final class PerKeyRate {
     private final RateLimit limit;
     private final int maxKeys;
-    private final Ticker ticker;
+    private final TimeSource ticker;
     private final Counter refused;
     private final LinkedHashMap<String, long[]> arrivals = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -36,7 +36,7 @@ public final class PerKeyRate {
      * {@code count} requests per {@code window} for each key, {@code count} of them at once; no
      * limit when {@code count} is 0. {@code ticker} is the clock (tests move it).
      */
-    public PerKeyRate(String flow, int count, Duration window, int maxKeys, Ticker ticker, MeterRegistry registry) {
+    public PerKeyRate(String flow, int count, Duration window, int maxKeys, TimeSource ticker, MeterRegistry registry) {
         if (maxKeys < 1) throw new IllegalArgumentException("maxKeys must be at least 1");
         long interval = count <= 0 ? 0 : Math.max(1, window.toNanos() / count);
         this.limit = count <= 0 ? null : new RateLimit(interval, interval * (count - 1));
@@ -50,7 +50,7 @@ public final class PerKeyRate {
 
     /** With the system's monotonic clock. */
     public PerKeyRate(String flow, int count, Duration window, int maxKeys, MeterRegistry registry) {
-        this(flow, count, window, maxKeys, Ticker.SYSTEM, registry);
+        this(flow, count, window, maxKeys, TimeSource.SYSTEM, registry);
     }
 
     /**

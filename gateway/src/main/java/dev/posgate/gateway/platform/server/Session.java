@@ -3,7 +3,7 @@ package dev.posgate.gateway.platform.server;
 import dev.posgate.gateway.platform.metrics.GatewayMetrics;
 import dev.posgate.gateway.spi.Dispatcher;
 import dev.posgate.gateway.spi.Response;
-import dev.posgate.gateway.platform.time.Ticker;
+import dev.posgate.link.TimeSource;
 import dev.posgate.gateway.spi.Dispatcher.Routed;
 import dev.posgate.iso8583.frame.Family;
 import dev.posgate.iso8583.frame.FrameDecoder;
@@ -67,12 +67,12 @@ final class Session implements FrameSink {
     /** Requests over the rate, oldest first, waiting for it to admit them; at most maxInflight. */
     private final ArrayDeque<Request> held = new ArrayDeque<>();
     /** The clock of the rate limit and the timeouts {@link #sweep} checks (the listener's). */
-    private final Ticker ticker;
+    private final TimeSource ticker;
 
     private record Request(Family family, byte[] body, long receivedAt) {}
 
     Session(Vertx vertx, NetSocket socket, SessionContext context, FrameLimits limits, Dispatcher dispatcher,
-            GatewayMetrics metrics, int maxInflight, RateLimit requestRate, Ticker ticker, Runnable onClosed) {
+            GatewayMetrics metrics, int maxInflight, RateLimit requestRate, TimeSource ticker, Runnable onClosed) {
         this.vertx = vertx;
         this.socket = socket;
         this.context = context;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static dev.posgate.testing.Eventually.await;
 
-import dev.posgate.gateway.support.ManualTicker;
+import dev.posgate.link.ManualTicker;
 import dev.posgate.gateway.support.TestGateway;
 import dev.posgate.testing.Eventually;
 import io.vertx.core.Future;

@@ -9,7 +9,7 @@ import dev.posgate.gateway.platform.metrics.GatewayMetrics;
 import dev.posgate.gateway.spi.Dispatcher;
 import dev.posgate.gateway.spi.Response;
 import dev.posgate.gateway.support.Frames;
-import dev.posgate.gateway.support.ManualTicker;
+import dev.posgate.link.ManualTicker;
 import dev.posgate.gateway.support.TerminalConnection;
 import dev.posgate.iso8583.frame.FrameLimits;
 import dev.posgate.testing.Eventually;
