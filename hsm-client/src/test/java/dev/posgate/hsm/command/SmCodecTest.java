@@ -68,6 +68,13 @@ class SmCodecTest {
     }
 
     @Test
+    void buTakesAnSm4Key() {
+        KeyCheckValueRequest bu = new KeyCheckValueRequest(KeyType.TAK, SM4, null);
+        assertEquals("BUFF1" + SM4.toWire() + ";003", ascii(bu.encode()));
+        assertEquals(bu, KeyCheckValueRequest.read(fields(bu)));
+    }
+
+    @Test
     void wiGenerateLayouts() {
         Sm4GenerateKeyRequest mode0 = Sm4GenerateKeyRequest.underLmk(KeyType.TAK);
         assertEquals("WI0003", ascii(mode0.encode()));

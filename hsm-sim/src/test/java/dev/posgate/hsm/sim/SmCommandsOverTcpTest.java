@@ -153,6 +153,7 @@ class SmCommandsOverTcpTest {
                 WrappedKey.of(KeyScheme.P, tdes(true, zmkClear, GBT_KEY))));
         assertArrayEquals(sm4Kcv8(GBT_KEY), k.kcv().bytes(), "KCV = SM4Engine(key, 16 zero bytes), leftmost 8");
         assertEquals(HEX.formatHex(sm4Kcv8(GBT_KEY)).substring(0, 8), HEX.formatHex(k.kcv().first(4)));
+        assertArrayEquals(sm4Kcv8(GBT_KEY), await(hsm.kcv(KeyType.ZAK, k.key())).bytes(), "BU with an SM4 key");
         // one block, zero IV: the CBC-MAC is the GB/T 32907 example 1 ciphertext itself
         byte[] mac = await(hsm.generateSm4Mac(KeyType.ZAK, k.key(), Sm4MacAlgorithm.CBC_MAC_PADDING_1, GBT_KEY));
         assertArrayEquals(GBT_CIPHERTEXT, mac);
