@@ -7,7 +7,7 @@ import java.util.function.BiFunction;
 import java.util.function.Predicate;
 
 /**
- * A DES/TDES key as a scheme plus a cryptogram, never clear: the common part of {@link LmkKey}
+ * A DES/TDES or SM4 key as a scheme plus a cryptogram, never clear: the common part of {@link LmkKey}
  * (under the LMK) and {@link WrappedKey} (under another key-encrypting key). The two stay
  * distinct types so that one cannot be passed where the other is meant.
  */
@@ -47,6 +47,11 @@ abstract class EncryptedKey {
 
     public KeyScheme scheme() {
         return scheme;
+    }
+
+    /** TDES or SM4, from the scheme tag. */
+    public KeyAlgorithm algorithm() {
+        return scheme.algorithm();
     }
 
     /** The encrypted key bytes (copy). */

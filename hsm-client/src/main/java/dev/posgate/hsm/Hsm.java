@@ -169,6 +169,68 @@ public interface Hsm {
      */
     Future<byte[]> openBody(LmkKey dwk, byte[] body);
 
+    // ---- national algorithms (SM2/SM3/SM4; docs/hsm-protocol.md, "SM commands") ----
+
+    /** WI mode 0: a random SM4 key of {@code type} under the LMK (scheme P), with an 8-byte SM4 KCV. */
+    Future<KeyWithKcv> generateSm4Key(KeyType type);
+
+    /**
+     * WI mode 1: a random SM4 key under the LMK and under a ZMK or TMK ({@link Wrapping#ZMK} /
+     * {@link Wrapping#TMK}) that is SM4 (SM4-ECB) or TDES (TDES-ECB of the two halves), with an
+     * 8-byte SM4 KCV ({@link Kcv#first}(4) for field 62). E.g. SM4 PIK/MAK/TDK under an SM4 TMK.
+     */
+    Future<GeneratedKey> generateSm4KeyUnder(KeyType type, Wrapping wrapping, LmkKey kek);
+
+    /** SV: an SM4 key received under a ZMK (SM4 or TDES), re-encrypted under the LMK; 8-byte KCV. */
+    Future<KeyWithKcv> importSm4Key(KeyType type, LmkKey zmk, WrappedKey keyUnderZmk);
+
+    /** ST: an SM4 key under the LMK exported under a ZMK or TMK (SM4 or TDES), with its 8-byte KCV. */
+    Future<ExportedKey> exportSm4Key(KeyType type, Wrapping wrapping, LmkKey kek, LmkKey key);
+
+    /** Z4: an SM4 MAC of {@code data} under an SM4 TAK/MAK or ZAK (8 ASCII bytes or 16 bytes). */
+    Future<byte[]> generateSm4Mac(KeyType type, LmkKey key, Sm4MacAlgorithm algorithm, byte[] data);
+
+    /**
+     * Z6: true if {@code mac} is the SM4 MAC of {@code data} (a CBC-MAC may be cut to its leftmost
+     * 4..16 bytes, e.g. a TAC); false on mismatch (error 01).
+     */
+    Future<Boolean> verifySm4Mac(KeyType type, LmkKey key, Sm4MacAlgorithm algorithm, byte[] data, byte[] mac);
+
+    /** Z4: the UnionPay SM4 POS MAC of a MAB under an SM4 MAK; the 8 bytes of field 64. */
+    default Future<byte[]> generateUnionPaySm4Mac(LmkKey mak, byte[] mab) {
+        return generateSm4Mac(KeyType.MAK, mak, Sm4MacAlgorithm.UNIONPAY_POS, mab);
+    }
+
+    /** Z6: true if {@code field64} is the UnionPay SM4 POS MAC of the MAB under the SM4 MAK. */
+    default Future<Boolean> verifyUnionPaySm4Mac(LmkKey mak, byte[] mab, byte[] field64) {
+        return verifySm4Mac(KeyType.MAK, mak, Sm4MacAlgorithm.UNIONPAY_POS, mab, field64);
+    }
+
+    /**
+     * Z8: the 16-byte SM4 PIN block of a terminal (under its SM4 PIK, {@code sourceType}
+     * {@link KeyType#PIK}, or under an SM4 ZPK) re-encrypted under a ZPK that is SM4 (16-byte block)
+     * or TDES (ISO format 0, 8 bytes). {@code pan} is the full card number.
+     */
+    Future<PinTranslation> translateSm4Pin(KeyType sourceType, LmkKey source, LmkKey destinationZpk,
+            byte[] pinBlock, String pan);
+
+    /** K1: an SM2 key pair whose private key stays under the LMK. */
+    Future<Sm2KeyPair> generateSm2KeyPair(RsaKeyUsage usage);
+
+    /**
+     * WO: an SM4 key encrypted under our SM2 public key ({@code C1 ‖ C3 ‖ C2}), imported under the
+     * LMK. Fails with {@link HsmException} code 01 when it does not decrypt to a 16-byte key.
+     */
+    Future<KeyWithKcv> importSm4KeyUnderSm2(KeyType type, LmkSm2PrivateKey privateKey, byte[] ciphertext);
+
+    /** K3: SM3withSM2 signature {@code r ‖ s} (64 bytes) of {@code data}, default user id. */
+    default Future<byte[]> sm2Sign(LmkSm2PrivateKey privateKey, byte[] data) {
+        return sm2Sign(privateKey, null, data);
+    }
+
+    /** K3 with an explicit user id ({@code null}: the default {@code 1234567812345678}). */
+    Future<byte[]> sm2Sign(LmkSm2PrivateKey privateKey, byte[] userId, byte[] data);
+
     // ---- diagnostics ----
 
     /** NC: LMK check value and firmware number. */

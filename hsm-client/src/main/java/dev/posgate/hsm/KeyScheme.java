@@ -10,6 +10,9 @@ package dev.posgate.hsm;
  *       {@link #X} double, {@link #Y} triple length, each 8-byte half TDES-ECB encrypted under the
  *       KEK without variants (ANSI X9.17). This is what terminals expect (protocol.md field 62,
  *       DF14, DF25, DF42). payShield's variant export schemes (U/T under a ZMK) are not supported.</li>
+ *   <li>{@link #P}: a 16-byte SM4 key, under the LMK or under a key-encrypting key (posgate's tag;
+ *       the Racal-compatible Chinese HSMs we found use {@code S}, which is the key-block tag of
+ *       payShield; docs/hsm-protocol.md, "SM commands"). The only scheme of {@link KeyAlgorithm#SM4}.</li>
  * </ul>
  */
 public enum KeyScheme {
@@ -17,7 +20,8 @@ public enum KeyScheme {
     U('U', 16, true, false),
     T('T', 24, true, false),
     X('X', 16, false, true),
-    Y('Y', 24, false, true);
+    Y('Y', 24, false, true),
+    P('P', 16, true, true);
 
     private final char tag;
     private final int keyLength;
@@ -40,12 +44,17 @@ public enum KeyScheme {
         return keyLength;
     }
 
-    /** Whether this scheme tags keys under the LMK (Z, U, T). */
+    /** TDES for Z/U/T/X/Y, SM4 for P. */
+    public KeyAlgorithm algorithm() {
+        return this == P ? KeyAlgorithm.SM4 : KeyAlgorithm.TDES;
+    }
+
+    /** Whether this scheme tags keys under the LMK (Z, U, T; P for SM4). */
     public boolean isLmkScheme() {
         return underLmk;
     }
 
-    /** Whether this scheme tags keys under a key-encrypting key (Z, X, Y). */
+    /** Whether this scheme tags keys under a key-encrypting key (Z, X, Y; P for SM4). */
     public boolean isKekScheme() {
         return underKek;
     }

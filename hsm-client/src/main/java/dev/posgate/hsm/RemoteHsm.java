@@ -21,6 +21,14 @@ import dev.posgate.hsm.command.PsamIssueCardKeyRequest;
 import dev.posgate.hsm.command.PsamWorkingKeyRequest;
 import dev.posgate.hsm.command.Replies;
 import dev.posgate.hsm.command.SealedBodyRequest;
+import dev.posgate.hsm.command.Sm2GenerateKeyPairRequest;
+import dev.posgate.hsm.command.Sm2ImportKeyRequest;
+import dev.posgate.hsm.command.Sm2SignRequest;
+import dev.posgate.hsm.command.Sm4ExportKeyRequest;
+import dev.posgate.hsm.command.Sm4GenerateKeyRequest;
+import dev.posgate.hsm.command.Sm4ImportKeyRequest;
+import dev.posgate.hsm.command.Sm4MacRequest;
+import dev.posgate.hsm.command.Sm4TranslatePinRequest;
 import dev.posgate.hsm.command.TacRequest;
 import dev.posgate.hsm.command.TmkUnderTekRequest;
 import dev.posgate.hsm.command.TranslatePinRequest;
@@ -401,6 +409,108 @@ public final class RemoteHsm implements Hsm {
     public Future<byte[]> openBody(LmkKey dwk, byte[] body) {
         try {
             return execute(new SealedBodyRequest(dwk, body, true)).map(r -> r.data());
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    // ---- national algorithms ----
+
+    @Override
+    public Future<KeyWithKcv> generateSm4Key(KeyType type) {
+        try {
+            return execute(Sm4GenerateKeyRequest.underLmk(type)).map(r -> new KeyWithKcv(r.key(), r.kcv()));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<GeneratedKey> generateSm4KeyUnder(KeyType type, Wrapping wrapping, LmkKey kek) {
+        try {
+            return execute(new Sm4GenerateKeyRequest(type, wrapping, kek))
+                    .map(r -> new GeneratedKey(r.key(), r.underKek(), r.kcv()));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<KeyWithKcv> importSm4Key(KeyType type, LmkKey zmk, WrappedKey keyUnderZmk) {
+        try {
+            return execute(new Sm4ImportKeyRequest(type, zmk, keyUnderZmk)).map(r -> new KeyWithKcv(r.key(), r.kcv()));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<ExportedKey> exportSm4Key(KeyType type, Wrapping wrapping, LmkKey kek, LmkKey key) {
+        try {
+            return execute(new Sm4ExportKeyRequest(type, wrapping, kek, key)).map(r -> new ExportedKey(r.key(), r.kcv()));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<byte[]> generateSm4Mac(KeyType type, LmkKey key, Sm4MacAlgorithm algorithm, byte[] data) {
+        try {
+            return execute(new Sm4MacRequest(algorithm, type, key, data, null)).map(r -> r.mac());
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<Boolean> verifySm4Mac(KeyType type, LmkKey key, Sm4MacAlgorithm algorithm, byte[] data, byte[] mac) {
+        try {
+            boolean wellFormed = mac != null && (algorithm.isCbcMac()
+                    ? mac.length >= Sm4MacRequest.MIN_MAC && mac.length <= algorithm.macLength()
+                    : mac.length == algorithm.macLength());
+            if (!wellFormed) {
+                return Future.succeededFuture(false);
+            }
+            return verify(new Sm4MacRequest(algorithm, type, key, data, mac));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<PinTranslation> translateSm4Pin(KeyType sourceType, LmkKey source, LmkKey destinationZpk,
+            byte[] pinBlock, String pan) {
+        try {
+            Sm4TranslatePinRequest req = new Sm4TranslatePinRequest(sourceType, source, destinationZpk, 12, pinBlock,
+                    PinBlocks.pan12(pan));
+            return execute(req).map(r -> new PinTranslation(r.pinLength(), r.pinBlock(), r.format()));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<Sm2KeyPair> generateSm2KeyPair(RsaKeyUsage usage) {
+        try {
+            return execute(new Sm2GenerateKeyPairRequest(usage)).map(r -> new Sm2KeyPair(r.publicKey(), r.privateKey()));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<KeyWithKcv> importSm4KeyUnderSm2(KeyType type, LmkSm2PrivateKey privateKey, byte[] ciphertext) {
+        try {
+            return execute(new Sm2ImportKeyRequest(privateKey, type, ciphertext)).map(r -> new KeyWithKcv(r.key(), r.kcv()));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<byte[]> sm2Sign(LmkSm2PrivateKey privateKey, byte[] userId, byte[] data) {
+        try {
+            return execute(new Sm2SignRequest(privateKey, userId, data)).map(r -> r.signature());
         } catch (RuntimeException e) {
             return fail(e);
         }

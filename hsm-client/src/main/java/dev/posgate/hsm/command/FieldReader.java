@@ -1,5 +1,6 @@
 package dev.posgate.hsm.command;
 
+import dev.posgate.hsm.KeyAlgorithm;
 import dev.posgate.hsm.KeyScheme;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.hsm.LmkPrivateKey;
@@ -156,19 +157,34 @@ public final class FieldReader {
     }
 
     /**
-     * A key under the LMK: {@code Z}/{@code U}/{@code T} + 16/32/48 hex, or a bare 16-hex
-     * single-length key. A tag that is not an LMK scheme gives {@code 26}.
+     * A TDES key under the LMK: {@code Z}/{@code U}/{@code T} + 16/32/48 hex, or a bare 16-hex
+     * single-length key. A tag that is not a TDES LMK scheme (including SM4's {@code P}) gives
+     * {@code 26}: an SM4 key is never accepted where a TDES key is expected.
      */
     public LmkKey lmkKey(String what) {
+        return lmkKey(what, KeyAlgorithm.TDES);
+    }
+
+    /** An SM4 key under the LMK: {@code P} + 32 hex; any other tag gives {@code 26}. */
+    public LmkKey sm4LmkKey(String what) {
+        return lmkKey(what, KeyAlgorithm.SM4);
+    }
+
+    /** A key under the LMK of either algorithm (a key-encrypting key of the SM commands). */
+    public LmkKey anyLmkKey(String what) {
+        return lmkKey(what, null);
+    }
+
+    private LmkKey lmkKey(String what, KeyAlgorithm algorithm) {
         int c = peek();
         if (c < 0) {
             throw new FieldException("15", "missing " + what);
         }
-        if (nibble((byte) c) >= 0) {
+        if (nibble((byte) c) >= 0 && algorithm != KeyAlgorithm.SM4) {
             return LmkKey.of(KeyScheme.Z, hex(16, what));
         }
         KeyScheme s = KeyScheme.ofTag((char) c);
-        if (s == null || !s.isLmkScheme()) {
+        if (s == null || !s.isLmkScheme() || algorithm != null && s.algorithm() != algorithm) {
             throw new FieldException("26", what + ": invalid key scheme '" + (char) c + "'");
         }
         pos++;
@@ -176,19 +192,29 @@ public final class FieldReader {
     }
 
     /**
-     * A key under a key-encrypting key: {@code Z}/{@code X}/{@code Y} + 16/32/48 hex, or a bare
-     * 16-hex single-length key. Other tags (payShield variant export schemes U/T) give {@code 26}.
+     * A TDES key under a key-encrypting key: {@code Z}/{@code X}/{@code Y} + 16/32/48 hex, or a
+     * bare 16-hex single-length key. Other tags (payShield variant export schemes U/T, SM4's P)
+     * give {@code 26}.
      */
     public WrappedKey wrappedKey(String what) {
+        return wrappedKey(what, KeyAlgorithm.TDES);
+    }
+
+    /** An SM4 key under a key-encrypting key: {@code P} + 32 hex; any other tag gives {@code 26}. */
+    public WrappedKey sm4WrappedKey(String what) {
+        return wrappedKey(what, KeyAlgorithm.SM4);
+    }
+
+    private WrappedKey wrappedKey(String what, KeyAlgorithm algorithm) {
         int c = peek();
         if (c < 0) {
             throw new FieldException("15", "missing " + what);
         }
-        if (nibble((byte) c) >= 0) {
+        if (nibble((byte) c) >= 0 && algorithm == KeyAlgorithm.TDES) {
             return WrappedKey.of(KeyScheme.Z, hex(16, what));
         }
         KeyScheme s = KeyScheme.ofTag((char) c);
-        if (s == null || !s.isKekScheme()) {
+        if (s == null || !s.isKekScheme() || s.algorithm() != algorithm) {
             throw new FieldException("26", what + ": invalid key scheme '" + (char) c + "'");
         }
         pos++;

@@ -1,8 +1,12 @@
 package dev.posgate.hsm.command;
 
+import dev.posgate.hsm.KeyAlgorithm;
 import dev.posgate.hsm.KeyScheme;
 import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.Kcv;
+import dev.posgate.hsm.LmkKey;
+import dev.posgate.hsm.LmkSm2PrivateKey;
+import dev.posgate.hsm.Wrapping;
 import java.util.Objects;
 
 /** Field helpers shared by the command records. */
@@ -33,19 +37,19 @@ final class Fields {
         return t;
     }
 
-    /** A key scheme field that must be an LMK scheme (Z/U/T). */
+    /** A key scheme field that must be a TDES LMK scheme (Z/U/T; SM4's P gives 26). */
     static KeyScheme lmkScheme(FieldReader r) {
         KeyScheme s = r.scheme("key scheme (LMK)");
-        if (!s.isLmkScheme()) {
+        if (!s.isLmkScheme() || s.algorithm() != KeyAlgorithm.TDES) {
             throw new FieldException("26", "not an LMK key scheme: " + s);
         }
         return s;
     }
 
-    /** A key scheme field that must be a KEK scheme (Z/X/Y). */
+    /** A key scheme field that must be a TDES KEK scheme (Z/X/Y; SM4's P gives 26). */
     static KeyScheme kekScheme(FieldReader r) {
         KeyScheme s = r.scheme("key scheme (ZMK/TMK)");
-        if (!s.isKekScheme()) {
+        if (!s.isKekScheme() || s.algorithm() != KeyAlgorithm.TDES) {
             throw new FieldException("26", "unsupported export key scheme: " + s);
         }
         return s;
@@ -118,5 +122,51 @@ final class Fields {
             throw new IllegalArgumentException("bad block length");
         }
         return block.clone();
+    }
+
+    /** Stored-key index meaning "the key follows in the command" (the only one posgate uses). */
+    static final String EXTERNAL_KEY_INDEX = "99";
+
+    /** {@code keyIndex(2N: 99) privateKeyLength(4N) privateKey(nB)} of the SM2 commands. */
+    static LmkSm2PrivateKey sm2PrivateKey(FieldReader r) {
+        String index = r.ascii(2, "SM2 key index");
+        if (!index.equals(EXTERNAL_KEY_INDEX)) {
+            throw new FieldException("15", "only key index 99 (key in the command) is supported");
+        }
+        return LmkSm2PrivateKey.of(r.lengthPrefixed("SM2 private key"));
+    }
+
+    static void writeSm2PrivateKey(FieldWriter w, LmkSm2PrivateKey key) {
+        w.ascii(EXTERNAL_KEY_INDEX).lengthPrefixed(key.bytes());
+    }
+
+    /** The optional {@code ';' flag(1N: 0 ZMK | 1 TMK)} of the SM4 key commands (ZMK when absent). */
+    static Wrapping sm4Wrapping(FieldReader r) {
+        if (!r.optional(';')) {
+            return Wrapping.ZMK;
+        }
+        Wrapping w = Wrapping.ofFlag(r.ch("ZMK/TMK flag"));
+        if (w != Wrapping.ZMK && w != Wrapping.TMK) {
+            throw new FieldException("15", "invalid ZMK/TMK flag");
+        }
+        return w;
+    }
+
+    static void writeSm4Wrapping(FieldWriter w, Wrapping wrapping) {
+        if (wrapping != Wrapping.ZMK) {
+            w.ch(';').ch(wrapping.flag());
+        }
+    }
+
+    static void requireSm4Wrapping(Wrapping wrapping) {
+        if (wrapping != Wrapping.ZMK && wrapping != Wrapping.TMK) {
+            throw new IllegalArgumentException("SM4 keys are exported under a ZMK or a TMK, not " + wrapping);
+        }
+    }
+
+    static void requireSm4(LmkKey key, String what) {
+        if (key.algorithm() != KeyAlgorithm.SM4) {
+            throw new IllegalArgumentException(what + " must be an SM4 key (scheme P), not " + key.scheme());
+        }
     }
 }

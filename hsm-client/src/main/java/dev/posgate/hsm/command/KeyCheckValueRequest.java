@@ -12,6 +12,7 @@ import java.util.Objects;
  *    key(1A+nH) [';' keyType(3H) — required with FF] [';' kcvType(1N)]
  * BV error(2) kcv(16H | 6H)   (default 16H)
  * </pre>
+ * An SM4 key ({@code P}, length flag 1) gets the SM4 check value: SM4-ECB of 16 zero bytes.
  */
 public record KeyCheckValueRequest(KeyType keyType, LmkKey key, KcvType kcvType)
         implements HsmRequest<KcvReply> {
@@ -55,7 +56,7 @@ public record KeyCheckValueRequest(KeyType keyType, LmkKey key, KcvType kcvType)
         if (flag < '0' || flag > '2') {
             throw new FieldException("05", "invalid key length flag");
         }
-        LmkKey key = r.lmkKey("key");
+        LmkKey key = r.anyLmkKey("key"); // TDES, or SM4 (P) as Racal-compatible Chinese HSMs accept
         if (lengthFlag(key.length()) != flag) {
             throw new FieldException("27", "key length does not match the key length flag");
         }

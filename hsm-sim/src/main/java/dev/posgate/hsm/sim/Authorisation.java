@@ -10,14 +10,15 @@ import java.util.TreeSet;
 
 /**
  * The software HSM's authorised state, as payShield's: commands that move a key under a key the
- * caller may know (A6 import under a ZMK, A8 export under a ZMK/TMK, GI import under an RSA key)
+ * caller may know (A6 import under a ZMK, A8 export under a ZMK/TMK, GI import under an RSA key;
+ * for SM4 keys SV, ST and WO, their counterparts)
  * are refused with error 17 unless an operator authorised them, per command and until a deadline.
  * Without it, anyone reaching the host port could EI a key pair, GI a ZMK of their own choosing
  * and A8 every TMK out under it. None of posgate's own online flows use these commands.
  */
 public final class Authorisation {
     /** Commands that need the authorised state. */
-    public static final Set<String> GATED = Set.of("A6", "A8", "GI");
+    public static final Set<String> GATED = Set.of("A6", "A8", "GI", "SV", "ST", "WO");
     public static final Authorisation NONE = new Authorisation(Set.of(), Instant.MIN, Clock.systemUTC());
 
     private final Set<String> commands;

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HsmCommandProcessor {
     private static final Logger log = LoggerFactory.getLogger(HsmCommandProcessor.class);
-    /** Commands that cost milliseconds (RSA) and belong on a worker thread. */
-    private static final Set<String> SLOW = Set.of("EI", "GI", "ZI", "ZQ");
+    /** Commands that cost milliseconds (RSA, SM2) and belong on a worker thread. */
+    private static final Set<String> SLOW = Set.of("EI", "GI", "ZI", "ZQ", "K1", "K3", "WO");
 
     private final Map<String, CommandHandler> handlers = new HashMap<>();
     private final Set<String> disabled;
@@ -52,6 +52,7 @@ public final class HsmCommandProcessor {
         new DataCommands(ctx).register(handlers);
         new RsaCommands(ctx).register(handlers);
         new TerminalKeyCommands(ctx).register(handlers);
+        new SmCommands(ctx).register(handlers);
     }
 
     /** A processor for {@code config}: loads (or, in development, generates) the LMK. */

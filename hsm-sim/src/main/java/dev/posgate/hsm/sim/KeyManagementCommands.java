@@ -104,9 +104,12 @@ final class KeyManagementCommands {
 
     private HsmReply checkValue(FieldReader r) {
         KeyCheckValueRequest req = KeyCheckValueRequest.read(r);
-        byte[] key = ctx.clear(req.keyType(), req.key(), HsmErrors.SOURCE_KEY_PARITY);
+        boolean sm4 = req.key().algorithm() == dev.posgate.hsm.KeyAlgorithm.SM4;
+        byte[] key = sm4 ? ctx.clearSm4(req.keyType(), req.key())
+                : ctx.clear(req.keyType(), req.key(), HsmErrors.SOURCE_KEY_PARITY);
         try {
-            return new KcvReply(kcv(key, req.effectiveKcvType().bytes()));
+            int bytes = req.effectiveKcvType().bytes();
+            return new KcvReply(sm4 ? dev.posgate.hsm.Kcv.of(dev.posgate.crypto.Kcv.ofSm4(key, bytes)) : kcv(key, bytes));
         } finally {
             wipe(key);
         }

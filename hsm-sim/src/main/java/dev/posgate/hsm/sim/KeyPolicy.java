@@ -40,4 +40,20 @@ final class KeyPolicy {
 
     /** PSAM working keys: PIK, MAK, TDK. */
     static final Set<KeyType> PSAM_WORKING = EnumSet.of(KeyType.TMK, KeyType.TAK, KeyType.DEK);
+
+    /** Roles an SM4 key may have (WI, SV, WO): the terminal, zone and TMS keys. */
+    static final Set<KeyType> SM4 = EnumSet.of(KeyType.ZMK, KeyType.ZPK, KeyType.TMK, KeyType.TAK, KeyType.ZAK,
+            KeyType.ZEK, KeyType.DEK, KeyType.DMK, KeyType.DWK);
+
+    /** What an SM4 key may be generated/imported/exported under (WI mode 1, SV, ST). */
+    static final Map<Wrapping, Set<KeyType>> SM4_EXPORTABLE = Map.of(
+            Wrapping.ZMK, EnumSet.of(KeyType.ZPK, KeyType.TMK, KeyType.TAK, KeyType.ZAK, KeyType.ZEK, KeyType.DEK,
+                    KeyType.DMK),
+            Wrapping.TMK, EnumSet.of(KeyType.TMK, KeyType.TAK, KeyType.DEK));
+
+    /** SM4 MAC keys (Z4/Z6). */
+    static final Set<KeyType> SM4_MAC = EnumSet.of(KeyType.TAK, KeyType.ZAK);
+
+    /** Source keys of the SM4 PIN translation (Z8): the terminal PIK or a zone PIN key. */
+    static final Set<KeyType> SM4_PIN_SOURCE = EnumSet.of(KeyType.TMK, KeyType.ZPK);
 }

@@ -20,6 +20,11 @@ import java.util.Objects;
  * {@code 6A DE 2B}; Z: none). Decrypting under the wrong type or scheme yields garbage, which
  * the commands reject on the parity check. See docs/hsm-protocol.md, "LMK".
  *
+ * <p>SM4 keys (scheme P) stay under this TDES LMK, as Racal-compatible Chinese HSMs keep a TDES
+ * (or AES) LMK: the 16-byte key is encrypted as two 8-byte parts like a U key, with the scheme
+ * variants {@code 3C C3} instead of U's, so an SM4 key's cryptogram never decrypts to the same
+ * clear value as a TDES key of the same type (docs/hsm-protocol.md, "SM4 keys under the LMK").
+ *
  * <p>Immutable and thread-safe. Never printed: {@link #toString()} shows the check value only.
  */
 public final class Lmk {
@@ -31,6 +36,11 @@ public final class Lmk {
     private static final int[] TYPE_VARIANTS = {0x00, 0xA6, 0x5A, 0x6A, 0xDE, 0x2B, 0x50, 0x74, 0x9C, 0xFA};
     private static final int[] DOUBLE_VARIANTS = {0xA6, 0x5A};
     private static final int[] TRIPLE_VARIANTS = {0x6A, 0xDE, 0x2B};
+    /** Scheme variants of SM4 keys (P): posgate's, distinct from every U/T variant. */
+    private static final int[] SM4_VARIANTS = {0x3C, 0xC3};
+    /** Pair-34-35 variants of the SM2 private-key blob keys (RSA uses 0 and 1). */
+    private static final int SM2_ENC_VARIANT = 2;
+    private static final int SM2_MAC_VARIANT = 3;
     private static final byte[] ZERO = new byte[8];
 
     private final byte[][] pairs;
@@ -43,13 +53,15 @@ public final class Lmk {
         this.derived = new byte[PAIRS][TYPE_VARIANTS.length][][];
         for (int p = 0; p < PAIRS; p++) {
             for (int v = 0; v < TYPE_VARIANTS.length; v++) {
-                byte[][] slots = new byte[6][];
+                byte[][] slots = new byte[8][];
                 slots[0] = derive(p, v, 0);                      // Z
                 slots[1] = derive(p, v, DOUBLE_VARIANTS[0]);     // U part 1
                 slots[2] = derive(p, v, DOUBLE_VARIANTS[1]);     // U part 2
                 slots[3] = derive(p, v, TRIPLE_VARIANTS[0]);     // T part 1
                 slots[4] = derive(p, v, TRIPLE_VARIANTS[1]);     // T part 2
                 slots[5] = derive(p, v, TRIPLE_VARIANTS[2]);     // T part 3
+                slots[6] = derive(p, v, SM4_VARIANTS[0]);        // P part 1
+                slots[7] = derive(p, v, SM4_VARIANTS[1]);        // P part 2
                 derived[p][v] = slots;
             }
         }
@@ -204,6 +216,7 @@ public final class Lmk {
             case Z: return slots[0];
             case U: return slots[1 + part];
             case T: return slots[3 + part];
+            case P: return slots[6 + part];
             default: throw new IllegalArgumentException("not an LMK scheme: " + scheme);
         }
     }
@@ -222,7 +235,23 @@ public final class Lmk {
         return LmkKey.of(scheme, out);
     }
 
-    /** Decrypts a key of {@code type} from under the LMK (no parity check here). */
+    /** Encrypts a clear 16-byte SM4 key of {@code type} under the LMK (scheme P). */
+    public LmkKey encryptSm4(KeyType type, byte[] clearKey) {
+        if (clearKey.length != 16) {
+            throw new IllegalArgumentException("an SM4 key is 16 bytes");
+        }
+        byte[] out = new byte[16];
+        byte[] block = new byte[8];
+        for (int part = 0; part < 2; part++) {
+            System.arraycopy(clearKey, 8 * part, block, 0, 8);
+            byte[] c = Tdes.encryptEcb(partKey(type, KeyScheme.P, part), block);
+            System.arraycopy(c, 0, out, 8 * part, 8);
+        }
+        Arrays.fill(block, (byte) 0);
+        return LmkKey.of(KeyScheme.P, out);
+    }
+
+    /** Decrypts a key of {@code type} from under the LMK, TDES or SM4 by its scheme (no parity check here). */
     public byte[] decrypt(KeyType type, LmkKey key) {
         byte[] in = key.cryptogram();
         byte[] out = new byte[in.length];
@@ -244,6 +273,16 @@ public final class Lmk {
     /** MAC key for RSA private keys (LMK 34-35, variant 1). */
     byte[] rsaMacKey() {
         return derived[RSA_PAIR][1][0].clone();
+    }
+
+    /** Encryption key for SM2 private keys (LMK 34-35, variant 2). */
+    byte[] sm2EncryptionKey() {
+        return derived[RSA_PAIR][SM2_ENC_VARIANT][0].clone();
+    }
+
+    /** MAC key for SM2 private keys (LMK 34-35, variant 3). */
+    byte[] sm2MacKey() {
+        return derived[RSA_PAIR][SM2_MAC_VARIANT][0].clone();
     }
 
     @Override

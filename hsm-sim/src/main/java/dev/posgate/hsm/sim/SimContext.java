@@ -5,6 +5,7 @@ import dev.posgate.crypto.Parity;
 import dev.posgate.crypto.RandomSource;
 import dev.posgate.crypto.Tdes;
 import dev.posgate.hsm.HsmErrors;
+import dev.posgate.hsm.KeyAlgorithm;
 import dev.posgate.hsm.KeyScheme;
 import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.LmkKey;
@@ -40,12 +41,32 @@ final class SimContext {
      * is also what a key of another type (another LMK variant) decrypts to.
      */
     byte[] clear(KeyType type, LmkKey key, String parityError) {
+        if (key.algorithm() != KeyAlgorithm.TDES) {
+            throw error(HsmErrors.INVALID_KEY_SCHEME, "an SM4 key where a TDES key is expected");
+        }
         byte[] k = lmk.decrypt(type, key);
         if (!Parity.isOdd(k)) {
             Arrays.fill(k, (byte) 0);
             throw error(parityError, "key parity error (" + type + ")");
         }
         return k;
+    }
+
+    /**
+     * The clear value of an SM4 key (scheme P) of {@code type} under the LMK; a TDES key gives 26.
+     * SM4 keys have no parity bits, so a key of another type is not detected here: the commands
+     * check the declared type against their policy, and the LMK variants make a key of another type
+     * decrypt to an unrelated value.
+     */
+    byte[] clearSm4(KeyType type, LmkKey key) {
+        if (key.algorithm() != KeyAlgorithm.SM4) {
+            throw error(HsmErrors.INVALID_KEY_SCHEME, "a TDES key where an SM4 key is expected");
+        }
+        return lmk.decrypt(type, key);
+    }
+
+    LmkKey sm4UnderLmk(KeyType type, byte[] clear) {
+        return lmk.encryptSm4(type, clear);
     }
 
     LmkKey underLmk(KeyType type, byte[] clear) {

@@ -1,0 +1,343 @@
+package dev.posgate.hsm.sim;
+
+import static dev.posgate.hsm.sim.SimTestSupport.assertHsmError;
+import static dev.posgate.hsm.sim.SimTestSupport.await;
+import static dev.posgate.hsm.sim.SimTestSupport.form;
+import static dev.posgate.hsm.sim.SimTestSupport.randomKey;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.posgate.crypto.RandomSource;
+import dev.posgate.hsm.ExportedKey;
+import dev.posgate.hsm.GeneratedKey;
+import dev.posgate.hsm.Hsm;
+import dev.posgate.hsm.KeyAlgorithm;
+import dev.posgate.hsm.KeyScheme;
+import dev.posgate.hsm.KeyType;
+import dev.posgate.hsm.KeyWithKcv;
+import dev.posgate.hsm.LmkKey;
+import dev.posgate.hsm.LmkSm2PrivateKey;
+import dev.posgate.hsm.PinTranslation;
+import dev.posgate.hsm.RemoteHsm;
+import dev.posgate.hsm.RsaKeyUsage;
+import dev.posgate.hsm.Sm2KeyPair;
+import dev.posgate.hsm.Sm4MacAlgorithm;
+import dev.posgate.hsm.WrappedKey;
+import dev.posgate.hsm.Wrapping;
+import dev.posgate.hsm.pool.HsmPool;
+import dev.posgate.hsm.pool.HsmPoolConfig;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.bouncycastle.asn1.gm.GMNamedCurves;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.crypto.engines.DESedeEngine;
+import org.bouncycastle.crypto.engines.SM2Engine;
+import org.bouncycastle.crypto.engines.SM4Engine;
+import org.bouncycastle.crypto.params.ECDomainParameters;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.crypto.params.KeyParameter;
+import org.bouncycastle.crypto.params.ParametersWithRandom;
+import org.bouncycastle.crypto.signers.PlainDSAEncoding;
+import org.bouncycastle.crypto.signers.SM2Signer;
+import org.bouncycastle.crypto.util.PublicKeyFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The SM commands through the software HSM over its wire protocol (TCP, the production pool and
+ * {@link RemoteHsm}), every result checked with BouncyCastle's engines called directly (never the
+ * project's crypto wrappers), and the published GB/T 32907 example through the HSM.
+ */
+@ExtendWith(VertxExtension.class)
+class SmCommandsOverTcpTest {
+    private static final HexFormat HEX = HexFormat.of().withUpperCase();
+    /** GB/T 32907-2016 appendix A example 1: key = plaintext, and its ciphertext. */
+    private static final byte[] GBT_KEY = HEX.parseHex("0123456789ABCDEFFEDCBA9876543210");
+    private static final byte[] GBT_CIPHERTEXT = HEX.parseHex("681EDF34D206965E86B3E94F536E4246");
+
+    private HsmSimulator sim;
+    private HsmPool pool;
+    private Hsm hsm;
+    private byte[] zmkClear;
+    private LmkKey zmk;
+
+    @BeforeEach
+    void start(Vertx vertx) {
+        sim = await(HsmSimulator.start(vertx, HsmSimConfig.builder().port(0).lmk(Lmk.generate(RandomSource.secure()))
+                .allowClearComponents(true)
+                .authorisation(Authorisation.of(Authorisation.GATED, Duration.ofHours(1))).build()));
+        pool = new HsmPool(vertx, HsmPoolConfig.builder().name("sm").host("127.0.0.1", sim.port())
+                .connectionsPerHost(2).build());
+        await(pool.start());
+        hsm = new RemoteHsm(pool);
+        zmkClear = randomKey(16);
+        zmk = form(hsm, KeyType.ZMK, zmkClear);
+    }
+
+    @AfterEach
+    void stop() {
+        await(pool.close());
+        await(sim.stop());
+    }
+
+    // ---- independent computations: BouncyCastle engines called directly ----
+
+    private static byte[] sm4(boolean encrypt, byte[] key, byte[] data) {
+        SM4Engine e = new SM4Engine();
+        e.init(encrypt, new KeyParameter(key));
+        byte[] out = new byte[data.length];
+        for (int i = 0; i < data.length; i += 16) {
+            e.processBlock(data, i, out, i);
+        }
+        return out;
+    }
+
+    private static byte[] tdes(boolean encrypt, byte[] key, byte[] data) {
+        DESedeEngine e = new DESedeEngine();
+        e.init(encrypt, new KeyParameter(key));
+        byte[] out = new byte[data.length];
+        for (int i = 0; i < data.length; i += 8) {
+            e.processBlock(data, i, out, i);
+        }
+        return out;
+    }
+
+    private static byte[] sm4Kcv8(byte[] key) {
+        return Arrays.copyOf(sm4(true, key, new byte[16]), 8);
+    }
+
+    /** UnionPay SM4 POS MAC, step by step on SM4Engine with String hex (docs/national-crypto.md). */
+    private static byte[] unionPaySm4Mac(byte[] key, byte[] mab) {
+        byte[] r = new byte[16];
+        for (int i = 0; i < mab.length; i++) {
+            r[i % 16] ^= mab[i];
+        }
+        byte[] h = HEX.formatHex(r).getBytes(StandardCharsets.US_ASCII);
+        byte[] c1 = sm4(true, key, Arrays.copyOf(h, 16));
+        for (int i = 0; i < 16; i++) {
+            c1[i] ^= h[16 + i];
+        }
+        byte[] c = sm4(true, key, c1);
+        return HEX.formatHex(c).substring(0, 8).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static ECDomainParameters sm2Domain() {
+        X9ECParameters x9 = GMNamedCurves.getByName("sm2p256v1");
+        return new ECDomainParameters(x9.getCurve(), x9.getG(), x9.getN(), x9.getH());
+    }
+
+    /** An SM4 key known to the test, imported under the test's TDES ZMK (TDES-ECB of both halves). */
+    private LmkKey importKnown(KeyType type, byte[] sm4Key) {
+        KeyWithKcv k = await(hsm.importSm4Key(type, zmk, WrappedKey.of(KeyScheme.P, tdes(true, zmkClear, sm4Key))));
+        assertEquals(KeyAlgorithm.SM4, k.key().algorithm());
+        assertArrayEquals(sm4Kcv8(sm4Key), k.kcv().bytes());
+        return k.key();
+    }
+
+    // ---- tests ----
+
+    @Test
+    void gbt32907KeyImportedGivesItsKcvAndThePublishedCiphertext() {
+        KeyWithKcv k = await(hsm.importSm4Key(KeyType.ZAK, zmk,
+                WrappedKey.of(KeyScheme.P, tdes(true, zmkClear, GBT_KEY))));
+        assertArrayEquals(sm4Kcv8(GBT_KEY), k.kcv().bytes(), "KCV = SM4Engine(key, 16 zero bytes), leftmost 8");
+        assertEquals(HEX.formatHex(sm4Kcv8(GBT_KEY)).substring(0, 8), HEX.formatHex(k.kcv().first(4)));
+        assertArrayEquals(sm4Kcv8(GBT_KEY), await(hsm.kcv(KeyType.ZAK, k.key())).bytes(), "BU with an SM4 key");
+        // one block, zero IV: the CBC-MAC is the GB/T 32907 example 1 ciphertext itself
+        byte[] mac = await(hsm.generateSm4Mac(KeyType.ZAK, k.key(), Sm4MacAlgorithm.CBC_MAC_PADDING_1, GBT_KEY));
+        assertArrayEquals(GBT_CIPHERTEXT, mac);
+        assertArrayEquals(GBT_CIPHERTEXT, sm4(true, GBT_KEY, GBT_KEY), "BouncyCastle agrees with the standard");
+    }
+
+    @Test
+    void unionPaySm4MacAndCbcMacMatchBouncyCastle() {
+        byte[] makClear = RandomSource.secure().next(16);
+        LmkKey mak = importKnown(KeyType.MAK, makClear);
+        for (int len : new int[] {0, 1, 15, 16, 17, 63, 200}) {
+            byte[] mab = RandomSource.secure().next(len);
+            byte[] field64 = await(hsm.generateUnionPaySm4Mac(mak, mab));
+            assertArrayEquals(unionPaySm4Mac(makClear, mab), field64, "length " + len);
+            assertTrue(await(hsm.verifyUnionPaySm4Mac(mak, mab, field64)));
+            byte[] wrong = field64.clone();
+            wrong[7] = (byte) (wrong[7] == '0' ? '1' : '0');
+            assertFalse(await(hsm.verifyUnionPaySm4Mac(mak, mab, wrong)));
+        }
+        // CBC-MAC with padding method 2 (80 00..), BC SM4Engine in CBC by hand
+        byte[] data = RandomSource.secure().next(37);
+        byte[] padded = Arrays.copyOf(data, 48);
+        padded[37] = (byte) 0x80;
+        byte[] chain = new byte[16];
+        for (int i = 0; i < padded.length; i += 16) {
+            for (int j = 0; j < 16; j++) {
+                chain[j] ^= padded[i + j];
+            }
+            chain = sm4(true, makClear, chain);
+        }
+        assertArrayEquals(chain, await(hsm.generateSm4Mac(KeyType.MAK, mak, Sm4MacAlgorithm.CBC_MAC_PADDING_2, data)));
+        // a TAC-style 4-byte truncation verifies on the leftmost bytes
+        assertTrue(await(hsm.verifySm4Mac(KeyType.MAK, mak, Sm4MacAlgorithm.CBC_MAC_PADDING_2, data,
+                Arrays.copyOf(chain, 4))));
+        assertFalse(await(hsm.verifySm4Mac(KeyType.MAK, mak, Sm4MacAlgorithm.CBC_MAC_PADDING_2, data,
+                Arrays.copyOfRange(chain, 1, 5))));
+    }
+
+    /** The 16-byte SM4 PIN block built independently: PIN field F-filled to 32 nibbles XOR the PAN field. */
+    private static byte[] sm4PinBlock(String pin, String account12) {
+        String pinField = String.format("0%X%s", pin.length(), pin) + "F".repeat(30 - pin.length());
+        String panField = "0".repeat(20) + account12;
+        BigInteger xor = new BigInteger(pinField, 16).xor(new BigInteger(panField, 16));
+        return HEX.parseHex(String.format("%032X", xor));
+    }
+
+    @Test
+    void sm4PinTranslatesToATdesAndToAnSm4Zpk() {
+        String pan = "6230606601007726888";
+        String account = "660100772688"; // rightmost 12 digits without the check digit
+        byte[] clearBlock = sm4PinBlock("123654", account);
+        assertEquals("06123654FFFFFFFFFFFF99FEFF88D977", HEX.formatHex(clearBlock), "the published clear block");
+        byte[] pikClear = RandomSource.secure().next(16);
+        LmkKey pik = importKnown(KeyType.PIK, pikClear);
+        byte[] pinBlock = sm4(true, pikClear, clearBlock);
+
+        byte[] tdesZpkClear = randomKey(16);
+        LmkKey tdesZpk = form(hsm, KeyType.ZPK, tdesZpkClear);
+        PinTranslation toTdes = await(hsm.translateSm4Pin(KeyType.PIK, pik, tdesZpk, pinBlock, pan));
+        assertEquals(6, toTdes.pinLength());
+        assertEquals("06125055FF88D977", HEX.formatHex(tdes(false, tdesZpkClear, toTdes.pinBlock())),
+                "ISO 9564 format 0 under the TDES ZPK: 06123654FFFFFFFF XOR 0000660100772688");
+
+        byte[] sm4ZpkClear = RandomSource.secure().next(16);
+        LmkKey sm4Zpk = importKnown(KeyType.ZPK, sm4ZpkClear);
+        PinTranslation toSm4 = await(hsm.translateSm4Pin(KeyType.PIK, pik, sm4Zpk, pinBlock, pan));
+        assertArrayEquals(clearBlock, sm4(false, sm4ZpkClear, toSm4.pinBlock()));
+
+        // a PIN block under another key (or for another card) does not decode: 20
+        assertHsmError("20", hsm.translateSm4Pin(KeyType.PIK, pik, tdesZpk, pinBlock, "6230606601007736888"));
+    }
+
+    @Test
+    void sm4KeysGeneratedUnderAnSm4TmkAndExportedUnderATdesZmk() {
+        byte[] tmkClear = RandomSource.secure().next(16);
+        LmkKey tmk = importKnown(KeyType.TMK, tmkClear);
+        for (KeyType type : new KeyType[] {KeyType.PIK, KeyType.MAK, KeyType.TDK}) {
+            GeneratedKey k = await(hsm.generateSm4KeyUnder(type, Wrapping.TMK, tmk));
+            assertEquals(KeyScheme.P, k.underLmk().scheme());
+            assertEquals(KeyScheme.P, k.underWrapping().scheme());
+            byte[] clear = sm4(false, tmkClear, k.underWrapping().cryptogram());
+            assertArrayEquals(sm4Kcv8(clear), k.kcv().bytes(), type + ": field 62 KCV of the key the terminal gets");
+            ExportedKey out = await(hsm.exportSm4Key(type, Wrapping.ZMK, zmk, k.underLmk()));
+            assertArrayEquals(clear, tdes(false, zmkClear, out.key().cryptogram()));
+            assertArrayEquals(k.kcv().bytes(), out.kcv().bytes());
+        }
+        KeyWithKcv underLmk = await(hsm.generateSm4Key(KeyType.ZEK));
+        assertEquals(KeyAlgorithm.SM4, underLmk.key().algorithm());
+        assertEquals(8, underLmk.kcv().length());
+    }
+
+    @Test
+    void sm2SignatureVerifiesWithBouncyCastleSm2Signer() throws Exception {
+        Sm2KeyPair pair = await(hsm.generateSm2KeyPair(RsaKeyUsage.SIGNATURE));
+        assertEquals(65, pair.publicKey().length);
+        byte[] msg = "message digest".getBytes(StandardCharsets.US_ASCII);
+        byte[] rs = await(hsm.sm2Sign(pair.privateKey(), msg));
+        SM2Signer verifier = new SM2Signer(PlainDSAEncoding.INSTANCE); // default user id 1234567812345678
+        ECDomainParameters domain = sm2Domain();
+        verifier.init(false, new ECPublicKeyParameters(domain.getCurve().decodePoint(pair.publicKey()), domain));
+        verifier.update(msg, 0, msg.length);
+        assertTrue(verifier.verifySignature(rs));
+        // the SPKI form parses with BouncyCastle to the same point
+        ECPublicKeyParameters fromSpki = (ECPublicKeyParameters) PublicKeyFactory.createKey(
+                SubjectPublicKeyInfo.getInstance(pair.publicKeySpki()));
+        assertArrayEquals(pair.publicKey(), fromSpki.getQ().getEncoded(false));
+        // a user id of our own
+        byte[] id = "ALICE123@YAHOO.COM".getBytes(StandardCharsets.US_ASCII);
+        byte[] rsId = await(hsm.sm2Sign(pair.privateKey(), id, msg));
+        SM2Signer withId = new SM2Signer(PlainDSAEncoding.INSTANCE);
+        withId.init(false, new org.bouncycastle.crypto.params.ParametersWithID(
+                new ECPublicKeyParameters(domain.getCurve().decodePoint(pair.publicKey()), domain), id));
+        withId.update(msg, 0, msg.length);
+        assertTrue(withId.verifySignature(rsId));
+    }
+
+    @Test
+    void sm4KeyWrappedByBouncyCastleSm2EngineImportsUnderTheLmk() throws Exception {
+        Sm2KeyPair pair = await(hsm.generateSm2KeyPair(RsaKeyUsage.KEY_MANAGEMENT));
+        byte[] tmkClear = RandomSource.secure().next(16);
+        ECDomainParameters domain = sm2Domain();
+        SM2Engine engine = new SM2Engine(SM2Engine.Mode.C1C3C2);
+        engine.init(true, new ParametersWithRandom(
+                new ECPublicKeyParameters(domain.getCurve().decodePoint(pair.publicKey()), domain), new SecureRandom()));
+        byte[] c = engine.processBlock(tmkClear, 0, tmkClear.length);
+        KeyWithKcv tmk = await(hsm.importSm4KeyUnderSm2(KeyType.TMK, pair.privateKey(), c));
+        assertArrayEquals(sm4Kcv8(tmkClear), tmk.kcv().bytes());
+        // the imported TMK works: a PIK under it decrypts with the clear TMK
+        GeneratedKey pik = await(hsm.generateSm4KeyUnder(KeyType.PIK, Wrapping.TMK, tmk.key()));
+        assertArrayEquals(pik.kcv().bytes(), sm4Kcv8(sm4(false, tmkClear, pik.underWrapping().cryptogram())));
+        // a tampered ciphertext (C3 no longer matches) is refused with the one code 01
+        byte[] bad = c.clone();
+        bad[70] ^= 1;
+        assertHsmError("01", hsm.importSm4KeyUnderSm2(KeyType.TMK, pair.privateKey(), bad));
+        // a plaintext that is not a 16-byte key: 01
+        byte[] eight = engine.processBlock(new byte[8], 0, 8);
+        assertHsmError("01", hsm.importSm4KeyUnderSm2(KeyType.TMK, pair.privateKey(), eight));
+    }
+
+    @Test
+    void refusals() {
+        byte[] makClear = RandomSource.secure().next(16);
+        LmkKey sm4Mak = importKnown(KeyType.MAK, makClear);
+        LmkKey tdesMak = form(hsm, KeyType.MAK, randomKey(16));
+        LmkKey tdesZpk = form(hsm, KeyType.ZPK, randomKey(16));
+        byte[] mab = new byte[20];
+        // an SM4 key where a TDES key is expected, and vice versa: 26
+        assertHsmError("26", hsm.generateUnionPayMac(sm4Mak, mab));
+        assertHsmError("26", hsm.translatePin(sm4Mak, tdesZpk, new byte[8], "4000000000000002"));
+        assertHsmError("26", hsm.generateMac(KeyType.TAK, sm4Mak, dev.posgate.hsm.MacParams.X9_19, new byte[8]));
+        assertHsmError("26", hsm.generateKeyUnder(KeyType.TAK, Wrapping.TMK, sm4Mak));
+        assertHsmError("26", hsm.generateUnionPaySm4Mac(tdesMak, mab));
+        assertHsmError("26", hsm.translateSm4Pin(KeyType.PIK, tdesMak, tdesZpk, new byte[16], "4000000000000002"));
+        assertHsmError("26", hsm.exportSm4Key(KeyType.TAK, Wrapping.ZMK, zmk, tdesMak));
+        // the wrong key type for the operation: 28
+        assertHsmError("28", hsm.generateSm4Mac(KeyType.ZPK, sm4Mak, Sm4MacAlgorithm.UNIONPAY_POS, mab));
+        assertHsmError("28", hsm.translateSm4Pin(KeyType.TAK, sm4Mak, tdesZpk, new byte[16], "4000000000000002"));
+        assertHsmError("28", hsm.generateSm4KeyUnder(KeyType.ZMK, Wrapping.TMK, sm4Mak));
+        assertHsmError("28", hsm.generateSm4Key(KeyType.PSAM_ROOT));
+        // SM2 key usage: a signature key does not unwrap keys, a key-management key does not sign: 29
+        Sm2KeyPair signing = await(hsm.generateSm2KeyPair(RsaKeyUsage.SIGNATURE));
+        Sm2KeyPair unwrapping = await(hsm.generateSm2KeyPair(RsaKeyUsage.KEY_MANAGEMENT));
+        assertHsmError("29", hsm.importSm4KeyUnderSm2(KeyType.TMK, signing.privateKey(), new byte[113]));
+        assertHsmError("29", hsm.sm2Sign(unwrapping.privateKey(), mab));
+        // a tampered SM2 blob: 49
+        byte[] blob = signing.privateKey().bytes();
+        blob[20] ^= 1;
+        assertHsmError("49", hsm.sm2Sign(LmkSm2PrivateKey.of(blob), mab));
+    }
+
+    @Test
+    void importAndExportNeedTheAuthorisedState() {
+        HsmCommandProcessor processor = new HsmCommandProcessor(Lmk.generate(RandomSource.secure()), true,
+                java.util.Set.of(), Authorisation.NONE);
+        Hsm local = InProcessHsm.create(processor);
+        byte[] zmkBytes = randomKey(16);
+        LmkKey localZmk = form(local, KeyType.ZMK, zmkBytes);
+        LmkKey key = await(local.generateSm4Key(KeyType.TAK)).key();
+        assertHsmError("17", local.importSm4Key(KeyType.TAK, localZmk, WrappedKey.of(KeyScheme.P, new byte[16])));
+        assertHsmError("17", local.exportSm4Key(KeyType.TAK, Wrapping.ZMK, localZmk, key));
+        Sm2KeyPair pair = await(local.generateSm2KeyPair(RsaKeyUsage.BOTH));
+        assertHsmError("17", local.importSm4KeyUnderSm2(KeyType.TAK, pair.privateKey(), new byte[113]));
+        // generation under a TMK for sign-on stays open, as A0 mode 1
+        assertEquals(KeyScheme.P, await(local.generateSm4KeyUnder(KeyType.TAK, Wrapping.TMK,
+                form(local, KeyType.TMK, randomKey(16)))).underWrapping().scheme());
+    }
+}
