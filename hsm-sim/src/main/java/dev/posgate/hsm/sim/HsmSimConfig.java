@@ -22,7 +22,7 @@ import java.util.TreeSet;
  *   <li>{@code allowClearComponents}: enables the key ceremony command ZW; off unless set (also with {@code development}).</li>
  *   <li>{@code mutualTls}: hosts must connect with TLS and a client certificate the given trust
  *       accepts (payShield 10K host TLS); without it anyone who reaches the port is a host.</li>
- *   <li>{@code authorisation}: the authorised state (A6, A8, GI; docs/hsm-protocol.md); none by default.</li>
+ *   <li>{@code authorisation}: the authorised state (A6, A8, GI, SV, ST, WO; docs/hsm-protocol.md); none by default.</li>
  *   <li>{@code disabledCommands}: commands answered with error 68.</li>
  *   <li>{@code workerPoolSize}: threads for RSA commands (default: available processors).</li>
  *   <li>{@code maxPendingPerConnection}: worker commands in flight per connection before the

@@ -61,7 +61,7 @@ public final class HsmSimMain implements Callable<Integer> {
     @Option(names = "--tls-client-ca", description = "PEM CA certificate(s) that issue the hosts' client certificates.")
     Path tlsClientCa;
 
-    @Option(names = "--authorise", split = ",", description = "Enter the authorised state for these commands (A6, A8, GI: "
+    @Option(names = "--authorise", split = ",", description = "Enter the authorised state for these commands (A6, A8, GI, SV, ST, WO: "
             + "key import/export under a caller's key) for --authorise-minutes; an operator action.")
     List<String> authorise = List.of();
 
