@@ -6,6 +6,7 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP relay that can freeze: its connections stay open but nothing crosses them until it
@@ -15,6 +16,8 @@ final class FreezingProxy {
     private final NetServer server;
     private final List<NetSocket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean frozen;
+    private final AtomicInteger toDrop = new AtomicInteger();
+    private final AtomicInteger dropped = new AtomicInteger();
 
     private FreezingProxy(NetServer server) {
         this.server = server;
@@ -24,6 +27,11 @@ final class FreezingProxy {
         NetServer server = vertx.createNetServer();
         FreezingProxy proxy = new FreezingProxy(server);
         server.connectHandler(client -> {
+            if (proxy.toDrop.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                proxy.dropped.incrementAndGet();
+                client.close(); // a connection attempt lost on the way, as a restarting server or a flaky network drops one
+                return;
+            }
             client.pause();
             vertx.createNetClient().connect(targetPort, "127.0.0.1").onSuccess(target -> {
                 client.handler(target::write);
@@ -37,6 +45,15 @@ final class FreezingProxy {
             }).onFailure(e -> client.close());
         });
         return server.listen(0, "127.0.0.1").map(s -> proxy);
+    }
+
+    /** Closes the next {@code n} connections as soon as they are accepted. */
+    void dropNext(int n) {
+        toDrop.set(n);
+    }
+
+    int dropped() {
+        return dropped.get();
     }
 
     int port() {

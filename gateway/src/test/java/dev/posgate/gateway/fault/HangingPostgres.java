@@ -30,6 +30,15 @@ final class HangingPostgres implements AutoCloseable {
         return "postgresql://postgres@localhost:" + proxy.port() + "/postgres";
     }
 
+    /** The next {@code n} connection attempts are closed at once. */
+    void dropNextConnections(int n) {
+        proxy.dropNext(n);
+    }
+
+    int droppedConnections() {
+        return proxy.dropped();
+    }
+
     void hang() {
         proxy.freeze();
     }

@@ -63,7 +63,7 @@ public final class Database {
             PgConnectOptions options = PgConnectOptions.fromUri(url);
             String migrationUrl = config.string(Setting.DB_MIGRATION_URL);
             PgConnectOptions owner = migrationUrl.isEmpty() ? options : PgConnectOptions.fromUri(migrationUrl);
-            migrate(jdbcUrl(owner), owner.getUser(), owner.getPassword(), appRole);
+            migrate(jdbcUrl(owner), owner.getUser(), owner.getPassword(), appRole, config.integer(Setting.DB_CONNECT_RETRIES));
             if (!options.getUser().equals(appRole)) {
                 log.warn("db.url connects as '{}', not as db.app.role '{}': the audit log is protected by its trigger only",
                         options.getUser(), appRole);
@@ -89,7 +89,8 @@ public final class Database {
         PgConnectOptions options = new PgConnectOptions()
                 .setHost("localhost").setPort(pg.port()).setDatabase("postgres").setUser(EmbeddedAuthentication.SUPERUSER);
         try {
-            migrate(jdbcUrl(options), EmbeddedAuthentication.SUPERUSER, auth.superuserPassword(), appRole);
+            migrate(jdbcUrl(options), EmbeddedAuthentication.SUPERUSER, auth.superuserPassword(), appRole,
+                    config.integer(Setting.DB_CONNECT_RETRIES));
         } catch (RuntimeException e) {
             pg.close();
             throw e;
@@ -109,9 +110,15 @@ public final class Database {
         return role;
     }
 
-    private static void migrate(String jdbcUrl, String user, String password, String appRole) {
+    /**
+     * Runs the migrations; a connection that cannot be made is tried again {@code connectRetries}
+     * times (Flyway waits 1 s, 2 s, 4 s... between tries), so a gateway started next to a database
+     * that is still coming up, or behind a proxy that dropped one attempt, waits instead of failing.
+     */
+    private static void migrate(String jdbcUrl, String user, String password, String appRole, int connectRetries) {
         var result = Flyway.configure()
                 .dataSource(jdbcUrl, user, password)
+                .connectRetries(connectRetries)
                 .locations("classpath:db/migration")
                 .placeholders(Map.of("appRole", appRole))
                 .load()
