@@ -93,7 +93,7 @@ public final class PosClient {
         return link.request(m.pack()).map(body -> {
             PosMessage reply = PosMessage.unpack(body);
             boolean accepted = "00".equals(reply.field(39))
-                    && keys.acceptWorkingKeys(WorkingKeyBlock.decode(mode, reply.binary(62)));
+                    && keys.acceptWorkingKeys(WorkingKeyBlock.decode(mode, keys.algorithm(), reply.binary(62)));
             state.onSignOn(reply.field(39), accepted);
             return new SignOnResult(reply, accepted);
         });
@@ -149,7 +149,7 @@ public final class PosClient {
         if (amount >= 0) m.set(4, String.format("%012d", amount));
         m.set(22, pin == null ? "012" : "011").set(25, "00").set(49, "156");
         if (pin != null) {
-            m.set(26, "06").set(52, keys.encryptPin(pin, pan)).set(53, "2600000000000000");
+            m.set(26, "06").set(52, keys.encryptPin(pin, pan)).set(53, keys.algorithm().field53WithPin());
         }
         return m;
     }
