@@ -15,10 +15,14 @@ public interface PinTranslator {
      */
     Future<byte[]> toZone(TerminalSession terminal, byte[] pinBlock, String pan);
 
-    /** PIK → ZPK in the HSM ({@code CA}); {@code zpk}: the zone's current ZPK ({@link SystemKeys#zpk}). */
+    /**
+     * PIK → ZPK in the HSM, per the terminal's key algorithm ({@link TerminalCipher}): {@code CA}
+     * for a TDES PIK, {@code Z8} for an SM4 PIK's 16-byte block; {@code zpk}: the zone's current
+     * ZPK ({@link SystemKeys#zpk}).
+     */
     static PinTranslator inHsm(Hsm hsm, Supplier<Future<LmkKey>> zpk) {
+        TerminalCipher.InHsm ciphers = new TerminalCipher.InHsm(hsm);
         return (terminal, pinBlock, pan) -> zpk.get()
-                .compose(key -> hsm.translatePin(terminal.pik(), key, pinBlock, pan))
-                .map(translated -> translated.pinBlock());
+                .compose(key -> ciphers.of(terminal).pinToZone(terminal.pik(), key, pinBlock, pan));
     }
 }
