@@ -18,6 +18,7 @@ import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.MacBlock;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.protocol.posp.SignOnMode;
+import dev.posgate.protocol.posp.Sm4PinField;
 import dev.posgate.terminal.pinpad.KeyRole;
 import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.terminal.pos.PinPadKeys;
@@ -117,8 +118,8 @@ class Sm4TerminalEndToEndIT {
             assertEquals("SM4", await(world.db().preparedQuery("select detail->>'keyAlgorithm' from audit_log"
                     + " where action = 'pos.sign_on' and subject = $1").execute(Tuple.of("SM4T0001"))).iterator().next().getString(0));
 
-            PosMessage purchase = purchase("SM4T0001", 2_500).set(22, "011").set(26, "06")
-                    .set(52, sm4(true, pik, sm4PinBlock(PIN, PAN))).set(53, "2400000000000000");
+            PosMessage purchase = Sm4PinField.write(purchase("SM4T0001", 2_500).set(22, "011").set(26, "06")
+                    .set(53, "2400000000000000"), sm4(true, pik, sm4PinBlock(PIN, PAN)));
             byte[] answer = t.exchange(sealed(purchase, mak));
             PosMessage approved = PosMessage.unpack(answer);
             assertEquals("00", approved.field(39), "SM4 MAC verified, SM4 PIN translated, host approved");
@@ -131,6 +132,7 @@ class Sm4TerminalEndToEndIT {
             assertArrayEquals(isoFormat0(PIN, PAN), ecb(new DESedeEngine(), false, ZPK, hostBlock),
                     "ISO format 0 under the TDES ZPK, the terminal's PIN");
             assertEquals("2600000000000000", atHost.field(53), "53.2 toward the TDES host");
+            assertFalse(atHost.has(63), "the SM4 block stays at the POSP");
 
             PosMessage forged = PosMessage.unpack(t.exchange(sealed(purchase("SM4T0001", 2_500), tdesLikeKey(mak))));
             assertEquals("A0", forged.field(39), "a MAC under another key is refused");
@@ -166,8 +168,8 @@ class Sm4TerminalEndToEndIT {
             byte[] f62 = PosMessage.unpack(t.exchange(signOn("SM4T0002", "003").pack())).binary(62);
             byte[] pik = sm4(false, SM4_TMK, Arrays.copyOfRange(f62, 0, 16));
             byte[] mak = sm4(false, SM4_TMK, Arrays.copyOfRange(f62, 20, 36));
-            PosMessage tdesMarked = purchase("SM4T0002", 100).set(22, "011").set(26, "06")
-                    .set(52, sm4(true, pik, sm4PinBlock(PIN, PAN))).set(53, "2600000000000000");
+            PosMessage tdesMarked = Sm4PinField.write(purchase("SM4T0002", 100).set(22, "011").set(26, "06")
+                    .set(53, "2600000000000000"), sm4(true, pik, sm4PinBlock(PIN, PAN)));
             PosMessage refused = PosMessage.unpack(t.exchange(sealed(tdesMarked, mak)));
             assertEquals("63", refused.field(39));
             assertFalse(refused.has(64));

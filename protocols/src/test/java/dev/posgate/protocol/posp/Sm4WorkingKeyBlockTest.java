@@ -63,6 +63,22 @@ class Sm4WorkingKeyBlockTest {
         assertFalse(KeyAlgorithm.SM4.accepts53Algorithm(0));
     }
 
+    /** The vfwz capture (53.2 = 4): 52 eight zero bytes, 63 = "SM016" + 16 bytes; and our writer gives that shape. */
+    @Test
+    void theSm4PinBlockTravelsIn63AfterSm016() {
+        byte[] capture63 = HEX.parseHex("534D303136CDC489E91786D0BE01F543D813611BCD");
+        dev.posgate.iso8583.pos.PosMessage m = dev.posgate.iso8583.pos.PosMessage.create(
+                new dev.posgate.iso8583.pos.Tpdu(0x0003, 0x0000), dev.posgate.iso8583.pos.AppHeader.parse("603100310100"), "0200");
+        m.set(52, new byte[8]).set(63, new String(capture63, java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertEquals("CDC489E91786D0BE01F543D813611BCD", HEX.formatHex(Sm4PinField.read(m)));
+        byte[] block = HEX.parseHex("00112233445566778899AABBCCDDEEFF");
+        Sm4PinField.write(m, block);
+        assertArrayEquals(new byte[8], m.binary(52));
+        assertEquals("534D303136" + HEX.formatHex(block), HEX.formatHex(m.binary(63)));
+        m.set(63, "001");
+        assertEquals(null, Sm4PinField.read(m), "63 without the SM016 prefix carries no block");
+    }
+
     private static WorkingKeyBlock.Entry entry(byte[] key) {
         return new WorkingKeyBlock.Entry(Sm4.encryptEcb(TMK, key), Kcv.ofSm4(key, 4));
     }

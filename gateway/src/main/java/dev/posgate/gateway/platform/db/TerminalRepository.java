@@ -108,7 +108,7 @@ public final class TerminalRepository {
                     return tx.preparedQuery("update key_record set state = 'RETIRED', retired_at = now()"
                                     + " where owner_type = 'TERMINAL' and owner_id = $1 and key_type = any($2)"
                                     + " and state in ('ACTIVE', 'PENDING') returning key_type")
-                            .execute(Tuple.of(sn, ALGORITHM_BOUND_KEYS.toArray(new String[0])))
+                            .execute(Tuple.tuple().addString(sn).addArrayOfString(ALGORITHM_BOUND_KEYS.toArray(new String[0])))
                             .compose(retired -> {
                                 JsonArray kinds = new JsonArray();
                                 retired.forEach(r -> { if (!kinds.contains(r.getString(0))) kinds.add(r.getString(0)); });
