@@ -84,7 +84,8 @@ final class TerminalCommand {
         @Override
         public Integer call() throws Exception {
             long after = 0;
-            System.out.printf("%-8s  %-15s  %-20s  %-10s  %-10s  %-4s  %s%n", "TID", "MID", "SN", "VENDOR", "MODEL", "KEYS", "STATUS");
+            System.out.printf("%-8s  %-15s  %-20s  %-10s  %-10s  %-4s  %-4s  %s%n", "TID", "MID", "SN", "VENDOR", "MODEL", "KEYS", "ALG",
+                    "STATUS");
             while (true) {
                 HttpResponse<String> r = admin.send("GET", "/api/terminals?limit=" + limit + "&after=" + after, null);
                 if (r.statusCode() != 200) {
@@ -94,8 +95,9 @@ final class TerminalCommand {
                 JsonArray page = new JsonObject(r.body()).getJsonArray("terminals");
                 for (int i = 0; i < page.size(); i++) {
                     JsonObject t = page.getJsonObject(i);
-                    System.out.printf("%-8s  %-15s  %-20s  %-10s  %-10s  %-4s  %s%n", t.getString("tid"), t.getString("mid"),
-                            t.getString("sn"), t.getString("vendor"), t.getString("model"), t.getString("keyScheme"), t.getString("status"));
+                    System.out.printf("%-8s  %-15s  %-20s  %-10s  %-10s  %-4s  %-4s  %s%n", t.getString("tid"), t.getString("mid"),
+                            t.getString("sn"), t.getString("vendor"), t.getString("model"), t.getString("keyScheme"),
+                            t.getString("keyAlgorithm"), t.getString("status"));
                     after = t.getLong("id");
                 }
                 if (page.size() < limit) return 0;

@@ -222,6 +222,21 @@ class Sm4TerminalEndToEndIT {
             byte[] tdesMak = ecb(new DESedeEngine(), false, tdesTmk, Arrays.copyOfRange(tdesF62, 20, 36));
             assertArrayEquals(Arrays.copyOf(ecb(new DESedeEngine(), true, tdesMak, new byte[8]), 4), Arrays.copyOfRange(tdesF62, 36, 40));
         }
+        // the same value again: nothing changes, no second audit row
+        assertEquals(200, patch("SM4T0003", new JsonObject().put("keyAlgorithm", "TDES")).statusCode());
+        assertEquals(1L, await(world.db().preparedQuery("select count(*) from audit_log where action = 'terminal.update'"
+                + " and subject = $1").execute(Tuple.of("SM4T0003"))).iterator().next().getLong(0));
+        assertEquals(400, patch("SM4T0003", new JsonObject().put("keyAlgorithm", "AES")).statusCode());
+
+        // a TMK of the other algorithm (stored by hand) does not serve: 97, TMK download required
+        assertEquals(201, register("SM4T0005", "SN-SM4-5", "SM4").statusCode());
+        world.tmkInto("SN-SM4-5");
+        try (TerminalConnection t = world.gateway.connect()) {
+            PosMessage wrongTmk = PosMessage.unpack(t.exchange(signOn("SM4T0005", "003").pack()));
+            assertEquals("97", wrongTmk.field(39));
+            assertEquals(4, wrongTmk.header().processingRequirement());
+        }
+
         assertEquals(201, register("PSAM0003", "SN-PSAM-3", "TDES", "PSAM").statusCode());
         assertEquals(409, patch("PSAM0003", new JsonObject().put("keyAlgorithm", "SM4")).statusCode());
         assertEquals(400, register("PSAM0004", "SN-PSAM-4", "SM4", "PSAM").statusCode());
