@@ -59,6 +59,7 @@ public final class HostSimulator {
     private final LmkKey zak;
     private final LmkKey zek;
     private final Map<String, String> tracks = new ConcurrentHashMap<>();
+    private final Map<String, PosMessage> requests = new ConcurrentHashMap<>();
     private final long latencyMs;
     private final LmkKey verificationZpk;
     private final byte[] verificationKey;
@@ -143,6 +144,14 @@ public final class HostSimulator {
         return Map.copyOf(tracks);
     }
 
+    /**
+     * Each request as the host received it (MAC checked), "tid:stan:mti" → message: tests read
+     * field 52 (under the ZPK) and 53 of what the POSP forwarded.
+     */
+    public Map<String, PosMessage> requestsReceived() {
+        return Map.copyOf(requests);
+    }
+
     public long messagesReceived() {
         return received.get();
     }
@@ -198,6 +207,7 @@ public final class HostSimulator {
         PosMessage request = PosMessage.unpack(body);
         return hsm.verifyUnionPayMac(KeyType.ZAK, zak, MacBlock.of(body), MacBlock.mac(body)).compose(macOk -> {
             if (!macOk) return Future.succeededFuture(request.reply(ProcessingRequirement.NONE, 60).set(39, "A0").pack());
+            requests.put(request.field(41) + ":" + request.field(11) + ":" + request.mti(), request);
             return readTrack(request).compose(v -> decide(request)).compose(code -> {
                 if (code == null) return Future.succeededFuture(null);
                 PosMessage reply = request.reply(ProcessingRequirement.NONE, 2, 3, 4, 60);

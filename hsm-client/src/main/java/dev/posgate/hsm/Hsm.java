@@ -49,7 +49,8 @@ public interface Hsm {
 
     /**
      * Key ceremony (extension ZW): a key formed by XOR of 2 or 3 clear components (odd parity
-     * each). Fails with error 68 unless the HSM allows clear components.
+     * each); with scheme {@link KeyScheme#P} an SM4 key (no parity, SM4 check value). Fails with
+     * error 68 unless the HSM allows clear components.
      */
     Future<KeyWithKcv> formKeyFromComponents(KeyType type, KeyScheme scheme, byte[]... components);
 

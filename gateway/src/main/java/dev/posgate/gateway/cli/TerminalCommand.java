@@ -27,12 +27,15 @@ final class TerminalCommand {
         @Option(names = "--mak-length", defaultValue = "double",
                 description = "MAK issued by 003/004 sign-ons: double, or single in the 40/60-byte layout (default: ${DEFAULT-VALUE}).")
         String makLength;
+        @Option(names = "--key-algorithm", defaultValue = "tdes",
+                description = "Key algorithm: tdes, or sm4 (SM4 TMK and working keys, SM4 MAC and PIN block) (default: ${DEFAULT-VALUE}).")
+        String keyAlgorithm;
 
         @Override
         public Integer call() throws Exception {
             JsonObject body = new JsonObject().put("tid", tid).put("mid", mid).put("sn", sn).put("snPinpad", snPinpad)
                     .put("vendor", vendor).put("model", model).put("keyScheme", keyScheme.toUpperCase()).put("macAlgorithm", mac.toUpperCase())
-                    .put("makLength", makLength.toUpperCase());
+                    .put("makLength", makLength.toUpperCase()).put("keyAlgorithm", keyAlgorithm.toUpperCase());
             HttpResponse<String> r = admin.send("POST", "/api/terminals", body.encode());
             if (r.statusCode() == 201) {
                 System.out.println("registered " + new JsonObject(r.body()).getString("tid"));
@@ -47,15 +50,25 @@ final class TerminalCommand {
     static final class Update implements Callable<Integer> {
         @Mixin AdminTarget admin;
         @Option(names = "--tid", required = true, description = "Terminal id (field 41).") String tid;
-        @Option(names = "--mak-length", required = true,
+        @Option(names = "--mak-length",
                 description = "MAK issued by its next 003/004 sign-on: double or single.") String makLength;
+        @Option(names = "--key-algorithm",
+                description = "tdes or sm4; a change retires the terminal's TMK and working keys (it needs a new TMK).")
+        String keyAlgorithm;
 
         @Override
         public Integer call() throws Exception {
-            JsonObject body = new JsonObject().put("makLength", makLength.toUpperCase());
+            if (makLength == null && keyAlgorithm == null) {
+                System.err.println("give --mak-length and/or --key-algorithm");
+                return 2;
+            }
+            JsonObject body = new JsonObject();
+            if (makLength != null) body.put("makLength", makLength.toUpperCase());
+            if (keyAlgorithm != null) body.put("keyAlgorithm", keyAlgorithm.toUpperCase());
             HttpResponse<String> r = admin.send("PATCH", "/api/terminals/" + tid, body.encode());
             if (r.statusCode() == 200) {
-                System.out.println("updated " + tid + ": makLength " + new JsonObject(r.body()).getString("makLength"));
+                JsonObject t = new JsonObject(r.body());
+                System.out.println("updated " + tid + ": makLength " + t.getString("makLength") + ", keyAlgorithm " + t.getString("keyAlgorithm"));
                 return 0;
             }
             System.err.println("update refused (HTTP " + r.statusCode() + "): " + r.body());
@@ -71,7 +84,8 @@ final class TerminalCommand {
         @Override
         public Integer call() throws Exception {
             long after = 0;
-            System.out.printf("%-8s  %-15s  %-20s  %-10s  %-10s  %-4s  %s%n", "TID", "MID", "SN", "VENDOR", "MODEL", "KEYS", "STATUS");
+            System.out.printf("%-8s  %-15s  %-20s  %-10s  %-10s  %-4s  %-4s  %s%n", "TID", "MID", "SN", "VENDOR", "MODEL", "KEYS", "ALG",
+                    "STATUS");
             while (true) {
                 HttpResponse<String> r = admin.send("GET", "/api/terminals?limit=" + limit + "&after=" + after, null);
                 if (r.statusCode() != 200) {
@@ -81,8 +95,9 @@ final class TerminalCommand {
                 JsonArray page = new JsonObject(r.body()).getJsonArray("terminals");
                 for (int i = 0; i < page.size(); i++) {
                     JsonObject t = page.getJsonObject(i);
-                    System.out.printf("%-8s  %-15s  %-20s  %-10s  %-10s  %-4s  %s%n", t.getString("tid"), t.getString("mid"),
-                            t.getString("sn"), t.getString("vendor"), t.getString("model"), t.getString("keyScheme"), t.getString("status"));
+                    System.out.printf("%-8s  %-15s  %-20s  %-10s  %-10s  %-4s  %-4s  %s%n", t.getString("tid"), t.getString("mid"),
+                            t.getString("sn"), t.getString("vendor"), t.getString("model"), t.getString("keyScheme"),
+                            t.getString("keyAlgorithm"), t.getString("status"));
                     after = t.getLong("id");
                 }
                 if (page.size() < limit) return 0;

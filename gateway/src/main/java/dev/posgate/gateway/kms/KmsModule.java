@@ -81,7 +81,8 @@ public final class KmsModule implements GatewayModule {
                                     TransmissionKeyRepository tks = new TransmissionKeyRepository(c.db(), c.audit());
                                     TmkLifecycle tmks = new TmkLifecycle(c.keys(), c.audit());
                                     KmsHandlers k = new KmsHandlers(c.hsm(), kms, tks, tmks, c.audit(),
-                                            new ReplayWindow(c.db()), c.metrics(), PerKeyRate.configured(c, "kms_k2", Setting.KMS_K2_RATE));
+                                            new ReplayWindow(c.db()), c.metrics(), PerKeyRate.configured(c, "kms_k2", Setting.KMS_K2_RATE),
+                                            c.terminals());
                                     tms.put(TmsCode.K1, k::certificate);
                                     tms.put(TmsCode.K2, k::start);
                                     tms.put(TmsCode.K3, k::finish);

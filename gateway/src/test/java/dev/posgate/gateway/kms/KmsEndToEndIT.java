@@ -280,6 +280,20 @@ class KmsEndToEndIT {
         }
     }
 
+    /** The K-flow issues TDES TMKs: an SM4 terminal's K2 is refused 58 and audited (SM2 K-flow: issue 17 item 4). */
+    @Test
+    void anSm4TerminalsK2IsRefused58() throws Exception {
+        KmsFixture.Device d = f.uploaded("SN-SM4-K2", kmsCert);
+        f.registerSm4(d.sn);
+        try (TerminalConnection c = f.gateway.connect()) {
+            KmsTerminalSession s = new KmsTerminalSession(d.sn, null, 1, d.vault, RandomSource.secure());
+            assertEquals("58", f.exchange(c, s.k2()).header().status());
+        }
+        assertEquals(1L, Eventually.await(f.gateway.app().database().pool().preparedQuery("select count(*) from audit_log"
+                + " where action = 'kms.k2.refuse' and subject = $1 and detail->>'code' = '58'")
+                .execute(io.vertx.sqlclient.Tuple.of(d.sn))).iterator().next().getLong(0));
+    }
+
     @Test
     void secondTkForASerialIsRefusedUnlessARepairIsAuthorised() throws Exception {
         KmsFixture.Device d = uploaded("SN-DUP");

@@ -136,6 +136,14 @@ final class KmsFixture {
                         "ACME", "P100", Terminal.KeyScheme.TMK, Terminal.MacAlgorithm.ECB), "test"));
     }
 
+    /** Registers {@code sn} as a terminal with the SM4 key profile (issue 17). */
+    void registerSm4(String sn) throws Exception {
+        await(new TerminalRepository(gateway.app().database().pool(), new AuditLog(gateway.app().database().pool()))
+                .register(new NewTerminal(String.format("LD%06d", TIDS.incrementAndGet()), "898310048990001", sn, null,
+                        "ACME", "P100", Terminal.KeyScheme.TMK, Terminal.MacAlgorithm.ECB, Terminal.MakLength.DOUBLE,
+                        Terminal.KeyAlgorithm.SM4), "test"));
+    }
+
     /** An admin API answer: status and JSON body. */
     record Answer(int status, JsonObject body) {}
 

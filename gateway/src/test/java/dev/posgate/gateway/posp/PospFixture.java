@@ -50,6 +50,9 @@ import java.util.Map;
 public final class PospFixture implements AutoCloseable {
     public static final byte[] TMK_1 = HexFormat.of().parseHex("0123456789ABCDEFFEDCBA9876543210");
     public static final byte[] TMK_2 = HexFormat.of().parseHex("1C1C1C1C1C1C1C1C2A2A2A2A2A2A2A2A");
+    /** Components of the zone ZPK (formed in the host's HSM), so a test can decrypt field 52 as the host got it. */
+    public static final byte[] ZPK_1 = HexFormat.of().parseHex("23232323232323234545454545454545");
+    public static final byte[] ZPK_2 = HexFormat.of().parseHex("5B5B5B5B5B5B5B5B6D6D6D6D6D6D6D6D");
     static final byte[] STATION_2 = HexFormat.of().parseHex("4C4C4C4C4C4C4C4C7A7A7A7A7A7A7A7A");
 
     public final Vertx vertx = Vertx.vertx();
@@ -76,7 +79,7 @@ public final class PospFixture implements AutoCloseable {
                 .host("127.0.0.1", hostHsmServer.port()).connectionsPerHost(1).headerLength(4).build());
         await(hostHsmPool.start());
         hostHsm = new RemoteHsm(hostHsmPool);
-        zpk = await(hostHsm.generateKey(KeyType.ZPK));
+        zpk = await(hostHsm.formKeyFromComponents(KeyType.ZPK, KeyScheme.U, ZPK_1, ZPK_2));
         zak = await(hostHsm.generateKey(KeyType.ZAK));
         zek = await(hostHsm.generateKey(KeyType.ZEK));
         host = await(HostSimulator.start(vertx, hostHsm, HostRules.defaults(), zpk.key(), zak.key(), zek.key(), hostLatencyMs,

@@ -16,6 +16,8 @@ import java.util.Objects;
  * ZX error(2) key(1A+nH) kcv(6H)
  * </pre>
  * Each component must have odd parity (error 10); the XOR is parity-adjusted to odd.
+ * Scheme {@code P} (issue 17): an SM4 key from 32H components, their XOR as is (SM4 keys have no
+ * parity bits), answered {@code P}+32H under the LMK with the 6H SM4 check value.
  */
 public record FormKeyFromComponentsRequest(KeyType keyType, KeyScheme lmkScheme, List<byte[]> components)
         implements HsmRequest<KeyUnderLmkReply> {
@@ -64,7 +66,10 @@ public record FormKeyFromComponentsRequest(KeyType keyType, KeyScheme lmkScheme,
 
     public static FormKeyFromComponentsRequest read(FieldReader r) {
         KeyType type = Fields.keyType(r, "04");
-        KeyScheme scheme = Fields.lmkScheme(r);
+        KeyScheme scheme = r.scheme("key scheme (LMK)");
+        if (!scheme.isLmkScheme()) {
+            throw new FieldException("26", "not an LMK key scheme: " + scheme);
+        }
         int n = r.decimal(1, "number of components");
         if (n < 2 || n > 3) {
             throw new FieldException("15", "2 or 3 components");
@@ -79,7 +84,7 @@ public record FormKeyFromComponentsRequest(KeyType keyType, KeyScheme lmkScheme,
 
     @Override
     public KeyUnderLmkReply readReply(FieldReader r) {
-        return KeyUnderLmkReply.read(r, 3);
+        return lmkScheme == KeyScheme.P ? KeyUnderLmkReply.readSm4(r, 3) : KeyUnderLmkReply.read(r, 3);
     }
 
     @Override

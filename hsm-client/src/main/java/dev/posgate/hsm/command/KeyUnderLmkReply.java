@@ -16,6 +16,14 @@ public record KeyUnderLmkReply(LmkKey key, Kcv kcv) implements HsmReply {
         w.key(key).hex(kcv.bytes());
     }
 
+    /** An SM4 key ({@code P}) under the LMK and its KCV (ZX of an SM4 ceremony). */
+    static KeyUnderLmkReply readSm4(FieldReader r, int kcvBytes) {
+        LmkKey key = r.sm4LmkKey("SM4 key under LMK");
+        Kcv kcv = Fields.kcv(r, kcvBytes);
+        r.expectEnd();
+        return new KeyUnderLmkReply(key, kcv);
+    }
+
     static KeyUnderLmkReply read(FieldReader r, int kcvBytes) {
         LmkKey key = r.lmkKey("key under LMK");
         Kcv kcv = Fields.kcv(r, kcvBytes);

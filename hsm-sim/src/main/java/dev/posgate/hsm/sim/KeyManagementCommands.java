@@ -10,6 +10,7 @@ import dev.posgate.crypto.KeyComponents;
 import dev.posgate.crypto.Parity;
 import dev.posgate.crypto.Tdes;
 import dev.posgate.hsm.HsmErrors;
+import dev.posgate.hsm.KeyScheme;
 import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.WrappedKey;
 import dev.posgate.hsm.command.DiagnosticsReply;
@@ -129,6 +130,12 @@ final class KeyManagementCommands {
         byte[] xor = null;
         byte[] key = null;
         try {
+            if (req.lmkScheme() == KeyScheme.P) {
+                // an SM4 key (issue 17): no parity bits; the SM4 check value
+                key = KeyComponents.combine(comps.toArray(new byte[0][]));
+                return new KeyUnderLmkReply(ctx.sm4UnderLmk(req.keyType(), key),
+                        dev.posgate.hsm.Kcv.of(dev.posgate.crypto.Kcv.ofSm4(key, 3)));
+            }
             for (byte[] c : comps) {
                 if (!Parity.isOdd(c)) {
                     throw error(HsmErrors.SOURCE_KEY_PARITY, "component parity error");

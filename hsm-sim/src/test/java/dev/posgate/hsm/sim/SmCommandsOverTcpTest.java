@@ -226,6 +226,20 @@ class SmCommandsOverTcpTest {
         assertHsmError("20", hsm.translateSm4Pin(KeyType.PIK, pik, tdesZpk, pinBlock, "6230606601007736888"));
     }
 
+    /** ZW with scheme P: an SM4 TMK from clear components (the TMK ceremony of an SM4 terminal, issue 17). */
+    @Test
+    void sm4TmkFormedFromComponentsIsTheXorWithItsSm4Kcv() {
+        byte[] c1 = HEX.parseHex("1234567890ABCDEF1234567890ABCDEF");
+        byte[] c2 = HEX.parseHex("00000000000000000000000000000001"); // even parity: SM4 components have none
+        KeyWithKcv tmk = await(hsm.formKeyFromComponents(KeyType.TMK, KeyScheme.P, c1, c2));
+        assertEquals(KeyAlgorithm.SM4, tmk.key().algorithm());
+        byte[] clear = HEX.parseHex("1234567890ABCDEF1234567890ABCDEE");
+        assertArrayEquals(Arrays.copyOf(sm4Kcv8(clear), 3), tmk.kcv().bytes(), "6H SM4 check value");
+        GeneratedKey pik = await(hsm.generateSm4KeyUnder(KeyType.PIK, Wrapping.TMK, tmk.key()));
+        assertArrayEquals(sm4Kcv8(sm4(false, clear, pik.underWrapping().cryptogram())), pik.kcv().bytes(),
+                "a working key under the formed TMK decrypts with the XOR of the components");
+    }
+
     @Test
     void sm4KeysGeneratedUnderAnSm4TmkAndExportedUnderATdesZmk() {
         byte[] tmkClear = RandomSource.secure().next(16);

@@ -1,5 +1,6 @@
 package dev.posgate.terminal.pos;
 
+import dev.posgate.protocol.posp.KeyAlgorithm;
 import dev.posgate.protocol.posp.WorkingKeyBlock;
 import dev.posgate.terminal.pinpad.KeyRole;
 import dev.posgate.terminal.pinpad.PinPad;
@@ -27,6 +28,12 @@ public final class PinPadKeys implements WorkingKeyHolder {
 
     private boolean install(KeyRole role, WorkingKeyBlock.Entry e) {
         return pinPad.writeEncrypted(index, role, KeyRole.TMK, e.encryptedKey(), e.kcv());
+    }
+
+    /** SM4 when the pad's TMK of this index is an SM4 key (an SM4 terminal), TDES otherwise. */
+    @Override
+    public KeyAlgorithm algorithm() {
+        return pinPad.isSm4(index, KeyRole.TMK) ? KeyAlgorithm.SM4 : KeyAlgorithm.TDES;
     }
 
     @Override

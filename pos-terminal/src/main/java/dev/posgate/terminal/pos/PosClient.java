@@ -2,6 +2,8 @@ package dev.posgate.terminal.pos;
 
 import dev.posgate.crypto.Macs;
 import dev.posgate.protocol.posp.BatchTotals;
+import dev.posgate.protocol.posp.KeyAlgorithm;
+import dev.posgate.protocol.posp.Sm4PinField;
 import dev.posgate.protocol.posp.SignOnMode;
 import dev.posgate.protocol.posp.TerminalBatch;
 import dev.posgate.protocol.posp.WorkingKeyBlock;
@@ -93,7 +95,7 @@ public final class PosClient {
         return link.request(m.pack()).map(body -> {
             PosMessage reply = PosMessage.unpack(body);
             boolean accepted = "00".equals(reply.field(39))
-                    && keys.acceptWorkingKeys(WorkingKeyBlock.decode(mode, reply.binary(62)));
+                    && keys.acceptWorkingKeys(WorkingKeyBlock.decode(mode, keys.algorithm(), reply.binary(62)));
             state.onSignOn(reply.field(39), accepted);
             return new SignOnResult(reply, accepted);
         });
@@ -149,7 +151,11 @@ public final class PosClient {
         if (amount >= 0) m.set(4, String.format("%012d", amount));
         m.set(22, pin == null ? "012" : "011").set(25, "00").set(49, "156");
         if (pin != null) {
-            m.set(26, "06").set(52, keys.encryptPin(pin, pan)).set(53, "2600000000000000");
+            m.set(26, "06").set(53, keys.algorithm().field53WithPin());
+            byte[] block = keys.encryptPin(pin, pan);
+            // an SM4 terminal's 16-byte block: 52 zero-filled, the block in 63 (Sm4PinField)
+            if (keys.algorithm() == KeyAlgorithm.SM4) Sm4PinField.write(m, block);
+            else m.set(52, block);
         }
         return m;
     }

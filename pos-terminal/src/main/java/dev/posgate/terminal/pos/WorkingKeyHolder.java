@@ -1,5 +1,6 @@
 package dev.posgate.terminal.pos;
 
+import dev.posgate.protocol.posp.KeyAlgorithm;
 import dev.posgate.protocol.posp.WorkingKeyBlock;
 
 /**
@@ -19,4 +20,9 @@ public interface WorkingKeyHolder {
 
     /** Field 64 over {@code mab} under the MAK: UnionPay ECB MAC, or X9.19 when {@code x919}. */
     byte[] mac(byte[] mab, boolean x919);
+
+    /** The terminal's key algorithm (fixes field 62's checks and 53.2); TDES unless the holder says otherwise. */
+    default KeyAlgorithm algorithm() {
+        return KeyAlgorithm.TDES;
+    }
 }

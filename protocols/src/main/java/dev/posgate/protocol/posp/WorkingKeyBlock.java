@@ -63,6 +63,47 @@ public final class WorkingKeyBlock {
         return new WorkingKeyBlock(mode, entries);
     }
 
+    /**
+     * {@link #of} for a terminal of {@code algorithm}: the same 003/004 layout; an SM4 terminal's
+     * keys are 16-byte SM4 keys (SM4-ECB under the SM4 TMK) with 4-byte SM4 KCVs, so 001 (single
+     * length) and a single-length entry are refused.
+     */
+    public static WorkingKeyBlock of(SignOnMode mode, KeyAlgorithm algorithm, List<Entry> entries) {
+        requireLayout(mode, algorithm);
+        if (algorithm == KeyAlgorithm.SM4) {
+            for (Entry e : entries) {
+                if (isSingleLengthSlot(e.encryptedKey)) {
+                    throw new IllegalArgumentException("an SM4 key is 16 bytes, not a single-length key with zero fill");
+                }
+            }
+        }
+        return of(mode, entries);
+    }
+
+    /** {@link #decode} for a terminal of {@code algorithm} (SM4: 003 or 004 only). */
+    public static WorkingKeyBlock decode(SignOnMode mode, KeyAlgorithm algorithm, byte[] field62) {
+        requireLayout(mode, algorithm);
+        return decode(mode, field62);
+    }
+
+    /** Whether a terminal of {@code algorithm} can sign on with {@code mode}: SM4 has no single-length key. */
+    public static boolean supports(SignOnMode mode, KeyAlgorithm algorithm) {
+        return algorithm != KeyAlgorithm.SM4 || mode.keyLength() == 16;
+    }
+
+    private static void requireLayout(SignOnMode mode, KeyAlgorithm algorithm) {
+        Objects.requireNonNull(algorithm, "algorithm");
+        if (!supports(mode, algorithm)) {
+            throw new IllegalArgumentException("SM4 keys are 16 bytes: no " + mode.code() + " sign-on for an SM4 terminal");
+        }
+    }
+
+    private static boolean isSingleLengthSlot(byte[] key) {
+        if (key.length != 16) return false;
+        for (int i = 8; i < 16; i++) if (key[i] != 0) return false;
+        return true;
+    }
+
     /** Parses field 62; its length must be exactly the mode's. */
     public static WorkingKeyBlock decode(SignOnMode mode, byte[] field62) {
         if (field62 == null || field62.length != mode.field62Length()) {

@@ -1,5 +1,7 @@
 package dev.posgate.gateway.kms.wire;
 
+import dev.posgate.gateway.platform.db.Terminal;
+import dev.posgate.gateway.platform.db.TerminalRepository;
 import dev.posgate.crypto.RandomSource;
 import dev.posgate.gateway.platform.db.AuditLog;
 import dev.posgate.gateway.platform.db.ReplayWindow;
@@ -53,8 +55,22 @@ public final class KmsHandlers {
     private final PerKeyRate k2Rate;
     private final RandomSource random = RandomSource.secure();
 
+    /** The terminal registry, to refuse SM4 terminals (null: not checked). */
+    private final TerminalRepository terminals;
+
     public KmsHandlers(Hsm hsm, KmsIdentity kms, TransmissionKeyRepository tks, TmkLifecycle tmks, AuditLog audit,
             ReplayWindow randoms, GatewayMetrics metrics, PerKeyRate k2Rate) {
+        this(hsm, kms, tks, tmks, audit, randoms, metrics, k2Rate, null);
+    }
+
+    /**
+     * {@code terminals}: a registered SM4 terminal's K2 is refused {@code 58} (audited
+     * {@code kms.k2.refuse}): this K-flow issues TDES TMKs under a TDES TEK; an SM4 terminal's TMK
+     * comes from the ceremony until the SM2 K-flow (issue 17 item 4).
+     */
+    public KmsHandlers(Hsm hsm, KmsIdentity kms, TransmissionKeyRepository tks, TmkLifecycle tmks, AuditLog audit,
+            ReplayWindow randoms, GatewayMetrics metrics, PerKeyRate k2Rate, TerminalRepository terminals) {
+        this.terminals = terminals;
         this.hsm = hsm;
         this.kms = kms;
         this.tks = tks;
@@ -99,7 +115,15 @@ public final class KmsHandlers {
             // counted by the rate, not audited: a flood of refusals must not become a flood of rows
             return Future.succeededFuture(KmsReplies.refuse(request, ResultCode.INVALID_TRANSACTION.code()));
         }
-        return tks.find(k2.sn())
+        return sm4Terminal(k2.sn())
+                .compose(sm4 -> {
+                    if (!sm4) return tks.find(k2.sn());
+                    String why = "SM4 terminal: the K-flow issues TDES TMKs only (SM2 K-flow not implemented; TMK by ceremony)";
+                    return audit.appendRefusal("kms", "kms.k2.refuse", k2.sn(), "REFUSED", new JsonObject()
+                                    .put("code", ResultCode.NOT_PERMITTED_TO_TERMINAL.code()).put("reason", why))
+                            .compose(v -> Future.<java.util.Optional<TransmissionKeyRecord>>failedFuture(
+                                    new FlowRefusedException(ResultCode.NOT_PERMITTED_TO_TERMINAL.code(), why)));
+                })
                 .compose(found -> {
                     if (found.isEmpty()) throw new FlowRefusedException(ResultCode.NO_TK_ON_FILE.code(), "no TK on file");
                     TransmissionKeyRecord tk = found.get();
@@ -124,6 +148,12 @@ public final class KmsHandlers {
                                     List.of(Tlv.of(Tags.E_AUK_RND1, proof), Tlv.of(Tags.RND2, rnd2)), false);
                         })))
                 .recover(e -> audited(request, k2.sn(), "kms.k2", e));
+    }
+
+    /** Whether {@code sn} is a registered terminal with the SM4 profile. */
+    private Future<Boolean> sm4Terminal(String sn) {
+        if (terminals == null) return Future.succeededFuture(false);
+        return terminals.findBySn(sn).map(t -> t.map(Terminal::sm4).orElse(false));
     }
 
     /** TEK and AUK under the LMK: as kept from an earlier K2, or opened now (ZI) and kept. */

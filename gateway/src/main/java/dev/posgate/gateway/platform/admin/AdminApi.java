@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -171,7 +172,8 @@ public final class AdminApi {
                 in.getValue("model") instanceof String s ? s : null,
                 parse(Terminal.KeyScheme.class, in.getValue("keyScheme"), Terminal.KeyScheme.TMK),
                 parse(Terminal.MacAlgorithm.class, in.getValue("macAlgorithm"), Terminal.MacAlgorithm.ECB),
-                parse(Terminal.MakLength.class, in.getValue("makLength"), Terminal.MakLength.DOUBLE));
+                parse(Terminal.MakLength.class, in.getValue("makLength"), Terminal.MakLength.DOUBLE),
+                parse(Terminal.KeyAlgorithm.class, in.getValue("keyAlgorithm"), Terminal.KeyAlgorithm.TDES));
         List<String> problems = t.problems();
         if (!problems.isEmpty()) {
             json(ctx, 400, error("invalid terminal").put("problems", new JsonArray(problems)));
@@ -217,7 +219,12 @@ public final class AdminApi {
         });
     }
 
-    /** Changes a terminal's profile: {@code makLength} (DOUBLE or SINGLE), audited with the value it replaces. */
+    /**
+     * Changes a terminal's profile, each change audited with the value it replaces:
+     * {@code makLength} (DOUBLE or SINGLE) and/or {@code keyAlgorithm} (TDES or SM4; a change
+     * retires the terminal's TMK and working keys and ends its session, 409 for SM4 on a PSAM
+     * terminal).
+     */
     private void update(RoutingContext ctx) {
         JsonObject in;
         try {
@@ -231,12 +238,24 @@ public final class AdminApi {
         }
         Terminal.MakLength makLength = in.getValue("makLength") == null ? null
                 : parse(Terminal.MakLength.class, in.getValue("makLength"), null);
-        if (makLength == null) {
-            json(ctx, 400, error("invalid terminal update").put("problems", new JsonArray().add("makLength must be DOUBLE or SINGLE")));
+        Terminal.KeyAlgorithm algorithm = in.getValue("keyAlgorithm") == null ? null
+                : parse(Terminal.KeyAlgorithm.class, in.getValue("keyAlgorithm"), null);
+        JsonArray problems = new JsonArray();
+        if (in.getValue("makLength") != null && makLength == null) problems.add("makLength must be DOUBLE or SINGLE");
+        if (in.getValue("keyAlgorithm") != null && algorithm == null) problems.add("keyAlgorithm must be TDES or SM4");
+        if (makLength == null && algorithm == null && problems.isEmpty()) problems.add("makLength or keyAlgorithm is required");
+        if (!problems.isEmpty()) {
+            json(ctx, 400, error("invalid terminal update").put("problems", problems));
             return;
         }
-        terminals.updateMakLength(ctx.pathParam("tid"), makLength, "admin-api").onComplete(ar -> {
-            if (ar.failed()) ctx.fail(ar.cause());
+        String tid = ctx.pathParam("tid");
+        Future<Optional<Terminal>> changed = makLength == null ? Future.succeededFuture(Optional.empty())
+                : terminals.updateMakLength(tid, makLength, "admin-api");
+        changed = changed.compose(first -> algorithm == null ? Future.succeededFuture(first)
+                : terminals.updateKeyAlgorithm(tid, algorithm, "admin-api"));
+        changed.onComplete(ar -> {
+            if (ar.failed() && ar.cause() instanceof TerminalRepository.ProfileConflictException c) json(ctx, 409, error(c.getMessage()));
+            else if (ar.failed()) ctx.fail(ar.cause());
             else if (ar.result().isEmpty()) json(ctx, 404, error("no such terminal"));
             else json(ctx, 200, toJson(ar.result().get()));
         });
@@ -254,6 +273,7 @@ public final class AdminApi {
                 .put("keyScheme", t.keyScheme().name())
                 .put("macAlgorithm", t.macAlgorithm().name())
                 .put("makLength", t.makLength().name())
+                .put("keyAlgorithm", t.keyAlgorithm().name())
                 .put("status", t.status().name())
                 .put("createdAt", t.createdAt().toString())
                 .put("terminalInfo", t.terminalInfo());

@@ -14,7 +14,14 @@ public record NewTerminal(
         String model,
         Terminal.KeyScheme keyScheme,
         Terminal.MacAlgorithm macAlgorithm,
-        Terminal.MakLength makLength) {
+        Terminal.MakLength makLength,
+        Terminal.KeyAlgorithm keyAlgorithm) {
+
+    /** A TDES terminal. */
+    public NewTerminal(String tid, String mid, String sn, String snPinpad, String vendor, String model,
+            Terminal.KeyScheme keyScheme, Terminal.MacAlgorithm macAlgorithm, Terminal.MakLength makLength) {
+        this(tid, mid, sn, snPinpad, vendor, model, keyScheme, macAlgorithm, makLength, Terminal.KeyAlgorithm.TDES);
+    }
 
     /** With the default profile (double-length MAK). */
     public NewTerminal(String tid, String mid, String sn, String snPinpad, String vendor, String model,
@@ -36,6 +43,10 @@ public record NewTerminal(
         if (keyScheme == null) p.add("keyScheme must be TMK or PSAM");
         if (macAlgorithm == null) p.add("macAlgorithm must be ECB or X919");
         if (makLength == null) p.add("makLength must be DOUBLE or SINGLE");
+        if (keyAlgorithm == null) p.add("keyAlgorithm must be TDES or SM4");
+        else if (keyAlgorithm == Terminal.KeyAlgorithm.SM4 && keyScheme == Terminal.KeyScheme.PSAM) {
+            p.add("keyAlgorithm SM4 needs keyScheme TMK (no SM4 PSAM)");
+        }
         return p;
     }
 

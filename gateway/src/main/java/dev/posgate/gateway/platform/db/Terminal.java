@@ -19,12 +19,22 @@ public record Terminal(
         MakLength makLength,
         Status status,
         OffsetDateTime createdAt,
-        String terminalInfo) {
+        String terminalInfo,
+        KeyAlgorithm keyAlgorithm) {
+
+    /** Before issue 17: a TDES terminal. */
+    public Terminal(long id, String tid, String mid, String sn, String snPinpad, String vendor, String model,
+            KeyScheme keyScheme, MacAlgorithm macAlgorithm, MakLength makLength, Status status, OffsetDateTime createdAt,
+            String terminalInfo) {
+        this(id, tid, mid, sn, snPinpad, vendor, model, keyScheme, macAlgorithm, makLength, status, createdAt, terminalInfo,
+                KeyAlgorithm.TDES);
+    }
 
     /** A terminal with the default profile (double-length MAK) that never sent field 46. */
     public Terminal(long id, String tid, String mid, String sn, String snPinpad, String vendor, String model,
             KeyScheme keyScheme, MacAlgorithm macAlgorithm, Status status, OffsetDateTime createdAt) {
-        this(id, tid, mid, sn, snPinpad, vendor, model, keyScheme, macAlgorithm, MakLength.DOUBLE, status, createdAt, null);
+        this(id, tid, mid, sn, snPinpad, vendor, model, keyScheme, macAlgorithm, MakLength.DOUBLE, status, createdAt, null,
+                KeyAlgorithm.TDES);
     }
 
     /** How working keys reach the terminal: under its TMK, or under its PSAM card's master key. */
@@ -40,4 +50,15 @@ public record Terminal(
     public enum MakLength { DOUBLE, SINGLE }
 
     public enum Status { ACTIVE, SUSPENDED, RETIRED }
+
+    /**
+     * The terminal's key algorithm (V12, issue 17): TDES (default) or SM4 (an SM4 TMK, SM4 working
+     * keys, UnionPay SM4 POS MAC, SM4 PIN block; protocol.md section 5). SM4 needs the TMK scheme;
+     * the MAC algorithm and MAK length of the profile apply to TDES terminals only.
+     */
+    public enum KeyAlgorithm { TDES, SM4 }
+
+    public boolean sm4() {
+        return keyAlgorithm == KeyAlgorithm.SM4;
+    }
 }

@@ -1,6 +1,7 @@
 package dev.posgate.gateway.platform.db;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -14,7 +15,7 @@ import java.util.Optional;
 /** Terminals in PostgreSQL. Registration and its audit record commit together. */
 public final class TerminalRepository {
     private static final String COLUMNS =
-            "id, tid, mid, sn, sn_pinpad, vendor, model, key_scheme, mac_algorithm, mak_length, status, created_at, terminal_info";
+            "id, tid, mid, sn, sn_pinpad, vendor, model, key_scheme, mac_algorithm, mak_length, status, created_at, terminal_info, key_algorithm";
 
     private final Pool pool;
     private final AuditLog audit;
@@ -33,14 +34,15 @@ public final class TerminalRepository {
 
     public Future<Terminal> register(NewTerminal t, String actor) {
         return pool.withTransaction(tx -> tx
-                        .preparedQuery("insert into terminal (tid, mid, sn, sn_pinpad, vendor, model, key_scheme, mac_algorithm, mak_length)"
-                                + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning " + COLUMNS)
+                        .preparedQuery("insert into terminal (tid, mid, sn, sn_pinpad, vendor, model, key_scheme, mac_algorithm, mak_length,"
+                                + " key_algorithm) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning " + COLUMNS)
                         .execute(Tuple.from(new Object[] {t.tid(), t.mid(), t.sn(), emptyToNull(t.snPinpad()), t.vendor(),
-                                t.model(), t.keyScheme().name(), t.macAlgorithm().name(), t.makLength().name()}))
+                                t.model(), t.keyScheme().name(), t.macAlgorithm().name(), t.makLength().name(), t.keyAlgorithm().name()}))
                         .map(rows -> map(rows.iterator().next()))
                         .compose(saved -> audit.append(tx, actor, "terminal.register", saved.tid(), "OK",
                                         new JsonObject().put("sn", saved.sn()).put("keyScheme", saved.keyScheme().name())
-                                                .put("makLength", saved.makLength().name()))
+                                                .put("makLength", saved.makLength().name())
+                                                .put("keyAlgorithm", saved.keyAlgorithm().name()))
                                 .map(saved)))
                 .recover(e -> {
                     if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
@@ -69,6 +71,57 @@ public final class TerminalRepository {
                             .compose(saved -> audit.append(tx, actor, "terminal.update", tid, "OK", new JsonObject()
                                             .put("makLength", makLength.name()).put("previousMakLength", previous))
                                     .map(Optional.of(saved)));
+                }));
+    }
+
+    /** Refused: SM4 for a PSAM terminal (the PSAM card keys are TDES). */
+    public static final class ProfileConflictException extends RuntimeException {
+        public ProfileConflictException(String message) {
+            super(message);
+        }
+    }
+
+    /** The keys a change of key algorithm retires: the TMK and the POSP working keys (all of the old algorithm). */
+    public static final List<String> ALGORITHM_BOUND_KEYS = List.of("TMK", "PIK", "MAK", "TDK");
+
+    /**
+     * An operator changes the terminal's key algorithm (TDES ↔ SM4). In one transaction with its
+     * audit record ({@code keyAlgorithm}, {@code previousKeyAlgorithm}, {@code retiredKeys}): the
+     * terminal's ACTIVE and PENDING TMK, PIK, MAK and TDK are RETIRED (they are keys of the other
+     * algorithm) and its POSP session ends (posp_terminal_state row deleted, as a sign-off does),
+     * so it must get a new TMK (ceremony or download) and sign on again. Unchanged value: no
+     * change, no audit. Empty when the TID is not registered.
+     */
+    public Future<Optional<Terminal>> updateKeyAlgorithm(String tid, Terminal.KeyAlgorithm algorithm, String actor) {
+        return pool.withTransaction(tx -> tx
+                .preparedQuery("select key_algorithm, key_scheme, sn from terminal where tid = $1 for update")
+                .execute(Tuple.of(tid))
+                .compose(before -> {
+                    if (before.size() == 0) return Future.succeededFuture(Optional.<Terminal>empty());
+                    Row row = before.iterator().next();
+                    String previous = row.getString("key_algorithm");
+                    String sn = row.getString("sn");
+                    if (previous.equals(algorithm.name())) return findOne(tx, "tid", tid);
+                    if (algorithm == Terminal.KeyAlgorithm.SM4 && "PSAM".equals(row.getString("key_scheme"))) {
+                        return Future.failedFuture(new ProfileConflictException("keyAlgorithm SM4 needs keyScheme TMK (no SM4 PSAM)"));
+                    }
+                    return tx.preparedQuery("update key_record set state = 'RETIRED', retired_at = now()"
+                                    + " where owner_type = 'TERMINAL' and owner_id = $1 and key_type = any($2)"
+                                    + " and state in ('ACTIVE', 'PENDING') returning key_type")
+                            .execute(Tuple.tuple().addString(sn).addArrayOfString(ALGORITHM_BOUND_KEYS.toArray(new String[0])))
+                            .compose(retired -> {
+                                JsonArray kinds = new JsonArray();
+                                retired.forEach(r -> { if (!kinds.contains(r.getString(0))) kinds.add(r.getString(0)); });
+                                return tx.preparedQuery("delete from posp_terminal_state where tid = $1").execute(Tuple.of(tid))
+                                        .compose(v -> tx.preparedQuery("update terminal set key_algorithm = $2, updated_at = now()"
+                                                        + " where tid = $1 returning " + COLUMNS)
+                                                .execute(Tuple.of(tid, algorithm.name())))
+                                        .map(rows -> map(rows.iterator().next()))
+                                        .compose(saved -> audit.append(tx, actor, "terminal.update", tid, "OK", new JsonObject()
+                                                        .put("keyAlgorithm", algorithm.name()).put("previousKeyAlgorithm", previous)
+                                                        .put("retiredKeys", kinds).put("sessionEnded", true))
+                                                .map(Optional.of(saved)));
+                            });
                 }));
     }
 
@@ -121,7 +174,8 @@ public final class TerminalRepository {
                 Terminal.MakLength.valueOf(r.getString("mak_length")),
                 Terminal.Status.valueOf(r.getString("status")),
                 r.getOffsetDateTime("created_at"),
-                r.getString("terminal_info"));
+                r.getString("terminal_info"),
+                Terminal.KeyAlgorithm.valueOf(r.getString("key_algorithm")));
     }
 
     private static String emptyToNull(String s) {

@@ -26,6 +26,8 @@ import java.util.Map;
  * in the slot POSP sign-on reads (owner TERMINAL / SN / TMK / {@code posp.tmk.key.index}).
  * Production TMKs come from the KMS flows; the endpoint answers 403 unless
  * {@code posp.tmk.ceremony.enabled}. The clear components pass through only; the answer is the KCV.
+ * The TMK follows the terminal's key algorithm: a TDES key (scheme U, odd parity) or, for an SM4
+ * terminal, an SM4 key (scheme P, ZW with scheme P in the HSM) with its SM4 check value (6H).
  */
 public final class TmkCeremonyModule implements GatewayModule {
     @Override
@@ -50,15 +52,18 @@ public final class TmkCeremonyModule implements GatewayModule {
         }
         context.terminals().findBySn(sn).compose(t -> {
             if (t.isEmpty()) return Future.succeededFuture(404);
-            return context.hsm().formKeyFromComponents(KeyType.TMK, KeyScheme.U, components)
+            boolean sm4 = t.get().sm4();
+            return context.hsm().formKeyFromComponents(KeyType.TMK, sm4 ? KeyScheme.P : KeyScheme.U, components)
                     .compose(k -> context.db().withTransaction(tx -> context.keys()
                                     .store(tx, KeyRecord.OwnerType.TERMINAL, sn, "TMK", slot, k.key().toWire(),
                                             k.kcv().storedHex(), KeyRecord.State.ACTIVE)
                                     .compose(stored -> context.audit().append(tx, "admin-api", "posp.tmk.ceremony", sn, "OK",
-                                            new JsonObject().put("kcv", k.kcv().storedHex()).put("version", stored.version()))))
+                                            new JsonObject().put("kcv", k.kcv().storedHex()).put("version", stored.version())
+                                                    .put("keyAlgorithm", t.get().keyAlgorithm().name()))))
                             .map(v -> {
                                 ctx.response().setStatusCode(201).putHeader("content-type", "application/json")
-                                        .end(new JsonObject().put("sn", sn).put("kcv", k.kcv().storedHex()).encode());
+                                        .end(new JsonObject().put("sn", sn).put("kcv", k.kcv().storedHex())
+                                                .put("keyAlgorithm", t.get().keyAlgorithm().name()).encode());
                                 return 201;
                             }));
         }).onComplete(ar -> {

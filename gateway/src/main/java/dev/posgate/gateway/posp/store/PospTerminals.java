@@ -48,7 +48,7 @@ public final class PospTerminals {
                         + "   and k.key_type = 'MAK' and k.key_index = $2 and k.state = 'ACTIVE') as mak,"
                         + " case when s.grace_until > now() then s.grace_pik end as grace_pik,"
                         + " case when s.grace_until > now() then s.grace_mak end as grace_mak,"
-                        + " coalesce(s.keys_used, true) as keys_used, t.terminal_info"
+                        + " coalesce(s.keys_used, true) as keys_used, t.terminal_info, t.key_algorithm"
                         + " from terminal t left join posp_terminal_state s on s.tid = t.tid where t.tid = $1")
                 .execute(Tuple.of(tid, (short) keyIndex))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
@@ -160,6 +160,7 @@ public final class PospTerminals {
                 gracePik == null ? null : LmkKey.parse(gracePik),
                 graceMak == null ? null : LmkKey.parse(graceMak),
                 r.getBoolean("keys_used"),
-                r.getString("terminal_info"));
+                r.getString("terminal_info"),
+                Terminal.KeyAlgorithm.valueOf(r.getString("key_algorithm")));
     }
 }

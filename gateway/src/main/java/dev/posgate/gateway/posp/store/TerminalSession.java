@@ -12,6 +12,7 @@ import java.time.LocalDate;
  * ({@code gracePik}/{@code graceMak}, null when no grace is open). {@code keysUsed}: a request
  * has verified under the active keys since they were issued. {@code terminalInfo}: field 46 as
  * stored with the terminal (null when never sent), to write it only when it changes.
+ * {@code keyAlgorithm}: TDES or SM4 (issue 17), which MAC and PIN translation its keys get.
  */
 public record TerminalSession(
         String tid,
@@ -28,7 +29,16 @@ public record TerminalSession(
         LmkKey gracePik,
         LmkKey graceMak,
         boolean keysUsed,
-        String terminalInfo) {
+        String terminalInfo,
+        Terminal.KeyAlgorithm keyAlgorithm) {
+
+    /** A TDES terminal (before issue 17). */
+    public TerminalSession(String tid, String mid, String sn, Terminal.KeyScheme keyScheme, Terminal.MacAlgorithm macAlgorithm,
+            Terminal.Status status, String batch, LocalDate signedOnDate, String psamCard, LmkKey pik, LmkKey mak,
+            LmkKey gracePik, LmkKey graceMak, boolean keysUsed, String terminalInfo) {
+        this(tid, mid, sn, keyScheme, macAlgorithm, status, batch, signedOnDate, psamCard, pik, mak, gracePik, graceMak,
+                keysUsed, terminalInfo, Terminal.KeyAlgorithm.TDES);
+    }
 
     /** True while the keys of before the last sign-on may still verify a request. */
     public boolean graceOpen() {
@@ -39,7 +49,7 @@ public record TerminalSession(
     public TerminalSession underGraceKeys() {
         if (!graceOpen()) throw new IllegalStateException("no sign-on grace open for " + tid);
         return new TerminalSession(tid, mid, sn, keyScheme, macAlgorithm, status, batch, signedOnDate, psamCard,
-                gracePik, graceMak, null, null, true, terminalInfo);
+                gracePik, graceMak, null, null, true, terminalInfo, keyAlgorithm);
     }
 
     /** The facts {@link Admission} decides on, for a message from this (registered) terminal. */
@@ -53,12 +63,17 @@ public record TerminalSession(
         return new Admission.Facts(false, false, null, false, false, null, null, false);
     }
 
+    /** The X9.19 MAC profile (TDES terminals only: an SM4 terminal's MAC is the UnionPay SM4 POS MAC). */
     public boolean x919() {
-        return macAlgorithm == Terminal.MacAlgorithm.X919;
+        return keyAlgorithm != Terminal.KeyAlgorithm.SM4 && macAlgorithm == Terminal.MacAlgorithm.X919;
+    }
+
+    public boolean sm4() {
+        return keyAlgorithm == Terminal.KeyAlgorithm.SM4;
     }
 
     @Override
     public String toString() {
-        return "TerminalSession[" + tid + " " + keyScheme + " batch=" + batch + " signedOn=" + signedOnDate + "]";
+        return "TerminalSession[" + tid + " " + keyScheme + " " + keyAlgorithm + " batch=" + batch + " signedOn=" + signedOnDate + "]";
     }
 }

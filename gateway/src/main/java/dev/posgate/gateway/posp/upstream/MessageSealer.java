@@ -29,6 +29,17 @@ public final class MessageSealer {
         });
     }
 
+    /** The packed body of {@code message} with field 64 from {@code mac} over its MAB (e.g. an SM4 terminal's MAC). */
+    public static Future<byte[]> seal(PosMessage message, java.util.function.Function<byte[], Future<byte[]>> mac) {
+        message.set(64, PLACEHOLDER);
+        byte[] body = message.pack();
+        byte[] mab = MacBlock.of(body, message.dialect());
+        return mac.apply(mab).map(m -> {
+            MacBlock.writeMac(body, m, message.dialect());
+            return body;
+        });
+    }
+
     /** The upstream MAC: UnionPay ECB under the ZAK. */
     public static Future<byte[]> sealWithZak(Hsm hsm, LmkKey zak, PosMessage message) {
         return seal(hsm, KeyType.ZAK, zak, false, message);

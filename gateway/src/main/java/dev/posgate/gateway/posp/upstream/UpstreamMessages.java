@@ -13,6 +13,8 @@ import dev.posgate.iso8583.pos.Tpdu;
  * Tracks a terminal encrypted under its TDK (53.3 = 1) are forwarded, re-protected per
  * upstream.track.protection ({@link TrackProtection}).
  * Field 59 (terminal information: TUSN, location) is carried through (protocol.md 2.1).
+ * The zone keys toward the host are TDES: an SM4 terminal's 53.2 ({@code 4}) goes up as {@code 6},
+ * matching the ISO format-0 block under the ZPK (docs/posp.md, "SM4 terminals").
  */
 public final class UpstreamMessages {
     /** TPDU addresses of the POSP → host direction. */
@@ -44,6 +46,8 @@ public final class UpstreamMessages {
         if (terminal.mti().equals("0400") && terminal.has(39)) up.set(39, terminal.field(39));
         up.set(32, acquirerId);
         if (zpkPinBlock != null) up.set(52, zpkPinBlock);
+        String f53 = up.field(53);
+        if (f53 != null && f53.length() >= 2 && f53.charAt(1) == '4') up.set(53, f53.charAt(0) + "6" + f53.substring(2));
         if (tracks != null) tracks.applyTo(up);
         return up;
     }

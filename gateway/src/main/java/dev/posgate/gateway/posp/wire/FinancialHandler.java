@@ -120,9 +120,11 @@ public final class FinancialHandler implements PosHandler {
         // the PAN of field 2, or of track 2 when a swiped card sends no field 2 (protocol.md 2.1)
         String pan = tx.pan();
         boolean withPin = request.has(52) && kind.translatesPin();
-        if (withPin && pan == null) return close(tx, JournalStatus.FAILED, ResultCode.FORMAT_ERROR.code(), null);
+        // an SM4 terminal's 16-byte block is in 63 (PinTranslator#pinBlockOf); 52 without it is a format error
+        byte[] block = withPin ? steps.pins().pinBlockOf(tx.terminal(), request) : null;
+        if (withPin && (pan == null || block == null)) return close(tx, JournalStatus.FAILED, ResultCode.FORMAT_ERROR.code(), null);
         Future<byte[]> pin = withPin
-                ? steps.pins().toZone(tx.terminal(), request.binary(52), pan)
+                ? steps.pins().toZone(tx.terminal(), block, pan)
                 : Future.succeededFuture(null);
         return pin.compose(
                 zpkBlock -> forward(tx, UpstreamMessages.request(request, zpkBlock, steps.acquirerId(), tx.tracks())),

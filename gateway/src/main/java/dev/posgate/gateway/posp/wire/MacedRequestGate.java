@@ -7,6 +7,8 @@ import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.ProcessingRequirement;
 import dev.posgate.protocol.posp.Admission;
+import dev.posgate.protocol.posp.KeyAlgorithm;
+import dev.posgate.iso8583.pos.Field53;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +23,9 @@ import dev.posgate.gateway.posp.store.TerminalSession;
  * ({@code A0}, and nothing else is done for it). After a sign-on, a MAC under the keys the
  * terminal used before is accepted during the grace period, and the request is then served with
  * those keys (PIN translation, reply MAC): an unauthenticated 0800 by a stranger does not cut the
- * terminal off. The first request under the new keys ends the grace.
+ * terminal off. The first request under the new keys ends the grace. A 53.2 that contradicts the
+ * terminal's key algorithm (4 = SM4 from a TDES terminal, anything but 4 from an SM4 terminal) is
+ * refused {@code 63} before the MAC is checked, without a MAC (docs/posp.md, "SM4 terminals").
  */
 public final class MacedRequestGate implements RequestAdmission {
     private static final Logger log = LoggerFactory.getLogger(MacedRequestGate.class);
@@ -50,6 +54,7 @@ public final class MacedRequestGate implements RequestAdmission {
             Admission.Verdict verdict = Admission.decide(facts, settings.businessDay().today());
             switch (verdict) {
                 case VERIFY_MAC:
+                    if (!algorithmMatches(t, request)) return code(request, ResultCode.SECURITY_VIOLATION.code());
                     return macs.verify(t, request).compose(ok -> {
                         if (ok) return keysUsed(t).compose(v -> terminalInfo(t, request)).compose(v -> next.handle(t, f60));
                         if (!t.graceOpen()) return code(request, ResultCode.MAC_ERROR.code());
@@ -65,6 +70,13 @@ public final class MacedRequestGate implements RequestAdmission {
                     return code(request, verdict.responseCode());
             }
         });
+    }
+
+    /** 53.2 (when field 53 is present) agrees with the terminal's key algorithm ({@link KeyAlgorithm#accepts53Algorithm}). */
+    static boolean algorithmMatches(TerminalSession t, PosMessage request) {
+        Field53 f53 = request.field53();
+        if (f53 == null) return true;
+        return (t.sm4() ? KeyAlgorithm.SM4 : KeyAlgorithm.TDES).accepts53Algorithm(f53.algorithm());
     }
 
     /** The first request under a sign-on's keys retires the grace set; a failed write only leaves it to expire. */

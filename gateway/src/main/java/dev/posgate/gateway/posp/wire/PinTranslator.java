@@ -1,6 +1,8 @@
 package dev.posgate.gateway.posp.wire;
 
 import dev.posgate.hsm.Hsm;
+import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.protocol.posp.Sm4PinField;
 import dev.posgate.hsm.LmkKey;
 import io.vertx.core.Future;
 import java.util.function.Supplier;
@@ -15,10 +17,24 @@ public interface PinTranslator {
      */
     Future<byte[]> toZone(TerminalSession terminal, byte[] pinBlock, String pan);
 
-    /** PIK → ZPK in the HSM ({@code CA}); {@code zpk}: the zone's current ZPK ({@link SystemKeys#zpk}). */
+    /**
+     * The terminal's PIN block in {@code request}, or null when it sent none: field 52 (8 bytes)
+     * from a TDES terminal; from an SM4 terminal the 16-byte block in field 63
+     * ({@link Sm4PinField}: 52 is 8 bytes and carries zeros).
+     */
+    default byte[] pinBlockOf(TerminalSession terminal, PosMessage request) {
+        if (terminal.sm4()) return request.has(52) ? Sm4PinField.read(request) : null;
+        return request.binary(52);
+    }
+
+    /**
+     * PIK → ZPK in the HSM, per the terminal's key algorithm ({@link TerminalCipher}): {@code CA}
+     * for a TDES PIK, {@code Z8} for an SM4 PIK's 16-byte block; {@code zpk}: the zone's current
+     * ZPK ({@link SystemKeys#zpk}).
+     */
     static PinTranslator inHsm(Hsm hsm, Supplier<Future<LmkKey>> zpk) {
+        TerminalCipher.InHsm ciphers = new TerminalCipher.InHsm(hsm);
         return (terminal, pinBlock, pan) -> zpk.get()
-                .compose(key -> hsm.translatePin(terminal.pik(), key, pinBlock, pan))
-                .map(translated -> translated.pinBlock());
+                .compose(key -> ciphers.of(terminal).pinToZone(terminal.pik(), key, pinBlock, pan));
     }
 }

@@ -13,6 +13,8 @@ import dev.posgate.gateway.platform.server.PerKeyRate;
 import dev.posgate.gateway.spi.SessionContext;
 import dev.posgate.gateway.spi.PendingUpdates;
 import dev.posgate.protocol.posp.SignOnMode;
+import dev.posgate.protocol.posp.WorkingKeyBlock;
+import dev.posgate.hsm.KeyAlgorithm;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.PosMessage;
@@ -30,7 +32,9 @@ import dev.posgate.gateway.posp.store.SystemKeys;
  * Refusals: unregistered TID {@code 97}; MID not the registered one {@code 03}; terminal not
  * ACTIVE {@code 58}; no ACTIVE TMK {@code 97} with processing requirement 4 (TMK download);
  * PSAM terminal without a bound card {@code 97}; more than posp.sign_on.rate sign-ons of one TID
- * within key.rate.window.seconds {@code 12}. Sign-on is unauthenticated (anyone who knows TID and
+ * within key.rate.window.seconds {@code 12}; an SM4 terminal's 001 (single-length keys; SM4 keys
+ * are 16 bytes) {@code 12}. An SM4 terminal gets SM4 keys under its SM4 TMK (protocol.md
+ * section 5). Sign-on is unauthenticated (anyone who knows TID and
  * MID may send it): the keys the terminal used stay valid for a grace period ({@link PospTerminals}).
  */
 public final class SignOnHandler implements PosHandler {
@@ -78,6 +82,9 @@ public final class SignOnHandler implements PosHandler {
             if (t.status() != Terminal.Status.ACTIVE) {
                 return refuse(request, tid, PosReplies.code(request, ResultCode.NOT_PERMITTED_TO_TERMINAL), "terminal " + t.status());
             }
+            if (t.sm4() && !WorkingKeyBlock.supports(mode, dev.posgate.protocol.posp.KeyAlgorithm.SM4)) {
+                return refuse(request, tid, PosReplies.code(request, ResultCode.INVALID_TRANSACTION), "no 001 sign-on for an SM4 terminal");
+            }
             return t.keyScheme() == Terminal.KeyScheme.PSAM
                     ? signOnWithPsam(request, t, mode, f60)
                     : signOnWithTmk(request, t, mode, f60);
@@ -90,8 +97,16 @@ public final class SignOnHandler implements PosHandler {
                 return refuse(request, t.tid(), PosReplies.send(request.reply(ProcessingRequirement.TMK_DOWNLOAD, 60)
                         .set(39, ResultCode.NOT_REGISTERED.code())), "no ACTIVE TMK");
             }
-            return issuer.underTmk(mode, t.makLength(), LmkKey.parse(tmk.get().lmkValue()))
-                    .compose(issued -> complete(request, t, mode, f60, null, issued));
+            LmkKey key = LmkKey.parse(tmk.get().lmkValue());
+            if (key.algorithm() != (t.sm4() ? KeyAlgorithm.SM4 : KeyAlgorithm.TDES)) {
+                // a TMK of the other algorithm (stored before a profile change, or by hand): the terminal needs a new one
+                return refuse(request, t.tid(), PosReplies.send(request.reply(ProcessingRequirement.TMK_DOWNLOAD, 60)
+                        .set(39, ResultCode.NOT_REGISTERED.code())), "TMK is not " + t.keyAlgorithm());
+            }
+            Future<WorkingKeyIssuer.Issued> issued = t.sm4()
+                    ? issuer.sm4UnderTmk(mode, key)
+                    : issuer.underTmk(mode, t.makLength(), key);
+            return issued.compose(keys -> complete(request, t, mode, f60, null, keys));
         });
     }
 
@@ -113,6 +128,7 @@ public final class SignOnHandler implements PosHandler {
                                 .compose(v -> audit.append(tx, "terminal:" + t.tid(), "pos.sign_on", t.tid(), "OK", new JsonObject()
                                 .put("mode", mode.code()).put("batch", f60.batch()).put("source", t.keyScheme().name())
                                 .put("makKcv", issued.toStore().get(1).kcvHex()).put("makLength", t.makLength().name())
+                                .put("keyAlgorithm", t.keyAlgorithm().name())
                                 // field 46 (terminal hardware/software, GBK): recorded with the terminal's sign-on
                                 .put("terminalInfo", request.has(46) ? request.gbk(46) : null))))
                 // a TMS update pending is announced at sign-on (processing requirement 6); a failed
