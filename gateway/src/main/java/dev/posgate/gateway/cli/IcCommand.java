@@ -74,7 +74,6 @@ final class IcCommand {
             System.out.println(r.body());
             return 0;
         }
-        System.err.println("refused (HTTP " + r.statusCode() + "): " + r.body());
-        return 1;
+        throw new CliException("refused by the admin API: " + AdminTarget.refusal(r));
     }
 }

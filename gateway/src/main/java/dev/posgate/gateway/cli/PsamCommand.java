@@ -66,7 +66,6 @@ final class PsamCommand {
             if (!r.body().isEmpty()) System.out.println(r.body());
             return 0;
         }
-        System.err.println("refused (HTTP " + r.statusCode() + "): " + r.body());
-        return 1;
+        throw new CliException("refused by the admin API: " + AdminTarget.refusal(r));
     }
 }
