@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -22,25 +20,11 @@ import org.junit.jupiter.api.Test;
  */
 class CliErrorsTest {
 
-    record Run(int exit, String out, String err) {}
-
-    static synchronized Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
-    private static void assertOneLine(Run r) {
+    private static void assertOneLine(CliRun r) {
         assertNotEquals(0, r.exit(), r.toString());
         String[] lines = r.err().strip().split("\\R");
         assertEquals(1, lines.length, r.err());
@@ -65,7 +49,7 @@ class CliErrorsTest {
             String[] args = new String[cmd.length + 4];
             System.arraycopy(cmd, 0, args, 0, cmd.length);
             System.arraycopy(new String[] {"--admin", url, "--token", "t"}, 0, args, cmd.length, 4);
-            Run r = run(args);
+            CliRun r = run(args);
             assertOneLine(r);
             assertEquals("", r.out(), "nothing on stdout, no table header: " + String.join(" ", cmd));
             assertTrue(r.err().contains("cannot reach the admin API at " + url + " (connection refused)"), r.err());
@@ -76,7 +60,7 @@ class CliErrorsTest {
     @Test
     void missingTokenNamesTheFileAndTheWaysToGiveOne() throws Exception {
         Path empty = Files.createTempDirectory(Path.of("target"), "cli-no-token-");
-        Run r = run("terminal", "list", "--admin", "http://127.0.0.1:" + closedPort(), "--data-dir", empty.toString());
+        CliRun r = run("terminal", "list", "--admin", "http://127.0.0.1:" + closedPort(), "--data-dir", empty.toString());
         assertOneLine(r);
         assertTrue(r.err().contains("no admin token") && r.err().contains("POSGATE_ADMIN_TOKEN")
                 && r.err().contains("POSGATE_DATA_DIR"), r.err());
@@ -96,11 +80,11 @@ class CliErrorsTest {
         server.start();
         try {
             String url = "http://127.0.0.1:" + server.getAddress().getPort();
-            Run keys = run("terminal", "keys", "NOBODY01", "--admin", url, "--token", "t");
+            CliRun keys = run("terminal", "keys", "NOBODY01", "--admin", url, "--token", "t");
             assertOneLine(keys);
             assertEquals("", keys.out());
             assertTrue(keys.err().contains("HTTP 404 no such terminal"), keys.err());
-            Run list = run("terminal", "list", "--admin", url, "--token", "wrong");
+            CliRun list = run("terminal", "list", "--admin", url, "--token", "wrong");
             assertOneLine(list);
             assertEquals("", list.out(), "no table header before the failure");
             assertTrue(list.err().contains("HTTP 401") && list.err().contains("POSGATE_ADMIN_TOKEN"), list.err());
@@ -113,7 +97,7 @@ class CliErrorsTest {
     void unknownSubcommandIsAnErrorEvenWithHelp() {
         for (String[] args : new String[][] {{"terminal", "bogus"}, {"terminal", "bogus", "--help"}, {"bogus"}, {"bogus", "--help"},
                 {"tms", "nope", "-h"}}) {
-            Run r = run(args);
+            CliRun r = run(args);
             assertOneLine(r);
             String unknown = args[0].equals("bogus") ? "bogus" : args[1];
             assertTrue(r.err().contains("unknown command '" + unknown + "'"), r.err());
@@ -123,7 +107,7 @@ class CliErrorsTest {
 
     @Test
     void helpShowsTheEnvironmentVariablesNextToTheirFlags() {
-        Run r = run("terminal", "list", "--help");
+        CliRun r = run("terminal", "list", "--help");
         assertEquals(0, r.exit());
         assertTrue(r.out().contains("--admin") && r.out().contains("POSGATE_ADMIN_URL"), r.out());
         assertTrue(r.out().contains("--data-dir") && r.out().contains("POSGATE_DATA_DIR"), r.out());
