@@ -87,6 +87,7 @@ public final class GatewayApp {
     private String loadingDeployment;
     private int loadingPort;
     private HttpServer admin;
+    private AdminApi adminApi;
     private int port;
     private String adminToken;
 
@@ -169,6 +170,7 @@ public final class GatewayApp {
                     readiness.put("listener", () -> listenerDeployment != null && !guard.draining()
                             ? Future.succeededFuture() : Future.failedFuture("not accepting"));
                     AdminApi api = new AdminApi(vertx, context.terminals(), prometheus, readiness, adminToken);
+                    adminApi = api;
                     PosRoutes pos = new PosRoutes();
                     Map<TmsCode, TmsHandler> tms = new EnumMap<>(TmsCode.class);
                     Future<Void> installed = Future.succeededFuture();
@@ -301,6 +303,11 @@ public final class GatewayApp {
 
     public int adminPort() {
         return admin.actualPort();
+    }
+
+    /** The admin port's router, every route of every module (OpenApiRoutesIT checks them against /api/openapi.json). */
+    public io.vertx.ext.web.Router adminRouter() {
+        return adminApi.served();
     }
 
     public String adminToken() {
