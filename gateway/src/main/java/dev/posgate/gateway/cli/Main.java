@@ -19,7 +19,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "Terminal-access gateway for POS fleets (POSP + TMS + KMS).",
         footer = {"", "Environment: POSGATE_ADMIN_URL (--admin), POSGATE_ADMIN_TOKEN (--token),",
                 "POSGATE_DATA_DIR (--data-dir; serve: data.dir). See docs/cli.md."},
-        subcommands = {ServeCommand.class, TerminalCommand.class, CaCommand.class, LoadingCommand.class, PsamCommand.class, IcCommand.class, TmsCommand.class})
+        subcommands = {ServeCommand.class, TerminalCommand.class, CaCommand.class, LoadingCommand.class, PsamCommand.class, IcCommand.class, TmsCommand.class,
+                PospCommand.class, KmsCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
