@@ -62,11 +62,13 @@ class KeyStatusIT {
             assertNull(before.getValue("lastSignOn"));
             assertTrue(CliRun.of("terminal", "keys", "KEYS0001", "--admin", admin, "--token", token).out().contains("last sign-on: never"));
 
-            HttpResponse<String> formed = send(gateway, token, "POST", "/api/ceremony/terminals/SN-KEYS-1/tmk",
-                    new JsonObject().put("components", new JsonArray().add(C1).add(C2)).encode());
-            assertEquals(201, formed.statusCode(), formed.body());
+            CliRun formed = CliRun.of("terminal", "tmk-ceremony", "--admin", admin, "--token", token, "--sn", "SN-KEYS-1",
+                    "--component", C1, "--component", C2);
+            assertEquals(0, formed.exit(), formed.err());
             byte[] tmk = Parity.adjustOdd(KeyComponents.combine(Hex.decode(C1), Hex.decode(C2)));
             String tmkKcv = kcv6(tmk);
+            assertTrue(formed.out().startsWith("TMK of SN-KEYS-1 stored ACTIVE, KCV " + tmkKcv), formed.out());
+            assertFalse(formed.out().contains(C1) || formed.out().contains(C2));
 
             PinPad pad = new PinPad();
             pad.write(1, KeyRole.TMK, tmk);
