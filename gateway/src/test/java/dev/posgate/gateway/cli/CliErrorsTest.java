@@ -106,6 +106,17 @@ class CliErrorsTest {
     }
 
     @Test
+    void missingSubcommandOrParameterIsOneLineToo() {
+        CliRun noSubcommand = run("ic", "aids");
+        assertOneLine(noSubcommand);
+        assertTrue(noSubcommand.err().contains("ic aids") && noSubcommand.err().contains("--help"), noSubcommand.err());
+        CliRun noTid = run("terminal", "keys");
+        assertOneLine(noTid);
+        assertTrue(noTid.err().contains("TID"), noTid.err());
+        assertEquals("", noTid.out());
+    }
+
+    @Test
     void helpShowsTheEnvironmentVariablesNextToTheirFlags() {
         CliRun r = run("terminal", "list", "--help");
         assertEquals(0, r.exit());
