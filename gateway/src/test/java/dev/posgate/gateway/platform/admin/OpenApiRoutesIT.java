@@ -178,6 +178,107 @@ class OpenApiRoutesIT {
         }
     }
 
+    /**
+     * Real answers against their documented schemas (a small hand validator: $ref, type, required,
+     * properties, items, enum, const, oneOf): the GET operations a fresh gateway can answer, and a
+     * terminal's registration.
+     */
+    @Test
+    void realAnswersMatchTheirSchemas() throws Exception {
+        String token = gateway.app().adminToken();
+        HttpResponse<String> registered = call("POST", "/api/terminals", token, new JsonObject().put("tid", "OAPI0001")
+                .put("mid", "898310048990001").put("sn", "SN-OAPI-1").put("vendor", "ACME").put("model", "P100").encode());
+        check("post", "/api/terminals", registered);
+        String[][] gets = {{"/health", "/health"}, {"/ready", "/ready"}, {"/api/terminals", "/api/terminals?limit=5"},
+                {"/api/terminals/{tid}", "/api/terminals/OAPI0001"}, {"/api/terminals/{tid}/keys", "/api/terminals/OAPI0001/keys"},
+                {"/api/terminals/{tid}", "/api/terminals/NOBODY01"}, {"/api/posp/ic/aids", "/api/posp/ic/aids"},
+                {"/api/posp/ic/terminals", "/api/posp/ic/terminals"}, {"/api/kms/loading-authorisations", "/api/kms/loading-authorisations"},
+                {"/api/psam/bindings/{tid}", "/api/psam/bindings/OAPI0001"},
+                {"/api/tms/rollout", "/api/tms/rollout?vendor=ACME&name=app&version=1"}, {"/api/terminals/{tid}/keys", "/api/terminals/NOBODY01/keys"}};
+        for (String[] g : gets) check("get", g[0], call("GET", g[1], token, null));
+        check("patch", "/api/terminals/{tid}", call("PATCH", "/api/terminals/OAPI0001", token, new JsonObject().put("makLength", "SINGLE").encode()));
+        check("patch", "/api/terminals/{tid}", call("PATCH", "/api/terminals/OAPI0001", token, new JsonObject().put("makLength", "NEITHER").encode()));
+        check("get", "/api/terminals", call("GET", "/api/terminals", "wrong", null));
+    }
+
+    private HttpResponse<String> call(String method, String path, String token, String json) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.adminPort() + path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void check(String method, String path, HttpResponse<String> r) {
+        String where = method.toUpperCase(Locale.ROOT) + " " + path + " -> " + r.statusCode();
+        JsonObject response = doc.getJsonObject("paths").getJsonObject(path).getJsonObject(method).getJsonObject("responses")
+                .getJsonObject(String.valueOf(r.statusCode()));
+        assertNotNull(response, "status not documented: " + where + " " + r.body());
+        JsonObject content = response.getJsonObject("content");
+        if (content == null) {
+            assertTrue(r.body().isEmpty(), where);
+            return;
+        }
+        JsonObject schema = content.getJsonObject("application/json").getJsonObject("schema");
+        List<String> problems = new ArrayList<>();
+        validate(new JsonObject("{\"v\":" + r.body() + "}").getValue("v"), schema, "$", problems);
+        assertTrue(problems.isEmpty(), where + ": " + problems + " in " + r.body());
+    }
+
+    private void validate(Object value, JsonObject schema, String at, List<String> problems) {
+        if (schema.containsKey("$ref")) {
+            String name = schema.getString("$ref").substring("#/components/schemas/".length());
+            validate(value, doc.getJsonObject("components").getJsonObject("schemas").getJsonObject(name), at, problems);
+            return;
+        }
+        if (schema.containsKey("oneOf")) {
+            int matching = 0;
+            for (Object alternative : schema.getJsonArray("oneOf")) {
+                List<String> p = new ArrayList<>();
+                validate(value, (JsonObject) alternative, at, p);
+                if (p.isEmpty()) matching++;
+            }
+            if (matching != 1) problems.add(at + ": " + matching + " oneOf alternatives match");
+            return;
+        }
+        if (schema.containsKey("const") && !schema.getValue("const").equals(value)) problems.add(at + ": not " + schema.getValue("const"));
+        if (schema.containsKey("enum") && !schema.getJsonArray("enum").contains(value)) problems.add(at + ": " + value + " not in " + schema.getJsonArray("enum"));
+        Object type = schema.getValue("type");
+        if (type != null) {
+            List<Object> types = type instanceof JsonArray a ? a.getList() : List.of(type);
+            if (types.stream().noneMatch(t -> hasType(value, (String) t))) {
+                problems.add(at + ": " + value + " is not " + types);
+                return;
+            }
+        }
+        if (value instanceof JsonObject o) {
+            for (Object req : schema.getJsonArray("required", new JsonArray())) {
+                if (!o.containsKey((String) req)) problems.add(at + ": missing " + req);
+            }
+            JsonObject props = schema.getJsonObject("properties", new JsonObject());
+            for (String field : o.fieldNames()) {
+                if (props.containsKey(field)) validate(o.getValue(field), props.getJsonObject(field), at + "." + field, problems);
+                else if (schema.getValue("additionalProperties") instanceof JsonObject extra) validate(o.getValue(field), extra, at + "." + field, problems);
+                else problems.add(at + ": undocumented field " + field);
+            }
+        }
+        if (value instanceof JsonArray a && schema.containsKey("items")) {
+            for (int i = 0; i < a.size(); i++) validate(a.getValue(i), schema.getJsonObject("items"), at + "[" + i + "]", problems);
+        }
+    }
+
+    private static boolean hasType(Object v, String type) {
+        return switch (type) {
+            case "null" -> v == null;
+            case "string" -> v instanceof String;
+            case "integer" -> v instanceof Integer || v instanceof Long;
+            case "number" -> v instanceof Number;
+            case "boolean" -> v instanceof Boolean;
+            case "object" -> v instanceof JsonObject;
+            case "array" -> v instanceof JsonArray;
+            default -> false;
+        };
+    }
+
     @Test
     void everythingElseUnderApiNeedsTheToken() throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.adminPort() + "/api/terminals"))
