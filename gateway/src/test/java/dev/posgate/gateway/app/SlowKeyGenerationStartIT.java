@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 class SlowKeyGenerationStartIT {
     private static final int HEADER = 4;
-    private static final int COMMAND_TIMEOUT_MS = 1_000;
-    private static final long EI_DELAY_MS = 2_500;
+    private static final int COMMAND_TIMEOUT_MS = 2_000; // hsm.timeout.ms default
+    private static final long EI_DELAY_MS = 3_500;
 
     @Test
     void firstStartWithKeyGenerationSlowerThanTheCommandTimeoutSucceeds() throws Exception {
