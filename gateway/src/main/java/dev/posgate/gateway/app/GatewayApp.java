@@ -87,6 +87,7 @@ public final class GatewayApp {
     private String loadingDeployment;
     private int loadingPort;
     private HttpServer admin;
+    private AdminApi adminApi;
     private int port;
     private String adminToken;
 
@@ -136,17 +137,23 @@ public final class GatewayApp {
 
     private Future<Void> boot(PrometheusMeterRegistry prometheus) {
         GatewayMetrics metrics = new GatewayMetrics(prometheus);
+        log.info("start-up: data directory {}", config.dataDir());
         return vertx.executeBlocking(() -> {
                     DataDirectory.secure(config.dataDir()); // before anything reads a secret from it
                     return AdminToken.resolve(config.string(Setting.ADMIN_TOKEN), config.dataDir());
                 })
                 .compose(token -> {
                     adminToken = token;
+                    log.info("start-up: starting the database and its migrations ({})...",
+                            config.string(Setting.DB_URL).isEmpty() ? "embedded PostgreSQL; a first run initialises its cluster" : "db.url");
                     return Database.start(vertx, config);
                 })
                 .compose(db -> {
                     database = db;
                     log.info("database: {}", db.description());
+                    log.info("start-up: connecting to the HSM ({}; commands time out after {} ms, key-pair generation after {} ms)...",
+                            config.string(Setting.HSM_HOSTS).isEmpty() ? "bundled software HSM" : config.string(Setting.HSM_HOSTS),
+                            config.integer(Setting.HSM_TIMEOUT), config.integer(Setting.HSM_KEYGEN_TIMEOUT));
                     return HsmLink.start(vertx, config, prometheus);
                 })
                 .compose(link -> {
@@ -163,10 +170,16 @@ public final class GatewayApp {
                     readiness.put("listener", () -> listenerDeployment != null && !guard.draining()
                             ? Future.succeededFuture() : Future.failedFuture("not accepting"));
                     AdminApi api = new AdminApi(vertx, context.terminals(), prometheus, readiness, adminToken);
+                    adminApi = api;
                     PosRoutes pos = new PosRoutes();
                     Map<TmsCode, TmsHandler> tms = new EnumMap<>(TmsCode.class);
                     Future<Void> installed = Future.succeededFuture();
-                    for (GatewayModule m : modules) installed = installed.compose(v -> m.install(context, pos, tms, api.api()));
+                    for (GatewayModule m : modules) {
+                        installed = installed.compose(v -> {
+                            log.info("start-up: installing {}...", m.getClass().getSimpleName());
+                            return m.install(context, pos, tms, api.api());
+                        });
+                    }
                     return installed.compose(v -> openListeners(new GatewayDispatcher(pos, tms, metrics,
                             config.bool(Setting.LISTENER_APP_HEADER) ? PosDialect.APP_HEADER : PosDialect.NO_APP_HEADER), metrics))
                             .compose(v -> api.listen(config.string(Setting.ADMIN_HOST), config.integer(Setting.ADMIN_PORT),
@@ -290,6 +303,11 @@ public final class GatewayApp {
 
     public int adminPort() {
         return admin.actualPort();
+    }
+
+    /** The admin port's router, every route of every module (OpenApiRoutesIT checks them against /api/openapi.json). */
+    public io.vertx.ext.web.Router adminRouter() {
+        return adminApi.served();
     }
 
     public String adminToken() {

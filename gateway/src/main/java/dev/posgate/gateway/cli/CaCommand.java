@@ -122,7 +122,8 @@ public final class CaCommand {
     }
 
     private static int print(HttpResponse<String> r) {
+        if (r.statusCode() / 100 != 2) throw new CliException("refused by the admin API: " + AdminTarget.refusal(r));
         System.out.println(r.statusCode() + " " + r.body());
-        return r.statusCode() / 100 == 2 ? 0 : 1;
+        return 0;
     }
 }

@@ -21,11 +21,11 @@ import picocli.CommandLine.Parameters;
 final class IcCommand {
 
     @Command(name = "aids", mixinStandardHelpOptions = true, description = "The IC-card parameter (AID) list.",
-            subcommands = {AidsLoad.class})
+            subcommands = {AidsLoad.class, AidsShow.class})
     static final class Aids {}
 
     @Command(name = "capks", mixinStandardHelpOptions = true, description = "The EMV CA public key set (DF03 checked against the SHA-1 of RID, index, modulus, exponent).",
-            subcommands = {CapksLoad.class})
+            subcommands = {CapksLoad.class, CapksShow.class})
     static final class Capks {}
 
     @Command(name = "load", mixinStandardHelpOptions = true, description = "Replace the whole AID list with the entries of FILE.")
@@ -47,6 +47,26 @@ final class IcCommand {
         @Override
         public Integer call() throws Exception {
             return load(admin, "/api/posp/ic/capks", file);
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "The current AID list (JSON).")
+    static final class AidsShow implements Callable<Integer> {
+        @Mixin AdminTarget admin;
+
+        @Override
+        public Integer call() throws Exception {
+            return print(admin.send("GET", "/api/posp/ic/aids", null));
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "The current CA public key set (JSON).")
+    static final class CapksShow implements Callable<Integer> {
+        @Mixin AdminTarget admin;
+
+        @Override
+        public Integer call() throws Exception {
+            return print(admin.send("GET", "/api/posp/ic/capks", null));
         }
     }
 
@@ -74,7 +94,6 @@ final class IcCommand {
             System.out.println(r.body());
             return 0;
         }
-        System.err.println("refused (HTTP " + r.statusCode() + "): " + r.body());
-        return 1;
+        throw new CliException("refused by the admin API: " + AdminTarget.refusal(r));
     }
 }

@@ -9,8 +9,20 @@ import picocli.CommandLine.Option;
 
 /** PSAM issuance and the card ↔ terminal registry, through the admin API of a running gateway. */
 @Command(name = "psam", mixinStandardHelpOptions = true, description = "Issue PSAM cards and bind them to terminals.",
-        subcommands = {PsamCommand.Issue.class, PsamCommand.Bind.class, PsamCommand.Unbind.class, PsamCommand.History.class})
+        subcommands = {PsamCommand.RootKey.class, PsamCommand.Issue.class, PsamCommand.Bind.class, PsamCommand.Unbind.class, PsamCommand.History.class})
 final class PsamCommand {
+
+    @Command(name = "root-key", mixinStandardHelpOptions = true,
+            description = "Generate the PSAM root key card keys derive from (refused when one exists, unless --replace).")
+    static final class RootKey implements Callable<Integer> {
+        @Mixin AdminTarget admin;
+        @Option(names = "--replace", description = "Replace the existing root key.") boolean replace;
+
+        @Override
+        public Integer call() throws Exception {
+            return print(admin.send("POST", "/api/psam/root-key", new JsonObject().put("replace", replace).encode()), 201);
+        }
+    }
 
     @Command(name = "issue", mixinStandardHelpOptions = true,
             description = "Have the HSM derive a card master key and export it under the issuing station's transport key.")
@@ -66,7 +78,6 @@ final class PsamCommand {
             if (!r.body().isEmpty()) System.out.println(r.body());
             return 0;
         }
-        System.err.println("refused (HTTP " + r.statusCode() + "): " + r.body());
-        return 1;
+        throw new CliException("refused by the admin API: " + AdminTarget.refusal(r));
     }
 }

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
         description = "Start the gateway (embedded PostgreSQL and software HSM unless configured otherwise).")
 final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, description = "Properties file (see docs/configuration.md); environment POSGATE_* overrides it.")
+    @Option(names = {"-c", "--config"}, description = "Properties file (see docs/configuration.md); environment POSGATE_* overrides it "
+            + "(e.g. POSGATE_DATA_DIR for data.dir).")
     Path config;
 
     @Option(names = "--dev", description = "Start even with development keys (bundled HSM's LMK, generated CA or admin "

@@ -2,16 +2,33 @@ package dev.posgate.gateway.cli;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** Terminal registration through the admin API of a running gateway. */
-@Command(name = "terminal", mixinStandardHelpOptions = true, description = "Register and list terminals.",
-        subcommands = {TerminalCommand.Register.class, TerminalCommand.Update.class, TerminalCommand.ListTerminals.class})
+@Command(name = "terminal", mixinStandardHelpOptions = true, description = "Register, show and list terminals; their key state.",
+        subcommands = {TerminalCommand.Register.class, TerminalCommand.Update.class, TerminalCommand.ListTerminals.class,
+                TerminalCommand.Show.class, TerminalCommand.Keys.class, TmkCeremonyCommand.class})
 final class TerminalCommand {
+
+    /** {@code --json}: the admin API's answer as JSON instead of a table. */
+    static final class JsonOutput {
+        @Option(names = "--json", description = "Print the admin API's JSON instead of a table.") boolean json;
+    }
+
+    static String q(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    static String text(Object v) {
+        return v == null ? "-" : v.toString();
+    }
 
     @Command(name = "register", mixinStandardHelpOptions = true, description = "Register a terminal.")
     static final class Register implements Callable<Integer> {
@@ -37,12 +54,9 @@ final class TerminalCommand {
                     .put("vendor", vendor).put("model", model).put("keyScheme", keyScheme.toUpperCase()).put("macAlgorithm", mac.toUpperCase())
                     .put("makLength", makLength.toUpperCase()).put("keyAlgorithm", keyAlgorithm.toUpperCase());
             HttpResponse<String> r = admin.send("POST", "/api/terminals", body.encode());
-            if (r.statusCode() == 201) {
-                System.out.println("registered " + new JsonObject(r.body()).getString("tid"));
-                return 0;
-            }
-            System.err.println("registration refused (HTTP " + r.statusCode() + "): " + r.body());
-            return 1;
+            String answer = AdminTarget.expect(r, "registering terminal " + tid, 201);
+            System.out.println("registered " + new JsonObject(answer).getString("tid"));
+            return 0;
         }
     }
 
@@ -66,42 +80,99 @@ final class TerminalCommand {
             if (makLength != null) body.put("makLength", makLength.toUpperCase());
             if (keyAlgorithm != null) body.put("keyAlgorithm", keyAlgorithm.toUpperCase());
             HttpResponse<String> r = admin.send("PATCH", "/api/terminals/" + tid, body.encode());
-            if (r.statusCode() == 200) {
-                JsonObject t = new JsonObject(r.body());
-                System.out.println("updated " + tid + ": makLength " + t.getString("makLength") + ", keyAlgorithm " + t.getString("keyAlgorithm"));
-                return 0;
-            }
-            System.err.println("update refused (HTTP " + r.statusCode() + "): " + r.body());
-            return 1;
+            String answer = AdminTarget.expect(r, "updating terminal " + tid, 200);
+            JsonObject t = new JsonObject(answer);
+            System.out.println("updated " + tid + ": makLength " + t.getString("makLength") + ", keyAlgorithm " + t.getString("keyAlgorithm"));
+            return 0;
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List registered terminals.")
     static final class ListTerminals implements Callable<Integer> {
+        private static final String ROW = "%-8s  %-15s  %-20s  %-10s  %-10s  %-4s  %-4s  %s%n";
         @Mixin AdminTarget admin;
+        @Mixin JsonOutput output;
         @Option(names = "--limit", defaultValue = "100", description = "Page size (default: ${DEFAULT-VALUE}).") int limit;
 
         @Override
         public Integer call() throws Exception {
             long after = 0;
-            System.out.printf("%-8s  %-15s  %-20s  %-10s  %-10s  %-4s  %-4s  %s%n", "TID", "MID", "SN", "VENDOR", "MODEL", "KEYS", "ALG",
-                    "STATUS");
+            JsonArray all = new JsonArray();
+            boolean header = false;
             while (true) {
-                HttpResponse<String> r = admin.send("GET", "/api/terminals?limit=" + limit + "&after=" + after, null);
-                if (r.statusCode() != 200) {
-                    System.err.println("listing failed (HTTP " + r.statusCode() + "): " + r.body());
-                    return 1;
+                // each page is fetched before anything is printed: a failure prints one line, no table header
+                String body = AdminTarget.expect(admin.send("GET", "/api/terminals?limit=" + limit + "&after=" + after, null),
+                        "listing terminals", 200);
+                JsonArray page = new JsonObject(body).getJsonArray("terminals");
+                if (!output.json && !header) {
+                    System.out.printf(ROW, "TID", "MID", "SN", "VENDOR", "MODEL", "KEYS", "ALG", "STATUS");
+                    header = true;
                 }
-                JsonArray page = new JsonObject(r.body()).getJsonArray("terminals");
                 for (int i = 0; i < page.size(); i++) {
                     JsonObject t = page.getJsonObject(i);
-                    System.out.printf("%-8s  %-15s  %-20s  %-10s  %-10s  %-4s  %-4s  %s%n", t.getString("tid"), t.getString("mid"),
-                            t.getString("sn"), t.getString("vendor"), t.getString("model"), t.getString("keyScheme"),
-                            t.getString("keyAlgorithm"), t.getString("status"));
+                    if (output.json) all.add(t);
+                    else System.out.printf(ROW, t.getString("tid"), t.getString("mid"), t.getString("sn"), t.getString("vendor"),
+                            t.getString("model"), t.getString("keyScheme"), t.getString("keyAlgorithm"), t.getString("status"));
                     after = t.getLong("id");
                 }
-                if (page.size() < limit) return 0;
+                if (page.size() < limit) break;
             }
+            if (output.json) System.out.println(new JsonObject().put("terminals", all).encodePrettily());
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one terminal's registration.")
+    static final class Show implements Callable<Integer> {
+        @Mixin AdminTarget admin;
+        @Mixin JsonOutput output;
+        @Parameters(index = "0", paramLabel = "TID", description = "Terminal id (field 41).") String tid;
+
+        @Override
+        public Integer call() throws Exception {
+            JsonObject t = new JsonObject(AdminTarget.expect(admin.send("GET", "/api/terminals/" + q(tid), null),
+                    "showing terminal " + tid, 200));
+            if (output.json) {
+                System.out.println(t.encodePrettily());
+                return 0;
+            }
+            for (String field : t.fieldNames()) System.out.printf("%-14s %s%n", field, text(t.getValue(field)));
+            return 0;
+        }
+    }
+
+    @Command(name = "keys", mixinStandardHelpOptions = true,
+            description = "A terminal's key state: TMK and working keys (PIK, MAK, TDK) with versions, states, KCVs; its last sign-on.")
+    static final class Keys implements Callable<Integer> {
+        private static final String ROW = "%-5s  %-5s  %-7s  %-8s  %-6s  %s%n";
+        @Mixin AdminTarget admin;
+        @Mixin JsonOutput output;
+        @Parameters(index = "0", paramLabel = "TID", description = "Terminal id (field 41).") String tid;
+
+        @Override
+        public Integer call() throws Exception {
+            JsonObject s = new JsonObject(AdminTarget.expect(admin.send("GET", "/api/terminals/" + q(tid) + "/keys", null),
+                    "reading the key state of terminal " + tid, 200));
+            if (output.json) {
+                System.out.println(s.encodePrettily());
+                return 0;
+            }
+            System.out.println("terminal " + s.getString("tid") + "  sn " + s.getString("sn") + "  key scheme " + s.getString("keyScheme"));
+            System.out.printf(ROW, "KEY", "INDEX", "VERSION", "STATE", "KCV", "SINCE");
+            JsonArray keys = s.getJsonArray("keys");
+            for (int i = 0; i < keys.size(); i++) {
+                JsonObject k = keys.getJsonObject(i);
+                String since = k.getString("retiredAt") != null ? k.getString("retiredAt")
+                        : k.getString("activatedAt") != null ? k.getString("activatedAt") : k.getString("createdAt");
+                System.out.printf(ROW, k.getString("type"), k.getInteger("keyIndex"), k.getInteger("version"), k.getString("state"),
+                        k.getString("kcv"), text(since));
+            }
+            if (keys.isEmpty()) System.out.println("(no keys)");
+            JsonObject signOn = s.getJsonObject("lastSignOn");
+            System.out.println(signOn == null ? "last sign-on: never"
+                    : "last sign-on: " + signOn.getString("at") + " (mode " + signOn.getString("mode") + ", business day "
+                            + signOn.getString("businessDay") + ", batch " + signOn.getString("batch") + ")");
+            return 0;
         }
     }
 }

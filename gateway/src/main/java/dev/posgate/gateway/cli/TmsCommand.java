@@ -24,8 +24,7 @@ public final class TmsCommand {
             System.out.println(r.body().isEmpty() ? what : r.body());
             return 0;
         }
-        System.err.println(what + " refused (HTTP " + r.statusCode() + "): " + r.body());
-        return 1;
+        throw new CliException(what + " refused by the admin API: " + AdminTarget.refusal(r));
     }
 
     static String q(String s) {

@@ -37,6 +37,7 @@ import dev.posgate.gateway.kms.wire.LoaderHandlers;
  * KMS and key-loader identities exist in the HSM.
  */
 public final class KmsModule implements GatewayModule {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(KmsModule.class);
 
     /** Where the development CA lives: {@code kms.ca.dir}, or data.dir/ca. */
     public static Path caDir(dev.posgate.gateway.platform.config.GatewayConfig config) {
@@ -71,7 +72,9 @@ public final class KmsModule implements GatewayModule {
             return Future.failedFuture(new IllegalArgumentException(
                     "loader.authorisation.ttl.seconds must be 1..loader.authorisation.ttl.max.seconds (" + ttlMax + "), not " + ttl));
         }
-        KmsIdentities identities = new KmsIdentities(c.vertx(), c.db(), c.hsm(), c.audit(), c.config().integer(Setting.KMS_RSA_BITS));
+        KmsIdentities identities = new KmsIdentities(c.vertx(), c.db(), c.hsm(), c.audit(), c.config().integer(Setting.KMS_RSA_BITS),
+                c.config().integer(Setting.HSM_KEYGEN_TIMEOUT));
+        log.info("start-up: loading the posgate CA and the acquirer CA {} from {} (created on first run)...", acquirer, caDir(c.config()));
         return c.vertx().executeBlocking(() -> new CertificateAuthority[] {store.root(), store.acquirer(acquirer)})
                 .compose(cas -> c.vertx().executeBlocking(() -> new DeviceCertificates(manufacturerTrust.isEmpty()
                                 ? List.of(store.manufacturer().root()) : DeviceCertificates.readPem(Path.of(manufacturerTrust))))

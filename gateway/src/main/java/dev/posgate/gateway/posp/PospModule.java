@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 import dev.posgate.gateway.posp.admin.IcAdminRoutes;
+import dev.posgate.gateway.posp.admin.KeyStatusRoutes;
 import dev.posgate.gateway.posp.admin.PsamAdminRoutes;
 import dev.posgate.gateway.posp.admin.PsamService;
 import dev.posgate.gateway.posp.store.IcEntry;
@@ -108,6 +109,7 @@ public final class PospModule implements GatewayModule {
                     .on("0800", null, aid ? "381" : "371", name + "_download_end", new IcParameterHandler(kind, IcParameterHandler.Step.END, c.terminals(), ic));
         }
         IcAdminRoutes.mount(admin, ic);
+        KeyStatusRoutes.mount(admin, c.terminals(), c.db());
         PsamAdminRoutes.mount(admin, new PsamService(c.db(), c.hsm(), systemKeys, settings.psamRootOwner(), c.audit()),
                 new KeyProvisioning(c.hsm(), c.keys(), c.audit()), settings);
 

@@ -147,9 +147,17 @@ public final class HsmPool implements HsmTransport {
         return link.close().onComplete(ar -> metrics.close());
     }
 
-    /** RSA key generation (EI) takes seconds; every other command gets the request timeout. */
+    /**
+     * Key-pair generation, RSA (EI) and SM2 (K1), takes seconds, more on a loaded machine: it gets
+     * the key-generation timeout; every other command the request timeout.
+     */
     private Duration timeout(HsmCommand cmd) {
-        return "EI".equals(cmd.code()) ? config.keyGenerationTimeout() : config.requestTimeout();
+        return isKeyGeneration(cmd.code()) ? config.keyGenerationTimeout() : config.requestTimeout();
+    }
+
+    /** The commands that run under {@link HsmPoolConfig#keyGenerationTimeout()}: EI (RSA) and K1 (SM2). */
+    public static boolean isKeyGeneration(String commandCode) {
+        return "EI".equals(commandCode) || "K1".equals(commandCode);
     }
 
     private static final LinkFailures<HsmCommand> FAILURES = new LinkFailures<>() {

@@ -109,7 +109,7 @@ class HsmPoolTest extends PoolTestSupport {
         ManualTicker ticker = new ManualTicker();
         List<FakeHsmServer.Exchange> held = new CopyOnWriteArrayList<>();
         FakeHsmServer hsm = server().responder(ex -> {
-            if (ex.command().equals("EI") || ex.command().equals("SL")) {
+            if (ex.command().equals("EI") || ex.command().equals("K1") || ex.command().equals("SL")) {
                 held.add(ex);
             } else {
                 ex.replyDefault();
@@ -119,13 +119,16 @@ class HsmPoolTest extends PoolTestSupport {
                 .requestTimeout(Duration.ofMillis(150)).keyGenerationTimeout(Duration.ofSeconds(60)).build(), ticker);
 
         Future<byte[]> ei = pool.execute(b("EI2"));
+        Future<byte[]> k1 = pool.execute(b("K1"));
         Future<byte[]> sl = pool.execute(b("SL"));
-        awaitCondition(() -> held.size() == 2 && ticker.pending() == 2, "EI and SL in flight, their timers armed");
+        awaitCondition(() -> held.size() == 3 && ticker.pending() == 3, "EI, K1 and SL in flight, their timers armed");
         ticker.advance(Duration.ofSeconds(1)); // past the request timeout, far from the key-generation one
         assertInstanceOf(HsmTimeoutException.class, awaitFailure(sl), "any other command times out");
         assertFalse(ei.isComplete(), "EI waits for its reply past the request timeout");
+        assertFalse(k1.isComplete(), "so does SM2 key-pair generation (K1)");
         held.forEach(FakeHsmServer.Exchange::replyDefault);
         assertEquals("EJ002", s(await(ei)));
+        assertTrue(s(await(k1)).startsWith("K2"));
     }
 
     @Test

@@ -32,18 +32,26 @@ public final class KmsIdentities {
     private final Hsm hsm;
     private final AuditLog audit;
     private final int bits;
+    /** hsm.keygen.timeout.ms, named in the start-up log while a key pair is generated. */
+    private final long keygenTimeoutMs;
 
     public KmsIdentities(Vertx vertx, Pool db, Hsm hsm, AuditLog audit, int bits) {
+        this(vertx, db, hsm, audit, bits, 0);
+    }
+
+    public KmsIdentities(Vertx vertx, Pool db, Hsm hsm, AuditLog audit, int bits, long keygenTimeoutMs) {
         this.vertx = vertx;
         this.db = db;
         this.hsm = hsm;
         this.audit = audit;
         this.bits = bits;
+        this.keygenTimeoutMs = keygenTimeoutMs;
     }
 
     public Future<KmsIdentity> ensure(String name, CertificateRole role, CertificateAuthority ca) {
         return load(name).compose(stored -> {
             if (stored == null) return create(name, role, ca, null).compose(v -> load(name)).compose(id -> verified(name, role, ca, id, false));
+            log.info("start-up: {} identity loaded from the database", name);
             return verified(name, role, ca, stored, true);
         });
     }
@@ -81,6 +89,8 @@ public final class KmsIdentities {
      * {@code replacing}; the caller then re-reads, so every instance ends up with the same identity.
      */
     private Future<Void> create(String name, CertificateRole role, CertificateAuthority ca, byte[] replacing) {
+        log.info("start-up: generating the {} identity key pair in the HSM (RSA-{}, EI{})...", name, bits,
+                keygenTimeoutMs > 0 ? ", timeout " + Math.max(1, keygenTimeoutMs / 1000) + " s, hsm.keygen.timeout.ms" : "");
         return hsm.generateRsaKeyPair(bits)
                 .compose(pair -> vertx.executeBlocking(() -> new KmsIdentity(
                         ca.issue(name, Rsa.decodePublicKey(pair.publicKeyDer()), role, DAYS), pair.privateKey())))

@@ -42,6 +42,8 @@ public final class AdminApi {
     private final Map<String, Supplier<Future<?>>> readinessChecks;
     private final byte[] token;
     private final Router api;
+    /** The router {@link #listen} serves, for OpenApiRoutesIT's check of every route against the description. */
+    private volatile Router served;
 
     public AdminApi(Vertx vertx, TerminalRepository terminals, PrometheusMeterRegistry prometheus,
             Map<String, Supplier<Future<?>>> readinessChecks, String token) {
@@ -69,6 +71,8 @@ public final class AdminApi {
         router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
         router.get("/ready").handler(this::ready);
         router.get("/metrics").handler(this::metrics);
+        // before the token check: the description holds paths and body shapes, no data (docs/admin-api.md)
+        router.get("/api/openapi.json").handler(this::openApi);
         router.route("/api/*").handler(this::authenticate);
         router.route("/api/*").subRouter(api);
         router.route().last().handler(ctx -> json(ctx, 404, error("not found")));
@@ -96,6 +100,7 @@ public final class AdminApi {
         // that the JDK's HttpClient attempts by default once left a /metrics request unanswered
         HeaderDeadline deadline = new HeaderDeadline(vertx, TimeUnit.SECONDS.toMillis(headerTimeoutSeconds));
         Router router = router();
+        served = router;
         router.route().order(Integer.MIN_VALUE).handler(ctx -> {
             HttpConnection connection = ctx.request().connection();
             ctx.addEndHandler(v -> deadline.arm(connection)); // the next request's headers are due from here
@@ -110,6 +115,27 @@ public final class AdminApi {
                 })
                 .listen(port, host);
     }
+
+    /** The router the admin port serves (null before {@link #listen}). */
+    public Router served() {
+        return served;
+    }
+
+    /** The OpenAPI 3.1 description of this API (a resource next to this class; docs/admin-api.md). */
+    public static String openApiDocument() {
+        try (java.io.InputStream in = AdminApi.class.getResourceAsStream("openapi.json")) {
+            if (in == null) throw new IllegalStateException("openapi.json missing from the classpath");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void openApi(RoutingContext ctx) {
+        ctx.response().putHeader("Content-Type", "application/json").end(OPENAPI);
+    }
+
+    private static final String OPENAPI = openApiDocument();
 
     private void authenticate(RoutingContext ctx) {
         String header = ctx.request().getHeader("Authorization");

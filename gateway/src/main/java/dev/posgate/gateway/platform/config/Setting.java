@@ -54,7 +54,7 @@ public enum Setting {
     HSM_HOSTS("hsm.hosts", SettingType.HOST_LIST, "", "Comma-separated host:port list of HSMs; empty starts the bundled software HSM in-process on loopback."),
     HSM_CONNECTIONS("hsm.connections.per.host", SettingType.INT, "4", "Persistent connections per HSM host (each pipelines up to 32 commands; bursts of fleet sign-ons or TMK downloads need several)."),
     HSM_TIMEOUT("hsm.timeout.ms", SettingType.DURATION, "2000", "Per-command HSM timeout in milliseconds."),
-    HSM_KEYGEN_TIMEOUT("hsm.keygen.timeout.ms", SettingType.DURATION, "60000", "Timeout of RSA key generation in the HSM (EI) in milliseconds, instead of hsm.timeout.ms: a key pair takes seconds, more on a loaded machine, and a first start generates the KMS and key-loader identities."),
+    HSM_KEYGEN_TIMEOUT("hsm.keygen.timeout.ms", SettingType.DURATION, "60000", "Timeout of key-pair generation in the HSM, RSA (EI) and SM2 (K1), in milliseconds, instead of hsm.timeout.ms: a key pair takes seconds, more on a loaded machine, and a first start generates the KMS and key-loader identities."),
     HSM_HEADER_LENGTH("hsm.header.length", SettingType.INT, "4", "Length of the payShield message header used for correlation."),
     HSM_LMK_FILE("hsm.sim.lmk.file", SettingType.PATH, "", "LMK file of the bundled software HSM; empty means data.dir/lmk.hex, generated on first run."),
     HSM_SIM_CLEAR_COMPONENTS("hsm.sim.clear.components", SettingType.BOOLEAN, "false", "Let the bundled software HSM form keys from clear components (ZW: key ceremonies of posp.tmk.ceremony.enabled and tms.dmk.ceremony.enabled, development and load tests). Off: whoever reaches the HSM could form a key they know and export others under it."),

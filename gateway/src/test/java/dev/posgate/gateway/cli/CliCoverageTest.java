@@ -1,0 +1,72 @@
+package dev.posgate.gateway.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import dev.posgate.gateway.platform.admin.AdminApi;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * Every operation of the admin API (/api/openapi.json, itself checked against the router by
+ * OpenApiRoutesIT) has a CLI command, and each command named here exists: a new endpoint
+ * without a command, or a command renamed, fails here. The probes and the description itself
+ * are for curl and Prometheus.
+ */
+class CliCoverageTest {
+    private static final Set<String> NO_COMMAND = Set.of("health", "ready", "metrics", "openapi");
+    private static final Map<String, String> COMMANDS = Map.ofEntries(
+            Map.entry("registerTerminal", "terminal register"),
+            Map.entry("listTerminals", "terminal list"),
+            Map.entry("getTerminal", "terminal show"),
+            Map.entry("updateTerminal", "terminal update"),
+            Map.entry("terminalKeys", "terminal keys"),
+            Map.entry("tmkCeremony", "terminal tmk-ceremony"),
+            Map.entry("provisionDmk", "tms dmk"),
+            Map.entry("addToGroup", "tms group"),
+            Map.entry("publishPackage", "tms publish"),
+            Map.entry("targetPackage", "tms target"),
+            Map.entry("rolloutStatus", "tms status"),
+            Map.entry("uploadTkBatch", "kms upload-batch"),
+            Map.entry("authoriseRepair", "ca authorise-repair"),
+            Map.entry("revokeCertificate", "ca revoke"),
+            Map.entry("openLoadingAuthorisation", "loading open"),
+            Map.entry("listLoadingAuthorisations", "loading list"),
+            Map.entry("approveLoadingAuthorisation", "loading approve"),
+            Map.entry("revokeLoadingAuthorisation", "loading revoke"),
+            Map.entry("psamRootKey", "psam root-key"),
+            Map.entry("zoneKeys", "posp zone-keys"),
+            Map.entry("issuePsam", "psam issue"),
+            Map.entry("bindPsam", "psam bind"),
+            Map.entry("unbindPsam", "psam unbind"),
+            Map.entry("psamHistory", "psam history"),
+            Map.entry("loadAids", "ic aids load"),
+            Map.entry("getAids", "ic aids show"),
+            Map.entry("loadCapks", "ic capks load"),
+            Map.entry("getCapks", "ic capks show"),
+            Map.entry("icTerminals", "ic behind"));
+
+    @Test
+    void everyAdminOperationHasACommandThatExists() {
+        JsonObject paths = new JsonObject(AdminApi.openApiDocument()).getJsonObject("paths");
+        Set<String> operations = new TreeSet<>();
+        for (String path : paths.fieldNames()) {
+            JsonObject item = paths.getJsonObject(path);
+            for (String method : item.fieldNames()) operations.add(item.getJsonObject(method).getString("operationId"));
+        }
+        operations.removeAll(NO_COMMAND);
+        assertEquals(operations, new TreeSet<>(COMMANDS.keySet()), "admin operations and the CLI commands that cover them");
+        CommandLine root = Main.commandLine();
+        for (Map.Entry<String, String> e : COMMANDS.entrySet()) {
+            CommandLine c = root;
+            for (String name : e.getValue().split(" ")) {
+                c = c.getSubcommands().get(name);
+                assertNotNull(c, "posgate " + e.getValue() + " (for " + e.getKey() + ")");
+            }
+        }
+    }
+}
