@@ -221,6 +221,58 @@ class PreAuthEndToEndIT {
         assertEquals("030000", up.field(3));
     }
 
+    /**
+     * Timeouts: a completion, a completion void and a cancel whose answers are lost (the host
+     * stalls) are answered 68, reversed by the gateway (store and forward), and give back the
+     * pre-auth move they made, so the terminal can do them again.
+     */
+    @Test
+    void lostAnswersOfACompletionAVoidAndACancelGiveTheirMoveBack() throws Exception {
+        Terminal t = new Terminal("PREA0005", "SN-PREA-5");
+        String batch = t.pos.batch();
+        PosMessage preAuth = t.pos.preAuth(PAN, 10_000, PIN);
+        PosMessage pa = t.send(preAuth);
+        assertEquals("00", pa.field(39));
+        String auth = pa.field(38);
+
+        PosMessage lostCompletion = t.pos.completion(PAN, 10_000, batch, preAuth.field(11), today(), auth, null);
+        assertEquals("68", lostWhileStalled(t, lostCompletion).field(39));
+        assertEquals("APPROVED", t.row(preAuth.field(11), "0100").getString("status"));
+        reversedAtTheHost(t, lostCompletion);
+
+        PosMessage completion = t.pos.completion(PAN, 10_000, batch, preAuth.field(11), today(), auth, null);
+        PosMessage c = t.send(completion);
+        assertEquals("00", c.field(39));
+        PosMessage lostVoid = t.pos.completionVoid(PAN, 10_000, completion.field(11), c.field(38));
+        assertEquals("68", lostWhileStalled(t, lostVoid).field(39));
+        assertEquals("COMPLETED", t.row(preAuth.field(11), "0100").getString("status"), "the void's move given back");
+        reversedAtTheHost(t, lostVoid);
+        assertEquals("00", t.send(t.pos.completionVoid(PAN, 10_000, completion.field(11), c.field(38))).field(39));
+        assertEquals("APPROVED", t.row(preAuth.field(11), "0100").getString("status"));
+
+        PosMessage lostCancel = t.pos.preAuthCancel(PAN, 10_000, batch, preAuth.field(11), today(), auth);
+        assertEquals("68", lostWhileStalled(t, lostCancel).field(39));
+        assertEquals("APPROVED", t.row(preAuth.field(11), "0100").getString("status"));
+        reversedAtTheHost(t, lostCancel);
+        assertEquals("00", t.send(t.pos.preAuthCancel(PAN, 10_000, batch, preAuth.field(11), today(), auth)).field(39));
+        assertEquals("CANCELLED", t.row(preAuth.field(11), "0100").getString("status"));
+    }
+
+    private PosMessage lostWhileStalled(Terminal t, PosMessage m) throws Exception {
+        world.host.stall(true);
+        try {
+            return t.send(m);
+        } finally {
+            world.host.stall(false);
+        }
+    }
+
+    private void reversedAtTheHost(Terminal t, PosMessage lost) throws Exception {
+        Eventually.until("the gateway's reversal of " + lost.field(11) + " reached the host",
+                () -> world.host.reversalsReceived().contains(t.tid + ":" + lost.field(11)));
+        Eventually.until("acknowledged", () -> "REVERSED".equals(t.row(lost.field(11), lost.mti()).getString("status")));
+    }
+
     private static byte[] unionPayMac(byte[] key, byte[] mab) {
         byte[] r = new byte[8];
         for (int i = 0; i < mab.length; i++) r[i % 8] ^= mab[i];
