@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * The bundled upstream host: speaks the upstream format of docs/posp.md over TCP with its own
  * HSM session. It verifies the ZAK MAC ({@code A0}), checks PINs under the ZPK ({@code 55}),
  * applies {@link HostRules}, MACs its answers with the ZAK, and may wait {@code latencyMs}
- * before answering. It remembers approvals so voids and reversals find their original.
+ * before answering. It remembers approvals so voids and reversals find their original, and
+ * pre-auths so cancels and completions find theirs.
  *
  * <p>PIN check: the HSM translates the block from the zone ZPK to the simulator's own
  * verification ZPK, formed from two fixed published components (allowed by a development HSM
@@ -66,6 +67,11 @@ public final class HostSimulator {
     private final NetServer server;
     private final Map<String, Long> approved = new ConcurrentHashMap<>();
     private final List<String> reversals = new CopyOnWriteArrayList<>();
+    /** Pre-auths approved and neither cancelled nor reversed, "tid:batch:stan" → amount. */
+    private final Map<String, Long> preAuths = new ConcurrentHashMap<>();
+    /** Approved cancels, "tid:batch:stan" of the cancel → "tid:batch:stan" of its pre-auth (a reversed cancel restores it). */
+    private final Map<String, String> cancels = new ConcurrentHashMap<>();
+    private final Map<String, Long> cancelledAmounts = new ConcurrentHashMap<>();
     private final AtomicLong rrn = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong purchasesApproved = new AtomicLong();
@@ -150,6 +156,11 @@ public final class HostSimulator {
      */
     public Map<String, PosMessage> requestsReceived() {
         return Map.copyOf(requests);
+    }
+
+    /** Pre-auths approved and neither cancelled nor reversed, "tid:batch:stan" → amount. */
+    public Map<String, Long> preAuths() {
+        return Map.copyOf(preAuths);
     }
 
     public long messagesReceived() {
@@ -238,9 +249,20 @@ public final class HostSimulator {
         if (m.mti().equals("0400")) {
             reversals.add(tid + ":" + stan);
             if (!answerReversals) return Future.succeededFuture(null);
-            boolean applied = approved.remove(tid + ":" + batch + ":" + stan) != null;
+            String key = tid + ":" + batch + ":" + stan;
+            boolean applied = approved.remove(key) != null || preAuths.remove(key) != null;
+            String cancelled = cancels.remove(key);
+            if (cancelled != null) {
+                preAuths.put(cancelled, cancelledAmounts.remove(cancelled));
+                applied = true;
+            }
             if (applied) reversalsApplied.incrementAndGet();
             return Future.succeededFuture(applied ? "00" : "25");
+        }
+        String type = m.field60() == null ? "" : m.field60().typeCode();
+        if (m.mti().equals("0100")) return preAuthFamily(m, type, tid + ":" + batch + ":" + stan, amount);
+        if (m.mti().equals("0200") && "20".equals(type) && !preAuths.containsKey(originalKey(m))) {
+            return Future.succeededFuture("25");
         }
         // 0500: the POSP reconciled the batch (flag in field 48); the host acknowledges it.
         if (!m.mti().equals("0200")) return Future.succeededFuture("00");
@@ -257,6 +279,35 @@ public final class HostSimulator {
                 approved.put(tid + ":" + batch + ":" + stan, amount);
                 purchasesApproved.incrementAndGet();
             }
+            return code;
+        });
+    }
+
+    /** "tid:batch:stan" of the original named by 61 (batch, STAN). */
+    private static String originalKey(PosMessage m) {
+        String f61 = m.has(61) && m.field(61).length() >= 12 ? m.field(61) : "000000000000";
+        return m.field(41) + ":" + f61.substring(0, 6) + ":" + f61.substring(6, 12);
+    }
+
+    /**
+     * 0100: a pre-auth (60.1 10) is decided as a purchase (PIN, amount rules, silent on 999) and
+     * remembered; a cancel (11) removes the pre-auth its 61 names ({@code 25} when none).
+     * A completion (0200, 20) must name a pre-auth still held and is then decided as a purchase
+     * (on the ledger); a completion void (21) is a void of it.
+     */
+    private Future<String> preAuthFamily(PosMessage m, String type, String key, long amount) {
+        if ("11".equals(type)) {
+            String orig = originalKey(m);
+            Long held = preAuths.remove(orig);
+            if (held == null) return Future.succeededFuture("25");
+            cancels.put(key, orig);
+            cancelledAmounts.put(orig, held);
+            return Future.succeededFuture("00");
+        }
+        if (rules.silent(amount)) return Future.succeededFuture(null);
+        return pinCheck(m).map(pinOk -> {
+            String code = !pinOk ? "55" : rules.purchase(amount);
+            if ("00".equals(code)) preAuths.put(key, amount);
             return code;
         });
     }

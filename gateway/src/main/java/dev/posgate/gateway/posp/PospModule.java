@@ -99,6 +99,11 @@ public final class PospModule implements GatewayModule {
                 .on("0200", "22", null, "purchase", new FinancialHandler(TransactionKind.PURCHASE, steps))
                 .on("0200", "01", null, "balance", new FinancialHandler(TransactionKind.BALANCE, steps))
                 .on("0200", "23", null, "void", new FinancialHandler(TransactionKind.VOID, steps))
+                .on("0100", "10", null, "preauth", new FinancialHandler(TransactionKind.PREAUTH, steps))
+                .on("0100", "11", null, "preauth_cancel", new FinancialHandler(TransactionKind.PREAUTH_CANCEL, steps))
+                .on("0200", "20", null, "preauth_completion", new FinancialHandler(
+                        TransactionKind.completion(c.config().integer(Setting.POSP_PREAUTH_COMPLETION_TOLERANCE)), steps))
+                .on("0200", "21", null, "completion_void", new FinancialHandler(TransactionKind.COMPLETION_VOID, steps))
                 .on("0400", null, null, "reversal", new FinancialHandler(TransactionKind.REVERSAL, steps))
                 .on("0500", null, "201", "settlement", new SettlementHandler(terminals, registry, macs, journal, c.hsm(), systemKeys, upstream, settings));
         for (IcEntry.Kind kind : IcEntry.Kind.values()) {

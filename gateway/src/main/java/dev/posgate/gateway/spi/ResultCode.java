@@ -20,6 +20,8 @@ public enum ResultCode {
     FORMAT_ERROR("30"),
     /** A host's: not enough funds. */
     INSUFFICIENT_FUNDS("51"),
+    /** A pre-auth completion above the authorised amount plus the tolerance (UnionPay "exceeds amount limit"). */
+    EXCEEDS_AMOUNT_LIMIT("61"),
     INCORRECT_PIN("55"),
     /** The terminal is registered but not ACTIVE. */
     NOT_PERMITTED_TO_TERMINAL("58"),

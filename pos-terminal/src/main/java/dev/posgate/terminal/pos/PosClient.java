@@ -18,7 +18,7 @@ import io.vertx.core.Future;
 /**
  * The POS side of protocol.md section 2: sign-on (installs the working keys of field 62 into the
  * PIN pad or PSAM, which accept them only when they match their KCVs), purchase, balance inquiry,
- * void, reversal and settlement, each MACed with the MAK and each answer's MAC checked. One
+ * void, the pre-authorisation family (pre-auth, cancel, completion, completion void), reversal and settlement, each MACed with the MAK and each answer's MAC checked. One
  * request at a time over a {@link TerminalLink}; the STAN counts up per request.
  *
  * <p>Pending reversal, as a UnionPay terminal keeps it: a purchase or void sent with
@@ -127,6 +127,34 @@ public final class PosClient {
         PosMessage m = card("0200", "200000", "23", pan, amount, null);
         m.set(61, state.batch() + originalStan);
         return m;
+    }
+
+    /** A pre-authorisation (0100, 60.1 10, field 3 030000). */
+    public PosMessage preAuth(String pan, long amount, String pin) {
+        return card("0100", "030000", "10", pan, amount, pin);
+    }
+
+    /**
+     * A pre-auth cancel (0100, 60.1 11, field 3 200000) of the pre-auth {@code origBatch}/{@code origStan}
+     * of {@code origDate} (MMDD), quoting its auth code in 38; 61 = batch, STAN, date.
+     */
+    public PosMessage preAuthCancel(String pan, long amount, String origBatch, String origStan, String origDate, String authCode) {
+        PosMessage m = card("0100", "200000", "11", pan, amount, null);
+        return m.set(38, authCode).set(61, origBatch + origStan + origDate);
+    }
+
+    /** A pre-auth completion (0200, 60.1 20, field 3 000000) of the pre-auth named as in {@link #preAuthCancel}. */
+    public PosMessage completion(String pan, long amount, String origBatch, String origStan, String origDate, String authCode,
+            String pin) {
+        PosMessage m = card("0200", "000000", "20", pan, amount, pin);
+        return m.set(38, authCode).set(61, origBatch + origStan + origDate);
+    }
+
+    /** A completion void (0200, 60.1 21, field 3 200000) of the completion {@code origStan} of this batch (38: its auth code). */
+    public PosMessage completionVoid(String pan, long amount, String origStan, String authCode) {
+        PosMessage m = card("0200", "200000", "21", pan, amount, null);
+        if (authCode != null) m.set(38, authCode);
+        return m.set(61, state.batch() + origStan);
     }
 
     /** The reversal of {@code original} (same STAN and amount, reason 98: no answer received). */

@@ -95,7 +95,8 @@ public enum Setting {
     KEY_RATE_TRACKED_MAX("key.rate.tracked.max", SettingType.INT, "100000", "Most serials or terminals each per-key rate tracks at once (the least recently seen is forgotten first)."),
     POSP_SIGN_ON_GRACE("posp.sign_on.grace.seconds", SettingType.DURATION, "600", "After a sign-on, how long the working keys the terminal last used stay valid for MAC verification and PIN translation, unless a request verifies under the new keys first (a stranger's 0800 cannot cut a terminal off). 0 means none."),
     METRICS_ENABLED("metrics.enabled", SettingType.BOOLEAN, "true", "Expose Prometheus metrics on /metrics."),
-    DB_CONNECT_RETRIES("db.connect.retries", SettingType.INT, "5", "At start-up, how many more times the migrations try to connect to PostgreSQL when a connection cannot be made (waiting 1 s, 2 s, 4 s... between tries): a database still starting, or a dropped attempt, delays the start instead of failing it; 0 fails at the first.");
+    DB_CONNECT_RETRIES("db.connect.retries", SettingType.INT, "5", "At start-up, how many more times the migrations try to connect to PostgreSQL when a connection cannot be made (waiting 1 s, 2 s, 4 s... between tries): a database still starting, or a dropped attempt, delays the start instead of failing it; 0 fails at the first."),
+    POSP_PREAUTH_COMPLETION_TOLERANCE("posp.preauth.completion.tolerance.percent", SettingType.INT, "15", "A pre-auth completion may exceed the authorised amount by at most this many percent; a larger one is refused 61 (exceeds amount limit) before the host. 0 means not above the authorised amount.");
 
     private final String key;
     private final SettingType type;

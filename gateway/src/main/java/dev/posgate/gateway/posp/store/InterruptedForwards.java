@@ -47,6 +47,18 @@ public final class InterruptedForwards {
         if (timer >= 0) vertx.cancelTimer(timer);
     }
 
+    /**
+     * A pre-auth cancel, completion or completion void left PENDING had moved its pre-auth
+     * (docs/posp.md "Pre-authorisation"); being reversed, it gives the move back, as a live node
+     * does when such a message ends without approval.
+     */
+    private static final String GIVE_BACK = "update posp_transaction p set status = case c.kind when 'COMPLETION_VOID'"
+            + " then 'COMPLETED' else 'APPROVED' end, updated_at = now() from posp_transaction c"
+            + " where c.id = any($1) and c.orig_id is not null and c.kind in ('PREAUTH_CANCEL', 'COMPLETION', 'COMPLETION_VOID')"
+            + " and p.id = case when c.kind = 'COMPLETION_VOID' then (select x.orig_id from posp_transaction x where x.id = c.orig_id)"
+            + " else c.orig_id end"
+            + " and p.status = case c.kind when 'PREAUTH_CANCEL' then 'CANCELLED' when 'COMPLETION' then 'COMPLETED' else 'APPROVED' end";
+
     /** Resolves the stale rows found; returns how many. */
     Future<Integer> scan() {
         if (scanning) return Future.succeededFuture(0);
@@ -67,6 +79,8 @@ public final class InterruptedForwards {
                             }
                             return tx.preparedQuery("insert into posp_reversal (tid, stan, message) values ($1, $2, $3) on conflict do nothing")
                                     .executeBatch(queued)
+                                    .compose(v -> tx.preparedQuery(GIVE_BACK).execute(Tuple.tuple().addArrayOfLong(
+                                            closed.stream().map(t -> t.getLong(0)).toArray(Long[]::new))))
                                     .compose(v -> tx.preparedQuery("update posp_transaction set status = $2, reversal = null,"
                                             + " updated_at = now() where id = $1").executeBatch(closed))
                                     .map(v -> rows.size());

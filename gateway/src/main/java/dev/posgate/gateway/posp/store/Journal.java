@@ -28,6 +28,25 @@ public interface Journal {
     /** The status of the 0200 with this STAN in this batch, or null. */
     Future<JournalStatus> statusOf(String tid, String batch, String stan);
 
-    /** A 0200 whose reversal the host acknowledged leaves the totals. */
+    /**
+     * A 0100 or 0200 whose reversal the host acknowledged: REVERSED (out of the totals). When it was
+     * APPROVED, what it did to its original is undone (a reversed cancel or completion gives the
+     * pre-auth back its APPROVED status, a reversed completion void completes it again).
+     */
     Future<Void> markReversed(String tid, String batch, String stan);
+
+    /** The 0100 or 0200 with this STAN in this batch (the row a later message names), or null. */
+    Future<TransactionJournal.Original> original(String tid, String batch, String stan);
+
+    /**
+     * The pre-auth family's move, in one statement: row {@code targetId} goes from {@code from} to
+     * {@code to} only if it is in {@code from} (for a completion void: only while the completion
+     * {@code originalId} is the pre-auth's live completion, not voided yet), and the message's row
+     * (tid, batch, stan, mti) is linked to {@code originalId}. False, and nothing written, otherwise.
+     */
+    Future<Boolean> claim(String tid, String batch, String stan, String mti, TransactionJournal.Kind kind, long originalId,
+            long targetId, JournalStatus from, JournalStatus to);
+
+    /** Undoes a {@link #claim} whose message was not approved: {@code targetId} back from {@code to} to {@code from}. */
+    Future<Void> release(long targetId, JournalStatus from, JournalStatus to);
 }

@@ -5,10 +5,11 @@ package dev.posgate.gateway.posp.store;
  * until the terminal is answered, then APPROVED, DECLINED (by the host or the gateway), FAILED
  * (it never reached the host: nothing to reverse), TIMED_OUT (it may have reached the host: a
  * reversal is queued) or REVERSED (a 0200 the host acknowledged the reversal of: out of the
- * totals).
+ * totals). A pre-auth moves on from APPROVED to COMPLETED (an approved completion names it) or
+ * CANCELLED (an approved cancel does), and back when that is voided or reversed.
  */
 public enum JournalStatus {
-    PENDING, APPROVED, DECLINED, FAILED, TIMED_OUT, REVERSED;
+    PENDING, APPROVED, DECLINED, FAILED, TIMED_OUT, REVERSED, COMPLETED, CANCELLED;
 
     /** The status as stored; null for none. */
     static JournalStatus of(String stored) {

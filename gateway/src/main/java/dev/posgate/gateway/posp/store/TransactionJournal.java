@@ -14,7 +14,10 @@ import io.vertx.sqlclient.Tuple;
  * approved purchases (debits) and approved voids (credits), reversed ones excluded.
  */
 public final class TransactionJournal implements Journal {
-    public enum Kind { PURCHASE, BALANCE, VOID, REVERSAL }
+    public enum Kind { PURCHASE, BALANCE, VOID, REVERSAL, PREAUTH, PREAUTH_CANCEL, COMPLETION, COMPLETION_VOID }
+
+    /** A row a later message names: its id, kind, status, amount, the host's auth code and its own original (or null). */
+    public record Original(long id, Kind kind, JournalStatus status, long amount, String authCode, Long origId) {}
 
     private final Pool pool;
 
@@ -74,19 +77,85 @@ public final class TransactionJournal implements Journal {
                 .map(rows -> rows.size() == 0 ? null : JournalStatus.of(rows.iterator().next().getString(0)));
     }
 
-    /** A 0200 reversed (by the terminal's 0400 or by the gateway after a timeout) leaves the totals. */
+    /**
+     * A 0100 or 0200 reversed (by the terminal's 0400 or by the gateway after a timeout) leaves the
+     * totals; if it was APPROVED, its effect on its pre-auth is undone in the same transaction.
+     */
     @Override
     public Future<Void> markReversed(String tid, String batch, String stan) {
-        return pool.preparedQuery("update posp_transaction set status = 'REVERSED', reversal = null, updated_at = now()"
-                        + " where tid = $1 and batch = $2 and stan = $3 and mti = '0200'")
+        return pool.withTransaction(c -> c.preparedQuery("update posp_transaction t set status = 'REVERSED', reversal = null,"
+                        + " updated_at = now() from posp_transaction old where old.id = t.id and t.tid = $1 and t.batch = $2"
+                        + " and t.stan = $3 and t.mti in ('0100', '0200') returning t.kind, t.orig_id, old.status")
                 .execute(Tuple.of(tid, batch, stan))
+                .compose(rows -> {
+                    if (rows.size() == 0) return Future.<Void>succeededFuture();
+                    Row r = rows.iterator().next();
+                    Long orig = r.getLong(1);
+                    if (orig == null || !"APPROVED".equals(r.getString(2))) return Future.<Void>succeededFuture();
+                    String sql = switch (Kind.valueOf(r.getString(0))) {
+                        case PREAUTH_CANCEL -> "update posp_transaction set status = 'APPROVED', updated_at = now()"
+                                + " where id = $1 and status = 'CANCELLED'";
+                        case COMPLETION -> "update posp_transaction set status = 'APPROVED', updated_at = now()"
+                                + " where id = $1 and status = 'COMPLETED'";
+                        case COMPLETION_VOID -> "update posp_transaction set status = 'COMPLETED', updated_at = now()"
+                                + " where id = (select orig_id from posp_transaction where id = $1) and status = 'APPROVED'";
+                        default -> null;
+                    };
+                    return sql == null ? Future.<Void>succeededFuture() : c.preparedQuery(sql).execute(Tuple.of(orig)).mapEmpty();
+                }));
+    }
+
+    @Override
+    public Future<Original> original(String tid, String batch, String stan) {
+        return pool.preparedQuery("select id, kind, status, amount, auth_code, orig_id from posp_transaction"
+                        + " where tid = $1 and batch = $2 and stan = $3 and mti in ('0100', '0200')")
+                .execute(Tuple.of(tid, batch, stan))
+                .map(rows -> {
+                    if (rows.size() == 0) return null;
+                    Row r = rows.iterator().next();
+                    return new Original(r.getLong(0), Kind.valueOf(r.getString(1)), JournalStatus.of(r.getString(2)), r.getLong(3),
+                            r.getString(4), r.getLong(5));
+                });
+    }
+
+    /**
+     * One statement: the target moves only from {@code from} (a concurrent second completion or
+     * cancel finds it moved already and gets nothing), and the message's row is linked. A
+     * completion void moves the pre-auth only while its completion is the live one: no later
+     * completion of that pre-auth pending or approved, no other void of it pending or approved.
+     */
+    @Override
+    public Future<Boolean> claim(String tid, String batch, String stan, String mti, Kind kind, long originalId, long targetId,
+            JournalStatus from, JournalStatus to) {
+        String live = kind != Kind.COMPLETION_VOID ? "" : " and not exists (select 1 from posp_transaction o where o.orig_id = p.id"
+                + " and o.kind = 'COMPLETION' and o.id > $5 and o.status in ('PENDING', 'APPROVED'))"
+                + " and not exists (select 1 from posp_transaction v where v.orig_id = $5 and v.kind = 'COMPLETION_VOID'"
+                + " and v.status in ('PENDING', 'APPROVED'))";
+        return pool.preparedQuery("with moved as (update posp_transaction p set status = $7, updated_at = now()"
+                        + " where p.id = $6 and p.status = $8" + live + " returning p.id)"
+                        + " update posp_transaction t set orig_id = $5 from moved where t.tid = $1 and t.batch = $2 and t.stan = $3"
+                        + " and t.mti = $4 returning t.id")
+                .execute(Tuple.of(tid, batch, stan, mti, originalId, targetId, to.name(), from.name()))
+                .map(rows -> rows.size() == 1);
+    }
+
+    @Override
+    public Future<Void> release(long targetId, JournalStatus from, JournalStatus to) {
+        return pool.preparedQuery("update posp_transaction set status = $2, updated_at = now() where id = $1 and status = $3")
+                .execute(Tuple.of(targetId, from.name(), to.name()))
                 .mapEmpty();
     }
 
+    /**
+     * Debits: approved purchases and pre-auth completions; credits: approved voids and completion
+     * voids. Pre-auths and cancels move no money and are not counted.
+     */
     public Future<BatchTotals> totals(String tid, String batch) {
         return pool.preparedQuery("select"
-                        + " count(*) filter (where kind = 'PURCHASE') as dc, coalesce(sum(amount) filter (where kind = 'PURCHASE'), 0) as da,"
-                        + " count(*) filter (where kind = 'VOID') as cc, coalesce(sum(amount) filter (where kind = 'VOID'), 0) as ca"
+                        + " count(*) filter (where kind in ('PURCHASE', 'COMPLETION')) as dc,"
+                        + " coalesce(sum(amount) filter (where kind in ('PURCHASE', 'COMPLETION')), 0) as da,"
+                        + " count(*) filter (where kind in ('VOID', 'COMPLETION_VOID')) as cc,"
+                        + " coalesce(sum(amount) filter (where kind in ('VOID', 'COMPLETION_VOID')), 0) as ca"
                         + " from posp_transaction where tid = $1 and batch = $2 and mti = '0200' and status = 'APPROVED'")
                 .execute(Tuple.of(tid, batch))
                 .map(rows -> {

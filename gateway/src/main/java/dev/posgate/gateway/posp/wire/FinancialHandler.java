@@ -163,7 +163,7 @@ public final class FinancialHandler implements PosHandler {
     private Future<Response> close(FinancialTransaction tx, JournalStatus status, String code, PosMessage hostReply) {
         String rrn = hostReply == null ? null : hostReply.field(37);
         String auth = hostReply == null ? null : hostReply.field(38);
-        return steps.journal().close(tx.tid(), tx.batch(), tx.stan(), tx.mti(), status, code, rrn, auth)
+        return release(tx, status).compose(v -> steps.journal().close(tx.tid(), tx.batch(), tx.stan(), tx.mti(), status, code, rrn, auth))
                 .compose(v -> seal(tx, code, hostReply));
     }
 
@@ -189,9 +189,22 @@ public final class FinancialHandler implements PosHandler {
         // queued before the row is closed: closing clears the reversal the row holds for InterruptedForwards
         steps.deferred().submit("unfinished " + tx + (reverse ? " and its reversal" : ""),
                 () -> (reverse ? steps.reversals().enqueue(reversal) : Future.<Void>succeededFuture())
+                        .compose(v -> release(tx, JournalStatus.FAILED))
                         .compose(v -> steps.journal().close(tid, tx.batch(), tx.stan(), tx.mti(),
                                 reverse ? JournalStatus.TIMED_OUT : JournalStatus.FAILED, code, null, null)));
         return Future.failedFuture(e);
+    }
+
+    /**
+     * A pre-auth family message that moved its original (a cancel or completion its pre-auth, a
+     * completion void the pre-auth back) and ends without approval gives the move back, before its
+     * own row is closed. One whose answer was lost is reversed at the host (queued), so its
+     * original is released too: what the terminal was told (not approved) holds.
+     */
+    private Future<Void> release(FinancialTransaction tx, JournalStatus status) {
+        FinancialTransaction.Claim c = tx.claim();
+        if (c == null || status == JournalStatus.APPROVED) return Future.succeededFuture();
+        return steps.journal().release(c.targetId(), c.from(), c.to());
     }
 
     /**

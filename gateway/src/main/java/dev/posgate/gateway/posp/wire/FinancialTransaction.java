@@ -20,6 +20,11 @@ final class FinancialTransaction {
     private TrackProtection.HostTracks tracks;
     /** The host's copy, set just before it leaves: from then on it may have to be reversed. */
     private PosMessage sentUpstream;
+    /** What the pre-auth family's check moved in the journal (undone unless approved); null when nothing. */
+    private Claim claim;
+
+    /** A journal row moved by {@link TransactionKind#refusal}: {@code targetId} from {@code from} to {@code to}. */
+    record Claim(long targetId, dev.posgate.gateway.posp.store.JournalStatus from, dev.posgate.gateway.posp.store.JournalStatus to) {}
 
     FinancialTransaction(TransactionKind kind, TerminalSession terminal, PosMessage request, Field60 f60) {
         this.kind = kind;
@@ -85,6 +90,14 @@ final class FinancialTransaction {
 
     void leavingFor(PosMessage up) {
         this.sentUpstream = up;
+    }
+
+    Claim claim() {
+        return claim;
+    }
+
+    void claimed(Claim c) {
+        this.claim = c;
     }
 
     @Override

@@ -9,7 +9,7 @@ import dev.posgate.gateway.posp.store.JournalStatus;
 import dev.posgate.gateway.posp.store.TransactionJournal;
 
 /**
- * What sets the four financial messages apart on the purchase path; {@link FinancialHandler}
+ * What sets the financial messages apart on the purchase path; {@link FinancialHandler}
  * runs the steps they share. The base class is the purchase; the others override the few places
  * where they differ.
  */
@@ -18,6 +18,18 @@ public abstract class TransactionKind {
     public static final TransactionKind BALANCE = new BalanceInquiry();
     public static final TransactionKind VOID = new VoidOfPurchase();
     public static final TransactionKind REVERSAL = new Reversal();
+    public static final TransactionKind PREAUTH = new PreAuth();
+    public static final TransactionKind PREAUTH_CANCEL = new PreAuthFollowUp(TransactionJournal.Kind.PREAUTH_CANCEL, -1);
+    public static final TransactionKind COMPLETION_VOID = new CompletionVoid();
+
+    /**
+     * Pre-auth completion, refused before the host ({@code 61}) when its amount exceeds the
+     * authorised amount by more than {@code tolerancePercent} (posp.preauth.completion.tolerance.percent).
+     */
+    public static TransactionKind completion(int tolerancePercent) {
+        if (tolerancePercent < 0) throw new IllegalArgumentException("tolerance must not be negative: " + tolerancePercent);
+        return new PreAuthFollowUp(TransactionJournal.Kind.COMPLETION, tolerancePercent);
+    }
 
     /** How a transaction ends: the journal status and the code the terminal gets. */
     record Decision(JournalStatus status, String code) {
@@ -117,6 +129,113 @@ public abstract class TransactionKind {
             String origBatch = tx.request().field(61).substring(0, 6);
             return journal.statusOf(tx.tid(), origBatch, origStan).map(status -> status == JournalStatus.APPROVED
                     ? null : new Decision(JournalStatus.DECLINED, ResultCode.NO_SUCH_RECORD));
+        }
+    }
+
+    /** 0100, 60.1 10: the host holds the amount; its auth code (38) is what a cancel or completion quotes. */
+    private static final class PreAuth extends TransactionKind {
+        PreAuth() {
+            super(TransactionJournal.Kind.PREAUTH);
+        }
+    }
+
+    /** 61.1 batch and 61.2 STAN of the original (61.3, its date MMDD, is carried to the host, not checked). */
+    static String originalBatch(PosMessage request) {
+        return request.has(61) && request.field(61).length() >= 12 ? request.field(61).substring(0, 6) : null;
+    }
+
+    static String stanOf61(PosMessage request) {
+        return request.has(61) && request.field(61).length() >= 12 ? request.field(61).substring(6, 12) : null;
+    }
+
+    static Future<Decision> refused(ResultCode code) {
+        return Future.succeededFuture(new Decision(JournalStatus.DECLINED, code));
+    }
+
+    /**
+     * Pre-auth cancel (0100, 60.1 11) and completion (0200, 60.1 20): the pre-auth named by 61
+     * (batch, STAN) and 38 (its auth code) must be an APPROVED pre-auth of this terminal. Unknown,
+     * not a pre-auth, not approved (declined, failed, timed out, reversed) or 38 not its auth code:
+     * {@code 25}; already COMPLETED or CANCELLED: {@code 12}; a completion above the amount plus
+     * the tolerance: {@code 61}. Then the pre-auth moves to COMPLETED / CANCELLED in the same
+     * statement that links this row to it (a racing second one finds it moved: {@code 12}); the
+     * move is given back unless the host approves.
+     */
+    private static final class PreAuthFollowUp extends TransactionKind {
+        private final int tolerancePercent;
+
+        PreAuthFollowUp(TransactionJournal.Kind kind, int tolerancePercent) {
+            super(kind);
+            this.tolerancePercent = tolerancePercent;
+        }
+
+        private JournalStatus moveTo() {
+            return journalKind() == TransactionJournal.Kind.COMPLETION ? JournalStatus.COMPLETED : JournalStatus.CANCELLED;
+        }
+
+        @Override
+        String originalStan(PosMessage request) {
+            return stanOf61(request);
+        }
+
+        @Override
+        Future<Decision> refusal(Journal journal, FinancialTransaction tx) {
+            PosMessage request = tx.request();
+            String origStan = stanOf61(request);
+            if (origStan == null || !request.has(38)) return Future.succeededFuture(new Decision(JournalStatus.FAILED, ResultCode.FORMAT_ERROR));
+            return journal.original(tx.tid(), originalBatch(request), origStan).compose(o -> {
+                if (o == null || o.kind() != TransactionJournal.Kind.PREAUTH) return refused(ResultCode.NO_SUCH_RECORD);
+                if (o.status() == JournalStatus.COMPLETED || o.status() == JournalStatus.CANCELLED) {
+                    return refused(ResultCode.INVALID_TRANSACTION);
+                }
+                if (o.status() != JournalStatus.APPROVED || !request.field(38).equals(o.authCode())) return refused(ResultCode.NO_SUCH_RECORD);
+                if (tolerancePercent >= 0 && tx.amount() * 100 > o.amount() * (100L + tolerancePercent)) {
+                    return refused(ResultCode.EXCEEDS_AMOUNT_LIMIT);
+                }
+                return journal.claim(tx.tid(), tx.batch(), tx.stan(), tx.mti(), journalKind(), o.id(), o.id(),
+                        JournalStatus.APPROVED, moveTo()).compose(moved -> {
+                            if (!moved) return refused(ResultCode.INVALID_TRANSACTION);
+                            tx.claimed(new FinancialTransaction.Claim(o.id(), JournalStatus.APPROVED, moveTo()));
+                            return Future.succeededFuture();
+                        });
+            });
+        }
+    }
+
+    /**
+     * Completion void (0200, 60.1 21): 61 names an APPROVED completion of this terminal (38, when
+     * sent, its auth code), else {@code 25}; the pre-auth goes back from COMPLETED to APPROVED, so
+     * it can be completed again, only while that completion is its live one (not voided, no later
+     * completion), else {@code 12}. The completion row itself stays APPROVED and counts as a debit,
+     * the void as a credit, as a purchase and its void do.
+     */
+    private static final class CompletionVoid extends TransactionKind {
+        CompletionVoid() {
+            super(TransactionJournal.Kind.COMPLETION_VOID);
+        }
+
+        @Override
+        String originalStan(PosMessage request) {
+            return stanOf61(request);
+        }
+
+        @Override
+        Future<Decision> refusal(Journal journal, FinancialTransaction tx) {
+            PosMessage request = tx.request();
+            String origStan = stanOf61(request);
+            if (origStan == null) return Future.succeededFuture(new Decision(JournalStatus.FAILED, ResultCode.FORMAT_ERROR));
+            return journal.original(tx.tid(), originalBatch(request), origStan).compose(o -> {
+                if (o == null || o.kind() != TransactionJournal.Kind.COMPLETION || o.status() != JournalStatus.APPROVED
+                        || o.origId() == null || (request.has(38) && !request.field(38).equals(o.authCode()))) {
+                    return refused(ResultCode.NO_SUCH_RECORD);
+                }
+                return journal.claim(tx.tid(), tx.batch(), tx.stan(), tx.mti(), journalKind(), o.id(), o.origId(),
+                        JournalStatus.COMPLETED, JournalStatus.APPROVED).compose(moved -> {
+                            if (!moved) return refused(ResultCode.INVALID_TRANSACTION);
+                            tx.claimed(new FinancialTransaction.Claim(o.origId(), JournalStatus.COMPLETED, JournalStatus.APPROVED));
+                            return Future.succeededFuture();
+                        });
+            });
         }
     }
 

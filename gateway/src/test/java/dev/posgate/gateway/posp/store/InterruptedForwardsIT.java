@@ -55,6 +55,43 @@ class InterruptedForwardsIT {
         }
     }
 
+    /**
+     * A completion, a cancel and a completion void left PENDING by a dead process had moved their
+     * pre-auth (docs/posp.md "Pre-authorisation"): resolved, they are reversed and give it back.
+     */
+    @Test
+    void aPreAuthMovedByAnInterruptedCompletionCancelOrVoidIsGivenBack() throws Exception {
+        try (TestGateway gw = TestGateway.start()) {
+            Pool db = gw.app().database().pool();
+            long completed = row(db, "000021", "0100", "PREAUTH", "COMPLETED", null, null, 3600);
+            row(db, "000022", "0200", "COMPLETION", "PENDING", OWED, completed, 3600);
+            long cancelled = row(db, "000023", "0100", "PREAUTH", "CANCELLED", null, null, 3600);
+            row(db, "000024", "0100", "PREAUTH_CANCEL", "PENDING", OWED, cancelled, 3600);
+            long reopened = row(db, "000025", "0100", "PREAUTH", "APPROVED", null, null, 3600);
+            long completion = row(db, "000026", "0200", "COMPLETION", "APPROVED", null, reopened, 3600);
+            row(db, "000027", "0200", "COMPLETION_VOID", "PENDING", OWED, completion, 3600);
+
+            InterruptedForwards sweep = new InterruptedForwards(gw.app().vertx(), db, Duration.ofSeconds(30), Duration.ofSeconds(1));
+            assertEquals(3, await(sweep.scan()));
+
+            Map<String, String> status = new HashMap<>();
+            for (Row r : await(db.query("select stan, status from posp_transaction where tid = 'TIF00002'").execute())) {
+                status.put(r.getString(0), r.getString(1));
+            }
+            assertEquals(Map.of("000021", "APPROVED", "000022", "TIMED_OUT", "000023", "APPROVED", "000024", "TIMED_OUT",
+                    "000025", "COMPLETED", "000026", "APPROVED", "000027", "TIMED_OUT"), status);
+        }
+    }
+
+    private static long row(Pool db, String stan, String mti, String kind, String status, byte[] reversal, Long origId,
+            int ageSeconds) throws Exception {
+        return await(db.preparedQuery("insert into posp_transaction (tid, batch, stan, mti, kind, amount, status, reversal, orig_id,"
+                        + " updated_at) values ('TIF00002', '000001', $1, $2, $3, 100, $4, $5, $6, now() - make_interval(secs => $7))"
+                        + " returning id")
+                .execute(Tuple.of(stan, mti, kind, status, reversal == null ? null : Buffer.buffer(reversal), origId, (double) ageSeconds)))
+                .iterator().next().getLong(0);
+    }
+
     private static void insert(Pool db, String stan, String mti, String kind, byte[] reversal, int ageSeconds) throws Exception {
         await(db.preparedQuery("insert into posp_transaction (tid, batch, stan, mti, kind, amount, status, reversal, updated_at)"
                         + " values ('TIF00001', '000001', $1, $2, $3, 100, 'PENDING', $4, now() - make_interval(secs => $5))")

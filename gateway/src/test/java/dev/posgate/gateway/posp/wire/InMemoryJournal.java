@@ -18,6 +18,8 @@ final class InMemoryJournal implements Journal {
     record Key(String tid, String batch, String stan, String mti) {}
 
     static final class Row {
+        long id;
+        Long origId;
         TransactionJournal.Kind kind;
         long amount;
         String panMasked;
@@ -56,6 +58,7 @@ final class InMemoryJournal implements Journal {
         }
         Row r = existing != null ? existing : new Row();
         if (existing == null) {
+            r.id = rows.size() + 1;
             r.kind = kind;
             r.amount = amount;
             r.panMasked = panMasked;
@@ -102,11 +105,65 @@ final class InMemoryJournal implements Journal {
     @Override
     public Future<Void> markReversed(String tid, String batch, String stan) {
         Row r = row(tid, batch, stan, "0200");
+        if (r == null) r = row(tid, batch, stan, "0100");
         if (r != null) {
+            JournalStatus was = r.status;
             r.status = JournalStatus.REVERSED;
             r.reversal = null;
+            if (was == JournalStatus.APPROVED && r.origId != null) {
+                Row orig = byId(r.origId);
+                switch (r.kind) {
+                    case PREAUTH_CANCEL -> move(orig, JournalStatus.CANCELLED, JournalStatus.APPROVED);
+                    case COMPLETION -> move(orig, JournalStatus.COMPLETED, JournalStatus.APPROVED);
+                    case COMPLETION_VOID -> move(byId(orig.origId), JournalStatus.APPROVED, JournalStatus.COMPLETED);
+                    default -> { }
+                }
+            }
         }
-        events.add("journal reversed 0200 " + stan);
+        events.add("journal reversed " + (r == null ? "0200" : "0100/0200") + " " + stan);
+        return Future.succeededFuture();
+    }
+
+    private static void move(Row r, JournalStatus from, JournalStatus to) {
+        if (r != null && r.status == from) r.status = to;
+    }
+
+    Row byId(long id) {
+        return rows.values().stream().filter(r -> r.id == id).findFirst().orElse(null);
+    }
+
+    @Override
+    public Future<TransactionJournal.Original> original(String tid, String batch, String stan) {
+        Row r = row(tid, batch, stan, "0200");
+        if (r == null) r = row(tid, batch, stan, "0100");
+        return Future.succeededFuture(r == null ? null
+                : new TransactionJournal.Original(r.id, r.kind, r.status, r.amount, r.authCode, r.origId));
+    }
+
+    @Override
+    public Future<Boolean> claim(String tid, String batch, String stan, String mti, TransactionJournal.Kind kind, long originalId,
+            long targetId, JournalStatus from, JournalStatus to) {
+        Row target = byId(targetId);
+        if (target == null || target.status != from) return Future.succeededFuture(false);
+        if (kind == TransactionJournal.Kind.COMPLETION_VOID) {
+            boolean later = rows.values().stream().anyMatch(o -> o.origId != null && o.origId == targetId
+                    && o.kind == TransactionJournal.Kind.COMPLETION && o.id > originalId
+                    && (o.status == JournalStatus.PENDING || o.status == JournalStatus.APPROVED));
+            boolean voided = rows.values().stream().anyMatch(v -> v.origId != null && v.origId == originalId
+                    && v.kind == TransactionJournal.Kind.COMPLETION_VOID
+                    && (v.status == JournalStatus.PENDING || v.status == JournalStatus.APPROVED));
+            if (later || voided) return Future.succeededFuture(false);
+        }
+        target.status = to;
+        row(tid, batch, stan, mti).origId = originalId;
+        events.add("journal claim " + targetId + " " + from + "->" + to);
+        return Future.succeededFuture(true);
+    }
+
+    @Override
+    public Future<Void> release(long targetId, JournalStatus from, JournalStatus to) {
+        move(byId(targetId), to, from);
+        events.add("journal release " + targetId + " " + to + "->" + from);
         return Future.succeededFuture();
     }
 }
