@@ -10,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.crypto.KeyComponents;
 import dev.posgate.crypto.Parity;
-import dev.posgate.gateway.cli.Main;
 import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.gateway.support.TerminalConnection;
+import dev.posgate.gateway.support.AdminClient;
 import dev.posgate.gateway.support.TestPostgres;
 import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.MacBlock;
@@ -27,9 +27,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -65,7 +62,7 @@ class Sm4TerminalEndToEndIT {
     private static final byte[] C2 = HEX.parseHex("0F0E0D0C0B0A09080706050403020100");
     private static final byte[] SM4_TMK = KeyComponents.combine(C1, C2);
     private static final byte[] ZPK = Parity.adjustOdd(KeyComponents.combine(PospFixture.ZPK_1, PospFixture.ZPK_2));
-    private final HttpClient http = HttpClient.newHttpClient();
+    private AdminClient admin;
     private PospFixture world;
     private int stan = 700;
 
@@ -73,6 +70,7 @@ class Sm4TerminalEndToEndIT {
     void start() throws Exception {
         world = PospFixture.start(3000, PospFixture.newLmkFile(), TestPostgres.newDatabaseUrl(),
                 Map.of(Setting.POSP_TMK_CEREMONY, true));
+        admin = new AdminClient(world.gateway);
     }
 
     @AfterAll
@@ -89,9 +87,9 @@ class Sm4TerminalEndToEndIT {
      */
     @Test
     void anSm4TerminalSignsOnAndBuysWithPinAndMacNextToATdesTerminal() throws Exception {
-        assertEquals(0, cli("terminal", "register", "--tid", "SM4T0001", "--mid", MID, "--sn", "SN-SM4-1", "--vendor", "ACME",
+        assertEquals(0, admin.cli("terminal", "register", "--tid", "SM4T0001", "--mid", MID, "--sn", "SN-SM4-1", "--vendor", "ACME",
                 "--model", "P100", "--key-algorithm", "sm4"));
-        assertEquals("SM4", getTerminal("SM4T0001").getString("keyAlgorithm"));
+        assertEquals("SM4", admin.terminal("SM4T0001").getString("keyAlgorithm"));
         assertEquals("SM4", await(world.db().preparedQuery("select detail->>'keyAlgorithm' from audit_log"
                 + " where action = 'terminal.register' and subject = $1").execute(Tuple.of("SM4T0001"))).iterator().next().getString(0));
         ceremony("SN-SM4-1", SM4_TMK, C1, C2);
@@ -195,8 +193,8 @@ class Sm4TerminalEndToEndIT {
             byte[] mak = sm4(false, SM4_TMK, Arrays.copyOfRange(f62, 20, 36));
             assertEquals("00", PosMessage.unpack(t.exchange(sealed(purchase("SM4T0003", 100), mak))).field(39));
 
-            assertEquals(0, cli("terminal", "update", "--tid", "SM4T0003", "--key-algorithm", "tdes"));
-            assertEquals("TDES", getTerminal("SM4T0003").getString("keyAlgorithm"));
+            assertEquals(0, admin.cli("terminal", "update", "--tid", "SM4T0003", "--key-algorithm", "tdes"));
+            assertEquals("TDES", admin.terminal("SM4T0003").getString("keyAlgorithm"));
             Row audit = await(world.db().preparedQuery("select actor, detail from audit_log where action = 'terminal.update'"
                     + " and subject = $1").execute(Tuple.of("SM4T0003"))).iterator().next();
             assertEquals("admin-api", audit.getString(0));
@@ -223,10 +221,10 @@ class Sm4TerminalEndToEndIT {
             assertArrayEquals(Arrays.copyOf(ecb(new DESedeEngine(), true, tdesMak, new byte[8]), 4), Arrays.copyOfRange(tdesF62, 36, 40));
         }
         // the same value again: nothing changes, no second audit row
-        assertEquals(200, patch("SM4T0003", new JsonObject().put("keyAlgorithm", "TDES")).statusCode());
+        assertEquals(200, admin.patch("/api/terminals/SM4T0003", new JsonObject().put("keyAlgorithm", "TDES")).statusCode());
         assertEquals(1L, await(world.db().preparedQuery("select count(*) from audit_log where action = 'terminal.update'"
                 + " and subject = $1").execute(Tuple.of("SM4T0003"))).iterator().next().getLong(0));
-        assertEquals(400, patch("SM4T0003", new JsonObject().put("keyAlgorithm", "AES")).statusCode());
+        assertEquals(400, admin.patch("/api/terminals/SM4T0003", new JsonObject().put("keyAlgorithm", "AES")).statusCode());
 
         // a TMK of the other algorithm (stored by hand) does not serve: 97, TMK download required
         assertEquals(201, register("SM4T0005", "SN-SM4-5", "SM4").statusCode());
@@ -238,7 +236,7 @@ class Sm4TerminalEndToEndIT {
         }
 
         assertEquals(201, register("PSAM0003", "SN-PSAM-3", "TDES", "PSAM").statusCode());
-        assertEquals(409, patch("PSAM0003", new JsonObject().put("keyAlgorithm", "SM4")).statusCode());
+        assertEquals(409, admin.patch("/api/terminals/PSAM0003", new JsonObject().put("keyAlgorithm", "SM4")).statusCode());
         assertEquals(400, register("PSAM0004", "SN-PSAM-4", "SM4", "PSAM").statusCode());
     }
 
@@ -253,9 +251,7 @@ class Sm4TerminalEndToEndIT {
     private JsonObject ceremonyRaw(String sn, byte[]... components) throws Exception {
         JsonArray parts = new JsonArray();
         for (byte[] c : components) parts.add(HEX.formatHex(c));
-        HttpResponse<String> r = http.send(request("/api/ceremony/terminals/" + sn + "/tmk")
-                .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("components", parts).encode())).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = admin.post("/api/ceremony/terminals/" + sn + "/tmk", new JsonObject().put("components", parts));
         assertEquals(201, r.statusCode(), r.body());
         return new JsonObject(r.body());
     }
@@ -267,36 +263,12 @@ class Sm4TerminalEndToEndIT {
     private HttpResponse<String> register(String tid, String sn, String algorithm, String scheme) throws Exception {
         JsonObject body = new JsonObject().put("tid", tid).put("mid", MID).put("sn", sn).put("vendor", "ACME").put("model", "P100")
                 .put("keyScheme", scheme).put("keyAlgorithm", algorithm);
-        return http.send(request("/api/terminals").POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return admin.post("/api/terminals", body);
     }
 
-    private JsonObject getTerminal(String tid) throws Exception {
-        HttpResponse<String> r = http.send(request("/api/terminals/" + tid).GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), r.body());
-        return new JsonObject(r.body());
-    }
 
-    private HttpResponse<String> patch(String tid, JsonObject body) throws Exception {
-        return http.send(request("/api/terminals/" + tid).method("PATCH", HttpRequest.BodyPublishers.ofString(body.encode())).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + world.gateway.adminPort() + path))
-                .header("Authorization", "Bearer " + world.gateway.app().adminToken());
-    }
 
-    private int cli(String... args) {
-        String[] all = new String[args.length + 4];
-        System.arraycopy(args, 0, all, 0, 2);
-        all[2] = "--admin";
-        all[3] = "http://127.0.0.1:" + world.gateway.adminPort();
-        all[4] = "--token";
-        all[5] = world.gateway.app().adminToken();
-        System.arraycopy(args, 2, all, 6, args.length - 2);
-        return Main.run(all);
-    }
 
     // ---- messages ----
 

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.crypto.KeyComponents;
 import dev.posgate.crypto.Parity;
-import dev.posgate.gateway.cli.Main;
+import dev.posgate.gateway.support.AdminClient;
 import dev.posgate.gateway.support.TerminalConnection;
 import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.MacBlock;
@@ -19,10 +19,6 @@ import dev.posgate.terminal.pos.PosClient;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
@@ -48,13 +44,14 @@ class TerminalProfileEndToEndIT {
     private static final String PAN = "6222021234567890123";
     private static final String MID = "898310048990001";
     private static final byte[] TMK = Parity.adjustOdd(KeyComponents.combine(PospFixture.TMK_1, PospFixture.TMK_2));
-    private final HttpClient http = HttpClient.newHttpClient();
+    private AdminClient admin;
     private PospFixture world;
     private int stan = 500;
 
     @BeforeAll
     void start() throws Exception {
         world = PospFixture.start(3000);
+        admin = new AdminClient(world.gateway);
     }
 
     @AfterAll
@@ -72,9 +69,9 @@ class TerminalProfileEndToEndIT {
     @Test
     void aSingleLengthMakProfileGetsThe40ByteLayoutAndItsMacsAreSingleDes() throws Exception {
         world.registerTmkTerminal("TERM1461", "SN-1461");
-        assertEquals("DOUBLE", getTerminal("TERM1461").getString("makLength"));
-        assertEquals(0, cli("terminal", "update", "--tid", "TERM1461", "--mak-length", "single"));
-        assertEquals("SINGLE", getTerminal("TERM1461").getString("makLength"));
+        assertEquals("DOUBLE", admin.terminal("TERM1461").getString("makLength"));
+        assertEquals(0, admin.cli("terminal", "update", "--tid", "TERM1461", "--mak-length", "single"));
+        assertEquals("SINGLE", admin.terminal("TERM1461").getString("makLength"));
         Row audit = await(world.db().preparedQuery("select actor, detail->>'makLength', detail->>'previousMakLength' from audit_log"
                 + " where action = 'terminal.update' and subject = $1").execute(Tuple.of("TERM1461"))).iterator().next();
         assertEquals("admin-api", audit.getString(0));
@@ -111,9 +108,9 @@ class TerminalProfileEndToEndIT {
     /** 004 follows the profile too: PIK(16) KCV MAK(8) 00*8 KCV TDK(16) KCV, 60 bytes; the TDK stays double length. */
     @Test
     void aSingleLengthMakProfileAppliesTo004AndTheTdkStaysDoubleLength() throws Exception {
-        assertEquals(0, cli("terminal", "register", "--tid", "TERM1462", "--mid", MID, "--sn", "SN-1462", "--vendor", "ACME",
+        assertEquals(0, admin.cli("terminal", "register", "--tid", "TERM1462", "--mid", MID, "--sn", "SN-1462", "--vendor", "ACME",
                 "--model", "P100", "--mak-length", "SINGLE"));
-        assertEquals("SINGLE", getTerminal("TERM1462").getString("makLength"));
+        assertEquals("SINGLE", admin.terminal("TERM1462").getString("makLength"));
         world.tmkInto("SN-1462");
 
         try (TerminalConnection t = world.gateway.connect()) {
@@ -148,9 +145,9 @@ class TerminalProfileEndToEndIT {
 
     @Test
     void anUnknownMakLengthOrTerminalIsRefused() throws Exception {
-        assertEquals(400, patch("TERM1461", new JsonObject().put("makLength", "TRIPLE")).statusCode());
-        assertEquals(400, patch("TERM1461", new JsonObject()).statusCode());
-        assertEquals(404, patch("NOSUCH01", new JsonObject().put("makLength", "SINGLE")).statusCode());
+        assertEquals(400, admin.patch("/api/terminals/TERM1461", new JsonObject().put("makLength", "TRIPLE")).statusCode());
+        assertEquals(400, admin.patch("/api/terminals/TERM1461", new JsonObject()).statusCode());
+        assertEquals(404, admin.patch("/api/terminals/NOSUCH01", new JsonObject().put("makLength", "SINGLE")).statusCode());
     }
 
     /**
@@ -161,13 +158,13 @@ class TerminalProfileEndToEndIT {
     @Test
     void field46IsKeptWithTheTerminalAndWrittenOnlyWhenItChanges() throws Exception {
         world.registerTmkTerminal("TERM1464", "SN-1464");
-        assertNull(getTerminal("TERM1464").getString("terminalInfo"));
+        assertNull(admin.terminal("TERM1464").getString("terminalInfo"));
         try (TerminalConnection t = world.gateway.connect()) {
             PosMessage reply = PosMessage.unpack(t.exchange(signOn("TERM1464", "003").setGbk(46, "终端 P100 固件 V1.2").pack()));
             assertEquals("00", reply.field(39));
             byte[] f62 = reply.binary(62);
             byte[] mak = decrypt(new DESedeEngine(), TMK, Arrays.copyOfRange(f62, 20, 36));
-            assertEquals("终端 P100 固件 V1.2", getTerminal("TERM1464").getString("terminalInfo"));
+            assertEquals("终端 P100 固件 V1.2", admin.terminal("TERM1464").getString("terminalInfo"));
             OffsetDateTime first = infoWrittenAt("TERM1464");
 
             PosMessage same = purchase("TERM1464", 100).setGbk(46, "终端 P100 固件 V1.2");
@@ -178,12 +175,12 @@ class TerminalProfileEndToEndIT {
             otherKey[0] ^= 0x02;
             byte[] forged = sealed(purchase("TERM1464", 100).setGbk(46, "forged"), new DESedeEngine(), otherKey);
             assertEquals("A0", PosMessage.unpack(t.exchange(forged)).field(39));
-            assertEquals("终端 P100 固件 V1.2", getTerminal("TERM1464").getString("terminalInfo"), "not from an unverified request");
+            assertEquals("终端 P100 固件 V1.2", admin.terminal("TERM1464").getString("terminalInfo"), "not from an unverified request");
 
             String upgraded = "终端 P100 固件 V1.3 " + "x".repeat(400);
             PosMessage changed = purchase("TERM1464", 100).setGbk(46, upgraded);
             assertEquals("00", PosMessage.unpack(t.exchange(sealed(changed, new DESedeEngine(), mak))).field(39));
-            String kept = getTerminal("TERM1464").getString("terminalInfo");
+            String kept = admin.terminal("TERM1464").getString("terminalInfo");
             assertEquals(TerminalInfo.MAX_CHARS, kept.length(), "bounded");
             assertTrue(upgraded.startsWith(kept));
             assertNotEquals(first, infoWrittenAt("TERM1464"), "written when changed");
@@ -260,30 +257,7 @@ class TerminalProfileEndToEndIT {
                 .iterator().next().getOffsetDateTime(0);
     }
 
-    private int cli(String... args) {
-        String[] all = new String[args.length + 4];
-        System.arraycopy(args, 0, all, 0, 2);
-        all[2] = "--admin";
-        all[3] = "http://127.0.0.1:" + world.gateway.adminPort();
-        all[4] = "--token";
-        all[5] = world.gateway.app().adminToken();
-        System.arraycopy(args, 2, all, 6, args.length - 2);
-        return Main.run(all);
-    }
 
-    private JsonObject getTerminal(String tid) throws Exception {
-        HttpResponse<String> r = http.send(request("/api/terminals/" + tid).GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), r.body());
-        return new JsonObject(r.body());
-    }
 
-    private HttpResponse<String> patch(String tid, JsonObject body) throws Exception {
-        return http.send(request("/api/terminals/" + tid).method("PATCH", HttpRequest.BodyPublishers.ofString(body.encode())).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + world.gateway.adminPort() + path))
-                .header("Authorization", "Bearer " + world.gateway.app().adminToken());
-    }
 }
