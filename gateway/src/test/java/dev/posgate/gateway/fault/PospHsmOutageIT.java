@@ -51,7 +51,7 @@ class PospHsmOutageIT {
             long restarting = System.nanoTime();
             hsm.restart();
             long up = System.nanoTime();
-            Outcome firstApproval = PostgresOutageIT.awaitApprovalSentAfter(load, up);
+            Outcome firstApproval = load.firstApprovalSentAfter(up);
             JsonObject afterwards = Readiness.await(world.gateway, "hsm", true);
             load.awaitApprovals("more purchases are approved after the restart", 3, up);
             load.close();

@@ -52,7 +52,7 @@ class PostgresHangIT {
                 Thread.sleep(Math.max(0, HANG_MS - (System.nanoTime() - hung) / 1_000_000));
                 pg.resume();
                 long thawed = System.nanoTime();
-                Outcome firstApproval = PostgresOutageIT.awaitApprovalSentAfter(load, thawed);
+                Outcome firstApproval = load.firstApprovalSentAfter(thawed);
                 JsonObject afterwards = Readiness.await(world.gateway, "database", true);
                 load.awaitApprovals("more purchases are approved once the database answers", 3, thawed);
                 load.close();

@@ -48,7 +48,7 @@ class PostgresOutageIT {
             long up = System.nanoTime();
             JsonObject afterwards = Readiness.await(world.gateway, "database", true);
             long readyAgain = System.nanoTime();
-            Outcome firstApproval = awaitApprovalSentAfter(load, up);
+            Outcome firstApproval = load.firstApprovalSentAfter(up);
             load.awaitApprovals("more purchases are approved after the restart", 3, up);
             load.close();
 
@@ -110,12 +110,5 @@ class PostgresOutageIT {
             assertEquals(Map.of("PGMD0001:" + purchase.field(11), "DELIVERED"), ledger.reversals());
             assertEquals(Set.of(), world.host.approvals(), "the reversal undid the host's approval");
         }
-    }
-
-    /** The first purchase sent after {@code nanos} and answered 00. */
-    static Outcome awaitApprovalSentAfter(TerminalLoad load, long nanos) throws InterruptedException {
-        return Eventually.value("a purchase sent after the fault is approved",
-                () -> load.outcomes(o -> o.kind() == Kind.PURCHASE && o.sentAfter(nanos) && "00".equals(o.code())),
-                approved -> !approved.isEmpty()).get(0);
     }
 }

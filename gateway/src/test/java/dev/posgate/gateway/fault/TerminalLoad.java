@@ -118,14 +118,6 @@ final class TerminalLoad implements AutoCloseable {
     }
 
     /**
-     * Waits until {@code count} answered requests match {@code filter}: the fault tests pace
-     * themselves by what the terminals saw, not by the clock (a loaded machine answers slower).
-     */
-    void awaitOutcomes(String what, int count, Predicate<Outcome> filter) throws InterruptedException {
-        Eventually.until(what, () -> outcomes(filter).size() >= count);
-    }
-
-    /**
      * Waits until the terminals were answered every kind of request sent after {@code nanos}
      * (what {@link Ledger.FaultWindow} needs to judge a fault), at least {@code count} of each.
      */
@@ -134,9 +126,20 @@ final class TerminalLoad implements AutoCloseable {
                 outcomes(o -> o.kind() == k && o.sentAfter(nanos)).size() >= count));
     }
 
-    /** Waits until {@code count} purchases sent after {@code nanos} were approved. */
-    void awaitApprovals(String what, int count, long nanos) throws InterruptedException {
-        awaitOutcomes(what, count, o -> o.kind() == Kind.PURCHASE && o.sentAfter(nanos) && "00".equals(o.code()));
+    /**
+     * Waits until {@code count} purchases sent after {@code nanos} were approved and returns them in
+     * the order they were answered: the fault tests pace themselves by what the terminals saw, not
+     * by the clock (a loaded machine answers slower).
+     */
+    List<Outcome> awaitApprovals(String what, int count, long nanos) throws InterruptedException {
+        return Eventually.value(what,
+                () -> outcomes(o -> o.kind() == Kind.PURCHASE && o.sentAfter(nanos) && "00".equals(o.code())),
+                approved -> approved.size() >= count);
+    }
+
+    /** The first purchase sent after {@code nanos} that was approved (waited for). */
+    Outcome firstApprovalSentAfter(long nanos) throws InterruptedException {
+        return awaitApprovals("a purchase sent after the fault is approved", 1, nanos).get(0);
     }
 
     /** Stops sending and waits for each terminal's last answer. */

@@ -61,7 +61,7 @@ class UpstreamStallIT {
             }
             world.host.stall(false);
             long resumed = System.nanoTime();
-            Outcome firstApproval = PostgresOutageIT.awaitApprovalSentAfter(load, resumed);
+            Outcome firstApproval = load.firstApprovalSentAfter(resumed);
             load.awaitApprovals("more purchases are approved after the host answers again", 3, resumed);
             load.close();
             Ledger ledger = Ledger.settled(world.db(), world.host::approvals);
