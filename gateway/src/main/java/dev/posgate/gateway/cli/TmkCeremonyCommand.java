@@ -25,7 +25,7 @@ final class TmkCeremonyCommand implements Callable<Integer> {
         JsonObject body = new JsonObject().put("components", new JsonArray(components));
         JsonObject r = new JsonObject(AdminTarget.expect(admin.send("POST", "/api/ceremony/terminals/" + TerminalCommand.q(sn) + "/tmk",
                 body.encode()), "the TMK ceremony for " + sn, 201));
-        System.out.println("TMK of " + r.getString("sn") + " stored ACTIVE, KCV " + r.getString("kcv"));
+        admin.out().println("TMK of " + r.getString("sn") + " stored ACTIVE, KCV " + r.getString("kcv"));
         return 0;
     }
 }

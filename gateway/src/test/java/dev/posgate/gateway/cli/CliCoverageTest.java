@@ -25,6 +25,8 @@ class CliCoverageTest {
             Map.entry("getTerminal", "terminal show"),
             Map.entry("updateTerminal", "terminal update"),
             Map.entry("terminalKeys", "terminal keys"),
+            Map.entry("disableTerminal", "terminal disable"),
+            Map.entry("enableTerminal", "terminal enable"),
             Map.entry("tmkCeremony", "terminal tmk-ceremony"),
             Map.entry("provisionDmk", "tms dmk"),
             Map.entry("addToGroup", "tms group"),
