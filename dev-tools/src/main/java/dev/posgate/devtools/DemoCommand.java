@@ -50,7 +50,9 @@ final class DemoCommand implements Callable<Integer> {
         if (refusal != null && !dev) throw new CliException(refusal, 2);
         if (refusal != null) spec.commandLine().getErr().println("posgate: WARNING (--dev): " + refusal);
 
-        out.println("starting the gateway (embedded defaults, data under " + base.dataDir() + ") and the upstream host simulator...");
+        Path log = DemoLog.toFile(base.dataDir());
+        out.println("starting the gateway (embedded defaults, data under " + base.dataDir() + ") and the upstream host simulator"
+                + (log == null ? "" : "; its log: " + log) + "...");
         out.flush();
         long started = System.nanoTime();
         DemoWorld world;

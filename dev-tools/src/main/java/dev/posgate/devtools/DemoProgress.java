@@ -14,13 +14,17 @@ final class DemoProgress {
 
     /** The flows of a terminal's life, in order; {@code expected} of each is set by the fleet. */
     enum Flow {
-        REGISTER("register"), TK_UPLOAD("tk-upload"), TMK_DOWNLOAD("tmk-download"), TMS_DOWNLOAD("tms-download"),
-        SIGN_ON("sign-on"), PURCHASE("purchase"), REVERSAL("reversal"), SETTLEMENT("settlement");
+        REGISTER("register", "reg"), TK_UPLOAD("tk-upload", "tk"), TMK_DOWNLOAD("tmk-download", "tmk"),
+        TMS_DOWNLOAD("tms-download", "tms"), SIGN_ON("sign-on", "sign-on"), PURCHASE("purchase", "buy"),
+        REVERSAL("reversal", "rev"), SETTLEMENT("settlement", "settle");
 
         final String label;
+        /** In the line rewritten in place, which must fit an 80-column terminal (a wrapped line is not rewritten). */
+        final String shortLabel;
 
-        Flow(String label) {
+        Flow(String label, String shortLabel) {
             this.label = label;
+            this.shortLabel = shortLabel;
         }
     }
 
@@ -89,15 +93,18 @@ final class DemoProgress {
         lastLine = line;
     }
 
-    /** {@code register 2/2  tk-upload 2/2  tmk-download 1/2 ...}, failures as {@code (1 failed)}. */
+    /**
+     * Plain: {@code register 2/2  tk-upload 2/2  tmk-download 1/2 ...}, failures as {@code (1 failed)};
+     * in place: {@code reg 2/2 tk 2/2 tmk 1/2 ...}, failures as {@code !1}, at most 79 characters.
+     */
     synchronized String line() {
         StringBuilder b = new StringBuilder();
         for (Flow f : Flow.values()) {
-            if (b.length() > 0) b.append("  ");
-            b.append(f.label).append(' ').append(ok.get(f).get()).append('/').append(expected.get(f));
-            if (failed.get(f).get() > 0) b.append(" (").append(failed.get(f).get()).append(" failed)");
+            if (b.length() > 0) b.append(inPlace ? " " : "  ");
+            b.append(inPlace ? f.shortLabel : f.label).append(' ').append(ok.get(f).get()).append('/').append(expected.get(f));
+            if (failed.get(f).get() > 0) b.append(inPlace ? " !" + failed.get(f).get() : " (" + failed.get(f).get() + " failed)");
         }
-        return b.toString();
+        return inPlace && b.length() > 79 ? b.substring(0, 79) : b.toString();
     }
 
     /** Ends the in-place line. */

@@ -157,10 +157,11 @@ final class DemoWorld implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        // the gateway first: it drains its sessions while the host still answers
+        get(app.stop(), 2, TimeUnit.MINUTES);
         if (host != null) get(host.stop(), 30, TimeUnit.SECONDS);
         get(hostHsmPool.close(), 30, TimeUnit.SECONDS);
         get(hostHsm.stop(), 30, TimeUnit.SECONDS);
         get(vertx.close(), 30, TimeUnit.SECONDS);
-        get(app.stop(), 2, TimeUnit.MINUTES);
     }
 }
