@@ -66,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("posgate ready: terminals on port %d, admin API %s; running %d terminals...%n",
                     world.app.port(), world.adminUrl(), terminals);
             DemoProgress progress = new DemoProgress(out, System.console() != null);
-            new DemoFleet(world, progress, terminals, purchases).run();
+            String sampleTid = new DemoFleet(world, progress, terminals, purchases).run().get(0).tid;
             progress.finish();
             out.print(progress.summary(terminals, (System.nanoTime() - started) / 1_000_000));
             out.flush();
@@ -75,7 +75,7 @@ final class DemoCommand implements Callable<Integer> {
                 world.close();
                 return progress.allOk() ? 0 : 1;
             }
-            explore(out, world);
+            explore(out, world, sampleTid);
             CountDownLatch done = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
@@ -94,17 +94,20 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void explore(PrintWriter out, DemoWorld world) {
+    /** What to try next, with the CLI options this gateway needs beyond the CLI's own defaults (environment included). */
+    private static void explore(PrintWriter out, DemoWorld world, String tid) {
         String admin = world.adminUrl();
-        String cli = "8080".equals(String.valueOf(world.app.adminPort())) ? "" : " --admin " + admin;
+        Path dataDir = world.app.config().dataDir();
+        String options = (admin.equals(System.getenv().getOrDefault("POSGATE_ADMIN_URL", "http://127.0.0.1:8080")) ? "" : " --admin " + admin)
+                + (dataDir.equals(Path.of(System.getenv().getOrDefault("POSGATE_DATA_DIR", "var"))) ? "" : " --data-dir " + dataDir);
         out.println();
-        out.println("The gateway keeps running (Ctrl-C stops it). Admin API: " + admin + " (token in "
-                + world.app.config().dataDir().resolve("admin.token") + "). Try:");
-        out.println("  bin/posgate terminal list" + cli);
-        out.println("  bin/posgate terminal keys <TID>" + cli + "      # TMK and working keys of a demo terminal");
+        out.println("The gateway keeps running (Ctrl-C stops it). Admin API: " + admin + " (token in " + dataDir.resolve("admin.token")
+                + "). Try:");
+        out.println("  bin/posgate terminal list" + options);
+        out.println("  bin/posgate terminal keys " + tid + options + "      # its TMK and working keys, its last sign-on");
         out.println("  curl -s " + admin + "/metrics | grep posgate_request_seconds_count");
-        out.println("  curl -s -H \"Authorization: Bearer $(cat " + world.app.config().dataDir().resolve("admin.token") + ")\" "
-                + admin + "/api/terminals");
+        out.println("  curl -s -H \"Authorization: Bearer $(cat " + dataDir.resolve("admin.token") + ")\" " + admin + "/api/terminals/" + tid + "/keys");
+        out.println("More in docs/getting-started.md.");
         out.flush();
     }
 }

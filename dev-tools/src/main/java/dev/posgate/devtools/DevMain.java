@@ -27,6 +27,7 @@ public final class DevMain {
     public static CommandLine commandLine() {
         return Main.commandLine()
                 .addSubcommand(new DemoCommand())
+                .addSubcommand(new PosSimCommand())
                 .addSubcommand(new UpstreamSimCommand())
                 .addSubcommand(new BenchEchoServerCommand())
                 .addSubcommand(new HsmSimMain())
