@@ -144,8 +144,8 @@ class TerminalProfileEndToEndIT {
     }
 
     /**
-     * Issue 20: {@code terminal disable} (audited) refuses the terminal's purchases and sign-ons
-     * with 58 over TCP, its keys kept; {@code terminal enable} (audited) serves it again, the
+     * Issue 20: {@code terminal disable} (audited) refuses the terminal's purchases, sign-ons and
+     * remote TMK download (K2) with 58 over TCP, its keys kept; {@code terminal enable} (audited) serves it again, the
      * same session's purchase approved without a new sign-on. Unknown TID: exit 1 and 404.
      */
     @Test
@@ -159,6 +159,12 @@ class TerminalProfileEndToEndIT {
         assertEquals("58", await(pos.send(pos.purchase(PAN, 200, "123456"))).code(), "a disabled terminal's purchase");
         assertEquals("58", await(pos.signOn(dev.posgate.protocol.posp.SignOnMode.DOUBLE)).code(), "a disabled terminal's sign-on");
         assertEquals(0, admin.cli("terminal", "disable", "TERM2001"), "disabling twice changes nothing");
+        try (TerminalConnection c = world.gateway.connect()) {
+            var k2 = new dev.posgate.protocol.kms.KmsTerminalSession("SN-2001", null, 1, null,
+                    dev.posgate.crypto.RandomSource.secure()).k2();
+            assertEquals("58", dev.posgate.iso8583.tms.TmsMessage.unpack(c.exchange(k2.pack())).header().status(),
+                    "a disabled terminal's remote TMK download (K2)");
+        }
 
         assertEquals(0, admin.cli("terminal", "enable", "TERM2001"));
         assertEquals("ACTIVE", admin.terminal("TERM2001").getString("status"));
