@@ -59,7 +59,10 @@ final class DemoCommand implements Callable<Integer> {
         try {
             world = DemoWorld.start(base);
         } catch (Exception e) {
-            throw new CliException("demo: failed to start: " + DemoFleet.describe(e));
+            String why = DemoFleet.describe(e);
+            throw new CliException("demo: failed to start: " + why + (why.contains("Address already in use")
+                    ? ": is `posgate serve` or another demo running? stop it, or give other ports (listener.port, admin.port)" : "")
+                    + (log == null ? "" : "; see " + log));
         }
         boolean stopped = false;
         try {
