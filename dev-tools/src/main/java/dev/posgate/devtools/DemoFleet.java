@@ -119,6 +119,7 @@ final class DemoFleet {
             if (step(d, Flow.REGISTER, () -> world.cli("terminal", "register", "--tid", d.tid, "--mid", MID, "--sn", d.sn,
                     "--vendor", VENDOR, "--model", MODEL))) registered.add(d);
         }
+        if (registered.size() < all.size()) progress.failed(Flow.TK_UPLOAD, all.size() - registered.size());
         List<Device> uploaded = uploadTks(registered);
         String packageVersion = publishPackage();
         boolean upstream = world.awaitUpstream(Duration.ofSeconds(30));
