@@ -34,6 +34,7 @@ final class TerminalCommand {
     @Command(name = "register", mixinStandardHelpOptions = true, description = "Register a terminal.")
     static final class Register implements Callable<Integer> {
         @Mixin AdminTarget admin;
+        @Mixin JsonOutput output;
         @Option(names = "--tid", required = true, description = "Terminal id, 8 characters (field 41).") String tid;
         @Option(names = "--mid", required = true, description = "Merchant id, 15 characters (field 42).") String mid;
         @Option(names = "--sn", required = true, description = "Terminal hardware serial number.") String sn;
@@ -55,8 +56,8 @@ final class TerminalCommand {
                     .put("vendor", vendor).put("model", model).put("keyScheme", keyScheme.toUpperCase()).put("macAlgorithm", mac.toUpperCase())
                     .put("makLength", makLength.toUpperCase()).put("keyAlgorithm", keyAlgorithm.toUpperCase());
             HttpResponse<String> r = admin.send("POST", "/api/terminals", body.encode());
-            String answer = AdminTarget.expect(r, "registering terminal " + tid, 201);
-            admin.out().println("registered " + new JsonObject(answer).getString("tid"));
+            JsonObject answer = new JsonObject(AdminTarget.expect(r, "registering terminal " + tid, 201));
+            admin.out().println(output.json ? answer.encodePrettily() : "registered " + answer.getString("tid"));
             return 0;
         }
     }
@@ -64,6 +65,7 @@ final class TerminalCommand {
     @Command(name = "update", mixinStandardHelpOptions = true, description = "Change a terminal's profile (audited).")
     static final class Update implements Callable<Integer> {
         @Mixin AdminTarget admin;
+        @Mixin JsonOutput output;
         @Option(names = "--tid", required = true, description = "Terminal id (field 41).") String tid;
         @Option(names = "--mak-length",
                 description = "MAK issued by its next 003/004 sign-on: double or single.") String makLength;
@@ -82,7 +84,8 @@ final class TerminalCommand {
             HttpResponse<String> r = admin.send("PATCH", "/api/terminals/" + tid, body.encode());
             String answer = AdminTarget.expect(r, "updating terminal " + tid, 200);
             JsonObject t = new JsonObject(answer);
-            admin.out().println("updated " + tid + ": makLength " + t.getString("makLength") + ", keyAlgorithm " + t.getString("keyAlgorithm"));
+            admin.out().println(output.json ? t.encodePrettily()
+                    : "updated " + tid + ": makLength " + t.getString("makLength") + ", keyAlgorithm " + t.getString("keyAlgorithm"));
             return 0;
         }
     }

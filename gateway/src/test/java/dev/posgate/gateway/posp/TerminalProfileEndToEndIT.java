@@ -168,6 +168,10 @@ class TerminalProfileEndToEndIT {
 
         assertEquals(0, admin.cli("terminal", "enable", "TERM2001"));
         assertEquals("ACTIVE", admin.terminal("TERM2001").getString("status"));
+        dev.posgate.gateway.cli.CliRun again = dev.posgate.gateway.cli.CliRun.of("terminal", "enable", "TERM2001", "--json",
+                "--admin", "http://127.0.0.1:" + world.gateway.adminPort(), "--token", world.gateway.app().adminToken());
+        assertEquals(0, again.exit(), again.err());
+        assertEquals("ACTIVE", new JsonObject(again.out()).getString("status"), "--json: the API's answer");
         assertEquals("00", await(pos.send(pos.purchase(PAN, 300, "123456"))).code(), "served again with the keys it had");
         assertEquals("00", await(pos.signOn(dev.posgate.protocol.posp.SignOnMode.DOUBLE)).code());
 
