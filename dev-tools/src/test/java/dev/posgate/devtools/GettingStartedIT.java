@@ -54,6 +54,8 @@ class GettingStartedIT {
     @Test
     void everyStepOfThePageWorksAsItSays() throws Exception {
         List<Block> blocks = blocks(Files.readAllLines(PAGE));
+        assertEquals(0, new ProcessBuilder("bash", "-c", "command -v curl").start().waitFor(),
+                "the page's curl commands need curl on the PATH (apt-get install curl)");
         assertTrue(blocks.size() >= 8, "the page's test blocks: " + blocks.size());
         Path work = Files.createTempDirectory(Path.of("target"), "getting-started-").toAbsolutePath();
         Files.createDirectories(work.resolve("bin"));
