@@ -220,8 +220,30 @@ class PrometheusAlertsIT {
         log.info("dashboard queries: {}", counts);
     }
 
+    /**
+     * Every alert's expression without its final comparison (the value it compares) returns at
+     * least one series: also for the alerts not provoked here (p99 latencies, decode errors,
+     * abusive sessions, throttling, session thread violations), their selectors, labels and
+     * aggregations match what the gateway exposes.
+     */
     @Test
     @Order(5)
+    void everyAlertExpressionSeesSeries() throws Exception {
+        Pattern comparison = Pattern.compile("(?s)^(.*?)\\s*(>|<|==)\\s*[0-9.e-]+\\s*$");
+        List<String> values = new ArrayList<>();
+        for (Map.Entry<String, String> rule : productionRules.entrySet()) {
+            Matcher m = comparison.matcher(rule.getValue());
+            assertTrue(m.matches(), rule.getKey() + " ends in a comparison with a number: " + rule.getValue());
+            String value = m.group(1);
+            JsonArray result = Eventually.value(rule.getKey() + "'s value returns a series: " + value, () -> prometheus.query(value),
+                    r -> !r.isEmpty());
+            values.add(rule.getKey() + " " + result.size());
+        }
+        log.info("alert values: {}", values);
+    }
+
+    @Test
+    @Order(6)
     void gatewayDown() throws Exception {
         load.close();
         world.stopGateway();
