@@ -28,6 +28,8 @@ public final class HsmCommandProcessor {
     private final Map<String, CommandHandler> handlers = new HashMap<>();
     private final Set<String> disabled;
     private final Lmk lmk;
+    /** The key-block forms of A0/A6/A8 (key type FFF), ahead of the variant handlers. */
+    private final KeyBlockCommands keyBlocks;
     private volatile Authorisation authorisation;
 
     public HsmCommandProcessor(Lmk lmk, boolean allowClearComponents, Set<String> disabledCommands) {
@@ -42,6 +44,18 @@ public final class HsmCommandProcessor {
 
     HsmCommandProcessor(Lmk lmk, boolean allowClearComponents, Set<String> disabledCommands,
             RandomSource random, SecureRandom secureRandom) {
+        this(lmk, KeyBlockLmk.derivedFrom(lmk), allowClearComponents, disabledCommands, random, secureRandom);
+    }
+
+    /** A processor with an explicit key-block LMK (tests: a payShield test key-block LMK). */
+    public HsmCommandProcessor(Lmk lmk, KeyBlockLmk keyBlockLmk, boolean allowClearComponents,
+            Set<String> disabledCommands, Authorisation authorisation) {
+        this(lmk, keyBlockLmk, allowClearComponents, disabledCommands, RandomSource.secure(), new SecureRandom());
+        this.authorisation = authorisation;
+    }
+
+    HsmCommandProcessor(Lmk lmk, KeyBlockLmk keyBlockLmk, boolean allowClearComponents, Set<String> disabledCommands,
+            RandomSource random, SecureRandom secureRandom) {
         this.lmk = lmk;
         this.authorisation = Authorisation.NONE;
         this.disabled = Set.copyOf(disabledCommands);
@@ -53,6 +67,7 @@ public final class HsmCommandProcessor {
         new RsaCommands(ctx).register(handlers);
         new TerminalKeyCommands(ctx).register(handlers);
         new SmCommands(ctx).register(handlers);
+        this.keyBlocks = new KeyBlockCommands(ctx, keyBlockLmk);
     }
 
     /** A processor for {@code config}: loads (or, in development, generates) the LMK. */
@@ -93,7 +108,8 @@ public final class HsmCommandProcessor {
         }
         String code = code(command);
         String replyCode = Replies.replyCode(code);
-        CommandHandler h = handlers.get(code);
+        CommandHandler kb = keyBlocks.route(code, command);
+        CommandHandler h = kb != null ? kb : handlers.get(code);
         if (h == null) {
             log.debug("unknown command code {}", code.replaceAll("[^\\x20-\\x7E]", "?"));
             return Replies.error(replyCode, HsmErrors.INVALID_INPUT);

@@ -1,0 +1,75 @@
+package dev.posgate.hsm.keyblock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.posgate.crypto.KeyBlockHeader;
+import dev.posgate.hsm.command.FieldException;
+import dev.posgate.hsm.command.FieldReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The key-block command codec against the public payShield samples of ut-codec-payshield
+ * ({@code test/config/test.js}: generateKeyEncode 2, generateKeyDecode 2), and round trips
+ * through the shared codec.
+ */
+class KeyBlockCodecTest {
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void generateRequestMatchesTheSample() {
+        KeyBlockGenerateRequest req = KeyBlockGenerateRequest.underLmk("01", KeyBlockAttributes.of("K0", "T2", 'B', "00", 'E'));
+        byte[] wire = req.encode();
+        assertEquals("A00FFFS%01#K0T2B00E00", new String(wire, StandardCharsets.US_ASCII));
+        assertTrue(KeyBlockGenerateRequest.isKeyBlock(wire));
+        assertFalse(KeyBlockGenerateRequest.isKeyBlock(ascii("A00002U")));
+        assertEquals(req, KeyBlockGenerateRequest.read(new FieldReader(wire, 2)));
+    }
+
+    @Test
+    void generateReplyOfTheSampleDecodes() {
+        // "A1" "00" + key + KCV: ut-codec-payshield generateKeyDecode 2 (after its 4-character header)
+        byte[] reply = ascii("A100S00072K0TB00E0001FB8A4952BFE42179AB8D79A81943DF1FAD67CF015117EE8528E79900D4A3E8");
+        KeyBlockReply r = KeyBlockGenerateRequest.underLmk("01", KeyBlockAttributes.of("K0", "T2", 'B', "00", 'E'))
+                .readReply(new FieldReader(reply, 4));
+        assertEquals("S00072K0TB00E0001FB8A4952BFE42179AB8D79A81943DF1FAD67CF015117EE8528E79900", r.key().toWire());
+        assertEquals("D4A3E8", r.kcv());
+        KeyBlockHeader h = r.key().header();
+        assertEquals("K0", h.keyUsage());
+        assertEquals('B', h.modeOfUse());
+        assertEquals('E', h.exportability());
+        assertEquals("01", h.reserved(), "the LMK identifier");
+        assertFalse(r.key().toString().contains("FB8A4952"), "toString shows the header only");
+    }
+
+    @Test
+    void optionalBlocksAndExportRoundTrip() {
+        KeyBlockAttributes attrs = new KeyBlockAttributes("B0", "T2", 'X', "12", 'S',
+                List.of(new KeyBlockHeader.OptionalBlock("KS", "00604B120F9292800000")));
+        KeyBlockKey zmk = KeyBlockKey.parse("S00072K0TB00E0001FB8A4952BFE42179AB8D79A81943DF1FAD67CF015117EE8528E79900");
+        KeyBlockGenerateRequest req = new KeyBlockGenerateRequest("01", attrs, zmk);
+        String wire = new String(req.encode(), StandardCharsets.US_ASCII);
+        assertEquals("A01FFFS;0" + zmk.toWire() + "R%01#B0T2X12S01KS1800604B120F9292800000", wire);
+        assertEquals(req, KeyBlockGenerateRequest.read(new FieldReader(ascii(wire), 2)));
+        // the sample's mode 1 omits the ';'
+        String noSemicolon = wire.replace("S;0", "S0");
+        assertEquals(req, KeyBlockGenerateRequest.read(new FieldReader(ascii(noSemicolon), 2)));
+    }
+
+    @Test
+    void badKeyBlockFieldsAreFieldErrors() {
+        FieldException e = assertThrows(FieldException.class, () -> KeyBlockExportRequest.read(
+                new FieldReader(ascii("A8FFFU0123456789ABCDEF0123456789ABCDEFR"), 2)));
+        assertEquals("26", e.errorCode());
+        assertThrows(FieldException.class, () -> KeyBlockExportRequest.read(new FieldReader(ascii("A8FFFS0X072"), 2)));
+        assertThrows(IllegalArgumentException.class, () -> KeyBlockKey.parse("S00099K0TB00E0001"));
+        assertThrows(IllegalArgumentException.class, () -> KeyBlockAttributes.of("K0", "T9", 'B', "00", 'E'));
+    }
+}

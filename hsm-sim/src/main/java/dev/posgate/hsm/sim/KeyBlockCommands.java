@@ -1,0 +1,194 @@
+package dev.posgate.hsm.sim;
+
+import static dev.posgate.hsm.sim.SimContext.error;
+import static dev.posgate.hsm.sim.SimContext.wipe;
+
+import dev.posgate.crypto.Hex;
+import dev.posgate.crypto.IntegrityException;
+import dev.posgate.crypto.Kcv;
+import dev.posgate.crypto.KeyBlockException;
+import dev.posgate.crypto.KeyBlockHeader;
+import dev.posgate.crypto.Tr31;
+import dev.posgate.hsm.HsmErrors;
+import dev.posgate.hsm.command.FieldReader;
+import dev.posgate.hsm.command.HsmReply;
+import dev.posgate.hsm.keyblock.KeyBlockExportRequest;
+import dev.posgate.hsm.keyblock.KeyBlockGenerateRequest;
+import dev.posgate.hsm.keyblock.KeyBlockImportRequest;
+import dev.posgate.hsm.keyblock.KeyBlockKey;
+import dev.posgate.hsm.keyblock.KeyBlockReply;
+import java.util.Set;
+
+/**
+ * The key-block forms of A0, A6 and A8 (key type {@code FFF}): keys under the key-block LMK
+ * (scheme {@code S}) and their exchange with other parties as TR-31 blocks (scheme {@code R})
+ * under a ZMK that is itself a key-block key. The variant forms stay in
+ * {@link KeyManagementCommands}; {@link #route} picks this class for a request that is a
+ * key-block one.
+ *
+ * <p>Policy, from the headers (which the MACs bind to the keys):
+ * <ul>
+ *   <li>a ZMK has key usage {@code K0} (KEK) or {@code K1} (TR-31 KBPK) and mode of use
+ *       {@code B}, or {@code E} to export / {@code D} to import; else {@value #INVALID_KEY_USAGE}
+ *       / {@value #INVALID_MODE_OF_USE};</li>
+ *   <li>only a key with exportability {@code E} or {@code S} leaves under a ZMK; {@code N} gives
+ *       {@value #INVALID_EXPORTABILITY};</li>
+ *   <li>a TDES ZMK wraps version {@code B} TR-31 blocks (the derivation method TR-31:2018
+ *       recommends), an AES ZMK version {@code D}; import accepts A, B, C or D;</li>
+ *   <li>a key block whose MAC fails (another LMK, tampered header): {@value #AUTHENTICATION_FAILURE};
+ *       another LMK identifier: {@value #INCOMPATIBLE_LMK_ID}; malformed: 15.</li>
+ * </ul>
+ */
+final class KeyBlockCommands {
+    /** LMK identifier of the request or block is not this key-block LMK's. */
+    static final String INCOMPATIBLE_LMK_ID = "A2";
+    /** A key block's MAC does not verify. */
+    static final String AUTHENTICATION_FAILURE = "A4";
+    /** The key's usage does not permit the operation. */
+    static final String INVALID_KEY_USAGE = "A6";
+    /** The key's mode of use does not permit the operation. */
+    static final String INVALID_MODE_OF_USE = "A8";
+    /** The key's exportability forbids the export. */
+    static final String INVALID_EXPORTABILITY = "AA";
+
+    private static final Set<String> KEK_USAGES = Set.of("K0", "K1");
+
+    private final SimContext ctx;
+    private final KeyBlockLmk lmk;
+
+    KeyBlockCommands(SimContext ctx, KeyBlockLmk lmk) {
+        this.ctx = ctx;
+        this.lmk = lmk;
+    }
+
+    /** The handler for a key-block request, or null when {@code command} is not one. */
+    CommandHandler route(String code, byte[] command) {
+        return switch (code) {
+            case "A0" -> KeyBlockGenerateRequest.isKeyBlock(command) ? this::generate : null;
+            case "A6" -> KeyBlockImportRequest.isKeyBlock(command) ? this::importKey : null;
+            case "A8" -> KeyBlockExportRequest.isKeyBlock(command) ? this::exportKey : null;
+            default -> null;
+        };
+    }
+
+    private HsmReply generate(FieldReader r) {
+        KeyBlockGenerateRequest req = KeyBlockGenerateRequest.read(r);
+        checkLmkId(req.lmkId());
+        KeyBlockHeader header = req.attributes().header(lmk.versionId(), lmk.id());
+        byte[] key = newKey(header.algorithm(), req.attributes().keyLength());
+        Kek zmk = null;
+        try {
+            KeyBlockKey exported = null;
+            if (req.exports()) {
+                zmk = kek(req.zmk(), 'E');
+                exported = KeyBlockKey.tr31(exportBlock(zmk, header, key));
+            }
+            return new KeyBlockReply(KeyBlockKey.underLmk(lmk.wrap(header, key, ctx.random)), exported,
+                    kcv(header.algorithm(), key));
+        } finally {
+            wipe(key, zmk == null ? null : zmk.key);
+        }
+    }
+
+    private HsmReply exportKey(FieldReader r) {
+        KeyBlockExportRequest req = KeyBlockExportRequest.read(r);
+        Kek zmk = kek(req.zmk(), 'E');
+        byte[] key = null;
+        try {
+            Tr31.Unwrapped u = open(req.key());
+            key = u.key();
+            return new KeyBlockReply(KeyBlockKey.tr31(exportBlock(zmk, u.header(), key)), null,
+                    kcv(u.header().algorithm(), key));
+        } finally {
+            wipe(zmk.key, key);
+        }
+    }
+
+    private HsmReply importKey(FieldReader r) {
+        KeyBlockImportRequest req = KeyBlockImportRequest.read(r);
+        checkLmkId(req.lmkId());
+        Kek zmk = kek(req.zmk(), 'D');
+        byte[] key = null;
+        try {
+            Tr31.Unwrapped u;
+            try {
+                u = Tr31.unwrap(zmk.key, req.key().block());
+            } catch (IntegrityException e) {
+                throw error(AUTHENTICATION_FAILURE, "TR-31 block does not verify under the ZMK");
+            } catch (KeyBlockException e) {
+                throw error(HsmErrors.INVALID_INPUT, "TR-31 block: " + e.getMessage());
+            }
+            key = u.key();
+            KeyBlockHeader h = u.header();
+            return new KeyBlockReply(KeyBlockKey.underLmk(lmk.wrap(h, key, ctx.random)), null, kcv(h.algorithm(), key));
+        } finally {
+            wipe(zmk.key, key);
+        }
+    }
+
+    /** The TR-31 block of {@code key} (attributes of {@code header}) under the ZMK. */
+    private String exportBlock(Kek zmk, KeyBlockHeader header, byte[] key) {
+        char e = header.exportability();
+        if (e != 'E' && e != 'S') {
+            throw error(INVALID_EXPORTABILITY, "key is not exportable (exportability " + e + ")");
+        }
+        return Tr31.wrap(zmk.key, header.withVersionId(zmk.version).withReserved("00"), key, ctx.random);
+    }
+
+    /** A clear ZMK and the TR-31 version it wraps: B for TDES, D for AES. */
+    private record Kek(byte[] key, char version) {
+    }
+
+    /**
+     * The clear ZMK out of an {@code S} key, checked for usage (K0/K1), mode of use ({@code B} or
+     * {@code direction}) and an algorithm TR-31 can use as a KBPK.
+     */
+    private Kek kek(KeyBlockKey zmk, char direction) {
+        Tr31.Unwrapped u = open(zmk);
+        KeyBlockHeader h = u.header();
+        byte[] k = u.key();
+        if (!KEK_USAGES.contains(h.keyUsage())) {
+            wipe(k);
+            throw error(INVALID_KEY_USAGE, "key usage " + h.keyUsage() + " is not a key-encrypting key");
+        }
+        if (h.modeOfUse() != 'B' && h.modeOfUse() != direction) {
+            wipe(k);
+            throw error(INVALID_MODE_OF_USE, "ZMK mode of use " + h.modeOfUse() + " does not permit this");
+        }
+        if (h.algorithm() == 'T' && (k.length == 16 || k.length == 24)) {
+            return new Kek(k, 'B');
+        }
+        if (h.algorithm() == 'A') {
+            return new Kek(k, 'D');
+        }
+        wipe(k);
+        throw error(HsmErrors.KEY_LENGTH, "ZMK algorithm " + h.algorithm() + "/" + k.length + " bytes cannot wrap TR-31");
+    }
+
+    /** Unwraps a key under the key-block LMK, mapping failures to error codes. */
+    private Tr31.Unwrapped open(KeyBlockKey key) {
+        try {
+            return lmk.unwrap(key.block());
+        } catch (IntegrityException e) {
+            throw error(AUTHENTICATION_FAILURE, "key block does not verify under the key-block LMK");
+        } catch (KeyBlockException e) {
+            throw error(HsmErrors.INVALID_INPUT, "key block: " + e.getMessage());
+        }
+    }
+
+    private void checkLmkId(String id) {
+        if (!id.equals(lmk.id())) {
+            throw error(INCOMPATIBLE_LMK_ID, "LMK identifier " + id + " is not loaded (key-block LMK " + lmk.id() + ")");
+        }
+    }
+
+    /** A random key: odd-parity TDES with distinct halves, or AES. */
+    private byte[] newKey(char algorithm, int length) {
+        return algorithm == 'T' ? ctx.randomKey(length) : ctx.random.next(length);
+    }
+
+    /** The 6-hex check value: TDES E(K, 0); AES the CMAC method (X9.24-1). */
+    static String kcv(char algorithm, byte[] key) {
+        return algorithm == 'A' ? Hex.encode(Kcv.ofAes(key, 3)) : Kcv.hex6(key);
+    }
+}
