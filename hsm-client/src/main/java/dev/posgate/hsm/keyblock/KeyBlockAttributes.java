@@ -10,15 +10,16 @@ import java.util.Objects;
 
 /**
  * The key-block attributes of a key to generate, as payShield's A0 carries them after the
- * {@code #} delimiter (layout of the ut-codec-payshield A0 key-block sample,
- * {@code A00FFFS%01#K0T2B00E00}):
+ * {@code #} delimiter (the payShield 9000 A0 manual page shipped with ut-codec-payshield,
+ * {@code docs/A0_generateKey.png}, and its A0 key-block sample {@code A00FFFS%01#K0T2B00E00}):
  *
  * <pre>
  * '#' keyUsage(2A) algorithm(2A) modeOfUse(1A) keyVersion(2A) exportability(1A) optionalBlockCount(2N) optionalBlocks
  * </pre>
  *
- * <p>Algorithm codes: {@code T2} double- and {@code T3} triple-length TDES (the sample shows T2),
- * {@code A1}/{@code A2}/{@code A3} AES-128/192/256 (posgate's reading of the same pattern).
+ * <p>Algorithm codes (the manual page): {@code D1} single-length DES, {@code T2}/{@code T3}
+ * double/triple-length TDES, {@code A1}/{@code A2}/{@code A3} AES-128/192/256; the first
+ * character goes into the header's algorithm byte.
  */
 public record KeyBlockAttributes(String keyUsage, String algorithm, char modeOfUse, String keyVersion,
         char exportability, List<KeyBlockHeader.OptionalBlock> optionalBlocks) {
@@ -44,6 +45,7 @@ public record KeyBlockAttributes(String keyUsage, String algorithm, char modeOfU
     /** Key length in bytes of a 2-character algorithm code, 0 when unknown. */
     public static int keyLength(String algorithm) {
         return switch (algorithm) {
+            case "D1" -> 8;
             case "T2", "A1" -> 16;
             case "T3", "A2" -> 24;
             case "A3" -> 32;

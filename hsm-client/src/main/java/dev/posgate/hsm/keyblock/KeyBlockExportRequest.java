@@ -7,16 +7,23 @@ import dev.posgate.hsm.command.HsmRequest;
 import java.util.Objects;
 
 /**
- * A8 export a key under the key-block LMK as a TR-31 block under a ZMK (posgate's layout after
- * the variant A8: key type, ZMK, key, export scheme; no public payShield key-block A8 sample was
- * found).
+ * A8 export a key under the key-block LMK as a TR-31 block under a ZMK. Layout of the payShield
+ * 9000 A8 manual page shipped with ut-codec-payshield ({@code docs/A8_exportKey.png}, the
+ * "Keyblock LMK → Keyblock ZMK" fields); a TMK ({@code ;1}), payShield's own key block under the
+ * ZMK ({@code S}) and the Atalla variant are not supported.
  *
  * <pre>
- * A8 'FFF' zmk(S…) key(S…) 'R'
+ * A8 'FFF' [';' '0'] zmk(S…) key(S…) 'R' ['%' lmkId(2N)] ['&amp;' 'N'] ['!' tr31Version(1A)]
  * A9 error(2) key(R…) kcv(6H)
  * </pre>
  */
-public record KeyBlockExportRequest(KeyBlockKey zmk, KeyBlockKey key) implements HsmRequest<KeyBlockReply> {
+public record KeyBlockExportRequest(KeyBlockKey zmk, KeyBlockKey key, String lmkId, Character modifiedExportability,
+        Character tr31Version) implements HsmRequest<KeyBlockReply> {
+
+    /** The minimal form: no LMK identifier, no modifiers. */
+    public KeyBlockExportRequest(KeyBlockKey zmk, KeyBlockKey key) {
+        this(zmk, key, null, null, null);
+    }
 
     public KeyBlockExportRequest {
         Objects.requireNonNull(zmk, "zmk");
@@ -24,6 +31,10 @@ public record KeyBlockExportRequest(KeyBlockKey zmk, KeyBlockKey key) implements
         if (zmk.scheme() != KeyBlockKey.UNDER_LMK || key.scheme() != KeyBlockKey.UNDER_LMK) {
             throw new IllegalArgumentException("ZMK and key must be keys under the LMK (S)");
         }
+        if (lmkId != null && lmkId.length() != 2) {
+            throw new IllegalArgumentException("LMK identifier is 2 digits");
+        }
+        ExportModifiers.check(modifiedExportability, tr31Version);
     }
 
     @Override
@@ -37,6 +48,10 @@ public record KeyBlockExportRequest(KeyBlockKey zmk, KeyBlockKey key) implements
         zmk.write(w);
         key.write(w);
         w.ch(KeyBlockKey.TR31);
+        if (lmkId != null) {
+            w.ch('%').ascii(lmkId);
+        }
+        ExportModifiers.write(w, modifiedExportability, tr31Version);
     }
 
     /** True when an A8 request is a key-block one: key type {@code FFF}. */
@@ -48,13 +63,19 @@ public record KeyBlockExportRequest(KeyBlockKey zmk, KeyBlockKey key) implements
         if (!r.ascii(3, "key type").equals("FFF")) {
             throw new FieldException("04", "key-block A8 needs key type FFF");
         }
+        if (r.optional(';') && r.ch("ZMK/TMK flag") != '0') {
+            throw new FieldException("15", "only a ZMK (flag 0) is supported");
+        }
         KeyBlockKey zmk = KeyBlockKey.read(r, KeyBlockKey.UNDER_LMK, "ZMK");
         KeyBlockKey key = KeyBlockKey.read(r, KeyBlockKey.UNDER_LMK, "key");
         if (r.ch("export key scheme") != KeyBlockKey.TR31) {
             throw new FieldException("26", "export key scheme must be R (TR-31)");
         }
+        String lmkId = r.optional('%') ? r.ascii(2, "LMK identifier") : null;
+        Character export = ExportModifiers.readExportability(r);
+        Character version = ExportModifiers.readVersion(r);
         r.expectEnd();
-        return new KeyBlockExportRequest(zmk, key);
+        return new KeyBlockExportRequest(zmk, key, lmkId, export, version);
     }
 
     @Override

@@ -11,27 +11,39 @@ import java.util.Objects;
  * mode 1 also export it under a ZMK as a TR-31 block (scheme {@code R}).
  *
  * <pre>
- * A0 mode(1N: 0|1) 'FFF' 'S' [mode 1: [';'] zmkFlag('0') zmk(S…) 'R'] '%' lmkId(2N) '#' attributes
+ * A0 mode(1N: 0|1) 'FFF' 'S' [mode 1: [';' zmkFlag('0')] zmk(S…) 'R'] ['%' lmkId(2N)] '#' attributes
+ *    [mode 1: ['&amp;' 'N'] ['!' tr31Version(1A: A|B|C|D)]]
  * A1 error(2) key(S…) [mode 1: key(R…)] kcv(6H)
  * </pre>
  *
- * <p>Mode 0 is byte for byte the ut-codec-payshield key-block A0 sample
- * ({@code A00FFFS%01#K0T2B00E00}); its mode-1 sample exports with scheme {@code S} (payShield's
- * own key block under the ZMK) where posgate uses {@code R} (TR-31, interoperable), and writes no
- * {@code ;} before the ZMK flag, which is therefore optional here.
+ * <p>The layout of the payShield 9000 A0 manual page shipped with ut-codec-payshield
+ * ({@code docs/A0_generateKey.png}: the "generating &amp; optionally exporting in key block
+ * format" fields); mode 0 is byte for byte its key-block sample ({@code A00FFFS%01#K0T2B00E00}).
+ * The page makes the {@code ;} + flag pair optional (flag 0, ZMK, is the default); only a ZMK
+ * and TR-31 export ({@code R}) are supported, not a TMK, a BDK or payShield's own key block
+ * under the ZMK ({@code S}). {@code &N} sets the exported block's exportability to N; {@code !}
+ * chooses the TR-31 version (default B under a TDES ZMK, D under an AES one).
  */
-public record KeyBlockGenerateRequest(String lmkId, KeyBlockAttributes attributes, KeyBlockKey zmk)
-        implements HsmRequest<KeyBlockReply> {
+public record KeyBlockGenerateRequest(String lmkId, KeyBlockAttributes attributes, KeyBlockKey zmk,
+        Character modifiedExportability, Character tr31Version) implements HsmRequest<KeyBlockReply> {
+
+    /** Without the export modifiers. */
+    public KeyBlockGenerateRequest(String lmkId, KeyBlockAttributes attributes, KeyBlockKey zmk) {
+        this(lmkId, attributes, zmk, null, null);
+    }
 
     public KeyBlockGenerateRequest {
-        Objects.requireNonNull(lmkId, "lmkId");
         Objects.requireNonNull(attributes, "attributes");
-        if (lmkId.length() != 2) {
+        if (lmkId != null && lmkId.length() != 2) {
             throw new IllegalArgumentException("LMK identifier is 2 digits");
         }
         if (zmk != null && zmk.scheme() != KeyBlockKey.UNDER_LMK) {
             throw new IllegalArgumentException("the ZMK must be a key under the LMK (S)");
         }
+        if (zmk == null && (modifiedExportability != null || tr31Version != null)) {
+            throw new IllegalArgumentException("export modifiers need a ZMK");
+        }
+        ExportModifiers.check(modifiedExportability, tr31Version);
     }
 
     /** Generate under the LMK only. */
@@ -56,8 +68,11 @@ public record KeyBlockGenerateRequest(String lmkId, KeyBlockAttributes attribute
             zmk.write(w);
             w.ch(KeyBlockKey.TR31);
         }
-        w.ch('%').ascii(lmkId);
+        if (lmkId != null) {
+            w.ch('%').ascii(lmkId);
+        }
         attributes.write(w);
+        ExportModifiers.write(w, modifiedExportability, tr31Version);
     }
 
     /** True when an A0 request (fields after the code) is a key-block one: {@code ?FFFS}. */
@@ -78,20 +93,31 @@ public record KeyBlockGenerateRequest(String lmkId, KeyBlockAttributes attribute
         }
         KeyBlockKey zmk = null;
         if (mode == '1') {
-            r.optional(';');
-            if (r.ch("ZMK/TMK flag") != '0') {
+            if (r.optional(';') && r.ch("ZMK/TMK flag") != '0') {
                 throw new FieldException("15", "only a ZMK (flag 0) is supported");
+            }
+            if (r.peek() == '0') {
+                r.ch("ZMK/TMK flag"); // the ut-codec-payshield sample writes the flag without ';'
             }
             zmk = KeyBlockKey.read(r, KeyBlockKey.UNDER_LMK, "ZMK");
             if (r.ch("export key scheme") != KeyBlockKey.TR31) {
                 throw new FieldException("26", "export key scheme must be R (TR-31)");
             }
         }
-        r.expect('%', "LMK identifier delimiter");
-        String lmkId = r.ascii(2, "LMK identifier");
+        String lmkId = r.optional('%') ? r.ascii(2, "LMK identifier") : null;
         KeyBlockAttributes attributes = KeyBlockAttributes.read(r);
+        Character export = null;
+        Character version = null;
+        if (zmk != null) {
+            export = ExportModifiers.readExportability(r);
+            version = ExportModifiers.readVersion(r);
+        }
         r.expectEnd();
-        return new KeyBlockGenerateRequest(lmkId, attributes, zmk);
+        try {
+            return new KeyBlockGenerateRequest(lmkId, attributes, zmk, export, version);
+        } catch (IllegalArgumentException e) {
+            throw new FieldException("15", e.getMessage());
+        }
     }
 
     @Override

@@ -63,6 +63,19 @@ class KeyBlockCodecTest {
         assertEquals(req, KeyBlockGenerateRequest.read(new FieldReader(ascii(noSemicolon), 2)));
     }
 
+    /** A8 in the order of the payShield manual page: ZMK, key, scheme, %LMK, &N, !version. */
+    @Test
+    void exportRequestLayout() {
+        KeyBlockKey zmk = KeyBlockKey.parse("S00072K0TB00E0001FB8A4952BFE42179AB8D79A81943DF1FAD67CF015117EE8528E79900");
+        KeyBlockExportRequest req = new KeyBlockExportRequest(zmk, zmk, "01", 'N', 'B');
+        String wire = new String(req.encode(), StandardCharsets.US_ASCII);
+        assertEquals("A8FFF" + zmk.toWire() + zmk.toWire() + "R%01&N!B", wire);
+        assertEquals(req, KeyBlockExportRequest.read(new FieldReader(ascii(wire), 2)));
+        String minimal = "A8FFF;0" + zmk.toWire() + zmk.toWire() + "R";
+        assertEquals(new KeyBlockExportRequest(zmk, zmk), KeyBlockExportRequest.read(new FieldReader(ascii(minimal), 2)));
+        assertThrows(FieldException.class, () -> KeyBlockExportRequest.read(new FieldReader(ascii(minimal + "!E"), 2)));
+    }
+
     @Test
     void badKeyBlockFieldsAreFieldErrors() {
         FieldException e = assertThrows(FieldException.class, () -> KeyBlockExportRequest.read(

@@ -26,15 +26,18 @@ import java.util.Set;
  * {@link KeyManagementCommands}; {@link #route} picks this class for a request that is a
  * key-block one.
  *
- * <p>Policy, from the headers (which the MACs bind to the keys):
+ * <p>Policy, from the headers (which the MACs bind to the keys), as the payShield A0/A6/A8
+ * manual pages tabulate it for a key-block ZMK:
  * <ul>
- *   <li>a ZMK has key usage {@code K0} (KEK) or {@code K1} (TR-31 KBPK) and mode of use
- *       {@code B}, or {@code E} to export / {@code D} to import; else {@value #INVALID_KEY_USAGE}
- *       / {@value #INVALID_MODE_OF_USE};</li>
+ *   <li>a ZMK has key usage {@code K0}, {@code 51} or {@code 52} ({@code K1}, TR-31's KBPK, is
+ *       posgate's addition), algorithm D, T or A, and mode of use {@code B} or {@code N}, or
+ *       {@code E} to export / {@code D} to import; else {@value #INVALID_KEY_USAGE} /
+ *       {@value #INVALID_MODE_OF_USE};</li>
  *   <li>only a key with exportability {@code E} or {@code S} leaves under a ZMK; {@code N} gives
  *       {@value #INVALID_EXPORTABILITY};</li>
- *   <li>a TDES ZMK wraps version {@code B} TR-31 blocks (the derivation method TR-31:2018
- *       recommends), an AES ZMK version {@code D}; import accepts A, B, C or D;</li>
+ *   <li>TR-31 version: as requested ({@code !}), else B under a TDES ZMK (the derivation method
+ *       TR-31:2018 recommends), D under an AES one, C under a single-DES one; a version the
+ *       ZMK cannot make gives 27; import accepts A, B, C or D;</li>
  *   <li>a key block whose MAC fails (another LMK, tampered header): {@value #AUTHENTICATION_FAILURE};
  *       another LMK identifier: {@value #INCOMPATIBLE_LMK_ID}; malformed: 15.</li>
  * </ul>
@@ -51,7 +54,7 @@ final class KeyBlockCommands {
     /** The key's exportability forbids the export. */
     static final String INVALID_EXPORTABILITY = "AA";
 
-    private static final Set<String> KEK_USAGES = Set.of("K0", "K1");
+    private static final Set<String> KEK_USAGES = Set.of("K0", "K1", "51", "52");
 
     private final SimContext ctx;
     private final KeyBlockLmk lmk;
@@ -73,15 +76,17 @@ final class KeyBlockCommands {
 
     private HsmReply generate(FieldReader r) {
         KeyBlockGenerateRequest req = KeyBlockGenerateRequest.read(r);
-        checkLmkId(req.lmkId());
+        if (req.lmkId() != null) {
+            checkLmkId(req.lmkId());
+        }
         KeyBlockHeader header = req.attributes().header(lmk.versionId(), lmk.id());
         byte[] key = newKey(header.algorithm(), req.attributes().keyLength());
         Kek zmk = null;
         try {
             KeyBlockKey exported = null;
             if (req.exports()) {
-                zmk = kek(req.zmk(), 'E');
-                exported = KeyBlockKey.tr31(exportBlock(zmk, header, key));
+                zmk = kek(req.zmk(), 'E', req.tr31Version());
+                exported = KeyBlockKey.tr31(exportBlock(zmk, header, key, req.modifiedExportability()));
             }
             return new KeyBlockReply(KeyBlockKey.underLmk(lmk.wrap(header, key, ctx.random)), exported,
                     kcv(header.algorithm(), key));
@@ -92,12 +97,15 @@ final class KeyBlockCommands {
 
     private HsmReply exportKey(FieldReader r) {
         KeyBlockExportRequest req = KeyBlockExportRequest.read(r);
-        Kek zmk = kek(req.zmk(), 'E');
+        if (req.lmkId() != null) {
+            checkLmkId(req.lmkId());
+        }
+        Kek zmk = kek(req.zmk(), 'E', req.tr31Version());
         byte[] key = null;
         try {
             Tr31.Unwrapped u = open(req.key());
             key = u.key();
-            return new KeyBlockReply(KeyBlockKey.tr31(exportBlock(zmk, u.header(), key)), null,
+            return new KeyBlockReply(KeyBlockKey.tr31(exportBlock(zmk, u.header(), key, req.modifiedExportability())), null,
                     kcv(u.header().algorithm(), key));
         } finally {
             wipe(zmk.key, key);
@@ -106,8 +114,10 @@ final class KeyBlockCommands {
 
     private HsmReply importKey(FieldReader r) {
         KeyBlockImportRequest req = KeyBlockImportRequest.read(r);
-        checkLmkId(req.lmkId());
-        Kek zmk = kek(req.zmk(), 'D');
+        if (req.lmkId() != null) {
+            checkLmkId(req.lmkId());
+        }
+        Kek zmk = kek(req.zmk(), 'D', null);
         byte[] key = null;
         try {
             Tr31.Unwrapped u;
@@ -127,12 +137,17 @@ final class KeyBlockCommands {
     }
 
     /** The TR-31 block of {@code key} (attributes of {@code header}) under the ZMK. */
-    private String exportBlock(Kek zmk, KeyBlockHeader header, byte[] key) {
+    private String exportBlock(Kek zmk, KeyBlockHeader header, byte[] key, Character modifiedExportability) {
         char e = header.exportability();
         if (e != 'E' && e != 'S') {
             throw error(INVALID_EXPORTABILITY, "key is not exportable (exportability " + e + ")");
         }
-        return Tr31.wrap(zmk.key, header.withVersionId(zmk.version).withReserved("00"), key, ctx.random);
+        KeyBlockHeader out = header.withVersionId(zmk.version).withReserved("00");
+        if (modifiedExportability != null) {
+            out = KeyBlockHeader.of(zmk.version, out.keyUsage(), out.algorithm(), out.modeOfUse(), out.keyVersion(),
+                    modifiedExportability, "00", out.optionalBlocks());
+        }
+        return Tr31.wrap(zmk.key, out, key, ctx.random);
     }
 
     /** A clear ZMK and the TR-31 version it wraps: B for TDES, D for AES. */
@@ -143,7 +158,7 @@ final class KeyBlockCommands {
      * The clear ZMK out of an {@code S} key, checked for usage (K0/K1), mode of use ({@code B} or
      * {@code direction}) and an algorithm TR-31 can use as a KBPK.
      */
-    private Kek kek(KeyBlockKey zmk, char direction) {
+    private Kek kek(KeyBlockKey zmk, char direction, Character requestedVersion) {
         Tr31.Unwrapped u = open(zmk);
         KeyBlockHeader h = u.header();
         byte[] k = u.key();
@@ -151,18 +166,24 @@ final class KeyBlockCommands {
             wipe(k);
             throw error(INVALID_KEY_USAGE, "key usage " + h.keyUsage() + " is not a key-encrypting key");
         }
-        if (h.modeOfUse() != 'B' && h.modeOfUse() != direction) {
+        if (h.modeOfUse() != 'B' && h.modeOfUse() != 'N' && h.modeOfUse() != direction) {
             wipe(k);
             throw error(INVALID_MODE_OF_USE, "ZMK mode of use " + h.modeOfUse() + " does not permit this");
         }
-        if (h.algorithm() == 'T' && (k.length == 16 || k.length == 24)) {
-            return new Kek(k, 'B');
+        boolean aes = h.algorithm() == 'A';
+        boolean tdes = (h.algorithm() == 'T' || h.algorithm() == 'D') && (k.length == 8 || k.length == 16 || k.length == 24);
+        char version = requestedVersion != null ? requestedVersion : aes ? 'D' : k.length == 8 ? 'C' : 'B';
+        boolean fits = switch (version) {
+            case 'A', 'C' -> tdes;
+            case 'B' -> tdes && k.length != 8;
+            default -> aes;
+        };
+        if (!fits) {
+            wipe(k);
+            throw error(HsmErrors.KEY_LENGTH, "a " + h.algorithm() + "/" + k.length + "-byte ZMK cannot make TR-31 version "
+                    + version);
         }
-        if (h.algorithm() == 'A') {
-            return new Kek(k, 'D');
-        }
-        wipe(k);
-        throw error(HsmErrors.KEY_LENGTH, "ZMK algorithm " + h.algorithm() + "/" + k.length + " bytes cannot wrap TR-31");
+        return new Kek(k, version);
     }
 
     /** Unwraps a key under the key-block LMK, mapping failures to error codes. */

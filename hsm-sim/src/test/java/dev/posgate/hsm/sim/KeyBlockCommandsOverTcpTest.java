@@ -178,6 +178,26 @@ class KeyBlockCommandsOverTcpTest {
         assertHsmError(KeyBlockCommands.AUTHENTICATION_FAILURE, hsm.execute(new KeyBlockExportRequest(foreign, secret)));
     }
 
+    /** The A8 groups of the manual page: {@code %01}, {@code &N} (exported exportability), {@code !A} (version). */
+    @Test
+    void exportModifiersAndVersionChoice() {
+        byte[] zmkClear = HEX.parseHex("0123456789ABCDEFFEDCBA9876543210");
+        KeyBlockKey zmk = sKey("52", 'T', 'N', zmkClear);
+        KeyBlockKey key = sKey("P0", 'T', 'E', HEX.parseHex("F039121BEC83D26B169BDCD5B22AAF8F"));
+        KeyBlockReply r = await(hsm.execute(new KeyBlockExportRequest(zmk, key, "01", 'N', 'A')));
+        assertEquals('A', r.key().header().versionId());
+        assertEquals('N', r.key().header().exportability());
+        assertEquals("F039121BEC83D26B169BDCD5B22AAF8F", HEX.formatHex(Tr31.unwrap(zmkClear, r.key().block()).key()));
+        assertEquals("CB9DEA", r.kcv(), "TR-31:2018 A.7.2.1's key and check value");
+        // a TDES ZMK cannot make version D
+        assertHsmError("27", hsm.execute(new KeyBlockExportRequest(zmk, key, null, null, 'D')));
+        // A0 mode 1 with a single-DES key and !C
+        KeyBlockReply g = await(hsm.execute(new KeyBlockGenerateRequest("01",
+                KeyBlockAttributes.of("D0", "D1", 'B', "00", 'S'), zmk, null, 'C')));
+        assertEquals('C', g.exported().header().versionId());
+        assertEquals(8, Tr31.unwrap(zmkClear, g.exported().block()).key().length);
+    }
+
     @Test
     void theDerivedKeyBlockLmkIsStableAndSecret() {
         Lmk lmk = Lmk.generate(RandomSource.secure());
