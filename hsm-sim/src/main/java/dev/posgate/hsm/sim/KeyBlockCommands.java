@@ -1,6 +1,7 @@
 package dev.posgate.hsm.sim;
 
 import static dev.posgate.hsm.sim.SimContext.error;
+import static dev.posgate.hsm.sim.SimContext.requireType;
 import static dev.posgate.hsm.sim.SimContext.wipe;
 
 import dev.posgate.crypto.Hex;
@@ -9,7 +10,9 @@ import dev.posgate.crypto.Kcv;
 import dev.posgate.crypto.KeyBlockException;
 import dev.posgate.crypto.KeyBlockHeader;
 import dev.posgate.crypto.Tr31;
+import dev.posgate.crypto.Parity;
 import dev.posgate.hsm.HsmErrors;
+import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.command.FieldReader;
 import dev.posgate.hsm.command.HsmReply;
 import dev.posgate.hsm.keyblock.KeyBlockExportRequest;
@@ -17,6 +20,8 @@ import dev.posgate.hsm.keyblock.KeyBlockGenerateRequest;
 import dev.posgate.hsm.keyblock.KeyBlockImportRequest;
 import dev.posgate.hsm.keyblock.KeyBlockKey;
 import dev.posgate.hsm.keyblock.KeyBlockReply;
+import dev.posgate.hsm.keyblock.Tr31ExportRequest;
+import dev.posgate.hsm.keyblock.Tr31ImportRequest;
 import java.util.Set;
 
 /**
@@ -49,6 +54,8 @@ final class KeyBlockCommands {
     static final String AUTHENTICATION_FAILURE = "A4";
     /** The key's usage does not permit the operation. */
     static final String INVALID_KEY_USAGE = "A6";
+    /** The block's algorithm does not fit. */
+    static final String INVALID_ALGORITHM = "A7";
     /** The key's mode of use does not permit the operation. */
     static final String INVALID_MODE_OF_USE = "A8";
     /** The key's exportability forbids the export. */
@@ -68,8 +75,10 @@ final class KeyBlockCommands {
     CommandHandler route(String code, byte[] command) {
         return switch (code) {
             case "A0" -> KeyBlockGenerateRequest.isKeyBlock(command) ? this::generate : null;
-            case "A6" -> KeyBlockImportRequest.isKeyBlock(command) ? this::importKey : null;
-            case "A8" -> KeyBlockExportRequest.isKeyBlock(command) ? this::exportKey : null;
+            case "A6" -> KeyBlockImportRequest.isKeyBlock(command) ? this::importKey
+                    : Tr31ImportRequest.matches(command) ? this::importVariant : null;
+            case "A8" -> KeyBlockExportRequest.isKeyBlock(command) ? this::exportKey
+                    : Tr31ExportRequest.matches(command) ? this::exportVariant : null;
             default -> null;
         };
     }
@@ -133,6 +142,75 @@ final class KeyBlockCommands {
             return new KeyBlockReply(KeyBlockKey.underLmk(lmk.wrap(h, key, ctx.random)), null, kcv(h.algorithm(), key));
         } finally {
             wipe(zmk.key, key);
+        }
+    }
+
+    /**
+     * A8 … R: a variant key out as a TR-31 block under a variant ZMK, with the caller's header
+     * attributes checked against the key type ({@link Tr31Usages}).
+     */
+    private HsmReply exportVariant(FieldReader r) {
+        Tr31ExportRequest req = Tr31ExportRequest.read(r);
+        requireType(req.keyType(), KeyPolicy.UNDER_ZMK, HsmErrors.INVALID_KEY_TYPE);
+        checkUsage(req.keyType(), req.keyUsage(), req.modeOfUse());
+        byte[] zmk = ctx.clear(KeyType.ZMK, req.zmk(), HsmErrors.SOURCE_KEY_PARITY);
+        byte[] key = null;
+        try {
+            key = ctx.clear(req.keyType(), req.key(), HsmErrors.DESTINATION_KEY_PARITY);
+            char version = req.tr31Version() != null ? req.tr31Version() : zmk.length == 8 ? 'C' : 'B';
+            if (version == 'D' || (version == 'B' && zmk.length == 8)) {
+                throw error(HsmErrors.KEY_LENGTH, "a TDES ZMK cannot make TR-31 version " + version);
+            }
+            KeyBlockHeader h = KeyBlockHeader.of(version, req.keyUsage(), key.length == 8 ? 'D' : 'T', req.modeOfUse(),
+                    req.keyVersion(), req.exportability(), "00", req.optionalBlocks());
+            return new KeyBlockReply(KeyBlockKey.tr31(Tr31.wrap(zmk, h, key, ctx.random)), null, kcv('T', key));
+        } finally {
+            wipe(zmk, key);
+        }
+    }
+
+    /**
+     * A6 … R…: a TR-31 block under a variant ZMK into a key under the variant LMK; the block's
+     * usage, algorithm, mode of use and key length must fit the key type and LMK scheme.
+     */
+    private HsmReply importVariant(FieldReader r) {
+        Tr31ImportRequest req = Tr31ImportRequest.read(r);
+        requireType(req.keyType(), KeyPolicy.UNDER_ZMK, HsmErrors.INVALID_KEY_TYPE);
+        byte[] zmk = ctx.clear(KeyType.ZMK, req.zmk(), HsmErrors.SOURCE_KEY_PARITY);
+        byte[] key = null;
+        try {
+            Tr31.Unwrapped u;
+            try {
+                u = Tr31.unwrap(zmk, req.key().block());
+            } catch (IntegrityException e) {
+                throw error(AUTHENTICATION_FAILURE, "TR-31 block does not verify under the ZMK");
+            } catch (KeyBlockException e) {
+                throw error(HsmErrors.INVALID_INPUT, "TR-31 block: " + e.getMessage());
+            }
+            key = u.key();
+            KeyBlockHeader h = u.header();
+            checkUsage(req.keyType(), h.keyUsage(), h.modeOfUse());
+            if (h.algorithm() != 'T' && h.algorithm() != 'D') {
+                throw error(INVALID_ALGORITHM, "a variant LMK holds DES/TDES keys, not algorithm " + h.algorithm());
+            }
+            if (key.length != req.lmkScheme().keyLength()) {
+                throw error(HsmErrors.KEY_LENGTH, "a " + key.length + "-byte key for scheme " + req.lmkScheme());
+            }
+            if (!Parity.isOdd(key)) {
+                throw error(HsmErrors.VERIFICATION_FAILED, "imported key has bad parity");
+            }
+            return new Tr31ImportRequest.Reply(ctx.underLmk(req.keyType(), key), kcv('T', key));
+        } finally {
+            wipe(zmk, key);
+        }
+    }
+
+    private static void checkUsage(KeyType type, String usage, char mode) {
+        if (!Tr31Usages.of(type).contains(usage)) {
+            throw error(INVALID_KEY_USAGE, "TR-31 key usage " + usage + " does not fit key type " + type.code());
+        }
+        if (!Tr31Usages.modeFits(usage, mode)) {
+            throw error(INVALID_MODE_OF_USE, "mode of use " + mode + " does not fit key usage " + usage);
         }
     }
 
