@@ -1,13 +1,11 @@
 package dev.posgate.hsm.keyblock;
 
-import dev.posgate.crypto.KeyBlockHeader;
 import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.hsm.command.FieldException;
 import dev.posgate.hsm.command.FieldReader;
 import dev.posgate.hsm.command.FieldWriter;
 import dev.posgate.hsm.command.HsmRequest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -24,34 +22,25 @@ import java.util.Objects;
  * A9 error(2) key(R…) kcv(6H)
  * </pre>
  */
-public record Tr31ExportRequest(KeyType keyType, LmkKey zmk, LmkKey key, String lmkId, String keyUsage, char modeOfUse,
-        String keyVersion, char exportability, List<KeyBlockHeader.OptionalBlock> optionalBlocks, Character tr31Version)
-        implements HsmRequest<KeyBlockReply> {
+public record Tr31ExportRequest(KeyType keyType, LmkKey zmk, LmkKey key, String lmkId, Tr31Attributes attributes,
+        Character tr31Version) implements HsmRequest<KeyBlockReply> {
 
     public Tr31ExportRequest {
         Objects.requireNonNull(keyType, "keyType");
         Objects.requireNonNull(zmk, "zmk");
         Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(keyUsage, "keyUsage");
-        Objects.requireNonNull(keyVersion, "keyVersion");
-        optionalBlocks = List.copyOf(optionalBlocks == null ? List.of() : optionalBlocks);
-        if (exportability != 'N' && exportability != 'S') {
-            throw new IllegalArgumentException("exportability of a TR-31 export from a variant LMK is N or S");
-        }
-        if (optionalBlocks.size() > 2) {
-            throw new IllegalArgumentException("at most 2 optional blocks");
-        }
+        Objects.requireNonNull(attributes, "attributes");
         if (lmkId != null && lmkId.length() != 2) {
             throw new IllegalArgumentException("LMK identifier is 2 digits");
         }
         ExportModifiers.check(null, tr31Version);
-        KeyBlockHeader.of('B', keyUsage, 'T', modeOfUse, keyVersion, exportability, "00", optionalBlocks);
     }
 
-    /** The usual form: no optional blocks, default version, no LMK identifier. */
+    /** The usual form: no optional blocks, key version 00, default version, no LMK identifier. */
     public static Tr31ExportRequest of(KeyType keyType, LmkKey zmk, LmkKey key, String keyUsage, char modeOfUse,
             char exportability) {
-        return new Tr31ExportRequest(keyType, zmk, key, null, keyUsage, modeOfUse, "00", exportability, List.of(), null);
+        return new Tr31ExportRequest(keyType, zmk, key, null,
+                new Tr31Attributes(keyUsage, modeOfUse, "00", exportability, List.of()), null);
     }
 
     @Override
@@ -65,10 +54,7 @@ public record Tr31ExportRequest(KeyType keyType, LmkKey zmk, LmkKey key, String 
         if (lmkId != null) {
             w.ch('%').ascii(lmkId);
         }
-        w.ch('&').ascii(keyUsage).ch(modeOfUse).ascii(keyVersion).ch(exportability).decimal(optionalBlocks.size(), 2);
-        String h = KeyBlockHeader.of('B', keyUsage, 'T', modeOfUse, keyVersion, exportability, "00", optionalBlocks)
-                .encode(0);
-        w.ascii(h.substring(KeyBlockHeader.FIXED_LENGTH));
+        attributes.write(w);
         ExportModifiers.write(w, null, tr31Version);
     }
 
@@ -108,28 +94,10 @@ public record Tr31ExportRequest(KeyType keyType, LmkKey zmk, LmkKey key, String 
             throw new FieldException("26", "export key scheme must be R");
         }
         String lmkId = r.optional('%') ? r.ascii(2, "LMK identifier") : null;
-        r.expect('&', "TR-31 attributes delimiter");
-        String usage = r.ascii(2, "key usage");
-        char mode = r.ch("mode of use");
-        String version = r.ascii(2, "key version number");
-        char export = r.ch("exportability");
-        int n = r.decimal(2, "number of optional blocks");
-        List<KeyBlockHeader.OptionalBlock> blocks = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            String id = r.ascii(2, "optional block ID");
-            int len = r.hexNumber(2, "optional block length", "15");
-            if (len < 4) {
-                throw new FieldException("15", "optional block length " + len);
-            }
-            blocks.add(new KeyBlockHeader.OptionalBlock(id, r.ascii(len - 4, "optional block data")));
-        }
+        Tr31Attributes attributes = Tr31Attributes.read(r);
         Character tr31Version = ExportModifiers.readVersion(r);
         r.expectEnd();
-        try {
-            return new Tr31ExportRequest(type, zmk, key, lmkId, usage, mode, version, export, blocks, tr31Version);
-        } catch (IllegalArgumentException e) {
-            throw new FieldException("15", e.getMessage());
-        }
+        return new Tr31ExportRequest(type, zmk, key, lmkId, attributes, tr31Version);
     }
 
     @Override

@@ -76,6 +76,27 @@ class KeyBlockCodecTest {
         assertThrows(FieldException.class, () -> KeyBlockExportRequest.read(new FieldReader(ascii(minimal + "!E"), 2)));
     }
 
+    /** The variant → TR-31 forms of A0 and A8, in the manual pages' field order. */
+    @Test
+    void variantTr31Layouts() {
+        dev.posgate.hsm.LmkKey zmk = dev.posgate.hsm.LmkKey.parse("U" + "11".repeat(16));
+        dev.posgate.hsm.LmkKey key = dev.posgate.hsm.LmkKey.parse("U" + "22".repeat(16));
+        Tr31Attributes attrs = new Tr31Attributes("P0", 'E', "00", 'S',
+                List.of(new KeyBlockHeader.OptionalBlock("KS", "00604B120F9292800000")));
+        Tr31GenerateRequest gen = new Tr31GenerateRequest(dev.posgate.hsm.KeyType.ZPK, dev.posgate.hsm.KeyScheme.U, zmk,
+                "00", attrs, 'B');
+        String g = new String(gen.encode(), StandardCharsets.US_ASCII);
+        assertEquals("A01001U;0" + zmk.toWire() + "R%00&P0E00S01KS1800604B120F9292800000!B", g);
+        assertTrue(Tr31GenerateRequest.matches(gen.encode()));
+        assertEquals(gen, Tr31GenerateRequest.read(new FieldReader(ascii(g), 2)));
+        Tr31ExportRequest exp = new Tr31ExportRequest(dev.posgate.hsm.KeyType.ZPK, zmk, key, null, attrs, null);
+        String e = new String(exp.encode(), StandardCharsets.US_ASCII);
+        assertEquals("A8001" + zmk.toWire() + key.toWire() + "R&P0E00S01KS1800604B120F9292800000", e);
+        assertTrue(Tr31ExportRequest.matches(exp.encode()));
+        assertFalse(Tr31ExportRequest.matches(ascii("A8001" + zmk.toWire() + key.toWire() + "X")));
+        assertEquals(exp, Tr31ExportRequest.read(new FieldReader(ascii(e), 2)));
+    }
+
     @Test
     void badKeyBlockFieldsAreFieldErrors() {
         FieldException e = assertThrows(FieldException.class, () -> KeyBlockExportRequest.read(

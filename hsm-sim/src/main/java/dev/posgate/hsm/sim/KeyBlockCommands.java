@@ -20,7 +20,9 @@ import dev.posgate.hsm.keyblock.KeyBlockGenerateRequest;
 import dev.posgate.hsm.keyblock.KeyBlockImportRequest;
 import dev.posgate.hsm.keyblock.KeyBlockKey;
 import dev.posgate.hsm.keyblock.KeyBlockReply;
+import dev.posgate.hsm.keyblock.Tr31Attributes;
 import dev.posgate.hsm.keyblock.Tr31ExportRequest;
+import dev.posgate.hsm.keyblock.Tr31GenerateRequest;
 import dev.posgate.hsm.keyblock.Tr31ImportRequest;
 import java.util.Set;
 
@@ -74,7 +76,8 @@ final class KeyBlockCommands {
     /** The handler for a key-block request, or null when {@code command} is not one. */
     CommandHandler route(String code, byte[] command) {
         return switch (code) {
-            case "A0" -> KeyBlockGenerateRequest.isKeyBlock(command) ? this::generate : null;
+            case "A0" -> KeyBlockGenerateRequest.isKeyBlock(command) ? this::generate
+                    : Tr31GenerateRequest.matches(command) ? this::generateVariant : null;
             case "A6" -> KeyBlockImportRequest.isKeyBlock(command) ? this::importKey
                     : Tr31ImportRequest.matches(command) ? this::importVariant : null;
             case "A8" -> KeyBlockExportRequest.isKeyBlock(command) ? this::exportKey
@@ -152,21 +155,41 @@ final class KeyBlockCommands {
     private HsmReply exportVariant(FieldReader r) {
         Tr31ExportRequest req = Tr31ExportRequest.read(r);
         requireType(req.keyType(), KeyPolicy.UNDER_ZMK, HsmErrors.INVALID_KEY_TYPE);
-        checkUsage(req.keyType(), req.keyUsage(), req.modeOfUse());
+        checkUsage(req.keyType(), req.attributes().keyUsage(), req.attributes().modeOfUse());
         byte[] zmk = ctx.clear(KeyType.ZMK, req.zmk(), HsmErrors.SOURCE_KEY_PARITY);
         byte[] key = null;
         try {
             key = ctx.clear(req.keyType(), req.key(), HsmErrors.DESTINATION_KEY_PARITY);
-            char version = req.tr31Version() != null ? req.tr31Version() : zmk.length == 8 ? 'C' : 'B';
-            if (version == 'D' || (version == 'B' && zmk.length == 8)) {
-                throw error(HsmErrors.KEY_LENGTH, "a TDES ZMK cannot make TR-31 version " + version);
-            }
-            KeyBlockHeader h = KeyBlockHeader.of(version, req.keyUsage(), key.length == 8 ? 'D' : 'T', req.modeOfUse(),
-                    req.keyVersion(), req.exportability(), "00", req.optionalBlocks());
-            return new KeyBlockReply(KeyBlockKey.tr31(Tr31.wrap(zmk, h, key, ctx.random)), null, kcv('T', key));
+            String block = variantBlock(zmk, req.attributes(), req.tr31Version(), key);
+            return new KeyBlockReply(KeyBlockKey.tr31(block), null, kcv('T', key));
         } finally {
             wipe(zmk, key);
         }
+    }
+
+    /** A0 mode 1 … R: a new variant key, and its TR-31 block under the variant ZMK. */
+    private HsmReply generateVariant(FieldReader r) {
+        Tr31GenerateRequest req = Tr31GenerateRequest.read(r);
+        requireType(req.keyType(), KeyPolicy.UNDER_ZMK, HsmErrors.INVALID_KEY_TYPE);
+        checkUsage(req.keyType(), req.attributes().keyUsage(), req.attributes().modeOfUse());
+        byte[] zmk = ctx.clear(KeyType.ZMK, req.zmk(), HsmErrors.SOURCE_KEY_PARITY);
+        byte[] key = ctx.randomKey(req.lmkScheme().keyLength());
+        try {
+            String block = variantBlock(zmk, req.attributes(), req.tr31Version(), key);
+            return new Tr31GenerateRequest.Reply(ctx.underLmk(req.keyType(), key), KeyBlockKey.tr31(block),
+                    kcv('T', key));
+        } finally {
+            wipe(zmk, key);
+        }
+    }
+
+    /** The TR-31 block of a variant key: version as requested, else B (C under a single-DES ZMK). */
+    private String variantBlock(byte[] zmk, Tr31Attributes attributes, Character requested, byte[] key) {
+        char version = requested != null ? requested : zmk.length == 8 ? 'C' : 'B';
+        if (version == 'D' || (version == 'B' && zmk.length == 8)) {
+            throw error(HsmErrors.KEY_LENGTH, "a " + zmk.length + "-byte TDES ZMK cannot make TR-31 version " + version);
+        }
+        return Tr31.wrap(zmk, attributes.header(version, key.length == 8 ? 'D' : 'T'), key, ctx.random);
     }
 
     /**

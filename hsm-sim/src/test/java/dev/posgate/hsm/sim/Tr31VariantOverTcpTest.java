@@ -17,7 +17,9 @@ import dev.posgate.hsm.LmkKey;
 import dev.posgate.hsm.RemoteHsm;
 import dev.posgate.hsm.keyblock.KeyBlockKey;
 import dev.posgate.hsm.keyblock.KeyBlockReply;
+import dev.posgate.hsm.keyblock.Tr31Attributes;
 import dev.posgate.hsm.keyblock.Tr31ExportRequest;
+import dev.posgate.hsm.keyblock.Tr31GenerateRequest;
 import dev.posgate.hsm.keyblock.Tr31ImportRequest;
 import dev.posgate.hsm.pool.HsmPool;
 import dev.posgate.hsm.pool.HsmPoolConfig;
@@ -71,8 +73,8 @@ class Tr31VariantOverTcpTest {
     void exportsAVariantKeyAsTr31() {
         byte[] takClear = randomKey(16);
         LmkKey tak = form(hsm, KeyType.TAK, takClear);
-        KeyBlockReply r = await(hsm.execute(new Tr31ExportRequest(KeyType.TAK, zmk, tak, "00", "M3", 'C', "07", 'S',
-                List.of(new KeyBlockHeader.OptionalBlock("KS", "00604B120F9292800000")), null)));
+        KeyBlockReply r = await(hsm.execute(new Tr31ExportRequest(KeyType.TAK, zmk, tak, "00", new Tr31Attributes("M3",
+                'C', "07", 'S', List.of(new KeyBlockHeader.OptionalBlock("KS", "00604B120F9292800000"))), null)));
         assertEquals('R', r.key().scheme());
         Tr31.Unwrapped u = Tr31.unwrap(zmkClear, r.key().block());
         assertArrayEquals(takClear, u.key());
@@ -87,7 +89,7 @@ class Tr31VariantOverTcpTest {
         assertEquals(kcv(takClear), r.kcv());
 
         KeyBlockReply c = await(hsm.execute(new Tr31ExportRequest(KeyType.TMK, zmk, form(hsm, KeyType.TMK, takClear),
-                null, "P0", 'E', "00", 'N', List.of(), 'C')));
+                null, new Tr31Attributes("P0", 'E', "00", 'N', List.of()), 'C')));
         assertEquals('C', c.key().header().versionId());
         assertArrayEquals(takClear, Tr31.unwrap(zmkClear, c.key().block()).key());
     }
@@ -108,6 +110,26 @@ class Tr31VariantOverTcpTest {
         String a = Tr31.wrap(zmkClear, KeyBlockHeader.of('A', "P0", 'T', 'E', "00", 'E'), clear, RandomSource.secure());
         assertEquals(kcv(clear), await(hsm.execute(new Tr31ImportRequest(KeyType.ZPK, zmk, KeyBlockKey.tr31(a),
                 KeyScheme.U, null))).kcv());
+    }
+
+    /** A0 mode 1 with export scheme R (the manual page's variant → TR-31 fields). */
+    @Test
+    void generatesAVariantKeyAndItsTr31Block() {
+        Tr31GenerateRequest req = new Tr31GenerateRequest(KeyType.ZPK, KeyScheme.U, zmk, "00",
+                new Tr31Attributes("P0", 'B', "01", 'S', List.of()), null);
+        Tr31GenerateRequest.Reply r = await(hsm.execute(req));
+        assertEquals(KeyScheme.U, r.key().scheme());
+        Tr31.Unwrapped u = Tr31.unwrap(zmkClear, r.exported().block());
+        assertEquals(kcv(u.key()), r.kcv());
+        assertEquals("P0", u.header().keyUsage());
+        assertEquals("01", u.header().keyVersion());
+        // the key under the LMK is the exported one: export it again and compare
+        KeyBlockReply again = await(hsm.execute(Tr31ExportRequest.of(KeyType.ZPK, zmk, r.key(), "P0", 'B', 'N')));
+        assertArrayEquals(u.key(), Tr31.unwrap(zmkClear, again.key().block()).key());
+        assertThrows(IllegalArgumentException.class, () -> new Tr31GenerateRequest(KeyType.ZPK, KeyScheme.U, zmk, null,
+                new Tr31Attributes("P0", 'B', "01", 'S', List.of(new KeyBlockHeader.OptionalBlock("TS", "x"))), null));
+        assertHsmError(KeyBlockCommands.INVALID_KEY_USAGE,
+                hsm.execute(Tr31GenerateRequest.of(KeyType.ZPK, KeyScheme.U, zmk, "M3", 'C', 'N')));
     }
 
     @Test
