@@ -304,9 +304,9 @@ final class KeyBlockCommands {
         }
     }
 
-    /** A random key: odd-parity TDES with distinct halves, or AES. */
+    /** A random key: odd-parity DES/TDES (distinct halves), or AES. */
     private byte[] newKey(char algorithm, int length) {
-        return algorithm == 'T' ? ctx.randomKey(length) : ctx.random.next(length);
+        return algorithm == 'T' || algorithm == 'D' ? ctx.randomKey(length) : ctx.random.next(length);
     }
 
     /** The 6-hex check value: TDES E(K, 0); AES the CMAC method (X9.24-1). */

@@ -195,7 +195,9 @@ class KeyBlockCommandsOverTcpTest {
         KeyBlockReply g = await(hsm.execute(new KeyBlockGenerateRequest("01",
                 KeyBlockAttributes.of("D0", "D1", 'B', "00", 'S'), zmk, null, 'C')));
         assertEquals('C', g.exported().header().versionId());
-        assertEquals(8, Tr31.unwrap(zmkClear, g.exported().block()).key().length);
+        byte[] des = Tr31.unwrap(zmkClear, g.exported().block()).key();
+        assertEquals(8, des.length);
+        assertEquals(true, dev.posgate.crypto.Parity.isOdd(des), "a generated DES key has odd parity");
     }
 
     @Test
