@@ -200,6 +200,41 @@ class KeyBlockCommandsOverTcpTest {
         assertEquals(true, dev.posgate.crypto.Parity.isOdd(des), "a generated DES key has odd parity");
     }
 
+    /**
+     * A simulator holding payShield's TDES test key-block LMK as LMK 02 accepts the block published
+     * under it ({@code S00072B0TN00E0002…}, FelipeRodriguezFonte/CryptoCarver) and exports its key,
+     * 735B3125EFF2E04ABFBFA1670180A168, as a TR-31 block.
+     */
+    @Test
+    void aTdesKeyBlockLmkTakesThePublishedBlock(Vertx vertx) {
+        byte[] tdesLmk = HEX.parseHex("0123456789ABCDEF8080808080808080FEDCBA9876543210");
+        HsmSimConfig config = HsmSimConfig.builder().port(0).lmk(Lmk.generate(RandomSource.secure())).build();
+        HsmCommandProcessor processor = new HsmCommandProcessor(config.lmk(), KeyBlockLmk.tdes(tdesLmk, "02"), false,
+                Set.of(), Authorisation.of(Authorisation.GATED, Duration.ofHours(1)));
+        HsmSimulator tdesSim = await(HsmSimulator.start(vertx, config, processor));
+        HsmPool tdesPool = new HsmPool(vertx, HsmPoolConfig.builder().name("kb0").host("127.0.0.1", tdesSim.port())
+                .connectionsPerHost(1).build());
+        try {
+            await(tdesPool.start());
+            RemoteHsm tdesHsm = new RemoteHsm(tdesPool);
+            byte[] zmkClear = HEX.parseHex("0123456789ABCDEFFEDCBA9876543210");
+            KeyBlockKey zmk = KeyBlockKey.underLmk(ThalesKeyBlock.wrap(tdesLmk,
+                    KeyBlockHeader.of('0', "K0", 'T', 'B', "00", 'E').withReserved("02"), zmkClear, RandomSource.secure()));
+            KeyBlockKey published = KeyBlockKey.parse(
+                    "S00072B0TN00E000256A37F894FD49E61DD3FA27FDE8919D07F7AA966F8BF39AB31D00034");
+            KeyBlockReply r = await(tdesHsm.execute(new KeyBlockExportRequest(zmk, published, "02", null, null)));
+            assertEquals("735B3125EFF2E04ABFBFA1670180A168", HEX.formatHex(Tr31.unwrap(zmkClear, r.key().block()).key()));
+            assertEquals("B0", r.key().header().keyUsage());
+            assertEquals(tdesKcv(HEX.parseHex("735B3125EFF2E04ABFBFA1670180A168")), r.kcv());
+            // the same block is not under LMK 01
+            assertHsmError(KeyBlockCommands.INCOMPATIBLE_LMK_ID,
+                    tdesHsm.execute(new KeyBlockExportRequest(zmk, published, "01", null, null)));
+        } finally {
+            await(tdesPool.close());
+            await(tdesSim.stop());
+        }
+    }
+
     @Test
     void theDerivedKeyBlockLmkIsStableAndSecret() {
         Lmk lmk = Lmk.generate(RandomSource.secure());
