@@ -28,9 +28,9 @@ public final class HsmCommandProcessor {
     private final Map<String, CommandHandler> handlers = new HashMap<>();
     private final Set<String> disabled;
     private final Lmk lmk;
-    /** The key-block forms of A0/A6/A8 (key type FFF), ahead of the variant handlers. */
-    private final KeyBlockCommands keyBlocks;
     private volatile Authorisation authorisation;
+    /** The key-block and TR-31 forms of A0/A6/A8 (docs/hsm-protocol.md section 11), ahead of the variant handlers. */
+    private volatile KeyBlockCommands keyBlocks;
 
     public HsmCommandProcessor(Lmk lmk, boolean allowClearComponents, Set<String> disabledCommands) {
         this(lmk, allowClearComponents, disabledCommands, Authorisation.NONE);
@@ -44,18 +44,6 @@ public final class HsmCommandProcessor {
 
     HsmCommandProcessor(Lmk lmk, boolean allowClearComponents, Set<String> disabledCommands,
             RandomSource random, SecureRandom secureRandom) {
-        this(lmk, KeyBlockLmk.derivedFrom(lmk), allowClearComponents, disabledCommands, random, secureRandom);
-    }
-
-    /** A processor with an explicit key-block LMK (tests: a payShield test key-block LMK). */
-    public HsmCommandProcessor(Lmk lmk, KeyBlockLmk keyBlockLmk, boolean allowClearComponents,
-            Set<String> disabledCommands, Authorisation authorisation) {
-        this(lmk, keyBlockLmk, allowClearComponents, disabledCommands, RandomSource.secure(), new SecureRandom());
-        this.authorisation = authorisation;
-    }
-
-    HsmCommandProcessor(Lmk lmk, KeyBlockLmk keyBlockLmk, boolean allowClearComponents, Set<String> disabledCommands,
-            RandomSource random, SecureRandom secureRandom) {
         this.lmk = lmk;
         this.authorisation = Authorisation.NONE;
         this.disabled = Set.copyOf(disabledCommands);
@@ -67,7 +55,16 @@ public final class HsmCommandProcessor {
         new RsaCommands(ctx).register(handlers);
         new TerminalKeyCommands(ctx).register(handlers);
         new SmCommands(ctx).register(handlers);
-        this.keyBlocks = new KeyBlockCommands(ctx, keyBlockLmk);
+        this.keyBlocks = new KeyBlockCommands(ctx, KeyBlockLmk.derivedFrom(lmk));
+    }
+
+    /**
+     * Replaces the key-block LMK (derived from the variant LMK by default; tests load a payShield
+     * test key-block LMK). Call before serving.
+     */
+    public HsmCommandProcessor useKeyBlockLmk(KeyBlockLmk keyBlockLmk) {
+        this.keyBlocks = keyBlocks.with(java.util.Objects.requireNonNull(keyBlockLmk, "keyBlockLmk"));
+        return this;
     }
 
     /** A processor for {@code config}: loads (or, in development, generates) the LMK. */

@@ -73,6 +73,11 @@ final class KeyBlockCommands {
         this.lmk = lmk;
     }
 
+    /** The same commands under another key-block LMK. */
+    KeyBlockCommands with(KeyBlockLmk other) {
+        return new KeyBlockCommands(ctx, other);
+    }
+
     /** The handler for a key-block request, or null when {@code command} is not one. */
     CommandHandler route(String code, byte[] command) {
         return switch (code) {

@@ -54,8 +54,8 @@ class KeyBlockCommandsOverTcpTest {
     @BeforeEach
     void start(Vertx vertx) {
         HsmSimConfig config = HsmSimConfig.builder().port(0).lmk(Lmk.generate(RandomSource.secure())).build();
-        HsmCommandProcessor processor = new HsmCommandProcessor(config.lmk(), KeyBlockLmk.aes(TEST_LMK, "01"), false,
-                Set.of(), Authorisation.of(Authorisation.GATED, Duration.ofHours(1)));
+        HsmCommandProcessor processor = new HsmCommandProcessor(config.lmk(), false, Set.of(),
+                Authorisation.of(Authorisation.GATED, Duration.ofHours(1))).useKeyBlockLmk(KeyBlockLmk.aes(TEST_LMK, "01"));
         sim = await(HsmSimulator.start(vertx, config, processor));
         pool = new HsmPool(vertx, HsmPoolConfig.builder().name("kb").host("127.0.0.1", sim.port())
                 .connectionsPerHost(1).build());
@@ -209,8 +209,8 @@ class KeyBlockCommandsOverTcpTest {
     void aTdesKeyBlockLmkTakesThePublishedBlock(Vertx vertx) {
         byte[] tdesLmk = HEX.parseHex("0123456789ABCDEF8080808080808080FEDCBA9876543210");
         HsmSimConfig config = HsmSimConfig.builder().port(0).lmk(Lmk.generate(RandomSource.secure())).build();
-        HsmCommandProcessor processor = new HsmCommandProcessor(config.lmk(), KeyBlockLmk.tdes(tdesLmk, "02"), false,
-                Set.of(), Authorisation.of(Authorisation.GATED, Duration.ofHours(1)));
+        HsmCommandProcessor processor = new HsmCommandProcessor(config.lmk(), false, Set.of(),
+                Authorisation.of(Authorisation.GATED, Duration.ofHours(1))).useKeyBlockLmk(KeyBlockLmk.tdes(tdesLmk, "02"));
         HsmSimulator tdesSim = await(HsmSimulator.start(vertx, config, processor));
         HsmPool tdesPool = new HsmPool(vertx, HsmPoolConfig.builder().name("kb0").host("127.0.0.1", tdesSim.port())
                 .connectionsPerHost(1).build());
