@@ -29,7 +29,7 @@ public final class HsmCommandProcessor {
     private final Set<String> disabled;
     private final Lmk lmk;
     private volatile Authorisation authorisation;
-    /** The key-block and TR-31 forms of A0/A6/A8 (docs/hsm-protocol.md section 11), ahead of the variant handlers. */
+    /** The key-block and TR-31 forms of A0/A6/A8 (docs/key-blocks.md), ahead of the variant handlers. */
     private volatile KeyBlockCommands keyBlocks;
 
     public HsmCommandProcessor(Lmk lmk, boolean allowClearComponents, Set<String> disabledCommands) {
