@@ -11,6 +11,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-echo-server", mixinStandardHelpOptions = true,
         description = "Run the benchmark baseline: a plain Vert.x server with the gateway's framing that echoes every frame.")
 final class BenchEchoServerCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--port", defaultValue = "9583", description = "Port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
     int port;
 
@@ -22,7 +24,7 @@ final class BenchEchoServerCommand implements Callable<Integer> {
         Vertx vertx = Vertx.vertx();
         int n = instances == 0 ? Runtime.getRuntime().availableProcessors() : instances;
         RawEchoServer.deploy(vertx, port, n).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        System.out.printf("posgate ready: raw echo on port %d (%d instances)%n", port, n);
+        spec.commandLine().getOut().printf("posgate ready: raw echo on port %d (%d instances)%n", port, n);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             vertx.close();

@@ -9,7 +9,7 @@ import picocli.CommandLine;
  * jar does not carry — the bundled software HSM that {@code serve} starts when {@code hsm.hosts}
  * is empty (found on this class path), the standalone software HSM ({@code hsm-sim}), the upstream
  * host simulator ({@code upstream-sim}) and the raw framed echo server of the benchmarks
- * ({@code bench-echo-server}).
+ * ({@code bench-echo-server}), and {@code demo}: all of it with a simulated fleet (docs/getting-started.md).
  */
 public final class DevMain {
 
@@ -20,11 +20,17 @@ public final class DevMain {
     }
 
     public static int run(String... args) {
-        CommandLine cli = Main.commandLine()
+        return commandLine().execute(args);
+    }
+
+    /** The gateway's command line plus the development tools (tests set its writers). */
+    public static CommandLine commandLine() {
+        return Main.commandLine()
+                .addSubcommand(new DemoCommand())
+                .addSubcommand(new PosSimCommand())
                 .addSubcommand(new UpstreamSimCommand())
                 .addSubcommand(new BenchEchoServerCommand())
                 .addSubcommand(new HsmSimMain())
                 .setCaseInsensitiveEnumValuesAllowed(true);
-        return cli.execute(args);
     }
 }

@@ -25,6 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "upstream-sim", mixinStandardHelpOptions = true,
         description = "Run the upstream ISO8583 host simulator: ZAK MAC check, PIN check under the ZPK, approval rules, latency.")
 final class UpstreamSimCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--port", defaultValue = "9600", description = "Port (default: ${DEFAULT-VALUE}).") int port;
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Bind address (default: ${DEFAULT-VALUE}).") String host;
     @Option(names = "--hsm", required = true, description = "host:port of an HSM holding the same LMK as the gateway's "
@@ -51,7 +53,7 @@ final class UpstreamSimCommand implements Callable<Integer> {
         HostSimulator sim = HostSimulator.start(vertx, new RemoteHsm(pool), new HostRules(pin, Map.of(), limit, false),
                         LmkKey.parse(zpk), LmkKey.parse(zak), zek == null ? null : LmkKey.parse(zek), latencyMs, host, port)
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        System.out.printf("posgate upstream simulator ready on %s:%d%n", host, sim.port());
+        spec.commandLine().getOut().printf("posgate upstream simulator ready on %s:%d%n", host, sim.port());
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -59,7 +61,7 @@ final class UpstreamSimCommand implements Callable<Integer> {
                 vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
                 if (ledger != null) writeLedger(sim);
             } catch (Exception e) {
-                System.err.println("upstream simulator: " + e);
+                spec.commandLine().getErr().println("upstream simulator: " + e);
             }
             stop.countDown();
         }));

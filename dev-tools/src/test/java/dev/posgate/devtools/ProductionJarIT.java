@@ -20,8 +20,8 @@ class ProductionJarIT {
     private static final Path GATEWAY = Path.of("../gateway/target");
     private static final List<String> DEV_ONLY_PACKAGES = List.of(
             "dev/posgate/hsm/sim/", "dev/posgate/hostsim/", "dev/posgate/devtools/", "dev/posgate/gateway/bench/",
-            "dev/posgate/gateway/upstream/sim/");
-    private static final List<String> DEV_ONLY_ARTIFACTS = List.of("posgate-hsm-sim", "posgate-host-sim", "posgate-dev-tools");
+            "dev/posgate/gateway/upstream/sim/", "dev/posgate/terminal/");
+    private static final List<String> DEV_ONLY_ARTIFACTS = List.of("posgate-hsm-sim", "posgate-host-sim", "posgate-pos-terminal", "posgate-dev-tools");
 
     @Test
     void theGatewayJarHasNoSimulatorClass() throws IOException {

@@ -15,7 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.io.PrintWriter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The admin API of a running gateway, as every CLI command that talks to it reaches it: the
@@ -36,6 +39,23 @@ public final class AdminTarget {
     @Option(names = "--data-dir", defaultValue = "${env:POSGATE_DATA_DIR:-var}",
             description = "Data directory holding admin.token; environment POSGATE_DATA_DIR (default: ${DEFAULT-VALUE}).")
     Path dataDir;
+
+    /** The command this mixin is part of: its writers are where the command prints. */
+    @Spec(Spec.Target.MIXEE) CommandSpec command;
+
+    /**
+     * The command's standard output: picocli's writer, System.out unless the caller of the
+     * CommandLine set another (tests capture it there). Every command prints through this or
+     * {@link #err()}, never System.out/err directly.
+     */
+    public PrintWriter out() {
+        return command.commandLine().getOut();
+    }
+
+    /** The command's standard error (picocli's writer). */
+    public PrintWriter err() {
+        return command.commandLine().getErr();
+    }
 
     /** A JSON request ({@code json} may be null for none). */
     public HttpResponse<String> send(String method, String path, String json) throws IOException, InterruptedException {

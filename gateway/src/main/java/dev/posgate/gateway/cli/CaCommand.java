@@ -11,7 +11,9 @@ import java.security.cert.X509Certificate;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code posgate ca ...}: the development CA (docs/kms.md). The KMS and key-loader certificates
@@ -27,6 +29,12 @@ public final class CaCommand {
         @Option(names = "--ca-dir", defaultValue = "${env:POSGATE_KMS_CA_DIR:-var/ca}",
                 description = "CA directory (default: ${DEFAULT-VALUE}).")
         Path dir;
+        @Spec(Spec.Target.MIXEE) CommandSpec command;
+
+        /** The command's standard output (picocli's writer: what a caller of the CommandLine captures). */
+        java.io.PrintWriter out() {
+            return command.commandLine().getOut();
+        }
     }
 
     @Command(name = "init", mixinStandardHelpOptions = true, description = "Create (or show) the posgate CA root; writes root.crt for terminals.")
@@ -36,7 +44,7 @@ public final class CaCommand {
         @Override
         public Integer call() throws Exception {
             X509Certificate root = new CaStore(ca.dir).root().root();
-            System.out.println("root " + root.getSubjectX500Principal() + " serial " + CertificateVerifier.serial(root)
+            ca.out().println("root " + root.getSubjectX500Principal() + " serial " + CertificateVerifier.serial(root)
                     + " -> " + ca.dir.resolve("root.crt"));
             return 0;
         }
@@ -50,7 +58,7 @@ public final class CaCommand {
         @Override
         public Integer call() throws Exception {
             X509Certificate root = new CaStore(ca.dir).acquirer(id).root();
-            System.out.println("acquirer root " + root.getSubjectX500Principal() + " -> " + ca.dir.resolve("acquirer-" + id + ".crt"));
+            ca.out().println("acquirer root " + root.getSubjectX500Principal() + " -> " + ca.dir.resolve("acquirer-" + id + ".crt"));
             return 0;
         }
     }
@@ -73,7 +81,7 @@ public final class CaCommand {
             };
             CertificateAuthority root = new CaStore(ca.dir).root();
             X509Certificate cert = CaStore.issueCard(root, r, holder, days, out, pin.toCharArray());
-            System.out.println(r + " card " + holder + " serial " + CertificateVerifier.serial(cert) + " -> " + out);
+            ca.out().println(r + " card " + holder + " serial " + CertificateVerifier.serial(cert) + " -> " + out);
             return 0;
         }
     }
@@ -90,7 +98,7 @@ public final class CaCommand {
         @Override
         public Integer call() throws Exception {
             X509Certificate cert = CaStore.issueDevice(new CaStore(ca.dir).manufacturer(), sn, days, out, pin.toCharArray());
-            System.out.println("device certificate " + sn + " serial " + CertificateVerifier.serial(cert) + " -> " + out);
+            ca.out().println("device certificate " + sn + " serial " + CertificateVerifier.serial(cert) + " -> " + out);
             return 0;
         }
     }
@@ -103,7 +111,7 @@ public final class CaCommand {
 
         @Override
         public Integer call() throws Exception {
-            return print(admin.send("POST", "/api/kms/revocations", new JsonObject().put("serial", serial).put("reason", reason).encode()));
+            return print(admin, admin.send("POST", "/api/kms/revocations", new JsonObject().put("serial", serial).put("reason", reason).encode()));
         }
     }
 
@@ -117,13 +125,13 @@ public final class CaCommand {
 
         @Override
         public Integer call() throws Exception {
-            return print(admin.send("POST", "/api/kms/repairs", new JsonObject().put("sn", sn).put("authorisedBy", by).put("reason", reason).encode()));
+            return print(admin, admin.send("POST", "/api/kms/repairs", new JsonObject().put("sn", sn).put("authorisedBy", by).put("reason", reason).encode()));
         }
     }
 
-    private static int print(HttpResponse<String> r) {
+    private static int print(AdminTarget admin, HttpResponse<String> r) {
         if (r.statusCode() / 100 != 2) throw new CliException("refused by the admin API: " + AdminTarget.refusal(r));
-        System.out.println(r.statusCode() + " " + r.body());
+        admin.out().println(r.statusCode() + " " + r.body());
         return 0;
     }
 }

@@ -56,7 +56,7 @@ final class IcCommand {
 
         @Override
         public Integer call() throws Exception {
-            return print(admin.send("GET", "/api/posp/ic/aids", null));
+            return print(admin, admin.send("GET", "/api/posp/ic/aids", null));
         }
     }
 
@@ -66,7 +66,7 @@ final class IcCommand {
 
         @Override
         public Integer call() throws Exception {
-            return print(admin.send("GET", "/api/posp/ic/capks", null));
+            return print(admin, admin.send("GET", "/api/posp/ic/capks", null));
         }
     }
 
@@ -76,7 +76,7 @@ final class IcCommand {
 
         @Override
         public Integer call() throws Exception {
-            return print(admin.send("GET", "/api/posp/ic/terminals?behind=true", null));
+            return print(admin, admin.send("GET", "/api/posp/ic/terminals?behind=true", null));
         }
     }
 
@@ -86,12 +86,12 @@ final class IcCommand {
             String hex = line.strip();
             if (!hex.isEmpty() && !hex.startsWith("#")) entries.add(hex.replace(" ", ""));
         }
-        return print(admin.send("PUT", path, new JsonObject().put("entries", entries).encode()));
+        return print(admin, admin.send("PUT", path, new JsonObject().put("entries", entries).encode()));
     }
 
-    private static int print(HttpResponse<String> r) {
+    private static int print(AdminTarget admin, HttpResponse<String> r) {
         if (r.statusCode() == 200) {
-            System.out.println(r.body());
+            admin.out().println(r.body());
             return 0;
         }
         throw new CliException("refused by the admin API: " + AdminTarget.refusal(r));

@@ -22,7 +22,7 @@ final class KmsCommand {
         public Integer call() throws Exception {
             String body = AdminTarget.expect(admin.send("POST", "/api/kms/batches", HttpRequest.BodyPublishers.ofFile(file),
                     "application/pkcs7-mime"), "uploading the TK batch " + file, 200);
-            System.out.println(body);
+            admin.out().println(body);
             return 0;
         }
     }

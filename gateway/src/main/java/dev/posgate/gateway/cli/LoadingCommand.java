@@ -46,7 +46,7 @@ public final class LoadingCommand {
         @Override
         public Integer call() throws Exception {
             byte[] signed = card.sign(LoadingStatement.open(sn, ttl, Instant.now()));
-            return print(admin.send("POST", PATH, HttpRequest.BodyPublishers.ofByteArray(signed), "application/pkcs7-mime"));
+            return print(admin, admin.send("POST", PATH, HttpRequest.BodyPublishers.ofByteArray(signed), "application/pkcs7-mime"));
         }
     }
 
@@ -60,7 +60,7 @@ public final class LoadingCommand {
         @Override
         public Integer call() throws Exception {
             byte[] signed = card.sign(LoadingStatement.approve(id, sn, Instant.now()));
-            return print(admin.send("POST", PATH + "/" + id + "/approval", HttpRequest.BodyPublishers.ofByteArray(signed),
+            return print(admin, admin.send("POST", PATH + "/" + id + "/approval", HttpRequest.BodyPublishers.ofByteArray(signed),
                     "application/pkcs7-mime"));
         }
     }
@@ -72,7 +72,7 @@ public final class LoadingCommand {
 
         @Override
         public Integer call() throws Exception {
-            return print(admin.send("GET", sn == null ? PATH : PATH + "?sn=" + URLEncoder.encode(sn, StandardCharsets.UTF_8), null));
+            return print(admin, admin.send("GET", sn == null ? PATH : PATH + "?sn=" + URLEncoder.encode(sn, StandardCharsets.UTF_8), null));
         }
     }
 
@@ -83,13 +83,13 @@ public final class LoadingCommand {
 
         @Override
         public Integer call() throws Exception {
-            return print(admin.send("POST", PATH + "/" + id + "/revocation", null));
+            return print(admin, admin.send("POST", PATH + "/" + id + "/revocation", null));
         }
     }
 
-    private static int print(HttpResponse<String> r) {
+    private static int print(AdminTarget admin, HttpResponse<String> r) {
         if (r.statusCode() / 100 != 2) throw new CliException("refused by the admin API: " + AdminTarget.refusal(r));
-        System.out.println(r.statusCode() + " " + r.body());
+        admin.out().println(r.statusCode() + " " + r.body());
         return 0;
     }
 }

@@ -20,7 +20,7 @@ final class PospCommand {
         @Override
         public Integer call() throws Exception {
             JsonObject body = zone == null ? new JsonObject() : new JsonObject().put("zone", zone);
-            System.out.println(AdminTarget.expect(admin.send("POST", "/api/posp/zone-keys", body.encode()), "generating zone keys", 201));
+            admin.out().println(AdminTarget.expect(admin.send("POST", "/api/posp/zone-keys", body.encode()), "generating zone keys", 201));
             return 0;
         }
     }

@@ -20,7 +20,7 @@ final class PsamCommand {
 
         @Override
         public Integer call() throws Exception {
-            return print(admin.send("POST", "/api/psam/root-key", new JsonObject().put("replace", replace).encode()), 201);
+            return print(admin, admin.send("POST", "/api/psam/root-key", new JsonObject().put("replace", replace).encode()), 201);
         }
     }
 
@@ -35,7 +35,7 @@ final class PsamCommand {
         public Integer call() throws Exception {
             HttpResponse<String> r = admin.send("POST", "/api/psam/cards",
                     new JsonObject().put("cardNumber", card).put("station", station).encode());
-            return print(r, 201);
+            return print(admin, r, 201);
         }
     }
 
@@ -47,7 +47,7 @@ final class PsamCommand {
 
         @Override
         public Integer call() throws Exception {
-            return print(admin.send("PUT", "/api/psam/bindings/" + tid, new JsonObject().put("cardNumber", card).encode()), 200);
+            return print(admin, admin.send("PUT", "/api/psam/bindings/" + tid, new JsonObject().put("cardNumber", card).encode()), 200);
         }
     }
 
@@ -58,7 +58,7 @@ final class PsamCommand {
 
         @Override
         public Integer call() throws Exception {
-            return print(admin.send("DELETE", "/api/psam/bindings/" + tid, null), 204);
+            return print(admin, admin.send("DELETE", "/api/psam/bindings/" + tid, null), 204);
         }
     }
 
@@ -69,13 +69,13 @@ final class PsamCommand {
 
         @Override
         public Integer call() throws Exception {
-            return print(admin.send("GET", "/api/psam/bindings/" + tid, null), 200);
+            return print(admin, admin.send("GET", "/api/psam/bindings/" + tid, null), 200);
         }
     }
 
-    private static int print(HttpResponse<String> r, int expected) {
+    private static int print(AdminTarget admin, HttpResponse<String> r, int expected) {
         if (r.statusCode() == expected) {
-            if (!r.body().isEmpty()) System.out.println(r.body());
+            if (!r.body().isEmpty()) admin.out().println(r.body());
             return 0;
         }
         throw new CliException("refused by the admin API: " + AdminTarget.refusal(r));

@@ -9,7 +9,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Runs the gateway until SIGTERM/SIGINT, then drains sessions and stops. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -24,20 +26,22 @@ final class ServeCommand implements Callable<Integer> {
             + "token) while the admin API, the database or an HSM is beyond loopback. Development and labs only.")
     boolean dev;
 
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         GatewayConfig cfg = GatewayConfig.load(config, System.getenv());
         String refusal = DevelopmentKeys.refusal(cfg);
         if (refusal != null && !dev) {
-            System.err.println("posgate: " + refusal);
+            spec.commandLine().getErr().println("posgate: " + refusal);
             return 2;
         }
-        if (refusal != null) System.err.println("posgate: WARNING (--dev): " + refusal);
+        if (refusal != null) spec.commandLine().getErr().println("posgate: WARNING (--dev): " + refusal);
         GatewayApp app;
         try {
             app = GatewayApp.start(cfg).toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
         } catch (ExecutionException e) {
-            System.err.println("posgate: failed to start: " + e.getCause().getMessage());
+            spec.commandLine().getErr().println("posgate: failed to start: " + e.getCause().getMessage());
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -45,12 +49,12 @@ final class ServeCommand implements Callable<Integer> {
             try {
                 app.stop().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
             } catch (Exception e) {
-                System.err.println("shutdown incomplete: " + e);
+                spec.commandLine().getErr().println("shutdown incomplete: " + e);
             } finally {
                 stopped.countDown();
             }
         }, "posgate-shutdown"));
-        System.out.printf("posgate ready: terminals on port %d, admin on port %d%n", app.port(), app.adminPort());
+        spec.commandLine().getOut().printf("posgate ready: terminals on port %d, admin on port %d%n", app.port(), app.adminPort());
         stopped.await();
         return 0;
     }

@@ -12,9 +12,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Terminal registration through the admin API of a running gateway. */
-@Command(name = "terminal", mixinStandardHelpOptions = true, description = "Register, show and list terminals; their key state.",
+@Command(name = "terminal", mixinStandardHelpOptions = true, description = "Register, show, list, disable and enable terminals; their key state.",
         subcommands = {TerminalCommand.Register.class, TerminalCommand.Update.class, TerminalCommand.ListTerminals.class,
-                TerminalCommand.Show.class, TerminalCommand.Keys.class, TmkCeremonyCommand.class})
+                TerminalCommand.Show.class, TerminalCommand.Keys.class, TerminalCommand.Disable.class, TerminalCommand.Enable.class,
+                TmkCeremonyCommand.class})
 final class TerminalCommand {
 
     /** {@code --json}: the admin API's answer as JSON instead of a table. */
@@ -33,6 +34,7 @@ final class TerminalCommand {
     @Command(name = "register", mixinStandardHelpOptions = true, description = "Register a terminal.")
     static final class Register implements Callable<Integer> {
         @Mixin AdminTarget admin;
+        @Mixin JsonOutput output;
         @Option(names = "--tid", required = true, description = "Terminal id, 8 characters (field 41).") String tid;
         @Option(names = "--mid", required = true, description = "Merchant id, 15 characters (field 42).") String mid;
         @Option(names = "--sn", required = true, description = "Terminal hardware serial number.") String sn;
@@ -54,8 +56,8 @@ final class TerminalCommand {
                     .put("vendor", vendor).put("model", model).put("keyScheme", keyScheme.toUpperCase()).put("macAlgorithm", mac.toUpperCase())
                     .put("makLength", makLength.toUpperCase()).put("keyAlgorithm", keyAlgorithm.toUpperCase());
             HttpResponse<String> r = admin.send("POST", "/api/terminals", body.encode());
-            String answer = AdminTarget.expect(r, "registering terminal " + tid, 201);
-            System.out.println("registered " + new JsonObject(answer).getString("tid"));
+            JsonObject answer = new JsonObject(AdminTarget.expect(r, "registering terminal " + tid, 201));
+            admin.out().println(output.json ? answer.encodePrettily() : "registered " + answer.getString("tid"));
             return 0;
         }
     }
@@ -63,6 +65,7 @@ final class TerminalCommand {
     @Command(name = "update", mixinStandardHelpOptions = true, description = "Change a terminal's profile (audited).")
     static final class Update implements Callable<Integer> {
         @Mixin AdminTarget admin;
+        @Mixin JsonOutput output;
         @Option(names = "--tid", required = true, description = "Terminal id (field 41).") String tid;
         @Option(names = "--mak-length",
                 description = "MAK issued by its next 003/004 sign-on: double or single.") String makLength;
@@ -73,8 +76,7 @@ final class TerminalCommand {
         @Override
         public Integer call() throws Exception {
             if (makLength == null && keyAlgorithm == null) {
-                System.err.println("give --mak-length and/or --key-algorithm");
-                return 2;
+                throw new CliException("terminal update: nothing to change: give --mak-length and/or --key-algorithm", 2);
             }
             JsonObject body = new JsonObject();
             if (makLength != null) body.put("makLength", makLength.toUpperCase());
@@ -82,7 +84,8 @@ final class TerminalCommand {
             HttpResponse<String> r = admin.send("PATCH", "/api/terminals/" + tid, body.encode());
             String answer = AdminTarget.expect(r, "updating terminal " + tid, 200);
             JsonObject t = new JsonObject(answer);
-            System.out.println("updated " + tid + ": makLength " + t.getString("makLength") + ", keyAlgorithm " + t.getString("keyAlgorithm"));
+            admin.out().println(output.json ? t.encodePrettily()
+                    : "updated " + tid + ": makLength " + t.getString("makLength") + ", keyAlgorithm " + t.getString("keyAlgorithm"));
             return 0;
         }
     }
@@ -105,19 +108,19 @@ final class TerminalCommand {
                         "listing terminals", 200);
                 JsonArray page = new JsonObject(body).getJsonArray("terminals");
                 if (!output.json && !header) {
-                    System.out.printf(ROW, "TID", "MID", "SN", "VENDOR", "MODEL", "KEYS", "ALG", "STATUS");
+                    admin.out().printf(ROW, "TID", "MID", "SN", "VENDOR", "MODEL", "KEYS", "ALG", "STATUS");
                     header = true;
                 }
                 for (int i = 0; i < page.size(); i++) {
                     JsonObject t = page.getJsonObject(i);
                     if (output.json) all.add(t);
-                    else System.out.printf(ROW, t.getString("tid"), t.getString("mid"), t.getString("sn"), t.getString("vendor"),
+                    else admin.out().printf(ROW, t.getString("tid"), t.getString("mid"), t.getString("sn"), t.getString("vendor"),
                             t.getString("model"), t.getString("keyScheme"), t.getString("keyAlgorithm"), t.getString("status"));
                     after = t.getLong("id");
                 }
                 if (page.size() < limit) break;
             }
-            if (output.json) System.out.println(new JsonObject().put("terminals", all).encodePrettily());
+            if (output.json) admin.out().println(new JsonObject().put("terminals", all).encodePrettily());
             return 0;
         }
     }
@@ -133,10 +136,10 @@ final class TerminalCommand {
             JsonObject t = new JsonObject(AdminTarget.expect(admin.send("GET", "/api/terminals/" + q(tid), null),
                     "showing terminal " + tid, 200));
             if (output.json) {
-                System.out.println(t.encodePrettily());
+                admin.out().println(t.encodePrettily());
                 return 0;
             }
-            for (String field : t.fieldNames()) System.out.printf("%-14s %s%n", field, text(t.getValue(field)));
+            for (String field : t.fieldNames()) admin.out().printf("%-14s %s%n", field, text(t.getValue(field)));
             return 0;
         }
     }
@@ -154,25 +157,61 @@ final class TerminalCommand {
             JsonObject s = new JsonObject(AdminTarget.expect(admin.send("GET", "/api/terminals/" + q(tid) + "/keys", null),
                     "reading the key state of terminal " + tid, 200));
             if (output.json) {
-                System.out.println(s.encodePrettily());
+                admin.out().println(s.encodePrettily());
                 return 0;
             }
-            System.out.println("terminal " + s.getString("tid") + "  sn " + s.getString("sn") + "  key scheme " + s.getString("keyScheme"));
-            System.out.printf(ROW, "KEY", "INDEX", "VERSION", "STATE", "KCV", "SINCE");
+            admin.out().println("terminal " + s.getString("tid") + "  sn " + s.getString("sn") + "  key scheme " + s.getString("keyScheme"));
+            admin.out().printf(ROW, "KEY", "INDEX", "VERSION", "STATE", "KCV", "SINCE");
             JsonArray keys = s.getJsonArray("keys");
             for (int i = 0; i < keys.size(); i++) {
                 JsonObject k = keys.getJsonObject(i);
                 String since = k.getString("retiredAt") != null ? k.getString("retiredAt")
                         : k.getString("activatedAt") != null ? k.getString("activatedAt") : k.getString("createdAt");
-                System.out.printf(ROW, k.getString("type"), k.getInteger("keyIndex"), k.getInteger("version"), k.getString("state"),
+                admin.out().printf(ROW, k.getString("type"), k.getInteger("keyIndex"), k.getInteger("version"), k.getString("state"),
                         k.getString("kcv"), text(since));
             }
-            if (keys.isEmpty()) System.out.println("(no keys)");
+            if (keys.isEmpty()) admin.out().println("(no keys)");
             JsonObject signOn = s.getJsonObject("lastSignOn");
-            System.out.println(signOn == null ? "last sign-on: never"
+            admin.out().println(signOn == null ? "last sign-on: never"
                     : "last sign-on: " + signOn.getString("at") + " (mode " + signOn.getString("mode") + ", business day "
                             + signOn.getString("businessDay") + ", batch " + signOn.getString("batch") + ")");
             return 0;
+        }
+    }
+
+    /** POST /api/terminals/TID/disable or /enable: the terminal's new status, or the API's JSON. */
+    abstract static class StatusChange implements Callable<Integer> {
+        @Mixin AdminTarget admin;
+        @Mixin JsonOutput output;
+        @Parameters(index = "0", paramLabel = "TID", description = "Terminal id (field 41).") String tid;
+
+        abstract String verb();
+
+        @Override
+        public Integer call() throws Exception {
+            JsonObject t = new JsonObject(AdminTarget.expect(admin.send("POST", "/api/terminals/" + q(tid) + "/" + verb(), null),
+                    verb().replace("able", "abling") + " terminal " + tid, 200));
+            if (output.json) admin.out().println(t.encodePrettily());
+            else admin.out().println(tid + " " + verb() + "d: status " + t.getString("status"));
+            return 0;
+        }
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true,
+            description = "Disable a terminal (status SUSPENDED, audited): its sign-ons and transactions get 58, its TMS handshake is refused.")
+    static final class Disable extends StatusChange {
+        @Override
+        String verb() {
+            return "disable";
+        }
+    }
+
+    @Command(name = "enable", mixinStandardHelpOptions = true,
+            description = "Enable a disabled terminal (status ACTIVE, audited): served again with the keys it had.")
+    static final class Enable extends StatusChange {
+        @Override
+        String verb() {
+            return "enable";
         }
     }
 }

@@ -19,9 +19,9 @@ import picocli.CommandLine.Option;
                 TmsCommand.Status.class})
 public final class TmsCommand {
 
-    static int outcome(HttpResponse<String> r, int expected, String what) {
+    static int outcome(AdminTarget admin, HttpResponse<String> r, int expected, String what) {
         if (r.statusCode() == expected) {
-            System.out.println(r.body().isEmpty() ? what : r.body());
+            admin.out().println(r.body().isEmpty() ? what : r.body());
             return 0;
         }
         throw new CliException(what + " refused by the admin API: " + AdminTarget.refusal(r));
@@ -44,7 +44,7 @@ public final class TmsCommand {
         public Integer call() throws Exception {
             JsonObject body = components != null ? new JsonObject().put("components", new JsonArray(components))
                     : new JsonObject().put("zmkOwner", zmkOwner).put("dmkUnderZmk", underZmk);
-            return outcome(admin.send("POST", "/api/tms/terminals/" + q(sn) + "/dmk", body.encode()), 201, "DMK stored");
+            return outcome(admin, admin.send("POST", "/api/tms/terminals/" + q(sn) + "/dmk", body.encode()), 201, "DMK stored");
         }
     }
 
@@ -62,7 +62,7 @@ public final class TmsCommand {
         public Integer call() throws Exception {
             String path = "/api/tms/packages?vendor=" + q(vendor) + "&model=" + q(model) + "&name=" + q(name)
                     + "&version=" + q(version) + "&kind=" + kind;
-            return outcome(admin.send("POST", path, HttpRequest.BodyPublishers.ofFile(file), "application/octet-stream"), 201, "published");
+            return outcome(admin, admin.send("POST", path, HttpRequest.BodyPublishers.ofFile(file), "application/octet-stream"), 201, "published");
         }
     }
 
@@ -74,7 +74,7 @@ public final class TmsCommand {
 
         @Override
         public Integer call() throws Exception {
-            return outcome(admin.send("POST", "/api/tms/packages/" + id + "/targets/" + q(group), (String) null), 204, "targeted");
+            return outcome(admin, admin.send("POST", "/api/tms/packages/" + id + "/targets/" + q(group), (String) null), 204, "targeted");
         }
     }
 
@@ -86,7 +86,7 @@ public final class TmsCommand {
 
         @Override
         public Integer call() throws Exception {
-            return outcome(admin.send("PUT", "/api/tms/terminals/" + q(sn) + "/groups/" + q(group), (String) null), 204, "added");
+            return outcome(admin, admin.send("PUT", "/api/tms/terminals/" + q(sn) + "/groups/" + q(group), (String) null), 204, "added");
         }
     }
 
@@ -99,7 +99,7 @@ public final class TmsCommand {
 
         @Override
         public Integer call() throws Exception {
-            return outcome(admin.send("GET", "/api/tms/rollout?vendor=" + q(vendor) + "&name=" + q(name) + "&version=" + q(version), (String) null),
+            return outcome(admin, admin.send("GET", "/api/tms/rollout?vendor=" + q(vendor) + "&name=" + q(name) + "&version=" + q(version), (String) null),
                     200, "status");
         }
     }

@@ -80,6 +80,8 @@ public final class PospModule implements GatewayModule {
             upstream = new UpstreamLink(c.vertx(), settings.upstreamHost(), settings.upstreamConnections(), settings.upstreamTimeout());
             // bounded by the sessions' in-flight caps; watched while the host is slow or stalled
             c.metrics().registry().gauge("posgate_upstream_requests_pending", upstream, UpstreamLink::pending);
+            // 0 while the host is down or not yet reached (bin/posgate demo waits for it before its purchases)
+            c.metrics().registry().gauge("posgate_upstream_connections_up", upstream, UpstreamLink::connectionsUp);
             reversals = new ReversalQueue(c.vertx(), c.db(), upstream, c.hsm(), () -> systemKeys.zak(settings.zone()),
                     settings.reversalRetry(), rev -> journal.markReversed(rev.field(41), rev.field60().batch(), rev.field(11)));
             // A live node closes a row within the upstream timeout plus the HSM commands on the

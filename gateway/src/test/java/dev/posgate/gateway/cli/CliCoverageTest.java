@@ -25,6 +25,8 @@ class CliCoverageTest {
             Map.entry("getTerminal", "terminal show"),
             Map.entry("updateTerminal", "terminal update"),
             Map.entry("terminalKeys", "terminal keys"),
+            Map.entry("disableTerminal", "terminal disable"),
+            Map.entry("enableTerminal", "terminal enable"),
             Map.entry("tmkCeremony", "terminal tmk-ceremony"),
             Map.entry("provisionDmk", "tms dmk"),
             Map.entry("addToGroup", "tms group"),
@@ -68,5 +70,27 @@ class CliCoverageTest {
                 assertNotNull(c, "posgate " + e.getValue() + " (for " + e.getKey() + ")");
             }
         }
+    }
+
+    /**
+     * Commands print through their CommandLine's writers (AdminTarget.out()/err(), or their spec's),
+     * which is what a caller of the command line (DevMain's demo, CliRun in tests) captures; a
+     * System.out/err in a command would bypass it.
+     */
+    @Test
+    void noCommandPrintsOnSystemOutOrErrDirectly() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of("src/main/java/dev/posgate/gateway/cli");
+        java.util.List<String> offenders = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+            for (java.nio.file.Path f : files.toList()) {
+                java.util.List<String> lines = java.nio.file.Files.readAllLines(f);
+                for (int i = 0; i < lines.size(); i++) {
+                    String code = lines.get(i).strip();
+                    if (code.startsWith("*") || code.startsWith("//")) continue;
+                    if (code.contains("System.out") || code.contains("System.err")) offenders.add(f.getFileName() + ":" + (i + 1));
+                }
+            }
+        }
+        assertEquals(java.util.List.of(), offenders);
     }
 }

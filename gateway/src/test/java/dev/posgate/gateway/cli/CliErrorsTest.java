@@ -38,11 +38,29 @@ class CliErrorsTest {
         }
     }
 
+    /**
+     * Commands print through the CommandLine's writers (what CliRun captures), not System.out/err:
+     * a local command's output and a refused command line's error both arrive there.
+     */
+    @Test
+    void commandsPrintThroughTheCommandLinesWriters() throws Exception {
+        Path dir = Files.createTempDirectory("cli-ca");
+        CliRun init = run("ca", "init", "--ca-dir", dir.resolve("ca").toString());
+        assertEquals(0, init.exit(), init.toString());
+        assertTrue(init.out().startsWith("root ") && init.out().contains("root.crt"), init.out());
+        assertEquals("", init.err());
+        CliRun update = run("terminal", "update", "--tid", "TERM0001", "--admin", "http://127.0.0.1:1", "--token", "t");
+        assertOneLine(update);
+        assertEquals(2, update.exit());
+        assertTrue(update.err().contains("give --mak-length and/or --key-algorithm"), update.err());
+    }
+
     @Test
     void unreachableAdminApiIsOneLineNamingTheUrlAndWhatToCheck() throws Exception {
         String url = "http://127.0.0.1:" + closedPort();
         for (String[] cmd : new String[][] {{"terminal", "list"}, {"terminal", "list", "--json"}, {"terminal", "keys", "TERM0001"},
-                {"terminal", "show", "TERM0001"}, {"terminal", "register", "--tid", "TERM0001", "--mid", "898310048990001",
+                {"terminal", "show", "TERM0001"}, {"terminal", "disable", "TERM0001"},
+                {"terminal", "enable", "TERM0001", "--json"}, {"terminal", "register", "--tid", "TERM0001", "--mid", "898310048990001",
                         "--sn", "SN1", "--vendor", "ACME", "--model", "P100"}, {"psam", "history", "--tid", "TERM0001"},
                 {"tms", "status", "--vendor", "V", "--name", "N", "--version", "1"}, {"ic", "behind"},
                 {"loading", "list"}, {"ca", "revoke", "--serial", "01"}}) {

@@ -1,33 +1,29 @@
 package dev.posgate.gateway.cli;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
 
-/** One run of the {@code posgate} command line in-process, its stdout and stderr captured. */
+/**
+ * One run of the {@code posgate} command line in-process, what it printed captured from the
+ * CommandLine's own writers (every command prints through them, never System.out/err): nothing
+ * else the JVM writes on System.err at the time (a fuzzer agent, a logger) gets in.
+ */
 public record CliRun(int exit, String out, String err) {
 
-    public static synchronized CliRun of(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new CliRun(exit, o.toString(StandardCharsets.UTF_8), withoutFuzzerNoise(e.toString(StandardCharsets.UTF_8)));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    public static CliRun of(String... args) {
+        return of(Main.commandLine(), args);
     }
 
-    /**
-     * The fuzz tests' Jazzer agent stays in the test JVM after them and reports each class it
-     * instruments on whatever System.err is then, ours included: not the CLI's output.
-     */
-    private static String withoutFuzzerNoise(String err) {
-        return err.replaceAll("(?m)^INFO: Instrumented .* with custom hooks.*\\R", "");
+    /** A run of {@code cl} (e.g. dev-tools' command line, which adds commands to {@link Main#commandLine()}). */
+    public static CliRun of(CommandLine cl, String... args) {
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        cl.setOut(new PrintWriter(o, true));
+        cl.setErr(new PrintWriter(e, true));
+        int exit = cl.execute(args);
+        cl.getOut().flush();
+        cl.getErr().flush();
+        return new CliRun(exit, o.toString(), e.toString());
     }
 }

@@ -10,10 +10,7 @@ import dev.posgate.gateway.platform.config.GatewayConfig;
 import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.gateway.platform.secrets.DevelopmentKeys;
 import dev.posgate.gateway.support.GatewayProcess;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -32,16 +29,9 @@ class ServeDevelopmentKeysIT {
         Path config = dir.resolve("gateway.properties");
         Files.writeString(config, "data.dir=" + dir.resolve("data") + "\nadmin.host=0.0.0.0\nadmin.port=" + adminPort
                 + "\nlistener.port=0\n");
-        PrintStream err = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        int rc;
-        try {
-            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            rc = Main.run("serve", "--config", config.toString());
-        } finally {
-            System.setErr(err);
-        }
-        String message = captured.toString(StandardCharsets.UTF_8);
+        CliRun run = CliRun.of("serve", "--config", config.toString());
+        int rc = run.exit();
+        String message = run.err();
         assertEquals(2, rc, message);
         assertTrue(message.contains("admin.host=0.0.0.0") && message.contains("development LMK")
                 && message.contains("--dev"), message);

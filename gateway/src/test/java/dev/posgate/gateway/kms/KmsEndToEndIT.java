@@ -180,16 +180,10 @@ class KmsEndToEndIT {
         f.register("SN-CLI");
         String adminUrl = "http://127.0.0.1:" + f.gateway.adminPort();
         String token = f.gateway.app().adminToken();
-        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream stdout = System.out;
-        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, dev.posgate.gateway.cli.Main.run("loading", "open", "--admin", adminUrl, "--token", token,
-                    "--card", f.cards.resolve("operator-1.p12").toString(), "--sn", "SN-CLI"));
-        } finally {
-            System.setOut(stdout);
-        }
-        String out = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        dev.posgate.gateway.cli.CliRun opened = dev.posgate.gateway.cli.CliRun.of("loading", "open", "--admin", adminUrl, "--token", token,
+                "--card", f.cards.resolve("operator-1.p12").toString(), "--sn", "SN-CLI");
+        assertEquals(0, opened.exit(), opened.toString());
+        String out = opened.out();
         String id = new JsonObject(out.substring(out.indexOf('{'))).getString("id");
         assertEquals(0, dev.posgate.gateway.cli.Main.run("loading", "approve", "--admin", adminUrl, "--token", token,
                 "--card", f.cards.resolve("admin-1.p12").toString(), "--id", id, "--sn", "SN-CLI"));

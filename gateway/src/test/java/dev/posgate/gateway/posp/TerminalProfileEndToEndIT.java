@@ -143,6 +143,52 @@ class TerminalProfileEndToEndIT {
         }
     }
 
+    /**
+     * Issue 20: {@code terminal disable} (audited) refuses the terminal's purchases, sign-ons and
+     * remote TMK download (K2) with 58 over TCP, its keys kept; {@code terminal enable} (audited) serves it again, the
+     * same session's purchase approved without a new sign-on. Unknown TID: exit 1 and 404.
+     */
+    @Test
+    void aDisabledTerminalGets58AndServesAgainOnceEnabled() throws Exception {
+        PosClient pos = world.tmkClient("TERM2001", world.registerTmkTerminal("TERM2001", "SN-2001"));
+        assertEquals("00", await(pos.signOn(dev.posgate.protocol.posp.SignOnMode.DOUBLE)).code());
+        assertEquals("00", await(pos.send(pos.purchase(PAN, 100, "123456"))).code());
+
+        assertEquals(0, admin.cli("terminal", "disable", "TERM2001"));
+        assertEquals("SUSPENDED", admin.terminal("TERM2001").getString("status"));
+        assertEquals("58", await(pos.send(pos.purchase(PAN, 200, "123456"))).code(), "a disabled terminal's purchase");
+        assertEquals("58", await(pos.signOn(dev.posgate.protocol.posp.SignOnMode.DOUBLE)).code(), "a disabled terminal's sign-on");
+        assertEquals(0, admin.cli("terminal", "disable", "TERM2001"), "disabling twice changes nothing");
+        try (TerminalConnection c = world.gateway.connect()) {
+            var k2 = new dev.posgate.protocol.kms.KmsTerminalSession("SN-2001", null, 1, null,
+                    dev.posgate.crypto.RandomSource.secure()).k2();
+            assertEquals("58", dev.posgate.iso8583.tms.TmsMessage.unpack(c.exchange(k2.pack())).header().status(),
+                    "a disabled terminal's remote TMK download (K2)");
+        }
+
+        assertEquals(0, admin.cli("terminal", "enable", "TERM2001"));
+        assertEquals("ACTIVE", admin.terminal("TERM2001").getString("status"));
+        dev.posgate.gateway.cli.CliRun again = dev.posgate.gateway.cli.CliRun.of("terminal", "enable", "TERM2001", "--json",
+                "--admin", "http://127.0.0.1:" + world.gateway.adminPort(), "--token", world.gateway.app().adminToken());
+        assertEquals(0, again.exit(), again.err());
+        assertEquals("ACTIVE", new JsonObject(again.out()).getString("status"), "--json: the API's answer");
+        assertEquals("00", await(pos.send(pos.purchase(PAN, 300, "123456"))).code(), "served again with the keys it had");
+        assertEquals("00", await(pos.signOn(dev.posgate.protocol.posp.SignOnMode.DOUBLE)).code());
+
+        var audit = await(world.db().preparedQuery("select action, actor, detail->>'previousStatus', detail->>'status' from audit_log"
+                + " where action in ('terminal.disable', 'terminal.enable') and subject = $1 order by id").execute(Tuple.of("TERM2001")));
+        assertEquals(2, audit.size(), "one record per change, none for the repeated disable");
+        var it = audit.iterator();
+        Row disabled = it.next();
+        Row enabled = it.next();
+        assertEquals(java.util.List.of("terminal.disable", "admin-api", "ACTIVE", "SUSPENDED"),
+                java.util.List.of(disabled.getString(0), disabled.getString(1), disabled.getString(2), disabled.getString(3)));
+        assertEquals(java.util.List.of("terminal.enable", "ACTIVE"), java.util.List.of(enabled.getString(0), enabled.getString(3)));
+        assertEquals(404, admin.send(admin.request("/api/terminals/NOSUCH01/disable")
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody())).statusCode());
+        assertEquals(1, admin.cli("terminal", "enable", "NOSUCH01"));
+    }
+
     @Test
     void anUnknownMakLengthOrTerminalIsRefused() throws Exception {
         assertEquals(400, admin.patch("/api/terminals/TERM1461", new JsonObject().put("makLength", "TRIPLE")).statusCode());

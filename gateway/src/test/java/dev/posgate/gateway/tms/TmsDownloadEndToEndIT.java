@@ -207,21 +207,13 @@ class TmsDownloadEndToEndIT {
 
     /** Runs {@code posgate tms ...} in-process; its standard output. */
     private static String cli(String[] admin, String sub, String... args) {
-        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream old = System.out;
-        System.setOut(new java.io.PrintStream(buf, true));
-        int rc;
-        try {
-            String[] all = new String[1 + admin.length + args.length];
-            all[0] = sub;
-            System.arraycopy(admin, 0, all, 1, admin.length);
-            System.arraycopy(args, 0, all, 1 + admin.length, args.length);
-            rc = new picocli.CommandLine(new TmsCommand()).execute(all);
-        } finally {
-            System.setOut(old);
-        }
-        assertEquals(0, rc, sub + " failed: " + buf);
-        return buf.toString().trim();
+        String[] all = new String[1 + admin.length + args.length];
+        all[0] = sub;
+        System.arraycopy(admin, 0, all, 1, admin.length);
+        System.arraycopy(args, 0, all, 1 + admin.length, args.length);
+        dev.posgate.gateway.cli.CliRun run = dev.posgate.gateway.cli.CliRun.of(new picocli.CommandLine(new TmsCommand()), all);
+        assertEquals(0, run.exit(), sub + " failed: " + run);
+        return run.out().trim();
     }
 
     @Test

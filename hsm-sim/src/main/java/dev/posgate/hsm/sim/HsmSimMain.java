@@ -18,6 +18,8 @@ import picocli.CommandLine.Option;
 @Command(name = "hsm-sim", mixinStandardHelpOptions = true, version = "posgate hsm-sim " + HsmSimConfig.FIRMWARE,
         description = "Software HSM speaking payShield-style host commands (see docs/hsm-protocol.md).")
 public final class HsmSimMain implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
 
     @Option(names = "--host", description = "Listen address (default ${DEFAULT-VALUE}).")
     String host = "127.0.0.1";
@@ -81,7 +83,7 @@ public final class HsmSimMain implements Callable<Integer> {
         }
         if (tlsCert != null || tlsKey != null || tlsClientCa != null) {
             if (tlsCert == null || tlsKey == null || tlsClientCa == null) {
-                System.err.println("hsm-sim: --tls-cert, --tls-key and --tls-client-ca go together");
+                spec.commandLine().getErr().println("hsm-sim: --tls-cert, --tls-key and --tls-client-ca go together");
                 return 2;
             }
             b.mutualTls(new HsmSimConfig.MutualTls(new io.vertx.core.net.PemKeyCertOptions()
@@ -95,7 +97,7 @@ public final class HsmSimMain implements Callable<Integer> {
             sim = HsmSimulator.start(vertx, config).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close();
-            System.err.println("hsm-sim: cannot start: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+            spec.commandLine().getErr().println("hsm-sim: cannot start: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
             return 1;
         }
         CountDownLatch done = new CountDownLatch(1);

@@ -66,7 +66,8 @@ public final class KmsHandlers {
     /**
      * {@code terminals}: a registered SM4 terminal's K2 is refused {@code 58} (audited
      * {@code kms.k2.refuse}): this K-flow issues TDES TMKs under a TDES TEK; an SM4 terminal's TMK
-     * comes from the ceremony until the SM2 K-flow (issue 17 item 4).
+     * comes from the ceremony until the SM2 K-flow (issue 17 item 4). So is a disabled terminal's
+     * (status SUSPENDED, issue 20).
      */
     public KmsHandlers(Hsm hsm, KmsIdentity kms, TransmissionKeyRepository tks, TmkLifecycle tmks, AuditLog audit,
             ReplayWindow randoms, GatewayMetrics metrics, PerKeyRate k2Rate, TerminalRepository terminals) {
@@ -115,10 +116,9 @@ public final class KmsHandlers {
             // counted by the rate, not audited: a flood of refusals must not become a flood of rows
             return Future.succeededFuture(KmsReplies.refuse(request, ResultCode.INVALID_TRANSACTION.code()));
         }
-        return sm4Terminal(k2.sn())
-                .compose(sm4 -> {
-                    if (!sm4) return tks.find(k2.sn());
-                    String why = "SM4 terminal: the K-flow issues TDES TMKs only (SM2 K-flow not implemented; TMK by ceremony)";
+        return k2Refusal(k2.sn())
+                .compose(why -> {
+                    if (why == null) return tks.find(k2.sn());
                     return audit.appendRefusal("kms", "kms.k2.refuse", k2.sn(), "REFUSED", new JsonObject()
                                     .put("code", ResultCode.NOT_PERMITTED_TO_TERMINAL.code()).put("reason", why))
                             .compose(v -> Future.<java.util.Optional<TransmissionKeyRecord>>failedFuture(
@@ -150,10 +150,16 @@ public final class KmsHandlers {
                 .recover(e -> audited(request, k2.sn(), "kms.k2", e));
     }
 
-    /** Whether {@code sn} is a registered terminal with the SM4 profile. */
-    private Future<Boolean> sm4Terminal(String sn) {
-        if (terminals == null) return Future.succeededFuture(false);
-        return terminals.findBySn(sn).map(t -> t.map(Terminal::sm4).orElse(false));
+    /**
+     * Why a registered terminal's K2 is refused {@code 58}, or null: the SM4 profile, or disabled
+     * by an operator (status not ACTIVE, {@code posgate terminal disable}).
+     */
+    private Future<String> k2Refusal(String sn) {
+        if (terminals == null) return Future.succeededFuture(null);
+        return terminals.findBySn(sn).map(t -> t.map(terminal -> terminal.sm4()
+                        ? "SM4 terminal: the K-flow issues TDES TMKs only (SM2 K-flow not implemented; TMK by ceremony)"
+                        : terminal.status() != Terminal.Status.ACTIVE ? "terminal " + terminal.status() + ": disabled by an operator" : null)
+                .orElse(null));
     }
 
     /** TEK and AUK under the LMK: as kept from an earlier K2, or opened now (ZI) and kept. */

@@ -58,6 +58,8 @@ public final class AdminApi {
         api.get("/terminals").handler(this::list);
         api.get("/terminals/:tid").handler(this::get);
         api.patch("/terminals/:tid").handler(this::update);
+        api.post("/terminals/:tid/disable").handler(ctx -> setStatus(ctx, Terminal.Status.SUSPENDED));
+        api.post("/terminals/:tid/enable").handler(ctx -> setStatus(ctx, Terminal.Status.ACTIVE));
         api.route().failureHandler(this::fail);
     }
 
@@ -280,6 +282,19 @@ public final class AdminApi {
         changed = changed.compose(first -> algorithm == null ? Future.succeededFuture(first)
                 : terminals.updateKeyAlgorithm(tid, algorithm, "admin-api"));
         changed.onComplete(ar -> {
+            if (ar.failed() && ar.cause() instanceof TerminalRepository.ProfileConflictException c) json(ctx, 409, error(c.getMessage()));
+            else if (ar.failed()) ctx.fail(ar.cause());
+            else if (ar.result().isEmpty()) json(ctx, 404, error("no such terminal"));
+            else json(ctx, 200, toJson(ar.result().get()));
+        });
+    }
+
+    /**
+     * Disables (SUSPENDED) or enables (ACTIVE) a terminal, audited; no body. 200 with the
+     * terminal, 404 unknown, 409 for a RETIRED terminal.
+     */
+    private void setStatus(RoutingContext ctx, Terminal.Status status) {
+        terminals.updateStatus(ctx.pathParam("tid"), status, "admin-api").onComplete(ar -> {
             if (ar.failed() && ar.cause() instanceof TerminalRepository.ProfileConflictException c) json(ctx, 409, error(c.getMessage()));
             else if (ar.failed()) ctx.fail(ar.cause());
             else if (ar.result().isEmpty()) json(ctx, 404, error("no such terminal"));

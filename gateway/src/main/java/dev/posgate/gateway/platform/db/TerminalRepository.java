@@ -74,6 +74,36 @@ public final class TerminalRepository {
                 }));
     }
 
+    /**
+     * An operator disables ({@code SUSPENDED}) or enables ({@code ACTIVE}) a terminal: the new
+     * status and its audit record ({@code terminal.disable} / {@code terminal.enable}, with the
+     * status it replaces) commit together. A disabled terminal's sign-ons and financial messages
+     * get 58 and its TMS handshake is refused; its keys and registration are kept, so enabling it
+     * restores service as it was. Unchanged status: no change, no audit. A RETIRED terminal stays
+     * retired ({@link ProfileConflictException}). Empty when the TID is not registered.
+     */
+    public Future<Optional<Terminal>> updateStatus(String tid, Terminal.Status status, String actor) {
+        if (status == Terminal.Status.RETIRED) throw new IllegalArgumentException("retiring is not an operator status change");
+        return pool.withTransaction(tx -> tx
+                .preparedQuery("select status from terminal where tid = $1 for update")
+                .execute(Tuple.of(tid))
+                .compose(before -> {
+                    if (before.size() == 0) return Future.succeededFuture(Optional.<Terminal>empty());
+                    String previous = before.iterator().next().getString(0);
+                    if (previous.equals(status.name())) return findOne(tx, "tid", tid);
+                    if (previous.equals(Terminal.Status.RETIRED.name())) {
+                        return Future.failedFuture(new ProfileConflictException("terminal " + tid + " is RETIRED"));
+                    }
+                    String action = status == Terminal.Status.ACTIVE ? "terminal.enable" : "terminal.disable";
+                    return tx.preparedQuery("update terminal set status = $2, updated_at = now() where tid = $1 returning " + COLUMNS)
+                            .execute(Tuple.of(tid, status.name()))
+                            .map(rows -> map(rows.iterator().next()))
+                            .compose(saved -> audit.append(tx, actor, action, tid, "OK", new JsonObject()
+                                            .put("status", status.name()).put("previousStatus", previous))
+                                    .map(Optional.of(saved)));
+                }));
+    }
+
     /** Refused: SM4 for a PSAM terminal (the PSAM card keys are TDES). */
     public static final class ProfileConflictException extends RuntimeException {
         public ProfileConflictException(String message) {

@@ -7,9 +7,7 @@ import dev.posgate.gateway.cli.Main;
 import dev.posgate.gateway.support.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -114,15 +112,11 @@ class AdminApiIT {
                 "--mid", "898310048990001", "--sn", "SN-0300", "--vendor", "ACME", "--model", "P90", "--key-scheme", "psam"));
         assertEquals(1, Main.run("terminal", "register", "--admin", admin, "--token", token, "--tid", "TERM0300",
                 "--mid", "898310048990001", "--sn", "SN-0301", "--vendor", "ACME", "--model", "P90"));
-        PrintStream saved = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        try {
-            assertEquals(0, Main.run("terminal", "list", "--admin", admin, "--token", token, "--limit", "2"));
-        } finally {
-            System.setOut(saved);
-        }
-        assertTrue(out.toString().contains("TERM0300"), out.toString());
-        assertTrue(out.toString().contains("PSAM"), out.toString());
+        dev.posgate.gateway.cli.CliRun list = dev.posgate.gateway.cli.CliRun.of("terminal", "list", "--admin", admin, "--token", token,
+                "--limit", "2");
+        assertEquals(0, list.exit(), list.toString());
+        String out = list.out();
+        assertTrue(out.contains("TERM0300"), out);
+        assertTrue(out.contains("PSAM"), out);
     }
 }
