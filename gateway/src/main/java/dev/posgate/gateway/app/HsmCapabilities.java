@@ -51,6 +51,8 @@ public final class HsmCapabilities {
                         Need.std("A0", "zone keys under the LMK (admin)")),
                 List.of(Need.std("A0", "generate a working key under the TMK (mode 1, flag 1)"),
                         Need.std("BU", "the 16-hex check value field 62 takes 4 bytes of"))),
+        POSP_TMK_IMPORT("posp.tmk.import", "TMK under the LMK from the acquirer's ceremony, checked (admin)",
+                List.of(Need.std("BU", "the TMK's check value"))),
         POSP_MAC("posp.mac", "POSP field-64 MAC toward terminals and the host (UnionPay ECB, X9.19)",
                 List.of(Need.ext("ZA", "UnionPay ECB MAC"), Need.ext("ZC", "UnionPay ECB MAC verify"),
                         Need.std("M6", "X9.19 MAC"), Need.std("M8", "X9.19 MAC verify")),
@@ -126,7 +128,7 @@ public final class HsmCapabilities {
         public boolean enabled(GatewayConfig config) {
             Set<String> off = disabled(config);
             return switch (this) {
-                case POSP_SIGN_ON, POSP_MAC, POSP_PIN, POSP_TRACKS -> true;
+                case POSP_SIGN_ON, POSP_TMK_IMPORT, POSP_MAC, POSP_PIN, POSP_TRACKS -> true;
                 case PSAM, SM4, TMS, KMS -> !off.contains(key);
                 case TMK_CEREMONY -> config.bool(Setting.POSP_TMK_CEREMONY);
                 case DMK_CEREMONY -> !off.contains("tms") && config.bool(Setting.TMS_DMK_CEREMONY);

@@ -36,7 +36,7 @@ class HsmCapabilitiesTest {
                 }
             }
         }
-        assertEquals(EnumSet.of(Feature.POSP_SIGN_ON, Feature.POSP_MAC, Feature.POSP_PIN, Feature.POSP_TRACKS), served);
+        assertEquals(EnumSet.of(Feature.POSP_SIGN_ON, Feature.POSP_TMK_IMPORT, Feature.POSP_MAC, Feature.POSP_PIN, Feature.POSP_TRACKS), served);
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.posgate.crypto.Hex;
 import dev.posgate.crypto.Kcv;
 import dev.posgate.crypto.KeyComponents;
 import dev.posgate.crypto.Parity;
@@ -16,11 +17,13 @@ import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.gateway.platform.db.KeyRecord;
 import dev.posgate.gateway.platform.db.Terminal;
 import dev.posgate.gateway.spi.ResultCode;
+import dev.posgate.gateway.support.AdminClient;
 import dev.posgate.gateway.support.TestPostgres;
 import dev.posgate.hsm.HsmException;
 import dev.posgate.hsm.HsmProfile;
 import dev.posgate.hsm.KeyScheme;
 import dev.posgate.hsm.KeyType;
+import dev.posgate.hsm.KeyWithKcv;
 import dev.posgate.hsm.RemoteHsm;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.protocol.posp.SignOnMode;
@@ -29,6 +32,8 @@ import dev.posgate.terminal.pinpad.KeyRole;
 import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.terminal.pos.PinPadKeys;
 import dev.posgate.terminal.pos.PosClient;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
@@ -45,8 +50,8 @@ import org.junit.jupiter.api.TestInstance;
  * TDES sign-on in each layout (A0 under the TMK, BU for the 4-byte check values of field 62),
  * purchases MACed with the UnionPay ECB MAC (XOR in the gateway, M6/M8 algorithm 1 in the HSM)
  * and with X9.19, PIN translation (CA), encrypted tracks (M2/M0). The TMK is formed in the host's
- * HSM (posgate profile, same LMK), as a payShield's console ceremony would; the gateway's HSM
- * could not (ZW is an extension).
+ * HSM (posgate profile, same LMK), as a payShield's console ceremony would (the gateway's HSM could
+ * not: ZW is an extension), and handed to the gateway under the LMK on the admin API, checked by BU.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PayShieldProfileEndToEndIT {
@@ -68,14 +73,43 @@ class PayShieldProfileEndToEndIT {
         if (world != null) world.close();
     }
 
-    /** A TMK terminal whose TMK the host's HSM formed from the fixture's components (a console ceremony). */
+    /**
+     * A TMK terminal whose TMK the host's HSM formed from the fixture's components (the acquirer's
+     * console ceremony), given to the gateway under the LMK with its check value on the admin API.
+     */
     private PosClient terminal(String tid, String sn, Terminal.MacAlgorithm mac) throws Exception {
         world.register(tid, sn, Terminal.KeyScheme.TMK, mac);
-        world.storeKey(KeyRecord.OwnerType.TERMINAL, sn, "TMK", 1,
-                await(world.hostHsm.formKeyFromComponents(KeyType.TMK, KeyScheme.U, PospFixture.TMK_1, PospFixture.TMK_2)));
+        KeyWithKcv tmk = await(world.hostHsm.formKeyFromComponents(KeyType.TMK, KeyScheme.U, PospFixture.TMK_1, PospFixture.TMK_2));
+        HttpResponse<String> stored = admin().post("/api/ceremony/terminals/" + sn + "/tmk/import",
+                new JsonObject().put("underLmk", tmk.key().toWire()).put("kcv", tmk.kcv().hex().substring(0, 6)));
+        assertEquals(201, stored.statusCode(), stored.body());
+        assertEquals(Hex.encode(Kcv.of(TMK, 4)), new JsonObject(stored.body()).getString("kcv"), "BU's check value, first 4 bytes");
         PinPad pad = new PinPad();
         pad.write(1, KeyRole.TMK, TMK);
         return world.client(tid, new PinPadKeys(pad, 1), mac == Terminal.MacAlgorithm.X919);
+    }
+
+    private AdminClient admin() {
+        return new AdminClient(world.gateway);
+    }
+
+    @Test
+    void aTmkUnderTheLmkIsStoredOnlyWhenTheHsmReadsItAsATmkWithItsCheckValue() throws Exception {
+        world.register("TERM2606", "SN-2606", Terminal.KeyScheme.TMK);
+        KeyWithKcv tmk = await(world.hostHsm.formKeyFromComponents(KeyType.TMK, KeyScheme.U, PospFixture.TMK_1, PospFixture.TMK_2));
+        String path = "/api/ceremony/terminals/SN-2606/tmk/import";
+        // another key's check value
+        assertEquals(422, admin().post(path, new JsonObject().put("underLmk", tmk.key().toWire()).put("kcv", "000000")).statusCode());
+        // the zone ZPK (another type under the LMK) with its own check value: not a TMK
+        assertEquals(422, admin().post(path, new JsonObject().put("underLmk", world.zpk.key().toWire())
+                .put("kcv", world.zpk.kcv().hex())).statusCode());
+        assertEquals(400, admin().post(path, new JsonObject().put("underLmk", "U1234").put("kcv", "000000")).statusCode());
+        assertEquals(404, admin().post("/api/ceremony/terminals/NO-SUCH/tmk/import",
+                new JsonObject().put("underLmk", tmk.key().toWire()).put("kcv", tmk.kcv().hex())).statusCode());
+        assertTrue(await(world.keys().active(KeyRecord.OwnerType.TERMINAL, "SN-2606", "TMK", 1)).isEmpty(), "nothing stored");
+        assertEquals(201, admin().post(path, new JsonObject().put("underLmk", tmk.key().toWire()).put("kcv", tmk.kcv().hex()))
+                .statusCode());
+        assertTrue(await(world.keys().active(KeyRecord.OwnerType.TERMINAL, "SN-2606", "TMK", 1)).isPresent());
     }
 
     @Test
