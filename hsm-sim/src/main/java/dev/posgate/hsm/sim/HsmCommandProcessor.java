@@ -136,6 +136,9 @@ public final class HsmCommandProcessor {
         }
         try {
             HsmReply reply = h.handle(new FieldReader(command, 2));
+            if (profile == HsmProfile.PAYSHIELD) {
+                reply = PayShieldMode.reply(reply);
+            }
             return Replies.ok(replyCode, reply);
         } catch (FieldException e) {
             log.debug("{}: error {}: {}", code, e.errorCode(), e.getMessage());

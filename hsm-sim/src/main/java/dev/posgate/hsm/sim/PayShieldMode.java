@@ -10,6 +10,9 @@ import dev.posgate.hsm.command.ExportKeyRequest;
 import dev.posgate.hsm.command.FieldException;
 import dev.posgate.hsm.command.FieldReader;
 import dev.posgate.hsm.command.GenerateKeyRequest;
+import dev.posgate.hsm.command.HsmReply;
+import dev.posgate.hsm.command.RsaKeyPairReply;
+import dev.posgate.hsm.command.RsaPublicKeys;
 import dev.posgate.hsm.command.GenerateMacRequest;
 import dev.posgate.hsm.command.ImportKeyRequest;
 import dev.posgate.hsm.command.KeyCheckValueRequest;
@@ -31,6 +34,8 @@ import dev.posgate.hsm.command.VerifyMacRequest;
  *   <li>an SM4 key (scheme {@code P}) in BU: <b>26</b>.</li>
  * </ul>
  * A request that does not parse is left to its handler, which answers as in the posgate profile.
+ * Replies are posgate's, except EJ: its public key is payShield's PKCS#1 {@code RSAPublicKey}
+ * instead of an X.509 SubjectPublicKeyInfo.
  */
 final class PayShieldMode {
     private PayShieldMode() {}
@@ -73,6 +78,14 @@ final class PayShieldMode {
         } catch (FieldException | IllegalArgumentException e) {
             return null; // the handler answers the malformed request
         }
+    }
+
+    /** The reply as a payShield words it (EJ's public key in PKCS#1). */
+    static HsmReply reply(HsmReply reply) {
+        if (reply instanceof RsaKeyPairReply ej) {
+            return new RsaKeyPairReply(RsaPublicKeys.asRsaPublicKey(ej.publicKeyDer()), ej.privateKey());
+        }
+        return reply;
     }
 
     private static boolean standard(Wrapping w) {

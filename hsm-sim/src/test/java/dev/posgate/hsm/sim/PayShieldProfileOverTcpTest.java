@@ -136,6 +136,19 @@ class PayShieldProfileOverTcpTest {
         assertArrayEquals(Macs.unionPayEcb(single, mab), await(hsm.generateUnionPayMac(KeyType.MAK, z, mab)));
     }
 
+    @Test
+    void eiAnswersThePublicKeyInPkcs1AndTheClientReadsItAsSubjectPublicKeyInfo() throws Exception {
+        byte[] reply = await(pool.execute("EI2102401".getBytes(StandardCharsets.ISO_8859_1)));
+        assertEquals("EJ00", new String(reply, 0, 4, StandardCharsets.ISO_8859_1));
+        // RSAPublicKey: SEQUENCE { INTEGER modulus, INTEGER exponent }, here 1024 bits: 30 81 89 02 81 81 ...
+        assertEquals(0x30, reply[4] & 0xFF);
+        assertEquals(0x02, reply[4 + 3] & 0xFF, "the first element is the modulus INTEGER, not an AlgorithmIdentifier");
+        dev.posgate.hsm.RsaKeyPair pair = await(hsm.generateRsaKeyPair(dev.posgate.hsm.RsaKeyUsage.BOTH, 1024));
+        java.security.interfaces.RSAPublicKey pub = (java.security.interfaces.RSAPublicKey) java.security.KeyFactory.getInstance("RSA")
+                .generatePublic(new java.security.spec.X509EncodedKeySpec(pair.publicKeyDer()));
+        assertEquals(1024, pub.getModulus().bitLength());
+    }
+
     /** The UnionPay ECB MAC's steps (protocol.md section 2) with BouncyCastle's DESede. */
     private static byte[] bouncyCastleEcbMac(byte[] key, byte[] mab) {
         byte[] x = new byte[8];
