@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 /** Terminal registration through the admin API of a running gateway. */
 @Command(name = "terminal", mixinStandardHelpOptions = true, description = "Register, show and list terminals; their key state.",
         subcommands = {TerminalCommand.Register.class, TerminalCommand.Update.class, TerminalCommand.ListTerminals.class,
-                TerminalCommand.Show.class, TerminalCommand.Keys.class, TmkCeremonyCommand.class})
+                TerminalCommand.Show.class, TerminalCommand.Keys.class, TmkCeremonyCommand.class, TmkImportCommand.class})
 final class TerminalCommand {
 
     /** {@code --json}: the admin API's answer as JSON instead of a table. */

@@ -26,6 +26,7 @@ class CliCoverageTest {
             Map.entry("updateTerminal", "terminal update"),
             Map.entry("terminalKeys", "terminal keys"),
             Map.entry("tmkCeremony", "terminal tmk-ceremony"),
+            Map.entry("tmkImport", "terminal tmk-import"),
             Map.entry("provisionDmk", "tms dmk"),
             Map.entry("addToGroup", "tms group"),
             Map.entry("publishPackage", "tms publish"),

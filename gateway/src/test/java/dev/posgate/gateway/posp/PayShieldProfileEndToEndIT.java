@@ -13,6 +13,7 @@ import dev.posgate.crypto.Kcv;
 import dev.posgate.crypto.KeyComponents;
 import dev.posgate.crypto.Parity;
 import dev.posgate.crypto.Tdes;
+import dev.posgate.gateway.cli.CliRun;
 import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.gateway.platform.db.KeyRecord;
 import dev.posgate.gateway.platform.db.Terminal;
@@ -107,8 +108,12 @@ class PayShieldProfileEndToEndIT {
         assertEquals(404, admin().post("/api/ceremony/terminals/NO-SUCH/tmk/import",
                 new JsonObject().put("underLmk", tmk.key().toWire()).put("kcv", tmk.kcv().hex())).statusCode());
         assertTrue(await(world.keys().active(KeyRecord.OwnerType.TERMINAL, "SN-2606", "TMK", 1)).isEmpty(), "nothing stored");
-        assertEquals(201, admin().post(path, new JsonObject().put("underLmk", tmk.key().toWire()).put("kcv", tmk.kcv().hex()))
-                .statusCode());
+        // the operator's way: posgate terminal tmk-import
+        CliRun imported = CliRun.of("terminal", "tmk-import", "--admin", "http://127.0.0.1:" + world.gateway.adminPort(),
+                "--token", world.gateway.app().adminToken(), "--sn", "SN-2606", "--under-lmk", tmk.key().toWire(),
+                "--kcv", tmk.kcv().hex());
+        assertEquals(0, imported.exit(), imported.err());
+        assertTrue(imported.out().startsWith("TMK of SN-2606 stored ACTIVE, KCV " + Hex.encode(Kcv.of(TMK, 4))), imported.out());
         assertTrue(await(world.keys().active(KeyRecord.OwnerType.TERMINAL, "SN-2606", "TMK", 1)).isPresent());
     }
 
