@@ -150,9 +150,9 @@ public final class GatewayApp {
     private Future<Void> boot(PrometheusMeterRegistry prometheus) {
         GatewayMetrics metrics = new GatewayMetrics(prometheus);
         log.info("start-up: data directory {}", config.dataDir());
-        log.info("start-up: HSM profile {}, features {}{}", HsmCapabilities.profile(config).configName(),
-                HsmCapabilities.enabled(config).stream().map(HsmCapabilities.Feature::key).toList(),
-                HsmCapabilities.disabled(config).isEmpty() ? "" : " (disabled: " + HsmCapabilities.disabled(config) + ")");
+        log.info("start-up: HSM profile {}; enabled features and the HSM commands they need: {}{}",
+                HsmCapabilities.profile(config).configName(), HsmCapabilities.needsOfEnabled(config),
+                HsmCapabilities.disabled(config).isEmpty() ? "" : " (features.disabled: " + HsmCapabilities.disabled(config) + ")");
         return vertx.executeBlocking(() -> {
                     DataDirectory.secure(config.dataDir()); // before anything reads a secret from it
                     return AdminToken.resolve(config.string(Setting.ADMIN_TOKEN), config.dataDir());

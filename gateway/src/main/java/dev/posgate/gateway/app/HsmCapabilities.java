@@ -175,6 +175,18 @@ public final class HsmCapabilities {
         return out;
     }
 
+    /** What the enabled features need from the HSM, for the start-up log: {@code posp.sign_on: A0 BU; ...}. */
+    public static String needsOfEnabled(GatewayConfig config) {
+        HsmProfile profile = profile(config);
+        List<String> out = new ArrayList<>();
+        for (Feature f : enabled(config)) {
+            Set<String> commands = new LinkedHashSet<>();
+            for (Need n : f.needs(profile)) commands.add(n.command());
+            out.add(f.key() + ": " + String.join(" ", commands));
+        }
+        return String.join("; ", out);
+    }
+
     /**
      * Why the gateway must not start with {@code config}'s profile and features, in one line, or
      * null when the profile serves every enabled feature.

@@ -17,6 +17,22 @@ import org.junit.jupiter.api.Test;
 class HsmCapabilitiesTest {
     private static final GatewayConfig PAYSHIELD = GatewayConfig.defaults().with(Setting.HSM_PROFILE, "payshield");
 
+    /** docs/hsm-protocol.md section 11.2 has a row for every feature of the table. */
+    @Test
+    void everyFeatureIsDocumented() throws Exception {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "hsm-protocol.md"));
+        for (Feature f : Feature.values()) assertTrue(doc.contains("| `" + f.key() + "`"), "docs/hsm-protocol.md 11.2 lacks " + f.key());
+        for (String f : HsmCapabilities.SWITCHABLE) assertTrue(doc.contains("| `" + f + "`"), f);
+    }
+
+    @Test
+    void theStartUpLogListsWhatEachEnabledFeatureNeeds() {
+        String posgate = HsmCapabilities.needsOfEnabled(GatewayConfig.defaults());
+        assertTrue(posgate.startsWith("posp.sign_on: A0; posp.tmk.import: BU; posp.mac: ZA ZC M6 M8;"), posgate);
+        String payShield = HsmCapabilities.needsOfEnabled(PAYSHIELD.with(Setting.FEATURES_DISABLED, "tms,kms,psam,sm4"));
+        assertEquals("posp.sign_on: A0 BU; posp.tmk.import: BU; posp.mac: M6 M8; posp.pin: CA; posp.tracks: M2 M0", payShield);
+    }
+
     @Test
     void thePosgateProfileServesEveryFeature() {
         for (Feature f : Feature.values()) assertNull(f.missing(HsmProfile.POSGATE), f.key());
