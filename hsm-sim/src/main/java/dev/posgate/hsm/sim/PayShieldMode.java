@@ -7,7 +7,6 @@ import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.Wrapping;
 import dev.posgate.hsm.command.DataCipherRequest;
 import dev.posgate.hsm.command.ExportKeyRequest;
-import dev.posgate.hsm.command.FieldException;
 import dev.posgate.hsm.command.FieldReader;
 import dev.posgate.hsm.command.GenerateKeyRequest;
 import dev.posgate.hsm.command.HsmReply;
@@ -75,8 +74,10 @@ final class PayShieldMode {
                 default:
                     return null;
             }
-        } catch (FieldException | IllegalArgumentException e) {
-            return null; // the handler answers the malformed request
+        } catch (RuntimeException e) {
+            // FieldException, IllegalArgumentException or worse: the handler answers the malformed
+            // request, and nothing escapes HsmCommandProcessor#process
+            return null;
         }
     }
 

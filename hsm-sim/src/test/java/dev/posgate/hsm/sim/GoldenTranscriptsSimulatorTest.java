@@ -168,6 +168,20 @@ class GoldenTranscriptsSimulatorTest {
         }
     }
 
+    /** Every prefix of every public request gets a reply in the payshield profile: its refusals never throw. */
+    @Test
+    void inThePayShieldProfileEveryTruncatedRequestGetsAReply() {
+        HsmCommandProcessor payShield = new HsmCommandProcessor(LMK, false, Set.of(), Authorisation.NONE,
+                dev.posgate.hsm.HsmProfile.PAYSHIELD);
+        for (Transcript t : PayShieldTranscripts.all()) {
+            byte[] payload = t.requestPayload();
+            for (int n = 0; n <= payload.length; n++) {
+                String reply = new String(payShield.process(java.util.Arrays.copyOf(payload, n)), StandardCharsets.ISO_8859_1);
+                assertTrue(reply.matches("(?s)[ -~]{2}[0-9A-F]{2}.*"), t + " cut at " + n + ": " + reply);
+            }
+        }
+    }
+
     @Test
     void ncAnswersTheLmkCheckValueAndFirmwareInThePublicShape() {
         Transcript nc = PayShieldTranscripts.of("NC").get(0);
