@@ -41,4 +41,17 @@ public final class Kcv {
     public static String hex6Sm4(byte[] key16) {
         return Hex.encode(ofSm4(key16, 3));
     }
+
+    /**
+     * The AES key check value of ANSI X9.24-1:2017 (the CMAC method): the first {@code len}
+     * (1..16) bytes of AES-CMAC(key, 16 zero bytes). Reproduces the check values published with
+     * TR-31:2018 A.7.4 and the payShield 10K version D blocks (Tr31Test); the plain
+     * AES-ECB(key, 0) does not.
+     */
+    public static byte[] ofAes(byte[] key, int len) {
+        if (len < 1 || len > Aes.BLOCK) {
+            throw new IllegalArgumentException("AES KCV length must be 1..16, got " + len);
+        }
+        return Arrays.copyOf(Cmac.aes(key, new byte[Aes.BLOCK]), len);
+    }
 }

@@ -1,19 +1,15 @@
 package dev.posgate.gateway.app;
 
+import static dev.posgate.gateway.support.DeployTools.tool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.posgate.gateway.support.Dashboard;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,15 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
  * the alert rules and every dashboard expression; systemd-analyze for the unit; kubectl for the
  * kustomize base. bin/test installs the tools; a missing one FAILS its test (a silent skip would
  * let a broken deploy/ pass CI), unless the environment says {@code POSGATE_SKIP_DEPLOY_TOOLS=1}
- * explicitly. The HAProxy configuration is checked by the load-test module, which runs it.
+ * explicitly ({@link dev.posgate.gateway.support.DeployTools}). The HAProxy configuration is checked
+ * by the load-test module, which runs it; the rules and the dashboard run in a real Prometheus
+ * against a gateway in PrometheusAlertsIT.
  */
 class DeployValidationIT {
     private static final Path DEPLOY = Path.of("..", "deploy");
-    /** The explicit opt-out (docs/testing.md): skip instead of failing when a tool is missing. */
-    static final String SKIP_VARIABLE = "POSGATE_SKIP_DEPLOY_TOOLS";
-    /** The Debian package bin/test installs for each tool. */
-    private static final Map<String, String> PACKAGES = Map.of(
-            "promtool", "prometheus", "systemd-analyze", "systemd", "kubectl", "kubernetes-client");
 
     @Test
     void prometheusConfigurationAndAlertRules() throws Exception {
@@ -50,13 +43,12 @@ class DeployValidationIT {
     @Test
     void everyDashboardExpressionParses(@TempDir Path dir) throws Exception {
         Path promtool = tool("promtool");
-        List<String> exprs = new ArrayList<>();
-        collectExprs(new JsonObject(Files.readString(DEPLOY.resolve("grafana/dashboards/posgate.json"))), exprs);
+        List<String> exprs = Dashboard.expressions();
         assertTrue(exprs.size() > 10, "the dashboard has its panels: " + exprs.size());
         // each expression as a recording rule: promtool parses it with Prometheus' own parser
         StringBuilder rules = new StringBuilder("groups:\n- name: dashboard\n  rules:\n");
         for (int i = 0; i < exprs.size(); i++) {
-            String expr = exprs.get(i).replace("$__rate_interval", "1m").replace("$__interval", "1m");
+            String expr = Dashboard.withRange(exprs.get(i), "1m");
             String json = new JsonArray().add(expr).encode(); // a JSON string is a YAML double-quoted scalar
             rules.append("  - record: dashboard:expr").append(i).append("\n    expr: ")
                     .append(json, 1, json.length() - 1).append('\n');
@@ -78,32 +70,6 @@ class DeployValidationIT {
         for (String kind : List.of("kind: Deployment", "kind: Service", "kind: HorizontalPodAutoscaler", "kind: PodDisruptionBudget")) {
             assertTrue(out.contains(kind), kind);
         }
-    }
-
-    private static void collectExprs(Object node, List<String> into) {
-        if (node instanceof JsonObject o) {
-            if (o.getValue("expr") instanceof String e) into.add(e);
-            o.forEach(entry -> collectExprs(entry.getValue(), into));
-        } else if (node instanceof JsonArray a) {
-            a.forEach(v -> collectExprs(v, into));
-        }
-    }
-
-    private static Path tool(String name) {
-        Optional<Path> found = find(name, System.getenv().getOrDefault("PATH", ""));
-        if (found.isEmpty()) {
-            assumeFalse("1".equals(System.getenv(SKIP_VARIABLE)), name + " is not installed: skipped, as " + SKIP_VARIABLE + "=1 asks");
-            fail(name + " is not installed: bin/test installs it (" + PACKAGES.get(name) + ", Debian); set " + SKIP_VARIABLE
-                    + "=1 to skip the deploy checks explicitly");
-        }
-        return found.get();
-    }
-
-    static Optional<Path> find(String name, String path) {
-        for (String dir : (path + ":/usr/sbin:/usr/bin").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) return Optional.of(Path.of(dir, name));
-        }
-        return Optional.empty();
     }
 
     /** Runs a command, asserts exit status 0, returns its output. */

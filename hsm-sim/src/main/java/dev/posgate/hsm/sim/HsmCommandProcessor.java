@@ -31,6 +31,8 @@ public final class HsmCommandProcessor {
     private final HsmProfile profile;
     private final Lmk lmk;
     private volatile Authorisation authorisation;
+    /** The key-block and TR-31 forms of A0/A6/A8 (docs/key-blocks.md), ahead of the variant handlers. */
+    private volatile KeyBlockCommands keyBlocks;
 
     public HsmCommandProcessor(Lmk lmk, boolean allowClearComponents, Set<String> disabledCommands) {
         this(lmk, allowClearComponents, disabledCommands, Authorisation.NONE);
@@ -70,6 +72,16 @@ public final class HsmCommandProcessor {
         new RsaCommands(ctx).register(handlers);
         new TerminalKeyCommands(ctx).register(handlers);
         new SmCommands(ctx).register(handlers);
+        this.keyBlocks = new KeyBlockCommands(ctx, KeyBlockLmk.derivedFrom(lmk));
+    }
+
+    /**
+     * Replaces the key-block LMK (derived from the variant LMK by default; tests load a payShield
+     * test key-block LMK). Call before serving.
+     */
+    public HsmCommandProcessor useKeyBlockLmk(KeyBlockLmk keyBlockLmk) {
+        this.keyBlocks = keyBlocks.with(java.util.Objects.requireNonNull(keyBlockLmk, "keyBlockLmk"));
+        return this;
     }
 
     /** A processor for {@code config}: loads (or, in development, generates) the LMK. */
@@ -115,7 +127,8 @@ public final class HsmCommandProcessor {
         }
         String code = code(command);
         String replyCode = Replies.replyCode(code);
-        CommandHandler h = handlers.get(code);
+        CommandHandler kb = keyBlocks.route(code, command);
+        CommandHandler h = kb != null ? kb : handlers.get(code);
         if (h == null) {
             log.debug("unknown command code {}", code.replaceAll("[^\\x20-\\x7E]", "?"));
             return Replies.error(replyCode, HsmErrors.INVALID_INPUT);
