@@ -49,10 +49,24 @@ import java.util.Objects;
 public final class RemoteHsm implements Hsm {
     private static final String ACCOUNT_ZERO = "000000000000";
 
-    private final HsmTransport transport;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RemoteHsm.class);
 
+    private final HsmTransport transport;
+    private final HsmProfile profile;
+
+    /** posgate's profile: its layouts and extensions (the software HSM). */
     public RemoteHsm(HsmTransport transport) {
+        this(transport, HsmProfile.POSGATE);
+    }
+
+    /** An HSM of {@code profile} (docs/hsm-protocol.md, "HSM profiles"). */
+    public RemoteHsm(HsmTransport transport, HsmProfile profile) {
         this.transport = Objects.requireNonNull(transport, "transport");
+        this.profile = Objects.requireNonNull(profile, "profile");
+    }
+
+    public HsmProfile profile() {
+        return profile;
     }
 
     public HsmTransport transport() {
@@ -66,6 +80,7 @@ public final class RemoteHsm implements Hsm {
     public <R> Future<R> execute(HsmRequest<R> request) {
         byte[] payload;
         try {
+            refuseOutsideProfile(request);
             payload = request.encode();
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
@@ -77,11 +92,24 @@ public final class RemoteHsm implements Hsm {
     private Future<Boolean> verify(HsmRequest<?> request) {
         byte[] payload;
         try {
+            refuseOutsideProfile(request);
             payload = request.encode();
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
         return transport.execute(payload).map(reply -> parse(request, reply, true) != null);
+    }
+
+    /**
+     * In the {@code payshield} profile a command payShield does not have never leaves: it fails here
+     * with {@code 68} (command disabled), what the HSM would answer at best.
+     */
+    private void refuseOutsideProfile(HsmRequest<?> request) {
+        String cmd = request.commandCode();
+        if (!profile.serves(cmd)) {
+            throw new HsmException(cmd, HsmErrors.COMMAND_DISABLED, "HSM command " + cmd
+                    + " is a posgate extension, not sent to an HSM of profile " + profile.configName());
+        }
     }
 
     /** Returns the parsed reply, or null for error 01 when {@code verification}. */
@@ -117,8 +145,8 @@ public final class RemoteHsm implements Hsm {
     @Override
     public Future<KeyWithKcv> generateKey(KeyType type, KeyScheme scheme) {
         try {
-            return execute(GenerateKeyRequest.underLmk(type, scheme, KcvType.FULL_16H))
-                    .map(r -> new KeyWithKcv(r.key(), r.kcv()));
+            return execute(GenerateKeyRequest.underLmk(type, scheme, keyCommandKcv()))
+                    .compose(r -> fullKcv(type, r.key(), r.kcv()).map(kcv -> new KeyWithKcv(r.key(), kcv)));
         } catch (RuntimeException e) {
             return fail(e);
         }
@@ -128,8 +156,9 @@ public final class RemoteHsm implements Hsm {
     public Future<GeneratedKey> generateKeyUnder(KeyType type, KeyScheme scheme, Wrapping wrapping, LmkKey wrappingKey) {
         try {
             GenerateKeyRequest req = new GenerateKeyRequest(type, scheme, wrapping, wrappingKey,
-                    KeyScheme.kekSchemeFor(scheme.keyLength()), KcvType.FULL_16H);
-            return execute(req).map(r -> new GeneratedKey(r.key(), r.underWrapping(), r.kcv()));
+                    KeyScheme.kekSchemeFor(scheme.keyLength()), keyCommandKcv());
+            return execute(req).compose(r -> fullKcv(type, r.key(), r.kcv())
+                    .map(kcv -> new GeneratedKey(r.key(), r.underWrapping(), kcv)));
         } catch (RuntimeException e) {
             return fail(e);
         }
@@ -139,8 +168,19 @@ public final class RemoteHsm implements Hsm {
     public Future<KeyWithKcv> importKey(KeyType type, LmkKey zmk, WrappedKey keyUnderZmk) {
         try {
             ImportKeyRequest req = new ImportKeyRequest(type, zmk, keyUnderZmk,
-                    KeyScheme.lmkSchemeFor(keyUnderZmk.length()), KcvType.FULL_16H);
-            return execute(req).map(r -> new KeyWithKcv(r.key(), r.kcv()));
+                    KeyScheme.lmkSchemeFor(keyUnderZmk.length()), keyCommandKcv());
+            if (!profile.standardLayouts()) {
+                return execute(req).map(r -> new KeyWithKcv(r.key(), r.kcv()));
+            }
+            return executeWithWarning(req, HsmErrors.VERIFICATION_FAILED).compose(w -> {
+                if (w.warning() != null) {
+                    // payShield imports the key and flags its parity (A6 error 01, "advice only")
+                    log.warn("A6: the HSM imported a key of type {} with warning {} ({}); its check value {} is the HSM's 6-hex one",
+                            type.code(), w.warning(), "imported key parity", w.reply().kcv().hex());
+                    return Future.succeededFuture(new KeyWithKcv(w.reply().key(), w.reply().kcv()));
+                }
+                return fullKcv(type, w.reply().key(), w.reply().kcv()).map(kcv -> new KeyWithKcv(w.reply().key(), kcv));
+            });
         } catch (RuntimeException e) {
             return fail(e);
         }
@@ -150,8 +190,8 @@ public final class RemoteHsm implements Hsm {
     public Future<ExportedKey> exportKey(KeyType type, Wrapping wrapping, LmkKey kek, LmkKey key) {
         try {
             ExportKeyRequest req = new ExportKeyRequest(type, wrapping, kek, key,
-                    KeyScheme.kekSchemeFor(key.length()), KcvType.FULL_16H);
-            return execute(req).map(r -> new ExportedKey(r.key(), r.kcv()));
+                    KeyScheme.kekSchemeFor(key.length()), keyCommandKcv(), profile.standardLayouts());
+            return execute(req).compose(r -> fullKcv(type, key, r.kcv()).map(kcv -> new ExportedKey(r.key(), kcv)));
         } catch (RuntimeException e) {
             return fail(e);
         }
@@ -160,10 +200,66 @@ public final class RemoteHsm implements Hsm {
     @Override
     public Future<Kcv> kcv(KeyType type, LmkKey key) {
         try {
-            return execute(new KeyCheckValueRequest(type, key, KcvType.FULL_16H)).map(r -> r.kcv());
+            return execute(kcvRequest(type, key)).map(r -> r.kcv());
         } catch (RuntimeException e) {
             return fail(e);
         }
+    }
+
+    /**
+     * The check-value type A0/A6/A8 ask for: 16 hex (posgate's trailing group), or none in the
+     * {@code payshield} profile (the public layouts have no such group; the reply carries 6 hex).
+     */
+    private KcvType keyCommandKcv() {
+        return profile.standardLayouts() ? null : KcvType.FULL_16H;
+    }
+
+    /** BU for the 16-hex check value: posgate's form, or the public key-type-code form with {@code ;000}. */
+    private KeyCheckValueRequest kcvRequest(KeyType type, LmkKey key) {
+        boolean typeCode = profile.standardLayouts() && key.algorithm() == KeyAlgorithm.TDES && type.code().charAt(0) == '0';
+        return new KeyCheckValueRequest(type, key, KcvType.FULL_16H, !profile.standardLayouts()
+                ? KeyCheckValueRequest.Form.POSGATE
+                : typeCode ? KeyCheckValueRequest.Form.STANDARD_TYPE_CODE : KeyCheckValueRequest.Form.STANDARD_FF);
+    }
+
+    /**
+     * The gateway needs 4 check-value bytes (UnionPay field 62, DF26); a payShield's A0/A6/A8 give
+     * 3, so in that profile BU asks for the 16-hex value, which must agree with the 6-hex one.
+     */
+    private Future<Kcv> fullKcv(KeyType type, LmkKey key, Kcv given) {
+        if (given.length() >= Kcv.STORED_BYTES) return Future.succeededFuture(given);
+        return execute(kcvRequest(type, key)).map(r -> {
+            if (!r.kcv().matches(given)) {
+                throw new HsmProtocolException("BU", "check value " + r.kcv().hex() + " disagrees with " + given.hex());
+            }
+            return r.kcv();
+        });
+    }
+
+    /** A reply and the warning code it came with (null for 00). */
+    private record Warned<R>(R reply, String warning) {}
+
+    /** Like {@link #execute}, but {@code warning} is an advice: the reply's fields are still read. */
+    private <R> Future<Warned<R>> executeWithWarning(HsmRequest<R> request, String warning) {
+        byte[] payload;
+        try {
+            refuseOutsideProfile(request);
+            payload = request.encode();
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+        String cmd = request.commandCode();
+        return transport.execute(payload).map(reply -> {
+            String error = Replies.errorCode(cmd, reply);
+            if (warning.equals(error)) {
+                try {
+                    return new Warned<>(request.readReply(new FieldReader(reply, 4)), error);
+                } catch (FieldException | IllegalArgumentException e) {
+                    throw new HsmException(cmd, error); // a warning without the fields: the error it also is
+                }
+            }
+            return new Warned<>(parse(request, reply, false), null);
+        });
     }
 
     @Override
@@ -235,6 +331,10 @@ public final class RemoteHsm implements Hsm {
     @Override
     public Future<byte[]> generateUnionPayMac(KeyType type, LmkKey key, byte[] mab) {
         try {
+            if (profile.standardLayouts()) {
+                return execute(new GenerateMacRequest(UNIONPAY_AS_M6, type, key, UnionPayMacs.hexBlock(mab), false))
+                        .map(r -> UnionPayMacs.field64(r.mac()));
+            }
             return execute(new UnionPayMacRequest(type, key, mab, null)).map(r -> r.mac());
         } catch (RuntimeException e) {
             return fail(e);
@@ -247,11 +347,25 @@ public final class RemoteHsm implements Hsm {
             if (field64 == null || field64.length != 8) {
                 return Future.succeededFuture(false);
             }
+            if (profile.standardLayouts()) {
+                byte[] mac = UnionPayMacs.macOfField64(field64);
+                if (mac == null) return Future.succeededFuture(false);
+                return verify(new VerifyMacRequest(
+                        new GenerateMacRequest(UNIONPAY_AS_M6, type, key, UnionPayMacs.hexBlock(mab), false), mac));
+            }
             return verify(new UnionPayMacRequest(type, key, mab, field64));
         } catch (RuntimeException e) {
             return fail(e);
         }
     }
+
+    /**
+     * The UnionPay ECB MAC's cipher steps are ISO 9797-1 algorithm 1 (CBC, zero IV) over the
+     * 16 ASCII hex characters of the XOR of the MAB's blocks, no padding; field 64 is the first
+     * 4 bytes of that MAC in hex ({@link UnionPayMacs}).
+     */
+    private static final MacParams UNIONPAY_AS_M6 = new MacParams(MacAlgorithm.ISO9797_ALG1, dev.posgate.crypto.PaddingMethod.NONE,
+            UnionPayMacs.MAC_BYTES);
 
     // ---- data ----
 

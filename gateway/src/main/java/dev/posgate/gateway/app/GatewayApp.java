@@ -77,7 +77,7 @@ public final class GatewayApp {
     /** Set once booted; flushed at stop (the summaries of open refusal windows). */
     private AuditLog audit;
     /** The functional areas, in installation order (the POSP asks the TMS about pending updates). */
-    private final List<GatewayModule> modules = defaultModules(kms);
+    private final List<GatewayModule> modules;
     private HsmLink hsmLink;
     private final List<ListenerVerticle> listeners = new CopyOnWriteArrayList<>();
     private Database database;
@@ -95,6 +95,7 @@ public final class GatewayApp {
         this.vertx = vertx;
         this.hsmView = hsmView;
         this.config = config;
+        this.modules = defaultModules(kms, config);
         this.guard = new ConnectionGuard(DescriptorBudget.connectionsMax(config), config.integer(Setting.MAX_CONNECTIONS_PER_IP));
     }
 
@@ -108,6 +109,17 @@ public final class GatewayApp {
      * another context, to show the session thread check catches a chain that leaves its loop.
      */
     public static Future<GatewayApp> start(GatewayConfig config, UnaryOperator<Hsm> hsmView) {
+        // before anything is opened or generated: a profile that cannot serve an enabled feature (issue 16)
+        String refusal;
+        try {
+            refusal = HsmCapabilities.refusal(config);
+        } catch (IllegalArgumentException e) {
+            refusal = e.getMessage();
+        }
+        if (refusal != null) {
+            log.error("gateway refused to start: {}", refusal);
+            return Future.failedFuture(new IllegalStateException(refusal));
+        }
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // before any meter exists: an unauthenticated client's made-up HTTP method is one series, OTHER
         prometheus.config().meterFilter(new BoundedHttpLabels());
@@ -138,6 +150,9 @@ public final class GatewayApp {
     private Future<Void> boot(PrometheusMeterRegistry prometheus) {
         GatewayMetrics metrics = new GatewayMetrics(prometheus);
         log.info("start-up: data directory {}", config.dataDir());
+        log.info("start-up: HSM profile {}; enabled features and the HSM commands they need: {}{}",
+                HsmCapabilities.profile(config).configName(), HsmCapabilities.needsOfEnabled(config),
+                HsmCapabilities.disabled(config).isEmpty() ? "" : " (features.disabled: " + HsmCapabilities.disabled(config) + ")");
         return vertx.executeBlocking(() -> {
                     DataDirectory.secure(config.dataDir()); // before anything reads a secret from it
                     return AdminToken.resolve(config.string(Setting.ADMIN_TOKEN), config.dataDir());
@@ -326,9 +341,16 @@ public final class GatewayApp {
         return config;
     }
 
-    private static List<GatewayModule> defaultModules(KmsModule kms) {
+    /** The modules of the enabled features: without tms or kms (features.disabled) theirs are not installed. */
+    private static List<GatewayModule> defaultModules(KmsModule kms, GatewayConfig config) {
+        boolean tmsOn = !HsmCapabilities.isDisabled(config, "tms");
         TmsModule tms = new TmsModule();
-        return List.of(new NetworkManagementModule(), tms, new PospModule(tms::pendingUpdates), kms,
-                new TmkCeremonyModule());
+        List<GatewayModule> modules = new ArrayList<>();
+        modules.add(new NetworkManagementModule());
+        if (tmsOn) modules.add(tms);
+        modules.add(new PospModule(tmsOn ? tms::pendingUpdates : () -> tid -> Future.succeededFuture(false)));
+        if (!HsmCapabilities.isDisabled(config, "kms")) modules.add(kms);
+        modules.add(new TmkCeremonyModule());
+        return List.copyOf(modules);
     }
 }

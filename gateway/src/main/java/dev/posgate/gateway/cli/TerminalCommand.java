@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "terminal", mixinStandardHelpOptions = true, description = "Register, show, list, disable and enable terminals; their key state.",
         subcommands = {TerminalCommand.Register.class, TerminalCommand.Update.class, TerminalCommand.ListTerminals.class,
                 TerminalCommand.Show.class, TerminalCommand.Keys.class, TerminalCommand.Disable.class, TerminalCommand.Enable.class,
-                TmkCeremonyCommand.class})
+                TmkCeremonyCommand.class, TmkImportCommand.class})
 final class TerminalCommand {
 
     /** {@code --json}: the admin API's answer as JSON instead of a table. */

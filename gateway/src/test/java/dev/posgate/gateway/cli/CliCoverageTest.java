@@ -28,6 +28,7 @@ class CliCoverageTest {
             Map.entry("disableTerminal", "terminal disable"),
             Map.entry("enableTerminal", "terminal enable"),
             Map.entry("tmkCeremony", "terminal tmk-ceremony"),
+            Map.entry("tmkImport", "terminal tmk-import"),
             Map.entry("provisionDmk", "tms dmk"),
             Map.entry("addToGroup", "tms group"),
             Map.entry("publishPackage", "tms publish"),

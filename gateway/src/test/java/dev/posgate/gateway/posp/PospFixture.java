@@ -128,6 +128,11 @@ public final class PospFixture implements AutoCloseable {
         s.put(Setting.UPSTREAM_REVERSAL_RETRY, 1);
         // terminals' TMKs are formed from known components (ZW), as a key ceremony would
         s.put(Setting.HSM_SIM_CLEAR_COMPONENTS, true);
+        if (PAYSHIELD_RUN) {
+            // issue 16: the POSP suite against the software HSM in the payshield profile (standard commands only)
+            s.put(Setting.HSM_PROFILE, "payshield");
+            s.put(Setting.FEATURES_DISABLED, "tms,kms,psam,sm4");
+        }
         s.putAll(gatewaySettings);
         gateway = TestGateway.start(s);
     }
@@ -171,9 +176,21 @@ public final class PospFixture implements AutoCloseable {
         return tmkInto(sn);
     }
 
-    /** The fixture's TMK formed in the HSM for {@code sn} (slot 1), and a new PIN pad holding it in clear. */
+    /**
+     * The system property that runs the POSP end-to-end tests with the gateway and its bundled HSM in
+     * the payshield HSM profile ({@code -Dposgate.it.hsm.profile=payshield}; docs/hsm-protocol.md 11.2).
+     */
+    public static final String PROFILE_PROPERTY = "posgate.it.hsm.profile";
+    static final boolean PAYSHIELD_RUN = "payshield".equalsIgnoreCase(System.getProperty(PROFILE_PROPERTY, ""));
+
+    /**
+     * The fixture's TMK formed for {@code sn} (slot 1), and a new PIN pad holding it in clear. Formed
+     * in the gateway's HSM from clear components (ZW); with a gateway in the payshield profile, which
+     * has no ZW, in the host's HSM on the same LMK, as an acquirer's console ceremony would.
+     */
     PinPad tmkInto(String sn) throws Exception {
-        storeKey(KeyRecord.OwnerType.TERMINAL, sn, "TMK", 1, await(hsm().formKeyFromComponents(KeyType.TMK, KeyScheme.U, TMK_1, TMK_2)));
+        Hsm former = hsm() instanceof RemoteHsm r && r.profile() == dev.posgate.hsm.HsmProfile.PAYSHIELD ? hostHsm : hsm();
+        storeKey(KeyRecord.OwnerType.TERMINAL, sn, "TMK", 1, await(former.formKeyFromComponents(KeyType.TMK, KeyScheme.U, TMK_1, TMK_2)));
         PinPad pad = new PinPad();
         pad.write(1, KeyRole.TMK, Parity.adjustOdd(KeyComponents.combine(TMK_1, TMK_2)));
         return pad;

@@ -105,7 +105,8 @@ class PospSecretsHygieneIT {
         }
         assertTrue(logs.size() > 10, "logging was captured: " + logs.size() + " lines");
         assertTrue(metrics.contains("posgate_"), "metrics were scraped");
-        assertTrue(audit.size() >= 3, "audit rows were read: " + audit);
+        // registration and sign-on at least (the KMS identities' rows too, unless features.disabled has kms)
+        assertTrue(audit.size() >= 2, "audit rows were read: " + audit);
         List<String> found = new ArrayList<>(scan.findings("logs", logs));
         found.addAll(scan.findings("metrics", metrics));
         found.addAll(scan.findings("audit_log", audit));

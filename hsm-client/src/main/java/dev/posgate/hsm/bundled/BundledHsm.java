@@ -1,5 +1,6 @@
 package dev.posgate.hsm.bundled;
 
+import dev.posgate.hsm.HsmProfile;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.KeyCertOptions;
@@ -27,9 +28,11 @@ public interface BundledHsm {
             Set<String> authorisedCommands,
             Duration authorisedFor,
             KeyCertOptions serverKey,
-            TrustOptions clientTrust) {
+            TrustOptions clientTrust,
+            HsmProfile profile) {
         public Options {
             authorisedCommands = Set.copyOf(authorisedCommands);
+            java.util.Objects.requireNonNull(profile, "profile");
         }
     }
 

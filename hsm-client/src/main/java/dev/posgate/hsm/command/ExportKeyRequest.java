@@ -13,11 +13,23 @@ import java.util.Objects;
  * A8 keyType(3H) [';' flag(1N)] kek(1A+nH) key(1A+nH) exportScheme(1A) [';' '0' kcvType(1N)]
  * A9 error(2) keyUnderKek(1A+nH) kcv(6H | 16H)
  * </pre>
+ * posgate's layout always writes the flag group; the {@code standard} one (the public payShield
+ * layout, HSM profile {@code payshield}) writes it only for a key other than a ZMK and has no
+ * trailing check-value group (the reply's check value is the 6-hex default).
  */
 public record ExportKeyRequest(KeyType keyType, Wrapping wrapping, LmkKey kek, LmkKey key,
-        KeyScheme exportScheme, KcvType kcvType) implements HsmRequest<ExportKeyReply> {
+        KeyScheme exportScheme, KcvType kcvType, boolean standard) implements HsmRequest<ExportKeyReply> {
+
+    /** posgate's layout. */
+    public ExportKeyRequest(KeyType keyType, Wrapping wrapping, LmkKey kek, LmkKey key, KeyScheme exportScheme,
+            KcvType kcvType) {
+        this(keyType, wrapping, kek, key, exportScheme, kcvType, false);
+    }
 
     public ExportKeyRequest {
+        if (standard && kcvType != null) {
+            throw new IllegalArgumentException("the public A8 layout has no check-value type group");
+        }
         Objects.requireNonNull(keyType, "keyType");
         Objects.requireNonNull(wrapping, "wrapping");
         Objects.requireNonNull(kek, "kek");
@@ -39,7 +51,11 @@ public record ExportKeyRequest(KeyType keyType, Wrapping wrapping, LmkKey kek, L
 
     @Override
     public void writeFields(FieldWriter w) {
-        w.ascii(keyType.code()).ch(';').ch(wrapping.flag()).key(kek).key(key).ch(exportScheme.tag());
+        w.ascii(keyType.code());
+        if (!standard || wrapping != Wrapping.ZMK) {
+            w.ch(';').ch(wrapping.flag());
+        }
+        w.key(kek).key(key).ch(exportScheme.tag());
         Fields.writeTrailingKcvType(w, null, kcvType);
     }
 

@@ -11,6 +11,8 @@ import java.util.Objects;
  *    multiple of 8) publicKeyEncoding(2N: 01 = DER, unsigned)
  * EJ error(2) publicKey(DER SubjectPublicKeyInfo, nB) privateKeyLength(4N) privateKey(nB, under LMK)
  * </pre>
+ * The client also reads a PKCS#1 {@code RSAPublicKey} in EJ, payShield's form, as the equivalent
+ * SubjectPublicKeyInfo.
  */
 public record GenerateRsaKeyPairRequest(RsaKeyUsage usage, int bits) implements HsmRequest<RsaKeyPairReply> {
     public static final int MIN_BITS = 1024;
@@ -51,7 +53,7 @@ public record GenerateRsaKeyPairRequest(RsaKeyUsage usage, int bits) implements 
 
     @Override
     public RsaKeyPairReply readReply(FieldReader r) {
-        byte[] pub = r.derSequence("public key");
+        byte[] pub = RsaPublicKeys.asSubjectPublicKeyInfo(r.derSequence("public key"));
         byte[] priv = r.lengthPrefixed("private key");
         r.expectEnd();
         return new RsaKeyPairReply(pub, dev.posgate.hsm.LmkPrivateKey.of(priv));

@@ -13,13 +13,35 @@ import java.util.Objects;
  * BV error(2) kcv(16H | 6H)   (default 16H)
  * </pre>
  * An SM4 key ({@code P}, length flag 1) gets the SM4 check value: SM4-ECB of 16 zero bytes.
+ * The parser reads the check-value-type group in posgate's form ({@code ;k}) and in the public
+ * one ({@code ;00k}: two reserved characters, then the type); the encoder writes the {@link Form}
+ * it is given.
  */
-public record KeyCheckValueRequest(KeyType keyType, LmkKey key, KcvType kcvType)
+public record KeyCheckValueRequest(KeyType keyType, LmkKey key, KcvType kcvType, Form form)
         implements HsmRequest<KcvReply> {
+
+    /** How the request is written. */
+    public enum Form {
+        /** posgate's: {@code FF} with the key type after the key, group {@code ;k}. */
+        POSGATE,
+        /** Public, {@code FF} with the key type after the key, group {@code ;00k}. */
+        STANDARD_FF,
+        /** Public, the 2-character key type code (the LMK pair of a variant-0 type) before the key, group {@code ;00k}. */
+        STANDARD_TYPE_CODE
+    }
+
+    /** posgate's form. */
+    public KeyCheckValueRequest(KeyType keyType, LmkKey key, KcvType kcvType) {
+        this(keyType, key, kcvType, Form.POSGATE);
+    }
 
     public KeyCheckValueRequest {
         Objects.requireNonNull(keyType, "keyType");
         Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(form, "form");
+        if (form == Form.STANDARD_TYPE_CODE && keyType.code().charAt(0) != '0') {
+            throw new IllegalArgumentException("no 2-character key type code for " + keyType.code());
+        }
     }
 
     public KcvType effectiveKcvType() {
@@ -33,11 +55,22 @@ public record KeyCheckValueRequest(KeyType keyType, LmkKey key, KcvType kcvType)
 
     @Override
     public void writeFields(FieldWriter w) {
-        w.ascii("FF").ch(lengthFlag(key.length())).key(key).ch(';').ascii(keyType.code());
+        if (form == Form.STANDARD_TYPE_CODE) {
+            w.ascii(keyType.code().substring(1)).ch(lengthFlag(key.length())).key(key);
+        } else {
+            w.ascii("FF").ch(lengthFlag(key.length())).key(key).ch(';').ascii(keyType.code());
+        }
         if (kcvType != null) {
-            w.ch(';').ch(kcvType.code());
+            w.ch(';');
+            if (form != Form.POSGATE) {
+                w.ascii(RESERVED);
+            }
+            w.ch(kcvType.code());
         }
     }
+
+    /** The reserved characters of the public check-value-type group. */
+    private static final String RESERVED = "00";
 
     private static char lengthFlag(int length) {
         return length == 8 ? '0' : length == 16 ? '1' : '2';
@@ -65,14 +98,22 @@ public record KeyCheckValueRequest(KeyType keyType, LmkKey key, KcvType kcvType)
             type = Fields.keyType(r, "04");
         }
         KcvType kcvType = null;
+        Form form = code.equalsIgnoreCase("FF") ? Form.POSGATE : Form.STANDARD_TYPE_CODE;
         if (r.optional(';')) {
+            if (r.remaining() == RESERVED.length() + 1) {
+                String reserved = r.ascii(RESERVED.length(), "reserved");
+                if (!reserved.equals(RESERVED)) {
+                    throw new FieldException("15", "reserved characters of the check value type group must be 00");
+                }
+                if (form == Form.POSGATE) form = Form.STANDARD_FF;
+            }
             kcvType = KcvType.ofCode(r.ch("key check value type"));
             if (kcvType == null) {
                 throw new FieldException("15", "invalid key check value type");
             }
         }
         r.expectEnd();
-        return new KeyCheckValueRequest(type, key, kcvType);
+        return new KeyCheckValueRequest(type, key, kcvType, form);
     }
 
     @Override

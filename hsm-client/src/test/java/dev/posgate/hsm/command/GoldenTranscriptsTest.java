@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.crypto.Hex;
 import dev.posgate.hsm.KeyScheme;
+import dev.posgate.hsm.HsmProfile;
 import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.hsm.MacAlgorithm;
@@ -51,6 +52,20 @@ class GoldenTranscriptsTest {
         } else {
             assertNull(t.deviation(), "no deviation without the bytes of ours");
         }
+    }
+
+    /**
+     * Issue 16: in the {@code payshield} HSM profile every deviation is gone. The requests are built
+     * as {@link dev.posgate.hsm.RemoteHsm} builds them in that profile (no check-value group on
+     * A0/A6/A8, A8's flag group only for a TMK, BU in the public form the transcript uses with the
+     * {@code ;00} group) and encode to exactly the public bytes.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transcripts")
+    void inThePayShieldProfileTheEncoderWritesThePublicBytes(Transcript t) {
+        byte[] request = t.request();
+        byte[] header = Arrays.copyOf(request, PayShieldTranscripts.HEADER_LENGTH);
+        assertEquals(text(request), text(concat(header, payShieldRequest(t).encode())));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -138,6 +153,35 @@ class GoldenTranscriptsTest {
                 return new VerifyMacRequest(mac(t), Hex.decode(t.field("mac")));
             default:
                 throw new AssertionError("no request for " + t.command());
+        }
+    }
+
+    /** The request of a transcript as the client's payshield profile writes it. */
+    static HsmRequest<?> payShieldRequest(Transcript t) {
+        HsmProfile profile = HsmProfile.PAYSHIELD;
+        switch (t.command()) {
+            case "A0": {
+                GenerateKeyRequest a0 = (GenerateKeyRequest) request(t);
+                return new GenerateKeyRequest(a0.keyType(), a0.lmkScheme(), a0.wrapping(), a0.wrappingKey(), a0.exportScheme(),
+                        null);
+            }
+            case "A6": {
+                ImportKeyRequest a6 = (ImportKeyRequest) request(t);
+                return new ImportKeyRequest(a6.keyType(), a6.zmk(), a6.key(), a6.lmkScheme(), null);
+            }
+            case "A8": {
+                ExportKeyRequest a8 = (ExportKeyRequest) request(t);
+                return new ExportKeyRequest(a8.keyType(), a8.wrapping(), a8.kek(), a8.key(), a8.exportScheme(), null,
+                        profile.standardLayouts());
+            }
+            case "BU":
+                return new KeyCheckValueRequest(KeyType.ofCode(t.field("keyType")), LmkKey.parse(t.field("key")),
+                        t.hasField("kcvType") ? KcvType.ofCode(t.field("kcvType").charAt(0)) : null,
+                        t.field("keyTypeCode").equals("FF") ? KeyCheckValueRequest.Form.STANDARD_FF
+                                : KeyCheckValueRequest.Form.STANDARD_TYPE_CODE);
+            default:
+                assertTrue(profile.serves(t.command()), t.command() + " is a payShield command");
+                return request(t);
         }
     }
 

@@ -20,6 +20,7 @@ public final class BundledSimulator implements BundledHsm {
                         .development(true)
                         .allowClearComponents(options.allowClearComponents())
                         .authorisation(authorisation)
+                        .profile(options.profile())
                         .mutualTls(new HsmSimConfig.MutualTls(options.serverKey(), options.clientTrust()))
                         .build())
                 .map(sim -> new Running() {

@@ -2,6 +2,7 @@ package dev.posgate.hsm.sim;
 
 import dev.posgate.crypto.RandomSource;
 import dev.posgate.hsm.HsmErrors;
+import dev.posgate.hsm.HsmProfile;
 import dev.posgate.hsm.command.FieldException;
 import dev.posgate.hsm.command.FieldReader;
 import dev.posgate.hsm.command.HsmReply;
@@ -27,6 +28,7 @@ public final class HsmCommandProcessor {
 
     private final Map<String, CommandHandler> handlers = new HashMap<>();
     private final Set<String> disabled;
+    private final HsmProfile profile;
     private final Lmk lmk;
     private volatile Authorisation authorisation;
     /** The key-block and TR-31 forms of A0/A6/A8 (docs/key-blocks.md), ahead of the variant handlers. */
@@ -38,13 +40,28 @@ public final class HsmCommandProcessor {
 
     public HsmCommandProcessor(Lmk lmk, boolean allowClearComponents, Set<String> disabledCommands,
             Authorisation authorisation) {
-        this(lmk, allowClearComponents, disabledCommands, RandomSource.secure(), new SecureRandom());
+        this(lmk, allowClearComponents, disabledCommands, authorisation, HsmProfile.POSGATE);
+    }
+
+    /**
+     * A processor of {@code profile}: {@link HsmProfile#PAYSHIELD} answers only payShield's
+     * standard commands and key types, as {@link PayShieldMode} says.
+     */
+    public HsmCommandProcessor(Lmk lmk, boolean allowClearComponents, Set<String> disabledCommands,
+            Authorisation authorisation, HsmProfile profile) {
+        this(lmk, allowClearComponents, disabledCommands, RandomSource.secure(), new SecureRandom(), profile);
         this.authorisation = authorisation;
     }
 
     HsmCommandProcessor(Lmk lmk, boolean allowClearComponents, Set<String> disabledCommands,
             RandomSource random, SecureRandom secureRandom) {
+        this(lmk, allowClearComponents, disabledCommands, random, secureRandom, HsmProfile.POSGATE);
+    }
+
+    HsmCommandProcessor(Lmk lmk, boolean allowClearComponents, Set<String> disabledCommands,
+            RandomSource random, SecureRandom secureRandom, HsmProfile profile) {
         this.lmk = lmk;
+        this.profile = java.util.Objects.requireNonNull(profile, "profile");
         this.authorisation = Authorisation.NONE;
         this.disabled = Set.copyOf(disabledCommands);
         SimContext ctx = new SimContext(lmk, random, secureRandom, allowClearComponents);
@@ -70,7 +87,7 @@ public final class HsmCommandProcessor {
     /** A processor for {@code config}: loads (or, in development, generates) the LMK. */
     public static HsmCommandProcessor create(HsmSimConfig config) {
         return new HsmCommandProcessor(LmkLoader.load(config), config.allowClearComponents(), config.disabledCommands(),
-                config.authorisation());
+                config.authorisation(), config.profile());
     }
 
     /** Enters (or, with {@link Authorisation#NONE}, leaves) the authorised state: an operator action. */
@@ -82,6 +99,11 @@ public final class HsmCommandProcessor {
     /** The LMK check value (NC), safe to log. */
     public String lmkCheckValue() {
         return lmk.checkValue();
+    }
+
+    /** The HSM profile it answers as. */
+    public HsmProfile profile() {
+        return profile;
     }
 
     /** The command codes this processor knows. */
@@ -114,12 +136,22 @@ public final class HsmCommandProcessor {
         if (disabled.contains(code.toUpperCase(Locale.ROOT))) {
             return Replies.error(replyCode, HsmErrors.COMMAND_DISABLED);
         }
+        if (profile == HsmProfile.PAYSHIELD) {
+            String refused = PayShieldMode.refusal(code, command);
+            if (refused != null) {
+                log.debug("{} refused in the payshield profile: error {}", code, refused);
+                return Replies.error(replyCode, refused);
+            }
+        }
         if (!authorisation.permits(code)) {
             log.warn("{} refused: the HSM is not in the authorised state for it", code);
             return Replies.error(replyCode, HsmErrors.NOT_AUTHORISED);
         }
         try {
             HsmReply reply = h.handle(new FieldReader(command, 2));
+            if (profile == HsmProfile.PAYSHIELD) {
+                reply = PayShieldMode.reply(reply);
+            }
             return Replies.ok(replyCode, reply);
         } catch (FieldException e) {
             log.debug("{}: error {}: {}", code, e.errorCode(), e.getMessage());

@@ -1,5 +1,6 @@
 package dev.posgate.hsm.sim;
 
+import dev.posgate.hsm.HsmProfile;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.TrustOptions;
 import java.nio.file.Path;
@@ -24,6 +25,8 @@ import java.util.TreeSet;
  *       accepts (payShield 10K host TLS); without it anyone who reaches the port is a host.</li>
  *   <li>{@code authorisation}: the authorised state (A6, A8, GI, SV, ST, WO; docs/hsm-protocol.md); none by default.</li>
  *   <li>{@code disabledCommands}: commands answered with error 68.</li>
+ *   <li>{@code profile}: {@code POSGATE} (default: posgate's extensions too) or {@code PAYSHIELD}
+ *       (standard payShield commands and key types only; {@link PayShieldMode}).</li>
  *   <li>{@code workerPoolSize}: threads for RSA commands (default: available processors).</li>
  *   <li>{@code maxPendingPerConnection}: worker commands in flight per connection before the
  *       simulator stops reading from it (default 1024).</li>
@@ -47,6 +50,7 @@ public final class HsmSimConfig {
     private final int maxPendingPerConnection;
     private final MutualTls mutualTls;
     private final Authorisation authorisation;
+    private final HsmProfile profile;
 
     /** The simulator's key and certificate, and the trust that client certificates must chain to. */
     public record MutualTls(KeyCertOptions serverKey, TrustOptions clientTrust) {
@@ -72,6 +76,7 @@ public final class HsmSimConfig {
         this.maxPendingPerConnection = b.maxPendingPerConnection;
         this.mutualTls = b.mutualTls;
         this.authorisation = b.authorisation;
+        this.profile = b.profile;
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535");
         }
@@ -151,13 +156,18 @@ public final class HsmSimConfig {
         return authorisation;
     }
 
+    /** The HSM profile answered: posgate's extensions too, or standard payShield commands only. */
+    public HsmProfile profile() {
+        return profile;
+    }
+
     @Override
     public String toString() {
         return "HsmSimConfig[" + host + ":" + port + ", header " + headerLength + ", maxFrame " + maxFrameBytes
                 + ", lmk " + (lmk != null ? "in memory" : lmkFile != null ? lmkFile : "$" + lmkEnvVar)
                 + ", development " + development + ", clear components " + allowClearComponents
                 + ", disabled " + disabledCommands + ", workers " + workerPoolSize + ", mutual TLS " + (mutualTls != null)
-                + ", " + authorisation + "]";
+                + ", " + authorisation + ", profile " + profile.configName() + "]";
     }
 
     public static final class Builder {
@@ -175,6 +185,7 @@ public final class HsmSimConfig {
         private int maxPendingPerConnection = 1024;
         private MutualTls mutualTls;
         private Authorisation authorisation = Authorisation.NONE;
+        private HsmProfile profile = HsmProfile.POSGATE;
 
         private Builder() {
         }
@@ -249,6 +260,11 @@ public final class HsmSimConfig {
 
         public Builder authorisation(Authorisation a) {
             this.authorisation = Objects.requireNonNull(a, "authorisation");
+            return this;
+        }
+
+        public Builder profile(HsmProfile profile) {
+            this.profile = Objects.requireNonNull(profile, "profile");
             return this;
         }
 

@@ -50,6 +50,10 @@ public final class HsmSimMain implements Callable<Integer> {
     @Option(names = "--disable", split = ",", description = "Commands to answer with error 68, e.g. --disable ZW,GI.")
     List<String> disabled = List.of();
 
+    @Option(names = "--profile", description = "posgate (default: posgate's extension commands too) or payshield: "
+            + "standard payShield commands and key types only, extensions answered 68 (docs/hsm-protocol.md, HSM profiles).")
+    String profile = "posgate";
+
     @Option(names = "--workers", description = "Worker threads for RSA commands (default: CPU count).")
     int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
 
@@ -78,6 +82,12 @@ public final class HsmSimMain implements Callable<Integer> {
             b.allowClearComponents(allowClearComponents);
         }
         disabled.forEach(b::disableCommand);
+        try {
+            b.profile(dev.posgate.hsm.HsmProfile.of(profile));
+        } catch (IllegalArgumentException e) {
+            System.err.println("hsm-sim: " + e.getMessage());
+            return 2;
+        }
         if (!authorise.isEmpty()) {
             b.authorisation(Authorisation.of(java.util.Set.copyOf(authorise), java.time.Duration.ofMinutes(authoriseMinutes)));
         }

@@ -103,6 +103,8 @@ class GoldenTranscriptsSimulatorTest {
                 assertEquals(t.field("keyType"), bu.keyType().code());
                 assertEquals(t.field("key"), bu.key().toWire());
                 assertEquals(t.field("keyLengthFlag"), bu.key().length() == 16 ? "1" : bu.key().length() == 8 ? "0" : "2");
+                assertEquals(t.hasField("kcvType") ? t.field("kcvType") : null,
+                        bu.kcvType() == null ? null : String.valueOf(bu.kcvType().code()));
             }
             case "CA", "CC" -> {
                 TranslatePinRequest p = (TranslatePinRequest) parsed;
@@ -141,6 +143,42 @@ class GoldenTranscriptsSimulatorTest {
         if (error.equals("00") && t.hasReply() && t.ours() == null) {
             String publicReply = new String(t.reply(), StandardCharsets.ISO_8859_1).substring(PayShieldTranscripts.HEADER_LENGTH);
             assertEquals(publicReply.length(), reply.length(), "the same fields, the same lengths: " + publicReply + " / " + reply);
+        }
+    }
+
+    /**
+     * Issue 16: the software HSM in the payshield profile takes every public request (no 15 for
+     * the layout, no 68 or 04 for the command or key type: they are all standard) and answers the
+     * public layout's length when it succeeds.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transcripts")
+    void inThePayShieldProfileTheSimulatorAcceptsThePublicRequest(Transcript t) {
+        HsmCommandProcessor payShield = new HsmCommandProcessor(LMK, false, Set.of(), Authorisation.NONE,
+                dev.posgate.hsm.HsmProfile.PAYSHIELD);
+        String reply = new String(payShield.process(t.requestPayload()), StandardCharsets.ISO_8859_1);
+        assertEquals(Replies.replyCode(t.command()), reply.substring(0, 2), reply);
+        String error = reply.substring(2, 4);
+        for (String refused : new String[] {"15", "68", "04"}) {
+            assertNotEquals(refused, error, "the public layout is a standard command: " + reply);
+        }
+        if (error.equals("00") && t.hasReply()) {
+            String publicReply = new String(t.reply(), StandardCharsets.ISO_8859_1).substring(PayShieldTranscripts.HEADER_LENGTH);
+            assertEquals(publicReply.length(), reply.length(), "the same fields, the same lengths: " + publicReply + " / " + reply);
+        }
+    }
+
+    /** Every prefix of every public request gets a reply in the payshield profile: its refusals never throw. */
+    @Test
+    void inThePayShieldProfileEveryTruncatedRequestGetsAReply() {
+        HsmCommandProcessor payShield = new HsmCommandProcessor(LMK, false, Set.of(), Authorisation.NONE,
+                dev.posgate.hsm.HsmProfile.PAYSHIELD);
+        for (Transcript t : PayShieldTranscripts.all()) {
+            byte[] payload = t.requestPayload();
+            for (int n = 0; n <= payload.length; n++) {
+                String reply = new String(payShield.process(java.util.Arrays.copyOf(payload, n)), StandardCharsets.ISO_8859_1);
+                assertTrue(reply.matches("(?s)[ -~]{2}[0-9A-F]{2}.*"), t + " cut at " + n + ": " + reply);
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.posgate.gateway.platform.hsm;
 import dev.posgate.gateway.platform.config.GatewayConfig;
 import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.hsm.Hsm;
+import dev.posgate.hsm.HsmProfile;
 import dev.posgate.hsm.RemoteHsm;
 import dev.posgate.hsm.pool.HsmPool;
 import dev.posgate.hsm.pool.HsmPoolConfig;
@@ -34,9 +35,9 @@ public final class HsmLink {
     private final Hsm hsm;
     private final BundledHsm.Running embedded;
 
-    private HsmLink(HsmPool pool, BundledHsm.Running embedded) {
+    private HsmLink(HsmPool pool, BundledHsm.Running embedded, HsmProfile profile) {
         this.pool = pool;
-        this.hsm = new RemoteHsm(pool);
+        this.hsm = new RemoteHsm(pool, profile);
         this.embedded = embedded;
     }
 
@@ -46,6 +47,7 @@ public final class HsmLink {
 
     static Future<HsmLink> start(Vertx vertx, GatewayConfig config, MeterRegistry registry, Optional<BundledHsm> bundledHsm) {
         String hosts = config.string(Setting.HSM_HOSTS);
+        HsmProfile profile = HsmProfile.of(config.string(Setting.HSM_PROFILE));
         Future<BundledHsm.Running> sim;
         Future<HsmLinkCredentials> credentials;
         if (hosts.isEmpty()) {
@@ -68,7 +70,8 @@ public final class HsmLink {
                     authorised,
                     authorisedFor,
                     c.hsmKey(),
-                    c.clientTrust())));
+                    c.clientTrust(),
+                    profile)));
         } else {
             credentials = Future.succeededFuture(null);
             sim = Future.succeededFuture(null);
@@ -77,7 +80,8 @@ public final class HsmLink {
             List<String> targets = s != null
                     ? List.of("127.0.0.1:" + s.port())
                     : Arrays.stream(hosts.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList();
-            if (s != null) log.info("bundled software HSM on 127.0.0.1:{} (development LMK, mutual TLS)", s.port());
+            if (s != null) log.info("bundled software HSM on 127.0.0.1:{} (development LMK, mutual TLS, profile {})", s.port(),
+                    profile.configName());
             HsmPoolConfig.Builder poolConfig = HsmPoolConfig.builder()
                     .name("hsm")
                     .hosts(targets)
@@ -92,7 +96,7 @@ public final class HsmLink {
                 poolConfig.mutualTls(credentials.result().gatewaySide()).connectTimeout(Duration.ofSeconds(30));
             }
             HsmPool pool = new HsmPool(vertx, poolConfig.build(), registry);
-            HsmLink link = new HsmLink(pool, s);
+            HsmLink link = new HsmLink(pool, s, profile);
             return pool.start().map(link).recover(e -> {
                 log.error("no HSM reachable at {}: {}", targets, e.getMessage());
                 return link.close().transform(ignored -> Future.failedFuture(e));

@@ -6,7 +6,11 @@ import dev.posgate.gateway.spi.GatewayModule;
 import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.gateway.platform.db.KeyRecord;
 import dev.posgate.gateway.spi.PosRoutes;
+import dev.posgate.hsm.HsmException;
+import dev.posgate.hsm.Kcv;
+import dev.posgate.hsm.KeyAlgorithm;
 import dev.posgate.hsm.KeyScheme;
+import dev.posgate.hsm.LmkKey;
 import dev.posgate.hsm.KeyType;
 import dev.posgate.iso8583.tms.TmsCode;
 import dev.posgate.gateway.spi.TmsHandler;
@@ -28,6 +32,13 @@ import java.util.Map;
  * {@code posp.tmk.ceremony.enabled}. The clear components pass through only; the answer is the KCV.
  * The TMK follows the terminal's key algorithm: a TDES key (scheme U, odd parity) or, for an SM4
  * terminal, an SM4 key (scheme P, ZW with scheme P in the HSM) with its SM4 check value (6H).
+ *
+ * <p>{@code POST /api/ceremony/terminals/{sn}/tmk/import {"underLmk": "U…", "kcv": hex}} stores a
+ * TDES TMK the acquirer's own ceremony left under the LMK (a payShield console {@code FK}, or A4:
+ * what an HSM of the {@code payshield} profile offers instead of ZW; docs/hsm-protocol.md 11.3).
+ * Always on: nothing clear passes, and the HSM checks it (BU): the key must decrypt as a TMK (type
+ * 002) with odd parity and the check value the ceremony recorded, so a key of another type, or
+ * another key, is refused (422).
  */
 public final class TmkCeremonyModule implements GatewayModule {
     @Override
@@ -36,7 +47,52 @@ public final class TmkCeremonyModule implements GatewayModule {
         int slot = context.config().integer(Setting.POSP_TMK_INDEX);
         admin.post("/ceremony/terminals/:sn/tmk").handler(BodyHandler.create(false).setBodyLimit(4096))
                 .handler(ctx -> form(context, enabled, slot, ctx));
+        admin.post("/ceremony/terminals/:sn/tmk/import").handler(BodyHandler.create(false).setBodyLimit(4096))
+                .handler(ctx -> importUnderLmk(context, slot, ctx));
         return Future.succeededFuture();
+    }
+
+    private static void importUnderLmk(GatewayContext context, int slot, RoutingContext ctx) {
+        String sn = ctx.pathParam("sn");
+        LmkKey key;
+        Kcv expected;
+        try {
+            JsonObject in = ctx.body().asJsonObject();
+            key = LmkKey.parse(in.getString("underLmk"));
+            String kcv = in.getString("kcv");
+            if (key.algorithm() != KeyAlgorithm.TDES || key.length() < 16 || kcv == null || kcv.length() < 6
+                    || kcv.length() > 16 || kcv.length() % 2 != 0) {
+                throw new IllegalArgumentException("bad import");
+            }
+            expected = Kcv.ofHex(kcv.toUpperCase(java.util.Locale.ROOT));
+        } catch (RuntimeException e) {
+            send(ctx, 400, "body must be {\"underLmk\": \"U + 32 hex or T + 48 hex\", \"kcv\": \"6 to 16 hex digits\"}");
+            return;
+        }
+        context.terminals().findBySn(sn).compose(t -> {
+            if (t.isEmpty()) return Future.succeededFuture(404);
+            if (t.get().sm4()) return Future.succeededFuture(409);
+            return context.hsm().kcv(KeyType.TMK, key).compose(kcv -> {
+                if (!kcv.matches(expected)) return Future.succeededFuture(422);
+                return context.db().withTransaction(tx -> context.keys()
+                                .store(tx, KeyRecord.OwnerType.TERMINAL, sn, "TMK", slot, key.toWire(), kcv.storedHex(),
+                                        KeyRecord.State.ACTIVE)
+                                .compose(stored -> context.audit().append(tx, "admin-api", "posp.tmk.import", sn, "OK",
+                                        new JsonObject().put("kcv", kcv.storedHex()).put("version", stored.version()))))
+                        .map(v -> {
+                            ctx.response().setStatusCode(201).putHeader("content-type", "application/json")
+                                    .end(new JsonObject().put("sn", sn).put("kcv", kcv.storedHex()).encode());
+                            return 201;
+                        });
+            }, e -> e instanceof HsmException h && !"--".equals(h.errorCode())
+                    ? Future.succeededFuture(4220) : Future.failedFuture(e));
+        }).onComplete(ar -> {
+            if (ar.failed()) send(ctx, 500, "import failed: " + ar.cause().getClass().getSimpleName());
+            else if (ar.result() == 404) send(ctx, 404, "unknown serial");
+            else if (ar.result() == 409) send(ctx, 409, "an SM4 terminal: its TMK is an SM4 key (the ceremony endpoint)");
+            else if (ar.result() == 422) send(ctx, 422, "the key is not a TMK with that check value under this HSM's LMK");
+            else if (ar.result() == 4220) send(ctx, 422, "the HSM refused the key as a TMK (parity or type)");
+        });
     }
 
     private static void form(GatewayContext context, boolean enabled, int slot, RoutingContext ctx) {

@@ -18,7 +18,17 @@ public record PospSettings(
         String zone,
         Duration reversalRetry,
         Duration signOnGrace,
-        TrackProtection.Upstream trackProtection) {
+        TrackProtection.Upstream trackProtection,
+        boolean psamServed,
+        boolean sm4Served) {
+
+    /** Every terminal kind served. */
+    public PospSettings(BusinessDay businessDay, String acquirerId, int tmkIndex, String psamRootOwner, String upstreamHost,
+            int upstreamConnections, Duration upstreamTimeout, String zone, Duration reversalRetry, Duration signOnGrace,
+            TrackProtection.Upstream trackProtection) {
+        this(businessDay, acquirerId, tmkIndex, psamRootOwner, upstreamHost, upstreamConnections, upstreamTimeout, zone,
+                reversalRetry, signOnGrace, trackProtection, true, true);
+    }
 
     public PospSettings {
         // the type (DIGITS) checked the form at start-up; field 32 is n..11
@@ -40,6 +50,16 @@ public record PospSettings(
                 c.string(Setting.UPSTREAM_ZONE),
                 Duration.ofSeconds(c.integer(Setting.UPSTREAM_REVERSAL_RETRY)),
                 Duration.ofSeconds(c.integer(Setting.POSP_SIGN_ON_GRACE)),
-                TrackProtection.Upstream.of(c.string(Setting.UPSTREAM_TRACK_PROTECTION)));
+                TrackProtection.Upstream.of(c.string(Setting.UPSTREAM_TRACK_PROTECTION)),
+                !disabled(c, "psam"),
+                !disabled(c, "sm4"));
+    }
+
+    /** True when {@code feature} is listed in {@code features.disabled}. */
+    static boolean disabled(GatewayConfig c, String feature) {
+        for (String f : c.string(Setting.FEATURES_DISABLED).split(",")) {
+            if (f.trim().equalsIgnoreCase(feature)) return true;
+        }
+        return false;
     }
 }

@@ -82,6 +82,11 @@ public final class SignOnHandler implements PosHandler {
             if (t.status() != Terminal.Status.ACTIVE) {
                 return refuse(request, tid, PosReplies.code(request, ResultCode.NOT_PERMITTED_TO_TERMINAL), "terminal " + t.status());
             }
+            // features.disabled (e.g. with hsm.profile=payshield, which cannot serve them)
+            if (t.sm4() && !settings.sm4Served() || t.keyScheme() == Terminal.KeyScheme.PSAM && !settings.psamServed()) {
+                return refuse(request, tid, PosReplies.code(request, ResultCode.NOT_PERMITTED_TO_TERMINAL),
+                        (t.sm4() ? "sm4" : "psam") + " terminals are not served (features.disabled)");
+            }
             if (t.sm4() && !WorkingKeyBlock.supports(mode, dev.posgate.protocol.posp.KeyAlgorithm.SM4)) {
                 return refuse(request, tid, PosReplies.code(request, ResultCode.INVALID_TRANSACTION), "no 001 sign-on for an SM4 terminal");
             }

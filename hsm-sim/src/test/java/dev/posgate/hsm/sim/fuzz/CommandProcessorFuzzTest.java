@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.posgate.crypto.RandomSource;
+import dev.posgate.hsm.HsmProfile;
+import dev.posgate.hsm.sim.Authorisation;
 import dev.posgate.hsm.sim.HsmCommandProcessor;
 import dev.posgate.hsm.sim.Lmk;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +19,21 @@ class CommandProcessorFuzzTest {
     private static final HsmCommandProcessor PROCESSOR =
             new HsmCommandProcessor(Lmk.generate(RandomSource.secure()), true, Set.of());
 
+    /** The same processor in the payshield profile, whose refusals parse the request first (issue 16). */
+    private static final HsmCommandProcessor PAYSHIELD = new HsmCommandProcessor(Lmk.generate(RandomSource.secure()), true,
+            Set.of(), Authorisation.NONE, HsmProfile.PAYSHIELD);
+
     @FuzzTest(maxDuration = "10s")
     void anyRequestGetsAReply(byte[] request) {
-        byte[] reply = PROCESSOR.process(request);
+        assertReply(PROCESSOR.process(request));
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void anyRequestGetsAReplyInThePayShieldProfile(byte[] request) {
+        assertReply(PAYSHIELD.process(request));
+    }
+
+    private static void assertReply(byte[] reply) {
         assertTrue(reply.length >= 4, "reply code + error code");
         String head = new String(reply, 0, 4, StandardCharsets.US_ASCII);
         assertTrue(head.matches("[ -~]{2}[0-9A-F]{2}"), head);
