@@ -7,6 +7,7 @@ import static dev.posgate.hsm.sim.SimContext.wipe;
 
 import dev.posgate.crypto.CbcSeal;
 import dev.posgate.crypto.IntegrityException;
+import dev.posgate.crypto.Sm4CbcSeal;
 import dev.posgate.crypto.Tdes;
 import dev.posgate.hsm.CipherMode;
 import dev.posgate.hsm.HsmErrors;
@@ -35,6 +36,7 @@ final class DataCommands {
     }
 
     private HsmReply sealed(SealedBodyRequest req) {
+        if (req.dwk().algorithm() == dev.posgate.hsm.KeyAlgorithm.SM4) return sm4Sealed(req);
         byte[] in = req.data();
         if (req.open() ? in.length < CbcSeal.MIN_BODY || in.length % 8 != 0 : in.length == 0 || in.length % 8 != 0) {
             throw error("06", "sealed body or padded plaintext of a bad length");
@@ -45,6 +47,25 @@ final class DataCommands {
             if (!req.open()) return new DataCipherReply(null, CbcSeal.seal(key, ctx.random.next(CbcSeal.IV), in), false);
             try {
                 return new DataCipherReply(null, CbcSeal.open(key, in), false);
+            } catch (IntegrityException e) {
+                throw error(HsmErrors.VERIFICATION_FAILED, "sealed body MAC mismatch");
+            }
+        } finally {
+            wipe(key);
+        }
+    }
+
+    /** The SM4 sealed body under an SM4 DWK: IV (16) ‖ SM4-CBC ‖ SM4-CBC-MAC (16), docs/national-crypto.md. */
+    private HsmReply sm4Sealed(SealedBodyRequest req) {
+        byte[] in = req.data();
+        if (req.open() ? in.length < Sm4CbcSeal.MIN_BODY || in.length % 16 != 0 : in.length == 0 || in.length % 16 != 0) {
+            throw error("06", "sealed body or padded plaintext of a bad length");
+        }
+        byte[] key = ctx.clearSm4(KeyType.DWK, req.dwk());
+        try {
+            if (!req.open()) return new DataCipherReply(null, Sm4CbcSeal.seal(key, ctx.random.next(Sm4CbcSeal.IV), in), false);
+            try {
+                return new DataCipherReply(null, Sm4CbcSeal.open(key, in), false);
             } catch (IntegrityException e) {
                 throw error(HsmErrors.VERIFICATION_FAILED, "sealed body MAC mismatch");
             }

@@ -240,6 +240,58 @@ class SmCommandsOverTcpTest {
                 "a working key under the formed TMK decrypts with the XOR of the components");
     }
 
+    /**
+     * TMS on SM4 (issue 17 item 4): the DWK generated under an SM4 DMK (WI flag 2), TAC/SAC (ZS/ZU)
+     * and sealed bodies (Z0/Z2) under the SM4 DWK, the key message's TMK under the DWK (WI flag 3);
+     * each checked with BouncyCastle's SM4Engine, CBCBlockCipher and CBCBlockCipherMac.
+     */
+    @Test
+    void tmsOnSm4DwkTacSealedBodyAndKeyMessage() {
+        byte[] dmkClear = RandomSource.secure().next(16);
+        KeyWithKcv dmk = await(hsm.formKeyFromComponents(KeyType.DMK, KeyScheme.P, dmkClear, new byte[16]));
+        GeneratedKey dwk = await(hsm.generateSm4KeyUnder(KeyType.DWK, Wrapping.DMK, dmk.key()));
+        assertEquals(KeyScheme.P, dwk.underLmk().scheme());
+        byte[] dwkClear = sm4(false, dmkClear, dwk.underWrapping().cryptogram());
+        assertArrayEquals(sm4Kcv8(dwkClear), dwk.kcv().bytes());
+
+        byte[] tData = HEX.parseHex("0A0B0C0D261203142233");
+        org.bouncycastle.crypto.macs.CBCBlockCipherMac tacMac = new org.bouncycastle.crypto.macs.CBCBlockCipherMac(new SM4Engine(), 32);
+        tacMac.init(new KeyParameter(dwkClear));
+        tacMac.update(tData, 0, tData.length);
+        byte[] tac = new byte[4];
+        tacMac.doFinal(tac, 0);
+        assertArrayEquals(tac, await(hsm.tac(dwk.underLmk(), tData)));
+        assertTrue(await(hsm.verifyTac(dwk.underLmk(), tData, tac)));
+        tac[3] ^= 1;
+        assertFalse(await(hsm.verifyTac(dwk.underLmk(), tData, tac)));
+
+        byte[] plain = HEX.parseHex("DF3702000080000000000000000000004E6F7720697320746865207469B5E5A1");
+        byte[] body = await(hsm.sealBody(dwk.underLmk(), plain));
+        assertEquals(16 + plain.length + 16, body.length);
+        org.bouncycastle.crypto.modes.CBCBlockCipher cbc = (org.bouncycastle.crypto.modes.CBCBlockCipher)
+                org.bouncycastle.crypto.modes.CBCBlockCipher.newInstance(new SM4Engine());
+        cbc.init(false, new org.bouncycastle.crypto.params.ParametersWithIV(new KeyParameter(dwkClear), Arrays.copyOf(body, 16)));
+        byte[] decrypted = new byte[plain.length];
+        for (int i = 0; i < plain.length; i += 16) cbc.processBlock(body, 16 + i, decrypted, i);
+        assertArrayEquals(plain, decrypted);
+        org.bouncycastle.crypto.macs.CBCBlockCipherMac bodyMac = new org.bouncycastle.crypto.macs.CBCBlockCipherMac(new SM4Engine(), 128);
+        bodyMac.init(new KeyParameter(dwkClear));
+        bodyMac.update(body, 0, body.length - 16);
+        byte[] mac = new byte[16];
+        bodyMac.doFinal(mac, 0);
+        assertArrayEquals(mac, Arrays.copyOfRange(body, body.length - 16, body.length));
+        assertArrayEquals(plain, await(hsm.openBody(dwk.underLmk(), body)));
+        byte[] tampered = body.clone();
+        tampered[20] ^= 1;
+        assertHsmError("01", hsm.openBody(dwk.underLmk(), tampered));
+
+        GeneratedKey tmk = await(hsm.generateSm4KeyUnder(KeyType.TMK, Wrapping.DWK, dwk.underLmk()));
+        assertArrayEquals(sm4Kcv8(sm4(false, dwkClear, tmk.underWrapping().cryptogram())), tmk.kcv().bytes());
+        // the DWK stays out of general MAC work (Z4 refuses type 30E), and a PIK is not generated under it
+        assertHsmError("28", hsm.generateSm4Mac(KeyType.DWK, dwk.underLmk(), Sm4MacAlgorithm.CBC_MAC_PADDING_1, tData));
+        assertHsmError("28", hsm.generateSm4KeyUnder(KeyType.MAK, Wrapping.DWK, dwk.underLmk()));
+    }
+
     @Test
     void sm4KeysGeneratedUnderAnSm4TmkAndExportedUnderATdesZmk() {
         byte[] tmkClear = RandomSource.secure().next(16);
