@@ -7,6 +7,7 @@ import static dev.posgate.hsm.sim.SimContext.wipe;
 
 import dev.posgate.crypto.CbcSeal;
 import dev.posgate.crypto.IntegrityException;
+import dev.posgate.crypto.Sm4;
 import dev.posgate.crypto.Sm4CbcSeal;
 import dev.posgate.crypto.Tdes;
 import dev.posgate.hsm.CipherMode;
@@ -74,9 +75,30 @@ final class DataCommands {
         }
     }
 
+    /** M0/M2 under an SM4 ZEK or TDK (scheme P): SM4-ECB or SM4-CBC, e.g. an SM4 terminal's track data block. */
+    private HsmReply sm4Cipher(DataCipherRequest req, boolean encrypt) {
+        byte[] key = ctx.clearSm4(req.keyType(), req.key());
+        try {
+            byte[] in = req.data();
+            byte[] out;
+            byte[] next = null;
+            if (req.mode() == CipherMode.ECB) {
+                out = encrypt ? Sm4.encryptEcb(key, in) : Sm4.decryptEcb(key, in);
+            } else {
+                out = encrypt ? Sm4.encryptCbc(key, req.iv(), in) : Sm4.decryptCbc(key, req.iv(), in);
+                byte[] ct = encrypt ? out : in;
+                next = Arrays.copyOfRange(ct, ct.length - 16, ct.length);
+            }
+            return new DataCipherReply(next, out, req.hexOutput());
+        } finally {
+            wipe(key);
+        }
+    }
+
     private HsmReply cipher(FieldReader r, boolean encrypt) {
         DataCipherRequest req = DataCipherRequest.read(r, encrypt);
         requireType(req.keyType(), KeyPolicy.DATA, "05");
+        if (req.key().algorithm() == dev.posgate.hsm.KeyAlgorithm.SM4) return sm4Cipher(req, encrypt);
         byte[] key = ctx.clear(req.keyType(), req.key(), HsmErrors.SOURCE_KEY_PARITY);
         try {
             byte[] in = req.data();

@@ -240,6 +240,31 @@ class SmCommandsOverTcpTest {
                 "a working key under the formed TMK decrypts with the XOR of the components");
     }
 
+    /** M0/M2 under an SM4 TDK (scheme P): SM4-ECB (the 16-byte track data block) and SM4-CBC, checked with SM4Engine. */
+    @Test
+    void sm4DataEncryptionUnderAnSm4Tdk() {
+        byte[] tmkClear = RandomSource.secure().next(16);
+        LmkKey tmk = importKnown(KeyType.TMK, tmkClear);
+        GeneratedKey tdk = await(hsm.generateSm4KeyUnder(KeyType.TDK, Wrapping.TMK, tmk));
+        byte[] tdkClear = sm4(false, tmkClear, tdk.underWrapping().cryptogram());
+        byte[] block = HEX.parseHex("1234567890123D49121010000012345F");
+        assertArrayEquals(block, await(hsm.decryptData(KeyType.TDK, tdk.underLmk(), dev.posgate.hsm.CipherMode.ECB, null,
+                sm4(true, tdkClear, block))));
+        assertArrayEquals(sm4(true, tdkClear, block), await(hsm.encryptData(KeyType.TDK, tdk.underLmk(),
+                dev.posgate.hsm.CipherMode.ECB, null, block)));
+        byte[] iv = RandomSource.secure().next(16);
+        byte[] two = Arrays.copyOf(block, 32);
+        byte[] ct = await(hsm.encryptData(KeyType.TDK, tdk.underLmk(), dev.posgate.hsm.CipherMode.CBC, iv, two));
+        org.bouncycastle.crypto.modes.CBCBlockCipher cbc = (org.bouncycastle.crypto.modes.CBCBlockCipher)
+                org.bouncycastle.crypto.modes.CBCBlockCipher.newInstance(new SM4Engine());
+        cbc.init(false, new org.bouncycastle.crypto.params.ParametersWithIV(new KeyParameter(tdkClear), iv));
+        byte[] back = new byte[32];
+        for (int i = 0; i < 32; i += 16) cbc.processBlock(ct, i, back, i);
+        assertArrayEquals(two, back);
+        // 8 bytes are not an SM4 block
+        assertHsmError("06", hsm.decryptData(KeyType.TDK, tdk.underLmk(), dev.posgate.hsm.CipherMode.ECB, null, new byte[8]));
+    }
+
     /**
      * TMS on SM4 (issue 17 item 4): the DWK generated under an SM4 DMK (WI flag 2), TAC/SAC (ZS/ZU)
      * and sealed bodies (Z0/Z2) under the SM4 DWK, the key message's TMK under the DWK (WI flag 3);
