@@ -170,6 +170,37 @@ class Sm4TmsEndToEndIT {
         }
     }
 
+    /**
+     * An operator switches a TDES terminal to SM4: its TDES DMK no longer matches the profile, so H1
+     * is refused 63 (no TDES handshake for an SM4 terminal); an SM4 DMK provisioned next works.
+     */
+    @Test
+    void aDmkOfTheOtherFamilyIsRefusedUntilAnSm4DmkIsProvisioned() throws Exception {
+        TmsFixture.Device d = fx.device(TmsFixture.VENDOR, false);
+        java.net.http.HttpResponse<String> patched = fx.call("PATCH", "/api/terminals/" + d.tid(),
+                new io.vertx.core.json.JsonObject().put("keyAlgorithm", "SM4"));
+        assertEquals(200, patched.statusCode(), patched.body());
+        TerminalLink first = fx.link();
+        Throwable refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> await(fx.client(first, d).handshake()));
+        Throwable cause = refused instanceof java.util.concurrent.ExecutionException ? refused.getCause() : refused;
+        assertTrue(cause instanceof dev.posgate.terminal.tms.TmsStatusException && cause.getMessage().contains("63"), String.valueOf(cause));
+        await(first.close());
+
+        byte[] c1 = RandomSource.secure().next(16);
+        byte[] c2 = RandomSource.secure().next(16);
+        java.net.http.HttpResponse<String> dmk = fx.call("POST", "/api/tms/terminals/" + d.identity().serial() + "/dmk",
+                new io.vertx.core.json.JsonObject().put("components", new io.vertx.core.json.JsonArray()
+                        .add(java.util.HexFormat.of().formatHex(c1)).add(java.util.HexFormat.of().formatHex(c2))));
+        assertEquals(201, dmk.statusCode(), dmk.body());
+        byte[] sm4Dmk = dev.posgate.crypto.KeyComponents.combine(c1, c2);
+        assertEquals(java.util.HexFormat.of().formatHex(Arrays.copyOf(sm4Ecb(true, sm4Dmk, new byte[16]), 3)),
+                new io.vertx.core.json.JsonObject(dmk.body()).getString("kcv").toLowerCase(), "the DMK's SM4 check value");
+        d.pinPad().writeSm4(0, KeyRole.DMK, sm4Dmk);
+        TerminalLink second = fx.link();
+        assertEquals(1, await(fx.client(second, d).handshake()).size());
+        await(second.close());
+    }
+
     @Test
     void anSm4AndATdesTerminalDownloadThroughTheSameGateway() throws Exception {
         TmsFixture.Device sm4 = fx.device(TmsFixture.VENDOR, true);
