@@ -58,11 +58,25 @@ class Sm4TrackEncryptionEndToEndIT {
 
     @Test
     void anSm4TerminalsEncryptedTrack2IsApprovedAndTheHostGetsItClear() throws Exception {
+        purchaseWithEncryptedTrack("clear");
+    }
+
+    /**
+     * upstream.track.protection = zek: the host simulator decrypts the 8-byte TDES TDB of the track
+     * under the zone ZEK in its own HSM and reads the right track, so the gateway re-protected the
+     * SM4 terminal's track in the ZEK's block.
+     */
+    @Test
+    void underTheZekProfileTheHostReadsTheTrackUnderTheZek() throws Exception {
+        purchaseWithEncryptedTrack("zek");
+    }
+
+    private void purchaseWithEncryptedTrack(String protection) throws Exception {
         SecretScan scan = new SecretScan().pan(PAN).secret("SM4 TMK", SM4_TMK);
         List<String> logs;
         try (LogCapture capture = LogCapture.attach();
                 PospFixture world = PospFixture.start(3000, PospFixture.newLmkFile(), TestPostgres.newDatabaseUrl(),
-                        Map.of(Setting.POSP_TMK_CEREMONY, true, Setting.UPSTREAM_TRACK_PROTECTION, "clear"))) {
+                        Map.of(Setting.POSP_TMK_CEREMONY, true, Setting.UPSTREAM_TRACK_PROTECTION, protection))) {
             AdminClient admin = new AdminClient(world.gateway);
             HttpResponse<String> reg = admin.post("/api/terminals", new JsonObject().put("tid", "SM4TRK01").put("mid", MID)
                     .put("sn", "SN-SM4-TRK1").put("vendor", "ACME").put("model", "P100").put("keyScheme", "TMK").put("keyAlgorithm", "SM4"));
@@ -89,10 +103,16 @@ class Sm4TrackEncryptionEndToEndIT {
                 PosMessage approved = PosMessage.unpack(answer);
                 assertEquals("00", approved.field(39), "the SM4 TDB decrypted in the HSM, the PAN read from track 2 for the PIN");
                 assertArrayEquals(unionPaySm4Mac(mak, MacBlock.of(answer)), MacBlock.mac(answer), "reply MAC: UnionPay SM4 POS MAC");
-                assertEquals(TRACK, world.host.tracksReceived().get("SM4TRK01:" + swiped.field(11)), "the host got the clear track");
+                assertEquals(TRACK, world.host.tracksReceived().get("SM4TRK01:" + swiped.field(11)), "the host read the track");
                 PosMessage atHost = world.host.requestsReceived().get("SM4TRK01:" + swiped.field(11) + ":0200");
                 assertNotNull(atHost);
-                assertEquals('0', atHost.field(53).charAt(2), "53.3 = 0 toward the host: clear track");
+                if (protection.equals("clear")) {
+                    assertEquals('0', atHost.field(53).charAt(2), "53.3 = 0 toward the host: clear track");
+                    assertEquals(TRACK, atHost.field(35));
+                } else {
+                    assertEquals('1', atHost.field(53).charAt(2), "53.3 = 1 toward the host: TDB under the ZEK");
+                    assertTrue(!atHost.field(35).equals(TRACK), "not clear on the host link");
+                }
                 assertEquals(PAN, atHost.field(2), "field 2 from the track's PAN");
                 Row row = await(world.db().preparedQuery("select pan_masked, status from posp_transaction where tid = $1 and stan = $2")
                         .execute(Tuple.of("SM4TRK01", swiped.field(11)))).iterator().next();

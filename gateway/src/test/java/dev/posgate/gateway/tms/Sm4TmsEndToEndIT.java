@@ -129,13 +129,17 @@ class Sm4TmsEndToEndIT {
     void sm4HandshakeAndDownloadCheckedByBouncyCastle() throws Exception {
         TmsFixture.Device d = fx.device(TmsFixture.VENDOR, true);
         byte[] dmk = d.dmk();
-        try (TerminalConnection c = fx.gateway.connect()) {
+        dev.posgate.gateway.support.SecretScan scan = new dev.posgate.gateway.support.SecretScan().secret("SM4 DMK", dmk);
+        List<String> logs;
+        try (dev.posgate.gateway.support.LogCapture capture = dev.posgate.gateway.support.LogCapture.attach();
+                TerminalConnection c = fx.gateway.connect()) {
             StampedRandom tData = new StampedRandom(RandomSource.secure().next(4), LocalDateTime.now());
             H1Request h1 = new H1Request(d.identity().vendor(), d.identity().model(), d.identity().serial(), 1, tData);
             TmsMessage r1 = exchange(c, TmsMessage.of(TmsHeader.request(TmsCode.H1, 1, false), h1.toTlvs()));
             assertEquals("00", r1.header().status());
             assertEquals(0x02, r1.require(Tags.WORK_KEY_MODE).asByte(), "DF15 02: SM4-ECB");
             byte[] dwk = sm4Ecb(false, dmk, r1.require(Tags.DWK_UNDER_DMK).valueOfLength(16));
+            scan.secret("SM4 DWK", dwk);
             assertArrayEquals(cbcMac(dwk, tData.encode(), 4), r1.require(Tags.TAC).valueOfLength(4), "TAC_1 = SM4-CBC-MAC(DWK, T_DATA)");
 
             byte[] sac = cbcMac(dwk, r1.require(Tags.S_DATA).valueUnsafe(), 4);
@@ -145,6 +149,7 @@ class Sm4TmsEndToEndIT {
             List<KeyMessageEntry> keys = H2Response.from(r2).keys();
             assertEquals(1, keys.size());
             byte[] tmk = sm4Ecb(false, dwk, keys.get(0).keyUnderDwk());
+            scan.secret("SM4 TMK", tmk);
             assertArrayEquals(Arrays.copyOf(sm4Ecb(true, tmk, new byte[16]), 4), keys.get(0).kcv(), "SM4 KCV of the SM4 TMK");
 
             TmsMessage d1 = exchange(c, TmsMessage.sealed(TmsHeader.request(TmsCode.D1, 3, true),
@@ -167,7 +172,10 @@ class Sm4TmsEndToEndIT {
             bad[20] ^= 1;
             TmsMessage refused = exchange(c, TmsMessage.sealed(TmsHeader.request(TmsCode.D2, 5, true), bad));
             assertEquals("63", refused.header().status());
+            logs = capture.lines();
         }
+        assertTrue(logs.size() > 0, "logging was captured");
+        assertEquals(List.of(), scan.findings("logs", logs), "no clear SM4 DMK, DWK or TMK in the logs");
     }
 
     /**
