@@ -55,7 +55,8 @@ class Sm4TmsEndToEndIT {
 
     @BeforeAll
     static void start() throws Exception {
-        fx = new TmsFixture(Map.of(Setting.TMS_DMK_CEREMONY, true, Setting.TMS_KEY_MESSAGE, "TMK"));
+        // SV: an SM4 DMK shipped under a vendor's zone ZMK is imported only in the HSM's authorised state
+        fx = new TmsFixture(Map.of(Setting.TMS_DMK_CEREMONY, true, Setting.TMS_KEY_MESSAGE, "TMK", Setting.HSM_SIM_AUTHORISED, "SV"));
         app = new byte[SIZE];
         new Random(17).nextBytes(app);
         fx.targetEveryone(fx.publish(TmsFixture.VENDOR, "sm-app", "1.0.0", app));
@@ -207,6 +208,36 @@ class Sm4TmsEndToEndIT {
         TerminalLink second = fx.link();
         assertEquals(1, await(fx.client(second, d).handshake()).size());
         await(second.close());
+    }
+
+    /** The production path: an SM4 DMK delivered under the vendor's (TDES) zone ZMK, imported with SV. */
+    @Test
+    void anSm4DmkImportedUnderAZoneZmkWorksForTheHandshake() throws Exception {
+        byte[] z1 = dev.posgate.crypto.Parity.adjustOdd(RandomSource.secure().next(16));
+        byte[] z2 = dev.posgate.crypto.Parity.adjustOdd(RandomSource.secure().next(16));
+        var hsm = fx.gateway.app().hsmLink().hsm();
+        var zmk = await(hsm.formKeyFromComponents(dev.posgate.hsm.KeyType.ZMK, dev.posgate.hsm.KeyScheme.U, z1, z2));
+        var keys = new dev.posgate.gateway.platform.db.KeyRepository(fx.gateway.app().database().pool());
+        await(keys.pool().withTransaction(tx -> keys.store(tx, dev.posgate.gateway.platform.db.KeyRecord.OwnerType.ZONE, "vendor-sm",
+                "ZMK", 0, zmk.key().toWire(), zmk.kcv().hex(), dev.posgate.gateway.platform.db.KeyRecord.State.ACTIVE)));
+        byte[] clearZmk = dev.posgate.crypto.KeyComponents.combine(z1, z2);
+
+        TmsFixture.Device d = fx.device(TmsFixture.VENDOR, true);
+        byte[] sm4Dmk = RandomSource.secure().next(16);
+        org.bouncycastle.crypto.engines.DESedeEngine des = new org.bouncycastle.crypto.engines.DESedeEngine();
+        des.init(true, new KeyParameter(clearZmk));
+        byte[] underZmk = new byte[16];
+        des.processBlock(sm4Dmk, 0, underZmk, 0);
+        des.processBlock(sm4Dmk, 8, underZmk, 8);
+        var r = fx.call("POST", "/api/tms/terminals/" + d.identity().serial() + "/dmk", new io.vertx.core.json.JsonObject()
+                .put("zmkOwner", "vendor-sm").put("dmkUnderZmk", java.util.HexFormat.of().formatHex(underZmk)));
+        assertEquals(201, r.statusCode(), r.body());
+        assertTrue(new io.vertx.core.json.JsonObject(r.body()).getString("kcv").toLowerCase()
+                .startsWith(java.util.HexFormat.of().formatHex(Arrays.copyOf(sm4Ecb(true, sm4Dmk, new byte[16]), 3))), r.body());
+        d.pinPad().writeSm4(0, KeyRole.DMK, sm4Dmk);
+        TerminalLink link = fx.link();
+        assertEquals(1, await(fx.client(link, d).handshake()).size());
+        await(link.close());
     }
 
     @Test
