@@ -90,6 +90,7 @@ public final class TrackProtection {
             pan = pan.compose(p -> hsm.decryptData(KeyType.TDK, tdk, CipherMode.ECB, null, TrackDataBlock.of(packed, block)).compose(clear -> {
                 byte[] track = TrackDataBlock.replaced(packed, clear);
                 byte[] hostBlock = null;
+                boolean handedOn = false;
                 try {
                     if (!trackCharacters(track, digits, f == 35)) return Future.succeededFuture(p);
                     String trackPan = f == 35 ? panOf(track, digits) : p;
@@ -102,16 +103,15 @@ public final class TrackProtection {
                     int zekBlock = blockOf(zek);
                     if (track.length < zekBlock + 1) return Future.succeededFuture(p);
                     hostBlock = TrackDataBlock.of(track, zekBlock);
+                    handedOn = true;
                     return hsm.encryptData(KeyType.ZEK, zek, CipherMode.ECB, null, hostBlock).map(underZek -> {
-                        byte[] hostTrack = TrackDataBlock.replaced(track, underZek);
-                        out.put(f, TrackDataBlock.text(hostTrack, digits));
-                        Arrays.fill(track, (byte) 0);
+                        out.put(f, TrackDataBlock.text(TrackDataBlock.replaced(track, underZek), digits));
                         return trackPan;
-                    });
+                    }).onComplete(ar -> Arrays.fill(track, (byte) 0));
                 } finally {
                     Arrays.fill(clear, (byte) 0);
                     if (hostBlock != null) Arrays.fill(hostBlock, (byte) 0);
-                    if (zek == null) Arrays.fill(track, (byte) 0);
+                    if (!handedOn) Arrays.fill(track, (byte) 0);
                 }
             }));
         }
