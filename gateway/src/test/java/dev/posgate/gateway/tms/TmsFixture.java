@@ -39,8 +39,8 @@ final class TmsFixture implements AutoCloseable {
     final Vertx vertx = Vertx.vertx();
     final HttpClient http = HttpClient.newHttpClient();
 
-    /** A provisioned terminal: identity, PIN pad holding its DMK in slot 0, and its TID. */
-    record Device(String tid, TmsIdentity identity, PinPad pinPad) {}
+    /** A provisioned terminal: identity, PIN pad holding its DMK in slot 0, and its TID; {@code dmk} for tests that check with their own crypto. */
+    record Device(String tid, TmsIdentity identity, PinPad pinPad, byte[] dmk) {}
 
     TmsFixture(Map<Setting, Object> settings) throws Exception {
         this(settings, UnaryOperator.identity());
@@ -95,20 +95,31 @@ final class TmsFixture implements AutoCloseable {
 
     /** Registers a terminal of {@code vendor} and provisions its DMK by key ceremony; the PIN pad holds the same DMK. */
     Device device(String vendor) throws Exception {
+        return device(vendor, false);
+    }
+
+    /**
+     * With {@code sm4}: a terminal of the SM4 key profile (issue 17), whose DMK is formed as an SM4
+     * key from components without parity, and whose PIN pad holds it as an SM4 key.
+     */
+    Device device(String vendor, boolean sm4) throws Exception {
         int n = next.incrementAndGet();
         String tid = String.format("T%07d", n + (int) (ProcessHandle.current().pid() % 1000) * 10_000);
         String sn = "SN-TMS-" + tid;
         HttpResponse<String> reg = call("POST", "/api/terminals", new JsonObject().put("tid", tid).put("mid", "898310048990001")
-                .put("sn", sn).put("vendor", vendor).put("model", MODEL).put("keyScheme", "TMK"));
+                .put("sn", sn).put("vendor", vendor).put("model", MODEL).put("keyScheme", "TMK")
+                .put("keyAlgorithm", sm4 ? "SM4" : "TDES"));
         assertEquals(201, reg.statusCode(), reg.body());
-        byte[] c1 = Parity.adjustOdd(RandomSource.secure().next(16));
-        byte[] c2 = Parity.adjustOdd(RandomSource.secure().next(16));
+        byte[] c1 = sm4 ? RandomSource.secure().next(16) : Parity.adjustOdd(RandomSource.secure().next(16));
+        byte[] c2 = sm4 ? RandomSource.secure().next(16) : Parity.adjustOdd(RandomSource.secure().next(16));
         HttpResponse<String> dmk = call("POST", "/api/tms/terminals/" + sn + "/dmk", new JsonObject()
                 .put("components", new JsonArray().add(HexFormat.of().formatHex(c1)).add(HexFormat.of().formatHex(c2))));
         assertEquals(201, dmk.statusCode(), dmk.body());
         PinPad pad = new PinPad();
-        pad.write(0, KeyRole.DMK, Parity.adjustOdd(KeyComponents.combine(c1, c2)));
-        return new Device(tid, new TmsIdentity(vendor, MODEL, sn, 0), pad);
+        byte[] dmkClear = sm4 ? KeyComponents.combine(c1, c2) : Parity.adjustOdd(KeyComponents.combine(c1, c2));
+        if (sm4) pad.writeSm4(0, KeyRole.DMK, dmkClear);
+        else pad.write(0, KeyRole.DMK, dmkClear);
+        return new Device(tid, new TmsIdentity(vendor, MODEL, sn, 0), pad, dmkClear);
     }
 
     Device device() throws Exception {

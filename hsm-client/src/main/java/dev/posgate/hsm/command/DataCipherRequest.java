@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * M0 encrypt ({@code encrypt}) or M2 decrypt a data block, TDES-ECB or TDES-CBC, no padding
- * (the data must be a non-empty multiple of 8 bytes).
+ * (the data must be a non-empty multiple of 8 bytes); under an SM4 key (scheme {@code P}) SM4-ECB
+ * or SM4-CBC, IVs of 32H and data a multiple of 16 (posgate extension, issue 17).
  *
  * <pre>
  * M0|M2 mode(2N: 00 ECB, 01 CBC) inputFormat(1N: 0 binary, 1 hex) outputFormat(1N)
@@ -30,8 +31,8 @@ public record DataCipherRequest(boolean encrypt, CipherMode mode, KeyType keyTyp
         if ((mode == CipherMode.CBC) != (iv != null)) {
             throw new IllegalArgumentException("an IV is required for CBC and only for CBC");
         }
-        if (iv != null && iv.length != 8) {
-            throw new IllegalArgumentException("IV must be 8 bytes");
+        if (iv != null && iv.length != blockOf(key)) {
+            throw new IllegalArgumentException("IV must be " + blockOf(key) + " bytes");
         }
         int wire = hexInput ? data.length * 2 : data.length;
         if (wire > 0xFFFF || (hexOutput ? data.length * 2 : data.length) > 0xFFFF) {
@@ -39,6 +40,14 @@ public record DataCipherRequest(boolean encrypt, CipherMode mode, KeyType keyTyp
         }
         iv = Fields.copy(iv);
         data = data.clone();
+    }
+
+    /**
+     * The cipher block: 8 (TDES), or 16 for an SM4 key (scheme {@code P}, posgate extension, issue
+     * 17): SM4-ECB/CBC, a 32H IV, data a multiple of 16 (docs/hsm-protocol.md section 10).
+     */
+    public static int blockOf(LmkKey key) {
+        return key.algorithm() == dev.posgate.hsm.KeyAlgorithm.SM4 ? 16 : 8;
     }
 
     @Override
@@ -84,8 +93,9 @@ public record DataCipherRequest(boolean encrypt, CipherMode mode, KeyType keyTyp
             throw new FieldException("04", "output format must be 0 or 1");
         }
         KeyType type = Fields.keyType(r, "05");
-        LmkKey key = r.lmkKey("key");
-        byte[] iv = mode == CipherMode.CBC ? r.hex(16, "IV") : null;
+        LmkKey key = r.anyLmkKey("key");
+        int block = blockOf(key);
+        byte[] iv = mode == CipherMode.CBC ? r.hex(block * 2, "IV") : null;
         int n = r.hexNumber(4, "message length", "06");
         byte[] data;
         if (in == '1') {
@@ -97,8 +107,8 @@ public record DataCipherRequest(boolean encrypt, CipherMode mode, KeyType keyTyp
             data = r.bytes(n, "message");
         }
         r.expectEnd();
-        if (data.length == 0 || data.length % 8 != 0) {
-            throw new FieldException("06", "message must be a non-empty multiple of 8 bytes");
+        if (data.length == 0 || data.length % block != 0) {
+            throw new FieldException("06", "message must be a non-empty multiple of " + block + " bytes");
         }
         if ((out == '1' ? data.length * 2 : data.length) > 0xFFFF) {
             throw new FieldException("06", "output too long");
@@ -108,7 +118,7 @@ public record DataCipherRequest(boolean encrypt, CipherMode mode, KeyType keyTyp
 
     @Override
     public DataCipherReply readReply(FieldReader r) {
-        byte[] next = mode == CipherMode.CBC ? r.hex(16, "IV") : null;
+        byte[] next = mode == CipherMode.CBC ? r.hex(blockOf(key) * 2, "IV") : null;
         int n = r.hexNumber(4, "message length", "15");
         byte[] out = hexOutput ? r.hex(n, "message") : r.bytes(n, "message");
         r.expectEnd();

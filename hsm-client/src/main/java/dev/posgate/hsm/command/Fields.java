@@ -146,7 +146,7 @@ final class Fields {
             return Wrapping.ZMK;
         }
         Wrapping w = Wrapping.ofFlag(r.ch("ZMK/TMK flag"));
-        if (w != Wrapping.ZMK && w != Wrapping.TMK) {
+        if (w == null) {
             throw new FieldException("15", "invalid ZMK/TMK flag");
         }
         return w;
@@ -158,10 +158,9 @@ final class Fields {
         }
     }
 
+    /** Any {@link Wrapping}: ZMK, TMK, and the TMS keys DMK (a DWK under it) and DWK (the key message). */
     static void requireSm4Wrapping(Wrapping wrapping) {
-        if (wrapping != Wrapping.ZMK && wrapping != Wrapping.TMK) {
-            throw new IllegalArgumentException("SM4 keys are exported under a ZMK or a TMK, not " + wrapping);
-        }
+        java.util.Objects.requireNonNull(wrapping, "wrapping");
     }
 
     static void requireSm4(LmkKey key, String what) {

@@ -45,7 +45,7 @@ public record SealedBodyRequest(LmkKey dwk, byte[] data, boolean open) implement
     }
 
     public static SealedBodyRequest read(FieldReader r, boolean open) {
-        LmkKey dwk = r.lmkKey("DWK");
+        LmkKey dwk = r.anyLmkKey("DWK");
         byte[] data = Fields.hexLengthBytes(r, open ? "body" : "plaintext");
         r.expectEnd();
         return new SealedBodyRequest(dwk, data, open);

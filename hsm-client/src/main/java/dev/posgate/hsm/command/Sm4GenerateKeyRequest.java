@@ -12,7 +12,7 @@ import java.util.Objects;
  * posgate's addition, written only for a TMK.
  *
  * <pre>
- * WI mode(1N: 0 | 1) keyType(3H) [mode 1: [';' flag(1N: 0 ZMK | 1 TMK)] kek(P+32H | U+32H | T+48H)]
+ * WI mode(1N: 0 | 1) keyType(3H) [mode 1: [';' flag(1N: 0 ZMK | 1 TMK | 2 DMK | 3 DWK)] kek(P+32H | U+32H | T+48H)]
  * WJ error(2) key(P+32H) [mode 1: keyUnderKek(P+32H)] kcv(16H)
  * </pre>
  */

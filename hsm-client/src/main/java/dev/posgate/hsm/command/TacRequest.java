@@ -59,7 +59,7 @@ public record TacRequest(LmkKey dwk, byte[] data, byte[] tac) implements HsmRequ
     }
 
     public static TacRequest read(FieldReader r, boolean verify) {
-        LmkKey dwk = r.lmkKey("DWK");
+        LmkKey dwk = r.anyLmkKey("DWK");
         byte[] data = Fields.hexLengthBytes(r, "data");
         byte[] tac = verify ? r.hex(8, "TAC") : null;
         r.expectEnd();

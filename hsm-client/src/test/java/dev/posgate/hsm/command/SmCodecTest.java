@@ -85,9 +85,14 @@ class SmCodecTest {
         Sm4GenerateKeyRequest underTmk = new Sm4GenerateKeyRequest(KeyType.PIK, Wrapping.TMK, TDES);
         assertEquals("WI1002;1" + TDES.toWire(), ascii(underTmk.encode()));
         assertEquals(underTmk, Sm4GenerateKeyRequest.read(fields(underTmk)));
-        assertThrows(IllegalArgumentException.class, () -> new Sm4GenerateKeyRequest(KeyType.DWK, Wrapping.DMK, SM4_KEK));
+        // TMS (issue 17 item 4): a DWK under the DMK (flag 2), the key message's TMK under the DWK (flag 3)
+        Sm4GenerateKeyRequest dwkUnderDmk = new Sm4GenerateKeyRequest(KeyType.DWK, Wrapping.DMK, SM4_KEK);
+        assertEquals("WI130E;2" + SM4_KEK.toWire(), ascii(dwkUnderDmk.encode()));
+        assertEquals(dwkUnderDmk, Sm4GenerateKeyRequest.read(fields(dwkUnderDmk)));
+        Sm4GenerateKeyRequest tmkUnderDwk = new Sm4GenerateKeyRequest(KeyType.TMK, Wrapping.DWK, SM4_KEK);
+        assertEquals("WI1002;3" + SM4_KEK.toWire(), ascii(tmkUnderDwk.encode()));
         assertEquals("15", assertThrows(FieldException.class,
-                () -> Sm4GenerateKeyRequest.read(new FieldReader(bytes("WI1002;2" + SM4_KEK.toWire()), 2))).errorCode());
+                () -> Sm4GenerateKeyRequest.read(new FieldReader(bytes("WI1002;9" + SM4_KEK.toWire()), 2))).errorCode());
 
         Sm4KeyReply wj = new Sm4KeyReply(SM4, SM4_WRAPPED, KCV);
         assertEquals("XX00" + SM4.toWire() + SM4_WRAPPED.toWire() + "0102030405060708", ascii(Replies.ok("XX", wj)));

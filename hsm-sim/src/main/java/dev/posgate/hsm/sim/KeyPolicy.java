@@ -49,7 +49,10 @@ final class KeyPolicy {
     static final Map<Wrapping, Set<KeyType>> SM4_EXPORTABLE = Map.of(
             Wrapping.ZMK, EnumSet.of(KeyType.ZPK, KeyType.TMK, KeyType.TAK, KeyType.ZAK, KeyType.ZEK, KeyType.DEK,
                     KeyType.DMK),
-            Wrapping.TMK, EnumSet.of(KeyType.TMK, KeyType.TAK, KeyType.DEK));
+            Wrapping.TMK, EnumSet.of(KeyType.TMK, KeyType.TAK, KeyType.DEK),
+            // TMS (issue 17 item 4): the session DWK under the DMK; the key message under the DWK
+            Wrapping.DMK, EnumSet.of(KeyType.DWK),
+            Wrapping.DWK, EnumSet.of(KeyType.TMK, KeyType.DMK));
 
     /** SM4 MAC keys (Z4/Z6). */
     static final Set<KeyType> SM4_MAC = EnumSet.of(KeyType.TAK, KeyType.ZAK);

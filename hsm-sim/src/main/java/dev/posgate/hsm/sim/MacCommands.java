@@ -89,7 +89,16 @@ final class MacCommands {
         }
     }
 
+    /** TDES (X9.9 family) under a TDES DWK; SM4-CBC-MAC, leftmost 4 bytes, under an SM4 DWK (scheme P). */
     private byte[] tac(TacRequest req) {
+        if (req.dwk().algorithm() == dev.posgate.hsm.KeyAlgorithm.SM4) {
+            byte[] key = ctx.clearSm4(KeyType.DWK, req.dwk());
+            try {
+                return Macs.sm4Tac(key, req.data());
+            } finally {
+                wipe(key);
+            }
+        }
         byte[] key = ctx.clear(KeyType.DWK, req.dwk(), HsmErrors.SOURCE_KEY_PARITY);
         try {
             requireLength(key, 8, 16);

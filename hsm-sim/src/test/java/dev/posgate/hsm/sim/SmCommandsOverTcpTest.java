@@ -240,6 +240,83 @@ class SmCommandsOverTcpTest {
                 "a working key under the formed TMK decrypts with the XOR of the components");
     }
 
+    /** M0/M2 under an SM4 TDK (scheme P): SM4-ECB (the 16-byte track data block) and SM4-CBC, checked with SM4Engine. */
+    @Test
+    void sm4DataEncryptionUnderAnSm4Tdk() {
+        byte[] tmkClear = RandomSource.secure().next(16);
+        LmkKey tmk = importKnown(KeyType.TMK, tmkClear);
+        GeneratedKey tdk = await(hsm.generateSm4KeyUnder(KeyType.TDK, Wrapping.TMK, tmk));
+        byte[] tdkClear = sm4(false, tmkClear, tdk.underWrapping().cryptogram());
+        byte[] block = HEX.parseHex("1234567890123D49121010000012345F");
+        assertArrayEquals(block, await(hsm.decryptData(KeyType.TDK, tdk.underLmk(), dev.posgate.hsm.CipherMode.ECB, null,
+                sm4(true, tdkClear, block))));
+        assertArrayEquals(sm4(true, tdkClear, block), await(hsm.encryptData(KeyType.TDK, tdk.underLmk(),
+                dev.posgate.hsm.CipherMode.ECB, null, block)));
+        byte[] iv = RandomSource.secure().next(16);
+        byte[] two = Arrays.copyOf(block, 32);
+        byte[] ct = await(hsm.encryptData(KeyType.TDK, tdk.underLmk(), dev.posgate.hsm.CipherMode.CBC, iv, two));
+        org.bouncycastle.crypto.modes.CBCBlockCipher cbc = (org.bouncycastle.crypto.modes.CBCBlockCipher)
+                org.bouncycastle.crypto.modes.CBCBlockCipher.newInstance(new SM4Engine());
+        cbc.init(false, new org.bouncycastle.crypto.params.ParametersWithIV(new KeyParameter(tdkClear), iv));
+        byte[] back = new byte[32];
+        for (int i = 0; i < 32; i += 16) cbc.processBlock(ct, i, back, i);
+        assertArrayEquals(two, back);
+        // 8 bytes are not an SM4 block
+        assertHsmError("06", hsm.decryptData(KeyType.TDK, tdk.underLmk(), dev.posgate.hsm.CipherMode.ECB, null, new byte[8]));
+    }
+
+    /**
+     * TMS on SM4 (issue 17 item 4): the DWK generated under an SM4 DMK (WI flag 2), TAC/SAC (ZS/ZU)
+     * and sealed bodies (Z0/Z2) under the SM4 DWK, the key message's TMK under the DWK (WI flag 3);
+     * each checked with BouncyCastle's SM4Engine, CBCBlockCipher and CBCBlockCipherMac.
+     */
+    @Test
+    void tmsOnSm4DwkTacSealedBodyAndKeyMessage() {
+        byte[] dmkClear = RandomSource.secure().next(16);
+        KeyWithKcv dmk = await(hsm.formKeyFromComponents(KeyType.DMK, KeyScheme.P, dmkClear, new byte[16]));
+        GeneratedKey dwk = await(hsm.generateSm4KeyUnder(KeyType.DWK, Wrapping.DMK, dmk.key()));
+        assertEquals(KeyScheme.P, dwk.underLmk().scheme());
+        byte[] dwkClear = sm4(false, dmkClear, dwk.underWrapping().cryptogram());
+        assertArrayEquals(sm4Kcv8(dwkClear), dwk.kcv().bytes());
+
+        byte[] tData = HEX.parseHex("0A0B0C0D261203142233");
+        org.bouncycastle.crypto.macs.CBCBlockCipherMac tacMac = new org.bouncycastle.crypto.macs.CBCBlockCipherMac(new SM4Engine(), 32);
+        tacMac.init(new KeyParameter(dwkClear));
+        tacMac.update(tData, 0, tData.length);
+        byte[] tac = new byte[4];
+        tacMac.doFinal(tac, 0);
+        assertArrayEquals(tac, await(hsm.tac(dwk.underLmk(), tData)));
+        assertTrue(await(hsm.verifyTac(dwk.underLmk(), tData, tac)));
+        tac[3] ^= 1;
+        assertFalse(await(hsm.verifyTac(dwk.underLmk(), tData, tac)));
+
+        byte[] plain = HEX.parseHex("DF3702000080000000000000000000004E6F7720697320746865207469B5E5A1");
+        byte[] body = await(hsm.sealBody(dwk.underLmk(), plain));
+        assertEquals(16 + plain.length + 16, body.length);
+        org.bouncycastle.crypto.modes.CBCBlockCipher cbc = (org.bouncycastle.crypto.modes.CBCBlockCipher)
+                org.bouncycastle.crypto.modes.CBCBlockCipher.newInstance(new SM4Engine());
+        cbc.init(false, new org.bouncycastle.crypto.params.ParametersWithIV(new KeyParameter(dwkClear), Arrays.copyOf(body, 16)));
+        byte[] decrypted = new byte[plain.length];
+        for (int i = 0; i < plain.length; i += 16) cbc.processBlock(body, 16 + i, decrypted, i);
+        assertArrayEquals(plain, decrypted);
+        org.bouncycastle.crypto.macs.CBCBlockCipherMac bodyMac = new org.bouncycastle.crypto.macs.CBCBlockCipherMac(new SM4Engine(), 128);
+        bodyMac.init(new KeyParameter(dwkClear));
+        bodyMac.update(body, 0, body.length - 16);
+        byte[] mac = new byte[16];
+        bodyMac.doFinal(mac, 0);
+        assertArrayEquals(mac, Arrays.copyOfRange(body, body.length - 16, body.length));
+        assertArrayEquals(plain, await(hsm.openBody(dwk.underLmk(), body)));
+        byte[] tampered = body.clone();
+        tampered[20] ^= 1;
+        assertHsmError("01", hsm.openBody(dwk.underLmk(), tampered));
+
+        GeneratedKey tmk = await(hsm.generateSm4KeyUnder(KeyType.TMK, Wrapping.DWK, dwk.underLmk()));
+        assertArrayEquals(sm4Kcv8(sm4(false, dwkClear, tmk.underWrapping().cryptogram())), tmk.kcv().bytes());
+        // the DWK stays out of general MAC work (Z4 refuses type 30E), and a PIK is not generated under it
+        assertHsmError("28", hsm.generateSm4Mac(KeyType.DWK, dwk.underLmk(), Sm4MacAlgorithm.CBC_MAC_PADDING_1, tData));
+        assertHsmError("28", hsm.generateSm4KeyUnder(KeyType.MAK, Wrapping.DWK, dwk.underLmk()));
+    }
+
     @Test
     void sm4KeysGeneratedUnderAnSm4TmkAndExportedUnderATdesZmk() {
         byte[] tmkClear = RandomSource.secure().next(16);

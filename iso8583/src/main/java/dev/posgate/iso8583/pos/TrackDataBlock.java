@@ -11,18 +11,28 @@ import java.util.Arrays;
 public final class TrackDataBlock {
     /** The shortest packed track that holds a TDB and the byte after it. */
     public static final int MIN_PACKED = 9;
+    /** The SM4 TDB (an SM4 terminal, issue 17): 16 bytes, the SM4 block, same rule otherwise. */
+    public static final int SM4_BLOCK = 16;
 
     private TrackDataBlock() {}
 
     /** The TDB of a packed track. */
     public static byte[] of(byte[] packed) {
-        return Arrays.copyOfRange(packed, packed.length - 1 - 8, packed.length - 1);
+        return of(packed, 8);
     }
 
-    /** A copy of {@code packed} with its TDB replaced by {@code block}. */
+    /**
+     * The {@code block}-byte TDB of a packed track: the {@code block} bytes ending one byte before
+     * its last (8 for TDES, 16 for SM4; the track needs {@code block + 1} packed bytes).
+     */
+    public static byte[] of(byte[] packed, int block) {
+        return Arrays.copyOfRange(packed, packed.length - 1 - block, packed.length - 1);
+    }
+
+    /** A copy of {@code packed} with its TDB replaced by {@code block} (8 or 16 bytes). */
     public static byte[] replaced(byte[] packed, byte[] block) {
         byte[] out = packed.clone();
-        System.arraycopy(block, 0, out, packed.length - 1 - 8, 8);
+        System.arraycopy(block, 0, out, packed.length - 1 - block.length, block.length);
         return out;
     }
 

@@ -30,4 +30,14 @@ class TrackDataBlockTest {
         assertEquals("1234567890123456789=0508201781999168302", TrackDataBlock.text(back, 39));
         assertEquals("1234567890123456789=05AAAAAAAAAAAAAAAA2", TrackDataBlock.text(other, 39));
     }
+
+    /** The SM4 TDB (docs/national-crypto.md, "SM4 track data"): the 16 bytes ending one byte before the last. */
+    @Test
+    void theSm4BlockIsTheSixteenBytesEndingOneBeforeTheLast() {
+        byte[] packed = HEX.parseHex("1234567890123456789D05082017819991683020");
+        assertArrayEquals(HEX.parseHex("7890123456789D050820178199916830"), TrackDataBlock.of(packed, TrackDataBlock.SM4_BLOCK));
+        byte[] other = TrackDataBlock.replaced(packed, HEX.parseHex("BB".repeat(16)));
+        assertEquals("123456" + "BB".repeat(16) + "20", HEX.formatHex(other).toUpperCase());
+        assertArrayEquals(packed, TrackDataBlock.replaced(other, TrackDataBlock.of(packed, 16)));
+    }
 }

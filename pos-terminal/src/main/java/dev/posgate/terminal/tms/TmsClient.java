@@ -10,6 +10,7 @@ import dev.posgate.iso8583.tms.TmsMessage;
 import dev.posgate.terminal.net.TerminalLink;
 import dev.posgate.terminal.pinpad.KeyRole;
 import dev.posgate.terminal.pinpad.PinPad;
+import dev.posgate.protocol.tms.TmsCipher;
 import dev.posgate.protocol.tms.download.FrameReply;
 import dev.posgate.protocol.tms.download.FrameRequest;
 import dev.posgate.protocol.tms.download.InstallReport;
@@ -31,7 +32,8 @@ import java.util.function.Supplier;
 /**
  * One TMS session of a terminal over a {@link TerminalLink}: the H1/H2 handshake (DWK recovered
  * with the DMK in the PIN pad, TAC_1 checked, SAC_1 answered, key message installed into the PIN
- * pad after its KCV check), then sealed D1/D2/D3 requests under the DWK.
+ * pad after its KCV check), then sealed D1/D2/D3 requests under the DWK. A PIN pad holding an SM4
+ * DMK makes the session SM4 throughout (SM4 TAC/SAC, SM4 key message, SM4 sealed bodies).
  */
 public final class TmsClient {
     private final TerminalLink link;
@@ -57,8 +59,10 @@ public final class TmsClient {
 
     /** The handshake with a given T_DATA (tests replay one). */
     public Future<List<KeyMessageEntry>> handshake(StampedRandom tData) {
+        // the terminal's cipher family follows its DMK: an SM4 DMK (SM4 profile) speaks SM4 (protocol.md section 5)
+        TmsCipher cipher = pinPad.isSm4(identity.dmkIndex(), KeyRole.DMK) ? TmsCipher.SM4 : TmsCipher.TDES;
         TerminalHandshake hs = new TerminalHandshake(new H1Request(identity.vendor(), identity.model(), identity.serial(),
-                TmsIdentity.PROTOCOL_VERSION, tData));
+                TmsIdentity.PROTOCOL_VERSION, tData), cipher);
         return clear(TmsCode.H1, hs.h1().toTlvs()).compose(h1 -> {
             H2Request h2 = hs.onH1(H1Response.from(h1), dwk1 -> pinPad.decrypt(identity.dmkIndex(), KeyRole.DMK, dwk1));
             Future<TmsMessage> sent = clear(TmsCode.H2, h2.toTlvs());
@@ -68,10 +72,13 @@ public final class TmsClient {
             return sent.map(r -> {
                 H2Response keys = H2Response.from(r);
                 for (TerminalHandshake.RecoveredKey k : hs.onH2(keys)) {
-                    if (k.kind() == KeyMessageEntry.KIND_TMK) pinPad.write(k.index(), KeyRole.TMK, k.clearKey());
+                    if (k.kind() == KeyMessageEntry.KIND_TMK) {
+                        if (cipher == TmsCipher.SM4) pinPad.writeSm4(k.index(), KeyRole.TMK, k.clearKey());
+                        else pinPad.write(k.index(), KeyRole.TMK, k.clearKey());
+                    }
                     Arrays.fill(k.clearKey(), (byte) 0);
                 }
-                seal = new SoftSeal(hs.dwk(), random);
+                seal = new SoftSeal(hs.dwk(), random, cipher);
                 return keys.keys();
             });
         });

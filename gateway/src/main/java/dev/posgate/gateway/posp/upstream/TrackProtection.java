@@ -2,6 +2,7 @@ package dev.posgate.gateway.posp.upstream;
 
 import dev.posgate.hsm.CipherMode;
 import dev.posgate.hsm.Hsm;
+import dev.posgate.hsm.KeyAlgorithm;
 import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.iso8583.pos.PosMessage;
@@ -15,7 +16,8 @@ import java.util.Map;
 /**
  * Tracks 2 and 3 (fields 35/36) a terminal encrypted under its TDK (53.3 = 1), as UnionPay POS
  * terminals do: in the packed track, the 8 bytes ending one byte before the last (the track data
- * block, TDB) are TDES-ECB under the TDK; the rest stays clear (docs/protocol-choices.md). The HSM
+ * block, TDB) are TDES-ECB under the TDK; the rest stays clear (docs/protocol-choices.md). Under an
+ * SM4 TDK (an SM4 terminal) the TDB is the 16 bytes ending there, SM4-ECB (docs/national-crypto.md). The HSM
  * decrypts the block (M2 under the TDK's type); the gateway checks that it decrypted to track
  * characters, reads the PAN of track 2, and builds the host's copy per
  * {@code upstream.track.protection}: the block re-encrypted under the zone ZEK (M0), or clear for a
@@ -82,10 +84,14 @@ public final class TrackProtection {
             if (!request.has(f)) continue;
             int digits = request.field(f).length();
             byte[] packed = request.packedDigits(f);
-            if (packed.length < TrackDataBlock.MIN_PACKED) return Future.succeededFuture(HostTracks.UNREADABLE);
-            pan = pan.compose(p -> hsm.decryptData(KeyType.TDK, tdk, CipherMode.ECB, null, TrackDataBlock.of(packed)).compose(clear -> {
+            // the TDB is the key's block: 8 bytes under a TDES TDK, 16 under an SM4 TDK (docs/national-crypto.md)
+            int block = blockOf(tdk);
+            if (packed.length < block + 1) return Future.succeededFuture(HostTracks.UNREADABLE);
+            pan = pan.compose(p -> hsm.decryptData(KeyType.TDK, tdk, CipherMode.ECB, null, TrackDataBlock.of(packed, block)).compose(clear -> {
+                byte[] track = TrackDataBlock.replaced(packed, clear);
+                byte[] hostBlock = null;
+                boolean handedOn = false;
                 try {
-                    byte[] track = TrackDataBlock.replaced(packed, clear);
                     if (!trackCharacters(track, digits, f == 35)) return Future.succeededFuture(p);
                     String trackPan = f == 35 ? panOf(track, digits) : p;
                     if (f == 35 && trackPan == null) return Future.succeededFuture(p);
@@ -93,12 +99,19 @@ public final class TrackProtection {
                         out.put(f, TrackDataBlock.text(track, digits));
                         return Future.succeededFuture(trackPan);
                     }
-                    return hsm.encryptData(KeyType.ZEK, zek, CipherMode.ECB, null, clear).map(underZek -> {
-                        out.put(f, TrackDataBlock.text(TrackDataBlock.replaced(packed, underZek), digits));
+                    // the host's TDB is the ZEK's block of the clear track (an SM4 terminal's track re-protected under a TDES ZEK)
+                    int zekBlock = blockOf(zek);
+                    if (track.length < zekBlock + 1) return Future.succeededFuture(p);
+                    hostBlock = TrackDataBlock.of(track, zekBlock);
+                    handedOn = true;
+                    return hsm.encryptData(KeyType.ZEK, zek, CipherMode.ECB, null, hostBlock).map(underZek -> {
+                        out.put(f, TrackDataBlock.text(TrackDataBlock.replaced(track, underZek), digits));
                         return trackPan;
-                    });
+                    }).onComplete(ar -> Arrays.fill(track, (byte) 0));
                 } finally {
                     Arrays.fill(clear, (byte) 0);
+                    if (hostBlock != null) Arrays.fill(hostBlock, (byte) 0);
+                    if (!handedOn) Arrays.fill(track, (byte) 0);
                 }
             }));
         }
@@ -107,6 +120,10 @@ public final class TrackProtection {
             boolean panAgrees = !request.has(35) || p != null && (!request.has(2) || request.field(2).equals(p));
             return allRead && panAgrees ? new HostTracks(p, Map.copyOf(out), zek != null) : HostTracks.UNREADABLE;
         });
+    }
+
+    private static int blockOf(LmkKey key) {
+        return key.algorithm() == KeyAlgorithm.SM4 ? TrackDataBlock.SM4_BLOCK : 8;
     }
 
     /**

@@ -16,8 +16,8 @@ public interface TrackOpener {
 
     /** The terminal's TDK from its key record; re-encrypted under the zone ZEK when upstream.track.protection says so. */
     static TrackOpener withTdk(PospTerminals terminals, SystemKeys keys, TrackProtection tracks, PospSettings settings) {
-        // SM4 track encryption is not implemented (issue 17): an SM4 terminal's encrypted tracks are unreadable
-        return (t, request) -> t.sm4() ? Future.succeededFuture(TrackProtection.HostTracks.UNREADABLE) : terminals.tdk(t.sn()).compose(tdk -> tdk == null
+        // an SM4 terminal's TDK is an SM4 key: TrackProtection takes its 16-byte TDB (docs/national-crypto.md)
+        return (t, request) -> terminals.tdk(t.sn()).compose(tdk -> tdk == null
                 ? Future.succeededFuture(TrackProtection.HostTracks.UNREADABLE)
                 : (settings.trackProtection() == TrackProtection.Upstream.ZEK
                         ? keys.zek(settings.zone()) : Future.<LmkKey>succeededFuture(null))

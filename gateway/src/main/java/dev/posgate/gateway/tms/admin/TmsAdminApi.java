@@ -67,7 +67,10 @@ public final class TmsAdminApi {
         api.get("/tms/rollout").handler(this::status);
     }
 
-    /** {"components": [hex, hex(, hex)]} (key ceremony, when enabled) or {"zmkOwner": zone, "dmkUnderZmk": hex}. */
+    /**
+     * {"components": [hex, hex(, hex)]} (key ceremony, when enabled) or {"zmkOwner": zone, "dmkUnderZmk": hex}.
+     * The DMK takes the terminal's key algorithm: an SM4 key for an SM4 terminal (WI/ZW scheme P, SV).
+     */
     private void provisionDmk(RoutingContext ctx) {
         String sn = ctx.pathParam("sn");
         JsonObject in = json(ctx);
@@ -80,10 +83,13 @@ public final class TmsAdminApi {
                 if (parts.size() < 2 || parts.size() > 3) return Future.succeededFuture(reply(ctx, 400, "2 or 3 components"));
                 byte[][] comps = new byte[parts.size()][];
                 for (int i = 0; i < comps.length; i++) comps[i] = Hex.decode(parts.getString(i));
-                dmk = hsm.formKeyFromComponents(KeyType.DMK, KeyScheme.U, comps);
+                // an SM4 terminal's DMK is an SM4 key (issue 17 item 4), formed as scheme P
+                dmk = hsm.formKeyFromComponents(KeyType.DMK, t.get().sm4() ? KeyScheme.P : KeyScheme.U, comps);
             } else if (in.getValue("zmkOwner") instanceof String zone && in.getValue("dmkUnderZmk") instanceof String under) {
                 dmk = keys.active(KeyRecord.OwnerType.ZONE, zone, "ZMK", 0).compose(zmk -> zmk.isEmpty()
                         ? Future.failedFuture(new IllegalArgumentException("no active ZMK for zone " + zone))
+                        : t.get().sm4()
+                        ? hsm.importSm4Key(KeyType.DMK, LmkKey.parse(zmk.get().lmkValue()), WrappedKey.of(KeyScheme.P, Hex.decode(under)))
                         : hsm.importKey(KeyType.DMK, LmkKey.parse(zmk.get().lmkValue()), WrappedKey.ofCryptogram(Hex.decode(under))));
             } else {
                 return Future.succeededFuture(reply(ctx, 400, "components or zmkOwner + dmkUnderZmk required"));

@@ -12,11 +12,14 @@ import dev.posgate.gateway.spi.TmsHandler;
 import dev.posgate.gateway.spi.TmsReplies;
 import dev.posgate.gateway.platform.server.PerKeyRate;
 import dev.posgate.gateway.spi.SessionContext;
+import dev.posgate.hsm.GeneratedKey;
 import dev.posgate.hsm.Hsm;
+import dev.posgate.hsm.KeyAlgorithm;
 import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.hsm.Wrapping;
 import dev.posgate.iso8583.tms.TmsMessage;
+import dev.posgate.protocol.tms.TmsCipher;
 import dev.posgate.protocol.tms.handshake.FreshnessGuard;
 import dev.posgate.protocol.tms.handshake.H1Request;
 import dev.posgate.protocol.tms.handshake.H1Response;
@@ -87,6 +90,10 @@ public final class H1Handler implements TmsHandler {
     private Future<Response> check(SessionContext session, HostSession<LmkKey, Terminal> state, TmsMessage request,
             H1Request h1, Terminal terminal, Optional<LmkKey> dmk) {
         if (dmk.isEmpty()) return refuse(state, request, h1, ResultCode.NOT_REGISTERED.code(), "no DMK");
+        if ((dmk.get().algorithm() == KeyAlgorithm.SM4) != terminal.sm4()) {
+            // e.g. the profile was changed to SM4 and no SM4 DMK provisioned yet: no handshake in the other family
+            return refuse(state, request, h1, ResultCode.SECURITY_VIOLATION.code(), "DMK algorithm differs from the key profile");
+        }
         if (!terminal.vendor().equals(h1.vendor()) || !terminal.model().equals(h1.model())) {
             return refuse(state, request, h1, ResultCode.SECURITY_VIOLATION.code(), "vendor or model differs from registration");
         }
@@ -105,11 +112,16 @@ public final class H1Handler implements TmsHandler {
     private Future<Response> challenge(SessionContext session, HostSession<LmkKey, Terminal> state, TmsMessage request,
             H1Request h1, Terminal terminal, LmkKey dmk, LocalDateTime now) {
         StampedRandom sData = new StampedRandom(random.next(4), now);
-        return hsm.generateKeyUnder(KeyType.DWK, Wrapping.DMK, dmk)
+        TmsCipher cipher = terminal.sm4() ? TmsCipher.SM4 : TmsCipher.TDES;
+        // SM4 (protocol.md section 5): WI flag 2, an SM4 DWK under the SM4 DMK; ZS then MACs with SM4
+        Future<GeneratedKey> generated = cipher == TmsCipher.SM4
+                ? hsm.generateSm4KeyUnder(KeyType.DWK, Wrapping.DMK, dmk)
+                : hsm.generateKeyUnder(KeyType.DWK, Wrapping.DMK, dmk);
+        return generated
                 .compose(dwk -> hsm.tac(dwk.underLmk(), h1.tData().encode()).map(tac -> {
-                    state.challenged(h1.serial(), terminal, dwk.underLmk(), sData);
+                    state.challenged(h1.serial(), terminal, dwk.underLmk(), sData, cipher);
                     log.debug("{}: H1 accepted for serial {}", session, h1.serial());
-                    H1Response r = new H1Response(sData, tac, dwk.underWrapping().cryptogram());
+                    H1Response r = new H1Response(sData, tac, dwk.underWrapping().cryptogram(), cipher);
                     return TmsReplies.body(request.header(), ResultCode.APPROVED, r.toTlvs(), false);
                 }));
     }

@@ -9,11 +9,13 @@ import dev.posgate.gateway.spi.ResultCode;
 import dev.posgate.gateway.spi.TmsHandler;
 import dev.posgate.gateway.spi.TmsReplies;
 import dev.posgate.gateway.spi.SessionContext;
+import dev.posgate.hsm.GeneratedKey;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.hsm.Wrapping;
 import dev.posgate.iso8583.tms.TmsMessage;
+import dev.posgate.protocol.tms.TmsCipher;
 import dev.posgate.protocol.tms.handshake.H2Request;
 import dev.posgate.protocol.tms.handshake.H2Response;
 import dev.posgate.protocol.tms.handshake.HostSession;
@@ -69,7 +71,11 @@ public final class H2Handler implements TmsHandler {
     /** A fresh TMK under the DWK, stored PENDING for the serial until the terminal confirms it. */
     private Future<List<KeyMessageEntry>> keyMessage(HostSession<LmkKey, Terminal> state) {
         if (!settings.sendTmk()) return Future.succeededFuture(List.of());
-        return hsm.generateKeyUnder(KeyType.TMK, Wrapping.DWK, state.dwk())
+        // an SM4 session's key message carries an SM4 TMK under the SM4 DWK (WI flag 3)
+        Future<GeneratedKey> generated = state.cipher() == TmsCipher.SM4
+                ? hsm.generateSm4KeyUnder(KeyType.TMK, Wrapping.DWK, state.dwk())
+                : hsm.generateKeyUnder(KeyType.TMK, Wrapping.DWK, state.dwk());
+        return generated
                 .compose(tmk -> keys.pool().withTransaction(tx -> keys.store(tx, KeyRecord.OwnerType.TERMINAL, state.serial(),
                                 "TMK", settings.tmkIndex(), tmk.underLmk().toWire(), tmk.kcv().storedHex(), KeyRecord.State.PENDING)
                                 // audited in the same transaction: no key version without its record

@@ -10,6 +10,7 @@ import dev.posgate.gateway.spi.SessionContext;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.iso8583.tlv.Tlv;
 import dev.posgate.iso8583.tms.TmsMessage;
+import dev.posgate.protocol.tms.TmsCipher;
 import dev.posgate.protocol.tms.handshake.HostSession;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -54,11 +55,12 @@ abstract class SealedHandler implements TmsHandler {
             return Future.succeededFuture(TmsReplies.status(request.header(), ResultCode.FORMAT_ERROR));
         }
         LmkKey dwk = state.dwk();
-        return seal.open(dwk, request.sealedBody())
+        TmsCipher cipher = state.cipher();
+        return seal.open(dwk, cipher, request.sealedBody())
                 .compose(tlvs -> handle(state, tlvs))
                 .compose(out -> out.tlvs() == null
                         ? Future.succeededFuture(TmsReplies.status(request.header(), out.status()))
-                        : seal.seal(dwk, out.tlvs()).map(body -> Response.reply(
+                        : seal.seal(dwk, cipher, out.tlvs()).map(body -> Response.reply(
                                 TmsMessage.sealed(request.header().response(ResultCode.APPROVED.code()).withSealed(true), body).pack(),
                                 ResultCode.APPROVED.code())))
                 .recover(e -> {

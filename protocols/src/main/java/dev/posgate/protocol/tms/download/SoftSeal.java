@@ -1,12 +1,12 @@
 package dev.posgate.protocol.tms.download;
 
-import dev.posgate.crypto.CbcSeal;
 import dev.posgate.crypto.IntegrityException;
 import dev.posgate.crypto.RandomSource;
 import dev.posgate.iso8583.tlv.Tlv;
+import dev.posgate.protocol.tms.TmsCipher;
 import java.util.List;
 
-/** Seals and opens download bodies with a clear DWK: the terminal side (the PIN pad's job). */
+/** Seals and opens download bodies with a clear DWK of the terminal's cipher family: the terminal side (the PIN pad's job). */
 public final class SoftSeal {
     /** A body whose MAC does not verify, or whose plaintext is not padded TLVs. */
     public static final class BadSealException extends SecurityException {
@@ -19,25 +19,35 @@ public final class SoftSeal {
 
     private final byte[] dwk;
     private final RandomSource random;
+    private final TmsCipher cipher;
 
     public SoftSeal(byte[] dwk, RandomSource random) {
+        this(dwk, random, TmsCipher.TDES);
+    }
+
+    public SoftSeal(byte[] dwk, RandomSource random, TmsCipher cipher) {
         this.dwk = dwk.clone();
         this.random = random;
+        this.cipher = cipher;
+    }
+
+    public TmsCipher cipher() {
+        return cipher;
     }
 
     public byte[] seal(List<Tlv> tlvs) {
-        return CbcSeal.seal(dwk, random.next(CbcSeal.IV), SealedBody.plaintext(tlvs));
+        return cipher.seal(dwk, random.next(cipher.ivLength()), SealedBody.plaintext(tlvs, cipher));
     }
 
     public List<Tlv> open(byte[] body) {
         byte[] plain;
         try {
-            plain = CbcSeal.open(dwk, body);
+            plain = cipher.open(dwk, body);
         } catch (IntegrityException | IllegalArgumentException e) {
             throw new BadSealException(e.getMessage());
         }
         try {
-            return SealedBody.tlvs(plain);
+            return SealedBody.tlvs(plain, cipher);
         } catch (IllegalArgumentException e) {
             throw new BadSealException("sealed body does not decrypt to padded TLVs");
         }

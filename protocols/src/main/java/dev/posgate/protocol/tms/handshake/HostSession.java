@@ -1,6 +1,7 @@
 package dev.posgate.protocol.tms.handshake;
 
 import dev.posgate.iso8583.tms.TmsCode;
+import dev.posgate.protocol.tms.TmsCipher;
 
 /**
  * The TMS side of one connection: which transactions are allowed now, and what the handshake
@@ -21,6 +22,7 @@ public final class HostSession<K, P> {
     private P terminal;
     private K dwk;
     private StampedRandom sData;
+    private TmsCipher cipher = TmsCipher.TDES;
     private int busy;
 
     /** Whether a request may run: the verdict of {@link #admit}. */
@@ -59,9 +61,15 @@ public final class HostSession<K, P> {
         busy--;
     }
 
-    /** H1 passed: the DWK and S_DATA to check SAC_1 against. */
+    /** H1 passed for a TDES terminal: the DWK and S_DATA to check SAC_1 against. */
     public void challenged(String serial, P terminal, K dwk, StampedRandom sData) {
+        challenged(serial, terminal, dwk, sData, TmsCipher.TDES);
+    }
+
+    /** H1 passed: the DWK of the terminal's cipher family and S_DATA to check SAC_1 against. */
+    public void challenged(String serial, P terminal, K dwk, StampedRandom sData, TmsCipher cipher) {
         requireStage(Stage.NEW);
+        this.cipher = cipher;
         this.serial = serial;
         this.terminal = terminal;
         this.dwk = dwk;
@@ -95,6 +103,11 @@ public final class HostSession<K, P> {
 
     public K dwk() {
         return dwk;
+    }
+
+    /** The session's cipher family (TDES until H1 says otherwise): the sealed bodies' block and layout. */
+    public TmsCipher cipher() {
+        return cipher;
     }
 
     public StampedRandom sData() {

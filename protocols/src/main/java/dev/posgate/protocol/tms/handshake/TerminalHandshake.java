@@ -1,8 +1,7 @@
 package dev.posgate.protocol.tms.handshake;
 
-import dev.posgate.crypto.Kcv;
 import dev.posgate.crypto.Macs;
-import dev.posgate.crypto.Tdes;
+import dev.posgate.protocol.tms.TmsCipher;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,7 +10,9 @@ import java.util.function.UnaryOperator;
 /**
  * The terminal side of the handshake: builds H1, checks TAC_1 after recovering the DWK with the
  * DMK (inside the PIN pad: {@code dmkDecrypt}), answers SAC_1, and opens the key message.
- * The clear DWK lives here, on the terminal, for the rest of the session.
+ * The clear DWK lives here, on the terminal, for the rest of the session. The terminal's cipher
+ * family ({@link TmsCipher}: TDES, or SM4 for a terminal with the SM4 profile) decides the TAC,
+ * the key unwrapping and the KCVs; an H1 answer of another family (DF15) is a TAC mismatch.
  */
 public final class TerminalHandshake {
     /** A key from the key message, recovered and KCV-checked. */
@@ -23,11 +24,21 @@ public final class TerminalHandshake {
     }
 
     private final H1Request h1;
+    private final TmsCipher cipher;
     private byte[] dwk;
     private boolean tacMatched;
 
     public TerminalHandshake(H1Request h1) {
+        this(h1, TmsCipher.TDES);
+    }
+
+    public TerminalHandshake(H1Request h1, TmsCipher cipher) {
         this.h1 = h1;
+        this.cipher = cipher;
+    }
+
+    public TmsCipher cipher() {
+        return cipher;
     }
 
     public H1Request h1() {
@@ -40,8 +51,8 @@ public final class TerminalHandshake {
      */
     public H2Request onH1(H1Response r, UnaryOperator<byte[]> dmkDecrypt) {
         dwk = dmkDecrypt.apply(r.dwkUnderDmk());
-        tacMatched = Macs.verify(Macs.tac(dwk, h1.tData().encode()), r.tac());
-        byte[] sac = Macs.tac(dwk, r.sData().encode());
+        tacMatched = r.cipher() == cipher && Macs.verify(cipher.tac(dwk, h1.tData().encode()), r.tac());
+        byte[] sac = cipher.tac(dwk, r.sData().encode());
         return new H2Request(h1.serial(), tacMatched, sac);
     }
 
@@ -54,8 +65,8 @@ public final class TerminalHandshake {
         if (!tacMatched) throw new IllegalStateException("the TMS was not authenticated");
         List<RecoveredKey> keys = new ArrayList<>();
         for (KeyMessageEntry e : r.keys()) {
-            byte[] clear = Tdes.decryptEcb(dwk, e.keyUnderDwk());
-            if (!Macs.verify(e.kcv(), Kcv.of(clear, 4))) {
+            byte[] clear = cipher.unwrap(dwk, e.keyUnderDwk());
+            if (!Macs.verify(e.kcv(), cipher.kcv(clear, 4))) {
                 Arrays.fill(clear, (byte) 0);
                 throw new SecurityException("key message entry " + e + " fails its KCV");
             }
