@@ -45,7 +45,16 @@ public final class FinancialHandler implements PosHandler {
      * journal writes of a transaction that failed halfway.
      */
     public record Steps(RequestAdmission admission, TrackOpener tracks, Journal journal, PinTranslator pins, HostForwarder host,
-            Reversals reversals, ReplySealer sealer, DeferredWrites deferred, GatewayMetrics metrics, String acquirerId) {}
+            Reversals reversals, ReplySealer sealer, DeferredWrites deferred, GatewayMetrics metrics, String acquirerId,
+            Advices advices) {}
+
+    /**
+     * Where accepted advices (0220) are forwarded from ({@link dev.posgate.gateway.posp.upstream.AdviceQueue}):
+     * told that one was just queued, so it goes out at once rather than at the next scan.
+     */
+    public interface Advices {
+        void queued();
+    }
 
     /** Where an owed reversal goes to be delivered ({@link dev.posgate.gateway.posp.upstream.ReversalQueue}). */
     public interface Reversals {
@@ -111,7 +120,25 @@ public final class FinancialHandler implements PosHandler {
     private Future<Response> journalled(FinancialTransaction tx) {
         return kind.refusal(steps.journal(), tx).compose(refused -> refused != null
                 ? close(tx, refused.status(), refused.code(), null)
-                : translatePin(tx));
+                : kind.storeAndForward() ? accept(tx) : translatePin(tx));
+    }
+
+    /**
+     * Store and forward of an advice (0220): the host's copy (no PIN) is written with the row in
+     * the statement that accepts it, durable before the terminal hears {@code 00}; the advice
+     * queue forwards it with retries until the host acknowledges it, across restarts. When the
+     * kind's effect no longer applies at acceptance (a concurrent refund took what was left), the
+     * row is declined with the kind's code.
+     */
+    private Future<Response> accept(FinancialTransaction tx) {
+        FinancialTransaction.Acceptance a = tx.acceptance();
+        PosMessage up = UpstreamMessages.request(tx.request(), null, steps.acquirerId(), tx.tracks());
+        return steps.journal().accept(tx.tid(), tx.batch(), tx.stan(), tx.mti(), a.effect(), a.originalId(), tx.amount(), up.pack())
+                .compose(accepted -> {
+                    if (!accepted) return close(tx, JournalStatus.DECLINED, a.onRace().code(), null);
+                    if (steps.advices() != null) steps.advices().queued();
+                    return seal(tx, ResultCode.APPROVED.code(), null);
+                });
     }
 
     /** Field 52 for the host, under the ZPK; a block that does not decrypt under the PIK is {@code 55}. */
