@@ -18,7 +18,8 @@ import io.vertx.core.Future;
 /**
  * The POS side of protocol.md section 2: sign-on (installs the working keys of field 62 into the
  * PIN pad or PSAM, which accept them only when they match their KCVs), purchase, balance inquiry,
- * void, the pre-authorisation family (pre-auth, cancel, completion, completion void), reversal and settlement, each MACed with the MAK and each answer's MAC checked. One
+ * void, the pre-authorisation family (pre-auth, cancel, completion, completion void), refund, offline settlement,
+ * adjustments, reversal and settlement, each MACed with the MAK and each answer's MAC checked. One
  * request at a time over a {@link TerminalLink}; the STAN counts up per request.
  *
  * <p>Pending reversal, as a UnionPay terminal keeps it: a purchase or void sent with
@@ -154,6 +155,31 @@ public final class PosClient {
     public PosMessage completionVoid(String pan, long amount, String origStan, String authCode) {
         PosMessage m = card("0200", "200000", "21", pan, amount, null);
         if (authCode != null) m.set(38, authCode);
+        return m.set(61, state.batch() + origStan);
+    }
+
+    /**
+     * A refund (0220, 60.1 25, field 3 200000) of the purchase {@code origBatch}/{@code origStan} of
+     * {@code origDate} (MMDD) whose host reference was {@code origRrn}: 61 = batch, STAN, date; 37 = the reference.
+     */
+    public PosMessage refund(String pan, long amount, String origBatch, String origStan, String origDate, String origRrn) {
+        PosMessage m = card("0220", "200000", "25", pan, amount, null);
+        return m.set(37, origRrn).set(61, origBatch + origStan + origDate);
+    }
+
+    /** An offline settlement (0220, 60.1 30, field 3 000000): a sale approved offline ({@code authCode} in 38, may be null). */
+    public PosMessage offlineSettlement(String pan, long amount, String authCode) {
+        PosMessage m = card("0220", "000000", "30", pan, amount, null);
+        if (authCode != null) m.set(38, authCode);
+        return m;
+    }
+
+    /**
+     * A settlement adjustment (0220, 60.1 32; {@code tip}: 34, a tip adjustment) setting the amount of
+     * the offline settlement (or adjustment) {@code origStan} of this batch to {@code newAmount}.
+     */
+    public PosMessage adjustment(String pan, long newAmount, String origStan, boolean tip) {
+        PosMessage m = card("0220", "000000", tip ? "34" : "32", pan, newAmount, null);
         return m.set(61, state.batch() + origStan);
     }
 
