@@ -38,7 +38,8 @@ public final class TransactionJournal implements Journal {
     /**
      * Records a new message as PENDING; false when (tid, batch, stan, mti) was seen before. A
      * terminal repeats a 0400 with the same STAN until it is answered, so a 0400 whose earlier
-     * attempt FAILED (it never reached the host) is opened again instead.
+     * attempt FAILED (it never reached the host) is opened again instead; so is a 0220 advice
+     * whose attempt FAILED (never accepted: nothing applied, nothing queued).
      * {@code reversal} (packed upstream 0400, no PAN or PIN; null when none would be owed) is what
      * {@link InterruptedForwards} queues if this process dies before closing the row.
      */
@@ -49,7 +50,7 @@ public final class TransactionJournal implements Journal {
                         + " reversal) values ($1, $2, $3, $4, $5, $6, $7, $8, 'PENDING', $9)"
                         + " on conflict (tid, batch, stan, mti) do update set status = 'PENDING', reversal = excluded.reversal,"
                         + " response_code = null, updated_at = now()"
-                        + " where posp_transaction.mti = '0400' and posp_transaction.status = 'FAILED' returning id")
+                        + " where posp_transaction.mti in ('0400', '0220') and posp_transaction.status = 'FAILED' returning id")
                 .execute(Tuple.of(tid, batch, stan, mti, kind.name(), amount, panMasked, origStan,
                         reversal == null ? null : Buffer.buffer(reversal)))
                 .map(rows -> rows.size() == 1);

@@ -56,7 +56,7 @@ final class InMemoryJournal implements Journal {
             String panMasked, String origStan, byte[] reversal) {
         Key key = new Key(tid, batch, stan, mti);
         Row existing = rows.get(key);
-        if (existing != null && !(mti.equals("0400") && existing.status == JournalStatus.FAILED)) {
+        if (existing != null && !((mti.equals("0400") || mti.equals("0220")) && existing.status == JournalStatus.FAILED)) {
             return Future.succeededFuture(false);
         }
         Row r = existing != null ? existing : new Row();
