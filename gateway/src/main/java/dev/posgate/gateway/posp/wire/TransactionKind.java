@@ -127,7 +127,10 @@ public abstract class TransactionKind {
         }
     }
 
-    /** Forwarded only when the purchase it names (61.1 batch, 61.2 STAN) was approved; else {@code 25}. */
+    /**
+     * Forwarded only when the purchase it names (61.1 batch, 61.2 STAN) was approved, else {@code 25},
+     * and nothing of it has been refunded, else {@code 12}.
+     */
     private static final class VoidOfPurchase extends TransactionKind {
         VoidOfPurchase() {
             super(TransactionJournal.Kind.VOID);
@@ -143,8 +146,11 @@ public abstract class TransactionKind {
             String origStan = originalStan(tx.request());
             if (origStan == null) return Future.succeededFuture(new Decision(JournalStatus.FAILED, ResultCode.FORMAT_ERROR));
             String origBatch = tx.request().field(61).substring(0, 6);
-            return journal.statusOf(tx.tid(), origBatch, origStan).map(status -> status == JournalStatus.APPROVED
-                    ? null : new Decision(JournalStatus.DECLINED, ResultCode.NO_SUCH_RECORD));
+            return journal.statusOf(tx.tid(), origBatch, origStan).compose(status -> status != JournalStatus.APPROVED
+                    ? refused(ResultCode.NO_SUCH_RECORD)
+                    // a purchase refunded in part or whole is not voided (the refunds would be credited twice): 12
+                    : journal.original(tx.tid(), origBatch, origStan).map(o -> o != null && o.refunded() > 0
+                            ? new Decision(JournalStatus.DECLINED, ResultCode.INVALID_TRANSACTION) : null));
         }
     }
 

@@ -170,6 +170,21 @@ class AdviceTest {
     }
 
     @Test
+    void aRefundedPurchaseIsNotVoidedAndAVoidedOneIsNotRefunded() {
+        String[] p = approvedPurchase(10_000);
+        assertEquals("00", path.send(TransactionKind.REFUND, refund(p, 1_000)).code());
+        Answer v = path.send(TransactionKind.VOID, path.client.voidOf(PurchasePath.PAN, 10_000, p[0]));
+        assertEquals("12", v.code());
+        assertTrue(v.macValid());
+
+        String[] q = approvedPurchase(5_000);
+        assertEquals("00", path.send(TransactionKind.VOID, path.client.voidOf(PurchasePath.PAN, 5_000, q[0])).code());
+        PosMessage refund = refund(q, 1_000);
+        assertEquals("61", path.send(TransactionKind.REFUND, refund).code(), "nothing left to refund of a voided purchase");
+        assertEquals(0, row(q[0], "0200").refunded);
+    }
+
+    @Test
     void anAdviceIsNotReversed() {
         String[] p = approvedPurchase(10_000);
         PosMessage refund = refund(p, 1_000);
