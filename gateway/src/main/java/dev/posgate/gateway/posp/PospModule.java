@@ -20,6 +20,7 @@ import dev.posgate.gateway.posp.admin.IcAdminRoutes;
 import dev.posgate.gateway.posp.admin.KeyStatusRoutes;
 import dev.posgate.gateway.posp.admin.PsamAdminRoutes;
 import dev.posgate.gateway.posp.admin.PsamService;
+import dev.posgate.gateway.posp.store.BatchSettlements;
 import dev.posgate.gateway.posp.store.IcEntry;
 import dev.posgate.gateway.posp.store.IcParameters;
 import dev.posgate.gateway.posp.store.InterruptedForwards;
@@ -30,6 +31,7 @@ import dev.posgate.gateway.posp.store.SystemKeys;
 import dev.posgate.gateway.posp.store.TransactionJournal;
 import dev.posgate.gateway.posp.upstream.HostForwarder;
 import dev.posgate.gateway.posp.upstream.TrackProtection;
+import dev.posgate.gateway.posp.wire.BatchUploadHandler;
 import dev.posgate.gateway.posp.wire.DeferredWrites;
 import dev.posgate.gateway.posp.wire.FinancialHandler;
 import dev.posgate.gateway.posp.wire.IcParameterHandler;
@@ -96,6 +98,7 @@ public final class PospModule implements GatewayModule {
         SignOnHandler signOn = new SignOnHandler(c.terminals(), c.keys(), terminals, new WorkingKeyIssuer(c.hsm()),
                 registry, systemKeys, settings, c.audit(), updates.get(),
                 PerKeyRate.configured(c, "sign_on", Setting.POSP_SIGN_ON_RATE));
+        BatchSettlements batches = new BatchSettlements(c.db());
         FinancialHandler.Steps steps = financialSteps(c, terminals, macs, journal, systemKeys, settings);
         pos.on("0800", null, "001", "sign_on_001", signOn)
                 .on("0800", null, "003", "sign_on_003", signOn)
@@ -113,7 +116,10 @@ public final class PospModule implements GatewayModule {
                 .on("0220", "32", null, "settlement_adjustment", new FinancialHandler(TransactionKind.ADJUSTMENT, steps))
                 .on("0220", "34", null, "tip_adjustment", new FinancialHandler(TransactionKind.TIP_ADJUSTMENT, steps))
                 .on("0400", null, null, "reversal", new FinancialHandler(TransactionKind.REVERSAL, steps))
-                .on("0500", null, "201", "settlement", new SettlementHandler(terminals, registry, macs, journal, c.hsm(), systemKeys, upstream, settings));
+                .on("0500", null, "201", "settlement", new SettlementHandler(terminals, registry, macs, journal, c.hsm(), systemKeys,
+                        upstream, settings, batches))
+                .on("0320", null, "201", "batch_upload", new BatchUploadHandler(false, terminals, registry, macs, batches, settings))
+                .on("0320", null, "202", "batch_upload_end", new BatchUploadHandler(true, terminals, registry, macs, batches, settings));
         for (IcEntry.Kind kind : IcEntry.Kind.values()) {
             String name = kind == IcEntry.Kind.AID ? "ic_params" : "ic_capks";
             boolean aid = kind == IcEntry.Kind.AID;

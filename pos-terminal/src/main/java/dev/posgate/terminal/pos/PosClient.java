@@ -2,6 +2,7 @@ package dev.posgate.terminal.pos;
 
 import dev.posgate.crypto.Macs;
 import dev.posgate.protocol.posp.BatchTotals;
+import dev.posgate.protocol.posp.BatchUpload;
 import dev.posgate.protocol.posp.KeyAlgorithm;
 import dev.posgate.protocol.posp.Sm4PinField;
 import dev.posgate.protocol.posp.SignOnMode;
@@ -199,6 +200,21 @@ public final class PosClient {
         return m;
     }
 
+    /**
+     * A batch upload detail message (0320, 60.1 00, 60.3 201) of this batch: up to
+     * {@link BatchUpload#MAX_ITEMS} transactions in field 48, MACed when sent.
+     */
+    public PosMessage batchUpload(java.util.List<BatchUpload.Item> items) {
+        PosMessage m = message("0320", takeStan(), new Field60("00", state.batch(), "201"));
+        return m.set(48, BatchUpload.detail(items));
+    }
+
+    /** The end of the batch upload (0320, 60.3 202) with the number of transactions uploaded. */
+    public PosMessage batchUploadEnd(int total) {
+        PosMessage m = message("0320", takeStan(), new Field60("00", state.batch(), "202"));
+        return m.set(48, BatchUpload.end(total));
+    }
+
     private PosMessage card(String mti, String processing, String type, String pan, long amount, String pin) {
         PosMessage m = message(mti, takeStan(), new Field60(type, state.batch(), "000"));
         m.set(2, pan).set(3, processing);
@@ -276,6 +292,9 @@ public final class PosClient {
         if (!m.has(64)) return new Reply(m, null);
         Boolean macValid = Macs.verify(MacBlock.mac(body), keys.mac(MacBlock.of(body), x919));
         if (macValid && m.mti().equals("0510")) state.onSettlement(m.field(39), m.field(48));
+        if (macValid && m.mti().equals("0330") && m.field60() != null && "202".equals(m.field60().networkMgmtCode())) {
+            state.onUploadEnd(m.field(39));
+        }
         return new Reply(m, macValid);
     }
 }
