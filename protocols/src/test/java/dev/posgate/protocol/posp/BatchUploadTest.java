@@ -20,6 +20,18 @@ class BatchUploadTest {
     }
 
     @Test
+    void anAcceptedEndOfUploadClosesTheTerminalsBatch() {
+        TerminalBatch t = new TerminalBatch(1);
+        String first = t.batch();
+        t.onSettlement("00", "0".repeat(30) + "2");
+        assertEquals(first, t.batch(), "out of balance: the batch stays open for the upload");
+        t.onUploadEnd("12");
+        assertEquals(first, t.batch());
+        t.onUploadEnd("00");
+        assertEquals(String.format("%06d", Integer.parseInt(first) + 1), t.batch());
+    }
+
+    @Test
     void malformedFieldsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> BatchUpload.parseDetail("01" + "22"));
         assertThrows(IllegalArgumentException.class, () -> BatchUpload.parseDetail("09" + "0".repeat(360)));
