@@ -132,10 +132,14 @@ public final class FinancialHandler implements PosHandler {
      */
     private Future<Response> accept(FinancialTransaction tx) {
         FinancialTransaction.Acceptance a = tx.acceptance();
-        PosMessage up = UpstreamMessages.request(tx.request(), null, steps.acquirerId(), tx.tracks());
+        // what waits at rest: no PIN, no track (clear or encrypted), no 53; the PAN in field 2
+        PosMessage up = UpstreamMessages.request(tx.request(), null, steps.acquirerId(), null).unset(35, 36, 53);
+        if (tx.pan() != null) up.set(2, tx.pan());
         return steps.journal().accept(tx.tid(), tx.batch(), tx.stan(), tx.mti(), a.effect(), a.originalId(), tx.amount(), up.pack())
                 .compose(accepted -> {
                     if (!accepted) return close(tx, JournalStatus.DECLINED, a.onRace().code(), null);
+                    // final from here: a failure sealing the answer must not close the row again (unfinished)
+                    tx.adviceAccepted();
                     if (steps.advices() != null) steps.advices().queued();
                     return seal(tx, ResultCode.APPROVED.code(), null);
                 });
@@ -208,6 +212,8 @@ public final class FinancialHandler implements PosHandler {
      * {@link InterruptedForwards} queues after a restart or on another node.
      */
     private Future<Response> unfinished(FinancialTransaction tx, Throwable e) {
+        // an accepted advice is final (APPROVED, queued): the terminal's resend gets its 00 again
+        if (tx.isAdviceAccepted()) return Future.failedFuture(e);
         PosMessage up = tx.sentUpstream();
         boolean reverse = up != null && kind.owesReversal();
         String code = (e instanceof FormatException ? ResultCode.FORMAT_ERROR : ResultCode.SYSTEM_MALFUNCTION).code();

@@ -107,6 +107,17 @@ final class FinancialTransaction {
         this.claim = c;
     }
 
+    /** Set once the statement accepting an advice committed: the row is final. */
+    private boolean adviceAccepted;
+
+    void adviceAccepted() {
+        this.adviceAccepted = true;
+    }
+
+    boolean isAdviceAccepted() {
+        return adviceAccepted;
+    }
+
     Acceptance acceptance() {
         return acceptance;
     }

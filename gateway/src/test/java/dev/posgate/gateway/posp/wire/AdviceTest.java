@@ -184,6 +184,29 @@ class AdviceTest {
         assertEquals(0, row(q[0], "0200").refunded);
     }
 
+    /** The answer's MAC fails after the refund was accepted: the accepted row is final, not closed FAILED. */
+    @Test
+    void anAcceptedAdviceStaysAcceptedWhenItsAnswerCannotBeSealed() {
+        String[] p = approvedPurchase(10_000);
+        FinancialHandler.Steps s = path.steps;
+        FinancialHandler.Steps failingSeal = new FinancialHandler.Steps(s.admission(), s.tracks(), s.journal(), s.pins(), s.host(),
+                s.reversals(), (t, request, code, reply) -> io.vertx.core.Future.failedFuture(new IllegalStateException("HSM unavailable")),
+                s.deferred(), s.metrics(), s.acquirerId(), s.advices());
+        PosMessage refund = refund(p, 2_000);
+
+        var f = new FinancialHandler(TransactionKind.REFUND, failingSeal)
+                .handle(new dev.posgate.gateway.spi.SessionContext(1, "unit"), PosMessage.unpack(path.client.seal(refund)));
+
+        assertTrue(f.failed(), "the terminal gets 96 from the dispatcher");
+        InMemoryJournal.Row r = row(refund.field(11), "0220");
+        assertEquals(JournalStatus.APPROVED, r.status);
+        assertEquals(2_000, row(p[0], "0200").refunded);
+        assertNotNull(r.advice);
+        assertEquals("00", path.send(TransactionKind.REFUND, refund).code(), "its resend gets the 00 it missed");
+        assertEquals(2_000, row(p[0], "0200").refunded);
+        assertTrue(path.events.stream().noneMatch(e -> e.startsWith("journal close 0220 " + refund.field(11))));
+    }
+
     @Test
     void anAdviceIsNotReversed() {
         String[] p = approvedPurchase(10_000);
