@@ -69,6 +69,14 @@ public abstract class TransactionKind {
         return false;
     }
 
+    /**
+     * Whether the stored advice keeps the PAN (field 2) for the host: only an offline settlement,
+     * whose card the host has not seen; a refund and an adjustment name their original (61, 37).
+     */
+    boolean advicePan() {
+        return false;
+    }
+
     /** Whether a PIN block in field 52 is translated for the host. */
     boolean translatesPin() {
         return true;
@@ -399,6 +407,11 @@ public abstract class TransactionKind {
     private static final class OfflineSettlement extends Advice {
         OfflineSettlement() {
             super(TransactionJournal.Kind.OFFLINE);
+        }
+
+        @Override
+        boolean advicePan() {
+            return true;
         }
 
         @Override

@@ -88,6 +88,7 @@ class AdviceTest {
         assertEquals("25", up.field60().typeCode());
         assertEquals("200000", up.field(3));
         assertFalse(up.has(52));
+        assertFalse(up.has(2), "no PAN at rest for a refund: the host finds the original by 61 and 37");
         assertTrue(path.events.indexOf("journal accept 0220 " + refund.field(11) + " REFUND") < path.events.indexOf("advice queued"));
     }
 
@@ -232,6 +233,7 @@ class AdviceTest {
         assertEquals(JournalStatus.APPROVED, o.status);
         assertEquals("30", PosMessage.unpack(o.advice).field60().typeCode());
         assertEquals("OFF001", PosMessage.unpack(o.advice).field(38));
+        assertEquals(PurchasePath.PAN, PosMessage.unpack(o.advice).field(2), "the host needs the card of an offline sale");
 
         PosMessage tipTooLow = path.client.adjustment(PurchasePath.PAN, 4_999, offline.field(11), true);
         assertEquals("13", path.send(TransactionKind.TIP_ADJUSTMENT, tipTooLow).code());
