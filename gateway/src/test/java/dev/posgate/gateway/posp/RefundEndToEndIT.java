@@ -92,7 +92,7 @@ class RefundEndToEndIT {
 
         Row row(String stan, String mti) throws Exception {
             return await(world.db().preparedQuery("select id, kind, status, amount, orig_id, response_code, auth_code, rrn, refunded,"
-                            + " advice_state, advice_code, advice_attempts"
+                            + " advice_state, advice_code, advice_attempts, advice is null as dropped"
                             + " from posp_transaction where tid = $1 and stan = $2 and mti = $3")
                     .execute(Tuple.of(tid, stan, mti))).iterator().next();
         }
@@ -110,6 +110,7 @@ class RefundEndToEndIT {
         Eventually.until("advice " + advice.field(11) + " acknowledged by the host",
                 () -> "DELIVERED".equals(t.row(advice.field(11), "0220").getString("advice_state")));
         assertEquals(hostCode, t.row(advice.field(11), "0220").getString("advice_code"));
+        assertTrue(t.row(advice.field(11), "0220").getBoolean("dropped"), "the stored message is gone once delivered");
         assertEquals(hostCode, world.host.advices().get(t.key(advice)));
     }
 
