@@ -194,6 +194,40 @@ class RefundEndToEndIT {
         assertTrue(e.getMessage().contains("posp_transaction_refund_cap"), e.getMessage());
     }
 
+    /**
+     * A void and a refund of one purchase exclude each other in the database: a refund finds a
+     * void in progress and matches nothing; a void's check waits for a refund holding the
+     * purchase's row lock and reads what it refunded.
+     */
+    @Test
+    void aVoidAndARefundOfOnePurchaseExcludeEachOther() throws Exception {
+        TransactionJournal journal = new TransactionJournal(world.db());
+        String tid = "REFDVOID";
+        assertTrue(await(journal.open(tid, "000001", "000001", "0200", TransactionJournal.Kind.PURCHASE, 10_000, null, null, null)));
+        await(journal.close(tid, "000001", "000001", "0200", dev.posgate.gateway.posp.store.JournalStatus.APPROVED, "00",
+                "000000000001", "000001"));
+        long purchaseId = await(journal.original(tid, "000001", "000001")).id();
+        assertTrue(await(journal.open(tid, "000001", "000002", "0200", TransactionJournal.Kind.VOID, 10_000, null, "000001", null)));
+        assertTrue(await(journal.open(tid, "000001", "000003", "0220", TransactionJournal.Kind.REFUND, 1_000, null, "000001", null)));
+        assertFalse(await(journal.accept(tid, "000001", "000003", "0220", TransactionJournal.Effect.REFUND, purchaseId, 1_000,
+                new byte[] {1})), "a void in progress: nothing to refund");
+        await(journal.close(tid, "000001", "000002", "0200", dev.posgate.gateway.posp.store.JournalStatus.DECLINED, "05", null, null));
+
+        // a refund holds the purchase's row lock and has raised refunded, not committed yet
+        io.vertx.sqlclient.SqlConnection held = await(world.db().getConnection());
+        try {
+            io.vertx.sqlclient.Transaction tx = await(held.begin());
+            await(held.preparedQuery("select 1 from posp_transaction where id = $1 for update").execute(Tuple.of(purchaseId)));
+            await(held.preparedQuery("update posp_transaction set refunded = 1000 where id = $1").execute(Tuple.of(purchaseId)));
+            Future<Long> voidCheck = journal.refundedOf(tid, "000001", "000001");
+            assertFalse(voidCheck.isComplete(), "the void's check waits for the refund's commit");
+            await(tx.commit());
+            assertEquals(1_000L, await(voidCheck), "and then sees what it refunded");
+        } finally {
+            held.close();
+        }
+    }
+
     @Test
     void offlineSettlementAndItsAdjustmentsReachTheHost() throws Exception {
         Terminal t = new Terminal("REFD0002", "SN-REFD-2");

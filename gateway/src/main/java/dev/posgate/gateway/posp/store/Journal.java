@@ -58,4 +58,7 @@ public interface Journal {
      */
     Future<Boolean> accept(String tid, String batch, String stan, String mti, TransactionJournal.Effect effect, Long originalId,
             long amount, byte[] advice);
+
+    /** What has been refunded of the 0200 (tid, batch, stan), read under its row lock; null when there is none. */
+    Future<Long> refundedOf(String tid, String batch, String stan);
 }

@@ -160,9 +160,27 @@ public final class TransactionJournal implements Journal {
                     + " and exists (select 1 from posp_transaction t where " + mine + ") returning p.id) "
                     + set + " from target where " + mine + " returning t.id";
         };
-        return pool.preparedQuery(sql)
-                .execute(Tuple.of(tid, batch, stan, mti, originalId, amount, Buffer.buffer(advice)))
-                .map(rows -> rows.size() == 1);
+        Tuple params = Tuple.of(tid, batch, stan, mti, originalId, amount, Buffer.buffer(advice));
+        if (effect != Effect.REFUND) return pool.preparedQuery(sql).execute(params).map(rows -> rows.size() == 1);
+        // the original's row lock first, then the statement on a snapshot taken after it: a void of
+        // the original committed before the lock is seen (refundedOf takes the same lock)
+        return pool.withTransaction(c -> c.preparedQuery("select 1 from posp_transaction where id = $1 for update")
+                .execute(Tuple.of(originalId))
+                .compose(locked -> c.preparedQuery(sql).execute(params))
+                .map(rows -> rows.size() == 1));
+    }
+
+    /**
+     * What has been refunded of the 0200 with this STAN in this batch (null: none), read under a
+     * share lock of its row, so that a refund being accepted (which holds the row's update lock
+     * until it commits) is waited for and counted: a void checks this.
+     */
+    @Override
+    public Future<Long> refundedOf(String tid, String batch, String stan) {
+        return pool.preparedQuery("select refunded from posp_transaction where tid = $1 and batch = $2 and stan = $3"
+                        + " and mti = '0200' for share")
+                .execute(Tuple.of(tid, batch, stan))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
     }
 
     /**

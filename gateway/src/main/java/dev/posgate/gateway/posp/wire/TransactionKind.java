@@ -157,7 +157,7 @@ public abstract class TransactionKind {
             return journal.statusOf(tx.tid(), origBatch, origStan).compose(status -> status != JournalStatus.APPROVED
                     ? refused(ResultCode.NO_SUCH_RECORD)
                     // a purchase refunded in part or whole is not voided (the refunds would be credited twice): 12
-                    : journal.original(tx.tid(), origBatch, origStan).map(o -> o != null && o.refunded() > 0
+                    : journal.refundedOf(tx.tid(), origBatch, origStan).map(refunded -> refunded != null && refunded > 0
                             ? new Decision(JournalStatus.DECLINED, ResultCode.INVALID_TRANSACTION) : null));
         }
     }

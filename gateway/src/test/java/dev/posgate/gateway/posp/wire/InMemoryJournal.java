@@ -205,6 +205,12 @@ final class InMemoryJournal implements Journal {
         return Future.succeededFuture(true);
     }
 
+    @Override
+    public Future<Long> refundedOf(String tid, String batch, String stan) {
+        Row r = row(tid, batch, stan, "0200");
+        return Future.succeededFuture(r == null ? null : r.refunded);
+    }
+
     /** Runs just before a refund's acceptance is decided (a concurrent refund in a test). */
     Runnable beforeAccept;
 
