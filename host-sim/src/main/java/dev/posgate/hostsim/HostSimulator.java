@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * HSM session. It verifies the ZAK MAC ({@code A0}), checks PINs under the ZPK ({@code 55}),
  * applies {@link HostRules}, MACs its answers with the ZAK, and may wait {@code latencyMs}
  * before answering. It remembers approvals so voids and reversals find their original, and
- * pre-auths so cancels and completions find theirs.
+ * pre-auths so cancels and completions find theirs, and applies each 0220 advice (refund, offline
+ * settlement, adjustment) once by its key (terminal, batch, STAN).
  *
  * <p>PIN check: the HSM translates the block from the zone ZPK to the simulator's own
  * verification ZPK, formed from two fixed published components (allowed by a development HSM
@@ -76,6 +77,14 @@ public final class HostSimulator {
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong purchasesApproved = new AtomicLong();
     private final AtomicLong reversalsApplied = new AtomicLong();
+    /** Advices (0220) by their duplicate-detection key "tid:batch:stan" → the code first decided. */
+    private final Map<String, String> adviceCodes = new ConcurrentHashMap<>();
+    /** Refunded so far per original purchase or completion, "tid:batch:stan" → amount. */
+    private final Map<String, Long> refunded = new ConcurrentHashMap<>();
+    /** Offline settlements (and the adjustments replacing them) in force, "tid:batch:stan" → amount. */
+    private final Map<String, Long> offline = new ConcurrentHashMap<>();
+    private final AtomicLong advicesReceived = new AtomicLong();
+    private volatile boolean answerAdvices = true;
     private volatile boolean answerReversals = true;
     private volatile boolean stalled;
 
@@ -130,6 +139,31 @@ public final class HostSimulator {
      */
     public void stall(boolean stall) {
         this.stalled = stall;
+    }
+
+    /** While false, advices (0220) are received but never answered (tests of the store-and-forward retries). */
+    public void answerAdvices(boolean answer) {
+        this.answerAdvices = answer;
+    }
+
+    /** Every 0220 received with a valid MAC, repeats included. */
+    public long advicesReceived() {
+        return advicesReceived.get();
+    }
+
+    /** Each distinct advice, "tid:batch:stan" (its duplicate-detection key) → the code it was answered with. */
+    public Map<String, String> advices() {
+        return Map.copyOf(adviceCodes);
+    }
+
+    /** Refunded so far per original, "tid:batch:stan" → amount. */
+    public Map<String, Long> refunded() {
+        return Map.copyOf(refunded);
+    }
+
+    /** Offline settlements and adjustments in force, "tid:batch:stan" → amount. */
+    public Map<String, Long> offlineSettlements() {
+        return Map.copyOf(offline);
     }
 
     /** "tid:stan" of every reversal received, in order. */
@@ -261,6 +295,10 @@ public final class HostSimulator {
         }
         String type = m.field60() == null ? "" : m.field60().typeCode();
         if (m.mti().equals("0100")) return preAuthFamily(m, type, tid + ":" + batch + ":" + stan, amount);
+        if (m.mti().equals("0220")) {
+            advicesReceived.incrementAndGet();
+            return Future.succeededFuture(answerAdvices ? advice(m, type, tid + ":" + batch + ":" + stan, amount) : null);
+        }
         if (m.mti().equals("0200") && "20".equals(type) && !preAuths.containsKey(originalKey(m))) {
             return Future.succeededFuture("25");
         }
@@ -281,6 +319,42 @@ public final class HostSimulator {
             }
             return code;
         });
+    }
+
+    /**
+     * 0220 advices, applied once per key "tid:batch:stan" (a repeat — the gateway's store and
+     * forward delivers at least once — gets the first answer again and changes nothing): a refund
+     * (60.1 25) must name a purchase or completion on the ledger ({@code 25}) and, with the refunds
+     * before it, stay within its amount ({@code 61}); an offline settlement (30) of 0 is {@code 13};
+     * an adjustment (32, 34) replaces the offline settlement its 61 names ({@code 25} when none).
+     */
+    private synchronized String advice(PosMessage m, String type, String key, long amount) {
+        String known = adviceCodes.get(key);
+        if (known != null) return known;
+        String orig = originalKey(m);
+        String code = switch (type) {
+            case "25" -> {
+                Long sale = approved.get(orig);
+                long before = refunded.getOrDefault(orig, 0L);
+                if (sale == null) yield "25";
+                if (amount <= 0 || before + amount > sale) yield amount <= 0 ? "13" : "61";
+                refunded.put(orig, before + amount);
+                yield "00";
+            }
+            case "30" -> {
+                if (amount <= 0) yield "13";
+                offline.put(key, amount);
+                yield "00";
+            }
+            case "32", "34" -> {
+                if (offline.remove(orig) == null) yield "25";
+                offline.put(key, amount);
+                yield "00";
+            }
+            default -> "12";
+        };
+        adviceCodes.put(key, code);
+        return code;
     }
 
     /** "tid:batch:stan" of the original named by 61 (batch, STAN). */

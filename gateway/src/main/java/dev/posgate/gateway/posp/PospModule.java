@@ -7,6 +7,7 @@ import dev.posgate.gateway.spi.PosRoutes;
 import dev.posgate.gateway.spi.TmsHandler;
 import dev.posgate.gateway.platform.server.PerKeyRate;
 import dev.posgate.gateway.spi.PendingUpdates;
+import dev.posgate.gateway.posp.upstream.AdviceQueue;
 import dev.posgate.gateway.posp.upstream.ReversalQueue;
 import dev.posgate.gateway.posp.upstream.UpstreamLink;
 import dev.posgate.iso8583.tms.TmsCode;
@@ -19,6 +20,7 @@ import dev.posgate.gateway.posp.admin.IcAdminRoutes;
 import dev.posgate.gateway.posp.admin.KeyStatusRoutes;
 import dev.posgate.gateway.posp.admin.PsamAdminRoutes;
 import dev.posgate.gateway.posp.admin.PsamService;
+import dev.posgate.gateway.posp.store.BatchSettlements;
 import dev.posgate.gateway.posp.store.IcEntry;
 import dev.posgate.gateway.posp.store.IcParameters;
 import dev.posgate.gateway.posp.store.InterruptedForwards;
@@ -29,6 +31,7 @@ import dev.posgate.gateway.posp.store.SystemKeys;
 import dev.posgate.gateway.posp.store.TransactionJournal;
 import dev.posgate.gateway.posp.upstream.HostForwarder;
 import dev.posgate.gateway.posp.upstream.TrackProtection;
+import dev.posgate.gateway.posp.wire.BatchUploadHandler;
 import dev.posgate.gateway.posp.wire.DeferredWrites;
 import dev.posgate.gateway.posp.wire.FinancialHandler;
 import dev.posgate.gateway.posp.wire.IcParameterHandler;
@@ -58,6 +61,7 @@ public final class PospModule implements GatewayModule {
     private PsamRegistry registry;
     private UpstreamLink upstream;
     private ReversalQueue reversals;
+    private AdviceQueue advices;
     private InterruptedForwards interrupted;
     private DeferredWrites deferred;
     private IcParameters ic;
@@ -84,6 +88,8 @@ public final class PospModule implements GatewayModule {
             c.metrics().registry().gauge("posgate_upstream_connections_up", upstream, UpstreamLink::connectionsUp);
             reversals = new ReversalQueue(c.vertx(), c.db(), upstream, c.hsm(), () -> systemKeys.zak(settings.zone()),
                     settings.reversalRetry(), rev -> journal.markReversed(rev.field(41), rev.field60().batch(), rev.field(11)));
+            advices = new AdviceQueue(c.vertx(), c.db(), upstream, c.hsm(), () -> systemKeys.zak(settings.zone()),
+                    settings.reversalRetry());
             // A live node closes a row within the upstream timeout plus the HSM commands on the
             // path (PIN translation, ZAK MAC, reply MAC check, terminal MAC); older ones are orphans.
             Duration staleAfter = settings.upstreamTimeout().plus(Duration.ofMillis(4L * c.config().integer(Setting.HSM_TIMEOUT)));
@@ -94,6 +100,7 @@ public final class PospModule implements GatewayModule {
         SignOnHandler signOn = new SignOnHandler(c.terminals(), c.keys(), terminals, new WorkingKeyIssuer(c.hsm()),
                 registry, systemKeys, settings, c.audit(), updates.get(),
                 PerKeyRate.configured(c, "sign_on", Setting.POSP_SIGN_ON_RATE));
+        BatchSettlements batches = new BatchSettlements(c.db());
         FinancialHandler.Steps steps = financialSteps(c, terminals, macs, journal, systemKeys, settings);
         pos.on("0800", null, "001", "sign_on_001", signOn)
                 .on("0800", null, "003", "sign_on_003", signOn)
@@ -106,8 +113,15 @@ public final class PospModule implements GatewayModule {
                 .on("0200", "20", null, "preauth_completion", new FinancialHandler(
                         TransactionKind.completion(c.config().integer(Setting.POSP_PREAUTH_COMPLETION_TOLERANCE)), steps))
                 .on("0200", "21", null, "completion_void", new FinancialHandler(TransactionKind.COMPLETION_VOID, steps))
+                .on("0220", "25", null, "refund", new FinancialHandler(TransactionKind.REFUND, steps))
+                .on("0220", "30", null, "offline_settlement", new FinancialHandler(TransactionKind.OFFLINE, steps))
+                .on("0220", "32", null, "settlement_adjustment", new FinancialHandler(TransactionKind.ADJUSTMENT, steps))
+                .on("0220", "34", null, "tip_adjustment", new FinancialHandler(TransactionKind.TIP_ADJUSTMENT, steps))
                 .on("0400", null, null, "reversal", new FinancialHandler(TransactionKind.REVERSAL, steps))
-                .on("0500", null, "201", "settlement", new SettlementHandler(terminals, registry, macs, journal, c.hsm(), systemKeys, upstream, settings));
+                .on("0500", null, "201", "settlement", new SettlementHandler(terminals, registry, macs, journal, c.hsm(), systemKeys,
+                        upstream, settings, batches))
+                .on("0320", null, "201", "batch_upload", new BatchUploadHandler(false, terminals, registry, macs, batches, settings))
+                .on("0320", null, "202", "batch_upload_end", new BatchUploadHandler(true, terminals, registry, macs, batches, settings));
         for (IcEntry.Kind kind : IcEntry.Kind.values()) {
             String name = kind == IcEntry.Kind.AID ? "ic_params" : "ic_capks";
             boolean aid = kind == IcEntry.Kind.AID;
@@ -123,6 +137,7 @@ public final class PospModule implements GatewayModule {
         Future<Void> link = upstream == null ? Future.succeededFuture() : upstream.start();
         return registry.start().compose(v -> link).onSuccess(v -> {
             if (reversals != null) reversals.start();
+            if (advices != null) advices.start();
             if (interrupted != null) interrupted.start();
         });
     }
@@ -132,6 +147,7 @@ public final class PospModule implements GatewayModule {
             TransactionJournal journal, SystemKeys systemKeys, PospSettings settings) {
         UpstreamLink link = upstream;
         ReversalQueue queue = reversals;
+        AdviceQueue adviceQueue = advices;
         return new FinancialHandler.Steps(
                 new MacedRequestGate(terminals, registry, macs, settings),
                 TrackOpener.withTdk(terminals, systemKeys, new TrackProtection(c.hsm()), settings),
@@ -142,7 +158,13 @@ public final class PospModule implements GatewayModule {
                 ReplySealer.withMak(macs, ic::requirementFor, settings),
                 deferred,
                 c.metrics(),
-                settings.acquirerId());
+                settings.acquirerId(),
+                adviceQueue == null ? null : adviceQueue::queued);
+    }
+
+    /** The advice queue (0220 store and forward), or null without an upstream host. */
+    public AdviceQueue advices() {
+        return advices;
     }
 
     /** The reversal queue, or null without an upstream host (tests trigger a scan through it). */
@@ -153,6 +175,7 @@ public final class PospModule implements GatewayModule {
     @Override
     public Future<Void> close() {
         if (reversals != null) reversals.stop();
+        if (advices != null) advices.stop();
         if (interrupted != null) interrupted.stop();
         Future<Void> link = upstream == null ? Future.succeededFuture() : upstream.close();
         return link.eventually(() -> registry == null ? Future.succeededFuture() : registry.close());

@@ -2,6 +2,7 @@ package dev.posgate.terminal.pos;
 
 import dev.posgate.crypto.Macs;
 import dev.posgate.protocol.posp.BatchTotals;
+import dev.posgate.protocol.posp.BatchUpload;
 import dev.posgate.protocol.posp.KeyAlgorithm;
 import dev.posgate.protocol.posp.Sm4PinField;
 import dev.posgate.protocol.posp.SignOnMode;
@@ -18,7 +19,8 @@ import io.vertx.core.Future;
 /**
  * The POS side of protocol.md section 2: sign-on (installs the working keys of field 62 into the
  * PIN pad or PSAM, which accept them only when they match their KCVs), purchase, balance inquiry,
- * void, the pre-authorisation family (pre-auth, cancel, completion, completion void), reversal and settlement, each MACed with the MAK and each answer's MAC checked. One
+ * void, the pre-authorisation family (pre-auth, cancel, completion, completion void), refund, offline settlement,
+ * adjustments, reversal and settlement, each MACed with the MAK and each answer's MAC checked. One
  * request at a time over a {@link TerminalLink}; the STAN counts up per request.
  *
  * <p>Pending reversal, as a UnionPay terminal keeps it: a purchase or void sent with
@@ -157,6 +159,31 @@ public final class PosClient {
         return m.set(61, state.batch() + origStan);
     }
 
+    /**
+     * A refund (0220, 60.1 25, field 3 200000) of the purchase {@code origBatch}/{@code origStan} of
+     * {@code origDate} (MMDD) whose host reference was {@code origRrn}: 61 = batch, STAN, date; 37 = the reference.
+     */
+    public PosMessage refund(String pan, long amount, String origBatch, String origStan, String origDate, String origRrn) {
+        PosMessage m = card("0220", "200000", "25", pan, amount, null);
+        return m.set(37, origRrn).set(61, origBatch + origStan + origDate);
+    }
+
+    /** An offline settlement (0220, 60.1 30, field 3 000000): a sale approved offline ({@code authCode} in 38, may be null). */
+    public PosMessage offlineSettlement(String pan, long amount, String authCode) {
+        PosMessage m = card("0220", "000000", "30", pan, amount, null);
+        if (authCode != null) m.set(38, authCode);
+        return m;
+    }
+
+    /**
+     * A settlement adjustment (0220, 60.1 32; {@code tip}: 34, a tip adjustment) setting the amount of
+     * the offline settlement (or adjustment) {@code origStan} of this batch to {@code newAmount}.
+     */
+    public PosMessage adjustment(String pan, long newAmount, String origStan, boolean tip) {
+        PosMessage m = card("0220", "000000", tip ? "34" : "32", pan, newAmount, null);
+        return m.set(61, state.batch() + origStan);
+    }
+
     /** The reversal of {@code original} (same STAN and amount, reason 98: no answer received). */
     public PosMessage reversalOf(PosMessage original) {
         PosMessage m = message("0400", original.field(11), original.field60());
@@ -171,6 +198,21 @@ public final class PosClient {
         m.set(48, new BatchTotals(debitCount, debitAmount, creditCount, creditAmount).field48(BatchTotals.REQUEST));
         m.set(49, "156");
         return m;
+    }
+
+    /**
+     * A batch upload detail message (0320, 60.1 00, 60.3 201) of this batch: up to
+     * {@link BatchUpload#MAX_ITEMS} transactions in field 48, MACed when sent.
+     */
+    public PosMessage batchUpload(java.util.List<BatchUpload.Item> items) {
+        PosMessage m = message("0320", takeStan(), new Field60("00", state.batch(), "201"));
+        return m.set(48, BatchUpload.detail(items));
+    }
+
+    /** The end of the batch upload (0320, 60.3 202) with the number of transactions uploaded. */
+    public PosMessage batchUploadEnd(int total) {
+        PosMessage m = message("0320", takeStan(), new Field60("00", state.batch(), "202"));
+        return m.set(48, BatchUpload.end(total));
     }
 
     private PosMessage card(String mti, String processing, String type, String pan, long amount, String pin) {
@@ -250,6 +292,9 @@ public final class PosClient {
         if (!m.has(64)) return new Reply(m, null);
         Boolean macValid = Macs.verify(MacBlock.mac(body), keys.mac(MacBlock.of(body), x919));
         if (macValid && m.mti().equals("0510")) state.onSettlement(m.field(39), m.field(48));
+        if (macValid && m.mti().equals("0330") && m.field60() != null && "202".equals(m.field60().networkMgmtCode())) {
+            state.onUploadEnd(m.field(39));
+        }
         return new Reply(m, macValid);
     }
 }

@@ -51,4 +51,9 @@ public final class TerminalBatch {
             batch = batch % 999_999 + 1;
         }
     }
+
+    /** The answer to the end of a batch upload (0330, 60.3 202): accepted, the batch is closed and the next one begins. */
+    public void onUploadEnd(String code) {
+        if ("00".equals(code)) batch = batch % 999_999 + 1;
+    }
 }

@@ -59,11 +59,28 @@ public final class InterruptedForwards {
             + " else c.orig_id end"
             + " and p.status = case c.kind when 'PREAUTH_CANCEL' then 'CANCELLED' when 'COMPLETION' then 'COMPLETED' else 'APPROVED' end";
 
+    /**
+     * A 0220 advice left PENDING by a dead process was never accepted (acceptance is one statement
+     * that applies its effect and queues it), so nothing was applied and nothing is owed: it is
+     * closed FAILED, and the terminal's resend of it is opened again and processed
+     * ({@link TransactionJournal#open}).
+     */
+    private Future<Void> failStaleAdvices() {
+        return pool.preparedQuery("update posp_transaction set status = 'FAILED', response_code = '96', updated_at = now()"
+                        + " where status = 'PENDING' and mti = '0220' and advice_state is null"
+                        + " and updated_at < now() - make_interval(secs => $1)")
+                .execute(Tuple.of(staleAfter.toMillis() / 1000.0))
+                .onSuccess(rows -> {
+                    if (rows.rowCount() > 0) log.warn("{} advice(s) left PENDING by a stopped process: closed FAILED", rows.rowCount());
+                })
+                .mapEmpty();
+    }
+
     /** Resolves the stale rows found; returns how many. */
     Future<Integer> scan() {
         if (scanning) return Future.succeededFuture(0);
         scanning = true;
-        return pool.withTransaction(tx -> tx.preparedQuery("select id, tid, stan, kind, reversal from posp_transaction"
+        return failStaleAdvices().compose(stale -> pool.withTransaction(tx -> tx.preparedQuery("select id, tid, stan, kind, reversal from posp_transaction"
                                 + " where status = 'PENDING' and reversal is not null and updated_at < now() - make_interval(secs => $1)"
                                 + " order by id limit $2 for update skip locked")
                         .execute(Tuple.of(staleAfter.toMillis() / 1000.0, BATCH))
@@ -84,7 +101,7 @@ public final class InterruptedForwards {
                                     .compose(v -> tx.preparedQuery("update posp_transaction set status = $2, reversal = null,"
                                             + " updated_at = now() where id = $1").executeBatch(closed))
                                     .map(v -> rows.size());
-                        }))
+                        })))
                 .onSuccess(n -> {
                     if (n > 0) log.warn("{} journal row(s) left PENDING by a stopped process: reversal queued", n);
                 })

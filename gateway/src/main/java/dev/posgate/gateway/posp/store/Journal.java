@@ -35,7 +35,7 @@ public interface Journal {
      */
     Future<Void> markReversed(String tid, String batch, String stan);
 
-    /** The 0100 or 0200 with this STAN in this batch (the row a later message names), or null. */
+    /** The 0100, 0200 or 0220 with this STAN in this batch (the row a later message names), or null. */
     Future<TransactionJournal.Original> original(String tid, String batch, String stan);
 
     /**
@@ -49,4 +49,16 @@ public interface Journal {
 
     /** Undoes a {@link #claim} whose message was not approved: {@code targetId} back from {@code to} to {@code from}. */
     Future<Void> release(long targetId, JournalStatus from, JournalStatus to);
+
+    /**
+     * Accepts the PENDING advice (tid, batch, stan, mti) with {@code advice} (the packed upstream
+     * 0220) queued for forwarding and {@code effect} applied to {@code originalId}, all in one
+     * statement; false, and nothing written, when the effect does not apply (a refund over what is
+     * left of its original, an original moved meanwhile).
+     */
+    Future<Boolean> accept(String tid, String batch, String stan, String mti, TransactionJournal.Effect effect, Long originalId,
+            long amount, byte[] advice);
+
+    /** What has been refunded of the 0200 (tid, batch, stan), read under its row lock; null when there is none. */
+    Future<Long> refundedOf(String tid, String batch, String stan);
 }

@@ -6,10 +6,11 @@ package dev.posgate.gateway.posp.store;
  * (it never reached the host: nothing to reverse), TIMED_OUT (it may have reached the host: a
  * reversal is queued) or REVERSED (a 0200 the host acknowledged the reversal of: out of the
  * totals). A pre-auth moves on from APPROVED to COMPLETED (an approved completion names it) or
- * CANCELLED (an approved cancel does), and back when that is voided or reversed.
+ * CANCELLED (an approved cancel does), and back when that is voided or reversed. An offline
+ * settlement (or adjustment) an accepted adjustment replaces is ADJUSTED (out of the totals).
  */
 public enum JournalStatus {
-    PENDING, APPROVED, DECLINED, FAILED, TIMED_OUT, REVERSED, COMPLETED, CANCELLED;
+    PENDING, APPROVED, DECLINED, FAILED, TIMED_OUT, REVERSED, COMPLETED, CANCELLED, ADJUSTED;
 
     /** The status as stored; null for none. */
     static JournalStatus of(String stored) {

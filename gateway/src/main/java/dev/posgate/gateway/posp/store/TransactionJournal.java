@@ -14,10 +14,20 @@ import io.vertx.sqlclient.Tuple;
  * approved purchases (debits) and approved voids (credits), reversed ones excluded.
  */
 public final class TransactionJournal implements Journal {
-    public enum Kind { PURCHASE, BALANCE, VOID, REVERSAL, PREAUTH, PREAUTH_CANCEL, COMPLETION, COMPLETION_VOID }
+    public enum Kind { PURCHASE, BALANCE, VOID, REVERSAL, PREAUTH, PREAUTH_CANCEL, COMPLETION, COMPLETION_VOID, REFUND, OFFLINE, ADJUSTMENT }
 
-    /** A row a later message names: its id, kind, status, amount, the host's auth code and its own original (or null). */
-    public record Original(long id, Kind kind, JournalStatus status, long amount, String authCode, Long origId) {}
+    /**
+     * A row a later message names: its id, kind, status, amount, the host's auth code, its own
+     * original (or null), the host's reference (37) and what has been refunded of it so far.
+     */
+    public record Original(long id, Kind kind, JournalStatus status, long amount, String authCode, Long origId, String rrn,
+            long refunded) {}
+
+    /**
+     * What accepting an advice does to the row it names ({@link #accept}): nothing (offline
+     * settlement), raise its refunded total within its amount (refund), or supersede it (adjustment).
+     */
+    public enum Effect { NONE, REFUND, ADJUST }
 
     private final Pool pool;
 
@@ -28,7 +38,8 @@ public final class TransactionJournal implements Journal {
     /**
      * Records a new message as PENDING; false when (tid, batch, stan, mti) was seen before. A
      * terminal repeats a 0400 with the same STAN until it is answered, so a 0400 whose earlier
-     * attempt FAILED (it never reached the host) is opened again instead.
+     * attempt FAILED (it never reached the host) is opened again instead; so is a 0220 advice
+     * whose attempt FAILED (never accepted: nothing applied, nothing queued).
      * {@code reversal} (packed upstream 0400, no PAN or PIN; null when none would be owed) is what
      * {@link InterruptedForwards} queues if this process dies before closing the row.
      */
@@ -39,7 +50,7 @@ public final class TransactionJournal implements Journal {
                         + " reversal) values ($1, $2, $3, $4, $5, $6, $7, $8, 'PENDING', $9)"
                         + " on conflict (tid, batch, stan, mti) do update set status = 'PENDING', reversal = excluded.reversal,"
                         + " response_code = null, updated_at = now()"
-                        + " where posp_transaction.mti = '0400' and posp_transaction.status = 'FAILED' returning id")
+                        + " where posp_transaction.mti in ('0400', '0220') and posp_transaction.status = 'FAILED' returning id")
                 .execute(Tuple.of(tid, batch, stan, mti, kind.name(), amount, panMasked, origStan,
                         reversal == null ? null : Buffer.buffer(reversal)))
                 .map(rows -> rows.size() == 1);
@@ -107,15 +118,69 @@ public final class TransactionJournal implements Journal {
 
     @Override
     public Future<Original> original(String tid, String batch, String stan) {
-        return pool.preparedQuery("select id, kind, status, amount, auth_code, orig_id from posp_transaction"
-                        + " where tid = $1 and batch = $2 and stan = $3 and mti in ('0100', '0200')")
+        return pool.preparedQuery("select id, kind, status, amount, auth_code, orig_id, rrn, refunded from posp_transaction"
+                        + " where tid = $1 and batch = $2 and stan = $3 and mti in ('0100', '0200', '0220')")
                 .execute(Tuple.of(tid, batch, stan))
                 .map(rows -> {
                     if (rows.size() == 0) return null;
                     Row r = rows.iterator().next();
                     return new Original(r.getLong(0), Kind.valueOf(r.getString(1)), JournalStatus.of(r.getString(2)), r.getLong(3),
-                            r.getString(4), r.getLong(5));
+                            r.getString(4), r.getLong(5), r.getString(6), r.getLong(7));
                 });
+    }
+
+    /**
+     * Accepts a PENDING advice in one statement: the row becomes APPROVED ({@code 00}) with its
+     * packed upstream 0220 QUEUED for {@link dev.posgate.gateway.posp.upstream.AdviceQueue}, linked
+     * to {@code originalId}, and {@code effect} is applied to that original in the same statement:
+     * REFUND raises {@code refunded} by {@code amount} only while the original is an APPROVED,
+     * unvoided purchase or completion and the sum stays within its amount (a single-row update: a
+     * concurrent refund waits for the row lock and re-evaluates the condition on the committed
+     * total, and the table's check constraint refuses any excess besides); ADJUST moves an APPROVED
+     * offline settlement or adjustment to ADJUSTED. False, and nothing written, when the effect
+     * does not apply.
+     */
+    @Override
+    public Future<Boolean> accept(String tid, String batch, String stan, String mti, Effect effect, Long originalId, long amount,
+            byte[] advice) {
+        String mine = "t.tid = $1 and t.batch = $2 and t.stan = $3 and t.mti = $4 and t.status = 'PENDING'";
+        String set = "update posp_transaction t set status = 'APPROVED', response_code = '00', orig_id = $5, advice = $7,"
+                + " advice_state = 'QUEUED', advice_next_at = now(), updated_at = now()";
+        String sql = switch (effect) {
+            case NONE -> set + " where " + mine + " and $6::bigint >= 0 returning t.id";
+            case REFUND -> "with target as (update posp_transaction p set refunded = p.refunded + $6, updated_at = now()"
+                    + " where p.id = $5 and p.status = 'APPROVED' and p.kind in ('PURCHASE', 'COMPLETION')"
+                    + " and p.refunded + $6 <= p.amount"
+                    + " and not exists (select 1 from posp_transaction v where v.tid = p.tid and v.batch = p.batch"
+                    + " and v.orig_stan = p.stan and v.kind = 'VOID' and v.status in ('PENDING', 'APPROVED'))"
+                    + " and exists (select 1 from posp_transaction t where " + mine + ") returning p.id) "
+                    + set + " from target where " + mine + " returning t.id";
+            case ADJUST -> "with target as (update posp_transaction p set status = 'ADJUSTED', updated_at = now()"
+                    + " where p.id = $5 and p.status = 'APPROVED' and p.kind in ('OFFLINE', 'ADJUSTMENT') and $6::bigint >= 0"
+                    + " and exists (select 1 from posp_transaction t where " + mine + ") returning p.id) "
+                    + set + " from target where " + mine + " returning t.id";
+        };
+        Tuple params = Tuple.of(tid, batch, stan, mti, originalId, amount, Buffer.buffer(advice));
+        if (effect != Effect.REFUND) return pool.preparedQuery(sql).execute(params).map(rows -> rows.size() == 1);
+        // the original's row lock first, then the statement on a snapshot taken after it: a void of
+        // the original committed before the lock is seen (refundedOf takes the same lock)
+        return pool.withTransaction(c -> c.preparedQuery("select 1 from posp_transaction where id = $1 for update")
+                .execute(Tuple.of(originalId))
+                .compose(locked -> c.preparedQuery(sql).execute(params))
+                .map(rows -> rows.size() == 1));
+    }
+
+    /**
+     * What has been refunded of the 0200 with this STAN in this batch (null: none), read under a
+     * share lock of its row, so that a refund being accepted (which holds the row's update lock
+     * until it commits) is waited for and counted: a void checks this.
+     */
+    @Override
+    public Future<Long> refundedOf(String tid, String batch, String stan) {
+        return pool.preparedQuery("select refunded from posp_transaction where tid = $1 and batch = $2 and stan = $3"
+                        + " and mti = '0200' for share")
+                .execute(Tuple.of(tid, batch, stan))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
     }
 
     /**
@@ -147,16 +212,17 @@ public final class TransactionJournal implements Journal {
     }
 
     /**
-     * Debits: approved purchases and pre-auth completions; credits: approved voids and completion
-     * voids. Pre-auths and cancels move no money and are not counted.
+     * Debits: approved purchases, pre-auth completions, offline settlements and adjustments (an
+     * adjusted one is ADJUSTED, replaced by its adjustment); credits: approved voids, completion
+     * voids and refunds. Pre-auths and cancels move no money and are not counted.
      */
     public Future<BatchTotals> totals(String tid, String batch) {
         return pool.preparedQuery("select"
-                        + " count(*) filter (where kind in ('PURCHASE', 'COMPLETION')) as dc,"
-                        + " coalesce(sum(amount) filter (where kind in ('PURCHASE', 'COMPLETION')), 0) as da,"
-                        + " count(*) filter (where kind in ('VOID', 'COMPLETION_VOID')) as cc,"
-                        + " coalesce(sum(amount) filter (where kind in ('VOID', 'COMPLETION_VOID')), 0) as ca"
-                        + " from posp_transaction where tid = $1 and batch = $2 and mti = '0200' and status = 'APPROVED'")
+                        + " count(*) filter (where kind in ('PURCHASE', 'COMPLETION', 'OFFLINE', 'ADJUSTMENT')) as dc,"
+                        + " coalesce(sum(amount) filter (where kind in ('PURCHASE', 'COMPLETION', 'OFFLINE', 'ADJUSTMENT')), 0) as da,"
+                        + " count(*) filter (where kind in ('VOID', 'COMPLETION_VOID', 'REFUND')) as cc,"
+                        + " coalesce(sum(amount) filter (where kind in ('VOID', 'COMPLETION_VOID', 'REFUND')), 0) as ca"
+                        + " from posp_transaction where tid = $1 and batch = $2 and mti in ('0200', '0220') and status = 'APPROVED'")
                 .execute(Tuple.of(tid, batch))
                 .map(rows -> {
                     Row r = rows.iterator().next();

@@ -12,7 +12,8 @@ import dev.posgate.iso8583.pos.Tpdu;
  * ICC data are not forwarded: a swiped card without field 2 gets its PAN from track 2 in field 2.
  * Tracks a terminal encrypted under its TDK (53.3 = 1) are forwarded, re-protected per
  * upstream.track.protection ({@link TrackProtection}).
- * Field 38 (the original's auth code in a pre-auth cancel, completion or completion void) and 61 go up as sent.
+ * Field 38 (the original's auth code in a pre-auth cancel, completion or completion void), 37 (a refund's
+ * original host reference) and 61 go up as sent.
  * Field 59 (terminal information: TUSN, location) is carried through (protocol.md 2.1).
  * The zone keys toward the host are TDES: an SM4 terminal's 53.2 ({@code 4}) goes up as {@code 6},
  * matching the ISO format-0 block under the ZPK (docs/posp.md, "SM4 terminals").
@@ -26,7 +27,7 @@ public final class UpstreamMessages {
      */
     static final AppHeader NO_TERMINAL_HEADER = AppHeader.parse("600000000000");
 
-    private static final int[] FORWARDED = {2, 3, 4, 11, 12, 13, 14, 22, 23, 25, 26, 38, 41, 42, 49, 53, 59, 60, 61};
+    private static final int[] FORWARDED = {2, 3, 4, 11, 12, 13, 14, 22, 23, 25, 26, 37, 38, 41, 42, 49, 53, 59, 60, 61};
 
     private UpstreamMessages() {}
 

@@ -45,7 +45,16 @@ public final class FinancialHandler implements PosHandler {
      * journal writes of a transaction that failed halfway.
      */
     public record Steps(RequestAdmission admission, TrackOpener tracks, Journal journal, PinTranslator pins, HostForwarder host,
-            Reversals reversals, ReplySealer sealer, DeferredWrites deferred, GatewayMetrics metrics, String acquirerId) {}
+            Reversals reversals, ReplySealer sealer, DeferredWrites deferred, GatewayMetrics metrics, String acquirerId,
+            Advices advices) {}
+
+    /**
+     * Where accepted advices (0220) are forwarded from ({@link dev.posgate.gateway.posp.upstream.AdviceQueue}):
+     * told that one was just queued, so it goes out at once rather than at the next scan.
+     */
+    public interface Advices {
+        void queued();
+    }
 
     /** Where an owed reversal goes to be delivered ({@link dev.posgate.gateway.posp.upstream.ReversalQueue}). */
     public interface Reversals {
@@ -111,7 +120,29 @@ public final class FinancialHandler implements PosHandler {
     private Future<Response> journalled(FinancialTransaction tx) {
         return kind.refusal(steps.journal(), tx).compose(refused -> refused != null
                 ? close(tx, refused.status(), refused.code(), null)
-                : translatePin(tx));
+                : kind.storeAndForward() ? accept(tx) : translatePin(tx));
+    }
+
+    /**
+     * Store and forward of an advice (0220): the host's copy (no PIN) is written with the row in
+     * the statement that accepts it, durable before the terminal hears {@code 00}; the advice
+     * queue forwards it with retries until the host acknowledges it, across restarts. When the
+     * kind's effect no longer applies at acceptance (a concurrent refund took what was left), the
+     * row is declined with the kind's code.
+     */
+    private Future<Response> accept(FinancialTransaction tx) {
+        FinancialTransaction.Acceptance a = tx.acceptance();
+        // what waits at rest: no PIN, no track (clear or encrypted), no 53; a PAN only where the host needs one
+        PosMessage up = UpstreamMessages.request(tx.request(), null, steps.acquirerId(), null).unset(2, 35, 36, 53);
+        if (kind.advicePan() && tx.pan() != null) up.set(2, tx.pan());
+        return steps.journal().accept(tx.tid(), tx.batch(), tx.stan(), tx.mti(), a.effect(), a.originalId(), tx.amount(), up.pack())
+                .compose(accepted -> {
+                    if (!accepted) return close(tx, JournalStatus.DECLINED, a.onRace().code(), null);
+                    // final from here: a failure sealing the answer must not close the row again (unfinished)
+                    tx.adviceAccepted();
+                    if (steps.advices() != null) steps.advices().queued();
+                    return seal(tx, ResultCode.APPROVED.code(), null);
+                });
     }
 
     /** Field 52 for the host, under the ZPK; a block that does not decrypt under the PIK is {@code 55}. */
@@ -181,6 +212,8 @@ public final class FinancialHandler implements PosHandler {
      * {@link InterruptedForwards} queues after a restart or on another node.
      */
     private Future<Response> unfinished(FinancialTransaction tx, Throwable e) {
+        // an accepted advice is final (APPROVED, queued): the terminal's resend gets its 00 again
+        if (tx.isAdviceAccepted()) return Future.failedFuture(e);
         PosMessage up = tx.sentUpstream();
         boolean reverse = up != null && kind.owesReversal();
         String code = (e instanceof FormatException ? ResultCode.FORMAT_ERROR : ResultCode.SYSTEM_MALFUNCTION).code();

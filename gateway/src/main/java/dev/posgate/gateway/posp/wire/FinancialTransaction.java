@@ -23,6 +23,13 @@ final class FinancialTransaction {
     /** What the pre-auth family's check moved in the journal (undone unless approved); null when nothing. */
     private Claim claim;
 
+    /** What accepting an advice applies to its original ({@link TransactionKind#storeAndForward}); null until checked. */
+    private Acceptance acceptance;
+
+    /** The effect on {@code originalId} (null: none) and the code when it no longer applies at acceptance. */
+    record Acceptance(dev.posgate.gateway.posp.store.TransactionJournal.Effect effect, Long originalId,
+            dev.posgate.gateway.spi.ResultCode onRace) {}
+
     /** A journal row moved by {@link TransactionKind#refusal}: {@code targetId} from {@code from} to {@code to}. */
     record Claim(long targetId, dev.posgate.gateway.posp.store.JournalStatus from, dev.posgate.gateway.posp.store.JournalStatus to) {}
 
@@ -98,6 +105,25 @@ final class FinancialTransaction {
 
     void claimed(Claim c) {
         this.claim = c;
+    }
+
+    /** Set once the statement accepting an advice committed: the row is final. */
+    private boolean adviceAccepted;
+
+    void adviceAccepted() {
+        this.adviceAccepted = true;
+    }
+
+    boolean isAdviceAccepted() {
+        return adviceAccepted;
+    }
+
+    Acceptance acceptance() {
+        return acceptance;
+    }
+
+    void accepting(Acceptance a) {
+        this.acceptance = a;
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.ProcessingRequirement;
 import dev.posgate.protocol.posp.BatchTotals;
 import io.vertx.core.Future;
+import dev.posgate.gateway.posp.store.BatchSettlements;
 import dev.posgate.gateway.posp.store.PospTerminals;
 import dev.posgate.gateway.posp.store.PsamRegistry;
 import dev.posgate.gateway.posp.store.SystemKeys;
@@ -37,9 +38,11 @@ public final class SettlementHandler implements PosHandler {
     private final UpstreamLink upstream;
     private final PospSettings settings;
     private final MacedRequestGate gate;
+    private final BatchSettlements batches;
 
     public SettlementHandler(PospTerminals terminals, PsamRegistry psam, TerminalMacs macs, TransactionJournal journal, Hsm hsm,
-            SystemKeys systemKeys, UpstreamLink upstream, PospSettings settings) {
+            SystemKeys systemKeys, UpstreamLink upstream, PospSettings settings, BatchSettlements batches) {
+        this.batches = batches;
         this.terminals = terminals;
         this.macs = macs;
         this.journal = journal;
@@ -68,7 +71,9 @@ public final class SettlementHandler implements PosHandler {
             return forward(request, field48).compose(code -> {
                 boolean closed = ours.equals(claimed) && ResultCode.APPROVED.is(code);
                 Future<Void> next = closed ? terminals.advanceBatch(tid, f60.batch()) : Future.succeededFuture();
-                return next.compose(v -> reply(t, request, code, field48));
+                // the result per batch; out of balance, the batch now waits for the terminal's upload (0320)
+                return batches.settled(tid, f60.batch(), claimed, ours, code).compose(v -> next)
+                        .compose(v -> reply(t, request, code, field48));
             });
         });
     }

@@ -21,6 +21,14 @@ public abstract class TransactionKind {
     public static final TransactionKind PREAUTH = new PreAuth();
     public static final TransactionKind PREAUTH_CANCEL = new PreAuthFollowUp(TransactionJournal.Kind.PREAUTH_CANCEL, -1);
     public static final TransactionKind COMPLETION_VOID = new CompletionVoid();
+    /** Refund (0220, 60.1 25): an advice against an approved purchase or completion named by 61 and 37. */
+    public static final TransactionKind REFUND = new Refund();
+    /** Offline settlement (0220, 60.1 30): an advice of a sale the terminal approved offline. */
+    public static final TransactionKind OFFLINE = new OfflineSettlement();
+    /** Settlement adjustment (0220, 60.1 32): a new amount for the offline settlement named by 61. */
+    public static final TransactionKind ADJUSTMENT = new Adjustment(false);
+    /** Tip adjustment (0220, 60.1 34): as {@link #ADJUSTMENT}, the new amount not below the old one. */
+    public static final TransactionKind TIP_ADJUSTMENT = new Adjustment(true);
 
     /**
      * Pre-auth completion, refused before the host ({@code 61}) when its amount exceeds the
@@ -51,6 +59,22 @@ public abstract class TransactionKind {
     /** Whether the host must be told to undo it when its answer is lost. */
     boolean owesReversal() {
         return true;
+    }
+
+    /**
+     * Whether it is an advice (0220): accepted durably and answered by the gateway, then forwarded
+     * to the host by {@link dev.posgate.gateway.posp.upstream.AdviceQueue} until acknowledged.
+     */
+    boolean storeAndForward() {
+        return false;
+    }
+
+    /**
+     * Whether the stored advice keeps the PAN (field 2) for the host: only an offline settlement,
+     * whose card the host has not seen; a refund and an adjustment name their original (61, 37).
+     */
+    boolean advicePan() {
+        return false;
     }
 
     /** Whether a PIN block in field 52 is translated for the host. */
@@ -111,7 +135,10 @@ public abstract class TransactionKind {
         }
     }
 
-    /** Forwarded only when the purchase it names (61.1 batch, 61.2 STAN) was approved; else {@code 25}. */
+    /**
+     * Forwarded only when the purchase it names (61.1 batch, 61.2 STAN) was approved, else {@code 25},
+     * and nothing of it has been refunded, else {@code 12}.
+     */
     private static final class VoidOfPurchase extends TransactionKind {
         VoidOfPurchase() {
             super(TransactionJournal.Kind.VOID);
@@ -127,8 +154,11 @@ public abstract class TransactionKind {
             String origStan = originalStan(tx.request());
             if (origStan == null) return Future.succeededFuture(new Decision(JournalStatus.FAILED, ResultCode.FORMAT_ERROR));
             String origBatch = tx.request().field(61).substring(0, 6);
-            return journal.statusOf(tx.tid(), origBatch, origStan).map(status -> status == JournalStatus.APPROVED
-                    ? null : new Decision(JournalStatus.DECLINED, ResultCode.NO_SUCH_RECORD));
+            return journal.statusOf(tx.tid(), origBatch, origStan).compose(status -> status != JournalStatus.APPROVED
+                    ? refused(ResultCode.NO_SUCH_RECORD)
+                    // a purchase refunded in part or whole is not voided (the refunds would be credited twice): 12
+                    : journal.refundedOf(tx.tid(), origBatch, origStan).map(refunded -> refunded != null && refunded > 0
+                            ? new Decision(JournalStatus.DECLINED, ResultCode.INVALID_TRANSACTION) : null));
         }
     }
 
@@ -254,6 +284,13 @@ public abstract class TransactionKind {
             return false;
         }
 
+        /** An advice (0220: refund, offline, adjustment) is not reversed: {@code 12}, nothing sent to the host. */
+        @Override
+        Future<Decision> refusal(Journal journal, FinancialTransaction tx) {
+            return journal.original(tx.tid(), tx.batch(), tx.stan()).map(o -> o != null && ADVICE_KINDS.contains(o.kind())
+                    ? new Decision(JournalStatus.DECLINED, ResultCode.INVALID_TRANSACTION) : null);
+        }
+
         /**
          * With the first attempt's answer once that attempt is settled; a FAILED one was opened
          * again by the journal; one still in progress is a duplicate.
@@ -283,6 +320,141 @@ public abstract class TransactionKind {
         @Override
         Decision lost(String code) {
             return new Decision(JournalStatus.APPROVED, ResultCode.APPROVED);
+        }
+    }
+
+    private static final java.util.Set<TransactionJournal.Kind> ADVICE_KINDS = java.util.EnumSet.of(
+            TransactionJournal.Kind.REFUND, TransactionJournal.Kind.OFFLINE, TransactionJournal.Kind.ADJUSTMENT);
+
+    /**
+     * The 0220 advices: no PIN is translated or kept (the advice waits at rest in the journal), no
+     * reversal is owed (the gateway answered it and owns its delivery), and a repeat of an advice
+     * already answered gets that answer again (a terminal resends an advice it got no answer to).
+     * The check ({@link #refusal}) sets what {@link FinancialTransaction#acceptance} the journal
+     * applies in the statement that accepts it.
+     */
+    private abstract static class Advice extends TransactionKind {
+        Advice(TransactionJournal.Kind kind) {
+            super(kind);
+        }
+
+        @Override
+        boolean storeAndForward() {
+            return true;
+        }
+
+        @Override
+        boolean owesReversal() {
+            return false;
+        }
+
+        @Override
+        boolean translatesPin() {
+            return false;
+        }
+
+        @Override
+        Future<String> answerToRepeat(Journal journal, FinancialTransaction tx) {
+            return journal.outcome(tx.tid(), tx.batch(), tx.stan(), tx.mti()).map(o -> switch (o.status()) {
+                case APPROVED, ADJUSTED -> ResultCode.APPROVED.code();
+                case DECLINED -> o.responseCode();
+                default -> null;
+            });
+        }
+
+        static Future<Decision> accepting(FinancialTransaction tx, TransactionJournal.Effect effect, Long originalId,
+                ResultCode onRace) {
+            tx.accepting(new FinancialTransaction.Acceptance(effect, originalId, onRace));
+            return Future.succeededFuture();
+        }
+    }
+
+    /**
+     * Refund (0220, 60.1 25, field 3 200000): 61 (batch, STAN, date MMDD) and 37 (its host
+     * reference) name an APPROVED purchase or completion of this terminal, else {@code 25}; 61
+     * shorter than 12 digits or no 37: {@code 30}; amount 0: {@code 13}; the refunds of that
+     * original, this one included, above its amount: {@code 61} (also when a concurrent refund
+     * took what was left between this check and the accepting statement, which enforces the cap).
+     */
+    private static final class Refund extends Advice {
+        Refund() {
+            super(TransactionJournal.Kind.REFUND);
+        }
+
+        @Override
+        String originalStan(PosMessage request) {
+            return stanOf61(request);
+        }
+
+        @Override
+        Future<Decision> refusal(Journal journal, FinancialTransaction tx) {
+            PosMessage request = tx.request();
+            String origStan = stanOf61(request);
+            if (origStan == null || !request.has(37)) return Future.succeededFuture(new Decision(JournalStatus.FAILED, ResultCode.FORMAT_ERROR));
+            if (tx.amount() <= 0) return refused(ResultCode.INVALID_AMOUNT);
+            return journal.original(tx.tid(), originalBatch(request), origStan).compose(o -> {
+                if (o == null || (o.kind() != TransactionJournal.Kind.PURCHASE && o.kind() != TransactionJournal.Kind.COMPLETION)
+                        || o.status() != JournalStatus.APPROVED || !request.field(37).equals(o.rrn())) {
+                    return refused(ResultCode.NO_SUCH_RECORD);
+                }
+                if (o.refunded() + tx.amount() > o.amount()) return refused(ResultCode.EXCEEDS_AMOUNT_LIMIT);
+                return accepting(tx, TransactionJournal.Effect.REFUND, o.id(), ResultCode.EXCEEDS_AMOUNT_LIMIT);
+            });
+        }
+    }
+
+    /** Offline settlement (0220, 60.1 30, field 3 000000): a debit the terminal approved offline; amount 0: {@code 13}. */
+    private static final class OfflineSettlement extends Advice {
+        OfflineSettlement() {
+            super(TransactionJournal.Kind.OFFLINE);
+        }
+
+        @Override
+        boolean advicePan() {
+            return true;
+        }
+
+        @Override
+        Future<Decision> refusal(Journal journal, FinancialTransaction tx) {
+            if (tx.amount() <= 0) return refused(ResultCode.INVALID_AMOUNT);
+            return accepting(tx, TransactionJournal.Effect.NONE, null, ResultCode.SYSTEM_MALFUNCTION);
+        }
+    }
+
+    /**
+     * Settlement adjustment (0220, 60.1 32) and tip adjustment (34): field 4 is the new amount of
+     * the offline settlement (or the adjustment) 61 names, which must be APPROVED, else {@code 25};
+     * it becomes ADJUSTED and this one counts in its place. Amount 0, or a tip adjustment below the
+     * amount it adjusts: {@code 13}; adjusted meanwhile by another: {@code 12}.
+     */
+    private static final class Adjustment extends Advice {
+        private final boolean tip;
+
+        Adjustment(boolean tip) {
+            super(TransactionJournal.Kind.ADJUSTMENT);
+            this.tip = tip;
+        }
+
+        @Override
+        String originalStan(PosMessage request) {
+            return stanOf61(request);
+        }
+
+        @Override
+        Future<Decision> refusal(Journal journal, FinancialTransaction tx) {
+            PosMessage request = tx.request();
+            String origStan = stanOf61(request);
+            if (origStan == null) return Future.succeededFuture(new Decision(JournalStatus.FAILED, ResultCode.FORMAT_ERROR));
+            if (tx.amount() <= 0) return refused(ResultCode.INVALID_AMOUNT);
+            return journal.original(tx.tid(), originalBatch(request), origStan).compose(o -> {
+                if (o == null || (o.kind() != TransactionJournal.Kind.OFFLINE && o.kind() != TransactionJournal.Kind.ADJUSTMENT)) {
+                    return refused(ResultCode.NO_SUCH_RECORD);
+                }
+                if (o.status() == JournalStatus.ADJUSTED) return refused(ResultCode.INVALID_TRANSACTION);
+                if (o.status() != JournalStatus.APPROVED) return refused(ResultCode.NO_SUCH_RECORD);
+                if (tip && tx.amount() < o.amount()) return refused(ResultCode.INVALID_AMOUNT);
+                return accepting(tx, TransactionJournal.Effect.ADJUST, o.id(), ResultCode.INVALID_TRANSACTION);
+            });
         }
     }
 }

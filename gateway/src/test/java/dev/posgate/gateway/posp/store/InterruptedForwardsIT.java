@@ -83,6 +83,37 @@ class InterruptedForwardsIT {
         }
     }
 
+    /**
+     * A 0220 advice left PENDING by a dead process was never accepted (nothing applied, nothing
+     * queued): closed FAILED, so the terminal's resend of it is opened again; an accepted one
+     * (QUEUED) and a recent one are left alone.
+     */
+    @Test
+    void aStalePendingAdviceIsClosedFailedAndItsResendIsOpenedAgain() throws Exception {
+        try (TestGateway gw = TestGateway.start()) {
+            Pool db = gw.app().database().pool();
+            row(db, "000031", "0220", "REFUND", "PENDING", null, null, 3600);
+            row(db, "000032", "0220", "OFFLINE", "PENDING", null, null, 0);
+            long queued = row(db, "000033", "0220", "OFFLINE", "APPROVED", null, null, 3600);
+            await(db.preparedQuery("update posp_transaction set advice_state = 'QUEUED', advice = '\\x01' where id = $1")
+                    .execute(Tuple.of(queued)));
+
+            InterruptedForwards sweep = new InterruptedForwards(gw.app().vertx(), db, Duration.ofSeconds(30), Duration.ofSeconds(1));
+            assertEquals(0, await(sweep.scan()), "no reversal owed");
+
+            Map<String, String> status = new HashMap<>();
+            for (Row r : await(db.query("select stan, status from posp_transaction where tid = 'TIF00002'").execute())) {
+                status.put(r.getString(0), r.getString(1));
+            }
+            assertEquals(Map.of("000031", "FAILED", "000032", "PENDING", "000033", "APPROVED"), status);
+            TransactionJournal journal = new TransactionJournal(db);
+            assertEquals(true, await(journal.open("TIF00002", "000001", "000031", "0220", TransactionJournal.Kind.REFUND, 100, null,
+                    null, null)), "the resend is processed");
+            assertEquals(false, await(journal.open("TIF00002", "000001", "000033", "0220", TransactionJournal.Kind.OFFLINE, 100, null,
+                    null, null)), "an accepted advice's resend is a repeat");
+        }
+    }
+
     private static long row(Pool db, String stan, String mti, String kind, String status, byte[] reversal, Long origId,
             int ageSeconds) throws Exception {
         return await(db.preparedQuery("insert into posp_transaction (tid, batch, stan, mti, kind, amount, status, reversal, orig_id,"

@@ -29,6 +29,9 @@ final class InMemoryJournal implements Journal {
         String rrn;
         String authCode;
         byte[] reversal;
+        long refunded;
+        /** The packed upstream 0220 of an accepted advice. */
+        byte[] advice;
     }
 
     final Map<Key, Row> rows = new LinkedHashMap<>();
@@ -53,7 +56,7 @@ final class InMemoryJournal implements Journal {
             String panMasked, String origStan, byte[] reversal) {
         Key key = new Key(tid, batch, stan, mti);
         Row existing = rows.get(key);
-        if (existing != null && !(mti.equals("0400") && existing.status == JournalStatus.FAILED)) {
+        if (existing != null && !((mti.equals("0400") || mti.equals("0220")) && existing.status == JournalStatus.FAILED)) {
             return Future.succeededFuture(false);
         }
         Row r = existing != null ? existing : new Row();
@@ -136,8 +139,9 @@ final class InMemoryJournal implements Journal {
     public Future<TransactionJournal.Original> original(String tid, String batch, String stan) {
         Row r = row(tid, batch, stan, "0200");
         if (r == null) r = row(tid, batch, stan, "0100");
+        if (r == null) r = row(tid, batch, stan, "0220");
         return Future.succeededFuture(r == null ? null
-                : new TransactionJournal.Original(r.id, r.kind, r.status, r.amount, r.authCode, r.origId));
+                : new TransactionJournal.Original(r.id, r.kind, r.status, r.amount, r.authCode, r.origId, r.rrn, r.refunded));
     }
 
     @Override
@@ -165,5 +169,52 @@ final class InMemoryJournal implements Journal {
         move(byId(targetId), to, from);
         events.add("journal release " + targetId + " " + to + "->" + from);
         return Future.succeededFuture();
+    }
+
+    /** {@link TransactionJournal#accept}'s rules; {@code refundsToRace} lets a test take what is left first. */
+    @Override
+    public Future<Boolean> accept(String tid, String batch, String stan, String mti, TransactionJournal.Effect effect, Long originalId,
+            long amount, byte[] advice) {
+        Row r = row(tid, batch, stan, mti);
+        if (r == null || r.status != JournalStatus.PENDING) return Future.succeededFuture(false);
+        Row orig = originalId == null ? null : byId(originalId);
+        switch (effect) {
+            case REFUND -> {
+                if (beforeAccept != null) beforeAccept.run();
+                Key ok = keyOf(orig);
+                boolean voided = rows.entrySet().stream().anyMatch(e -> e.getValue().kind == TransactionJournal.Kind.VOID
+                        && e.getKey().tid().equals(ok.tid()) && e.getKey().batch().equals(ok.batch()) && ok.stan().equals(e.getValue().origStan)
+                        && (e.getValue().status == JournalStatus.PENDING || e.getValue().status == JournalStatus.APPROVED));
+                if (orig.status != JournalStatus.APPROVED || orig.refunded + amount > orig.amount || voided) {
+                    events.add("journal accept refused " + mti + " " + stan);
+                    return Future.succeededFuture(false);
+                }
+                orig.refunded += amount;
+            }
+            case ADJUST -> {
+                if (orig.status != JournalStatus.APPROVED) return Future.succeededFuture(false);
+                orig.status = JournalStatus.ADJUSTED;
+            }
+            case NONE -> { }
+        }
+        r.status = JournalStatus.APPROVED;
+        r.code = "00";
+        r.origId = originalId;
+        r.advice = advice;
+        events.add("journal accept " + mti + " " + stan + " " + effect);
+        return Future.succeededFuture(true);
+    }
+
+    @Override
+    public Future<Long> refundedOf(String tid, String batch, String stan) {
+        Row r = row(tid, batch, stan, "0200");
+        return Future.succeededFuture(r == null ? null : r.refunded);
+    }
+
+    /** Runs just before a refund's acceptance is decided (a concurrent refund in a test). */
+    Runnable beforeAccept;
+
+    private Key keyOf(Row r) {
+        return rows.entrySet().stream().filter(e -> e.getValue() == r).map(Map.Entry::getKey).findFirst().orElseThrow();
     }
 }

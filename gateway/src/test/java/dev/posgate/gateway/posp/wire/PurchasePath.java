@@ -114,7 +114,8 @@ final class PurchasePath {
                 ReplySealer.withMak(macs, tid -> Future.succeededFuture(ProcessingRequirement.NONE), settings),
                 new DeferredWrites(vertx, 3),
                 new GatewayMetrics(registry),
-                settings.acquirerId());
+                settings.acquirerId(),
+                () -> events.add("advice queued"));
     }
 
     /** The terminal's answer, its MAC checked under the terminal's MAK. */
