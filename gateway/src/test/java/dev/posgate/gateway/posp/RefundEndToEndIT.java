@@ -18,7 +18,10 @@ import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.terminal.pos.PinPadKeys;
 import dev.posgate.terminal.pos.PosClient;
 import dev.posgate.testing.Eventually;
+import dev.posgate.gateway.posp.store.AdviceVault;
 import dev.posgate.gateway.posp.store.TransactionJournal;
+import dev.posgate.gateway.platform.db.AuditLog;
+import dev.posgate.gateway.platform.db.KeyRepository;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -102,6 +105,11 @@ class RefundEndToEndIT {
         }
     }
 
+    /** The gateway's advice vault as a second node would have it: the DEK from key_record, the same LMK. */
+    private AdviceVault vault() {
+        return new AdviceVault(world.hostHsm, new KeyRepository(world.db()), new AuditLog(world.db()), 60_000);
+    }
+
     private static String today() {
         return LocalDate.now(ZoneId.of("Asia/Shanghai")).format(DateTimeFormatter.ofPattern("MMdd"));
     }
@@ -166,7 +174,7 @@ class RefundEndToEndIT {
     /** The statement that accepts a refund is the cap: 10 refunds of 3 000 racing on one purchase of 10 000, 3 win. */
     @Test
     void concurrentRefundsNeverExceedTheOriginal() throws Exception {
-        TransactionJournal journal = new TransactionJournal(world.db());
+        TransactionJournal journal = new TransactionJournal(world.db(), vault());
         String tid = "REFDRACE";
         assertTrue(await(journal.open(tid, "000001", "000001", "0200", TransactionJournal.Kind.PURCHASE, 10_000, null, null, null)));
         await(journal.close(tid, "000001", "000001", "0200", dev.posgate.gateway.posp.store.JournalStatus.APPROVED, "00",
@@ -201,7 +209,7 @@ class RefundEndToEndIT {
      */
     @Test
     void aVoidAndARefundOfOnePurchaseExcludeEachOther() throws Exception {
-        TransactionJournal journal = new TransactionJournal(world.db());
+        TransactionJournal journal = new TransactionJournal(world.db(), vault());
         String tid = "REFDVOID";
         assertTrue(await(journal.open(tid, "000001", "000001", "0200", TransactionJournal.Kind.PURCHASE, 10_000, null, null, null)));
         await(journal.close(tid, "000001", "000001", "0200", dev.posgate.gateway.posp.store.JournalStatus.APPROVED, "00",
@@ -271,10 +279,12 @@ class RefundEndToEndIT {
         delivered(t, refund, "00");
 
         long received = world.host.advicesReceived();
-        await(world.db().preparedQuery("update posp_transaction set advice_state = 'QUEUED', advice = $2, advice_next_at = now()"
-                        + " where tid = $1 and mti = '0220'")
-                .execute(Tuple.of(t.tid, io.vertx.core.buffer.Buffer.buffer(world.host.requestsReceived()
-                        .get(t.tid + ":" + refund.field(11) + ":0220").pack()))));
+        // queued again as the accepting statement stores it: sealed under the advice DEK (never clear at rest)
+        AdviceVault.Sealed sealed = await(vault().seal(world.host.requestsReceived().get(t.tid + ":" + refund.field(11) + ":0220").pack()));
+        await(world.db().preparedQuery("update posp_transaction set advice_state = 'QUEUED', advice = $2, advice_key_id = $3,"
+                        + " advice_iv = $4, advice_next_at = now() where tid = $1 and mti = '0220'")
+                .execute(Tuple.of(t.tid, io.vertx.core.buffer.Buffer.buffer(sealed.body()), sealed.keyId(),
+                        io.vertx.core.buffer.Buffer.buffer(sealed.iv()))));
         delivered(t, refund, "00");
         assertTrue(world.host.advicesReceived() > received, "sent again");
         assertEquals(8_000L, world.host.refunded().get(t.key(purchase)), "applied once by the host");
