@@ -21,7 +21,10 @@ import dev.posgate.testing.Eventually;
 import dev.posgate.gateway.posp.store.AdviceVault;
 import dev.posgate.gateway.posp.store.TransactionJournal;
 import dev.posgate.gateway.platform.db.AuditLog;
+import dev.posgate.gateway.platform.db.KeyRecord;
 import dev.posgate.gateway.platform.db.KeyRepository;
+import dev.posgate.hsm.KeyType;
+import dev.posgate.hsm.KeyWithKcv;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -306,6 +309,79 @@ class RefundEndToEndIT {
         }
         delivered(t, offline, "00");
         assertEquals(1_234L, world.host.offlineSettlements().get(t.key(offline)));
+    }
+
+    /** The stored advice's columns: ciphertext, the key_record id of its DEK, the IV. */
+    private Row stored(Terminal t, PosMessage advice) throws Exception {
+        return await(world.db().preparedQuery("select advice, advice_key_id, advice_iv from posp_transaction"
+                        + " where tid = $1 and stan = $2 and mti = '0220'")
+                .execute(Tuple.of(t.tid, advice.field(11)))).iterator().next();
+    }
+
+    /**
+     * The advice DEK is rotated while an offline settlement waits (docs/posp.md, "Stored advices at
+     * rest"): the old version is RETIRED, a fresh node seals under the new one, and the row sealed
+     * under the retired one still opens: the host gets the PAN.
+     */
+    @Test
+    void anAdviceSealedUnderARetiredKeyStillOpensAfterARotation() throws Exception {
+        Terminal t = new Terminal("REFD0005", "SN-REFD-5");
+        world.host.answerAdvices(false);
+        PosMessage offline;
+        long oldKey;
+        long newKey;
+        try {
+            offline = t.pos.offlineSettlement(PAN, 700, null);
+            assertEquals("00", t.send(offline).field(39));
+            oldKey = stored(t, offline).getLong("advice_key_id");
+            KeyWithKcv next = await(world.hostHsm.generateKey(KeyType.DEK));
+            newKey = await(world.db().withTransaction(tx -> world.keys().store(tx, KeyRecord.OwnerType.SYSTEM, AdviceVault.OWNER,
+                    AdviceVault.KEY_TYPE, 0, next.key().toWire(), next.kcv().storedHex(), KeyRecord.State.ACTIVE))).id();
+            assertEquals(newKey, await(vault().seal(new byte[] {1, 2, 3})).keyId(), "new advices are sealed under the new version");
+        } finally {
+            world.host.answerAdvices(true);
+        }
+        assertEquals("RETIRED", await(world.db().preparedQuery("select state from key_record where id = $1")
+                .execute(Tuple.of(oldKey))).iterator().next().getString(0));
+        delivered(t, offline, "00");
+        assertEquals(PAN, world.host.requestsReceived().get(t.tid + ":" + offline.field(11) + ":0220").field(2));
+    }
+
+    /**
+     * An advice a gateway before V16 stored in clear (as V15 wrote it: no key) is sealed at the
+     * next start, before the queue runs, then forwarded.
+     */
+    @Test
+    void anAdviceStoredInClearBeforeTheEncryptionIsSealedAtStartUp() throws Exception {
+        Terminal t = new Terminal("REFD0006", "SN-REFD-6");
+        world.host.answerAdvices(false);
+        PosMessage offline;
+        try {
+            offline = t.pos.offlineSettlement(PAN, 800, null);
+            assertEquals("00", t.send(offline).field(39));
+            String key = t.tid + ":" + offline.field(11) + ":0220";
+            Eventually.until("sent once", () -> world.host.requestsReceived().containsKey(key));
+            byte[] clear = world.host.requestsReceived().get(key).pack();
+            // the row as V15 left it; the constraint V16 adds (NOT VALID) is lifted for the write only
+            await(world.db().withTransaction(tx -> tx.query("alter table posp_transaction drop constraint posp_transaction_advice_sealed")
+                    .execute()
+                    .compose(v -> tx.preparedQuery("update posp_transaction set advice = $2, advice_key_id = null, advice_iv = null"
+                            + " where tid = $1 and mti = '0220'").execute(Tuple.of(t.tid, io.vertx.core.buffer.Buffer.buffer(clear))))
+                    .compose(v -> tx.query("alter table posp_transaction add constraint posp_transaction_advice_sealed check (advice"
+                            + " is null or (advice_key_id is not null and advice_iv is not null)) not valid").execute())));
+            assertNull(stored(t, offline).getLong("advice_key_id"));
+            world.stopGateway();
+            world.startGateway();
+            Row sealed = stored(t, offline);
+            assertNotNull(sealed.getLong("advice_key_id"), "sealed at start-up");
+            assertFalse(HexFormat.of().formatHex(sealed.getBuffer("advice").getBytes()).contains(PAN));
+        } finally {
+            world.host.answerAdvices(true);
+        }
+        Eventually.until("acknowledged after the restart", () -> "DELIVERED".equals(await(world.db().preparedQuery(
+                "select advice_state from posp_transaction where tid = $1 and mti = '0220'").execute(Tuple.of(t.tid)))
+                .iterator().next().getString(0)));
+        assertEquals(800L, world.host.offlineSettlements().get(t.key(offline)));
     }
 
     private static byte[] unionPayMac(byte[] key, byte[] mab) {
