@@ -8,6 +8,7 @@ import dev.posgate.gateway.spi.TmsHandler;
 import dev.posgate.gateway.platform.server.PerKeyRate;
 import dev.posgate.gateway.spi.PendingUpdates;
 import dev.posgate.gateway.posp.upstream.AdviceQueue;
+import dev.posgate.gateway.posp.store.AdviceVault;
 import dev.posgate.gateway.posp.upstream.ReversalQueue;
 import dev.posgate.gateway.posp.upstream.UpstreamLink;
 import dev.posgate.iso8583.tms.TmsCode;
@@ -76,7 +77,9 @@ public final class PospModule implements GatewayModule {
         PospSettings settings = PospSettings.from(c.config());
         SystemKeys systemKeys = new SystemKeys(c.keys(), SYSTEM_KEY_TTL_MS);
         PospTerminals terminals = new PospTerminals(c.db(), c.keys(), settings.tmkIndex(), settings.signOnGrace());
-        TransactionJournal journal = new TransactionJournal(c.db());
+        // the stored advices' DEK, generated in the HSM on the first start (docs/posp.md "Stored advices at rest")
+        AdviceVault vault = new AdviceVault(c.hsm(), c.keys(), c.audit(), SYSTEM_KEY_TTL_MS);
+        TransactionJournal journal = new TransactionJournal(c.db(), vault);
         TerminalMacs macs = new TerminalMacs(c.hsm());
         registry = new PsamRegistry(c.vertx(), c.db());
         deferred = new DeferredWrites(c.vertx(), DEFERRED_WRITE_ATTEMPTS);
@@ -88,7 +91,7 @@ public final class PospModule implements GatewayModule {
             c.metrics().registry().gauge("posgate_upstream_connections_up", upstream, UpstreamLink::connectionsUp);
             reversals = new ReversalQueue(c.vertx(), c.db(), upstream, c.hsm(), () -> systemKeys.zak(settings.zone()),
                     settings.reversalRetry(), rev -> journal.markReversed(rev.field(41), rev.field60().batch(), rev.field(11)));
-            advices = new AdviceQueue(c.vertx(), c.db(), upstream, c.hsm(), () -> systemKeys.zak(settings.zone()),
+            advices = new AdviceQueue(c.vertx(), c.db(), upstream, c.hsm(), vault, () -> systemKeys.zak(settings.zone()),
                     settings.reversalRetry());
             // A live node closes a row within the upstream timeout plus the HSM commands on the
             // path (PIN translation, ZAK MAC, reply MAC check, terminal MAC); older ones are orphans.
@@ -135,7 +138,7 @@ public final class PospModule implements GatewayModule {
                 new KeyProvisioning(c.hsm(), c.keys(), c.audit()), settings);
 
         Future<Void> link = upstream == null ? Future.succeededFuture() : upstream.start();
-        return registry.start().compose(v -> link).onSuccess(v -> {
+        return vault.ensure().compose(v -> vault.sealStoredInClear(c.db())).compose(v -> registry.start()).compose(v -> link).onSuccess(v -> {
             if (reversals != null) reversals.start();
             if (advices != null) advices.start();
             if (interrupted != null) interrupted.start();

@@ -3,16 +3,23 @@ package dev.posgate.gateway.crash;
 import static dev.posgate.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.protocol.posp.SignOnMode;
 import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.terminal.pos.PosClient;
+import io.vertx.sqlclient.Row;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +28,9 @@ import org.junit.jupiter.api.Test;
  * adjustments"): a refund and an offline settlement are accepted and answered {@code 00}, and the
  * gateway is killed before the host has acted on either (the host simulator stalls: it reads and
  * neither answers nor applies anything, as if nothing had been forwarded). Their journal rows
- * hold the forward state (QUEUED with the upstream 0220); the restarted gateway forwards both
- * until acknowledged, and the host applies each exactly once.
+ * hold the forward state (QUEUED with the upstream 0220, encrypted under the advice DEK: no table
+ * holds the PAN meanwhile); the restarted gateway opens and forwards both until acknowledged, the
+ * host applies each exactly once and gets the offline settlement's PAN.
  */
 class AdviceCrashIT {
     private static final String TID = "TADV0001";
@@ -49,6 +57,7 @@ class AdviceCrashIT {
             assertEquals("00", await(pos.send(offline)).code());
             assertEquals("QUEUED", adviceState(world, refund.field(11)));
             assertEquals("QUEUED", adviceState(world, offline.field(11)));
+            noCardDataAtRest(world, offline.field(11));
             world.killGateway();
 
             String refundKey = TID + ":" + batch + ":" + refund.field(11);
@@ -67,12 +76,51 @@ class AdviceCrashIT {
             assertEquals("00", world.host.advices().get(offlineKey));
             assertEquals(6_000L, world.host.refunded().get(TID + ":" + batch + ":" + purchase.field(11)), "applied once");
             assertEquals(2_500L, world.host.offlineSettlements().get(offlineKey));
+            assertEquals(PAN, world.host.requestsReceived().get(TID + ":" + offline.field(11) + ":0220").field(2),
+                    "the advice opened after the restart carries the card's PAN to the host");
             assertEquals(2L, world.host.advices().keySet().stream().filter(k -> k.startsWith(TID + ":")).count());
             assertEquals(6_000L, world.count("select refunded from posp_transaction where tid = $1 and stan = $2 and mti = '0200'",
                     TID, purchase.field(11)));
             assertEquals("APPROVED", world.query("select status from posp_transaction where tid = $1 and stan = $2 and mti = '0220'",
                     TID, refund.field(11)).iterator().next().getString(0), "what the terminal was told holds");
         }
+    }
+
+    /**
+     * PCI DSS 3.5 (docs/posp.md, "Stored advices at rest"): while the offline settlement waits for
+     * the host, its stored 0220 (which carries field 2) is ciphertext under the advice DEK, and no
+     * row of any POSP table holds the PAN: neither as digits (text columns, BCD in bytea rendered
+     * as hex) nor as ASCII bytes.
+     */
+    private static void noCardDataAtRest(CrashWorld world, String stan) throws Exception {
+        Row stored = world.query("select advice, advice_key_id, advice_iv from posp_transaction where tid = $1 and stan = $2"
+                + " and mti = '0220'", TID, stan).iterator().next();
+        byte[] body = stored.getBuffer("advice").getBytes();
+        assertNotNull(stored.getLong("advice_key_id"), "sealed under a named key version");
+        assertEquals(8, stored.getBuffer("advice_iv").length(), "with its CBC IV");
+        assertEquals(0, body.length % 8, "TDES-CBC ciphertext");
+        assertEquals("ACTIVE", world.query("select state from key_record where id = $1 and owner_type = 'SYSTEM'"
+                + " and key_type = 'ADVDEK'", stored.getLong("advice_key_id")).iterator().next().getString(0));
+        assertTrue(world.count("select count(*) from audit_log where action = 'posp.advice_key'") >= 1, "its creation audited");
+        // the PAN's digits (text, or BCD as hex) and its ASCII bytes as hex; not SecretScan's track-2
+        // pattern, which random ciphertext rendered as hex matches now and then
+        List<String> needles = List.of(PAN, HexFormat.of().formatHex(PAN.getBytes(StandardCharsets.US_ASCII)));
+        List<String> findings = new ArrayList<>();
+        find(needles, "stored advice", HexFormat.of().formatHex(body), findings);
+        find(needles, "stored advice bytes", new String(body, StandardCharsets.ISO_8859_1), findings);
+        List<String> tables = new ArrayList<>();
+        world.query("select table_name from information_schema.tables where table_schema = 'public'"
+                + " and (table_name like 'posp%' or table_name like 'psam%')").forEach(r -> tables.add(r.getString(0)));
+        assertTrue(tables.contains("posp_transaction"), tables.toString());
+        for (String table : tables) {
+            for (Row r : world.query("select t::text from " + table + " t")) find(needles, table, r.getString(0), findings);
+        }
+        assertEquals(List.of(), findings, "no clear PAN at rest while the advice is queued");
+    }
+
+    private static void find(List<String> needles, String where, String text, List<String> findings) {
+        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        for (String n : needles) if (lower.contains(n)) findings.add("PAN (" + (n.equals(PAN) ? "digits" : "ASCII") + ") in " + where);
     }
 
     private static String adviceState(CrashWorld world, String stan) throws Exception {

@@ -193,6 +193,22 @@ class PayShieldProfileEndToEndIT {
         assertEquals(TRACK, world.host.tracksReceived().get("TERM2604:" + m.field(11)), "M2 under the TDK, M0 under the ZEK");
     }
 
+    /** The stored advice's DEK (A0 type 00B) and its encryption (M0/M2 CBC) are standard commands too. */
+    @Test
+    void anOfflineSettlementIsStoredEncryptedAndForwardedWithStandardCommands() throws Exception {
+        PosClient pos = terminal("TERM2607", "SN-2607", Terminal.MacAlgorithm.ECB);
+        assertEquals("00", await(pos.signOn(SignOnMode.DOUBLE)).code());
+        PosMessage offline = pos.offlineSettlement(PAN, 2_500, null);
+        PosClient.Reply r = await(pos.send(offline));
+        assertEquals("00", r.code());
+        assertEquals(Boolean.TRUE, r.macValid());
+        dev.posgate.testing.Eventually.until("the advice acknowledged by the host", () -> world.host.requestsReceived()
+                .containsKey("TERM2607:" + offline.field(11) + ":0220"));
+        assertEquals(PAN, world.host.requestsReceived().get("TERM2607:" + offline.field(11) + ":0220").field(2),
+                "sealed under the DEK with M0, opened with M2, the PAN reaches the host");
+        assertTrue(await(world.keys().active(KeyRecord.OwnerType.SYSTEM, "posp", "ADVDEK", 0)).isPresent(), "generated with A0 00B");
+    }
+
     @Test
     void terminalsOfTheFeaturesTurnedOffAreNotSignedOn() throws Exception {
         world.register("TERM2605", "SN-2605", Terminal.KeyScheme.PSAM);

@@ -18,7 +18,13 @@ import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.terminal.pos.PinPadKeys;
 import dev.posgate.terminal.pos.PosClient;
 import dev.posgate.testing.Eventually;
+import dev.posgate.gateway.posp.store.AdviceVault;
 import dev.posgate.gateway.posp.store.TransactionJournal;
+import dev.posgate.gateway.platform.db.AuditLog;
+import dev.posgate.gateway.platform.db.KeyRecord;
+import dev.posgate.gateway.platform.db.KeyRepository;
+import dev.posgate.hsm.KeyType;
+import dev.posgate.hsm.KeyWithKcv;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -102,6 +108,11 @@ class RefundEndToEndIT {
         }
     }
 
+    /** The gateway's advice vault as a second node would have it: the DEK from key_record, the same LMK. */
+    private AdviceVault vault() {
+        return new AdviceVault(world.hostHsm, new KeyRepository(world.db()), new AuditLog(world.db()), 60_000);
+    }
+
     private static String today() {
         return LocalDate.now(ZoneId.of("Asia/Shanghai")).format(DateTimeFormatter.ofPattern("MMdd"));
     }
@@ -166,7 +177,7 @@ class RefundEndToEndIT {
     /** The statement that accepts a refund is the cap: 10 refunds of 3 000 racing on one purchase of 10 000, 3 win. */
     @Test
     void concurrentRefundsNeverExceedTheOriginal() throws Exception {
-        TransactionJournal journal = new TransactionJournal(world.db());
+        TransactionJournal journal = new TransactionJournal(world.db(), vault());
         String tid = "REFDRACE";
         assertTrue(await(journal.open(tid, "000001", "000001", "0200", TransactionJournal.Kind.PURCHASE, 10_000, null, null, null)));
         await(journal.close(tid, "000001", "000001", "0200", dev.posgate.gateway.posp.store.JournalStatus.APPROVED, "00",
@@ -201,7 +212,7 @@ class RefundEndToEndIT {
      */
     @Test
     void aVoidAndARefundOfOnePurchaseExcludeEachOther() throws Exception {
-        TransactionJournal journal = new TransactionJournal(world.db());
+        TransactionJournal journal = new TransactionJournal(world.db(), vault());
         String tid = "REFDVOID";
         assertTrue(await(journal.open(tid, "000001", "000001", "0200", TransactionJournal.Kind.PURCHASE, 10_000, null, null, null)));
         await(journal.close(tid, "000001", "000001", "0200", dev.posgate.gateway.posp.store.JournalStatus.APPROVED, "00",
@@ -271,10 +282,12 @@ class RefundEndToEndIT {
         delivered(t, refund, "00");
 
         long received = world.host.advicesReceived();
-        await(world.db().preparedQuery("update posp_transaction set advice_state = 'QUEUED', advice = $2, advice_next_at = now()"
-                        + " where tid = $1 and mti = '0220'")
-                .execute(Tuple.of(t.tid, io.vertx.core.buffer.Buffer.buffer(world.host.requestsReceived()
-                        .get(t.tid + ":" + refund.field(11) + ":0220").pack()))));
+        // queued again as the accepting statement stores it: sealed under the advice DEK (never clear at rest)
+        AdviceVault.Sealed sealed = await(vault().seal(world.host.requestsReceived().get(t.tid + ":" + refund.field(11) + ":0220").pack()));
+        await(world.db().preparedQuery("update posp_transaction set advice_state = 'QUEUED', advice = $2, advice_key_id = $3,"
+                        + " advice_iv = $4, advice_next_at = now() where tid = $1 and mti = '0220'")
+                .execute(Tuple.of(t.tid, io.vertx.core.buffer.Buffer.buffer(sealed.body()), sealed.keyId(),
+                        io.vertx.core.buffer.Buffer.buffer(sealed.iv()))));
         delivered(t, refund, "00");
         assertTrue(world.host.advicesReceived() > received, "sent again");
         assertEquals(8_000L, world.host.refunded().get(t.key(purchase)), "applied once by the host");
@@ -296,6 +309,79 @@ class RefundEndToEndIT {
         }
         delivered(t, offline, "00");
         assertEquals(1_234L, world.host.offlineSettlements().get(t.key(offline)));
+    }
+
+    /** The stored advice's columns: ciphertext, the key_record id of its DEK, the IV. */
+    private Row stored(Terminal t, PosMessage advice) throws Exception {
+        return await(world.db().preparedQuery("select advice, advice_key_id, advice_iv from posp_transaction"
+                        + " where tid = $1 and stan = $2 and mti = '0220'")
+                .execute(Tuple.of(t.tid, advice.field(11)))).iterator().next();
+    }
+
+    /**
+     * The advice DEK is rotated while an offline settlement waits (docs/posp.md, "Stored advices at
+     * rest"): the old version is RETIRED, a fresh node seals under the new one, and the row sealed
+     * under the retired one still opens: the host gets the PAN.
+     */
+    @Test
+    void anAdviceSealedUnderARetiredKeyStillOpensAfterARotation() throws Exception {
+        Terminal t = new Terminal("REFD0005", "SN-REFD-5");
+        world.host.answerAdvices(false);
+        PosMessage offline;
+        long oldKey;
+        long newKey;
+        try {
+            offline = t.pos.offlineSettlement(PAN, 700, null);
+            assertEquals("00", t.send(offline).field(39));
+            oldKey = stored(t, offline).getLong("advice_key_id");
+            KeyWithKcv next = await(world.hostHsm.generateKey(KeyType.DEK));
+            newKey = await(world.db().withTransaction(tx -> world.keys().store(tx, KeyRecord.OwnerType.SYSTEM, AdviceVault.OWNER,
+                    AdviceVault.KEY_TYPE, 0, next.key().toWire(), next.kcv().storedHex(), KeyRecord.State.ACTIVE))).id();
+            assertEquals(newKey, await(vault().seal(new byte[] {1, 2, 3})).keyId(), "new advices are sealed under the new version");
+        } finally {
+            world.host.answerAdvices(true);
+        }
+        assertEquals("RETIRED", await(world.db().preparedQuery("select state from key_record where id = $1")
+                .execute(Tuple.of(oldKey))).iterator().next().getString(0));
+        delivered(t, offline, "00");
+        assertEquals(PAN, world.host.requestsReceived().get(t.tid + ":" + offline.field(11) + ":0220").field(2));
+    }
+
+    /**
+     * An advice a gateway before V16 stored in clear (as V15 wrote it: no key) is sealed at the
+     * next start, before the queue runs, then forwarded.
+     */
+    @Test
+    void anAdviceStoredInClearBeforeTheEncryptionIsSealedAtStartUp() throws Exception {
+        Terminal t = new Terminal("REFD0006", "SN-REFD-6");
+        world.host.answerAdvices(false);
+        PosMessage offline;
+        try {
+            offline = t.pos.offlineSettlement(PAN, 800, null);
+            assertEquals("00", t.send(offline).field(39));
+            String key = t.tid + ":" + offline.field(11) + ":0220";
+            Eventually.until("sent once", () -> world.host.requestsReceived().containsKey(key));
+            byte[] clear = world.host.requestsReceived().get(key).pack();
+            // the row as V15 left it; the constraint V16 adds (NOT VALID) is lifted for the write only
+            await(world.db().withTransaction(tx -> tx.query("alter table posp_transaction drop constraint posp_transaction_advice_sealed")
+                    .execute()
+                    .compose(v -> tx.preparedQuery("update posp_transaction set advice = $2, advice_key_id = null, advice_iv = null"
+                            + " where tid = $1 and mti = '0220'").execute(Tuple.of(t.tid, io.vertx.core.buffer.Buffer.buffer(clear))))
+                    .compose(v -> tx.query("alter table posp_transaction add constraint posp_transaction_advice_sealed check (advice"
+                            + " is null or (advice_key_id is not null and advice_iv is not null)) not valid").execute())));
+            assertNull(stored(t, offline).getLong("advice_key_id"));
+            world.stopGateway();
+            world.startGateway();
+            Row sealed = stored(t, offline);
+            assertNotNull(sealed.getLong("advice_key_id"), "sealed at start-up");
+            assertFalse(HexFormat.of().formatHex(sealed.getBuffer("advice").getBytes()).contains(PAN));
+        } finally {
+            world.host.answerAdvices(true);
+        }
+        Eventually.until("acknowledged after the restart", () -> "DELIVERED".equals(await(world.db().preparedQuery(
+                "select advice_state from posp_transaction where tid = $1 and mti = '0220'").execute(Tuple.of(t.tid)))
+                .iterator().next().getString(0)));
+        assertEquals(800L, world.host.offlineSettlements().get(t.key(offline)));
     }
 
     private static byte[] unionPayMac(byte[] key, byte[] mab) {

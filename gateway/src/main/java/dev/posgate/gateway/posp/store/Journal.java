@@ -52,7 +52,8 @@ public interface Journal {
 
     /**
      * Accepts the PENDING advice (tid, batch, stan, mti) with {@code advice} (the packed upstream
-     * 0220) queued for forwarding and {@code effect} applied to {@code originalId}, all in one
+     * 0220, stored only encrypted under the advice DEK by {@link AdviceVault}; {@code advice} is
+     * wiped) queued for forwarding and {@code effect} applied to {@code originalId}, all in one
      * statement; false, and nothing written, when the effect does not apply (a refund over what is
      * left of its original, an original moved meanwhile).
      */

@@ -30,9 +30,17 @@ public final class TransactionJournal implements Journal {
     public enum Effect { NONE, REFUND, ADJUST }
 
     private final Pool pool;
+    private final AdviceVault vault;
 
+    /** Without a vault: for tests that never accept an advice ({@link #accept} fails). */
     public TransactionJournal(Pool pool) {
+        this(pool, null);
+    }
+
+    /** {@code vault} encrypts the stored advices ({@link #accept}); nothing is stored in clear. */
+    public TransactionJournal(Pool pool, AdviceVault vault) {
         this.pool = pool;
+        this.vault = vault;
     }
 
     /**
@@ -131,7 +139,7 @@ public final class TransactionJournal implements Journal {
 
     /**
      * Accepts a PENDING advice in one statement: the row becomes APPROVED ({@code 00}) with its
-     * packed upstream 0220 QUEUED for {@link dev.posgate.gateway.posp.upstream.AdviceQueue}, linked
+     * packed upstream 0220, encrypted by {@link AdviceVault} (the HSM, under the advice DEK), QUEUED for {@link dev.posgate.gateway.posp.upstream.AdviceQueue}, linked
      * to {@code originalId}, and {@code effect} is applied to that original in the same statement:
      * REFUND raises {@code refunded} by {@code amount} only while the original is an APPROVED,
      * unvoided purchase or completion and the sum stays within its amount (a single-row update: a
@@ -145,7 +153,7 @@ public final class TransactionJournal implements Journal {
             byte[] advice) {
         String mine = "t.tid = $1 and t.batch = $2 and t.stan = $3 and t.mti = $4 and t.status = 'PENDING'";
         String set = "update posp_transaction t set status = 'APPROVED', response_code = '00', orig_id = $5, advice = $7,"
-                + " advice_state = 'QUEUED', advice_next_at = now(), updated_at = now()";
+                + " advice_key_id = $8, advice_iv = $9, advice_state = 'QUEUED', advice_next_at = now(), updated_at = now()";
         String sql = switch (effect) {
             case NONE -> set + " where " + mine + " and $6::bigint >= 0 returning t.id";
             case REFUND -> "with target as (update posp_transaction p set refunded = p.refunded + $6, updated_at = now()"
@@ -160,14 +168,19 @@ public final class TransactionJournal implements Journal {
                     + " and exists (select 1 from posp_transaction t where " + mine + ") returning p.id) "
                     + set + " from target where " + mine + " returning t.id";
         };
-        Tuple params = Tuple.of(tid, batch, stan, mti, originalId, amount, Buffer.buffer(advice));
-        if (effect != Effect.REFUND) return pool.preparedQuery(sql).execute(params).map(rows -> rows.size() == 1);
-        // the original's row lock first, then the statement on a snapshot taken after it: a void of
-        // the original committed before the lock is seen (refundedOf takes the same lock)
-        return pool.withTransaction(c -> c.preparedQuery("select 1 from posp_transaction where id = $1 for update")
-                .execute(Tuple.of(originalId))
-                .compose(locked -> c.preparedQuery(sql).execute(params))
-                .map(rows -> rows.size() == 1));
+        if (vault == null) return Future.failedFuture(new IllegalStateException("no advice vault: advices are stored encrypted only"));
+        // encrypted under the advice DEK in the HSM before it is written: no card data in clear at rest
+        return vault.seal(advice).compose(sealed -> {
+            Tuple params = Tuple.of(tid, batch, stan, mti, originalId, amount, Buffer.buffer(sealed.body()), sealed.keyId(),
+                    Buffer.buffer(sealed.iv()));
+            if (effect != Effect.REFUND) return pool.preparedQuery(sql).execute(params).map(rows -> rows.size() == 1);
+            // the original's row lock first, then the statement on a snapshot taken after it: a void of
+            // the original committed before the lock is seen (refundedOf takes the same lock)
+            return pool.withTransaction(c -> c.preparedQuery("select 1 from posp_transaction where id = $1 for update")
+                    .execute(Tuple.of(originalId))
+                    .compose(locked -> c.preparedQuery(sql).execute(params))
+                    .map(rows -> rows.size() == 1));
+        });
     }
 
     /**

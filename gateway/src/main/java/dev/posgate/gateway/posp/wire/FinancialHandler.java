@@ -132,7 +132,8 @@ public final class FinancialHandler implements PosHandler {
      */
     private Future<Response> accept(FinancialTransaction tx) {
         FinancialTransaction.Acceptance a = tx.acceptance();
-        // what waits at rest: no PIN, no track (clear or encrypted), no 53; a PAN only where the host needs one
+        // what waits at rest: no PIN, no track (clear or encrypted), no 53; a PAN only where the host needs one;
+        // and all of it encrypted by the journal under the advice DEK (AdviceVault): nothing clear in the database
         PosMessage up = UpstreamMessages.request(tx.request(), null, steps.acquirerId(), null).unset(2, 35, 36, 53);
         if (kind.advicePan() && tx.pan() != null) up.set(2, tx.pan());
         return steps.journal().accept(tx.tid(), tx.batch(), tx.stan(), tx.mti(), a.effect(), a.originalId(), tx.amount(), up.pack())

@@ -95,7 +95,10 @@ class InterruptedForwardsIT {
             row(db, "000031", "0220", "REFUND", "PENDING", null, null, 3600);
             row(db, "000032", "0220", "OFFLINE", "PENDING", null, null, 0);
             long queued = row(db, "000033", "0220", "OFFLINE", "APPROVED", null, null, 3600);
-            await(db.preparedQuery("update posp_transaction set advice_state = 'QUEUED', advice = '\\x01' where id = $1")
+            // a stored advice names its DEK and IV (V16); this one's body is never opened (no host configured)
+            await(db.preparedQuery("update posp_transaction set advice_state = 'QUEUED', advice = '\\x0102030405060708',"
+                            + " advice_iv = '\\x0000000000000000', advice_key_id = (select id from key_record"
+                            + " where key_type = 'ADVDEK' and state = 'ACTIVE') where id = $1")
                     .execute(Tuple.of(queued)));
 
             InterruptedForwards sweep = new InterruptedForwards(gw.app().vertx(), db, Duration.ofSeconds(30), Duration.ofSeconds(1));
