@@ -5,6 +5,7 @@ import dev.posgate.gateway.spi.GatewayModule;
 import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.gateway.platform.db.ReplayWindow;
 import dev.posgate.gateway.platform.ca.CaStore;
+import dev.posgate.gateway.platform.ca.Sm2CertificateAuthority;
 import dev.posgate.gateway.platform.ca.CertificateAuthority;
 import dev.posgate.gateway.spi.PosRoutes;
 import dev.posgate.gateway.spi.TmsHandler;
@@ -46,6 +47,11 @@ public final class KmsModule implements GatewayModule {
     }
 
     /** The identity name of an acquirer's key loader. */
+    /** The SM2 root of the development CA in {@code kms.ca.dir}: {@code sm2-root.key} (under the LMK) and {@code sm2-root.crt}. */
+    public static final String SM2_ROOT = "sm2-root";
+    /** The {@code kms_identity} name of the SM2 KMS identity (SM4 terminals' K1). */
+    public static final String SM2_KMS_IDENTITY = "KMS-SM2";
+
     public static String loaderIdentity(String acquirer) {
         return "LOADER:" + acquirer;
     }
@@ -79,11 +85,13 @@ public final class KmsModule implements GatewayModule {
                 .compose(cas -> c.vertx().executeBlocking(() -> new DeviceCertificates(manufacturerTrust.isEmpty()
                                 ? List.of(store.manufacturer().root()) : DeviceCertificates.readPem(Path.of(manufacturerTrust))))
                         .compose(devices -> identities.ensure("KMS", CertificateRole.KMS, cas[0])
-                        .compose(kms -> identities.ensure(loaderIdentity(acquirer), CertificateRole.KEY_LOADER, cas[1])
+                        .compose(kms -> Sm2CertificateAuthority.loadOrCreate(c.vertx(), c.hsm(), caDir(c.config()), SM2_ROOT, "posgate SM2 CA", 10)
+                                .compose(sm2Ca -> identities.ensureSm2(SM2_KMS_IDENTITY, CertificateRole.KMS, sm2Ca))
+                        .compose(sm2Kms -> identities.ensure(loaderIdentity(acquirer), CertificateRole.KEY_LOADER, cas[1])
                                 .map(loader -> {
                                     TransmissionKeyRepository tks = new TransmissionKeyRepository(c.db(), c.audit());
                                     TmkLifecycle tmks = new TmkLifecycle(c.keys(), c.audit());
-                                    KmsHandlers k = new KmsHandlers(c.hsm(), kms, tks, tmks, c.audit(),
+                                    KmsHandlers k = new KmsHandlers(c.hsm(), kms, sm2Kms, tks, tmks, c.audit(),
                                             new ReplayWindow(c.db()), c.metrics(), PerKeyRate.configured(c, "kms_k2", Setting.KMS_K2_RATE),
                                             c.terminals());
                                     tms.put(TmsCode.K1, k::certificate);
@@ -104,6 +112,6 @@ public final class KmsModule implements GatewayModule {
                                                     new LoadingStatementVerifier(CertificateVerifier.trusting(caRoot, revoked))),
                                             ttl, ttlMax).mount(admin);
                                     return null;
-                                }))));
+                                })))));
     }
 }

@@ -274,6 +274,46 @@ class KmsEndToEndIT {
         }
     }
 
+    /**
+     * K1 with DF07 = 02 gives the SM2 KMS certificate: SM3withSM2 under the SM2 root the gateway
+     * created on first run ({@code sm2-root.crt}), checked by {@link CertificateVerifier} and by
+     * BouncyCastle's SM2Signer called directly over the TBS bytes; DF07 absent or 01 still gives
+     * the RSA one, any other value is a format error.
+     */
+    @Test
+    void k1WithTheSmFamilyGivesTheSm2KmsCertificateSignedSm3WithSm2() throws Exception {
+        Path sm2RootFile = KmsModule.caDir(f.gateway.app().config()).resolve(KmsModule.SM2_ROOT + ".crt");
+        X509Certificate sm2Root = CaStore.readCertificate(sm2RootFile);
+        byte[] der;
+        try (TerminalConnection c = f.gateway.connect()) {
+            der = f.exchange(c, new KmsTerminalSession("SN-SM2-K1", null, 1, null, null).k1(true)).require(Tags.CERTIFICATE).value();
+            assertArrayEquals(kmsCert.getEncoded(), f.exchange(c, new KmsTerminalSession("SN-SM2-K1", null, 1, null, null).k1(false))
+                    .require(Tags.CERTIFICATE).value());
+            TmsMessage bad = TmsMessage.of(TmsHeader.request(TmsCode.K1, 9, false),
+                    List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, "SN-SM2-K1"), Tlv.ofByte(Tags.KEY_FAMILY, 3)));
+            assertEquals("30", f.exchange(c, bad).header().status());
+        }
+        X509Certificate cert = CertificateVerifier.trusting(sm2Root).verify(der, CertificateRole.KMS, Instant.now());
+        assertEquals("1.2.156.10197.1.501", cert.getSigAlgOID());
+        assertTrue(CertificateVerifier.isSm2(cert));
+        assertThrows(dev.posgate.protocol.pki.CertificateRejectedException.class,
+                () -> CertificateVerifier.trusting(f.root.root()).verify(der, CertificateRole.KMS, Instant.now()));
+
+        org.bouncycastle.asn1.x509.Certificate leaf = org.bouncycastle.asn1.x509.Certificate.getInstance(der);
+        org.bouncycastle.asn1.x509.Certificate root = org.bouncycastle.asn1.x509.Certificate.getInstance(sm2Root.getEncoded());
+        org.bouncycastle.asn1.x9.X9ECParameters x9 = org.bouncycastle.asn1.gm.GMNamedCurves.getByName("sm2p256v1");
+        org.bouncycastle.crypto.params.ECPublicKeyParameters rootKey = new org.bouncycastle.crypto.params.ECPublicKeyParameters(
+                x9.getCurve().decodePoint(root.getSubjectPublicKeyInfo().getPublicKeyData().getOctets()),
+                new org.bouncycastle.crypto.params.ECDomainParameters(x9.getCurve(), x9.getG(), x9.getN(), x9.getH()));
+        org.bouncycastle.crypto.signers.SM2Signer signer = new org.bouncycastle.crypto.signers.SM2Signer();
+        signer.init(false, new org.bouncycastle.crypto.params.ParametersWithID(rootKey, "1234567812345678".getBytes()));
+        byte[] tbs = leaf.getTBSCertificate().getEncoded("DER");
+        signer.update(tbs, 0, tbs.length);
+        assertTrue(signer.verifySignature(leaf.getSignature().getOctets()));
+        assertEquals(1, f.count("select count(*) from audit_log where action = 'kms.identity.create' and subject = '"
+                + KmsModule.SM2_KMS_IDENTITY + "'"));
+    }
+
     /** The K-flow issues TDES TMKs: an SM4 terminal's K2 is refused 58 and audited (SM2 K-flow: issue 17 item 4). */
     @Test
     void anSm4TerminalsK2IsRefused58() throws Exception {
@@ -368,7 +408,8 @@ class KmsEndToEndIT {
         assertRefused(TkBatch.sign(content, List.of(f.operator, secondOperator)), "more than one OPERATOR");
 
         assertEquals(0, f.count("select count(*) from kms_transmission_key where sn = $1", d.sn));
-        assertTrue(f.count("select count(*) from audit_log where action = 'kms.batch.refuse'") >= 4);
+        // the refusal's audit row is written after the answer (fire and forget): wait for it
+        Eventually.until("four batch refusals audited", () -> f.count("select count(*) from audit_log where action = 'kms.batch.refuse'") >= 4);
     }
 
     private static void assertRefused(byte[] batch, String reason) throws Exception {

@@ -12,7 +12,12 @@ import dev.posgate.iso8583.tms.TmsMessage;
 public final class KmsRequests {
     private KmsRequests() {}
 
-    public record K1(String sn) {}
+    /** {@code sm}: DF07 = 02, the terminal asks for the SM2 KMS certificate (docs/kms.md, "K-flow with SM2"). */
+    public record K1(String sn, boolean sm) {
+        public K1(String sn) {
+            this(sn, false);
+        }
+    }
 
     public record K2(String sn, String snPinpad, int keyIndex, byte[] rnd1) {}
 
@@ -22,7 +27,7 @@ public final class KmsRequests {
     public record Installed(String sn, int keyIndex, byte[] kcv) {}
 
     public static K1 k1(TmsMessage m) {
-        return new K1(sn(m));
+        return new K1(sn(m), smFamily(m));
     }
 
     public static K2 k2(TmsMessage m) {
@@ -38,6 +43,19 @@ public final class KmsRequests {
     public static Installed installed(TmsMessage m) {
         return new Installed(sn(m), m.require(Tags.PINPAD_KEY_INDEX).asByte(), m.require(Tags.KCV).valueOfLength(4));
     }
+
+    /** DF07 (key family): absent or {@code 01} RSA/TDES, {@code 02} SM2/SM4; anything else is a format error. */
+    public static boolean smFamily(TmsMessage m) {
+        Tlv family = m.find(Tags.KEY_FAMILY);
+        if (family == null) return false;
+        int v = family.asByte();
+        if (v == FAMILY_RSA) return false;
+        if (v == FAMILY_SM) return true;
+        throw new FlowRefusedException("30", "unknown key family " + v);
+    }
+
+    public static final int FAMILY_RSA = 0x01;
+    public static final int FAMILY_SM = 0x02;
 
     static String sn(TmsMessage m) {
         // printable ASCII only: a NUL reached PostgreSQL (96), a CR/LF forged log lines (issue 13)

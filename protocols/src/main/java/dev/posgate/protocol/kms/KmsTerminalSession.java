@@ -44,6 +44,12 @@ public final class KmsTerminalSession extends TerminalFlow<KmsTerminalSession.St
         return request(TmsCode.K1, List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, sn)));
     }
 
+    /** K1 for the SM2 KMS certificate (DF07 = 02) when {@code sm}: an SM4 terminal's. */
+    public TmsMessage k1(boolean sm) {
+        if (!sm) return k1();
+        return request(TmsCode.K1, List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, sn), Tlv.ofByte(Tags.KEY_FAMILY, KmsRequests.FAMILY_SM)));
+    }
+
     /** The K1 answer: the KMS certificate, verified against the root burnt into the terminal. */
     public static X509Certificate onK1(TmsMessage response, CertificateVerifier root, Instant now) {
         requireOk(response);

@@ -26,6 +26,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import dev.posgate.gateway.kms.store.KmsIdentity;
+import dev.posgate.gateway.kms.store.Sm2KmsIdentity;
 import dev.posgate.gateway.kms.store.TmkLifecycle;
 import dev.posgate.gateway.kms.store.TransmissionKeyRecord;
 import dev.posgate.gateway.kms.store.TransmissionKeyRepository;
@@ -57,6 +58,7 @@ public final class KmsHandlers {
 
     /** The terminal registry, to refuse SM4 terminals (null: not checked). */
     private final TerminalRepository terminals;
+    private final Sm2KmsIdentity sm2Kms;
 
     public KmsHandlers(Hsm hsm, KmsIdentity kms, TransmissionKeyRepository tks, TmkLifecycle tmks, AuditLog audit,
             ReplayWindow randoms, GatewayMetrics metrics, PerKeyRate k2Rate) {
@@ -71,6 +73,13 @@ public final class KmsHandlers {
      */
     public KmsHandlers(Hsm hsm, KmsIdentity kms, TransmissionKeyRepository tks, TmkLifecycle tmks, AuditLog audit,
             ReplayWindow randoms, GatewayMetrics metrics, PerKeyRate k2Rate, TerminalRepository terminals) {
+        this(hsm, kms, null, tks, tmks, audit, randoms, metrics, k2Rate, terminals);
+    }
+
+    /** {@code sm2Kms}: the SM2 KMS identity K1 gives for DF07 = 02 (null: such a K1 is refused {@code 12}). */
+    public KmsHandlers(Hsm hsm, KmsIdentity kms, Sm2KmsIdentity sm2Kms, TransmissionKeyRepository tks, TmkLifecycle tmks,
+            AuditLog audit, ReplayWindow randoms, GatewayMetrics metrics, PerKeyRate k2Rate, TerminalRepository terminals) {
+        this.sm2Kms = sm2Kms;
         this.terminals = terminals;
         this.hsm = hsm;
         this.kms = kms;
@@ -86,15 +95,22 @@ public final class KmsHandlers {
         return session.getOrCreate(SESSION_KEY, KmsHostSession::new);
     }
 
-    /** K1: the KMS working certificate, for any serial (it is public). */
+    /**
+     * K1: the KMS working certificate, for any serial (it is public): the RSA one, or with DF07 =
+     * 02 the SM2 one (SM3withSM2 under the SM2 root) an SM4 terminal's PIN pad encrypts its TK to.
+     */
     public Future<Response> certificate(SessionContext session, TmsMessage request) {
+        KmsRequests.K1 k1;
         try {
-            KmsRequests.k1(request);
+            k1 = KmsRequests.k1(request);
         } catch (FlowRefusedException e) {
             return KmsReplies.refusal(request, e);
         }
+        if (k1.sm() && sm2Kms == null) {
+            return Future.succeededFuture(KmsReplies.refuse(request, ResultCode.INVALID_TRANSACTION.code()));
+        }
         return Future.succeededFuture(TmsReplies.body(request.header(), ResultCode.APPROVED,
-                List.of(Tlv.of(Tags.CERTIFICATE, kms.certificateDer())), false));
+                List.of(Tlv.of(Tags.CERTIFICATE, k1.sm() ? sm2Kms.certificateDer() : kms.certificateDer())), false));
     }
 
     /**
