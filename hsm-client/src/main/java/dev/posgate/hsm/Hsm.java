@@ -127,6 +127,12 @@ public interface Hsm {
      */
     Future<TransmissionKeys> unwrapTransmissionKey(LmkPrivateKey kmsPrivateKey, byte[] tkBlock);
 
+    /**
+     * ZY: open an SM2 TK block ({@code SM2(Pk, TEK) ‖ SM2(Pk, AUK)}, C1C3C2, 226 bytes) with the
+     * SM2 KMS key; TEK and AUK come back as SM4 keys under the LMK (SM4 terminals).
+     */
+    Future<TransmissionKeys> unwrapSm2TransmissionKey(LmkSm2PrivateKey kmsPrivateKey, byte[] tkBlock);
+
     /** ZK: the KMS's proof over the terminal's 8-byte Rnd1, DF23 = TDES-ECB(AUK ⊕ (4B × 16), Rnd1). */
     Future<byte[]> kmsAukProof(LmkKey auk, byte[] random);
 

@@ -65,6 +65,7 @@ final class SmCommands {
         handlers.put("K1", this::generateSm2);
         handlers.put("K3", this::sign);
         handlers.put("WO", this::importUnderSm2);
+        handlers.put("ZY", this::unwrapSm2Tk);
     }
 
     static dev.posgate.hsm.Kcv kcv(byte[] sm4Key) {
@@ -227,6 +228,37 @@ final class SmCommands {
             return new Sm2SignatureReply(rs);
         } finally {
             wipe(d);
+        }
+    }
+
+    /**
+     * ZY: the SM2 TK block of an SM4 terminal, two C1C3C2 ciphertexts (TEK, AUK); any failure is
+     * 01 with no detail (no decryption oracle).
+     */
+    private HsmReply unwrapSm2Tk(FieldReader r) {
+        dev.posgate.hsm.command.Sm2UnwrapTransmissionKeyRequest req = dev.posgate.hsm.command.Sm2UnwrapTransmissionKeyRequest.read(r);
+        byte[] block = req.block();
+        if (block.length != dev.posgate.hsm.command.Sm2UnwrapTransmissionKeyRequest.BLOCK) {
+            throw error(HsmErrors.INVALID_INPUT, "SM2 TK block must be " + dev.posgate.hsm.command.Sm2UnwrapTransmissionKeyRequest.BLOCK + " bytes");
+        }
+        int c = dev.posgate.hsm.command.Sm2UnwrapTransmissionKeyRequest.CIPHERTEXT;
+        byte[] d = sm2Key(req.privateKey(), SimContext.KEY_MANAGEMENT).d();
+        byte[] tek = null;
+        byte[] auk = null;
+        try {
+            try {
+                tek = Sm2.decrypt(d, java.util.Arrays.copyOfRange(block, 0, c));
+                auk = Sm2.decrypt(d, java.util.Arrays.copyOfRange(block, c, 2 * c));
+            } catch (CryptoException | IllegalArgumentException e) {
+                throw error(HsmErrors.VERIFICATION_FAILED, "SM2 TK block does not decrypt");
+            }
+            if (tek.length != Sm4.KEY || auk.length != Sm4.KEY) {
+                throw error(HsmErrors.VERIFICATION_FAILED, "SM2 TK block does not decrypt");
+            }
+            return new dev.posgate.hsm.command.TransmissionKeysReply(ctx.sm4UnderLmk(KeyType.TEK, tek), dev.posgate.hsm.Kcv.of(kcv(tek).first(4)),
+                    ctx.sm4UnderLmk(KeyType.AUK, auk), dev.posgate.hsm.Kcv.of(kcv(auk).first(4)));
+        } finally {
+            wipe(d, tek, auk);
         }
     }
 
