@@ -105,7 +105,7 @@ public final class KmsModule implements GatewayModule {
                                     loadingRoutes.put(TmsCode.L1, l::hello);
                                     loadingRoutes.put(TmsCode.L2, l::exchange);
                                     loadingRoutes.put(TmsCode.L3, l::installed);
-                                    new KmsAdminEndpoints(c.vertx(), c.hsm(), c.audit(), tks, cas[0].root(), kms).mount(admin);
+                                    new KmsAdminEndpoints(c.vertx(), c.hsm(), c.audit(), tks, cas[0].root(), kms, sm2Kms).mount(admin);
                                     X509Certificate caRoot = cas[0].root();
                                     new LoadingAuthorisationEndpoints(c.vertx(), authorisations, c.audit(),
                                             () -> tks.revokedSerials().map(revoked ->
