@@ -314,7 +314,7 @@ class KmsEndToEndIT {
                 + KmsModule.SM2_KMS_IDENTITY + "'"));
     }
 
-    /** The K-flow issues TDES TMKs: an SM4 terminal's K2 is refused 58 and audited (SM2 K-flow: issue 17 item 4). */
+    /** An SM4 terminal's K2 without DF07 = 02 (the RSA/TDES family) is refused 58 and audited (its K-flow is the SM2 one). */
     @Test
     void anSm4TerminalsK2IsRefused58() throws Exception {
         KmsFixture.Device d = f.uploaded("SN-SM4-K2", kmsCert);

@@ -34,7 +34,8 @@ import dev.posgate.gateway.kms.store.TransmissionKeyRepository;
 
 /**
  * The KMS side of remote TMK download (CN103729940A, K1–K4, with the issue 13 amendments of
- * protocol.md section 3). Every secret step is an HSM command: ZI opens the TK block once (TEK and
+ * protocol.md section 3) — and its SM family for SM4 terminals (SM2 TK block opened by ZY, SM4
+ * AUK proofs, SM4 TMK; docs/kms.md "K-flow with SM2"). Every secret step is an HSM command: ZI opens the TK block once (TEK and
  * AUK are then kept under the LMK), ZK gives the KMS's AUK proof and ZM checks the terminal's (one
  * key variant per direction), A0 generates the TMK and ZO encrypts it under TEK. The flow state of
  * the connection is a {@link KmsHostSession}.
@@ -67,10 +68,9 @@ public final class KmsHandlers {
     }
 
     /**
-     * {@code terminals}: a registered SM4 terminal's K2 is refused {@code 58} (audited
-     * {@code kms.k2.refuse}): this K-flow issues TDES TMKs under a TDES TEK; an SM4 terminal's TMK
-     * comes from the ceremony until the SM2 K-flow (issue 17 item 4). So is a disabled terminal's
-     * (status SUSPENDED, issue 20).
+     * {@code terminals}: a registered terminal whose key profile does not match the K2's key family
+     * (DF07 = 02 for SM4 terminals, docs/kms.md "K-flow with SM2") is refused {@code 58} (audited
+     * {@code kms.k2.refuse}); so is a disabled terminal's (status SUSPENDED, issue 20).
      */
     public KmsHandlers(Hsm hsm, KmsIdentity kms, TransmissionKeyRepository tks, TmkLifecycle tmks, AuditLog audit,
             ReplayWindow randoms, GatewayMetrics metrics, PerKeyRate k2Rate, TerminalRepository terminals) {
