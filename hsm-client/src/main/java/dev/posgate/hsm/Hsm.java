@@ -150,6 +150,12 @@ public interface Hsm {
      */
     Future<KeyLoaderExchange> keyLoaderExchange(LmkPrivateKey loaderPrivateKey, LmkKey tmk, byte[] rsaBlock);
 
+    /**
+     * WQ: the L-flow exchange with SM2 (SM4 terminal): {@code signedBlock} is Ctmk ‖ Rnd2 ‖ r ‖ s
+     * (88 bytes), Ctmk = SM4-ECB(Rnd1, TMK), the signature SM3withSM2 by the loader key.
+     */
+    Future<KeyLoaderExchange> sm2KeyLoaderExchange(LmkSm2PrivateKey loaderPrivateKey, LmkKey tmk, byte[] sm2Block);
+
     // ---- PSAM ----
 
     /** ZE: the card master key for {@code cardNumber} under the issuing transport key (a ZMK), 4-byte KCV. */

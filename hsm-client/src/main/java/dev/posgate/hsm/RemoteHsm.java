@@ -475,6 +475,16 @@ public final class RemoteHsm implements Hsm {
         }
     }
 
+    @Override
+    public Future<KeyLoaderExchange> sm2KeyLoaderExchange(LmkSm2PrivateKey loaderPrivateKey, LmkKey tmk, byte[] sm2Block) {
+        try {
+            return execute(new dev.posgate.hsm.command.Sm2KeyLoaderExchangeRequest(loaderPrivateKey, tmk, sm2Block))
+                    .map(r -> new KeyLoaderExchange(r.block(), r.tmkKcv()));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
     // ---- PSAM ----
 
     @Override

@@ -52,6 +52,16 @@ public final class KmsModule implements GatewayModule {
     /** The {@code kms_identity} name of the SM2 KMS identity (SM4 terminals' K1). */
     public static final String SM2_KMS_IDENTITY = "KMS-SM2";
 
+    /** The SM2 root of an acquirer (its SM4 terminals' AcquireRCRT): {@code sm2-acquirer-<id>.key|.crt} in {@code kms.ca.dir}. */
+    public static String sm2AcquirerRoot(String acquirer) {
+        return "sm2-acquirer-" + acquirer;
+    }
+
+    /** The {@code kms_identity} name of the SM2 key loader of an acquirer. */
+    public static String sm2LoaderIdentity(String acquirer) {
+        return "LOADER-SM2:" + acquirer;
+    }
+
     public static String loaderIdentity(String acquirer) {
         return "LOADER:" + acquirer;
     }
@@ -88,7 +98,10 @@ public final class KmsModule implements GatewayModule {
                         .compose(kms -> Sm2CertificateAuthority.loadOrCreate(c.vertx(), c.hsm(), caDir(c.config()), SM2_ROOT, "posgate SM2 CA", 10)
                                 .compose(sm2Ca -> identities.ensureSm2(SM2_KMS_IDENTITY, CertificateRole.KMS, sm2Ca))
                         .compose(sm2Kms -> identities.ensure(loaderIdentity(acquirer), CertificateRole.KEY_LOADER, cas[1])
-                                .map(loader -> {
+                        .compose(loader -> Sm2CertificateAuthority.loadOrCreate(c.vertx(), c.hsm(), caDir(c.config()),
+                                        sm2AcquirerRoot(acquirer), "acquirer " + acquirer + " SM2 root", 10)
+                                .compose(sm2Acq -> identities.ensureSm2(sm2LoaderIdentity(acquirer), CertificateRole.KEY_LOADER, sm2Acq))
+                                .map(sm2Loader -> {
                                     TransmissionKeyRepository tks = new TransmissionKeyRepository(c.db(), c.audit());
                                     TmkLifecycle tmks = new TmkLifecycle(c.keys(), c.audit());
                                     KmsHandlers k = new KmsHandlers(c.hsm(), kms, sm2Kms, tks, tmks, c.audit(),
@@ -99,7 +112,7 @@ public final class KmsModule implements GatewayModule {
                                     tms.put(TmsCode.K3, k::finish);
                                     tms.put(TmsCode.K4, k::installed);
                                     LoadingAuthorisations authorisations = new LoadingAuthorisations(c.db(), c.audit());
-                                    LoaderHandlers l = new LoaderHandlers(c.vertx(), c.hsm(), loader, tmks, c.audit(), c.terminals(),
+                                    LoaderHandlers l = new LoaderHandlers(c.vertx(), c.hsm(), loader, sm2Loader, tmks, c.audit(), c.terminals(),
                                             authorisations, devices, profile, PerKeyRate.configured(c, "loader_l2", Setting.LOADER_L2_RATE));
                                     tms.put(TmsCode.L1, l::hello);
                                     loadingRoutes.put(TmsCode.L1, l::hello);
@@ -112,6 +125,6 @@ public final class KmsModule implements GatewayModule {
                                                     new LoadingStatementVerifier(CertificateVerifier.trusting(caRoot, revoked))),
                                             ttl, ttlMax).mount(admin);
                                     return null;
-                                })))));
+                                }))))));
     }
 }

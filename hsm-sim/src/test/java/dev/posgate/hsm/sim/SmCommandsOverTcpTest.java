@@ -430,6 +430,41 @@ class SmCommandsOverTcpTest {
         assertHsmError("15", hsm.unwrapSm2TransmissionKey(kms.privateKey(), java.util.Arrays.copyOf(block, 225)));
     }
 
+    /** WQ: the SM2 key-loader exchange, checked with SM2Engine, SM4Engine and SM2Signer called directly. */
+    @Test
+    void sm2KeyLoaderExchangeAgreesWithBouncyCastle() throws Exception {
+        Sm2KeyPair loader = await(hsm.generateSm2KeyPair(RsaKeyUsage.BOTH));
+        ECDomainParameters domain = sm2Domain();
+        ECPublicKeyParameters point = new ECPublicKeyParameters(domain.getCurve().decodePoint(loader.publicKey()), domain);
+        SM2Engine engine = new SM2Engine(SM2Engine.Mode.C1C3C2);
+        engine.init(true, new ParametersWithRandom(point, new SecureRandom()));
+        byte[] rnd1 = RandomSource.secure().next(16);
+        byte[] rnd2 = RandomSource.secure().next(8);
+        byte[] plain = java.util.Arrays.copyOf(rnd1, 24);
+        System.arraycopy(rnd2, 0, plain, 16, 8);
+        byte[] block = engine.processBlock(plain, 0, 24);
+        assertEquals(121, block.length);
+        KeyWithKcv tmk = await(hsm.generateSm4Key(KeyType.TMK));
+
+        dev.posgate.hsm.KeyLoaderExchange x = await(hsm.sm2KeyLoaderExchange(loader.privateKey(), tmk.key(), block));
+        byte[] out = x.signedBlock();
+        assertEquals(88, out.length);
+        assertArrayEquals(rnd2, java.util.Arrays.copyOfRange(out, 16, 24));
+        byte[] tmkClear = sm4(false, rnd1, java.util.Arrays.copyOf(out, 16));
+        assertArrayEquals(java.util.Arrays.copyOf(sm4Kcv8(tmkClear), 4), x.tmkKcv().bytes());
+        assertArrayEquals(tmk.kcv().first(4), x.tmkKcv().bytes());
+        SM2Signer signer = new SM2Signer(PlainDSAEncoding.INSTANCE);
+        signer.init(false, new org.bouncycastle.crypto.params.ParametersWithID(point, "1234567812345678".getBytes(StandardCharsets.US_ASCII)));
+        signer.update(out, 0, 24);
+        assertTrue(signer.verifySignature(java.util.Arrays.copyOfRange(out, 24, 88)));
+
+        byte[] bad = block.clone();
+        bad[80] ^= 1;
+        assertHsmError("01", hsm.sm2KeyLoaderExchange(loader.privateKey(), tmk.key(), bad));
+        Sm2KeyPair signOnly = await(hsm.generateSm2KeyPair(RsaKeyUsage.SIGNATURE));
+        assertHsmError("29", hsm.sm2KeyLoaderExchange(signOnly.privateKey(), tmk.key(), block));
+    }
+
     private static byte[] variant(byte[] key, int v) {
         byte[] k = key.clone();
         for (int i = 0; i < k.length; i++) k[i] ^= (byte) v;
