@@ -63,4 +63,34 @@ public final class AukProof {
         Objects.requireNonNull(proof, "proof");
         return Macs.verify(of(direction, auk, random), proof);
     }
+
+    /** Length of the random and of the proof in the SM family (one SM4 block): 16. */
+    public static final int SM4_RANDOM_LENGTH = 16;
+
+    /**
+     * The SM family's proof (SM4 terminals, docs/kms.md "K-flow with SM2"): SM4-ECB(AUK ⊕ (variant
+     * × 16), random) with a 16-byte SM4 AUK and a 16-byte random; the same direction variants.
+     */
+    public static byte[] sm4(Direction direction, byte[] auk, byte[] random) {
+        Objects.requireNonNull(direction, "direction");
+        Objects.requireNonNull(auk, "auk");
+        Objects.requireNonNull(random, "random");
+        if (auk.length != AUK_LENGTH) throw new IllegalArgumentException("AUK must be 16 bytes, got " + auk.length);
+        if (random.length != SM4_RANDOM_LENGTH) throw new IllegalArgumentException("random must be 16 bytes, got " + random.length);
+        byte[] variantKey = new byte[AUK_LENGTH];
+        for (int i = 0; i < AUK_LENGTH; i++) {
+            variantKey[i] = (byte) (auk[i] ^ direction.variant);
+        }
+        try {
+            return Sm4.encryptEcb(variantKey, random);
+        } finally {
+            Arrays.fill(variantKey, (byte) 0);
+        }
+    }
+
+    /** True when {@code proof} is the SM family's proof {@code direction} gives over {@code random} (constant time). */
+    public static boolean sm4Matches(Direction direction, byte[] auk, byte[] random, byte[] proof) {
+        Objects.requireNonNull(proof, "proof");
+        return Macs.verify(sm4(direction, auk, random), proof);
+    }
 }

@@ -127,6 +127,12 @@ public interface Hsm {
      */
     Future<TransmissionKeys> unwrapTransmissionKey(LmkPrivateKey kmsPrivateKey, byte[] tkBlock);
 
+    /**
+     * ZY: open an SM2 TK block ({@code SM2(Pk, TEK) ‖ SM2(Pk, AUK)}, C1C3C2, 226 bytes) with the
+     * SM2 KMS key; TEK and AUK come back as SM4 keys under the LMK (SM4 terminals).
+     */
+    Future<TransmissionKeys> unwrapSm2TransmissionKey(LmkSm2PrivateKey kmsPrivateKey, byte[] tkBlock);
+
     /** ZK: the KMS's proof over the terminal's 8-byte Rnd1, DF23 = TDES-ECB(AUK ⊕ (4B × 16), Rnd1). */
     Future<byte[]> kmsAukProof(LmkKey auk, byte[] random);
 
@@ -143,6 +149,12 @@ public interface Hsm {
      * RSA_Prk(TDES-ECB(Rnd1, TMK) ‖ Rnd2) inside the HSM; with the TMK's 4-byte KCV.
      */
     Future<KeyLoaderExchange> keyLoaderExchange(LmkPrivateKey loaderPrivateKey, LmkKey tmk, byte[] rsaBlock);
+
+    /**
+     * WQ: the L-flow exchange with SM2 (SM4 terminal): {@code signedBlock} is Ctmk ‖ Rnd2 ‖ r ‖ s
+     * (88 bytes), Ctmk = SM4-ECB(Rnd1, TMK), the signature SM3withSM2 by the loader key.
+     */
+    Future<KeyLoaderExchange> sm2KeyLoaderExchange(LmkSm2PrivateKey loaderPrivateKey, LmkKey tmk, byte[] sm2Block);
 
     // ---- PSAM ----
 

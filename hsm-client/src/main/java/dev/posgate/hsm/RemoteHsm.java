@@ -23,6 +23,7 @@ import dev.posgate.hsm.command.Replies;
 import dev.posgate.hsm.command.SealedBodyRequest;
 import dev.posgate.hsm.command.Sm2GenerateKeyPairRequest;
 import dev.posgate.hsm.command.Sm2ImportKeyRequest;
+import dev.posgate.hsm.command.Sm2UnwrapTransmissionKeyRequest;
 import dev.posgate.hsm.command.Sm2SignRequest;
 import dev.posgate.hsm.command.Sm4ExportKeyRequest;
 import dev.posgate.hsm.command.Sm4GenerateKeyRequest;
@@ -423,6 +424,16 @@ public final class RemoteHsm implements Hsm {
     }
 
     @Override
+    public Future<TransmissionKeys> unwrapSm2TransmissionKey(LmkSm2PrivateKey kmsPrivateKey, byte[] tkBlock) {
+        try {
+            return execute(new Sm2UnwrapTransmissionKeyRequest(kmsPrivateKey, tkBlock))
+                    .map(r -> new TransmissionKeys(r.tek(), r.tekKcv(), r.auk(), r.aukKcv()));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
     public Future<byte[]> kmsAukProof(LmkKey auk, byte[] random) {
         try {
             return execute(new AukRandomRequest(auk, random, null)).map(r -> r.mac());
@@ -434,7 +445,7 @@ public final class RemoteHsm implements Hsm {
     @Override
     public Future<Boolean> verifyTerminalAukProof(LmkKey auk, byte[] random, byte[] cryptogram) {
         try {
-            if (cryptogram == null || cryptogram.length != 8) {
+            if (cryptogram == null || random == null || cryptogram.length != AukRandomRequest.blockOf(auk)) {
                 return Future.succeededFuture(false);
             }
             return verify(new AukRandomRequest(auk, random, cryptogram));
@@ -458,6 +469,16 @@ public final class RemoteHsm implements Hsm {
     public Future<KeyLoaderExchange> keyLoaderExchange(LmkPrivateKey loaderPrivateKey, LmkKey tmk, byte[] rsaBlock) {
         try {
             return execute(new KeyLoaderExchangeRequest(loaderPrivateKey, tmk, rsaBlock))
+                    .map(r -> new KeyLoaderExchange(r.block(), r.tmkKcv()));
+        } catch (RuntimeException e) {
+            return fail(e);
+        }
+    }
+
+    @Override
+    public Future<KeyLoaderExchange> sm2KeyLoaderExchange(LmkSm2PrivateKey loaderPrivateKey, LmkKey tmk, byte[] sm2Block) {
+        try {
+            return execute(new dev.posgate.hsm.command.Sm2KeyLoaderExchangeRequest(loaderPrivateKey, tmk, sm2Block))
                     .map(r -> new KeyLoaderExchange(r.block(), r.tmkKcv()));
         } catch (RuntimeException e) {
             return fail(e);

@@ -82,10 +82,14 @@ public final class HsmCapabilities {
                 List.of(Need.std("EI", "the KMS and key-loader RSA identities"),
                         Need.ext("ZI", "unwrap the TK block (TEK, AUK)"), Need.ext("ZK", "KMS AUK proof"),
                         Need.ext("ZM", "terminal AUK proof"), Need.ext("ZO", "TMK under the TEK"),
-                        Need.std("A0", "a new TMK"))),
+                        Need.std("A0", "a new TMK"),
+                        Need.ext("K1", "the SM2 roots and SM2 identities (SM4 terminals)"), Need.ext("K3", "SM2 certificate signatures"),
+                        Need.ext("ZY", "open an SM2 TK block"), Need.ext("WI", "a new SM4 TMK"))),
         LOADER("loader", "remote key loading L1-L3 (loader.port)",
                 List.of(Need.ext("ZQ", "key-loader exchange: RSA decrypt, TMK under Rnd1, private-key encryption"),
-                        Need.std("A0", "a new TMK")));
+                        Need.std("A0", "a new TMK"),
+                        Need.ext("WQ", "SM2 key-loader exchange: SM2 decrypt, SM4 TMK under Rnd1, SM2 signature"),
+                        Need.ext("WI", "a new SM4 TMK")));
 
         private final String key;
         private final String description;

@@ -5,6 +5,7 @@ import dev.posgate.gateway.spi.GatewayModule;
 import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.gateway.platform.db.ReplayWindow;
 import dev.posgate.gateway.platform.ca.CaStore;
+import dev.posgate.gateway.platform.ca.Sm2CertificateAuthority;
 import dev.posgate.gateway.platform.ca.CertificateAuthority;
 import dev.posgate.gateway.spi.PosRoutes;
 import dev.posgate.gateway.spi.TmsHandler;
@@ -46,6 +47,21 @@ public final class KmsModule implements GatewayModule {
     }
 
     /** The identity name of an acquirer's key loader. */
+    /** The SM2 root of the development CA in {@code kms.ca.dir}: {@code sm2-root.key} (under the LMK) and {@code sm2-root.crt}. */
+    public static final String SM2_ROOT = "sm2-root";
+    /** The {@code kms_identity} name of the SM2 KMS identity (SM4 terminals' K1). */
+    public static final String SM2_KMS_IDENTITY = "KMS-SM2";
+
+    /** The SM2 root of an acquirer (its SM4 terminals' AcquireRCRT): {@code sm2-acquirer-<id>.key|.crt} in {@code kms.ca.dir}. */
+    public static String sm2AcquirerRoot(String acquirer) {
+        return "sm2-acquirer-" + acquirer;
+    }
+
+    /** The {@code kms_identity} name of the SM2 key loader of an acquirer. */
+    public static String sm2LoaderIdentity(String acquirer) {
+        return "LOADER-SM2:" + acquirer;
+    }
+
     public static String loaderIdentity(String acquirer) {
         return "LOADER:" + acquirer;
     }
@@ -79,11 +95,16 @@ public final class KmsModule implements GatewayModule {
                 .compose(cas -> c.vertx().executeBlocking(() -> new DeviceCertificates(manufacturerTrust.isEmpty()
                                 ? List.of(store.manufacturer().root()) : DeviceCertificates.readPem(Path.of(manufacturerTrust))))
                         .compose(devices -> identities.ensure("KMS", CertificateRole.KMS, cas[0])
-                        .compose(kms -> identities.ensure(loaderIdentity(acquirer), CertificateRole.KEY_LOADER, cas[1])
-                                .map(loader -> {
+                        .compose(kms -> Sm2CertificateAuthority.loadOrCreate(c.vertx(), c.hsm(), caDir(c.config()), SM2_ROOT, "posgate SM2 CA", 10)
+                                .compose(sm2Ca -> identities.ensureSm2(SM2_KMS_IDENTITY, CertificateRole.KMS, sm2Ca))
+                        .compose(sm2Kms -> identities.ensure(loaderIdentity(acquirer), CertificateRole.KEY_LOADER, cas[1])
+                        .compose(loader -> Sm2CertificateAuthority.loadOrCreate(c.vertx(), c.hsm(), caDir(c.config()),
+                                        sm2AcquirerRoot(acquirer), "acquirer " + acquirer + " SM2 root", 10)
+                                .compose(sm2Acq -> identities.ensureSm2(sm2LoaderIdentity(acquirer), CertificateRole.KEY_LOADER, sm2Acq))
+                                .map(sm2Loader -> {
                                     TransmissionKeyRepository tks = new TransmissionKeyRepository(c.db(), c.audit());
                                     TmkLifecycle tmks = new TmkLifecycle(c.keys(), c.audit());
-                                    KmsHandlers k = new KmsHandlers(c.hsm(), kms, tks, tmks, c.audit(),
+                                    KmsHandlers k = new KmsHandlers(c.hsm(), kms, sm2Kms, tks, tmks, c.audit(),
                                             new ReplayWindow(c.db()), c.metrics(), PerKeyRate.configured(c, "kms_k2", Setting.KMS_K2_RATE),
                                             c.terminals());
                                     tms.put(TmsCode.K1, k::certificate);
@@ -91,19 +112,19 @@ public final class KmsModule implements GatewayModule {
                                     tms.put(TmsCode.K3, k::finish);
                                     tms.put(TmsCode.K4, k::installed);
                                     LoadingAuthorisations authorisations = new LoadingAuthorisations(c.db(), c.audit());
-                                    LoaderHandlers l = new LoaderHandlers(c.vertx(), c.hsm(), loader, tmks, c.audit(), c.terminals(),
+                                    LoaderHandlers l = new LoaderHandlers(c.vertx(), c.hsm(), loader, sm2Loader, tmks, c.audit(), c.terminals(),
                                             authorisations, devices, profile, PerKeyRate.configured(c, "loader_l2", Setting.LOADER_L2_RATE));
                                     tms.put(TmsCode.L1, l::hello);
                                     loadingRoutes.put(TmsCode.L1, l::hello);
                                     loadingRoutes.put(TmsCode.L2, l::exchange);
                                     loadingRoutes.put(TmsCode.L3, l::installed);
-                                    new KmsAdminEndpoints(c.vertx(), c.hsm(), c.audit(), tks, cas[0].root(), kms).mount(admin);
+                                    new KmsAdminEndpoints(c.vertx(), c.hsm(), c.audit(), tks, cas[0].root(), kms, sm2Kms).mount(admin);
                                     X509Certificate caRoot = cas[0].root();
                                     new LoadingAuthorisationEndpoints(c.vertx(), authorisations, c.audit(),
                                             () -> tks.revokedSerials().map(revoked ->
                                                     new LoadingStatementVerifier(CertificateVerifier.trusting(caRoot, revoked))),
                                             ttl, ttlMax).mount(admin);
                                     return null;
-                                }))));
+                                }))))));
     }
 }

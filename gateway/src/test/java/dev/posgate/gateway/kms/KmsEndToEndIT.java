@@ -127,6 +127,84 @@ class KmsEndToEndIT {
         assertEquals(Hex.encode(kcv), activeKcv(d.sn, 2));
     }
 
+    /**
+     * L-flow with SM2 (docs/kms.md): an SM4 terminal loads its TMK from the SM2 key loader (certificate
+     * under the acquirer's SM2 root); once through the pos-terminal client, once by hand with
+     * BouncyCastle only — SM2Engine (C1C3C2) for DF27, SM2Signer over Ctmk ‖ Rnd2 of DF28 with the
+     * loader's point, SM4Engine for the TMK and its KCV. A TDES terminal's L-flow with DF07 = 02 is 58.
+     */
+    @Test
+    void anSm4TerminalLoadsItsTmkFromTheSm2KeyLoader() throws Exception {
+        Path caDir = KmsModule.caDir(f.gateway.app().config());
+        X509Certificate sm2Acquirer = CaStore.readCertificate(caDir.resolve(KmsModule.sm2AcquirerRoot("ACQ001") + ".crt"));
+        CertificateVerifier acquirer = CertificateVerifier.trusting(sm2Acquirer);
+
+        KmsFixture.Device d = new KmsFixture.Device("SN-L-SM4");
+        f.registerSm4(d.sn);
+        f.authorise(d.sn);
+        TerminalLink link = f.loaderLink();
+        byte[] kcv = Eventually.await(KeyLoaderClient.loadSm4Tmk(link, d.sn, 1, acquirer, d.pinPad));
+        link.close();
+        assertEquals(Hex.encode(kcv), activeKcv(d.sn, 1));
+        assertTrue(f.count("select count(*) from key_record where owner_id = $1 and state = 'ACTIVE' and lmk_value like 'P%'", d.sn) == 1,
+                "an SM4 TMK");
+
+        // by hand, BouncyCastle only
+        f.authorise(d.sn);
+        byte[] rnd1 = RandomSource.secure().next(16);
+        byte[] rnd2 = RandomSource.secure().next(8);
+        try (TerminalConnection c = f.connectLoader()) {
+            TmsMessage l1 = TmsMessage.of(TmsHeader.request(TmsCode.L1, 1, false),
+                    List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, d.sn), Tlv.ofByte(Tags.KEY_FAMILY, 2)));
+            byte[] der = f.exchange(c, l1).require(Tags.CERTIFICATE).value();
+            X509Certificate loaderCert = acquirer.verify(der, CertificateRole.KEY_LOADER, Instant.now());
+            byte[] point = org.bouncycastle.asn1.x509.Certificate.getInstance(loaderCert.getEncoded()).getSubjectPublicKeyInfo()
+                    .getPublicKeyData().getOctets();
+            org.bouncycastle.asn1.x9.X9ECParameters x9 = org.bouncycastle.asn1.gm.GMNamedCurves.getByName("sm2p256v1");
+            org.bouncycastle.crypto.params.ECDomainParameters domain = new org.bouncycastle.crypto.params.ECDomainParameters(
+                    x9.getCurve(), x9.getG(), x9.getN(), x9.getH());
+            org.bouncycastle.crypto.params.ECPublicKeyParameters pk = new org.bouncycastle.crypto.params.ECPublicKeyParameters(
+                    x9.getCurve().decodePoint(point), domain);
+            org.bouncycastle.crypto.engines.SM2Engine engine = new org.bouncycastle.crypto.engines.SM2Engine(
+                    org.bouncycastle.crypto.engines.SM2Engine.Mode.C1C3C2);
+            engine.init(true, new org.bouncycastle.crypto.params.ParametersWithRandom(pk, new java.security.SecureRandom()));
+            byte[] plain = java.util.Arrays.copyOf(rnd1, 24);
+            System.arraycopy(rnd2, 0, plain, 16, 8);
+            TmsMessage l2 = TmsMessage.of(TmsHeader.request(TmsCode.L2, 2, false), List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, d.sn),
+                    Tlv.ofByte(Tags.PINPAD_KEY_INDEX, 2), Tlv.of(Tags.RSA_PU_RND, engine.processBlock(plain, 0, 24)),
+                    Tlv.ofByte(Tags.KEY_FAMILY, 2)));
+            TmsMessage answer = f.exchange(c, l2);
+            assertEquals("00", answer.header().status());
+            byte[] signed = answer.require(Tags.RSA_PRK_CTMK).value();
+            assertEquals(88, signed.length, "Ctmk(16) ‖ Rnd2(8) ‖ r ‖ s (64)");
+            assertArrayEquals(rnd2, java.util.Arrays.copyOfRange(signed, 16, 24));
+            org.bouncycastle.crypto.signers.SM2Signer signer = new org.bouncycastle.crypto.signers.SM2Signer(
+                    org.bouncycastle.crypto.signers.PlainDSAEncoding.INSTANCE);
+            signer.init(false, new org.bouncycastle.crypto.params.ParametersWithID(pk, "1234567812345678".getBytes()));
+            signer.update(signed, 0, 24);
+            assertTrue(signer.verifySignature(java.util.Arrays.copyOfRange(signed, 24, 88)), "SM3withSM2 by the loader key");
+            org.bouncycastle.crypto.engines.SM4Engine sm4 = new org.bouncycastle.crypto.engines.SM4Engine();
+            sm4.init(false, new org.bouncycastle.crypto.params.KeyParameter(rnd1));
+            byte[] tmk = new byte[16];
+            sm4.processBlock(signed, 0, tmk, 0);
+            sm4.init(true, new org.bouncycastle.crypto.params.KeyParameter(tmk));
+            byte[] check = new byte[16];
+            sm4.processBlock(new byte[16], 0, check, 0);
+            TmsMessage l3 = TmsMessage.of(TmsHeader.request(TmsCode.L3, 3, false), List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, d.sn),
+                    Tlv.ofByte(Tags.PINPAD_KEY_INDEX, 2), Tlv.of(Tags.KCV, java.util.Arrays.copyOf(check, 4))));
+            assertEquals("00", f.exchange(c, l3).header().status(), "the SM4 KCV of the TMK decrypted with SM4Engine is the stored one");
+        }
+
+        // a TDES terminal asking for the SM family: 58
+        KmsFixture.Device t = new KmsFixture.Device("SN-L-TDES-SM");
+        f.register(t.sn);
+        f.authorise(t.sn);
+        TerminalLink link2 = f.loaderLink();
+        Throwable e = Eventually.failure(KeyLoaderClient.loadSm4Tmk(link2, t.sn, 1, acquirer, t.pinPad));
+        link2.close();
+        assertEquals("58", ((FlowRefusedException) e).status());
+    }
+
     @Test
     void keyLoaderOfAnotherAcquirerIsRefusedByTheTerminal() throws Exception {
         KmsFixture.Device d = new KmsFixture.Device("SN-L-B");
@@ -274,7 +352,47 @@ class KmsEndToEndIT {
         }
     }
 
-    /** The K-flow issues TDES TMKs: an SM4 terminal's K2 is refused 58 and audited (SM2 K-flow: issue 17 item 4). */
+    /**
+     * K1 with DF07 = 02 gives the SM2 KMS certificate: SM3withSM2 under the SM2 root the gateway
+     * created on first run ({@code sm2-root.crt}), checked by {@link CertificateVerifier} and by
+     * BouncyCastle's SM2Signer called directly over the TBS bytes; DF07 absent or 01 still gives
+     * the RSA one, any other value is a format error.
+     */
+    @Test
+    void k1WithTheSmFamilyGivesTheSm2KmsCertificateSignedSm3WithSm2() throws Exception {
+        Path sm2RootFile = KmsModule.caDir(f.gateway.app().config()).resolve(KmsModule.SM2_ROOT + ".crt");
+        X509Certificate sm2Root = CaStore.readCertificate(sm2RootFile);
+        byte[] der;
+        try (TerminalConnection c = f.gateway.connect()) {
+            der = f.exchange(c, new KmsTerminalSession("SN-SM2-K1", null, 1, null, null).k1(true)).require(Tags.CERTIFICATE).value();
+            assertArrayEquals(kmsCert.getEncoded(), f.exchange(c, new KmsTerminalSession("SN-SM2-K1", null, 1, null, null).k1(false))
+                    .require(Tags.CERTIFICATE).value());
+            TmsMessage bad = TmsMessage.of(TmsHeader.request(TmsCode.K1, 9, false),
+                    List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, "SN-SM2-K1"), Tlv.ofByte(Tags.KEY_FAMILY, 3)));
+            assertEquals("30", f.exchange(c, bad).header().status());
+        }
+        X509Certificate cert = CertificateVerifier.trusting(sm2Root).verify(der, CertificateRole.KMS, Instant.now());
+        assertEquals("1.2.156.10197.1.501", cert.getSigAlgOID());
+        assertTrue(CertificateVerifier.isSm2(cert));
+        assertThrows(dev.posgate.protocol.pki.CertificateRejectedException.class,
+                () -> CertificateVerifier.trusting(f.root.root()).verify(der, CertificateRole.KMS, Instant.now()));
+
+        org.bouncycastle.asn1.x509.Certificate leaf = org.bouncycastle.asn1.x509.Certificate.getInstance(der);
+        org.bouncycastle.asn1.x509.Certificate root = org.bouncycastle.asn1.x509.Certificate.getInstance(sm2Root.getEncoded());
+        org.bouncycastle.asn1.x9.X9ECParameters x9 = org.bouncycastle.asn1.gm.GMNamedCurves.getByName("sm2p256v1");
+        org.bouncycastle.crypto.params.ECPublicKeyParameters rootKey = new org.bouncycastle.crypto.params.ECPublicKeyParameters(
+                x9.getCurve().decodePoint(root.getSubjectPublicKeyInfo().getPublicKeyData().getOctets()),
+                new org.bouncycastle.crypto.params.ECDomainParameters(x9.getCurve(), x9.getG(), x9.getN(), x9.getH()));
+        org.bouncycastle.crypto.signers.SM2Signer signer = new org.bouncycastle.crypto.signers.SM2Signer();
+        signer.init(false, new org.bouncycastle.crypto.params.ParametersWithID(rootKey, "1234567812345678".getBytes()));
+        byte[] tbs = leaf.getTBSCertificate().getEncoded("DER");
+        signer.update(tbs, 0, tbs.length);
+        assertTrue(signer.verifySignature(leaf.getSignature().getOctets()));
+        assertEquals(1, f.count("select count(*) from audit_log where action = 'kms.identity.create' and subject = '"
+                + KmsModule.SM2_KMS_IDENTITY + "'"));
+    }
+
+    /** An SM4 terminal's K2 without DF07 = 02 (the RSA/TDES family) is refused 58 and audited (its K-flow is the SM2 one). */
     @Test
     void anSm4TerminalsK2IsRefused58() throws Exception {
         KmsFixture.Device d = f.uploaded("SN-SM4-K2", kmsCert);
@@ -368,7 +486,8 @@ class KmsEndToEndIT {
         assertRefused(TkBatch.sign(content, List.of(f.operator, secondOperator)), "more than one OPERATOR");
 
         assertEquals(0, f.count("select count(*) from kms_transmission_key where sn = $1", d.sn));
-        assertTrue(f.count("select count(*) from audit_log where action = 'kms.batch.refuse'") >= 4);
+        // the refusal's audit row is written after the answer (fire and forget): wait for it
+        Eventually.until("four batch refusals audited", () -> f.count("select count(*) from audit_log where action = 'kms.batch.refuse'") >= 4);
     }
 
     private static void assertRefused(byte[] batch, String reason) throws Exception {

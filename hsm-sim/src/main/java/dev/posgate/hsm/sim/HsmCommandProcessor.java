@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class HsmCommandProcessor {
     private static final Logger log = LoggerFactory.getLogger(HsmCommandProcessor.class);
     /** Commands that cost milliseconds (RSA, SM2) and belong on a worker thread. */
-    private static final Set<String> SLOW = Set.of("EI", "GI", "ZI", "ZQ", "K1", "K3", "WO");
+    private static final Set<String> SLOW = Set.of("EI", "GI", "ZI", "ZQ", "K1", "K3", "WO", "ZY", "WQ");
 
     private final Map<String, CommandHandler> handlers = new HashMap<>();
     private final Set<String> disabled;

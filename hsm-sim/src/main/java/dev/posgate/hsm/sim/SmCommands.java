@@ -65,6 +65,8 @@ final class SmCommands {
         handlers.put("K1", this::generateSm2);
         handlers.put("K3", this::sign);
         handlers.put("WO", this::importUnderSm2);
+        handlers.put("ZY", this::unwrapSm2Tk);
+        handlers.put("WQ", this::sm2KeyLoaderExchange);
     }
 
     static dev.posgate.hsm.Kcv kcv(byte[] sm4Key) {
@@ -227,6 +229,65 @@ final class SmCommands {
             return new Sm2SignatureReply(rs);
         } finally {
             wipe(d);
+        }
+    }
+
+    /**
+     * ZY: the SM2 TK block of an SM4 terminal, two C1C3C2 ciphertexts (TEK, AUK); any failure is
+     * 01 with no detail (no decryption oracle).
+     */
+    private HsmReply unwrapSm2Tk(FieldReader r) {
+        dev.posgate.hsm.command.Sm2UnwrapTransmissionKeyRequest req = dev.posgate.hsm.command.Sm2UnwrapTransmissionKeyRequest.read(r);
+        byte[] block = req.block();
+        if (block.length != dev.posgate.hsm.command.Sm2UnwrapTransmissionKeyRequest.BLOCK) {
+            throw error(HsmErrors.INVALID_INPUT, "SM2 TK block must be " + dev.posgate.hsm.command.Sm2UnwrapTransmissionKeyRequest.BLOCK + " bytes");
+        }
+        int c = dev.posgate.hsm.command.Sm2UnwrapTransmissionKeyRequest.CIPHERTEXT;
+        byte[] d = sm2Key(req.privateKey(), SimContext.KEY_MANAGEMENT).d();
+        byte[] tek = null;
+        byte[] auk = null;
+        try {
+            try {
+                tek = Sm2.decrypt(d, java.util.Arrays.copyOfRange(block, 0, c));
+                auk = Sm2.decrypt(d, java.util.Arrays.copyOfRange(block, c, 2 * c));
+            } catch (CryptoException | IllegalArgumentException e) {
+                throw error(HsmErrors.VERIFICATION_FAILED, "SM2 TK block does not decrypt");
+            }
+            if (tek.length != Sm4.KEY || auk.length != Sm4.KEY) {
+                throw error(HsmErrors.VERIFICATION_FAILED, "SM2 TK block does not decrypt");
+            }
+            return new dev.posgate.hsm.command.TransmissionKeysReply(ctx.sm4UnderLmk(KeyType.TEK, tek), dev.posgate.hsm.Kcv.of(kcv(tek).first(4)),
+                    ctx.sm4UnderLmk(KeyType.AUK, auk), dev.posgate.hsm.Kcv.of(kcv(auk).first(4)));
+        } finally {
+            wipe(d, tek, auk);
+        }
+    }
+
+    /** WQ: SM2 block → Rnd1 ‖ Rnd2; Ctmk = SM4-ECB(Rnd1, TMK); Ctmk ‖ Rnd2 ‖ SM3withSM2 signature. */
+    private HsmReply sm2KeyLoaderExchange(FieldReader r) {
+        dev.posgate.hsm.command.Sm2KeyLoaderExchangeRequest req = dev.posgate.hsm.command.Sm2KeyLoaderExchangeRequest.read(r);
+        byte[] d = sm2Key(req.loaderKey(), SimContext.BOTH).d();
+        byte[] tmk = null;
+        byte[] plain = null;
+        byte[] rnd1 = null;
+        try {
+            tmk = ctx.clearSm4(KeyType.TMK, req.tmk());
+            try {
+                plain = Sm2.decrypt(d, req.block());
+            } catch (CryptoException | IllegalArgumentException e) {
+                throw error(HsmErrors.VERIFICATION_FAILED, "SM2 block does not decrypt");
+            }
+            if (plain.length != 24) throw error(HsmErrors.VERIFICATION_FAILED, "SM2 block does not decrypt");
+            rnd1 = java.util.Arrays.copyOf(plain, 16);
+            byte[] data = new byte[24];
+            System.arraycopy(Sm4.encryptEcb(rnd1, tmk), 0, data, 0, 16);
+            System.arraycopy(plain, 16, data, 16, 8);
+            byte[] sig = Sm2.sign(d, Sm2.DEFAULT_USER_ID.getBytes(java.nio.charset.StandardCharsets.US_ASCII), data, ctx.secureRandom);
+            byte[] out = java.util.Arrays.copyOf(data, 24 + sig.length);
+            System.arraycopy(sig, 0, out, 24, sig.length);
+            return new dev.posgate.hsm.command.KeyLoaderExchangeReply(out, dev.posgate.hsm.Kcv.of(kcv(tmk).first(4)));
+        } finally {
+            wipe(d, tmk, plain, rnd1);
         }
     }
 

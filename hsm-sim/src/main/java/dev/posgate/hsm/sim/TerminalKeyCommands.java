@@ -44,6 +44,14 @@ final class TerminalKeyCommands {
     }
 
     private byte[] aukProof(AukProof.Direction direction, AukRandomRequest req) {
+        if (req.auk().algorithm() == dev.posgate.hsm.KeyAlgorithm.SM4) { // SM4 terminal: 16-byte randoms
+            byte[] auk = ctx.clearSm4(KeyType.AUK, req.auk());
+            try {
+                return AukProof.sm4(direction, auk, req.random());
+            } finally {
+                wipe(auk);
+            }
+        }
         byte[] auk = ctx.clear(KeyType.AUK, req.auk(), HsmErrors.SOURCE_KEY_PARITY);
         try {
             requireLength(auk, 16);
@@ -55,6 +63,20 @@ final class TerminalKeyCommands {
 
     private HsmReply tmkUnderTek(FieldReader r) {
         TmkUnderTekRequest req = TmkUnderTekRequest.read(r);
+        if (req.tek().algorithm() == dev.posgate.hsm.KeyAlgorithm.SM4 || req.tmk().algorithm() == dev.posgate.hsm.KeyAlgorithm.SM4) {
+            if (req.tek().algorithm() != req.tmk().algorithm()) {
+                throw SimContext.error(HsmErrors.INVALID_KEY_SCHEME, "TEK and TMK of different algorithms");
+            }
+            byte[] tek = ctx.clearSm4(KeyType.TEK, req.tek());
+            byte[] tmk = null;
+            try {
+                tmk = ctx.clearSm4(KeyType.TMK, req.tmk());
+                return new ExportKeyReply(dev.posgate.hsm.WrappedKey.of(dev.posgate.hsm.KeyScheme.P,
+                        dev.posgate.crypto.Sm4.encryptEcb(tek, tmk)), dev.posgate.hsm.Kcv.of(SmCommands.kcv(tmk).first(4)));
+            } finally {
+                wipe(tek, tmk);
+            }
+        }
         byte[] tek = ctx.clear(KeyType.TEK, req.tek(), HsmErrors.SOURCE_KEY_PARITY);
         byte[] tmk = null;
         try {

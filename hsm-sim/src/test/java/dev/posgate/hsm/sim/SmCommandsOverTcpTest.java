@@ -384,6 +384,93 @@ class SmCommandsOverTcpTest {
         assertHsmError("01", hsm.importSm4KeyUnderSm2(KeyType.TMK, pair.privateKey(), eight));
     }
 
+    /**
+     * The SM2 K-flow in the HSM (docs/kms.md, "K-flow with SM2"): ZY opens a TK block made of two
+     * BouncyCastle SM2Engine (C1C3C2) ciphertexts; ZK/ZM with the SM4 AUK over 16-byte randoms and
+     * ZO with the SM4 TEK agree with SM4Engine called directly.
+     */
+    @Test
+    void sm2TransmissionKeyBlockOpensAndTheSm4KFlowCommandsAgreeWithBouncyCastle() throws Exception {
+        Sm2KeyPair kms = await(hsm.generateSm2KeyPair(RsaKeyUsage.BOTH));
+        byte[] tekClear = RandomSource.secure().next(16);
+        byte[] aukClear = RandomSource.secure().next(16);
+        ECDomainParameters domain = sm2Domain();
+        SM2Engine engine = new SM2Engine(SM2Engine.Mode.C1C3C2);
+        engine.init(true, new ParametersWithRandom(
+                new ECPublicKeyParameters(domain.getCurve().decodePoint(kms.publicKey()), domain), new SecureRandom()));
+        byte[] block = new byte[226];
+        System.arraycopy(engine.processBlock(tekClear, 0, 16), 0, block, 0, 113);
+        System.arraycopy(engine.processBlock(aukClear, 0, 16), 0, block, 113, 113);
+
+        dev.posgate.hsm.TransmissionKeys tk = await(hsm.unwrapSm2TransmissionKey(kms.privateKey(), block));
+        assertEquals(KeyAlgorithm.SM4, tk.tek().algorithm());
+        assertArrayEquals(java.util.Arrays.copyOf(sm4Kcv8(tekClear), 4), tk.tekKcv().bytes());
+        assertArrayEquals(java.util.Arrays.copyOf(sm4Kcv8(aukClear), 4), tk.aukKcv().bytes());
+
+        byte[] rnd1 = RandomSource.secure().next(16);
+        assertArrayEquals(sm4(true, variant(aukClear, 0x4B), rnd1), await(hsm.kmsAukProof(tk.auk(), rnd1)));
+        byte[] rnd2 = RandomSource.secure().next(16);
+        assertTrue(await(hsm.verifyTerminalAukProof(tk.auk(), rnd2, sm4(true, variant(aukClear, 0x54), rnd2))));
+        // the KMS-direction proof does not pass as the terminal's, nor an 8-byte one
+        assertFalse(await(hsm.verifyTerminalAukProof(tk.auk(), rnd2, sm4(true, variant(aukClear, 0x4B), rnd2))));
+        assertFalse(await(hsm.verifyTerminalAukProof(tk.auk(), rnd2, new byte[8])));
+
+        KeyWithKcv tmk = await(hsm.generateSm4Key(KeyType.TMK));
+        dev.posgate.hsm.ExportedKey out = await(hsm.tmkUnderTek(tk.tek(), tmk.key()));
+        byte[] tmkClear = sm4(false, tekClear, out.key().cryptogram());
+        assertArrayEquals(java.util.Arrays.copyOf(sm4Kcv8(tmkClear), 4), out.kcv().bytes());
+        assertArrayEquals(tmk.kcv().first(4), out.kcv().bytes());
+        // an SM4 TEK with a TDES TMK: 26
+        assertHsmError("26", hsm.tmkUnderTek(tk.tek(), form(hsm, KeyType.TMK, randomKey(16))));
+
+        // a tampered block, or one of another length: refused, nothing opened
+        byte[] bad = block.clone();
+        bad[113 + 70] ^= 1;
+        assertHsmError("01", hsm.unwrapSm2TransmissionKey(kms.privateKey(), bad));
+        assertHsmError("15", hsm.unwrapSm2TransmissionKey(kms.privateKey(), java.util.Arrays.copyOf(block, 225)));
+    }
+
+    /** WQ: the SM2 key-loader exchange, checked with SM2Engine, SM4Engine and SM2Signer called directly. */
+    @Test
+    void sm2KeyLoaderExchangeAgreesWithBouncyCastle() throws Exception {
+        Sm2KeyPair loader = await(hsm.generateSm2KeyPair(RsaKeyUsage.BOTH));
+        ECDomainParameters domain = sm2Domain();
+        ECPublicKeyParameters point = new ECPublicKeyParameters(domain.getCurve().decodePoint(loader.publicKey()), domain);
+        SM2Engine engine = new SM2Engine(SM2Engine.Mode.C1C3C2);
+        engine.init(true, new ParametersWithRandom(point, new SecureRandom()));
+        byte[] rnd1 = RandomSource.secure().next(16);
+        byte[] rnd2 = RandomSource.secure().next(8);
+        byte[] plain = java.util.Arrays.copyOf(rnd1, 24);
+        System.arraycopy(rnd2, 0, plain, 16, 8);
+        byte[] block = engine.processBlock(plain, 0, 24);
+        assertEquals(121, block.length);
+        KeyWithKcv tmk = await(hsm.generateSm4Key(KeyType.TMK));
+
+        dev.posgate.hsm.KeyLoaderExchange x = await(hsm.sm2KeyLoaderExchange(loader.privateKey(), tmk.key(), block));
+        byte[] out = x.signedBlock();
+        assertEquals(88, out.length);
+        assertArrayEquals(rnd2, java.util.Arrays.copyOfRange(out, 16, 24));
+        byte[] tmkClear = sm4(false, rnd1, java.util.Arrays.copyOf(out, 16));
+        assertArrayEquals(java.util.Arrays.copyOf(sm4Kcv8(tmkClear), 4), x.tmkKcv().bytes());
+        assertArrayEquals(tmk.kcv().first(4), x.tmkKcv().bytes());
+        SM2Signer signer = new SM2Signer(PlainDSAEncoding.INSTANCE);
+        signer.init(false, new org.bouncycastle.crypto.params.ParametersWithID(point, "1234567812345678".getBytes(StandardCharsets.US_ASCII)));
+        signer.update(out, 0, 24);
+        assertTrue(signer.verifySignature(java.util.Arrays.copyOfRange(out, 24, 88)));
+
+        byte[] bad = block.clone();
+        bad[80] ^= 1;
+        assertHsmError("01", hsm.sm2KeyLoaderExchange(loader.privateKey(), tmk.key(), bad));
+        Sm2KeyPair signOnly = await(hsm.generateSm2KeyPair(RsaKeyUsage.SIGNATURE));
+        assertHsmError("29", hsm.sm2KeyLoaderExchange(signOnly.privateKey(), tmk.key(), block));
+    }
+
+    private static byte[] variant(byte[] key, int v) {
+        byte[] k = key.clone();
+        for (int i = 0; i < k.length; i++) k[i] ^= (byte) v;
+        return k;
+    }
+
     @Test
     void refusals() {
         byte[] makClear = RandomSource.secure().next(16);

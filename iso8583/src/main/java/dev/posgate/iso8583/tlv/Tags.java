@@ -20,6 +20,11 @@ public final class Tags {
     public static final int PINPAD_KEY_INDEX = 0xDF06;
     /** DF10: T_DATA: terminal random (4) + date-time YYMMDDhhmmss BCD (6). */
     public static final int T_DATA = 0xDF10;
+    /**
+     * Key family of a K-flow request (posgate extension, docs/kms.md "K-flow with SM2"): 1 byte,
+     * {@code 01} RSA/TDES (also when absent), {@code 02} SM2/SM4.
+     */
+    public static final int KEY_FAMILY = 0xDF07;
     /** DF11: S_DATA: TMS random (4) + date-time BCD (6). */
     public static final int S_DATA = 0xDF11;
     /** DF12: TAC, 4 bytes. */

@@ -28,7 +28,19 @@ public final class KeyLoaderClient {
     /** As above, for a terminal with a device certificate ({@code device} non-null: L2 carries DF2A and DF2B). */
     public static Future<byte[]> loadTmk(TerminalLink link, String sn, int keyIndex, CertificateVerifier acquirerRoot,
             PinPad pinPad, DeviceIdentity device) {
-        LoaderTerminalSession s = new LoaderTerminalSession(sn, keyIndex, acquirerRoot, slot(pinPad), RandomSource.secure(), device);
+        return loadTmk(link, new LoaderTerminalSession(sn, keyIndex, acquirerRoot, slot(pinPad), RandomSource.secure(), device));
+    }
+
+    /**
+     * An SM4 terminal's L-flow (docs/kms.md "L-flow with SM2"): {@code acquirerRoot} is the
+     * acquirer's SM2 root; the TMK arrives SM4-ECB under Rnd1 with the loader's SM2 signature.
+     */
+    public static Future<byte[]> loadSm4Tmk(TerminalLink link, String sn, int keyIndex, CertificateVerifier acquirerRoot,
+            PinPad pinPad) {
+        return loadTmk(link, new LoaderTerminalSession(sn, keyIndex, acquirerRoot, slot(pinPad), RandomSource.secure(), null).sm());
+    }
+
+    private static Future<byte[]> loadTmk(TerminalLink link, LoaderTerminalSession s) {
         return link.request(s.l1().pack())
                 .compose(b -> link.request(s.onL1(TmsMessage.unpack(b), Instant.now()).pack()))
                 .compose(b -> link.request(s.onL2(TmsMessage.unpack(b)).pack()))
@@ -40,13 +52,27 @@ public final class KeyLoaderClient {
 
     /** The PIN pad's TMK slot as the L-flow sees it: decrypt under Rnd1 inside the pad, keep the key. */
     public static TmkSlot slot(PinPad pinPad) {
-        return (index, rnd1, ctmk) -> {
-            byte[] clear = Tdes.decryptEcb(rnd1, ctmk);
-            try {
-                pinPad.write(index, KeyRole.TMK, clear);
-                return Kcv.of(clear, 4);
-            } finally {
-                Arrays.fill(clear, (byte) 0);
+        return new TmkSlot() {
+            @Override
+            public byte[] installTmk(int index, byte[] rnd1, byte[] ctmk) {
+                byte[] clear = Tdes.decryptEcb(rnd1, ctmk);
+                try {
+                    pinPad.write(index, KeyRole.TMK, clear);
+                    return Kcv.of(clear, 4);
+                } finally {
+                    Arrays.fill(clear, (byte) 0);
+                }
+            }
+
+            @Override
+            public byte[] installSm4Tmk(int index, byte[] rnd1, byte[] ctmk) {
+                byte[] clear = dev.posgate.crypto.Sm4.decryptEcb(rnd1, ctmk);
+                try {
+                    pinPad.writeSm4(index, KeyRole.TMK, clear);
+                    return Kcv.ofSm4(clear, 4);
+                } finally {
+                    Arrays.fill(clear, (byte) 0);
+                }
             }
         };
     }

@@ -19,7 +19,8 @@ final class SimulatedDeviceImage {
 
     static void save(Path file, String sn, TransmissionKeyVault vault) throws IOException {
         JsonObject o = new JsonObject().put("sn", sn).put("simulatorOnly", true)
-                .put("tk", Hex.encode(vault.image())).put("hash", Hex.encode(vault.hash()));
+                .put("tk", Hex.encode(vault.image())).put("hash", Hex.encode(vault.hash()))
+                .put("sm", vault.sm());
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, o.encodePrettily(), StandardCharsets.UTF_8);
         try {
@@ -31,6 +32,6 @@ final class SimulatedDeviceImage {
 
     static void load(Path file, TransmissionKeyVault vault) throws IOException {
         JsonObject o = new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
-        vault.restore(Hex.decode(o.getString("tk")), Hex.decode(o.getString("hash")));
+        vault.restore(Hex.decode(o.getString("tk")), Hex.decode(o.getString("hash")), o.getBoolean("sm", false));
     }
 }

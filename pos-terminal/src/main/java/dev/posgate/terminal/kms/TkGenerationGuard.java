@@ -64,8 +64,15 @@ public final class TkGenerationGuard {
         } catch (CertificateRejectedException e) {
             throw new TkGenerationRefusedException("KMS certificate refused (" + e.reason() + ")");
         }
-        vault.generate(random);
-        byte[] sealed = vault.sealFor(kms.getPublicKey());
+        byte[] sm2Point = CertificateVerifier.sm2PublicKey(kms);
+        byte[] sealed;
+        if (sm2Point != null) { // an SM4 terminal's KMS: SM4 TK, SM2 block (docs/kms.md, "K-flow with SM2")
+            vault.generate(random, true);
+            sealed = vault.sealForSm2(sm2Point);
+        } else {
+            vault.generate(random);
+            sealed = vault.sealFor(kms.getPublicKey());
+        }
         disabled = true;
         return sealed;
     }

@@ -27,6 +27,8 @@ public final class TransmissionKeyVault implements TransmissionKeyDevice {
     private byte[] tek;
     private byte[] auk;
     private byte[] hash;
+    /** SM family (the KMS certificate has an SM2 key): SM4 TEK/AUK, SM2 TK block, SM4 proofs and TMK. */
+    private boolean sm;
 
     public TransmissionKeyVault(PinPad pinPad) {
         this.pinPad = pinPad;
@@ -34,9 +36,15 @@ public final class TransmissionKeyVault implements TransmissionKeyDevice {
 
     /** Generates a fresh TK (erasing any old one) and stores it with its hash. */
     synchronized void generate(RandomSource random) {
+        generate(random, false);
+    }
+
+    /** {@code sm}: SM4 TEK and AUK (16 random bytes, no parity), for a KMS certificate with an SM2 key. */
+    synchronized void generate(RandomSource random, boolean sm) {
         erase();
-        byte[] t = Parity.adjustOdd(random.next(16));
-        byte[] a = Parity.adjustOdd(random.next(16));
+        byte[] t = sm ? random.next(16) : Parity.adjustOdd(random.next(16));
+        byte[] a = sm ? random.next(16) : Parity.adjustOdd(random.next(16));
+        this.sm = sm;
         byte[] h = Digests.sha256(t, a);
         tek = t;
         auk = a;
@@ -59,25 +67,46 @@ public final class TransmissionKeyVault implements TransmissionKeyDevice {
         }
     }
 
+    /**
+     * The SM2 TK block (docs/kms.md, "K-flow with SM2"): SM2(Pk, TEK) ‖ SM2(Pk, AUK), each
+     * C1 ‖ C3 ‖ C2 (113 bytes), under the KMS's SM2 public point {@code 04 ‖ x ‖ y}.
+     */
+    synchronized byte[] sealForSm2(byte[] kmsPoint) {
+        check();
+        if (!sm) throw new IllegalStateException("not an SM transmission key");
+        byte[] t = dev.posgate.crypto.Sm2.encrypt(kmsPoint, tek);
+        byte[] a = dev.posgate.crypto.Sm2.encrypt(kmsPoint, auk);
+        byte[] out = Arrays.copyOf(t, t.length + a.length);
+        System.arraycopy(a, 0, out, t.length, a.length);
+        return out;
+    }
+
+    public synchronized boolean sm() {
+        return sm;
+    }
+
     @Override
     public synchronized boolean kmsProofMatches(byte[] rnd1, byte[] proof) {
         check();
-        return AukProof.matches(AukProof.Direction.KMS, auk, rnd1, proof);
+        return sm ? AukProof.sm4Matches(AukProof.Direction.KMS, auk, rnd1, proof)
+                : AukProof.matches(AukProof.Direction.KMS, auk, rnd1, proof);
     }
 
     @Override
     public synchronized byte[] terminalProof(byte[] rnd2) {
         check();
-        return AukProof.of(AukProof.Direction.TERMINAL, auk, rnd2);
+        return sm ? AukProof.sm4(AukProof.Direction.TERMINAL, auk, rnd2) : AukProof.of(AukProof.Direction.TERMINAL, auk, rnd2);
     }
 
     @Override
     public synchronized boolean installTmk(int keyIndex, byte[] tmkUnderTek, byte[] kcv) {
         check();
-        byte[] clear = Tdes.decryptEcb(tek, tmkUnderTek);
+        byte[] clear = sm ? dev.posgate.crypto.Sm4.decryptEcb(tek, tmkUnderTek) : Tdes.decryptEcb(tek, tmkUnderTek);
         try {
-            if (!MessageDigest.isEqual(Kcv.of(clear, kcv.length), kcv)) return false;
-            pinPad.write(keyIndex, KeyRole.TMK, clear);
+            byte[] expected = sm ? Kcv.ofSm4(clear, kcv.length) : Kcv.of(clear, kcv.length);
+            if (!MessageDigest.isEqual(expected, kcv)) return false;
+            if (sm) pinPad.writeSm4(keyIndex, KeyRole.TMK, clear); // an SM4 TMK: the pad uses it with SM4
+            else pinPad.write(keyIndex, KeyRole.TMK, clear);
             return true;
         } finally {
             Arrays.fill(clear, (byte) 0);
@@ -91,6 +120,7 @@ public final class TransmissionKeyVault implements TransmissionKeyDevice {
         tek = null;
         auk = null;
         hash = null;
+        sm = false;
     }
 
     /** The simulator's image of the PIN pad's secure memory (see {@link SimulatedDeviceImage}). */
@@ -104,7 +134,12 @@ public final class TransmissionKeyVault implements TransmissionKeyDevice {
 
     /** Restores a TK from the simulator's image, checking it like any store. */
     synchronized void restore(byte[] image, byte[] expectedHash) {
+        restore(image, expectedHash, false);
+    }
+
+    synchronized void restore(byte[] image, byte[] expectedHash, boolean sm) {
         erase();
+        this.sm = sm;
         tek = Arrays.copyOfRange(image, 0, 16);
         auk = Arrays.copyOfRange(image, 16, 32);
         hash = expectedHash.clone();

@@ -34,4 +34,56 @@ class TransmissionKeyVaultTest {
         assertFalse(vault.installTmk(1, Tdes.encryptEcb(RandomSource.secure().next(16), tmk), Kcv.of(tmk, 4)));
         assertFalse(pad.has(1, KeyRole.TMK));
     }
+
+    /**
+     * The SM family: the TK block is SM2(Pk, TEK) ‖ SM2(Pk, AUK), opened here with BouncyCastle's
+     * SM2Engine (C1C3C2) called directly; the proofs are SM4-ECB(AUK ⊕ variant, 16-byte random) and
+     * the TMK is SM4-ECB under TEK with its SM4 KCV, each checked with SM4Engine.
+     */
+    @Test
+    void smTransmissionKeyIsSealedWithSm2AndUsedWithSm4() throws Exception {
+        PinPad pad = new PinPad();
+        TransmissionKeyVault vault = new TransmissionKeyVault(pad);
+        vault.generate(RandomSource.secure(), true);
+        dev.posgate.crypto.Sm2.KeyPair kms = dev.posgate.crypto.Sm2.generate(new java.security.SecureRandom());
+        byte[] block = vault.sealForSm2(kms.publicKey());
+        assertEquals(226, block.length);
+
+        org.bouncycastle.asn1.x9.X9ECParameters x9 = org.bouncycastle.asn1.gm.GMNamedCurves.getByName("sm2p256v1");
+        org.bouncycastle.crypto.params.ECDomainParameters domain = new org.bouncycastle.crypto.params.ECDomainParameters(
+                x9.getCurve(), x9.getG(), x9.getN(), x9.getH());
+        org.bouncycastle.crypto.engines.SM2Engine engine = new org.bouncycastle.crypto.engines.SM2Engine(
+                org.bouncycastle.crypto.engines.SM2Engine.Mode.C1C3C2);
+        engine.init(false, new org.bouncycastle.crypto.params.ECPrivateKeyParameters(
+                new java.math.BigInteger(1, kms.privateKey()), domain));
+        byte[] tek = engine.processBlock(block, 0, 113);
+        byte[] auk = engine.processBlock(block, 113, 113);
+        assertEquals(16, tek.length);
+        assertEquals(16, auk.length);
+
+        byte[] rnd = RandomSource.secure().next(16);
+        assertArrayEquals(sm4(true, xor(auk, 0x54), rnd), vault.terminalProof(rnd));
+        assertTrue(vault.kmsProofMatches(rnd, sm4(true, xor(auk, 0x4B), rnd)));
+        assertFalse(vault.kmsProofMatches(rnd, sm4(true, xor(auk, 0x54), rnd)), "its own direction is no KMS proof");
+
+        byte[] tmk = RandomSource.secure().next(16);
+        byte[] kcv = java.util.Arrays.copyOf(sm4(true, tmk, new byte[16]), 4);
+        assertTrue(vault.installTmk(1, sm4(true, tek, tmk), kcv));
+        assertTrue(pad.has(1, KeyRole.TMK));
+        assertFalse(vault.installTmk(2, sm4(true, tek, tmk), Kcv.of(tmk, 4)), "a TDES KCV does not pass for an SM4 TMK");
+    }
+
+    private static byte[] xor(byte[] key, int v) {
+        byte[] k = key.clone();
+        for (int i = 0; i < k.length; i++) k[i] ^= (byte) v;
+        return k;
+    }
+
+    private static byte[] sm4(boolean encrypt, byte[] key, byte[] data) {
+        org.bouncycastle.crypto.engines.SM4Engine e = new org.bouncycastle.crypto.engines.SM4Engine();
+        e.init(encrypt, new org.bouncycastle.crypto.params.KeyParameter(key));
+        byte[] out = new byte[data.length];
+        for (int off = 0; off < data.length; off += 16) e.processBlock(data, off, out, off);
+        return out;
+    }
 }

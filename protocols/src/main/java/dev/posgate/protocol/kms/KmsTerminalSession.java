@@ -27,11 +27,20 @@ public final class KmsTerminalSession extends TerminalFlow<KmsTerminalSession.St
     private final int keyIndex;
     private final TransmissionKeyDevice device;
     private final RandomSource random;
+    /** The SM family (SM4 terminal): DF07 = 02 on K1/K2, 16-byte randoms and proofs. */
+    private final boolean sm;
     private byte[] rnd1;
     private byte[] kcv;
 
     public KmsTerminalSession(String sn, String snPinpad, int keyIndex, TransmissionKeyDevice device, RandomSource random) {
+        this(sn, snPinpad, keyIndex, device, random, false);
+    }
+
+    /** {@code sm}: an SM4 terminal's K-flow (docs/kms.md, "K-flow with SM2"). */
+    public KmsTerminalSession(String sn, String snPinpad, int keyIndex, TransmissionKeyDevice device, RandomSource random,
+            boolean sm) {
         super("K-flow", Step.READY, Step.DONE, Step.FAILED);
+        this.sm = sm;
         this.sn = sn;
         this.snPinpad = snPinpad;
         this.keyIndex = keyIndex;
@@ -42,6 +51,12 @@ public final class KmsTerminalSession extends TerminalFlow<KmsTerminalSession.St
     /** K1: ask for the KMS working certificate. */
     public TmsMessage k1() {
         return request(TmsCode.K1, List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, sn)));
+    }
+
+    /** K1 for the SM2 KMS certificate (DF07 = 02) when {@code sm}: an SM4 terminal's. */
+    public TmsMessage k1(boolean sm) {
+        if (!sm) return k1();
+        return request(TmsCode.K1, List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, sn), Tlv.ofByte(Tags.KEY_FAMILY, KmsRequests.FAMILY_SM)));
     }
 
     /** The K1 answer: the KMS certificate, verified against the root burnt into the terminal. */
@@ -57,9 +72,10 @@ public final class KmsTerminalSession extends TerminalFlow<KmsTerminalSession.St
     /** K2: start the download with a fresh Rnd1. */
     public TmsMessage k2() {
         expect(Step.READY);
-        rnd1 = random.next(8);
+        rnd1 = random.next(KmsRequests.randomLength(sm));
         List<Tlv> body = new ArrayList<>();
         body.add(Tlv.ofAscii(Tags.SERIAL_NUMBER, sn));
+        if (sm) body.add(Tlv.ofByte(Tags.KEY_FAMILY, KmsRequests.FAMILY_SM));
         if (snPinpad != null) body.add(Tlv.ofAscii(Tags.PINPAD_SERIAL_NUMBER, snPinpad));
         body.add(Tlv.ofByte(Tags.PINPAD_KEY_INDEX, keyIndex));
         body.add(Tlv.of(Tags.RND1, rnd1));
@@ -71,10 +87,10 @@ public final class KmsTerminalSession extends TerminalFlow<KmsTerminalSession.St
     public TmsMessage onK2(TmsMessage response) {
         expect(Step.K2_SENT);
         checkStatus(response);
-        if (!device.kmsProofMatches(rnd1, response.require(Tags.E_AUK_RND1).valueOfLength(8))) {
+        if (!device.kmsProofMatches(rnd1, response.require(Tags.E_AUK_RND1).valueOfLength(KmsRequests.randomLength(sm)))) {
             throw fail("63", "E_AUK(Rnd1) from the KMS does not match: not our KMS, or a replay");
         }
-        byte[] rnd2 = response.require(Tags.RND2).valueOfLength(8);
+        byte[] rnd2 = response.require(Tags.RND2).valueOfLength(KmsRequests.randomLength(sm));
         advance(Step.K3_SENT);
         return request(TmsCode.K3, List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, sn),
                 Tlv.of(Tags.E_AUK_RND2, device.terminalProof(rnd2))));

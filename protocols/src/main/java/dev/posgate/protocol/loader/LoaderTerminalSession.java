@@ -35,6 +35,9 @@ public final class LoaderTerminalSession extends TerminalFlow<LoaderTerminalSess
     /** Null for a terminal without a device certificate. */
     private final DeviceIdentity device;
     private PublicKey loaderKey;
+    /** The SM family: DF07 = 02, an SM2 loader certificate, SM2 block, SM4 TMK (docs/kms.md "L-flow with SM2"). */
+    private boolean sm;
+    private byte[] loaderPoint;
     private byte[] rnd1;
     private byte[] rnd2;
     private byte[] kcv;
@@ -55,9 +58,18 @@ public final class LoaderTerminalSession extends TerminalFlow<LoaderTerminalSess
         this.device = device;
     }
 
+    /** An SM4 terminal's session: L1 and L2 carry DF07 = 02 and the loader must present an SM2 certificate. */
+    public LoaderTerminalSession sm() {
+        expect(Step.READY);
+        sm = true;
+        return this;
+    }
+
     public TmsMessage l1() {
         expect(Step.READY);
         advance(Step.L1_SENT);
+        if (sm) return request(TmsCode.L1, List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, sn),
+                Tlv.ofByte(Tags.KEY_FAMILY, dev.posgate.protocol.kms.KmsRequests.FAMILY_SM)));
         return request(TmsCode.L1, List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, sn)));
     }
 
@@ -65,22 +77,26 @@ public final class LoaderTerminalSession extends TerminalFlow<LoaderTerminalSess
     public TmsMessage onL1(TmsMessage response, Instant now) {
         expect(Step.L1_SENT);
         checkStatus(response);
+        java.security.cert.X509Certificate cert;
         try {
-            loaderKey = acquirerRoot.verify(response.require(Tags.CERTIFICATE).value(), CertificateRole.KEY_LOADER, now)
-                    .getPublicKey();
+            cert = acquirerRoot.verify(response.require(Tags.CERTIFICATE).value(), CertificateRole.KEY_LOADER, now);
         } catch (CertificateRejectedException e) {
             throw fail("63", "key loader certificate refused (" + e.reason() + "): " + e.getMessage());
         }
+        loaderPoint = CertificateVerifier.sm2PublicKey(cert);
+        if (sm != (loaderPoint != null)) throw fail("63", "key loader certificate of the other key family");
+        if (!sm) loaderKey = cert.getPublicKey();
         rnd1 = random.next(16);
         rnd2 = random.next(8);
         byte[] plain = new byte[24];
         System.arraycopy(rnd1, 0, plain, 0, 16);
         System.arraycopy(rnd2, 0, plain, 16, 8);
-        byte[] block = Rsa.oaepEncrypt(loaderKey, plain);
+        byte[] block = sm ? dev.posgate.crypto.Sm2.encrypt(loaderPoint, plain) : Rsa.oaepEncrypt(loaderKey, plain);
         Arrays.fill(plain, (byte) 0);
         advance(Step.L2_SENT);
         List<Tlv> tags = new ArrayList<>(List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, sn), Tlv.ofByte(Tags.PINPAD_KEY_INDEX, keyIndex),
                 Tlv.of(Tags.RSA_PU_RND, block)));
+        if (sm) tags.add(Tlv.ofByte(Tags.KEY_FAMILY, dev.posgate.protocol.kms.KmsRequests.FAMILY_SM));
         if (device != null) {
             tags.add(Tlv.of(Tags.DEVICE_CERTIFICATE, device.certificateDer()));
             tags.add(Tlv.of(Tags.DEVICE_SIGNATURE, device.sign(block, sn)));
@@ -93,15 +109,29 @@ public final class LoaderTerminalSession extends TerminalFlow<LoaderTerminalSess
         expect(Step.L2_SENT);
         checkStatus(response);
         byte[] recovered;
-        try {
-            recovered = Rsa.publicRecoverPkcs1Type1(loaderKey, response.require(Tags.RSA_PRK_CTMK).value());
-        } catch (RuntimeException e) {
-            throw fail("63", "loader block does not open with the loader's public key");
+        if (sm) { // Ctmk ‖ Rnd2 ‖ r ‖ s: the loader's SM3withSM2 signature over Ctmk ‖ Rnd2
+            byte[] signed = response.require(Tags.RSA_PRK_CTMK).value();
+            if (signed.length != LoaderRequests.SM2_SIGNED_BLOCK) throw fail("63", "loader block of " + signed.length + " bytes");
+            recovered = Arrays.copyOf(signed, 24);
+            boolean ok;
+            try {
+                ok = dev.posgate.crypto.Sm2.verify(loaderPoint, recovered, Arrays.copyOfRange(signed, 24, signed.length));
+            } catch (RuntimeException e) {
+                ok = false;
+            }
+            if (!ok) throw fail("63", "loader block not signed by the loader's SM2 key");
+        } else {
+            try {
+                recovered = Rsa.publicRecoverPkcs1Type1(loaderKey, response.require(Tags.RSA_PRK_CTMK).value());
+            } catch (RuntimeException e) {
+                throw fail("63", "loader block does not open with the loader's public key");
+            }
         }
         if (recovered.length != 24 || !MessageDigest.isEqual(rnd2, Arrays.copyOfRange(recovered, 16, 24))) {
             throw fail("63", "Rnd2 mismatch: replayed or forged loader block");
         }
-        kcv = slot.installTmk(keyIndex, rnd1, Arrays.copyOf(recovered, 16));
+        kcv = sm ? slot.installSm4Tmk(keyIndex, rnd1, Arrays.copyOf(recovered, 16))
+                : slot.installTmk(keyIndex, rnd1, Arrays.copyOf(recovered, 16));
         Arrays.fill(rnd1, (byte) 0);
         advance(Step.L3_SENT);
         return request(TmsCode.L3, List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, sn), Tlv.ofByte(Tags.PINPAD_KEY_INDEX, keyIndex),

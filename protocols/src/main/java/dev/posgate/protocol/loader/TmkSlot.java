@@ -7,4 +7,12 @@ public interface TmkSlot {
      * returns the installed key's 4-byte check value.
      */
     byte[] installTmk(int keyIndex, byte[] rnd1, byte[] ctmk);
+
+    /**
+     * The SM family (SM4 terminal): decrypts {@code ctmk} with SM4-ECB under {@code rnd1} into the
+     * slot as an SM4 TMK and returns its 4-byte SM4 check value.
+     */
+    default byte[] installSm4Tmk(int keyIndex, byte[] rnd1, byte[] ctmk) {
+        throw new UnsupportedOperationException("this PIN pad has no SM4 TMK slot");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.posgate.protocol.pki;
 
+import dev.posgate.crypto.Sm2;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -20,10 +21,13 @@ import static dev.posgate.protocol.pki.CertificateRejectedException.Reason.*;
  * Checks a working certificate the way both sides need it: issued and signed by the one root
  * this verifier trusts (the posgate CA, or an acquirer root on a terminal), valid at the given
  * time, carrying the expected role, and not revoked. The chain is exactly two levels deep (root →
- * working certificate), which is all the patents describe. Pure JDK, no I/O: callers run it on a
+ * working certificate), which is all the patents describe. RSA (SHA256withRSA) and SM2
+ * (SM3withSM2) chains are both accepted, each under a root of its own kind. Pure JDK, no I/O: callers run it on a
  * worker thread where it matters.
  */
 public final class CertificateVerifier {
+    /** SM3withSM2 (GM/T 0006): the signature algorithm of SM2 certificates. */
+    public static final String SM3_WITH_SM2 = "1.2.156.10197.1.501";
     private final X509Certificate root;
     private final Set<BigInteger> revokedSerials;
 
@@ -54,9 +58,7 @@ public final class CertificateVerifier {
         if (!cert.getIssuerX500Principal().equals(root.getSubjectX500Principal())) {
             throw new CertificateRejectedException(NOT_FROM_ROOT, "issuer " + cert.getIssuerX500Principal() + " is not the trusted root");
         }
-        try {
-            cert.verify(root.getPublicKey());
-        } catch (GeneralSecurityException e) {
+        if (!signatureVerifies(cert, root)) {
             throw new CertificateRejectedException(BAD_SIGNATURE, "signature does not verify under the trusted root");
         }
         try {
@@ -76,6 +78,48 @@ public final class CertificateVerifier {
         return cert;
     }
 
+    /**
+     * The issuer's signature over the certificate: SM3withSM2 (OID {@value #SM3_WITH_SM2}, the
+     * default user id of GM/T 0009, the DER SM2Signature converted to {@code r ‖ s}) verified with
+     * the project's SM2 over the TBS bytes, since the JDK has no SM2; any other algorithm by the
+     * JDK. An SM2 certificate under an RSA root (or the reverse) does not verify.
+     */
+    static boolean signatureVerifies(X509Certificate cert, X509Certificate issuer) {
+        if (SM3_WITH_SM2.equals(cert.getSigAlgOID())) {
+            try {
+                byte[] issuerKey = Sm2.decodePublicKey(issuer.getPublicKey().getEncoded());
+                return Sm2.verify(issuerKey, cert.getTBSCertificate(), Sm2.signatureFromDer(cert.getSignature()));
+            } catch (GeneralSecurityException | RuntimeException e) {
+                return false;
+            }
+        }
+        try {
+            cert.verify(issuer.getPublicKey());
+            return true;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** True if the certificate's key is an SM2 key (sm2p256v1), i.e. the national-algorithm profile. */
+    public static boolean isSm2(X509Certificate cert) {
+        return sm2PublicKey(cert) != null;
+    }
+
+    /** The certificate's SM2 public point ({@code 04 ‖ x ‖ y}), or null if its key is not SM2. */
+    public static byte[] sm2PublicKey(X509Certificate cert) {
+        try {
+            return Sm2.decodePublicKey(cert.getPublicKey().getEncoded());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** BouncyCastle's provider, instantiated on first SM2 certificate, never registered globally. */
+    private static final class BouncyCastle {
+        static final java.security.Provider PROVIDER = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+    }
+
     private static List<String> roles(X509Certificate cert) {
         try {
             List<String> eku = cert.getExtendedKeyUsage();
@@ -89,7 +133,13 @@ public final class CertificateVerifier {
         try {
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
         } catch (CertificateException | RuntimeException e) {
-            throw new CertificateRejectedException(MALFORMED, "not an X.509 certificate");
+            // the JDK knows no sm2p256v1 key: an SM2 certificate is parsed by BouncyCastle's provider
+            try {
+                return (X509Certificate) CertificateFactory.getInstance("X.509", BouncyCastle.PROVIDER)
+                        .generateCertificate(new ByteArrayInputStream(der));
+            } catch (CertificateException | RuntimeException e2) {
+                throw new CertificateRejectedException(MALFORMED, "not an X.509 certificate");
+            }
         }
     }
 

@@ -74,6 +74,55 @@ class KmsFlowTest {
         assertArrayEquals(tmk, installed);
     }
 
+    /** The SM family (DF07 = 02): 16-byte Rnd1/Rnd2 and proofs, SM4 TMK; K1 asks for the SM2 certificate. */
+    @Test
+    void smFamilyCarriesDf07AndSixteenByteRandoms() {
+        TransmissionKeyDevice sm = new TransmissionKeyDevice() {
+            @Override
+            public boolean kmsProofMatches(byte[] rnd1, byte[] proof) {
+                return AukProof.sm4Matches(AukProof.Direction.KMS, auk, rnd1, proof);
+            }
+
+            @Override
+            public byte[] terminalProof(byte[] rnd2) {
+                return AukProof.sm4(AukProof.Direction.TERMINAL, auk, rnd2);
+            }
+
+            @Override
+            public boolean installTmk(int keyIndex, byte[] ctmk, byte[] kcv) {
+                byte[] clear = dev.posgate.crypto.Sm4.decryptEcb(tek, ctmk);
+                if (!Arrays.equals(Kcv.ofSm4(clear, 4), kcv)) return false;
+                installed = clear;
+                return true;
+            }
+        };
+        KmsTerminalSession terminal = new KmsTerminalSession("SN1", null, 1, sm, random, true);
+        assertTrue(KmsRequests.k1(TmsMessage.unpack(terminal.k1(true).pack())).sm());
+        assertFalse(KmsRequests.k1(TmsMessage.unpack(terminal.k1().pack())).sm());
+        TmsMessage k2 = terminal.k2();
+        KmsRequests.K2 r2 = KmsRequests.k2(TmsMessage.unpack(k2.pack()));
+        assertTrue(r2.sm());
+        assertEquals(16, r2.rnd1().length);
+        byte[] rnd2 = random.next(16);
+        TmsMessage k3 = terminal.onK2(answer(k2, List.of(Tlv.of(Tags.E_AUK_RND1, AukProof.sm4(AukProof.Direction.KMS, auk, r2.rnd1())),
+                Tlv.of(Tags.RND2, rnd2))));
+        KmsRequests.K3 r3 = KmsRequests.k3(TmsMessage.unpack(k3.pack()));
+        assertArrayEquals(AukProof.sm4(AukProof.Direction.TERMINAL, auk, rnd2), r3.aukRnd2());
+        byte[] tmk = random.next(16);
+        byte[] kcv = Kcv.ofSm4(tmk, 4);
+        TmsMessage k4 = terminal.onK3(answer(k3, List.of(Tlv.of(Tags.TMK_CIPHER, dev.posgate.crypto.Sm4.encryptEcb(tek, tmk)),
+                Tlv.of(Tags.KCV, kcv))));
+        terminal.onK4(answer(k4, List.of()));
+        assertTrue(terminal.done());
+        assertArrayEquals(tmk, installed);
+        // an unknown key family is a format error
+        TmsMessage bad = TmsMessage.unpack(new KmsTerminalSession("SN1", null, 1, sm, random).k1().pack());
+        TmsMessage withBadFamily = TmsMessage.of(bad.header(), List.of(Tlv.ofAscii(Tags.SERIAL_NUMBER, "SN1"), Tlv.ofByte(Tags.KEY_FAMILY, 9)));
+        assertEquals("30", assertThrows(FlowRefusedException.class, () -> KmsRequests.k1(withBadFamily)).status());
+        assertTrue(KmsRequests.sm2TkBlock(new byte[226]));
+        assertFalse(KmsRequests.sm2TkBlock(new byte[256]));
+    }
+
     @Test
     void hostRefusesOutOfOrderSteps() {
         KmsHostSession<byte[]> host = new KmsHostSession<>();

@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.posgate.gateway.kms.store.BatchEntry;
 import dev.posgate.gateway.kms.store.KmsIdentity;
+import dev.posgate.gateway.kms.store.Sm2KmsIdentity;
 import dev.posgate.gateway.kms.store.TransmissionKeyRepository;
 
 /**
@@ -41,9 +42,17 @@ public final class KmsAdminEndpoints {
     private final TransmissionKeyRepository tks;
     private final X509Certificate caRoot;
     private final KmsIdentity kms;
+    private final Sm2KmsIdentity sm2Kms;
 
     public KmsAdminEndpoints(Vertx vertx, Hsm hsm, AuditLog audit, TransmissionKeyRepository tks, X509Certificate caRoot,
             KmsIdentity kms) {
+        this(vertx, hsm, audit, tks, caRoot, kms, null);
+    }
+
+    /** {@code sm2Kms}: opens the SM2 TK blocks of SM4 terminals (ZY); null: such a block is refused {@code 63}. */
+    public KmsAdminEndpoints(Vertx vertx, Hsm hsm, AuditLog audit, TransmissionKeyRepository tks, X509Certificate caRoot,
+            KmsIdentity kms, Sm2KmsIdentity sm2Kms) {
+        this.sm2Kms = sm2Kms;
         this.vertx = vertx;
         this.hsm = hsm;
         this.audit = audit;
@@ -102,7 +111,7 @@ public final class KmsAdminEndpoints {
             Future<Void> chain = Future.succeededFuture();
             for (int i = lane; i < batch.entries().size(); i += CHECK_LANES) {
                 BatchEntry e = batch.entries().get(i);
-                chain = chain.compose(v -> hsm.unwrapTransmissionKey(kms.privateKey(), e.tkBlock())
+                chain = chain.compose(v -> open(e.tkBlock())
                         .<Void>mapEmpty()
                         .recover(err -> {
                             if (err instanceof HsmException h && "01".equals(h.errorCode())) {
@@ -143,6 +152,15 @@ public final class KmsAdminEndpoints {
         tks.revoke(serial, reason, ACTOR)
                 .onSuccess(v -> json(ctx, 201, new JsonObject().put("serial", serial.toUpperCase(java.util.Locale.ROOT))))
                 .onFailure(e -> json(ctx, 503, new JsonObject().put("error", "database unavailable")));
+    }
+
+    /** ZI for an RSA block, ZY for an SM2 one (226 bytes, SM4 terminals); HSM error 01 when it does not open. */
+    private Future<dev.posgate.hsm.TransmissionKeys> open(byte[] block) {
+        if (dev.posgate.protocol.kms.KmsRequests.sm2TkBlock(block)) {
+            if (sm2Kms == null) return Future.failedFuture(new dev.posgate.hsm.HsmException("ZY", "01"));
+            return hsm.unwrapSm2TransmissionKey(sm2Kms.privateKey(), block);
+        }
+        return hsm.unwrapTransmissionKey(kms.privateKey(), block);
     }
 
     private void refusedAudit(String code, String reason) {

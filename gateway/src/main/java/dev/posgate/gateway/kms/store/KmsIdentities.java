@@ -3,8 +3,10 @@ package dev.posgate.gateway.kms.store;
 import dev.posgate.crypto.Rsa;
 import dev.posgate.gateway.platform.db.AuditLog;
 import dev.posgate.gateway.platform.ca.CertificateAuthority;
+import dev.posgate.gateway.platform.ca.Sm2CertificateAuthority;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.LmkPrivateKey;
+import dev.posgate.hsm.LmkSm2PrivateKey;
 import dev.posgate.protocol.pki.CertificateRejectedException;
 import dev.posgate.protocol.pki.CertificateRole;
 import dev.posgate.protocol.pki.CertificateVerifier;
@@ -107,5 +109,48 @@ public final class KmsIdentities {
                                         new JsonObject().put("serial", CertificateVerifier.serial(id.certificate())).put("role", role.name()))
                                 .onSuccess(v -> log.info("{} identity created in the HSM, certificate {}", name,
                                         CertificateVerifier.serial(id.certificate()))))));
+    }
+
+    /**
+     * The SM2 identity {@code name} (the KMS of SM4 terminals): loaded from {@code kms_identity}
+     * if its certificate verifies under the SM2 root {@code ca}, else created (K1 pair, usage
+     * both: K3 signatures and WO imports; the SM2 CA certifies it) and stored, as {@link #ensure}.
+     */
+    public Future<Sm2KmsIdentity> ensureSm2(String name, CertificateRole role, Sm2CertificateAuthority ca) {
+        return load(name).compose(stored -> {
+            if (stored != null) {
+                try {
+                    return Future.succeededFuture(new Sm2KmsIdentity(CertificateVerifier.trusting(ca.root())
+                            .verify(stored.der(), role, Instant.now().plusSeconds(86400)), LmkSm2PrivateKey.fromBase64(stored.key())));
+                } catch (CertificateRejectedException | IllegalArgumentException e) {
+                    log.warn("{} certificate no longer valid ({}): issuing a new SM2 identity", name, e.getMessage());
+                }
+            }
+            log.info("start-up: generating the {} identity key pair in the HSM (SM2, K1)...", name);
+            return hsm.generateSm2KeyPair(dev.posgate.hsm.RsaKeyUsage.BOTH)
+                    .compose(pair -> ca.issue(name, pair.publicKey(), role, DAYS).map(cert -> new Sm2KmsIdentity(cert, pair.privateKey())))
+                    .compose(id -> db.withTransaction(tx -> (stored == null
+                                    ? tx.preparedQuery("insert into kms_identity (name, certificate, private_key_lmk) values ($1, $2, $3)"
+                                            + " on conflict (name) do nothing")
+                                            .execute(Tuple.of(name, Buffer.buffer(id.certificateDer()), id.privateKey().toBase64()))
+                                    : tx.preparedQuery("update kms_identity set certificate = $2, private_key_lmk = $3, created_at = now()"
+                                            + " where name = $1 and certificate = $4")
+                                            .execute(Tuple.of(name, Buffer.buffer(id.certificateDer()), id.privateKey().toBase64(),
+                                                    Buffer.buffer(stored.der()))))
+                            .compose(r -> r.rowCount() == 0 ? Future.<Void>succeededFuture()
+                                    : audit.append(tx, "system", "kms.identity.create", name, "OK", new JsonObject()
+                                            .put("serial", CertificateVerifier.serial(id.certificate())).put("role", role.name())
+                                            .put("algorithm", "SM2")))))
+                    // another instance may have won the insert: everyone ends with the stored row
+                    .compose(v -> load(name))
+                    .map(s -> {
+                        try {
+                            return new Sm2KmsIdentity(CertificateVerifier.trusting(ca.root())
+                                    .verify(s.der(), role, Instant.now()), LmkSm2PrivateKey.fromBase64(s.key()));
+                        } catch (CertificateRejectedException e) {
+                            throw new IllegalStateException(name + " identity does not verify: " + e.getMessage());
+                        }
+                    });
+        });
     }
 }

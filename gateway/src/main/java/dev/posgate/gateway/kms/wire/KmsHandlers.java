@@ -14,6 +14,7 @@ import dev.posgate.gateway.spi.SessionContext;
 import dev.posgate.gateway.spi.SessionKey;
 import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.HsmException;
+import dev.posgate.hsm.KeyAlgorithm;
 import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.iso8583.tlv.Tags;
@@ -26,13 +27,15 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import dev.posgate.gateway.kms.store.KmsIdentity;
+import dev.posgate.gateway.kms.store.Sm2KmsIdentity;
 import dev.posgate.gateway.kms.store.TmkLifecycle;
 import dev.posgate.gateway.kms.store.TransmissionKeyRecord;
 import dev.posgate.gateway.kms.store.TransmissionKeyRepository;
 
 /**
  * The KMS side of remote TMK download (CN103729940A, K1–K4, with the issue 13 amendments of
- * protocol.md section 3). Every secret step is an HSM command: ZI opens the TK block once (TEK and
+ * protocol.md section 3) — and its SM family for SM4 terminals (SM2 TK block opened by ZY, SM4
+ * AUK proofs, SM4 TMK; docs/kms.md "K-flow with SM2"). Every secret step is an HSM command: ZI opens the TK block once (TEK and
  * AUK are then kept under the LMK), ZK gives the KMS's AUK proof and ZM checks the terminal's (one
  * key variant per direction), A0 generates the TMK and ZO encrypts it under TEK. The flow state of
  * the connection is a {@link KmsHostSession}.
@@ -57,6 +60,7 @@ public final class KmsHandlers {
 
     /** The terminal registry, to refuse SM4 terminals (null: not checked). */
     private final TerminalRepository terminals;
+    private final Sm2KmsIdentity sm2Kms;
 
     public KmsHandlers(Hsm hsm, KmsIdentity kms, TransmissionKeyRepository tks, TmkLifecycle tmks, AuditLog audit,
             ReplayWindow randoms, GatewayMetrics metrics, PerKeyRate k2Rate) {
@@ -64,13 +68,19 @@ public final class KmsHandlers {
     }
 
     /**
-     * {@code terminals}: a registered SM4 terminal's K2 is refused {@code 58} (audited
-     * {@code kms.k2.refuse}): this K-flow issues TDES TMKs under a TDES TEK; an SM4 terminal's TMK
-     * comes from the ceremony until the SM2 K-flow (issue 17 item 4). So is a disabled terminal's
-     * (status SUSPENDED, issue 20).
+     * {@code terminals}: a registered terminal whose key profile does not match the K2's key family
+     * (DF07 = 02 for SM4 terminals, docs/kms.md "K-flow with SM2") is refused {@code 58} (audited
+     * {@code kms.k2.refuse}); so is a disabled terminal's (status SUSPENDED, issue 20).
      */
     public KmsHandlers(Hsm hsm, KmsIdentity kms, TransmissionKeyRepository tks, TmkLifecycle tmks, AuditLog audit,
             ReplayWindow randoms, GatewayMetrics metrics, PerKeyRate k2Rate, TerminalRepository terminals) {
+        this(hsm, kms, null, tks, tmks, audit, randoms, metrics, k2Rate, terminals);
+    }
+
+    /** {@code sm2Kms}: the SM2 KMS identity K1 gives for DF07 = 02 (null: such a K1 is refused {@code 12}). */
+    public KmsHandlers(Hsm hsm, KmsIdentity kms, Sm2KmsIdentity sm2Kms, TransmissionKeyRepository tks, TmkLifecycle tmks,
+            AuditLog audit, ReplayWindow randoms, GatewayMetrics metrics, PerKeyRate k2Rate, TerminalRepository terminals) {
+        this.sm2Kms = sm2Kms;
         this.terminals = terminals;
         this.hsm = hsm;
         this.kms = kms;
@@ -86,15 +96,22 @@ public final class KmsHandlers {
         return session.getOrCreate(SESSION_KEY, KmsHostSession::new);
     }
 
-    /** K1: the KMS working certificate, for any serial (it is public). */
+    /**
+     * K1: the KMS working certificate, for any serial (it is public): the RSA one, or with DF07 =
+     * 02 the SM2 one (SM3withSM2 under the SM2 root) an SM4 terminal's PIN pad encrypts its TK to.
+     */
     public Future<Response> certificate(SessionContext session, TmsMessage request) {
+        KmsRequests.K1 k1;
         try {
-            KmsRequests.k1(request);
+            k1 = KmsRequests.k1(request);
         } catch (FlowRefusedException e) {
             return KmsReplies.refusal(request, e);
         }
+        if (k1.sm() && sm2Kms == null) {
+            return Future.succeededFuture(KmsReplies.refuse(request, ResultCode.INVALID_TRANSACTION.code()));
+        }
         return Future.succeededFuture(TmsReplies.body(request.header(), ResultCode.APPROVED,
-                List.of(Tlv.of(Tags.CERTIFICATE, kms.certificateDer())), false));
+                List.of(Tlv.of(Tags.CERTIFICATE, k1.sm() ? sm2Kms.certificateDer() : kms.certificateDer())), false));
     }
 
     /**
@@ -116,7 +133,7 @@ public final class KmsHandlers {
             // counted by the rate, not audited: a flood of refusals must not become a flood of rows
             return Future.succeededFuture(KmsReplies.refuse(request, ResultCode.INVALID_TRANSACTION.code()));
         }
-        return k2Refusal(k2.sn())
+        return k2Refusal(k2.sn(), k2.sm())
                 .compose(why -> {
                     if (why == null) return tks.find(k2.sn());
                     return audit.appendRefusal("kms", "kms.k2.refuse", k2.sn(), "REFUSED", new JsonObject()
@@ -135,14 +152,22 @@ public final class KmsHandlers {
                             metrics.replayRefused("kms_random");
                             throw new FlowRefusedException(ResultCode.SECURITY_VIOLATION.code(), "Rnd1 seen before (replay or reflected Rnd2)");
                         }
-                        return opened(tk);
+                        return opened(tk).map(keys -> {
+                            // the TK on file decides the family: an SM2 block gives SM4 TEK/AUK
+                            boolean smTk = keys.auk().algorithm() == KeyAlgorithm.SM4;
+                            if (smTk != k2.sm()) {
+                                throw new FlowRefusedException(ResultCode.SECURITY_VIOLATION.code(),
+                                        "key family " + (k2.sm() ? "SM" : "RSA/TDES") + " asked, the TK on file is " + (smTk ? "SM2/SM4" : "RSA/TDES"));
+                            }
+                            return keys;
+                        });
                     });
                 })
                 .recover(e -> e instanceof HsmException h && "01".equals(h.errorCode())
                         ? Future.failedFuture(new FlowRefusedException(ResultCode.SECURITY_VIOLATION.code(), "TK block does not open"))
                         : Future.failedFuture(e))
                 .compose(keys -> hsm.kmsAukProof(keys.auk(), k2.rnd1())
-                        .compose(proof -> freshRnd2(k2.sn(), RND2_ATTEMPTS).map(rnd2 -> {
+                        .compose(proof -> freshRnd2(k2.sn(), KmsRequests.randomLength(k2.sm()), RND2_ATTEMPTS).map(rnd2 -> {
                             state.started(new KmsHostSession.Started<>(k2.sn(), k2.keyIndex(), keys.tek(), keys.auk(), rnd2));
                             return TmsReplies.body(request.header(), ResultCode.APPROVED,
                                     List.of(Tlv.of(Tags.E_AUK_RND1, proof), Tlv.of(Tags.RND2, rnd2)), false);
@@ -154,10 +179,11 @@ public final class KmsHandlers {
      * Why a registered terminal's K2 is refused {@code 58}, or null: the SM4 profile, or disabled
      * by an operator (status not ACTIVE, {@code posgate terminal disable}).
      */
-    private Future<String> k2Refusal(String sn) {
+    private Future<String> k2Refusal(String sn, boolean sm) {
         if (terminals == null) return Future.succeededFuture(null);
-        return terminals.findBySn(sn).map(t -> t.map(terminal -> terminal.sm4()
-                        ? "SM4 terminal: the K-flow issues TDES TMKs only (SM2 K-flow not implemented; TMK by ceremony)"
+        return terminals.findBySn(sn).map(t -> t.map(terminal -> terminal.sm4() != sm
+                        ? (terminal.sm4() ? "SM4 terminal: its K-flow is the SM2 one (DF07 = 02)"
+                                : "TDES terminal: its K-flow is the RSA one (no DF07 = 02)")
                         : terminal.status() != Terminal.Status.ACTIVE ? "terminal " + terminal.status() + ": disabled by an operator" : null)
                 .orElse(null));
     }
@@ -165,7 +191,14 @@ public final class KmsHandlers {
     /** TEK and AUK under the LMK: as kept from an earlier K2, or opened now (ZI) and kept. */
     private Future<Opened> opened(TransmissionKeyRecord tk) {
         if (tk.opened()) return Future.succeededFuture(new Opened(tk.tek(), tk.auk()));
-        return hsm.unwrapTransmissionKey(kms.privateKey(), tk.tkBlock())
+        Future<dev.posgate.hsm.TransmissionKeys> unwrapped;
+        if (KmsRequests.sm2TkBlock(tk.tkBlock())) {
+            if (sm2Kms == null) return Future.failedFuture(new FlowRefusedException(ResultCode.SECURITY_VIOLATION.code(), "no SM2 KMS key"));
+            unwrapped = hsm.unwrapSm2TransmissionKey(sm2Kms.privateKey(), tk.tkBlock());
+        } else {
+            unwrapped = hsm.unwrapTransmissionKey(kms.privateKey(), tk.tkBlock());
+        }
+        return unwrapped
                 .compose(keys -> tks.keepOpened(tk.sn(), tk.version(), keys.tek(), keys.auk())
                         .map(v -> new Opened(keys.tek(), keys.auk())));
     }
@@ -174,11 +207,11 @@ public final class KmsHandlers {
      * An Rnd2 recorded in the serial's replay window before it is sent, so that no connection can
      * present it back as its Rnd1 (the reflection that replaced a TMK without the AUK).
      */
-    private Future<byte[]> freshRnd2(String sn, int attempts) {
-        byte[] rnd2 = random.next(8);
+    private Future<byte[]> freshRnd2(String sn, int length, int attempts) {
+        byte[] rnd2 = random.next(length);
         return randoms.firstUse(ReplayWindow.Flow.KMS, sn, rnd2).compose(first -> {
             if (first) return Future.succeededFuture(rnd2);
-            if (attempts > 1) return freshRnd2(sn, attempts - 1);
+            if (attempts > 1) return freshRnd2(sn, length, attempts - 1);
             return Future.failedFuture(new IllegalStateException("no unused Rnd2 for " + sn));
         });
     }
@@ -197,7 +230,8 @@ public final class KmsHandlers {
         return hsm.verifyTerminalAukProof(started.auk(), started.rnd2(), k3.aukRnd2())
                 .compose(ok -> {
                     if (!ok) throw new FlowRefusedException(ResultCode.SECURITY_VIOLATION.code(), "terminal's AUK proof over Rnd2 does not match");
-                    return hsm.generateKey(KeyType.TMK);
+                    // an SM4 terminal's TEK is SM4: its TMK is an SM4 key, sent SM4-ECB under TEK (ZO)
+                    return started.tek().algorithm() == KeyAlgorithm.SM4 ? hsm.generateSm4Key(KeyType.TMK) : hsm.generateKey(KeyType.TMK);
                 })
                 .compose(tmk -> hsm.tmkUnderTek(started.tek(), tmk.key())
                         .compose(out -> {

@@ -23,6 +23,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
 import dev.posgate.gateway.kms.store.KmsIdentity;
+import dev.posgate.gateway.kms.store.Sm2KmsIdentity;
 import dev.posgate.gateway.kms.store.LoadingAuthorisations;
 import dev.posgate.gateway.kms.store.TmkLifecycle;
 
@@ -49,9 +50,19 @@ public final class LoaderHandlers {
     private final DeviceCertificates devices;
     private final DeviceCertificates.Profile profile;
     private final PerKeyRate l2Rate;
+    /** The SM2 loader identity (SM4 terminals' L-flow); null: DF07 = 02 is refused {@code 12}. */
+    private final Sm2KmsIdentity sm2Loader;
 
     public LoaderHandlers(Vertx vertx, Hsm hsm, KmsIdentity loader, TmkLifecycle tmks, AuditLog audit, TerminalRepository terminals,
             LoadingAuthorisations authorisations, DeviceCertificates devices, DeviceCertificates.Profile profile, PerKeyRate l2Rate) {
+        this(vertx, hsm, loader, null, tmks, audit, terminals, authorisations, devices, profile, l2Rate);
+    }
+
+    /** {@code sm2Loader}: the SM2 key loader of the same acquirer (docs/kms.md, "L-flow with SM2"). */
+    public LoaderHandlers(Vertx vertx, Hsm hsm, KmsIdentity loader, Sm2KmsIdentity sm2Loader, TmkLifecycle tmks, AuditLog audit,
+            TerminalRepository terminals, LoadingAuthorisations authorisations, DeviceCertificates devices,
+            DeviceCertificates.Profile profile, PerKeyRate l2Rate) {
+        this.sm2Loader = sm2Loader;
         this.vertx = vertx;
         this.hsm = hsm;
         this.loader = loader;
@@ -70,13 +81,16 @@ public final class LoaderHandlers {
 
     /** L1: AcquireWCRT, for any serial. */
     public Future<Response> hello(SessionContext session, TmsMessage request) {
+        boolean sm;
         try {
             state(session).hello(LoaderRequests.l1(request));
+            sm = dev.posgate.protocol.kms.KmsRequests.smFamily(request);
         } catch (FlowRefusedException e) {
             return KmsReplies.refusal(request, e);
         }
+        if (sm && sm2Loader == null) return Future.succeededFuture(KmsReplies.refuse(request, ResultCode.INVALID_TRANSACTION.code()));
         return Future.succeededFuture(TmsReplies.body(request.header(), ResultCode.APPROVED,
-                List.of(Tlv.of(Tags.CERTIFICATE, loader.certificateDer())), false));
+                List.of(Tlv.of(Tags.CERTIFICATE, sm ? sm2Loader.certificateDer() : loader.certificateDer())), false));
     }
 
     /** L2: a new TMK, PENDING, sent as RSA_Prk(TDES(Rnd1, TMK) ‖ Rnd2). */
@@ -94,17 +108,26 @@ public final class LoaderHandlers {
             return Future.succeededFuture(KmsReplies.refuse(request, ResultCode.INVALID_TRANSACTION.code()));
         }
         JsonObject detail = new JsonObject().put("keyIndex", l2.keyIndex()).put("remote", session.remoteAddress());
+        if (l2.sm() && sm2Loader == null) {
+            return Future.succeededFuture(KmsReplies.refuse(request, ResultCode.INVALID_TRANSACTION.code()));
+        }
         return terminals.findBySn(l2.sn())
-                .compose(t -> t.isPresent() ? authorisations.lookup(l2.sn())
-                        : Future.failedFuture(new FlowRefusedException(ResultCode.NOT_REGISTERED.code(), "serial not registered")))
+                .compose(t -> t.isEmpty()
+                        ? Future.failedFuture(new FlowRefusedException(ResultCode.NOT_REGISTERED.code(), "serial not registered"))
+                        : t.get().sm4() != l2.sm()
+                        ? Future.failedFuture(new FlowRefusedException(ResultCode.NOT_PERMITTED_TO_TERMINAL.code(),
+                                "key family " + (l2.sm() ? "SM" : "RSA/TDES") + " does not match the terminal's profile"))
+                        : authorisations.lookup(l2.sn()))
                 .compose(found -> found == LoadingAuthorisations.Lookup.USABLE ? checkDevice(l2, detail)
                         : Future.failedFuture(new FlowRefusedException(ResultCode.NO_AUTHORISATION.code(),
                                 "no loading authorisation (" + found.name().toLowerCase(java.util.Locale.ROOT) + ")")))
-                .compose(v -> hsm.generateKey(KeyType.TMK))
-                .compose(tmk -> hsm.keyLoaderExchange(loader.privateKey(), tmk.key(), l2.rsaBlock())
+                // an SM4 terminal: SM4 TMK, SM2 block, Ctmk ‖ Rnd2 signed SM3withSM2 by the SM2 loader key (WQ)
+                .compose(v -> l2.sm() ? hsm.generateSm4Key(KeyType.TMK) : hsm.generateKey(KeyType.TMK))
+                .compose(tmk -> (l2.sm() ? hsm.sm2KeyLoaderExchange(sm2Loader.privateKey(), tmk.key(), l2.rsaBlock())
+                                : hsm.keyLoaderExchange(loader.privateKey(), tmk.key(), l2.rsaBlock()))
                         .recover(e -> e instanceof HsmException h && "01".equals(h.errorCode())
                                 ? Future.failedFuture(new FlowRefusedException(ResultCode.SECURITY_VIOLATION.code(),
-                                        "RSA block does not open with the loader key"))
+                                        (l2.sm() ? "SM2" : "RSA") + " block does not open with the loader key"))
                                 : Future.failedFuture(e))
                         .compose(x -> tmks.issue(l2.sn(), l2.keyIndex(), tmk.key(), x.tmkKcv().first(4), "loader",
                                         tx -> authorisations.consume(tx, l2.sn(), detail).compose(id -> id.isPresent() ? Future.succeededFuture()

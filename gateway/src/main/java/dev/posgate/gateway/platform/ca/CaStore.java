@@ -150,9 +150,9 @@ public final class CaStore {
     }
 
     public static X509Certificate readCertificate(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        } catch (GeneralSecurityException e) {
+        try {
+            return dev.posgate.protocol.pki.CertificateVerifier.parse(Files.readAllBytes(file)); // RSA or SM2
+        } catch (dev.posgate.protocol.pki.CertificateRejectedException e) {
             throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
