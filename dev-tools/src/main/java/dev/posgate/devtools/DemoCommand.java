@@ -89,6 +89,7 @@ final class DemoCommand implements Callable<Integer> {
                     done.countDown();
                 }
             }, "posgate-demo-shutdown"));
+            dev.posgate.gateway.platform.db.Database.stopInOrderAtExit(); // the embedded PostgreSQL waits for the hook above
             stopped = true;
             done.await();
             return progress.allOk() ? 0 : 1;

@@ -201,7 +201,7 @@ final class DemoFleet {
         Path file = Files.createTempFile("posgate-demo-app", ".bin");
         try {
             Files.writeString(file, "posgate demo application " + version + "\n".repeat(1 + 4096 / 2), StandardCharsets.US_ASCII);
-            JsonObject published = new JsonObject(world.cli("tms", "publish", "--vendor", VENDOR, "--model", MODEL, "--name", "demo-app",
+            JsonObject published = new JsonObject(world.cli("tms", "publish", "--json", "--vendor", VENDOR, "--model", MODEL, "--name", "demo-app",
                     "--version", version, "--file", file.toString()));
             world.cli("tms", "target", "--package", String.valueOf(published.getLong("id")), "--group", "*");
         } catch (Exception e) {

@@ -15,13 +15,13 @@ final class PospCommand {
             description = "Generate a zone's ZPK, ZAK and ZEK in the HSM (stored ACTIVE); prints them under the LMK with their KCVs.")
     static final class ZoneKeys implements Callable<Integer> {
         @Mixin AdminTarget admin;
+        @Mixin Output output;
         @Option(names = "--zone", description = "Zone (default: the gateway's posp.zone).") String zone;
 
         @Override
         public Integer call() throws Exception {
             JsonObject body = zone == null ? new JsonObject() : new JsonObject().put("zone", zone);
-            admin.out().println(AdminTarget.expect(admin.send("POST", "/api/posp/zone-keys", body.encode()), "generating zone keys", 201));
-            return 0;
+            return output.print(admin, admin.send("POST", "/api/posp/zone-keys", body.encode()), "generating zone keys", 201);
         }
     }
 }

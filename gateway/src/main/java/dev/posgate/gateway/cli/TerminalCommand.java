@@ -18,17 +18,15 @@ import picocli.CommandLine.Parameters;
                 TmkCeremonyCommand.class})
 final class TerminalCommand {
 
-    /** {@code --json}: the admin API's answer as JSON instead of a table. */
-    static final class JsonOutput {
-        @Option(names = "--json", description = "Print the admin API's JSON instead of a table.") boolean json;
-    }
+    /** {@code --json} and the shared rendering ({@link Output}), under the name the terminal commands have used. */
+    static final class JsonOutput extends Output {}
 
     static String q(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     static String text(Object v) {
-        return v == null ? "-" : v.toString();
+        return Output.text(v);
     }
 
     @Command(name = "register", mixinStandardHelpOptions = true, description = "Register a terminal.")
@@ -56,8 +54,8 @@ final class TerminalCommand {
                     .put("vendor", vendor).put("model", model).put("keyScheme", keyScheme.toUpperCase()).put("macAlgorithm", mac.toUpperCase())
                     .put("makLength", makLength.toUpperCase()).put("keyAlgorithm", keyAlgorithm.toUpperCase());
             HttpResponse<String> r = admin.send("POST", "/api/terminals", body.encode());
-            JsonObject answer = new JsonObject(AdminTarget.expect(r, "registering terminal " + tid, 201));
-            admin.out().println(output.json ? answer.encodePrettily() : "registered " + answer.getString("tid"));
+            String answer = AdminTarget.expect(r, "registering terminal " + tid, 201);
+            admin.out().println(output.json ? answer : "registered " + new JsonObject(answer).getString("tid"));
             return 0;
         }
     }
@@ -84,7 +82,7 @@ final class TerminalCommand {
             HttpResponse<String> r = admin.send("PATCH", "/api/terminals/" + tid, body.encode());
             String answer = AdminTarget.expect(r, "updating terminal " + tid, 200);
             JsonObject t = new JsonObject(answer);
-            admin.out().println(output.json ? t.encodePrettily()
+            admin.out().println(output.json ? answer
                     : "updated " + tid + ": makLength " + t.getString("makLength") + ", keyAlgorithm " + t.getString("keyAlgorithm"));
             return 0;
         }
@@ -120,7 +118,7 @@ final class TerminalCommand {
                 }
                 if (page.size() < limit) break;
             }
-            if (output.json) admin.out().println(new JsonObject().put("terminals", all).encodePrettily());
+            if (output.json) admin.out().println(new JsonObject().put("terminals", all).encode());
             return 0;
         }
     }
@@ -133,14 +131,7 @@ final class TerminalCommand {
 
         @Override
         public Integer call() throws Exception {
-            JsonObject t = new JsonObject(AdminTarget.expect(admin.send("GET", "/api/terminals/" + q(tid), null),
-                    "showing terminal " + tid, 200));
-            if (output.json) {
-                admin.out().println(t.encodePrettily());
-                return 0;
-            }
-            for (String field : t.fieldNames()) admin.out().printf("%-14s %s%n", field, text(t.getValue(field)));
-            return 0;
+            return output.print(admin, admin.send("GET", "/api/terminals/" + q(tid), null), "showing terminal " + tid, 200);
         }
     }
 
@@ -154,12 +145,13 @@ final class TerminalCommand {
 
         @Override
         public Integer call() throws Exception {
-            JsonObject s = new JsonObject(AdminTarget.expect(admin.send("GET", "/api/terminals/" + q(tid) + "/keys", null),
-                    "reading the key state of terminal " + tid, 200));
+            String answer = AdminTarget.expect(admin.send("GET", "/api/terminals/" + q(tid) + "/keys", null),
+                    "reading the key state of terminal " + tid, 200);
             if (output.json) {
-                admin.out().println(s.encodePrettily());
+                admin.out().println(answer);
                 return 0;
             }
+            JsonObject s = new JsonObject(answer);
             admin.out().println("terminal " + s.getString("tid") + "  sn " + s.getString("sn") + "  key scheme " + s.getString("keyScheme"));
             admin.out().printf(ROW, "KEY", "INDEX", "VERSION", "STATE", "KCV", "SINCE");
             JsonArray keys = s.getJsonArray("keys");
@@ -189,10 +181,9 @@ final class TerminalCommand {
 
         @Override
         public Integer call() throws Exception {
-            JsonObject t = new JsonObject(AdminTarget.expect(admin.send("POST", "/api/terminals/" + q(tid) + "/" + verb(), null),
-                    verb().replace("able", "abling") + " terminal " + tid, 200));
-            if (output.json) admin.out().println(t.encodePrettily());
-            else admin.out().println(tid + " " + verb() + "d: status " + t.getString("status"));
+            String answer = AdminTarget.expect(admin.send("POST", "/api/terminals/" + q(tid) + "/" + verb(), null),
+                    verb().replace("able", "abling") + " terminal " + tid, 200);
+            admin.out().println(output.json ? answer : tid + " " + verb() + "d: status " + new JsonObject(answer).getString("status"));
             return 0;
         }
     }

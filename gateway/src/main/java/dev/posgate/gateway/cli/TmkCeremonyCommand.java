@@ -24,9 +24,10 @@ final class TmkCeremonyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JsonObject body = new JsonObject().put("components", new JsonArray(components));
-        JsonObject r = new JsonObject(AdminTarget.expect(admin.send("POST", "/api/ceremony/terminals/" + TerminalCommand.q(sn) + "/tmk",
-                body.encode()), "the TMK ceremony for " + sn, 201));
-        admin.out().println(output.json ? r.encodePrettily() : "TMK of " + r.getString("sn") + " stored ACTIVE, KCV " + r.getString("kcv"));
+        String answer = AdminTarget.expect(admin.send("POST", "/api/ceremony/terminals/" + TerminalCommand.q(sn) + "/tmk",
+                body.encode()), "the TMK ceremony for " + sn, 201);
+        JsonObject r = new JsonObject(answer);
+        admin.out().println(output.json ? answer : "TMK of " + r.getString("sn") + " stored ACTIVE, KCV " + r.getString("kcv"));
         return 0;
     }
 }
