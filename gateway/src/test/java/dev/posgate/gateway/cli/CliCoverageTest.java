@@ -2,6 +2,7 @@ package dev.posgate.gateway.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.gateway.platform.admin.AdminApi;
 import io.vertx.core.json.JsonObject;
@@ -70,6 +71,26 @@ class CliCoverageTest {
                 assertNotNull(c, "posgate " + e.getValue() + " (for " + e.getKey() + ")");
             }
         }
+    }
+
+    /**
+     * Every command that talks to the admin API (has {@code --admin}) takes {@code --json}: the shared
+     * {@link Output} mixin, the API's JSON unchanged instead of the human rendering (docs/cli.md, "Output").
+     */
+    @Test
+    void everyAdminApiCommandAcceptsJson() {
+        java.util.List<String> admin = new java.util.ArrayList<>();
+        java.util.List<String> withoutJson = new java.util.ArrayList<>();
+        java.util.ArrayDeque<CommandLine> todo = new java.util.ArrayDeque<>(java.util.List.of(Main.commandLine()));
+        while (!todo.isEmpty()) {
+            CommandLine c = todo.pop();
+            todo.addAll(c.getSubcommands().values());
+            if (c.getCommandSpec().findOption("--admin") == null) continue;
+            admin.add(c.getCommandSpec().qualifiedName());
+            if (c.getCommandSpec().findOption("--json") == null) withoutJson.add(c.getCommandSpec().qualifiedName());
+        }
+        assertEquals(java.util.List.of(), withoutJson);
+        for (String command : COMMANDS.values()) assertTrue(admin.contains("posgate " + command), "posgate " + command + " talks to the admin API");
     }
 
     /**
