@@ -9,7 +9,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** Terminal registration through the admin API of a running gateway. */
 @Command(name = "terminal", mixinStandardHelpOptions = true, description = "Register, show, list, disable and enable terminals; their key state.",
@@ -176,8 +178,12 @@ final class TerminalCommand {
         @Mixin AdminTarget admin;
         @Mixin JsonOutput output;
         @Parameters(index = "0", paramLabel = "TID", description = "Terminal id (field 41).") String tid;
+        @Spec CommandSpec spec;
 
-        abstract String verb();
+        /** The command's name, which is the endpoint's last segment: disable or enable. */
+        private String verb() {
+            return spec.name();
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -190,19 +196,9 @@ final class TerminalCommand {
 
     @Command(name = "disable", mixinStandardHelpOptions = true,
             description = "Disable a terminal (status SUSPENDED, audited): its sign-ons and transactions get 58, its TMS handshake is refused.")
-    static final class Disable extends StatusChange {
-        @Override
-        String verb() {
-            return "disable";
-        }
-    }
+    static final class Disable extends StatusChange {}
 
     @Command(name = "enable", mixinStandardHelpOptions = true,
             description = "Enable a disabled terminal (status ACTIVE, audited): served again with the keys it had.")
-    static final class Enable extends StatusChange {
-        @Override
-        String verb() {
-            return "enable";
-        }
-    }
+    static final class Enable extends StatusChange {}
 }
