@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
         subcommands = {PospCommand.ZoneKeys.class})
 final class PospCommand {
 
-    @Command(name = "zone-keys", mixinStandardHelpOptions = true,
+    @Command(name = "generate-zone-keys", aliases = "zone-keys", mixinStandardHelpOptions = true,
             description = "Generate a zone's ZPK, ZAK and ZEK in the HSM (stored ACTIVE); prints them under the LMK with their KCVs.")
     static final class ZoneKeys implements Callable<Integer> {
         @Mixin AdminTarget admin;

@@ -20,7 +20,7 @@ public final class TmsCommand {
         return TerminalCommand.q(s);
     }
 
-    @Command(name = "dmk", mixinStandardHelpOptions = true,
+    @Command(name = "provision-dmk", aliases = "dmk", mixinStandardHelpOptions = true,
             description = "Provision a terminal's DMK: from 2-3 clear components (key ceremony) or imported under a zone ZMK.")
     static final class Dmk implements Callable<Integer> {
         @Mixin AdminTarget admin;
@@ -38,8 +38,18 @@ public final class TmsCommand {
         }
     }
 
-    @Command(name = "publish", mixinStandardHelpOptions = true, description = "Publish a package version (stored in PostgreSQL).")
+    /**
+     * {@code -h}/{@code --help} for the commands whose own {@code --version} (a package's) takes the
+     * place of picocli's standard {@code -V, --version}: with the standard help options, their
+     * {@code --help} failed on the missing required options instead of printing the usage.
+     */
+    static final class HelpOnly {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.") boolean help;
+    }
+
+    @Command(name = "publish", description = "Publish a package version (stored in PostgreSQL).")
     static final class Publish implements Callable<Integer> {
+        @Mixin HelpOnly help;
         @Mixin AdminTarget admin;
         @Mixin Output output;
         @Option(names = "--vendor", required = true) String vendor;
@@ -72,7 +82,7 @@ public final class TmsCommand {
         }
     }
 
-    @Command(name = "group", mixinStandardHelpOptions = true, description = "Put a terminal into a group.")
+    @Command(name = "add-to-group", aliases = "group", mixinStandardHelpOptions = true, description = "Put a terminal into a group.")
     static final class Group implements Callable<Integer> {
         @Mixin AdminTarget admin;
         @Mixin Output output;
@@ -86,8 +96,9 @@ public final class TmsCommand {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Rollout status per terminal of one package version.")
+    @Command(name = "rollout-status", aliases = "status", description = "Rollout status per terminal of one package version.")
     static final class Status implements Callable<Integer> {
+        @Mixin HelpOnly help;
         @Mixin AdminTarget admin;
         @Mixin Output output;
         @Option(names = "--vendor", required = true) String vendor;
