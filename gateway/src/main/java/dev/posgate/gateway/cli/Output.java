@@ -37,6 +37,7 @@ public class Output {
         } else {
             admin.out().print(body == null || body.isBlank() ? done + System.lineSeparator() : render(body));
         }
+        admin.out().flush(); // print() does not flush (println does): Main.main's System.exit would lose it
         return 0;
     }
 

@@ -78,6 +78,12 @@ class OutputTest {
             CliRun human = CliRun.of("psam", "history", "--tid", "TERM0001", "--admin", url, "--token", "t");
             assertEquals(0, human.exit(), human.toString());
             assertEquals(lines("tid  TERM0001", "bindings:", "CARDNUMBER  ACTOR", "1234        ops"), human.out());
+            // as from a shell: picocli's writer on System.out buffers and flushes on println only, and Main.main exits right after
+            java.io.StringWriter unflushed = new java.io.StringWriter();
+            picocli.CommandLine cl = Main.commandLine();
+            cl.setOut(new java.io.PrintWriter(new java.io.BufferedWriter(unflushed), true));
+            assertEquals(0, cl.execute("psam", "history", "--tid", "TERM0001", "--admin", url, "--token", "t"));
+            assertEquals(human.out(), unflushed.toString(), "the command flushed what it printed");
             CliRun json = CliRun.of("psam", "history", "--tid", "TERM0001", "--json", "--admin", url, "--token", "t");
             assertEquals(0, json.exit(), json.toString());
             assertEquals(bodies.get("/api/psam/bindings/TERM0001") + NL, json.out(), "the API's JSON unchanged");
