@@ -2,6 +2,7 @@ package dev.posgate.devtools;
 
 import dev.posgate.gateway.cli.CliException;
 import dev.posgate.gateway.platform.config.GatewayConfig;
+import dev.posgate.gateway.platform.db.Database;
 import dev.posgate.gateway.platform.secrets.DevelopmentKeys;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -89,6 +90,7 @@ final class DemoCommand implements Callable<Integer> {
                     done.countDown();
                 }
             }, "posgate-demo-shutdown"));
+            Database.stopInOrderAtExit(); // the embedded PostgreSQL waits for the hook above
             stopped = true;
             done.await();
             return progress.allOk() ? 0 : 1;

@@ -56,7 +56,7 @@ import java.util.stream.Stream;
  * key for the KMS certificate (pos-terminal's TkGenerationGuard, K1 through KmsClient), the
  * operator terminal (OperatorTerminal) collects them into one batch signed by an operator and an
  * administrator card and uploads it (BatchUploader); then per terminal, in parallel: remote TMK
- * download K2-K4 (KmsClient), DMK by key ceremony ({@code posgate tms dmk}), TMS handshake and
+ * download K2-K4 (KmsClient), DMK by key ceremony ({@code posgate tms provision-dmk}), TMS handshake and
  * the download of the package published for the demo (TmsClient, TmsUpdater), a 004 sign-on,
  * purchases with PIN, a purchase and its reversal, and a settlement in balance (PosClient).
  */
@@ -201,7 +201,7 @@ final class DemoFleet {
         Path file = Files.createTempFile("posgate-demo-app", ".bin");
         try {
             Files.writeString(file, "posgate demo application " + version + "\n".repeat(1 + 4096 / 2), StandardCharsets.US_ASCII);
-            JsonObject published = new JsonObject(world.cli("tms", "publish", "--vendor", VENDOR, "--model", MODEL, "--name", "demo-app",
+            JsonObject published = new JsonObject(world.cli("tms", "publish", "--json", "--vendor", VENDOR, "--model", MODEL, "--name", "demo-app",
                     "--version", version, "--file", file.toString()));
             world.cli("tms", "target", "--package", String.valueOf(published.getLong("id")), "--group", "*");
         } catch (Exception e) {
@@ -286,7 +286,7 @@ final class DemoFleet {
     private void tms(Device d, TerminalLink link, String packageVersion) throws Exception {
         byte[] c1 = Parity.adjustOdd(RandomSource.secure().next(16));
         byte[] c2 = Parity.adjustOdd(RandomSource.secure().next(16));
-        world.cli("tms", "dmk", "--sn", d.sn, "--component", HexFormat.of().formatHex(c1), "--component", HexFormat.of().formatHex(c2));
+        world.cli("tms", "provision-dmk", "--sn", d.sn, "--component", HexFormat.of().formatHex(c1), "--component", HexFormat.of().formatHex(c2));
         d.pinPad.write(0, KeyRole.DMK, Parity.adjustOdd(KeyComponents.combine(c1, c2)));
         TmsClient client = new TmsClient(link, new TmsIdentity(VENDOR, MODEL, d.sn, 0), d.pinPad, LocalDateTime::now, RandomSource.secure());
         await(client.handshake());

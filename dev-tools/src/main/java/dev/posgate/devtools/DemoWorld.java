@@ -81,7 +81,7 @@ final class DemoWorld implements AutoCloseable {
                     .connectionsPerHost(1).headerLength(4).build());
             get(pool.start(), 1, TimeUnit.MINUTES);
             DemoWorld partial = new DemoWorld(app, vertx, hostHsm, pool, null);
-            JsonObject zone = new JsonObject(partial.cli("posp", "zone-keys"));
+            JsonObject zone = new JsonObject(partial.cli("posp", "generate-zone-keys", "--json"));
             HostSimulator host = get(HostSimulator.start(vertx, new RemoteHsm(pool), HostRules.defaults(), key(zone, "zpk"),
                     key(zone, "zak"), key(zone, "zek"), 0, "127.0.0.1", upstreamPort), 1, TimeUnit.MINUTES);
             return new DemoWorld(app, vertx, hostHsm, pool, host);

@@ -5,7 +5,6 @@ import dev.posgate.gateway.platform.ca.CertificateAuthority;
 import dev.posgate.protocol.pki.CertificateRole;
 import dev.posgate.protocol.pki.CertificateVerifier;
 import io.vertx.core.json.JsonObject;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.Callable;
@@ -106,12 +105,14 @@ public final class CaCommand {
     @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a certificate of the posgate CA on a running gateway.")
     static final class Revoke implements Callable<Integer> {
         @Mixin AdminTarget admin;
+        @Mixin Output output;
         @Option(names = "--serial", required = true, description = "Certificate serial (hex).") String serial;
         @Option(names = "--reason", defaultValue = "unspecified", description = "Reason (audited).") String reason;
 
         @Override
         public Integer call() throws Exception {
-            return print(admin, admin.send("POST", "/api/kms/revocations", new JsonObject().put("serial", serial).put("reason", reason).encode()));
+            return output.print(admin, admin.send("POST", "/api/kms/revocations", new JsonObject().put("serial", serial).put("reason", reason).encode()),
+                    "revoking certificate " + serial, 201);
         }
     }
 
@@ -119,19 +120,16 @@ public final class CaCommand {
             description = "Record an administrator's repair authorisation: the next TK batch may replace this SN's TK once.")
     static final class Repair implements Callable<Integer> {
         @Mixin AdminTarget admin;
+        @Mixin Output output;
         @Option(names = "--sn", required = true, description = "Terminal serial.") String sn;
         @Option(names = "--by", required = true, description = "Authorising administrator.") String by;
         @Option(names = "--reason", required = true, description = "Why (audited).") String reason;
 
         @Override
         public Integer call() throws Exception {
-            return print(admin, admin.send("POST", "/api/kms/repairs", new JsonObject().put("sn", sn).put("authorisedBy", by).put("reason", reason).encode()));
+            return output.print(admin, admin.send("POST", "/api/kms/repairs",
+                    new JsonObject().put("sn", sn).put("authorisedBy", by).put("reason", reason).encode()), "authorising the repair of " + sn, 201);
         }
     }
 
-    private static int print(AdminTarget admin, HttpResponse<String> r) {
-        if (r.statusCode() / 100 != 2) throw new CliException("refused by the admin API: " + AdminTarget.refusal(r));
-        admin.out().println(r.statusCode() + " " + r.body());
-        return 0;
-    }
 }

@@ -2,7 +2,6 @@ package dev.posgate.gateway.cli;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,69 +30,67 @@ final class IcCommand {
     @Command(name = "load", mixinStandardHelpOptions = true, description = "Replace the whole AID list with the entries of FILE.")
     static final class AidsLoad implements Callable<Integer> {
         @Mixin AdminTarget admin;
+        @Mixin Output output;
         @Parameters(index = "0", paramLabel = "FILE", description = "One hex TLV body per line.") Path file;
 
         @Override
         public Integer call() throws Exception {
-            return load(admin, "/api/posp/ic/aids", file);
+            return load(admin, output, "/api/posp/ic/aids", file);
         }
     }
 
     @Command(name = "load", mixinStandardHelpOptions = true, description = "Replace the whole CA public key set with the entries of FILE.")
     static final class CapksLoad implements Callable<Integer> {
         @Mixin AdminTarget admin;
+        @Mixin Output output;
         @Parameters(index = "0", paramLabel = "FILE", description = "One hex TLV body per line.") Path file;
 
         @Override
         public Integer call() throws Exception {
-            return load(admin, "/api/posp/ic/capks", file);
+            return load(admin, output, "/api/posp/ic/capks", file);
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "The current AID list (JSON).")
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "The current AID list.")
     static final class AidsShow implements Callable<Integer> {
         @Mixin AdminTarget admin;
+        @Mixin Output output;
 
         @Override
         public Integer call() throws Exception {
-            return print(admin, admin.send("GET", "/api/posp/ic/aids", null));
+            return output.print(admin, admin.send("GET", "/api/posp/ic/aids", null), "reading the AID list", 200);
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "The current CA public key set (JSON).")
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "The current CA public key set.")
     static final class CapksShow implements Callable<Integer> {
         @Mixin AdminTarget admin;
+        @Mixin Output output;
 
         @Override
         public Integer call() throws Exception {
-            return print(admin, admin.send("GET", "/api/posp/ic/capks", null));
+            return output.print(admin, admin.send("GET", "/api/posp/ic/capks", null), "reading the CA public keys", 200);
         }
     }
 
     @Command(name = "behind", mixinStandardHelpOptions = true, description = "Terminals that have not confirmed the current AID list or CA key set.")
     static final class Behind implements Callable<Integer> {
         @Mixin AdminTarget admin;
+        @Mixin Output output;
 
         @Override
         public Integer call() throws Exception {
-            return print(admin, admin.send("GET", "/api/posp/ic/terminals?behind=true", null));
+            return output.print(admin, admin.send("GET", "/api/posp/ic/terminals?behind=true", null), "listing terminals behind", 200);
         }
     }
 
-    private static int load(AdminTarget admin, String path, Path file) throws Exception {
+    private static int load(AdminTarget admin, Output output, String path, Path file) throws Exception {
         JsonArray entries = new JsonArray();
         for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
             String hex = line.strip();
             if (!hex.isEmpty() && !hex.startsWith("#")) entries.add(hex.replace(" ", ""));
         }
-        return print(admin, admin.send("PUT", path, new JsonObject().put("entries", entries).encode()));
+        return output.print(admin, admin.send("PUT", path, new JsonObject().put("entries", entries).encode()), "loading " + file, 200);
     }
 
-    private static int print(AdminTarget admin, HttpResponse<String> r) {
-        if (r.statusCode() == 200) {
-            admin.out().println(r.body());
-            return 0;
-        }
-        throw new CliException("refused by the admin API: " + AdminTarget.refusal(r));
-    }
 }

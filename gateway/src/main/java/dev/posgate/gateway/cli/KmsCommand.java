@@ -16,14 +16,13 @@ final class KmsCommand {
             description = "Upload a signed TK batch (DER CMS SignedData, as the operator terminal writes it).")
     static final class UploadBatch implements Callable<Integer> {
         @Mixin AdminTarget admin;
+        @Mixin Output output;
         @Parameters(index = "0", paramLabel = "FILE", description = "The signed batch.") Path file;
 
         @Override
         public Integer call() throws Exception {
-            String body = AdminTarget.expect(admin.send("POST", "/api/kms/batches", HttpRequest.BodyPublishers.ofFile(file),
+            return output.print(admin, admin.send("POST", "/api/kms/batches", HttpRequest.BodyPublishers.ofFile(file),
                     "application/pkcs7-mime"), "uploading the TK batch " + file, 200);
-            admin.out().println(body);
-            return 0;
         }
     }
 }

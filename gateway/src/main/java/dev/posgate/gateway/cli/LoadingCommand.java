@@ -1,10 +1,7 @@
 package dev.posgate.gateway.cli;
 
 import dev.posgate.gateway.platform.ca.CaStore;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.UUID;
@@ -38,6 +35,7 @@ public final class LoadingCommand {
     @Command(name = "open", mixinStandardHelpOptions = true, description = "Open an authorisation for one serial (first card).")
     static final class Open implements Callable<Integer> {
         @Mixin AdminTarget admin;
+        @Mixin Output output;
         @Mixin CardOptions card;
         @Option(names = "--sn", required = true, description = "Terminal serial.") String sn;
         @Option(names = "--ttl", description = "Validity in seconds (default: the gateway's loader.authorisation.ttl.seconds).")
@@ -46,13 +44,15 @@ public final class LoadingCommand {
         @Override
         public Integer call() throws Exception {
             byte[] signed = card.sign(LoadingStatement.open(sn, ttl, Instant.now()));
-            return print(admin, admin.send("POST", PATH, HttpRequest.BodyPublishers.ofByteArray(signed), "application/pkcs7-mime"));
+            return output.print(admin, admin.send("POST", PATH, HttpRequest.BodyPublishers.ofByteArray(signed), "application/pkcs7-mime"),
+                    "opening a loading authorisation for " + sn, 201);
         }
     }
 
     @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve an open authorisation (a second, different card).")
     static final class Approve implements Callable<Integer> {
         @Mixin AdminTarget admin;
+        @Mixin Output output;
         @Mixin CardOptions card;
         @Option(names = "--id", required = true, description = "Authorisation id (from open or list).") UUID id;
         @Option(names = "--sn", required = true, description = "Terminal serial the authorisation is for.") String sn;
@@ -60,36 +60,34 @@ public final class LoadingCommand {
         @Override
         public Integer call() throws Exception {
             byte[] signed = card.sign(LoadingStatement.approve(id, sn, Instant.now()));
-            return print(admin, admin.send("POST", PATH + "/" + id + "/approval", HttpRequest.BodyPublishers.ofByteArray(signed),
-                    "application/pkcs7-mime"));
+            return output.print(admin, admin.send("POST", PATH + "/" + id + "/approval", HttpRequest.BodyPublishers.ofByteArray(signed),
+                    "application/pkcs7-mime"), "approving loading authorisation " + id, 200);
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List authorisations (the latest 200), optionally for one serial.")
     static final class ListAll implements Callable<Integer> {
         @Mixin AdminTarget admin;
+        @Mixin Output output;
         @Option(names = "--sn", description = "Only this serial.") String sn;
 
         @Override
         public Integer call() throws Exception {
-            return print(admin, admin.send("GET", sn == null ? PATH : PATH + "?sn=" + URLEncoder.encode(sn, StandardCharsets.UTF_8), null));
+            return output.print(admin, admin.send("GET", sn == null ? PATH : PATH + "?sn=" + TerminalCommand.q(sn), null),
+                    "listing loading authorisations", 200);
         }
     }
 
     @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke an open or approved authorisation.")
     static final class Revoke implements Callable<Integer> {
         @Mixin AdminTarget admin;
+        @Mixin Output output;
         @Option(names = "--id", required = true, description = "Authorisation id.") UUID id;
 
         @Override
         public Integer call() throws Exception {
-            return print(admin, admin.send("POST", PATH + "/" + id + "/revocation", null));
+            return output.print(admin, admin.send("POST", PATH + "/" + id + "/revocation", null), "revoking loading authorisation " + id, 200);
         }
     }
 
-    private static int print(AdminTarget admin, HttpResponse<String> r) {
-        if (r.statusCode() / 100 != 2) throw new CliException("refused by the admin API: " + AdminTarget.refusal(r));
-        admin.out().println(r.statusCode() + " " + r.body());
-        return 0;
-    }
 }

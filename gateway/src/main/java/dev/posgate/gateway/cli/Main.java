@@ -62,7 +62,7 @@ public final class Main {
         if (e instanceof UnmatchedArgumentException u && !cmd.getSubcommands().isEmpty() && !u.getUnmatched().isEmpty()
                 && !u.getUnmatched().get(0).startsWith("-")) {
             message = "unknown command '" + u.getUnmatched().get(0) + "' (commands: "
-                    + String.join(", ", cmd.getSubcommands().keySet()) + ")";
+                    + String.join(", ", cmd.getSubcommands().values().stream().map(CommandLine::getCommandName).distinct().toList()) + ")";
         }
         cmd.getErr().println("posgate: " + (name.equals("posgate") ? "" : name.substring("posgate ".length()) + ": ")
                 + message + "; see '" + name + " --help'");

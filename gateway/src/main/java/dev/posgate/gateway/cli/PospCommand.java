@@ -11,17 +11,17 @@ import picocli.CommandLine.Option;
         subcommands = {PospCommand.ZoneKeys.class})
 final class PospCommand {
 
-    @Command(name = "zone-keys", mixinStandardHelpOptions = true,
+    @Command(name = "generate-zone-keys", aliases = "zone-keys", mixinStandardHelpOptions = true,
             description = "Generate a zone's ZPK, ZAK and ZEK in the HSM (stored ACTIVE); prints them under the LMK with their KCVs.")
     static final class ZoneKeys implements Callable<Integer> {
         @Mixin AdminTarget admin;
+        @Mixin Output output;
         @Option(names = "--zone", description = "Zone (default: the gateway's posp.zone).") String zone;
 
         @Override
         public Integer call() throws Exception {
             JsonObject body = zone == null ? new JsonObject() : new JsonObject().put("zone", zone);
-            admin.out().println(AdminTarget.expect(admin.send("POST", "/api/posp/zone-keys", body.encode()), "generating zone keys", 201));
-            return 0;
+            return output.print(admin, admin.send("POST", "/api/posp/zone-keys", body.encode()), "generating zone keys", 201);
         }
     }
 }

@@ -16,11 +16,13 @@ final class PsamCommand {
             description = "Generate the PSAM root key card keys derive from (refused when one exists, unless --replace).")
     static final class RootKey implements Callable<Integer> {
         @Mixin AdminTarget admin;
+        @Mixin Output output;
         @Option(names = "--replace", description = "Replace the existing root key.") boolean replace;
 
         @Override
         public Integer call() throws Exception {
-            return print(admin, admin.send("POST", "/api/psam/root-key", new JsonObject().put("replace", replace).encode()), 201);
+            return output.print(admin, admin.send("POST", "/api/psam/root-key", new JsonObject().put("replace", replace).encode()),
+                    "generating the PSAM root key", 201);
         }
     }
 
@@ -28,6 +30,7 @@ final class PsamCommand {
             description = "Have the HSM derive a card master key and export it under the issuing station's transport key.")
     static final class Issue implements Callable<Integer> {
         @Mixin AdminTarget admin;
+        @Mixin Output output;
         @Option(names = "--card", required = true, description = "PSAM card number, 1..20 digits.") String card;
         @Option(names = "--station", required = true, description = "Issuing station id (owner of its ZMK key_record).") String station;
 
@@ -35,49 +38,47 @@ final class PsamCommand {
         public Integer call() throws Exception {
             HttpResponse<String> r = admin.send("POST", "/api/psam/cards",
                     new JsonObject().put("cardNumber", card).put("station", station).encode());
-            return print(admin, r, 201);
+            return output.print(admin, r, "issuing PSAM card " + card, 201);
         }
     }
 
     @Command(name = "bind", mixinStandardHelpOptions = true, description = "Bind a card to a terminal (ends both previous bindings).")
     static final class Bind implements Callable<Integer> {
         @Mixin AdminTarget admin;
+        @Mixin Output output;
         @Option(names = "--card", required = true, description = "PSAM card number.") String card;
         @Option(names = "--tid", required = true, description = "Terminal id.") String tid;
 
         @Override
         public Integer call() throws Exception {
-            return print(admin, admin.send("PUT", "/api/psam/bindings/" + tid, new JsonObject().put("cardNumber", card).encode()), 200);
+            return output.print(admin, admin.send("PUT", "/api/psam/bindings/" + TerminalCommand.q(tid), new JsonObject().put("cardNumber", card).encode()),
+                    "binding card " + card + " to " + tid, 200);
         }
     }
 
     @Command(name = "unbind", mixinStandardHelpOptions = true, description = "End a terminal's binding.")
     static final class Unbind implements Callable<Integer> {
         @Mixin AdminTarget admin;
+        @Mixin Output output;
         @Option(names = "--tid", required = true, description = "Terminal id.") String tid;
 
         @Override
         public Integer call() throws Exception {
-            return print(admin, admin.send("DELETE", "/api/psam/bindings/" + tid, null), 204);
+            return output.print(admin, admin.send("DELETE", "/api/psam/bindings/" + TerminalCommand.q(tid), null), "unbinding " + tid,
+                    tid + " unbound", 204);
         }
     }
 
     @Command(name = "history", mixinStandardHelpOptions = true, description = "A terminal's bindings, newest first.")
     static final class History implements Callable<Integer> {
         @Mixin AdminTarget admin;
+        @Mixin Output output;
         @Option(names = "--tid", required = true, description = "Terminal id.") String tid;
 
         @Override
         public Integer call() throws Exception {
-            return print(admin, admin.send("GET", "/api/psam/bindings/" + tid, null), 200);
+            return output.print(admin, admin.send("GET", "/api/psam/bindings/" + TerminalCommand.q(tid), null), "reading the bindings of " + tid, 200);
         }
     }
 
-    private static int print(AdminTarget admin, HttpResponse<String> r, int expected) {
-        if (r.statusCode() == expected) {
-            if (!r.body().isEmpty()) admin.out().println(r.body());
-            return 0;
-        }
-        throw new CliException("refused by the admin API: " + AdminTarget.refusal(r));
-    }
 }

@@ -2,6 +2,7 @@ package dev.posgate.gateway.cli;
 
 import dev.posgate.gateway.app.GatewayApp;
 import dev.posgate.gateway.platform.config.GatewayConfig;
+import dev.posgate.gateway.platform.db.Database;
 import dev.posgate.gateway.platform.secrets.DevelopmentKeys;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -54,6 +55,7 @@ final class ServeCommand implements Callable<Integer> {
                 stopped.countDown();
             }
         }, "posgate-shutdown"));
+        Database.stopInOrderAtExit(); // the embedded PostgreSQL stops after the hook above, not under it (Ctrl-C)
         spec.commandLine().getOut().printf("posgate ready: terminals on port %d, admin on port %d%n", app.port(), app.adminPort());
         stopped.await();
         return 0;

@@ -9,7 +9,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** Terminal registration through the admin API of a running gateway. */
 @Command(name = "terminal", mixinStandardHelpOptions = true, description = "Register, show, list, disable and enable terminals; their key state.",
@@ -18,23 +20,18 @@ import picocli.CommandLine.Parameters;
                 TmkCeremonyCommand.class, TmkImportCommand.class})
 final class TerminalCommand {
 
-    /** {@code --json}: the admin API's answer as JSON instead of a table. */
-    static final class JsonOutput {
-        @Option(names = "--json", description = "Print the admin API's JSON instead of a table.") boolean json;
-    }
-
     static String q(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     static String text(Object v) {
-        return v == null ? "-" : v.toString();
+        return Output.text(v);
     }
 
     @Command(name = "register", mixinStandardHelpOptions = true, description = "Register a terminal.")
     static final class Register implements Callable<Integer> {
         @Mixin AdminTarget admin;
-        @Mixin JsonOutput output;
+        @Mixin Output output;
         @Option(names = "--tid", required = true, description = "Terminal id, 8 characters (field 41).") String tid;
         @Option(names = "--mid", required = true, description = "Merchant id, 15 characters (field 42).") String mid;
         @Option(names = "--sn", required = true, description = "Terminal hardware serial number.") String sn;
@@ -56,8 +53,8 @@ final class TerminalCommand {
                     .put("vendor", vendor).put("model", model).put("keyScheme", keyScheme.toUpperCase()).put("macAlgorithm", mac.toUpperCase())
                     .put("makLength", makLength.toUpperCase()).put("keyAlgorithm", keyAlgorithm.toUpperCase());
             HttpResponse<String> r = admin.send("POST", "/api/terminals", body.encode());
-            JsonObject answer = new JsonObject(AdminTarget.expect(r, "registering terminal " + tid, 201));
-            admin.out().println(output.json ? answer.encodePrettily() : "registered " + answer.getString("tid"));
+            String answer = AdminTarget.expect(r, "registering terminal " + tid, 201);
+            admin.out().println(output.json ? answer : "registered " + new JsonObject(answer).getString("tid"));
             return 0;
         }
     }
@@ -65,7 +62,7 @@ final class TerminalCommand {
     @Command(name = "update", mixinStandardHelpOptions = true, description = "Change a terminal's profile (audited).")
     static final class Update implements Callable<Integer> {
         @Mixin AdminTarget admin;
-        @Mixin JsonOutput output;
+        @Mixin Output output;
         @Option(names = "--tid", required = true, description = "Terminal id (field 41).") String tid;
         @Option(names = "--mak-length",
                 description = "MAK issued by its next 003/004 sign-on: double or single.") String makLength;
@@ -84,7 +81,7 @@ final class TerminalCommand {
             HttpResponse<String> r = admin.send("PATCH", "/api/terminals/" + tid, body.encode());
             String answer = AdminTarget.expect(r, "updating terminal " + tid, 200);
             JsonObject t = new JsonObject(answer);
-            admin.out().println(output.json ? t.encodePrettily()
+            admin.out().println(output.json ? answer
                     : "updated " + tid + ": makLength " + t.getString("makLength") + ", keyAlgorithm " + t.getString("keyAlgorithm"));
             return 0;
         }
@@ -94,7 +91,7 @@ final class TerminalCommand {
     static final class ListTerminals implements Callable<Integer> {
         private static final String ROW = "%-8s  %-15s  %-20s  %-10s  %-10s  %-4s  %-4s  %s%n";
         @Mixin AdminTarget admin;
-        @Mixin JsonOutput output;
+        @Mixin Output output;
         @Option(names = "--limit", defaultValue = "100", description = "Page size (default: ${DEFAULT-VALUE}).") int limit;
 
         @Override
@@ -120,7 +117,7 @@ final class TerminalCommand {
                 }
                 if (page.size() < limit) break;
             }
-            if (output.json) admin.out().println(new JsonObject().put("terminals", all).encodePrettily());
+            if (output.json) admin.out().println(new JsonObject().put("terminals", all).encode());
             return 0;
         }
     }
@@ -128,19 +125,12 @@ final class TerminalCommand {
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one terminal's registration.")
     static final class Show implements Callable<Integer> {
         @Mixin AdminTarget admin;
-        @Mixin JsonOutput output;
+        @Mixin Output output;
         @Parameters(index = "0", paramLabel = "TID", description = "Terminal id (field 41).") String tid;
 
         @Override
         public Integer call() throws Exception {
-            JsonObject t = new JsonObject(AdminTarget.expect(admin.send("GET", "/api/terminals/" + q(tid), null),
-                    "showing terminal " + tid, 200));
-            if (output.json) {
-                admin.out().println(t.encodePrettily());
-                return 0;
-            }
-            for (String field : t.fieldNames()) admin.out().printf("%-14s %s%n", field, text(t.getValue(field)));
-            return 0;
+            return output.print(admin, admin.send("GET", "/api/terminals/" + q(tid), null), "showing terminal " + tid, 200);
         }
     }
 
@@ -149,17 +139,18 @@ final class TerminalCommand {
     static final class Keys implements Callable<Integer> {
         private static final String ROW = "%-5s  %-5s  %-7s  %-8s  %-6s  %s%n";
         @Mixin AdminTarget admin;
-        @Mixin JsonOutput output;
+        @Mixin Output output;
         @Parameters(index = "0", paramLabel = "TID", description = "Terminal id (field 41).") String tid;
 
         @Override
         public Integer call() throws Exception {
-            JsonObject s = new JsonObject(AdminTarget.expect(admin.send("GET", "/api/terminals/" + q(tid) + "/keys", null),
-                    "reading the key state of terminal " + tid, 200));
+            String answer = AdminTarget.expect(admin.send("GET", "/api/terminals/" + q(tid) + "/keys", null),
+                    "reading the key state of terminal " + tid, 200);
             if (output.json) {
-                admin.out().println(s.encodePrettily());
+                admin.out().println(answer);
                 return 0;
             }
+            JsonObject s = new JsonObject(answer);
             admin.out().println("terminal " + s.getString("tid") + "  sn " + s.getString("sn") + "  key scheme " + s.getString("keyScheme"));
             admin.out().printf(ROW, "KEY", "INDEX", "VERSION", "STATE", "KCV", "SINCE");
             JsonArray keys = s.getJsonArray("keys");
@@ -182,36 +173,29 @@ final class TerminalCommand {
     /** POST /api/terminals/TID/disable or /enable: the terminal's new status, or the API's JSON. */
     abstract static class StatusChange implements Callable<Integer> {
         @Mixin AdminTarget admin;
-        @Mixin JsonOutput output;
+        @Mixin Output output;
         @Parameters(index = "0", paramLabel = "TID", description = "Terminal id (field 41).") String tid;
+        @Spec CommandSpec spec;
 
-        abstract String verb();
+        /** The command's name, which is the endpoint's last segment: disable or enable. */
+        private String verb() {
+            return spec.name();
+        }
 
         @Override
         public Integer call() throws Exception {
-            JsonObject t = new JsonObject(AdminTarget.expect(admin.send("POST", "/api/terminals/" + q(tid) + "/" + verb(), null),
-                    verb().replace("able", "abling") + " terminal " + tid, 200));
-            if (output.json) admin.out().println(t.encodePrettily());
-            else admin.out().println(tid + " " + verb() + "d: status " + t.getString("status"));
+            String answer = AdminTarget.expect(admin.send("POST", "/api/terminals/" + q(tid) + "/" + verb(), null),
+                    verb().replace("able", "abling") + " terminal " + tid, 200);
+            admin.out().println(output.json ? answer : tid + " " + verb() + "d: status " + new JsonObject(answer).getString("status"));
             return 0;
         }
     }
 
     @Command(name = "disable", mixinStandardHelpOptions = true,
             description = "Disable a terminal (status SUSPENDED, audited): its sign-ons and transactions get 58, its TMS handshake is refused.")
-    static final class Disable extends StatusChange {
-        @Override
-        String verb() {
-            return "disable";
-        }
-    }
+    static final class Disable extends StatusChange {}
 
     @Command(name = "enable", mixinStandardHelpOptions = true,
             description = "Enable a disabled terminal (status ACTIVE, audited): served again with the keys it had.")
-    static final class Enable extends StatusChange {
-        @Override
-        String verb() {
-            return "enable";
-        }
-    }
+    static final class Enable extends StatusChange {}
 }

@@ -17,16 +17,17 @@ import picocli.CommandLine.Option;
         description = "Form a terminal's TMK from 2-3 clear components in the HSM (needs posp.tmk.ceremony.enabled); prints its KCV.")
 final class TmkCeremonyCommand implements Callable<Integer> {
     @Mixin AdminTarget admin;
-    @Mixin TerminalCommand.JsonOutput output;
+    @Mixin Output output;
     @Option(names = "--sn", required = true, description = "Terminal serial number.") String sn;
     @Option(names = "--component", required = true, description = "Clear component, 32 hex (repeat 2 or 3 times).") List<String> components;
 
     @Override
     public Integer call() throws Exception {
         JsonObject body = new JsonObject().put("components", new JsonArray(components));
-        JsonObject r = new JsonObject(AdminTarget.expect(admin.send("POST", "/api/ceremony/terminals/" + TerminalCommand.q(sn) + "/tmk",
-                body.encode()), "the TMK ceremony for " + sn, 201));
-        admin.out().println(output.json ? r.encodePrettily() : "TMK of " + r.getString("sn") + " stored ACTIVE, KCV " + r.getString("kcv"));
+        String answer = AdminTarget.expect(admin.send("POST", "/api/ceremony/terminals/" + TerminalCommand.q(sn) + "/tmk",
+                body.encode()), "the TMK ceremony for " + sn, 201);
+        JsonObject r = new JsonObject(answer);
+        admin.out().println(output.json ? answer : "TMK of " + r.getString("sn") + " stored ACTIVE, KCV " + r.getString("kcv"));
         return 0;
     }
 }

@@ -2,6 +2,7 @@ package dev.posgate.gateway.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.gateway.platform.admin.AdminApi;
 import io.vertx.core.json.JsonObject;
@@ -29,11 +30,11 @@ class CliCoverageTest {
             Map.entry("enableTerminal", "terminal enable"),
             Map.entry("tmkCeremony", "terminal tmk-ceremony"),
             Map.entry("tmkImport", "terminal tmk-import"),
-            Map.entry("provisionDmk", "tms dmk"),
-            Map.entry("addToGroup", "tms group"),
+            Map.entry("provisionDmk", "tms provision-dmk"),
+            Map.entry("addToGroup", "tms add-to-group"),
             Map.entry("publishPackage", "tms publish"),
             Map.entry("targetPackage", "tms target"),
-            Map.entry("rolloutStatus", "tms status"),
+            Map.entry("rolloutStatus", "tms rollout-status"),
             Map.entry("uploadTkBatch", "kms upload-batch"),
             Map.entry("authoriseRepair", "ca authorise-repair"),
             Map.entry("revokeCertificate", "ca revoke"),
@@ -42,7 +43,7 @@ class CliCoverageTest {
             Map.entry("approveLoadingAuthorisation", "loading approve"),
             Map.entry("revokeLoadingAuthorisation", "loading revoke"),
             Map.entry("psamRootKey", "psam root-key"),
-            Map.entry("zoneKeys", "posp zone-keys"),
+            Map.entry("zoneKeys", "posp generate-zone-keys"),
             Map.entry("issuePsam", "psam issue"),
             Map.entry("bindPsam", "psam bind"),
             Map.entry("unbindPsam", "psam unbind"),
@@ -52,6 +53,45 @@ class CliCoverageTest {
             Map.entry("loadCapks", "ic capks load"),
             Map.entry("getCapks", "ic capks show"),
             Map.entry("icTerminals", "ic behind"));
+
+    /** Old names of renamed commands (docs/cli.md, "Names"): still accepted, as picocli aliases. */
+    private static final Map<String, String> RENAMED = Map.of("tms dmk", "tms provision-dmk", "tms group", "tms add-to-group",
+            "tms status", "tms rollout-status", "posp zone-keys", "posp generate-zone-keys");
+
+    private static CommandLine command(String path) {
+        CommandLine c = Main.commandLine();
+        for (String name : path.split(" ")) {
+            c = c.getSubcommands().get(name);
+            assertNotNull(c, "posgate " + path);
+        }
+        return c;
+    }
+
+    /** {@code --help} on every command prints its usage and exits 0 (required options or not). */
+    @Test
+    void everyCommandHasHelp() {
+        java.util.ArrayDeque<CommandLine> todo = new java.util.ArrayDeque<>(java.util.List.of(Main.commandLine()));
+        java.util.List<String> broken = new java.util.ArrayList<>();
+        while (!todo.isEmpty()) {
+            CommandLine c = todo.pop();
+            todo.addAll(new java.util.LinkedHashSet<>(c.getSubcommands().values()));
+            String name = c.getCommandSpec().qualifiedName();
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(name.split(" ")).subList(1, name.split(" ").length));
+            args.add("--help");
+            CliRun r = CliRun.of(args.toArray(String[]::new));
+            if (r.exit() != 0 || !r.out().startsWith("Usage: " + name)) broken.add(name + ": " + r);
+        }
+        assertEquals(java.util.List.of(), broken);
+    }
+
+    @Test
+    void oldNamesOfRenamedCommandsStillWork() {
+        RENAMED.forEach((old, now) -> assertEquals(command(now).getCommandSpec().qualifiedName(),
+                command(old).getCommandSpec().qualifiedName(), old));
+        CliRun help = CliRun.of("tms", "status", "--help");
+        assertEquals(0, help.exit(), help.toString());
+        assertTrue(help.out().contains("rollout-status"), help.out());
+    }
 
     @Test
     void everyAdminOperationHasACommandThatExists() {
@@ -71,6 +111,26 @@ class CliCoverageTest {
                 assertNotNull(c, "posgate " + e.getValue() + " (for " + e.getKey() + ")");
             }
         }
+    }
+
+    /**
+     * Every command that talks to the admin API (has {@code --admin}) takes {@code --json}: the shared
+     * {@link Output} mixin, the API's JSON unchanged instead of the human rendering (docs/cli.md, "Output").
+     */
+    @Test
+    void everyAdminApiCommandAcceptsJson() {
+        java.util.List<String> admin = new java.util.ArrayList<>();
+        java.util.List<String> withoutJson = new java.util.ArrayList<>();
+        java.util.ArrayDeque<CommandLine> todo = new java.util.ArrayDeque<>(java.util.List.of(Main.commandLine()));
+        while (!todo.isEmpty()) {
+            CommandLine c = todo.pop();
+            todo.addAll(c.getSubcommands().values());
+            if (c.getCommandSpec().findOption("--admin") == null) continue;
+            admin.add(c.getCommandSpec().qualifiedName());
+            if (c.getCommandSpec().findOption("--json") == null) withoutJson.add(c.getCommandSpec().qualifiedName());
+        }
+        assertEquals(java.util.List.of(), withoutJson);
+        for (String command : COMMANDS.values()) assertTrue(admin.contains("posgate " + command), "posgate " + command + " talks to the admin API");
     }
 
     /**

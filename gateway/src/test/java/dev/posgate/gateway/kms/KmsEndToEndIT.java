@@ -258,11 +258,11 @@ class KmsEndToEndIT {
         f.register("SN-CLI");
         String adminUrl = "http://127.0.0.1:" + f.gateway.adminPort();
         String token = f.gateway.app().adminToken();
-        dev.posgate.gateway.cli.CliRun opened = dev.posgate.gateway.cli.CliRun.of("loading", "open", "--admin", adminUrl, "--token", token,
+        dev.posgate.gateway.cli.CliRun opened = dev.posgate.gateway.cli.CliRun.of("loading", "open", "--json", "--admin", adminUrl, "--token", token,
                 "--card", f.cards.resolve("operator-1.p12").toString(), "--sn", "SN-CLI");
         assertEquals(0, opened.exit(), opened.toString());
         String out = opened.out();
-        String id = new JsonObject(out.substring(out.indexOf('{'))).getString("id");
+        String id = new JsonObject(out).getString("id");
         assertEquals(0, dev.posgate.gateway.cli.Main.run("loading", "approve", "--admin", adminUrl, "--token", token,
                 "--card", f.cards.resolve("admin-1.p12").toString(), "--id", id, "--sn", "SN-CLI"));
         assertEquals(0, dev.posgate.gateway.cli.Main.run("ca", "issue-device", "--ca-dir", f.ca.dir().toString(), "--sn", "SN-CLI",

