@@ -11,6 +11,7 @@ import dev.posgate.protocol.posp.WorkingKeyBlock;
 import dev.posgate.iso8583.pos.AppHeader;
 import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.MacBlock;
+import dev.posgate.iso8583.pos.IccData;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.Tpdu;
 import dev.posgate.terminal.net.TerminalLink;
@@ -120,6 +121,22 @@ public final class PosClient {
         return card("0200", "000000", "22", pan, amount, pin);
     }
 
+    /**
+     * An IC-card (EMV/PBOC) purchase: entry mode {@code 051} (chip, PIN) or {@code 052} (chip, no
+     * PIN), card sequence number {@code cardSequence} (n3) in 23, the card's ICC data in 55.
+     */
+    public PosMessage icPurchase(String pan, long amount, String pin, byte[] iccData, String cardSequence) {
+        return ic(purchase(pan, amount, pin), iccData, cardSequence);
+    }
+
+    /** Makes {@code m} (a purchase, pre-auth or balance inquiry) an IC-card one: 22 {@code 05x}, 23, 55. */
+    public PosMessage ic(PosMessage m, byte[] iccData, String cardSequence) {
+        m.set(22, m.has(52) ? "051" : "052");
+        if (cardSequence != null) m.set(23, cardSequence);
+        if (iccData != null) m.set(55, iccData);
+        return m;
+    }
+
     public PosMessage balanceInquiry(String pan, String pin) {
         return card("0200", "310000", "01", pan, -1, pin);
     }
@@ -187,7 +204,10 @@ public final class PosClient {
     /** The reversal of {@code original} (same STAN and amount, reason 98: no answer received). */
     public PosMessage reversalOf(PosMessage original) {
         PosMessage m = message("0400", original.field(11), original.field60());
-        for (int f : new int[] {2, 3, 4, 22, 25, 49}) if (original.has(f)) m.set(f, original.field(f));
+        for (int f : new int[] {2, 3, 4, 22, 23, 25, 49}) if (original.has(f)) m.set(f, original.field(f));
+        // an IC transaction's reversal: UnionPay's reversal tags of its 55 only (IccData.REVERSAL_TAGS)
+        byte[] icc = original.has(55) ? IccData.reversalSubset(original.binary(55)) : null;
+        if (icc != null) m.set(55, icc);
         m.set(39, "98");
         return m;
     }
