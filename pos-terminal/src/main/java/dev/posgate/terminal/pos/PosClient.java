@@ -201,6 +201,34 @@ public final class PosClient {
         return m.set(61, state.batch() + origStan);
     }
 
+    /**
+     * An IC-card script result notification (0620, 60.1 {@code 00}, 60.3 {@code 951}) for the IC
+     * transaction {@code original} the host answered with {@code answer} (its 37 and 38): 2, 3, 4,
+     * 22, 23, 49 as the original, 61 = its batch, STAN and date (MMDD of the answer's 13, else
+     * today), 55 = {@code iccData} (the card's script results DF31 and the reversal tags).
+     */
+    public PosMessage scriptResult(PosMessage original, PosMessage answer, byte[] iccData) {
+        return icNotice("0620", "951", original, answer, iccData);
+    }
+
+    /**
+     * An IC-card TC upload (0320, 60.1 {@code 00}, 60.3 {@code 203}) of the approved IC transaction
+     * {@code original}: as {@link #scriptResult}, 55 = {@code iccData} (the TC in 9F26 and its data).
+     */
+    public PosMessage tcUpload(PosMessage original, PosMessage answer, byte[] iccData) {
+        return icNotice("0320", "203", original, answer, iccData);
+    }
+
+    private PosMessage icNotice(String mti, String code60, PosMessage original, PosMessage answer, byte[] iccData) {
+        PosMessage m = message(mti, takeStan(), new Field60("00", state.batch(), code60));
+        for (int f : new int[] {2, 3, 4, 22, 23, 25, 49}) if (original.has(f)) m.set(f, original.field(f));
+        if (answer != null) for (int f : new int[] {37, 38}) if (answer.has(f)) m.set(f, answer.field(f));
+        String date = answer != null && answer.has(13) ? answer.field(13)
+                : java.time.LocalDate.now().format(java.time.format.DateTimeFormatter.ofPattern("MMdd"));
+        m.set(61, original.field60().batch() + original.field(11) + date);
+        return m.set(55, iccData);
+    }
+
     /** The reversal of {@code original} (same STAN and amount, reason 98: no answer received). */
     public PosMessage reversalOf(PosMessage original) {
         PosMessage m = message("0400", original.field(11), original.field60());

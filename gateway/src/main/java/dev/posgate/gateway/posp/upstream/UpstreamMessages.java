@@ -50,6 +50,12 @@ public final class UpstreamMessages {
         copy(terminal, up, FORWARDED);
         if (!up.has(2) && terminal.pan() != null) up.set(2, terminal.pan());
         if (terminal.mti().equals("0400") && terminal.has(39)) up.set(39, terminal.field(39));
+        if (terminal.mti().equals("0400") && up.has(55)) {
+            // a terminal's reversal: only UnionPay's reversal tags go up (and into the reversal queue)
+            byte[] subset = IccData.reversalSubset(up.binary(55));
+            if (subset == null) up.unset(55);
+            else up.set(55, subset);
+        }
         up.set(32, acquirerId);
         if (zpkPinBlock != null) up.set(52, zpkPinBlock);
         String f53 = up.field(53);

@@ -151,4 +151,59 @@ class IcTransactionTest {
         assertEquals("801", path.host.received.get(0).field(22));
         assertFalse(path.host.received.get(0).has(55));
     }
+
+    /** What the card reports after running the issuer's script: DF31 (script results) and the reversal tags. */
+    static final byte[] SCRIPT_RESULT = HEX.parseHex("DF3105200000000195050000048000" + "9F36020043");
+    /** What a TC upload carries: the TC in 9F26 (cryptogram information 9F27 = 40, a TC) and its data. */
+    static final byte[] TC = HEX.parseHex("9F2608C1D2E3F4A5B6C7D8" + "9F270140" + "9F36020042" + "950500000480009F1E083132333435363738");
+
+    @Test
+    void aScriptResultNotificationIsAcceptedMacedAndQueuedForTheHostNotSentInline() {
+        PosMessage purchase = path.client.icPurchase(PurchasePath.PAN, 12_345, PurchasePath.PIN, ICC, "001");
+        Answer sale = path.send(TransactionKind.PURCHASE, purchase);
+        PosMessage notice = path.client.scriptResult(purchase, sale.message(), SCRIPT_RESULT);
+
+        Answer a = path.send(TransactionKind.SCRIPT_RESULT, notice);
+
+        assertEquals("0630", a.message().mti());
+        assertEquals("00", a.code());
+        assertTrue(a.macValid());
+        assertEquals(1, path.host.received.size(), "only the purchase went inline: the notice waits in the advice queue");
+        assertTrue(path.events.contains("advice queued"));
+        InMemoryJournal.Row row = path.journal.row(PurchasePath.TID, "000001", notice.field(11), "0620");
+        assertEquals(JournalStatus.APPROVED, row.status);
+        PosMessage stored = PosMessage.unpack(row.advice);
+        assertEquals("0620", stored.mti());
+        assertArrayEquals(SCRIPT_RESULT, stored.binary(55));
+        assertEquals(purchase.field60().batch() + purchase.field(11), stored.field(61).substring(0, 12));
+        assertFalse(stored.has(52));
+    }
+
+    @Test
+    void aTcUploadIsAcceptedAs0330AndQueued() {
+        PosMessage purchase = path.client.icPurchase(PurchasePath.PAN, 12_345, PurchasePath.PIN, ICC, "001");
+        Answer sale = path.send(TransactionKind.PURCHASE, purchase);
+        PosMessage upload = path.client.tcUpload(purchase, sale.message(), TC);
+        assertEquals("203", upload.field60().networkMgmtCode());
+
+        Answer a = path.send(TransactionKind.TC_UPLOAD, upload);
+
+        assertEquals("0330", a.message().mti());
+        assertEquals("00", a.code());
+        assertTrue(a.macValid());
+        InMemoryJournal.Row row = path.journal.row(PurchasePath.TID, "000001", upload.field(11), "0320");
+        assertArrayEquals(TC, PosMessage.unpack(row.advice).binary(55));
+        assertEquals(PurchasePath.PAN, PosMessage.unpack(row.advice).field(2), "the host gets the card (the stored copy is encrypted)");
+    }
+
+    @Test
+    void anIcNoticeWithout55IsAFormatError() {
+        PosMessage purchase = path.client.icPurchase(PurchasePath.PAN, 12_345, PurchasePath.PIN, ICC, "001");
+        Answer sale = path.send(TransactionKind.PURCHASE, purchase);
+        PosMessage notice = path.client.scriptResult(purchase, sale.message(), SCRIPT_RESULT).unset(55);
+        Answer a = path.send(TransactionKind.SCRIPT_RESULT, notice);
+        assertEquals("30", a.code());
+        assertTrue(a.macValid());
+        assertFalse(path.events.contains("advice queued"));
+    }
 }
