@@ -311,7 +311,12 @@ public final class HostSimulator {
         long amount = request.has(4) ? Long.parseLong(request.field(4)) : -1;
         boolean script = "00".equals(code) && ((scriptPan != null && scriptPan.equals(request.pan()))
                 || (scriptAmount >= 0 && scriptAmount == amount));
-        if (script) out.writeBytes(HexFormat.of().parseHex("72109F180400000001" + "8609841E000004" + HexFormat.of().formatHex(arpc, 0, 4)));
+        if (script) {
+            byte[] command = HexFormat.of().parseHex("841E000004" + HexFormat.of().formatHex(arpc, 0, 4));
+            out.writeBytes(dev.posgate.iso8583.tlv.BerTlv.encode(dev.posgate.iso8583.tlv.Tlv.constructed(0x72,
+                    dev.posgate.iso8583.tlv.Tlv.of(0x9F18, HexFormat.of().parseHex("00000001")),
+                    dev.posgate.iso8583.tlv.Tlv.of(0x86, command))));
+        }
         return out.toByteArray();
     }
 
