@@ -41,6 +41,10 @@ final class UpstreamSimCommand implements Callable<Integer> {
     @Option(names = "--latency-ms", defaultValue = "0", description = "Delay before every answer (default: ${DEFAULT-VALUE}).") long latencyMs;
     @Option(names = "--pin", defaultValue = "123456", description = "PIN of every card (default: ${DEFAULT-VALUE}).") String pin;
     @Option(names = "--limit", defaultValue = "10000000", description = "Largest approved amount in minor units (default: ${DEFAULT-VALUE}).") long limit;
+    @Option(names = "--issuer-script-pan", description = "IC rule: approvals of this PAN carrying 55 get an issuer script "
+            + "(template 72) after the ARPC (91) every IC answer carries.") String scriptPan;
+    @Option(names = "--issuer-script-amount", defaultValue = "-1", description = "IC rule: approvals of this amount (minor units) "
+            + "carrying 55 get an issuer script (default: none).") long scriptAmount;
     @Option(names = "--ledger", description = "On exit (SIGTERM), write the host's ledger here: the counts, then one "
             + "line \"tid:batch:stan amount\" per approved purchase not reversed (reconciliation of failover tests).") Path ledger;
 
@@ -53,6 +57,7 @@ final class UpstreamSimCommand implements Callable<Integer> {
         HostSimulator sim = HostSimulator.start(vertx, new RemoteHsm(pool), new HostRules(pin, Map.of(), limit, false),
                         LmkKey.parse(zpk), LmkKey.parse(zak), zek == null ? null : LmkKey.parse(zek), latencyMs, host, port)
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        sim.issuerScriptFor(scriptPan, scriptAmount);
         spec.commandLine().getOut().printf("posgate upstream simulator ready on %s:%d%n", host, sim.port());
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -87,6 +87,10 @@ public final class HostSimulator {
     private volatile boolean answerAdvices = true;
     private volatile boolean answerReversals = true;
     private volatile boolean stalled;
+    /** IC notices received (0620 script results, 0320 TC uploads), "tid:batch:stan:mti" → how many times. */
+    private final Map<String, Integer> icNotices = new ConcurrentHashMap<>();
+    private volatile String scriptPan;
+    private volatile long scriptAmount = -1;
 
     private HostSimulator(Vertx vertx, Hsm hsm, HostRules rules, LmkKey zpk, LmkKey zak, LmkKey zek, long latencyMs,
             LmkKey verificationZpk) {
@@ -144,6 +148,21 @@ public final class HostSimulator {
     /** While false, advices (0220) are received but never answered (tests of the store-and-forward retries). */
     public void answerAdvices(boolean answer) {
         this.answerAdvices = answer;
+    }
+
+    /**
+     * IC rule: an approved IC request (0100/0200 with 55) whose PAN is {@code pan} or whose amount
+     * is {@code amount} (either may be null / negative: not a condition) gets an issuer script
+     * (template 72) in its answer's 55, after the ARPC (91) every IC answer carries.
+     */
+    public void issuerScriptFor(String pan, long amount) {
+        this.scriptPan = pan;
+        this.scriptAmount = amount;
+    }
+
+    /** IC notices received with a valid MAC (0620 script results, 0320 TC uploads), "tid:batch:stan:mti" → count. */
+    public Map<String, Integer> icNotices() {
+        return Map.copyOf(icNotices);
     }
 
     /** Every 0220 received with a valid MAC, repeats included. */
@@ -259,9 +278,58 @@ public final class HostSimulator {
                 reply.set(37, String.format("%012d", rrn.incrementAndGet()));
                 if ("00".equals(code)) reply.set(38, String.format("%06d", rrn.get() % 1_000_000));
                 reply.set(39, code);
+                if (request.has(55) && (request.mti().equals("0100") || request.mti().equals("0200"))) {
+                    reply.set(55, issuerIcc(request, code));
+                    if (request.has(23)) reply.set(23, request.field(23));
+                }
                 return sealed(reply);
             });
         });
+    }
+
+    /**
+     * The issuer's 55: 91 (issuer authentication data: an 8-byte ARPC and the 2-character response
+     * code) and, when {@link #issuerScriptFor} matches an approval, an issuer script template 72
+     * (script identifier 9F18, one command 86: APPLICATION BLOCK with a 4-byte MAC). The simulator
+     * holds no card keys: its ARPC is the first 8 bytes of SHA-256 over the ARQC (9F26) and the
+     * code, so a test can recompute it; a real issuer computes it under the card's key (EMV Book 2).
+     */
+    private byte[] issuerIcc(PosMessage request, String code) {
+        byte[] arqc = new byte[8];
+        try {
+            dev.posgate.iso8583.tlv.Tlv t = dev.posgate.iso8583.tlv.BerTlv.find(
+                    dev.posgate.iso8583.pos.IccData.parse(request.binary(55)), 0x9F26);
+            if (t != null) arqc = t.value();
+        } catch (RuntimeException e) {
+            // not TLV: the gateway refuses such a 55 before it reaches a host
+        }
+        byte[] arpc = arpc(arqc, code);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x91, 0x0A});
+        out.writeBytes(arpc);
+        out.writeBytes(code.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        long amount = request.has(4) ? Long.parseLong(request.field(4)) : -1;
+        boolean script = "00".equals(code) && ((scriptPan != null && scriptPan.equals(request.pan()))
+                || (scriptAmount >= 0 && scriptAmount == amount));
+        if (script) {
+            byte[] command = HexFormat.of().parseHex("841E000004" + HexFormat.of().formatHex(arpc, 0, 4));
+            out.writeBytes(dev.posgate.iso8583.tlv.BerTlv.encode(dev.posgate.iso8583.tlv.Tlv.constructed(0x72,
+                    dev.posgate.iso8583.tlv.Tlv.of(0x9F18, HexFormat.of().parseHex("00000001")),
+                    dev.posgate.iso8583.tlv.Tlv.of(0x86, command))));
+        }
+        return out.toByteArray();
+    }
+
+    /** The simulator's stand-in ARPC (see {@link #issuerIcc}). */
+    public static byte[] arpc(byte[] arqc, String code) {
+        try {
+            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+            d.update(arqc);
+            d.update(code.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return java.util.Arrays.copyOf(d.digest(), 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The reply packed with its ZAK MAC (UnionPay ECB), as the issuer's side computes it. */
@@ -301,6 +369,10 @@ public final class HostSimulator {
         }
         if (m.mti().equals("0200") && "20".equals(type) && !preAuths.containsKey(originalKey(m))) {
             return Future.succeededFuture("25");
+        }
+        if (m.mti().equals("0620") || (m.mti().equals("0320") && "203".equals(m.field60() == null ? null : m.field60().networkMgmtCode()))) {
+            icNotices.merge(tid + ":" + batch + ":" + stan + ":" + m.mti(), 1, Integer::sum);
+            return Future.succeededFuture("00");
         }
         // 0500: the POSP reconciled the batch (flag in field 48); the host acknowledges it.
         if (!m.mti().equals("0200")) return Future.succeededFuture("00");

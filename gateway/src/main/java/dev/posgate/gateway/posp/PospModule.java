@@ -120,6 +120,8 @@ public final class PospModule implements GatewayModule {
                 .on("0220", "30", null, "offline_settlement", new FinancialHandler(TransactionKind.OFFLINE, steps))
                 .on("0220", "32", null, "settlement_adjustment", new FinancialHandler(TransactionKind.ADJUSTMENT, steps))
                 .on("0220", "34", null, "tip_adjustment", new FinancialHandler(TransactionKind.TIP_ADJUSTMENT, steps))
+                .on("0620", null, null, "script_result", new FinancialHandler(TransactionKind.SCRIPT_RESULT, steps))
+                .on("0320", null, "203", "tc_upload", new FinancialHandler(TransactionKind.TC_UPLOAD, steps))
                 .on("0400", null, null, "reversal", new FinancialHandler(TransactionKind.REVERSAL, steps))
                 .on("0500", null, "201", "settlement", new SettlementHandler(terminals, registry, macs, journal, c.hsm(), systemKeys,
                         upstream, settings, batches))

@@ -30,7 +30,9 @@ import org.junit.jupiter.api.Test;
  * neither answers nor applies anything, as if nothing had been forwarded). Their journal rows
  * hold the forward state (QUEUED with the upstream 0220, encrypted under the advice DEK: no table
  * holds the PAN meanwhile); the restarted gateway opens and forwards both until acknowledged, the
- * host applies each exactly once and gets the offline settlement's PAN.
+ * host applies each exactly once and gets the offline settlement's PAN. An IC purchase's TC upload
+ * (0320) and script result notification (0620), accepted in the same window, reach the host once
+ * too (docs/posp.md, "IC cards").
  */
 class AdviceCrashIT {
     private static final String TID = "TADV0001";
@@ -42,7 +44,10 @@ class AdviceCrashIT {
             PinPad pad = world.registerTmkTerminal(TID, "SN-ADV-1");
             PosClient pos = world.pos(TID, pad);
             assertEquals("00", await(pos.signOn(SignOnMode.DOUBLE)).code());
-            PosMessage purchase = pos.purchase(PAN, 10_000, "123456");
+            // an IC purchase (issue 18 item 4): its TC upload and script result are advices too
+            byte[] icc = HexFormat.of().parseHex("9F2608A1B2C3D4E5F607189F270180" + "9F36020042" + "95050000048000"
+                    + "5A0A" + PAN + "F");
+            PosMessage purchase = pos.icPurchase(PAN, 10_000, "123456", icc, "001");
             PosClient.Reply p = await(pos.send(purchase));
             assertEquals("00", p.code());
             String batch = pos.batch();
@@ -55,6 +60,14 @@ class AdviceCrashIT {
             assertEquals(Boolean.TRUE, r.macValid());
             PosMessage offline = pos.offlineSettlement(PAN, 2_500, null);
             assertEquals("00", await(pos.send(offline)).code());
+            PosMessage tcUpload = pos.tcUpload(purchase, p.message(), HexFormat.of().parseHex("9F2608C1D2E3F4A5B6C7D89F270140"
+                    + "5A0A" + PAN + "F"));
+            PosClient.Reply tc = await(pos.send(tcUpload));
+            assertEquals("0330", tc.message().mti());
+            assertEquals("00", tc.code());
+            PosMessage scriptResult = pos.scriptResult(purchase, p.message(), HexFormat.of().parseHex("DF31052000000001"
+                    + "9F36020042"));
+            assertEquals("00", await(pos.send(scriptResult)).code());
             assertEquals("QUEUED", adviceState(world, refund.field(11)));
             assertEquals("QUEUED", adviceState(world, offline.field(11)));
             noCardDataAtRest(world, offline.field(11));
@@ -72,6 +85,13 @@ class AdviceCrashIT {
                     + " and stan = $2 and mti = '0220'", TID, refund.field(11)));
             assertEquals("DELIVERED", world.awaitValue("DELIVERED", "select advice_state from posp_transaction where tid = $1"
                     + " and stan = $2 and mti = '0220'", TID, offline.field(11)));
+            assertEquals("DELIVERED", world.awaitValue("DELIVERED", "select advice_state from posp_transaction where tid = $1"
+                    + " and stan = $2 and mti = '0320'", TID, tcUpload.field(11)));
+            assertEquals("DELIVERED", world.awaitValue("DELIVERED", "select advice_state from posp_transaction where tid = $1"
+                    + " and stan = $2 and mti = '0620'", TID, scriptResult.field(11)));
+            assertEquals(1, world.host.icNotices().get(TID + ":" + batch + ":" + tcUpload.field(11) + ":0320"), "the TC once");
+            assertEquals(1, world.host.icNotices().get(TID + ":" + batch + ":" + scriptResult.field(11) + ":0620"));
+            assertEquals(PAN, world.host.requestsReceived().get(TID + ":" + tcUpload.field(11) + ":0320").field(2));
             assertEquals("00", world.host.advices().get(refundKey));
             assertEquals("00", world.host.advices().get(offlineKey));
             assertEquals(6_000L, world.host.refunded().get(TID + ":" + batch + ":" + purchase.field(11)), "applied once");

@@ -92,6 +92,13 @@ class PospSecretsHygieneIT {
             PosMessage balance = pos.balanceInquiry(PAN, PIN);
             scan.secret("encrypted PIN block 4", balance.binary(52));
             assertEquals("00", await(pos.send(balance)).code());
+            // an IC balance inquiry whose 55 carries the PAN (5A) and track 2 equivalent (57): never logged
+            byte[] icc = java.util.HexFormat.of().parseHex("9F2608A1B2C3D4E5F607189F36020042950500000480005A0A"
+                    + PAN + "F57136222021234567890123D29122011234567800F");
+            PosMessage icBalance = pos.ic(pos.balanceInquiry(PAN, PIN), icc, "001");
+            scan.secret("encrypted PIN block of the IC balance", icBalance.binary(52));
+            scan.secret("ICC data", icc);
+            assertEquals("00", await(pos.send(icBalance)).code());
             assertEquals("00", await(pos.send(pos.voidOf(PAN, 1_234, withPin.field(11)))).code());
             assertEquals("00", await(pos.send(pos.settlement(0, 0, 1, 1_234))).code());
 

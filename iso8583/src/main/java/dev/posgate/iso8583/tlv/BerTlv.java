@@ -51,10 +51,19 @@ public final class BerTlv {
         if (off < 0 || len < 0 || off > b.length - len) {
             throw new IndexOutOfBoundsException("off " + off + " len " + len + " length " + b.length);
         }
-        return decodeLevel(b, off, off + len, 1);
+        return decodeLevel(b, off, off + len, 1, true);
     }
 
-    private static List<Tlv> decodeLevel(byte[] b, int p, int end, int depth) {
+    /**
+     * Decodes EMV/PBOC ICC data (ISO8583 field 55): the same rules, except that only the BER
+     * constructed bit makes an object constructed. The protocol's private tags {@code DF30/DF31/DF40}
+     * are primitive here ({@code DF31} is the issuer script result in field 55).
+     */
+    public static List<Tlv> decodeEmv(byte[] b) {
+        return decodeLevel(b, 0, b.length, 1, false);
+    }
+
+    private static List<Tlv> decodeLevel(byte[] b, int p, int end, int depth, boolean protocolTags) {
         List<Tlv> out = new ArrayList<>();
         while (p < end) {
             int tag = b[p++] & 0xFF;
@@ -95,11 +104,11 @@ public final class BerTlv {
                 throw new TlvFormatException(TRUNCATED, tag,
                         "length " + len + " beyond the " + (end - p) + " remaining bytes");
             }
-            if (Tags.isConstructed(tag)) {
+            if (protocolTags ? Tags.isConstructed(tag) : Tags.isBerConstructed(tag)) {
                 if (depth >= MAX_DEPTH) {
                     throw new TlvFormatException(TOO_DEEP, tag, "nesting deeper than " + MAX_DEPTH + " levels");
                 }
-                out.add(Tlv.constructedOwning(tag, decodeLevel(b, p, p + len, depth + 1)));
+                out.add(Tlv.constructedOwning(tag, decodeLevel(b, p, p + len, depth + 1, protocolTags)));
             } else {
                 out.add(Tlv.primitiveOwning(tag, Arrays.copyOfRange(b, p, p + len)));
             }

@@ -103,6 +103,12 @@ public final class Tags {
         return (first & 0x20) != 0 || tag == PACKAGE_LIST || tag == PACKAGE_ENTRY || tag == KEY_MESSAGE_ENTRY;
     }
 
+    /** True when the BER constructed bit ({@code 0x20} of the first tag byte) is set. */
+    public static boolean isBerConstructed(int tag) {
+        int first = tag > 0xFF ? tag >>> 8 : tag;
+        return (first & 0x20) != 0;
+    }
+
     /** {@code "DF01 VENDOR_ID"} for a protocol tag, the hex tag otherwise. */
     public static String name(int tag) {
         switch (tag) {

@@ -11,6 +11,7 @@ import dev.posgate.protocol.posp.WorkingKeyBlock;
 import dev.posgate.iso8583.pos.AppHeader;
 import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.MacBlock;
+import dev.posgate.iso8583.pos.IccData;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.Tpdu;
 import dev.posgate.terminal.net.TerminalLink;
@@ -120,6 +121,22 @@ public final class PosClient {
         return card("0200", "000000", "22", pan, amount, pin);
     }
 
+    /**
+     * An IC-card (EMV/PBOC) purchase: entry mode {@code 051} (chip, PIN) or {@code 052} (chip, no
+     * PIN), card sequence number {@code cardSequence} (n3) in 23, the card's ICC data in 55.
+     */
+    public PosMessage icPurchase(String pan, long amount, String pin, byte[] iccData, String cardSequence) {
+        return ic(purchase(pan, amount, pin), iccData, cardSequence);
+    }
+
+    /** Makes {@code m} (a purchase, pre-auth or balance inquiry) an IC-card one: 22 {@code 05x}, 23, 55. */
+    public PosMessage ic(PosMessage m, byte[] iccData, String cardSequence) {
+        m.set(22, m.has(52) ? "051" : "052");
+        if (cardSequence != null) m.set(23, cardSequence);
+        if (iccData != null) m.set(55, iccData);
+        return m;
+    }
+
     public PosMessage balanceInquiry(String pan, String pin) {
         return card("0200", "310000", "01", pan, -1, pin);
     }
@@ -184,10 +201,41 @@ public final class PosClient {
         return m.set(61, state.batch() + origStan);
     }
 
+    /**
+     * An IC-card script result notification (0620, 60.1 {@code 00}, 60.3 {@code 951}) for the IC
+     * transaction {@code original} the host answered with {@code answer} (its 37 and 38): 2, 3, 4,
+     * 22, 23, 49 as the original, 61 = its batch, STAN and date (MMDD of the answer's 13, else
+     * today), 55 = {@code iccData} (the card's script results DF31 and the reversal tags).
+     */
+    public PosMessage scriptResult(PosMessage original, PosMessage answer, byte[] iccData) {
+        return icNotice("0620", "951", original, answer, iccData);
+    }
+
+    /**
+     * An IC-card TC upload (0320, 60.1 {@code 00}, 60.3 {@code 203}) of the approved IC transaction
+     * {@code original}: as {@link #scriptResult}, 55 = {@code iccData} (the TC in 9F26 and its data).
+     */
+    public PosMessage tcUpload(PosMessage original, PosMessage answer, byte[] iccData) {
+        return icNotice("0320", "203", original, answer, iccData);
+    }
+
+    private PosMessage icNotice(String mti, String code60, PosMessage original, PosMessage answer, byte[] iccData) {
+        PosMessage m = message(mti, takeStan(), new Field60("00", state.batch(), code60));
+        for (int f : new int[] {2, 3, 4, 22, 23, 25, 49}) if (original.has(f)) m.set(f, original.field(f));
+        if (answer != null) for (int f : new int[] {37, 38}) if (answer.has(f)) m.set(f, answer.field(f));
+        String date = answer != null && answer.has(13) ? answer.field(13)
+                : java.time.LocalDate.now().format(java.time.format.DateTimeFormatter.ofPattern("MMdd"));
+        m.set(61, original.field60().batch() + original.field(11) + date);
+        return m.set(55, iccData);
+    }
+
     /** The reversal of {@code original} (same STAN and amount, reason 98: no answer received). */
     public PosMessage reversalOf(PosMessage original) {
         PosMessage m = message("0400", original.field(11), original.field60());
-        for (int f : new int[] {2, 3, 4, 22, 25, 49}) if (original.has(f)) m.set(f, original.field(f));
+        for (int f : new int[] {2, 3, 4, 22, 23, 25, 49}) if (original.has(f)) m.set(f, original.field(f));
+        // an IC transaction's reversal: UnionPay's reversal tags of its 55 only (IccData.REVERSAL_TAGS)
+        byte[] icc = original.has(55) ? IccData.reversalSubset(original.binary(55)) : null;
+        if (icc != null) m.set(55, icc);
         m.set(39, "98");
         return m;
     }

@@ -67,7 +67,7 @@ public final class InterruptedForwards {
      */
     private Future<Void> failStaleAdvices() {
         return pool.preparedQuery("update posp_transaction set status = 'FAILED', response_code = '96', updated_at = now()"
-                        + " where status = 'PENDING' and mti = '0220' and advice_state is null"
+                        + " where status = 'PENDING' and mti in ('0220', '0620', '0320') and advice_state is null"
                         + " and updated_at < now() - make_interval(secs => $1)")
                 .execute(Tuple.of(staleAfter.toMillis() / 1000.0))
                 .onSuccess(rows -> {

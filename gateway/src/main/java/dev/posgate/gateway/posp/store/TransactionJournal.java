@@ -14,7 +14,7 @@ import io.vertx.sqlclient.Tuple;
  * approved purchases (debits) and approved voids (credits), reversed ones excluded.
  */
 public final class TransactionJournal implements Journal {
-    public enum Kind { PURCHASE, BALANCE, VOID, REVERSAL, PREAUTH, PREAUTH_CANCEL, COMPLETION, COMPLETION_VOID, REFUND, OFFLINE, ADJUSTMENT }
+    public enum Kind { PURCHASE, BALANCE, VOID, REVERSAL, PREAUTH, PREAUTH_CANCEL, COMPLETION, COMPLETION_VOID, REFUND, OFFLINE, ADJUSTMENT, SCRIPT_RESULT, TC_UPLOAD }
 
     /**
      * A row a later message names: its id, kind, status, amount, the host's auth code, its own
@@ -58,7 +58,7 @@ public final class TransactionJournal implements Journal {
                         + " reversal) values ($1, $2, $3, $4, $5, $6, $7, $8, 'PENDING', $9)"
                         + " on conflict (tid, batch, stan, mti) do update set status = 'PENDING', reversal = excluded.reversal,"
                         + " response_code = null, updated_at = now()"
-                        + " where posp_transaction.mti in ('0400', '0220') and posp_transaction.status = 'FAILED' returning id")
+                        + " where posp_transaction.mti in ('0400', '0220', '0620', '0320') and posp_transaction.status = 'FAILED' returning id")
                 .execute(Tuple.of(tid, batch, stan, mti, kind.name(), amount, panMasked, origStan,
                         reversal == null ? null : Buffer.buffer(reversal)))
                 .map(rows -> rows.size() == 1);

@@ -115,7 +115,7 @@ public final class AdviceQueue {
 
     private Future<Boolean> deliver(long id, String tid, String stan, Row row) {
         return open(row).compose(advice -> zak.get().compose(key -> MessageSealer.sealWithZak(hsm, key, advice)
-                        .compose(sealed -> link.request(tid, stan, "0220", sealed))
+                        .compose(sealed -> link.request(tid, stan, advice.mti(), sealed))
                         // only a genuine 0230 (valid ZAK MAC) takes an advice off the queue
                         .compose(reply -> MessageSealer.verifyWithZak(hsm, key, reply.pack()).compose(ok -> ok
                                 ? Future.succeededFuture(reply)

@@ -10,6 +10,7 @@ import dev.posgate.gateway.posp.upstream.UpstreamMessages;
 import dev.posgate.hsm.HsmErrors;
 import dev.posgate.hsm.HsmException;
 import dev.posgate.iso8583.FormatException;
+import dev.posgate.iso8583.pos.IccData;
 import dev.posgate.iso8583.pos.PosMessage;
 import io.vertx.core.Future;
 import java.util.Set;
@@ -35,6 +36,7 @@ import dev.posgate.gateway.posp.upstream.TrackProtection;
  * behind a small interface, so the path runs in unit tests with fakes and an in-process HSM.
  */
 public final class FinancialHandler implements PosHandler {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FinancialHandler.class);
     /** HSM errors meaning the PIN block does not decrypt to a valid ISO 0 block under the PIK. */
     private static final Set<String> BAD_PIN_BLOCK =
             Set.of(HsmErrors.INVALID_PIN_BLOCK, HsmErrors.INVALID_PIN_BLOCK_FORMAT, HsmErrors.PIN_LENGTH);
@@ -116,8 +118,20 @@ public final class FinancialHandler implements PosHandler {
         });
     }
 
-    /** After the journal: the kind's own check (a void's original), then on to the PIN. */
+    /**
+     * After the journal: field 55 must be BER-TLV (else {@code 30}, MACed, nothing forwarded; its
+     * content is never logged), then the kind's own check (a void's original), then on to the PIN.
+     */
     private Future<Response> journalled(FinancialTransaction tx) {
+        if (tx.request().has(55)) {
+            try {
+                IccData.parse(tx.request().binary(55));
+            } catch (FormatException e) {
+                // the reason names the offending tag and length, never a value
+                log.warn("{}: field 55 is not BER-TLV ({}), answered 30", tx, e.getMessage());
+                return close(tx, JournalStatus.FAILED, ResultCode.FORMAT_ERROR.code(), null);
+            }
+        }
         return kind.refusal(steps.journal(), tx).compose(refused -> refused != null
                 ? close(tx, refused.status(), refused.code(), null)
                 : kind.storeAndForward() ? accept(tx) : translatePin(tx));

@@ -10,7 +10,10 @@ import dev.posgate.gateway.posp.store.TerminalSession;
 /** The seal step of the purchase path: the terminal's answer, MACed with its MAK. */
 public interface ReplySealer {
 
-    /** The answer to {@code request} with {@code code} in field 39 and the host's 37 and 38 when it answered. */
+    /**
+     * The answer to {@code request} with {@code code} in field 39 and the host's 37, 38 and 55 (ICC
+     * data: ARPC, issuer scripts) when it answered; 23 as the host (else the terminal) sent it.
+     */
     Future<Response> seal(TerminalSession terminal, PosMessage request, String code, PosMessage hostReply);
 
     /**
@@ -21,9 +24,11 @@ public interface ReplySealer {
     static ReplySealer withMak(TerminalMacs macs, Function<String, Future<Integer>> requirement, PospSettings settings) {
         return (t, request, code, hostReply) -> requirement.apply(t.tid()).otherwise(ProcessingRequirement.NONE)
                 .compose(processing -> {
-                    PosMessage reply = request.reply(processing, 2, 3, 4, 60);
+                    // 23 (card sequence number) echoed; the host's 55 (ARPC 91, issuer scripts 71/72) goes back as sent
+                    PosMessage reply = request.reply(processing, 2, 3, 4, 23, 60);
                     if (hostReply != null) {
-                        for (int f : new int[] {37, 38}) if (hostReply.has(f)) reply.set(f, hostReply.field(f));
+                        for (int f : new int[] {23, 37, 38}) if (hostReply.has(f)) reply.set(f, hostReply.field(f));
+                        if (hostReply.has(55)) reply.set(55, hostReply.binary(55));
                     }
                     PospFields.stamp(reply, settings);
                     reply.set(39, code);

@@ -29,6 +29,10 @@ public abstract class TransactionKind {
     public static final TransactionKind ADJUSTMENT = new Adjustment(false);
     /** Tip adjustment (0220, 60.1 34): as {@link #ADJUSTMENT}, the new amount not below the old one. */
     public static final TransactionKind TIP_ADJUSTMENT = new Adjustment(true);
+    /** IC-card script result notification (0620): the card's script results (DF31 in 55), stored and forwarded. */
+    public static final TransactionKind SCRIPT_RESULT = new IcNotice(TransactionJournal.Kind.SCRIPT_RESULT);
+    /** IC-card TC upload (0320, 60.3 203): the transaction certificate (9F26 in 55) of an approved IC sale, stored and forwarded. */
+    public static final TransactionKind TC_UPLOAD = new IcNotice(TransactionJournal.Kind.TC_UPLOAD);
 
     /**
      * Pre-auth completion, refused before the host ({@code 61}) when its amount exceeds the
@@ -455,6 +459,29 @@ public abstract class TransactionKind {
                 if (tip && tx.amount() < o.amount()) return refused(ResultCode.INVALID_AMOUNT);
                 return accepting(tx, TransactionJournal.Effect.ADJUST, o.id(), ResultCode.INVALID_TRANSACTION);
             });
+        }
+    }
+
+    /**
+     * The IC-card notices, script result notification (0620) and TC upload (0320, 60.3 203): 55 is
+     * required ({@code 30} without it; a malformed one is {@code 30} before this check), nothing is
+     * applied to the journal (no effect, not in the totals), and they are accepted and forwarded
+     * by the advice queue like an 0220, with the card's PAN (the stored message is encrypted).
+     */
+    private static final class IcNotice extends Advice {
+        IcNotice(TransactionJournal.Kind kind) {
+            super(kind);
+        }
+
+        @Override
+        boolean advicePan() {
+            return true;
+        }
+
+        @Override
+        Future<Decision> refusal(Journal journal, FinancialTransaction tx) {
+            if (!tx.request().has(55)) return Future.succeededFuture(new Decision(JournalStatus.FAILED, ResultCode.FORMAT_ERROR));
+            return accepting(tx, TransactionJournal.Effect.NONE, null, ResultCode.SYSTEM_MALFUNCTION);
         }
     }
 }

@@ -159,6 +159,8 @@ final class PurchasePath {
      */
     final class Host implements HostForwarder.Link {
         HostMode mode = HostMode.ANSWER;
+        /** Field 55 of the host's answer to a request carrying 55 (ARPC, issuer scripts), when set. */
+        byte[] iccReply;
         final List<PosMessage> received = new ArrayList<>();
         final List<Boolean> macValid = new ArrayList<>();
         final List<String> pins = new ArrayList<>();
@@ -199,6 +201,7 @@ final class PurchasePath {
                     code = "00";
                     approved.add(stan);
                     reply.set(37, String.format("%012d", ++rrn)).set(38, "A" + String.format("%05d", rrn));
+                    if (up.has(55) && iccReply != null) reply.set(55, iccReply);
                 }
                 reply.set(39, code);
                 return MessageSealer.sealWithZak(hsm, zak, reply);
