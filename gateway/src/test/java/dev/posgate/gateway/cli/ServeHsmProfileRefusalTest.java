@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.gateway.support.GatewayProcess;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -27,16 +24,9 @@ class ServeHsmProfileRefusalTest {
         Path config = dir.resolve("gateway.properties");
         Files.writeString(config, "data.dir=" + dir.resolve("data") + "\nadmin.port=" + adminPort
                 + "\nlistener.port=0\nhsm.profile=payshield\nfeatures.disabled=kms,psam,sm4\n");
-        PrintStream err = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        int rc;
-        try {
-            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            rc = Main.run("serve", "--config", config.toString());
-        } finally {
-            System.setErr(err);
-        }
-        String message = captured.toString(StandardCharsets.UTF_8).strip();
+        CliRun run = CliRun.of("serve", "--config", config.toString());
+        String message = run.err().strip();
+        int rc = run.exit();
         assertEquals(1, rc, message);
         assertEquals(1, message.lines().count(), "one clear line: " + message);
         assertTrue(message.startsWith("posgate: failed to start: hsm.profile=payshield cannot serve the feature tms"), message);
