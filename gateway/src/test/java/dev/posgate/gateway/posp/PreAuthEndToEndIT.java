@@ -56,43 +56,16 @@ class PreAuthEndToEndIT {
         world.close();
     }
 
-    /** A signed-on terminal: its client, link and clear MAK (from field 62, decrypted here). */
-    private final class Terminal {
-        final String tid;
-        final PosClient pos;
-        final TerminalLink link;
-        final byte[] mak;
-
+    /** A signed-on terminal, with this test's view of its journal rows. */
+    private final class Terminal extends SignedOnTerminal {
         Terminal(String tid, String sn) throws Exception {
-            this.tid = tid;
-            PinPad pad = world.registerTmkTerminal(tid, sn);
-            link = await(TerminalLink.connect(world.vertx, "127.0.0.1", world.gateway.port(), Duration.ofSeconds(10)));
-            pos = new PosClient(link, tid, "898310048990001", new PinPadKeys(pad, 1), false);
-            PosClient.SignOnResult r = await(pos.signOn(SignOnMode.DOUBLE));
-            assertEquals("00", r.code());
-            byte[] tmk = Parity.adjustOdd(KeyComponents.combine(PospFixture.TMK_1, PospFixture.TMK_2));
-            mak = ecb(false, tmk, Arrays.copyOfRange(r.reply().binary(62), 20, 36));
-        }
-
-        /** Sends {@code m} MACed, checks both MACs independently; the answer. */
-        PosMessage send(PosMessage m) throws Exception {
-            byte[] body = pos.seal(m);
-            assertArrayEquals(unionPayMac(mak, MacBlock.of(body)), MacBlock.mac(body), "request MAC (BouncyCastle)");
-            byte[] answer = await(link.request(body));
-            PosMessage reply = PosMessage.unpack(answer);
-            assertTrue(reply.has(64), "answer " + reply.mti() + "/" + reply.field(39) + " MACed");
-            assertArrayEquals(unionPayMac(mak, MacBlock.of(answer)), MacBlock.mac(answer), "answer MAC (BouncyCastle)");
-            return reply;
+            super(world, tid, sn);
         }
 
         Row row(String stan, String mti) throws Exception {
             return await(world.db().preparedQuery("select id, kind, status, amount, orig_id, response_code, auth_code"
                             + " from posp_transaction where tid = $1 and stan = $2 and mti = $3")
                     .execute(Tuple.of(tid, stan, mti))).iterator().next();
-        }
-
-        String key(PosMessage m) {
-            return tid + ":" + pos.batch() + ":" + m.field(11);
         }
     }
 
@@ -271,23 +244,5 @@ class PreAuthEndToEndIT {
         Eventually.until("the gateway's reversal of " + lost.field(11) + " reached the host",
                 () -> world.host.reversalsReceived().contains(t.tid + ":" + lost.field(11)));
         Eventually.until("acknowledged", () -> "REVERSED".equals(t.row(lost.field(11), lost.mti()).getString("status")));
-    }
-
-    private static byte[] unionPayMac(byte[] key, byte[] mab) {
-        byte[] r = new byte[8];
-        for (int i = 0; i < mab.length; i++) r[i % 8] ^= mab[i];
-        byte[] h = HexFormat.of().withUpperCase().formatHex(r).getBytes(StandardCharsets.US_ASCII);
-        byte[] c = ecb(true, key, Arrays.copyOf(h, 8));
-        for (int i = 0; i < 8; i++) c[i] ^= h[8 + i];
-        c = ecb(true, key, c);
-        return Arrays.copyOf(HexFormat.of().withUpperCase().formatHex(c).getBytes(StandardCharsets.US_ASCII), 8);
-    }
-
-    private static byte[] ecb(boolean encrypt, byte[] key, byte[] data) {
-        DESedeEngine engine = new DESedeEngine();
-        engine.init(encrypt, new KeyParameter(key));
-        byte[] out = new byte[data.length];
-        for (int off = 0; off < data.length; off += 8) engine.processBlock(data, off, out, off);
-        return out;
     }
 }

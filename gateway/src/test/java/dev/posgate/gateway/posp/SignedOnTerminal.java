@@ -1,0 +1,81 @@
+package dev.posgate.gateway.posp;
+
+import static dev.posgate.testing.Eventually.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.posgate.crypto.KeyComponents;
+import dev.posgate.crypto.Parity;
+import dev.posgate.iso8583.pos.MacBlock;
+import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.protocol.posp.SignOnMode;
+import dev.posgate.terminal.net.TerminalLink;
+import dev.posgate.terminal.pinpad.PinPad;
+import dev.posgate.terminal.pos.PinPadKeys;
+import dev.posgate.terminal.pos.PosClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.bouncycastle.crypto.engines.DESedeEngine;
+import org.bouncycastle.crypto.params.KeyParameter;
+
+/**
+ * A TMK terminal of a {@link PospFixture} world, registered and signed on (double-length keys) over
+ * TCP: its client, link and clear MAK (from field 62, decrypted here with the fixture's clear TMK).
+ * {@link #send} recomputes the request's and the answer's MAC with BouncyCastle's DESede,
+ * independently of the PIN pad and the HSM. Tests extend it with their own journal queries.
+ */
+class SignedOnTerminal {
+    final String tid;
+    final PosClient pos;
+    final TerminalLink link;
+    final byte[] mak;
+
+    SignedOnTerminal(PospFixture world, String tid, String sn) throws Exception {
+        this.tid = tid;
+        PinPad pad = world.registerTmkTerminal(tid, sn);
+        link = await(TerminalLink.connect(world.vertx, "127.0.0.1", world.gateway.port(), Duration.ofSeconds(10)));
+        pos = new PosClient(link, tid, "898310048990001", new PinPadKeys(pad, 1), false);
+        PosClient.SignOnResult r = await(pos.signOn(SignOnMode.DOUBLE));
+        assertEquals("00", r.code());
+        byte[] tmk = Parity.adjustOdd(KeyComponents.combine(PospFixture.TMK_1, PospFixture.TMK_2));
+        mak = ecb(false, tmk, Arrays.copyOfRange(r.reply().binary(62), 20, 36));
+    }
+
+    /** Sends {@code m} MACed, checks both MACs independently; the answer. */
+    PosMessage send(PosMessage m) throws Exception {
+        byte[] body = pos.seal(m);
+        assertArrayEquals(unionPayMac(mak, MacBlock.of(body)), MacBlock.mac(body), "request MAC (BouncyCastle)");
+        byte[] answer = await(link.request(body));
+        PosMessage reply = PosMessage.unpack(answer);
+        assertTrue(reply.has(64), "answer " + reply.mti() + "/" + reply.field(39) + " MACed");
+        assertArrayEquals(unionPayMac(mak, MacBlock.of(answer)), MacBlock.mac(answer), "answer MAC (BouncyCastle)");
+        return reply;
+    }
+
+    /** The host simulator's key of message {@code m}: tid:batch:stan. */
+    String key(PosMessage m) {
+        return tid + ":" + pos.batch() + ":" + m.field(11);
+    }
+
+    /** The UnionPay ECB MAC of {@code mab} under a double-length MAK, on BouncyCastle's DESede. */
+    static byte[] unionPayMac(byte[] key, byte[] mab) {
+        byte[] r = new byte[8];
+        for (int i = 0; i < mab.length; i++) r[i % 8] ^= mab[i];
+        byte[] h = HexFormat.of().withUpperCase().formatHex(r).getBytes(StandardCharsets.US_ASCII);
+        byte[] c = ecb(true, key, Arrays.copyOf(h, 8));
+        for (int i = 0; i < 8; i++) c[i] ^= h[8 + i];
+        c = ecb(true, key, c);
+        return Arrays.copyOf(HexFormat.of().withUpperCase().formatHex(c).getBytes(StandardCharsets.US_ASCII), 8);
+    }
+
+    private static byte[] ecb(boolean encrypt, byte[] key, byte[] data) {
+        DESedeEngine engine = new DESedeEngine();
+        engine.init(encrypt, new KeyParameter(key));
+        byte[] out = new byte[data.length];
+        for (int off = 0; off < data.length; off += 8) engine.processBlock(data, off, out, off);
+        return out;
+    }
+}
