@@ -33,10 +33,9 @@ import java.util.HexFormat;
 import java.util.List;
 import org.bouncycastle.crypto.engines.DESedeEngine;
 import org.bouncycastle.crypto.params.KeyParameter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Batch settlement with batch upload (issue 18 item 3) over TCP: an out-of-balance settlement
@@ -45,19 +44,14 @@ import org.junit.jupiter.api.TestInstance;
  * BouncyCastle's DESede. docs/posp.md "Batch upload".
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PospFixture.PerClass.class)
 class BatchUploadEndToEndIT {
     private static final String PAN = "6222021234567890123";
     private static final String PIN = "123456";
-    private PospFixture world;
+    private final PospFixture world;
 
-    @BeforeAll
-    void start() throws Exception {
-        world = PospFixture.start(3000);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        world.close();
+    BatchUploadEndToEndIT(PospFixture world) {
+        this.world = world;
     }
 
     /** A signed-on terminal, with this test's view of its journal rows. */

@@ -28,10 +28,9 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import org.bouncycastle.crypto.engines.DESedeEngine;
 import org.bouncycastle.crypto.params.KeyParameter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The pre-authorisation family (issue 18 item 1) end to end over TCP: terminal → gateway
@@ -41,19 +40,14 @@ import org.junit.jupiter.api.TestInstance;
  * "Pre-authorisation".
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PospFixture.PerClass.class)
 class PreAuthEndToEndIT {
     private static final String PAN = "6222021234567890123";
     private static final String PIN = "123456";
-    private PospFixture world;
+    private final PospFixture world;
 
-    @BeforeAll
-    void start() throws Exception {
-        world = PospFixture.start(3000);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        world.close();
+    PreAuthEndToEndIT(PospFixture world) {
+        this.world = world;
     }
 
     /** A signed-on terminal, with this test's view of its journal rows. */

@@ -39,10 +39,9 @@ import java.util.HexFormat;
 import java.util.List;
 import org.bouncycastle.crypto.engines.DESedeEngine;
 import org.bouncycastle.crypto.params.KeyParameter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Refund, offline settlement and adjustments (issue 18 item 2) end to end over TCP: terminal →
@@ -52,19 +51,14 @@ import org.junit.jupiter.api.TestInstance;
  * decrypted from field 62 with the clear TMK. docs/posp.md "Refunds, offline settlement and adjustments".
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PospFixture.PerClass.class)
 class RefundEndToEndIT {
     private static final String PAN = "6222021234567890123";
     private static final String PIN = "123456";
-    private PospFixture world;
+    private final PospFixture world;
 
-    @BeforeAll
-    void start() throws Exception {
-        world = PospFixture.start(3000);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        world.close();
+    RefundEndToEndIT(PospFixture world) {
+        this.world = world;
     }
 
     /** A signed-on terminal, with this test's view of its journal rows. */
@@ -147,15 +141,21 @@ class RefundEndToEndIT {
         assertTrue(settled.field(48).endsWith("1"), "in balance: " + settled.field(48));
     }
 
+    /** Journals an approved purchase of 10 000 (batch and STAN 000001) straight into {@code journal}; its id. */
+    private static long approvedPurchase(TransactionJournal journal, String tid) throws Exception {
+        assertTrue(await(journal.open(tid, "000001", "000001", "0200", TransactionJournal.Kind.PURCHASE, 10_000, null, null, null)));
+        await(journal.close(tid, "000001", "000001", "0200", dev.posgate.gateway.posp.store.JournalStatus.APPROVED, "00",
+                "000000000001", "000001"));
+        long purchaseId = await(journal.original(tid, "000001", "000001")).id();
+        return purchaseId;
+    }
+
     /** The statement that accepts a refund is the cap: 10 refunds of 3 000 racing on one purchase of 10 000, 3 win. */
     @Test
     void concurrentRefundsNeverExceedTheOriginal() throws Exception {
         TransactionJournal journal = new TransactionJournal(world.db(), vault());
         String tid = "REFDRACE";
-        assertTrue(await(journal.open(tid, "000001", "000001", "0200", TransactionJournal.Kind.PURCHASE, 10_000, null, null, null)));
-        await(journal.close(tid, "000001", "000001", "0200", dev.posgate.gateway.posp.store.JournalStatus.APPROVED, "00",
-                "000000000001", "000001"));
-        long purchaseId = await(journal.original(tid, "000001", "000001")).id();
+        long purchaseId = approvedPurchase(journal, tid);
         List<Future<Boolean>> accepts = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             String stan = String.format("%06d", 100 + i);
@@ -187,10 +187,7 @@ class RefundEndToEndIT {
     void aVoidAndARefundOfOnePurchaseExcludeEachOther() throws Exception {
         TransactionJournal journal = new TransactionJournal(world.db(), vault());
         String tid = "REFDVOID";
-        assertTrue(await(journal.open(tid, "000001", "000001", "0200", TransactionJournal.Kind.PURCHASE, 10_000, null, null, null)));
-        await(journal.close(tid, "000001", "000001", "0200", dev.posgate.gateway.posp.store.JournalStatus.APPROVED, "00",
-                "000000000001", "000001"));
-        long purchaseId = await(journal.original(tid, "000001", "000001")).id();
+        long purchaseId = approvedPurchase(journal, tid);
         assertTrue(await(journal.open(tid, "000001", "000002", "0200", TransactionJournal.Kind.VOID, 10_000, null, "000001", null)));
         assertTrue(await(journal.open(tid, "000001", "000003", "0220", TransactionJournal.Kind.REFUND, 1_000, null, "000001", null)));
         assertFalse(await(journal.accept(tid, "000001", "000003", "0220", TransactionJournal.Effect.REFUND, purchaseId, 1_000,

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.posgate.crypto.Kcv;
 import dev.posgate.crypto.KeyComponents;
 import dev.posgate.crypto.Parity;
+import dev.posgate.crypto.Tdes;
 import dev.posgate.iso8583.pos.MacBlock;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.protocol.posp.SignOnMode;
@@ -58,6 +60,25 @@ class SignedOnTerminal {
     /** The host simulator's key of message {@code m}: tid:batch:stan. */
     String key(PosMessage m) {
         return tid + ":" + pos.batch() + ":" + m.field(11);
+    }
+
+    /**
+     * Signs {@code pos} on with {@code mode} and checks the answer: 00, keys accepted, field 62 of
+     * {@code length} bytes laid out as key(n) KCV(4) ..., each key ECB under the clear {@code tmk}
+     * followed by the first 4 bytes of its check value. The sign-on's result.
+     */
+    static PosClient.SignOnResult signOnInLayout(PosClient pos, SignOnMode mode, int length, byte[] tmk) throws Exception {
+        PosClient.SignOnResult r = await(pos.signOn(mode));
+        assertEquals("00", r.code(), mode.code());
+        assertTrue(r.keysAccepted(), mode.code());
+        byte[] f62 = r.reply().binary(62);
+        assertEquals(length, f62.length);
+        int n = mode.keyLength();
+        for (int off = 0; off < f62.length; off += n + 4) {
+            byte[] clear = Tdes.decryptEcb(tmk, Arrays.copyOfRange(f62, off, off + n));
+            assertArrayEquals(Kcv.of(clear, 4), Arrays.copyOfRange(f62, off + n, off + n + 4));
+        }
+        return r;
     }
 
     /** The UnionPay ECB MAC of {@code mab} under a double-length MAK, on BouncyCastle's DESede. */
