@@ -54,20 +54,6 @@ class BatchUploadEndToEndIT {
         this.world = world;
     }
 
-    /** A signed-on terminal, with this test's view of its journal rows. */
-    private final class Terminal extends SignedOnTerminal {
-        Terminal(String tid, String sn) throws Exception {
-            super(world, tid, sn);
-        }
-
-        Row row(String stan, String mti) throws Exception {
-            return await(world.db().preparedQuery("select id, kind, status, amount, orig_id, response_code, auth_code, rrn, refunded,"
-                            + " advice_state, advice_code, advice_attempts"
-                            + " from posp_transaction where tid = $1 and stan = $2 and mti = $3")
-                    .execute(Tuple.of(tid, stan, mti))).iterator().next();
-        }
-    }
-
     private static String today() {
         return LocalDate.now(ZoneId.of("Asia/Shanghai")).format(DateTimeFormatter.ofPattern("MMdd"));
     }
@@ -80,7 +66,7 @@ class BatchUploadEndToEndIT {
 
     @Test
     void outOfBalanceSettlementThenUploadThenEndReconcilesAndRecordsTheBatch() throws Exception {
-        Terminal t = new Terminal("BUPL0001", "SN-BUPL-1");
+        SignedOnTerminal t = new SignedOnTerminal(world, "BUPL0001", "SN-BUPL-1");
         String batch = t.pos.batch();
         PosMessage a = t.pos.purchase(PAN, 10_000, PIN);
         PosMessage ra = t.send(a);
@@ -140,7 +126,7 @@ class BatchUploadEndToEndIT {
 
     @Test
     void aBalancedSettlementIsRecordedAndAnUploadAfterItIs12() throws Exception {
-        Terminal t = new Terminal("BUPL0002", "SN-BUPL-2");
+        SignedOnTerminal t = new SignedOnTerminal(world, "BUPL0002", "SN-BUPL-2");
         String batch = t.pos.batch();
         PosMessage p = t.pos.purchase(PAN, 3_000, PIN);
         assertEquals("00", t.send(p).field(39));

@@ -50,26 +50,13 @@ class PreAuthEndToEndIT {
         this.world = world;
     }
 
-    /** A signed-on terminal, with this test's view of its journal rows. */
-    private final class Terminal extends SignedOnTerminal {
-        Terminal(String tid, String sn) throws Exception {
-            super(world, tid, sn);
-        }
-
-        Row row(String stan, String mti) throws Exception {
-            return await(world.db().preparedQuery("select id, kind, status, amount, orig_id, response_code, auth_code"
-                            + " from posp_transaction where tid = $1 and stan = $2 and mti = $3")
-                    .execute(Tuple.of(tid, stan, mti))).iterator().next();
-        }
-    }
-
     private static String today() {
         return LocalDate.now(ZoneId.of("Asia/Shanghai")).format(DateTimeFormatter.ofPattern("MMdd"));
     }
 
     @Test
     void preAuthCompletionVoidAndCompletionAgainThenSettlement() throws Exception {
-        Terminal t = new Terminal("PREA0001", "SN-PREA-1");
+        SignedOnTerminal t = new SignedOnTerminal(world, "PREA0001", "SN-PREA-1");
         String batch = t.pos.batch();
 
         PosMessage preAuth = t.pos.preAuth(PAN, 10_000, PIN);
@@ -131,7 +118,7 @@ class PreAuthEndToEndIT {
 
     @Test
     void preAuthCancelCancelsItAndACompletionAfterwardsIs12() throws Exception {
-        Terminal t = new Terminal("PREA0002", "SN-PREA-2");
+        SignedOnTerminal t = new SignedOnTerminal(world, "PREA0002", "SN-PREA-2");
         PosMessage preAuth = t.pos.preAuth(PAN, 5_000, PIN);
         PosMessage pa = t.send(preAuth);
         assertEquals("00", pa.field(39));
@@ -153,7 +140,7 @@ class PreAuthEndToEndIT {
 
     @Test
     void theReversalOfAPreAuthAndARepeatedPreAuth() throws Exception {
-        Terminal t = new Terminal("PREA0003", "SN-PREA-3");
+        SignedOnTerminal t = new SignedOnTerminal(world, "PREA0003", "SN-PREA-3");
         PosMessage preAuth = t.pos.preAuth(PAN, 7_000, PIN);
         byte[] body = t.pos.seal(preAuth);
         assertEquals("00", PosMessage.unpack(await(t.link.request(body))).field(39));
@@ -174,7 +161,7 @@ class PreAuthEndToEndIT {
 
     @Test
     void aPreAuthWhoseAnswerIsLostIsReversedByTheGatewayStoreAndForward() throws Exception {
-        Terminal t = new Terminal("PREA0004", "SN-PREA-4");
+        SignedOnTerminal t = new SignedOnTerminal(world, "PREA0004", "SN-PREA-4");
         // the host simulator never answers an amount ending in 999
         PosMessage preAuth = t.pos.preAuth(PAN, 4_999, PIN);
         PosMessage lost = t.send(preAuth);
@@ -195,7 +182,7 @@ class PreAuthEndToEndIT {
      */
     @Test
     void lostAnswersOfACompletionAVoidAndACancelGiveTheirMoveBack() throws Exception {
-        Terminal t = new Terminal("PREA0005", "SN-PREA-5");
+        SignedOnTerminal t = new SignedOnTerminal(world, "PREA0005", "SN-PREA-5");
         String batch = t.pos.batch();
         PosMessage preAuth = t.pos.preAuth(PAN, 10_000, PIN);
         PosMessage pa = t.send(preAuth);
@@ -225,7 +212,7 @@ class PreAuthEndToEndIT {
         assertEquals("CANCELLED", t.row(preAuth.field(11), "0100").getString("status"));
     }
 
-    private PosMessage lostWhileStalled(Terminal t, PosMessage m) throws Exception {
+    private PosMessage lostWhileStalled(SignedOnTerminal t, PosMessage m) throws Exception {
         world.host.stall(true);
         try {
             return t.send(m);
@@ -234,7 +221,7 @@ class PreAuthEndToEndIT {
         }
     }
 
-    private void reversedAtTheHost(Terminal t, PosMessage lost) throws Exception {
+    private void reversedAtTheHost(SignedOnTerminal t, PosMessage lost) throws Exception {
         Eventually.until("the gateway's reversal of " + lost.field(11) + " reached the host",
                 () -> world.host.reversalsReceived().contains(t.tid + ":" + lost.field(11)));
         Eventually.until("acknowledged", () -> "REVERSED".equals(t.row(lost.field(11), lost.mti()).getString("status")));

@@ -61,20 +61,6 @@ class RefundEndToEndIT {
         this.world = world;
     }
 
-    /** A signed-on terminal, with this test's view of its journal rows. */
-    private final class Terminal extends SignedOnTerminal {
-        Terminal(String tid, String sn) throws Exception {
-            super(world, tid, sn);
-        }
-
-        Row row(String stan, String mti) throws Exception {
-            return await(world.db().preparedQuery("select id, kind, status, amount, orig_id, response_code, auth_code, rrn, refunded,"
-                            + " advice_state, advice_code, advice_attempts, advice is null as dropped"
-                            + " from posp_transaction where tid = $1 and stan = $2 and mti = $3")
-                    .execute(Tuple.of(tid, stan, mti))).iterator().next();
-        }
-    }
-
     /** The gateway's advice vault as a second node would have it: the DEK from key_record, the same LMK. */
     private AdviceVault vault() {
         return new AdviceVault(world.hostHsm, new KeyRepository(world.db()), new AuditLog(world.db()), 60_000);
@@ -84,7 +70,7 @@ class RefundEndToEndIT {
         return LocalDate.now(ZoneId.of("Asia/Shanghai")).format(DateTimeFormatter.ofPattern("MMdd"));
     }
 
-    private void delivered(Terminal t, PosMessage advice, String hostCode) throws Exception {
+    private void delivered(SignedOnTerminal t, PosMessage advice, String hostCode) throws Exception {
         Eventually.until("advice " + advice.field(11) + " acknowledged by the host",
                 () -> "DELIVERED".equals(t.row(advice.field(11), "0220").getString("advice_state")));
         assertEquals(hostCode, t.row(advice.field(11), "0220").getString("advice_code"));
@@ -94,7 +80,7 @@ class RefundEndToEndIT {
 
     @Test
     void partialRefundsUpToTheOriginalThenTheCapThenSettlementInBalance() throws Exception {
-        Terminal t = new Terminal("REFD0001", "SN-REFD-1");
+        SignedOnTerminal t = new SignedOnTerminal(world, "REFD0001", "SN-REFD-1");
         String batch = t.pos.batch();
         PosMessage purchase = t.pos.purchase(PAN, 10_000, PIN);
         PosMessage p = t.send(purchase);
@@ -211,7 +197,7 @@ class RefundEndToEndIT {
 
     @Test
     void offlineSettlementAndItsAdjustmentsReachTheHost() throws Exception {
-        Terminal t = new Terminal("REFD0002", "SN-REFD-2");
+        SignedOnTerminal t = new SignedOnTerminal(world, "REFD0002", "SN-REFD-2");
         PosMessage offline = t.pos.offlineSettlement(PAN, 5_000, "OFF123");
         PosMessage o = t.send(offline);
         assertEquals("0230", o.mti());
@@ -240,7 +226,7 @@ class RefundEndToEndIT {
      */
     @Test
     void repeatedAdvicesAreAppliedOnceAtTheGatewayAndAtTheHost() throws Exception {
-        Terminal t = new Terminal("REFD0003", "SN-REFD-3");
+        SignedOnTerminal t = new SignedOnTerminal(world, "REFD0003", "SN-REFD-3");
         PosMessage purchase = t.pos.purchase(PAN, 8_000, PIN);
         PosMessage p = t.send(purchase);
         PosMessage refund = t.pos.refund(PAN, 8_000, t.pos.batch(), purchase.field(11), today(), p.field(37));
@@ -266,7 +252,7 @@ class RefundEndToEndIT {
     /** The host does not answer: the terminal has its 00 already; the gateway retries until the host acknowledges. */
     @Test
     void anUnansweredAdviceIsRetriedUntilAcknowledged() throws Exception {
-        Terminal t = new Terminal("REFD0004", "SN-REFD-4");
+        SignedOnTerminal t = new SignedOnTerminal(world, "REFD0004", "SN-REFD-4");
         world.host.answerAdvices(false);
         PosMessage offline;
         try {
@@ -282,7 +268,7 @@ class RefundEndToEndIT {
     }
 
     /** The stored advice's columns: ciphertext, the key_record id of its DEK, the IV. */
-    private Row stored(Terminal t, PosMessage advice) throws Exception {
+    private Row stored(SignedOnTerminal t, PosMessage advice) throws Exception {
         return await(world.db().preparedQuery("select advice, advice_key_id, advice_iv from posp_transaction"
                         + " where tid = $1 and stan = $2 and mti = '0220'")
                 .execute(Tuple.of(t.tid, advice.field(11)))).iterator().next();
@@ -295,7 +281,7 @@ class RefundEndToEndIT {
      */
     @Test
     void anAdviceSealedUnderARetiredKeyStillOpensAfterARotation() throws Exception {
-        Terminal t = new Terminal("REFD0005", "SN-REFD-5");
+        SignedOnTerminal t = new SignedOnTerminal(world, "REFD0005", "SN-REFD-5");
         world.host.answerAdvices(false);
         PosMessage offline;
         long oldKey;
@@ -323,7 +309,7 @@ class RefundEndToEndIT {
      */
     @Test
     void anAdviceStoredInClearBeforeTheEncryptionIsSealedAtStartUp() throws Exception {
-        Terminal t = new Terminal("REFD0006", "SN-REFD-6");
+        SignedOnTerminal t = new SignedOnTerminal(world, "REFD0006", "SN-REFD-6");
         world.host.answerAdvices(false);
         PosMessage offline;
         try {

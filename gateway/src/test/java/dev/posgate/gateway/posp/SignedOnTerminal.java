@@ -16,6 +16,8 @@ import dev.posgate.terminal.net.TerminalLink;
 import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.terminal.pos.PinPadKeys;
 import dev.posgate.terminal.pos.PosClient;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -27,15 +29,17 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * A TMK terminal of a {@link PospFixture} world, registered and signed on (double-length keys) over
  * TCP: its client, link and clear MAK (from field 62, decrypted here with the fixture's clear TMK).
  * {@link #send} recomputes the request's and the answer's MAC with BouncyCastle's DESede,
- * independently of the PIN pad and the HSM. Tests extend it with their own journal queries.
+ * independently of the PIN pad and the HSM.
  */
 class SignedOnTerminal {
     final String tid;
     final PosClient pos;
     final TerminalLink link;
     final byte[] mak;
+    private final PospFixture world;
 
     SignedOnTerminal(PospFixture world, String tid, String sn) throws Exception {
+        this.world = world;
         this.tid = tid;
         PinPad pad = world.registerTmkTerminal(tid, sn);
         link = await(TerminalLink.connect(world.vertx, "127.0.0.1", world.gateway.port(), Duration.ofSeconds(10)));
@@ -55,6 +59,14 @@ class SignedOnTerminal {
         assertTrue(reply.has(64), "answer " + reply.mti() + "/" + reply.field(39) + " MACed");
         assertArrayEquals(unionPayMac(mak, MacBlock.of(answer)), MacBlock.mac(answer), "answer MAC (BouncyCastle)");
         return reply;
+    }
+
+    /** This terminal's journal row of {@code stan} and {@code mti}: its state, amounts, references and advice state. */
+    Row row(String stan, String mti) throws Exception {
+        return await(world.db().preparedQuery("select id, kind, status, amount, orig_id, response_code, auth_code, rrn, refunded,"
+                        + " advice_state, advice_code, advice_attempts, advice is null as dropped"
+                        + " from posp_transaction where tid = $1 and stan = $2 and mti = $3")
+                .execute(Tuple.of(tid, stan, mti))).iterator().next();
     }
 
     /** The host simulator's key of message {@code m}: tid:batch:stan. */
