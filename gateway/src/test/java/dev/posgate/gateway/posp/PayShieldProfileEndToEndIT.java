@@ -1,7 +1,6 @@
 package dev.posgate.gateway.posp;
 
 import static dev.posgate.testing.Eventually.await;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

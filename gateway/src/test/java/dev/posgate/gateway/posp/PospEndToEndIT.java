@@ -9,10 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.posgate.crypto.Kcv;
 import dev.posgate.crypto.KeyComponents;
 import dev.posgate.crypto.Parity;
-import dev.posgate.crypto.Tdes;
 import dev.posgate.gateway.platform.db.KeyRecord;
 import dev.posgate.gateway.support.Metrics;
 import dev.posgate.protocol.posp.SignOnMode;

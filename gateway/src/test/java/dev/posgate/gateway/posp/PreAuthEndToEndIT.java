@@ -1,33 +1,17 @@
 package dev.posgate.gateway.posp;
 
 import static dev.posgate.testing.Eventually.await;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.posgate.crypto.KeyComponents;
-import dev.posgate.crypto.Parity;
-import dev.posgate.iso8583.pos.MacBlock;
 import dev.posgate.iso8583.pos.PosMessage;
-import dev.posgate.protocol.posp.SignOnMode;
-import dev.posgate.terminal.net.TerminalLink;
-import dev.posgate.terminal.pinpad.PinPad;
-import dev.posgate.terminal.pos.PinPadKeys;
-import dev.posgate.terminal.pos.PosClient;
 import dev.posgate.testing.Eventually;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
-import java.util.HexFormat;
-import org.bouncycastle.crypto.engines.DESedeEngine;
-import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -31,7 +31,6 @@ import io.vertx.junit5.VertxExtension;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.bouncycastle.asn1.gm.GMNamedCurves;

@@ -23,7 +23,6 @@ import dev.posgate.hsm.keyblock.Tr31GenerateRequest;
 import dev.posgate.hsm.keyblock.Tr31ImportRequest;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import org.bouncycastle.crypto.engines.DESedeEngine;
