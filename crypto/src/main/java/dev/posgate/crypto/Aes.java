@@ -22,45 +22,19 @@ public final class Aes {
 
     /** ECB encryption of {@code data} (a multiple of 16 bytes). */
     public static byte[] encryptEcb(byte[] key, byte[] data) {
-        BlockCipher e = engine(key, true);
-        checkData(data);
-        byte[] out = new byte[data.length];
-        for (int off = 0; off < data.length; off += BLOCK) {
-            e.processBlock(data, off, out, off);
-        }
-        return out;
+        return BlockModes.ecb(engine(key, true), data);
     }
 
     /** CBC encryption with a 16-byte IV, no padding. */
     public static byte[] encryptCbc(byte[] key, byte[] iv, byte[] data) {
-        checkIv(iv);
-        BlockCipher e = engine(key, true);
-        checkData(data);
-        byte[] out = new byte[data.length];
-        byte[] chain = iv.clone();
-        for (int off = 0; off < data.length; off += BLOCK) {
-            for (int i = 0; i < BLOCK; i++) {
-                chain[i] ^= data[off + i];
-            }
-            e.processBlock(chain, 0, out, off);
-            System.arraycopy(out, off, chain, 0, BLOCK);
-        }
-        return out;
+        BlockModes.checkIv(iv, BLOCK);
+        return BlockModes.encryptCbc(engine(key, true)::processBlock, BLOCK, iv, data);
     }
 
     /** CBC decryption with a 16-byte IV, no padding. */
     public static byte[] decryptCbc(byte[] key, byte[] iv, byte[] data) {
-        checkIv(iv);
-        BlockCipher d = engine(key, false);
-        checkData(data);
-        byte[] out = new byte[data.length];
-        for (int off = 0; off < data.length; off += BLOCK) {
-            d.processBlock(data, off, out, off);
-            for (int i = 0; i < BLOCK; i++) {
-                out[off + i] ^= off == 0 ? iv[i] : data[off - BLOCK + i];
-            }
-        }
-        return out;
+        BlockModes.checkIv(iv, BLOCK);
+        return BlockModes.decryptCbc(engine(key, false)::processBlock, BLOCK, iv, data);
     }
 
     /** True for the AES key lengths: 16, 24 or 32. */
@@ -77,19 +51,5 @@ public final class Aes {
         BlockCipher e = AESEngine.newInstance();
         e.init(encrypt, new KeyParameter(key));
         return e;
-    }
-
-    private static void checkData(byte[] data) {
-        Objects.requireNonNull(data, "data");
-        if (data.length % BLOCK != 0) {
-            throw new IllegalArgumentException("data length " + data.length + " is not a multiple of 16");
-        }
-    }
-
-    private static void checkIv(byte[] iv) {
-        Objects.requireNonNull(iv, "iv");
-        if (iv.length != BLOCK) {
-            throw new IllegalArgumentException("IV must be 16 bytes, got " + iv.length);
-        }
     }
 }

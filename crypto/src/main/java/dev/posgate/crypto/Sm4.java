@@ -25,44 +25,24 @@ public final class Sm4 {
 
     /** ECB encryption of {@code data} (a multiple of 16 bytes) under a 16-byte key. */
     public static byte[] encryptEcb(byte[] key, byte[] data) {
-        return ecb(engine(key, true), data);
+        return BlockModes.ecb(engine(key, true), data);
     }
 
     /** ECB decryption of {@code data} (a multiple of 16 bytes) under a 16-byte key. */
     public static byte[] decryptEcb(byte[] key, byte[] data) {
-        return ecb(engine(key, false), data);
+        return BlockModes.ecb(engine(key, false), data);
     }
 
     /** CBC encryption with a 16-byte IV, no padding. */
     public static byte[] encryptCbc(byte[] key, byte[] iv, byte[] data) {
-        checkIv(iv);
-        BlockCipher e = engine(key, true);
-        checkData(data);
-        byte[] out = new byte[data.length];
-        byte[] chain = iv.clone();
-        for (int off = 0; off < data.length; off += BLOCK) {
-            for (int i = 0; i < BLOCK; i++) {
-                chain[i] ^= data[off + i];
-            }
-            e.processBlock(chain, 0, out, off);
-            System.arraycopy(out, off, chain, 0, BLOCK);
-        }
-        return out;
+        BlockModes.checkIv(iv, BLOCK);
+        return BlockModes.encryptCbc(engine(key, true)::processBlock, BLOCK, iv, data);
     }
 
     /** CBC decryption with a 16-byte IV, no padding. */
     public static byte[] decryptCbc(byte[] key, byte[] iv, byte[] data) {
-        checkIv(iv);
-        BlockCipher d = engine(key, false);
-        checkData(data);
-        byte[] out = new byte[data.length];
-        for (int off = 0; off < data.length; off += BLOCK) {
-            d.processBlock(data, off, out, off);
-            for (int i = 0; i < BLOCK; i++) {
-                out[off + i] ^= off == 0 ? iv[i] : data[off - BLOCK + i];
-            }
-        }
-        return out;
+        BlockModes.checkIv(iv, BLOCK);
+        return BlockModes.decryptCbc(engine(key, false)::processBlock, BLOCK, iv, data);
     }
 
     /**
@@ -77,28 +57,5 @@ public final class Sm4 {
         SM4Engine e = new SM4Engine();
         e.init(encrypt, new KeyParameter(key));
         return e;
-    }
-
-    private static byte[] ecb(BlockCipher e, byte[] data) {
-        checkData(data);
-        byte[] out = new byte[data.length];
-        for (int off = 0; off < data.length; off += BLOCK) {
-            e.processBlock(data, off, out, off);
-        }
-        return out;
-    }
-
-    private static void checkData(byte[] data) {
-        Objects.requireNonNull(data, "data");
-        if (data.length % BLOCK != 0) {
-            throw new IllegalArgumentException("data length " + data.length + " is not a multiple of 16");
-        }
-    }
-
-    private static void checkIv(byte[] iv) {
-        Objects.requireNonNull(iv, "iv");
-        if (iv.length != BLOCK) {
-            throw new IllegalArgumentException("IV must be 16 bytes, got " + iv.length);
-        }
     }
 }

@@ -1,6 +1,5 @@
 package dev.posgate.crypto;
 
-import java.util.Objects;
 
 /**
  * DES / TDES (FIPS 46-3, NIST SP 800-67) in ECB and CBC mode, no padding.
@@ -22,77 +21,28 @@ public final class Tdes {
 
     /** ECB encryption of {@code data} (a multiple of 8 bytes) under an 8/16/24-byte key. */
     public static byte[] encryptEcb(byte[] key, byte[] data) {
-        return ecb(DesCore.of(key, true), data);
+        return BlockModes.ecb(DesCore.of(key, true)::block, BLOCK, data);
     }
 
     /** ECB decryption of {@code data} (a multiple of 8 bytes) under an 8/16/24-byte key. */
     public static byte[] decryptEcb(byte[] key, byte[] data) {
-        return ecb(DesCore.of(key, false), data);
+        return BlockModes.ecb(DesCore.of(key, false)::block, BLOCK, data);
     }
 
     /** CBC encryption with an 8-byte IV, no padding. */
     public static byte[] encryptCbc(byte[] key, byte[] iv, byte[] data) {
-        checkIv(iv);
-        DesCore e = DesCore.of(key, true);
-        checkData(data);
-        byte[] out = new byte[data.length];
-        byte[] chain = iv.clone();
-        for (int off = 0; off < data.length; off += BLOCK) {
-            for (int i = 0; i < BLOCK; i++) {
-                chain[i] ^= data[off + i];
-            }
-            e.block(chain, 0, out, off);
-            System.arraycopy(out, off, chain, 0, BLOCK);
-        }
-        return out;
+        BlockModes.checkIv(iv, BLOCK);
+        return BlockModes.encryptCbc(DesCore.of(key, true)::block, BLOCK, iv, data);
     }
 
     /** CBC decryption with an 8-byte IV, no padding. */
     public static byte[] decryptCbc(byte[] key, byte[] iv, byte[] data) {
-        checkIv(iv);
-        DesCore e = DesCore.of(key, false);
-        checkData(data);
-        byte[] out = new byte[data.length];
-        for (int off = 0; off < data.length; off += BLOCK) {
-            e.block(data, off, out, off);
-            if (off == 0) {
-                for (int i = 0; i < BLOCK; i++) {
-                    out[i] ^= iv[i];
-                }
-            } else {
-                for (int i = 0; i < BLOCK; i++) {
-                    out[off + i] ^= data[off - BLOCK + i];
-                }
-            }
-        }
-        return out;
+        BlockModes.checkIv(iv, BLOCK);
+        return BlockModes.decryptCbc(DesCore.of(key, false)::block, BLOCK, iv, data);
     }
 
     /** True for the key lengths this class accepts: 8, 16 or 24. */
     public static boolean isValidKeyLength(int len) {
         return len == 8 || len == 16 || len == 24;
-    }
-
-    private static byte[] ecb(DesCore e, byte[] data) {
-        checkData(data);
-        byte[] out = new byte[data.length];
-        for (int off = 0; off < data.length; off += BLOCK) {
-            e.block(data, off, out, off);
-        }
-        return out;
-    }
-
-    private static void checkData(byte[] data) {
-        Objects.requireNonNull(data, "data");
-        if (data.length % BLOCK != 0) {
-            throw new IllegalArgumentException("data length " + data.length + " is not a multiple of 8");
-        }
-    }
-
-    private static void checkIv(byte[] iv) {
-        Objects.requireNonNull(iv, "iv");
-        if (iv.length != BLOCK) {
-            throw new IllegalArgumentException("IV must be 8 bytes, got " + iv.length);
-        }
     }
 }

@@ -79,6 +79,14 @@ public final class RemoteHsm implements Hsm {
      * {@link HsmException} on any other error code.
      */
     public <R> Future<R> execute(HsmRequest<R> request) {
+        return send(request).map(reply -> parse(request, reply, false));
+    }
+
+    /**
+     * Encodes {@code request} (refused first if outside this HSM's profile) and sends it: the raw
+     * reply, or a failed future for a refused or unencodable request.
+     */
+    private Future<byte[]> send(HsmRequest<?> request) {
         byte[] payload;
         try {
             refuseOutsideProfile(request);
@@ -86,19 +94,12 @@ public final class RemoteHsm implements Hsm {
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
-        return transport.execute(payload).map(reply -> parse(request, reply, false));
+        return transport.execute(payload);
     }
 
     /** Like {@link #execute} for a verification: {@code true} on 00, {@code false} on 01. */
     private Future<Boolean> verify(HsmRequest<?> request) {
-        byte[] payload;
-        try {
-            refuseOutsideProfile(request);
-            payload = request.encode();
-        } catch (RuntimeException e) {
-            return Future.failedFuture(e);
-        }
-        return transport.execute(payload).map(reply -> parse(request, reply, true) != null);
+        return send(request).map(reply -> parse(request, reply, true) != null);
     }
 
     /**
@@ -242,15 +243,8 @@ public final class RemoteHsm implements Hsm {
 
     /** Like {@link #execute}, but {@code warning} is an advice: the reply's fields are still read. */
     private <R> Future<Warned<R>> executeWithWarning(HsmRequest<R> request, String warning) {
-        byte[] payload;
-        try {
-            refuseOutsideProfile(request);
-            payload = request.encode();
-        } catch (RuntimeException e) {
-            return Future.failedFuture(e);
-        }
         String cmd = request.commandCode();
-        return transport.execute(payload).map(reply -> {
+        return send(request).map(reply -> {
             String error = Replies.errorCode(cmd, reply);
             if (warning.equals(error)) {
                 try {

@@ -1,42 +1,21 @@
 package dev.posgate.gateway.posp;
 
 import static dev.posgate.testing.Eventually.await;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.posgate.crypto.KeyComponents;
-import dev.posgate.crypto.Parity;
-import dev.posgate.iso8583.pos.MacBlock;
 import dev.posgate.iso8583.pos.PosMessage;
-import dev.posgate.protocol.posp.SignOnMode;
-import dev.posgate.terminal.net.TerminalLink;
-import dev.posgate.terminal.pinpad.PinPad;
-import dev.posgate.terminal.pos.PinPadKeys;
-import dev.posgate.terminal.pos.PosClient;
-import dev.posgate.testing.Eventually;
 import dev.posgate.protocol.posp.BatchUpload;
-import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import org.bouncycastle.crypto.engines.DESedeEngine;
-import org.bouncycastle.crypto.params.KeyParameter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Batch settlement with batch upload (issue 18 item 3) over TCP: an out-of-balance settlement
@@ -45,60 +24,14 @@ import org.junit.jupiter.api.TestInstance;
  * BouncyCastle's DESede. docs/posp.md "Batch upload".
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PospFixture.PerClass.class)
 class BatchUploadEndToEndIT {
     private static final String PAN = "6222021234567890123";
     private static final String PIN = "123456";
-    private PospFixture world;
+    private final PospFixture world;
 
-    @BeforeAll
-    void start() throws Exception {
-        world = PospFixture.start(3000);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        world.close();
-    }
-
-    /** A signed-on terminal: its client, link and clear MAK (from field 62, decrypted here). */
-    private final class Terminal {
-        final String tid;
-        final PosClient pos;
-        final TerminalLink link;
-        final byte[] mak;
-
-        Terminal(String tid, String sn) throws Exception {
-            this.tid = tid;
-            PinPad pad = world.registerTmkTerminal(tid, sn);
-            link = await(TerminalLink.connect(world.vertx, "127.0.0.1", world.gateway.port(), Duration.ofSeconds(10)));
-            pos = new PosClient(link, tid, "898310048990001", new PinPadKeys(pad, 1), false);
-            PosClient.SignOnResult r = await(pos.signOn(SignOnMode.DOUBLE));
-            assertEquals("00", r.code());
-            byte[] tmk = Parity.adjustOdd(KeyComponents.combine(PospFixture.TMK_1, PospFixture.TMK_2));
-            mak = ecb(false, tmk, Arrays.copyOfRange(r.reply().binary(62), 20, 36));
-        }
-
-        /** Sends {@code m} MACed, checks both MACs independently; the answer. */
-        PosMessage send(PosMessage m) throws Exception {
-            byte[] body = pos.seal(m);
-            assertArrayEquals(unionPayMac(mak, MacBlock.of(body)), MacBlock.mac(body), "request MAC (BouncyCastle)");
-            byte[] answer = await(link.request(body));
-            PosMessage reply = PosMessage.unpack(answer);
-            assertTrue(reply.has(64), "answer " + reply.mti() + "/" + reply.field(39) + " MACed");
-            assertArrayEquals(unionPayMac(mak, MacBlock.of(answer)), MacBlock.mac(answer), "answer MAC (BouncyCastle)");
-            return reply;
-        }
-
-        Row row(String stan, String mti) throws Exception {
-            return await(world.db().preparedQuery("select id, kind, status, amount, orig_id, response_code, auth_code, rrn, refunded,"
-                            + " advice_state, advice_code, advice_attempts"
-                            + " from posp_transaction where tid = $1 and stan = $2 and mti = $3")
-                    .execute(Tuple.of(tid, stan, mti))).iterator().next();
-        }
-
-        String key(PosMessage m) {
-            return tid + ":" + pos.batch() + ":" + m.field(11);
-        }
+    BatchUploadEndToEndIT(PospFixture world) {
+        this.world = world;
     }
 
     private static String today() {
@@ -113,7 +46,7 @@ class BatchUploadEndToEndIT {
 
     @Test
     void outOfBalanceSettlementThenUploadThenEndReconcilesAndRecordsTheBatch() throws Exception {
-        Terminal t = new Terminal("BUPL0001", "SN-BUPL-1");
+        SignedOnTerminal t = new SignedOnTerminal(world, "BUPL0001", "SN-BUPL-1");
         String batch = t.pos.batch();
         PosMessage a = t.pos.purchase(PAN, 10_000, PIN);
         PosMessage ra = t.send(a);
@@ -173,7 +106,7 @@ class BatchUploadEndToEndIT {
 
     @Test
     void aBalancedSettlementIsRecordedAndAnUploadAfterItIs12() throws Exception {
-        Terminal t = new Terminal("BUPL0002", "SN-BUPL-2");
+        SignedOnTerminal t = new SignedOnTerminal(world, "BUPL0002", "SN-BUPL-2");
         String batch = t.pos.batch();
         PosMessage p = t.pos.purchase(PAN, 3_000, PIN);
         assertEquals("00", t.send(p).field(39));
@@ -184,23 +117,5 @@ class BatchUploadEndToEndIT {
         assertTrue(s.getBoolean("in_balance"));
         assertEquals("00", s.getString("host_code"));
         assertEquals("12", t.send(t.pos.batchUpload(List.of(new BatchUpload.Item("22", p.field(11), PAN, 3_000)))).field(39));
-    }
-
-    private static byte[] unionPayMac(byte[] key, byte[] mab) {
-        byte[] r = new byte[8];
-        for (int i = 0; i < mab.length; i++) r[i % 8] ^= mab[i];
-        byte[] h = HexFormat.of().withUpperCase().formatHex(r).getBytes(StandardCharsets.US_ASCII);
-        byte[] c = ecb(true, key, Arrays.copyOf(h, 8));
-        for (int i = 0; i < 8; i++) c[i] ^= h[8 + i];
-        c = ecb(true, key, c);
-        return Arrays.copyOf(HexFormat.of().withUpperCase().formatHex(c).getBytes(StandardCharsets.US_ASCII), 8);
-    }
-
-    private static byte[] ecb(boolean encrypt, byte[] key, byte[] data) {
-        DESedeEngine engine = new DESedeEngine();
-        engine.init(encrypt, new KeyParameter(key));
-        byte[] out = new byte[data.length];
-        for (int off = 0; off < data.length; off += 8) engine.processBlock(data, off, out, off);
-        return out;
     }
 }

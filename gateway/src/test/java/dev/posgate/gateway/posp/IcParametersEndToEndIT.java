@@ -24,10 +24,9 @@ import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Issue 14 item 7 end to end over TCP: an operator loads two AIDs and two EMV CA public keys through
@@ -36,20 +35,15 @@ import org.junit.jupiter.api.TestInstance;
  * each entry it lacks byte for byte, ends both downloads and is answered with 0 from then on.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PospFixture.PerClass.class)
 class IcParametersEndToEndIT {
     private static final String PAN = "6222021234567890123";
     private static final HexFormat HEX = HexFormat.of();
     private final HttpClient http = HttpClient.newHttpClient();
-    private PospFixture world;
+    private final PospFixture world;
 
-    @BeforeAll
-    void start() throws Exception {
-        world = PospFixture.start(3000);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        world.close();
+    IcParametersEndToEndIT(PospFixture world) {
+        this.world = world;
     }
 
     @Test

@@ -30,7 +30,6 @@ import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.terminal.pos.PinPadKeys;
 import dev.posgate.terminal.pos.PosClient;
 import dev.posgate.terminal.pos.WorkingKeyHolder;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Files;
@@ -39,6 +38,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * The POSP test world, all real and over TCP: a gateway (its own PostgreSQL database, its bundled
@@ -217,6 +221,37 @@ public final class PospFixture implements AutoCloseable {
 
     public PosClient tmkClient(String tid, PinPad pad) throws Exception {
         return client(tid, new PinPadKeys(pad, 1));
+    }
+
+    /**
+     * One default world ({@link #start(long) start(3000)}) per test class, closed after the class:
+     * {@code @ExtendWith(PospFixture.PerClass.class)} on a {@code @TestInstance(PER_CLASS)} test
+     * whose constructor takes a {@code PospFixture}.
+     */
+    public static final class PerClass implements ParameterResolver, AfterAllCallback {
+        private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(PerClass.class);
+
+        @Override
+        public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+            return parameter.getParameter().getType() == PospFixture.class;
+        }
+
+        @Override
+        public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+            return context.getStore(NS).getOrComputeIfAbsent(PospFixture.class, k -> {
+                try {
+                    return start(3000);
+                } catch (Exception e) {
+                    throw new ParameterResolutionException("the POSP world did not start", e);
+                }
+            }, PospFixture.class);
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) throws Exception {
+            PospFixture world = context.getStore(NS).remove(PospFixture.class, PospFixture.class);
+            if (world != null) world.close();
+        }
     }
 
     @Override

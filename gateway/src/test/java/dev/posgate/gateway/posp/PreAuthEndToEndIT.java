@@ -1,37 +1,20 @@
 package dev.posgate.gateway.posp;
 
 import static dev.posgate.testing.Eventually.await;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.posgate.crypto.KeyComponents;
-import dev.posgate.crypto.Parity;
-import dev.posgate.iso8583.pos.MacBlock;
 import dev.posgate.iso8583.pos.PosMessage;
-import dev.posgate.protocol.posp.SignOnMode;
-import dev.posgate.terminal.net.TerminalLink;
-import dev.posgate.terminal.pinpad.PinPad;
-import dev.posgate.terminal.pos.PinPadKeys;
-import dev.posgate.terminal.pos.PosClient;
 import dev.posgate.testing.Eventually;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
-import java.util.HexFormat;
-import org.bouncycastle.crypto.engines.DESedeEngine;
-import org.bouncycastle.crypto.params.KeyParameter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The pre-authorisation family (issue 18 item 1) end to end over TCP: terminal → gateway
@@ -41,59 +24,14 @@ import org.junit.jupiter.api.TestInstance;
  * "Pre-authorisation".
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PospFixture.PerClass.class)
 class PreAuthEndToEndIT {
     private static final String PAN = "6222021234567890123";
     private static final String PIN = "123456";
-    private PospFixture world;
+    private final PospFixture world;
 
-    @BeforeAll
-    void start() throws Exception {
-        world = PospFixture.start(3000);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        world.close();
-    }
-
-    /** A signed-on terminal: its client, link and clear MAK (from field 62, decrypted here). */
-    private final class Terminal {
-        final String tid;
-        final PosClient pos;
-        final TerminalLink link;
-        final byte[] mak;
-
-        Terminal(String tid, String sn) throws Exception {
-            this.tid = tid;
-            PinPad pad = world.registerTmkTerminal(tid, sn);
-            link = await(TerminalLink.connect(world.vertx, "127.0.0.1", world.gateway.port(), Duration.ofSeconds(10)));
-            pos = new PosClient(link, tid, "898310048990001", new PinPadKeys(pad, 1), false);
-            PosClient.SignOnResult r = await(pos.signOn(SignOnMode.DOUBLE));
-            assertEquals("00", r.code());
-            byte[] tmk = Parity.adjustOdd(KeyComponents.combine(PospFixture.TMK_1, PospFixture.TMK_2));
-            mak = ecb(false, tmk, Arrays.copyOfRange(r.reply().binary(62), 20, 36));
-        }
-
-        /** Sends {@code m} MACed, checks both MACs independently; the answer. */
-        PosMessage send(PosMessage m) throws Exception {
-            byte[] body = pos.seal(m);
-            assertArrayEquals(unionPayMac(mak, MacBlock.of(body)), MacBlock.mac(body), "request MAC (BouncyCastle)");
-            byte[] answer = await(link.request(body));
-            PosMessage reply = PosMessage.unpack(answer);
-            assertTrue(reply.has(64), "answer " + reply.mti() + "/" + reply.field(39) + " MACed");
-            assertArrayEquals(unionPayMac(mak, MacBlock.of(answer)), MacBlock.mac(answer), "answer MAC (BouncyCastle)");
-            return reply;
-        }
-
-        Row row(String stan, String mti) throws Exception {
-            return await(world.db().preparedQuery("select id, kind, status, amount, orig_id, response_code, auth_code"
-                            + " from posp_transaction where tid = $1 and stan = $2 and mti = $3")
-                    .execute(Tuple.of(tid, stan, mti))).iterator().next();
-        }
-
-        String key(PosMessage m) {
-            return tid + ":" + pos.batch() + ":" + m.field(11);
-        }
+    PreAuthEndToEndIT(PospFixture world) {
+        this.world = world;
     }
 
     private static String today() {
@@ -102,7 +40,7 @@ class PreAuthEndToEndIT {
 
     @Test
     void preAuthCompletionVoidAndCompletionAgainThenSettlement() throws Exception {
-        Terminal t = new Terminal("PREA0001", "SN-PREA-1");
+        SignedOnTerminal t = new SignedOnTerminal(world, "PREA0001", "SN-PREA-1");
         String batch = t.pos.batch();
 
         PosMessage preAuth = t.pos.preAuth(PAN, 10_000, PIN);
@@ -164,7 +102,7 @@ class PreAuthEndToEndIT {
 
     @Test
     void preAuthCancelCancelsItAndACompletionAfterwardsIs12() throws Exception {
-        Terminal t = new Terminal("PREA0002", "SN-PREA-2");
+        SignedOnTerminal t = new SignedOnTerminal(world, "PREA0002", "SN-PREA-2");
         PosMessage preAuth = t.pos.preAuth(PAN, 5_000, PIN);
         PosMessage pa = t.send(preAuth);
         assertEquals("00", pa.field(39));
@@ -186,7 +124,7 @@ class PreAuthEndToEndIT {
 
     @Test
     void theReversalOfAPreAuthAndARepeatedPreAuth() throws Exception {
-        Terminal t = new Terminal("PREA0003", "SN-PREA-3");
+        SignedOnTerminal t = new SignedOnTerminal(world, "PREA0003", "SN-PREA-3");
         PosMessage preAuth = t.pos.preAuth(PAN, 7_000, PIN);
         byte[] body = t.pos.seal(preAuth);
         assertEquals("00", PosMessage.unpack(await(t.link.request(body))).field(39));
@@ -207,7 +145,7 @@ class PreAuthEndToEndIT {
 
     @Test
     void aPreAuthWhoseAnswerIsLostIsReversedByTheGatewayStoreAndForward() throws Exception {
-        Terminal t = new Terminal("PREA0004", "SN-PREA-4");
+        SignedOnTerminal t = new SignedOnTerminal(world, "PREA0004", "SN-PREA-4");
         // the host simulator never answers an amount ending in 999
         PosMessage preAuth = t.pos.preAuth(PAN, 4_999, PIN);
         PosMessage lost = t.send(preAuth);
@@ -228,7 +166,7 @@ class PreAuthEndToEndIT {
      */
     @Test
     void lostAnswersOfACompletionAVoidAndACancelGiveTheirMoveBack() throws Exception {
-        Terminal t = new Terminal("PREA0005", "SN-PREA-5");
+        SignedOnTerminal t = new SignedOnTerminal(world, "PREA0005", "SN-PREA-5");
         String batch = t.pos.batch();
         PosMessage preAuth = t.pos.preAuth(PAN, 10_000, PIN);
         PosMessage pa = t.send(preAuth);
@@ -258,7 +196,7 @@ class PreAuthEndToEndIT {
         assertEquals("CANCELLED", t.row(preAuth.field(11), "0100").getString("status"));
     }
 
-    private PosMessage lostWhileStalled(Terminal t, PosMessage m) throws Exception {
+    private PosMessage lostWhileStalled(SignedOnTerminal t, PosMessage m) throws Exception {
         world.host.stall(true);
         try {
             return t.send(m);
@@ -267,27 +205,9 @@ class PreAuthEndToEndIT {
         }
     }
 
-    private void reversedAtTheHost(Terminal t, PosMessage lost) throws Exception {
+    private void reversedAtTheHost(SignedOnTerminal t, PosMessage lost) throws Exception {
         Eventually.until("the gateway's reversal of " + lost.field(11) + " reached the host",
                 () -> world.host.reversalsReceived().contains(t.tid + ":" + lost.field(11)));
         Eventually.until("acknowledged", () -> "REVERSED".equals(t.row(lost.field(11), lost.mti()).getString("status")));
-    }
-
-    private static byte[] unionPayMac(byte[] key, byte[] mab) {
-        byte[] r = new byte[8];
-        for (int i = 0; i < mab.length; i++) r[i % 8] ^= mab[i];
-        byte[] h = HexFormat.of().withUpperCase().formatHex(r).getBytes(StandardCharsets.US_ASCII);
-        byte[] c = ecb(true, key, Arrays.copyOf(h, 8));
-        for (int i = 0; i < 8; i++) c[i] ^= h[8 + i];
-        c = ecb(true, key, c);
-        return Arrays.copyOf(HexFormat.of().withUpperCase().formatHex(c).getBytes(StandardCharsets.US_ASCII), 8);
-    }
-
-    private static byte[] ecb(boolean encrypt, byte[] key, byte[] data) {
-        DESedeEngine engine = new DESedeEngine();
-        engine.init(encrypt, new KeyParameter(key));
-        byte[] out = new byte[data.length];
-        for (int off = 0; off < data.length; off += 8) engine.processBlock(data, off, out, off);
-        return out;
     }
 }

@@ -24,10 +24,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HexFormat;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import dev.posgate.gateway.posp.store.PsamRegistry;
 
 /**
@@ -36,26 +36,25 @@ import dev.posgate.gateway.posp.store.PsamRegistry;
  * transactions, and a card moved to another terminal, seen by the POSP through LISTEN/NOTIFY.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PospFixture.PerClass.class)
 class PsamEndToEndIT {
     private static final String PAN = "6222021234567890123";
     private static final String CARD = "1000000000000042";
-    private PospFixture world;
+    private final PospFixture world;
     private byte[] stationKey;
+
+    PsamEndToEndIT(PospFixture world) {
+        this.world = world;
+    }
 
     @BeforeAll
     void start() throws Exception {
-        world = PospFixture.start(3000);
         call("POST", "/api/psam/root-key", null, 201);
         world.storeKey(KeyRecord.OwnerType.SYSTEM, "station-1", "ZMK", 0,
                 await(world.hsm().formKeyFromComponents(KeyType.ZMK, KeyScheme.U, PospFixture.TMK_1, PospFixture.STATION_2)));
         stationKey = Parity.adjustOdd(KeyComponents.combine(PospFixture.TMK_1, PospFixture.STATION_2));
         world.register("PSAM0001", "SN-P001", Terminal.KeyScheme.PSAM);
         world.register("PSAM0002", "SN-P002", Terminal.KeyScheme.PSAM);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        world.close();
     }
 
     @Test

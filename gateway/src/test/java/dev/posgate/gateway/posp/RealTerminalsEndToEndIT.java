@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.crypto.Kcv;
 import dev.posgate.crypto.KeyComponents;
@@ -23,10 +22,9 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Issue 14, the gateway side: what real terminals send is answered, end to end over TCP (gateway,
@@ -34,18 +32,13 @@ import org.junit.jupiter.api.TestInstance;
  * PIN pad, independently of the gateway's HSM.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PospFixture.PerClass.class)
 class RealTerminalsEndToEndIT {
     private static final String PAN = "6222021234567890123";
-    private PospFixture world;
+    private final PospFixture world;
 
-    @BeforeAll
-    void start() throws Exception {
-        world = PospFixture.start(3000);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        world.close();
+    RealTerminalsEndToEndIT(PospFixture world) {
+        this.world = world;
     }
 
     /** Item 3: a purchase with a bad digit in field 4 gets 0210/30 without MAC; the connection goes on. */

@@ -16,10 +16,10 @@ import dev.posgate.iso8583.pos.PosMessage;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Issue 14 item 9, the gateway half: every request of the published real-traffic corpus, sent as
@@ -31,6 +31,7 @@ import org.junit.jupiter.api.TestInstance;
  * {@link HeaderlessCentreEndToEndIT}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PospFixture.PerClass.class)
 class RealTrafficEndToEndIT {
     /** The answer each request gets, and why. */
     private static final Map<String, String> EXPECTED = Map.ofEntries(
@@ -59,20 +60,18 @@ class RealTrafficEndToEndIT {
             Map.entry("scandemo-0200-ic-purchase-header-fff1.hex", "97"),
             Map.entry("citic-0400-reversal.hex", "97"));
 
-    private PospFixture world;
+    private final PospFixture world;
+
+    RealTrafficEndToEndIT(PospFixture world) {
+        this.world = world;
+    }
 
     @BeforeAll
     void start() throws Exception {
-        world = PospFixture.start(3000);
         world.registerTmkTerminal("10000159", "880210010210160", "SN-DEMOBASE");
         world.registerTmkTerminal("20121206", "SpecRoute121206", "SN-J8583");
         world.registerTmkTerminal("10400067", "000000000000004", "SN-MOCREDIT");
         world.registerTmkTerminal("10016919", "84329004582000B", "SN-VFWZ");
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        world.close();
     }
 
     @Test

@@ -1,22 +1,13 @@
 package dev.posgate.gateway.posp;
 
 import static dev.posgate.testing.Eventually.await;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.posgate.crypto.KeyComponents;
-import dev.posgate.crypto.Parity;
-import dev.posgate.iso8583.pos.MacBlock;
 import dev.posgate.iso8583.pos.PosMessage;
-import dev.posgate.protocol.posp.SignOnMode;
-import dev.posgate.terminal.net.TerminalLink;
-import dev.posgate.terminal.pinpad.PinPad;
-import dev.posgate.terminal.pos.PinPadKeys;
-import dev.posgate.terminal.pos.PosClient;
 import dev.posgate.testing.Eventually;
 import dev.posgate.gateway.posp.store.AdviceVault;
 import dev.posgate.gateway.posp.store.TransactionJournal;
@@ -28,21 +19,15 @@ import dev.posgate.hsm.KeyWithKcv;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.bouncycastle.crypto.engines.DESedeEngine;
-import org.bouncycastle.crypto.params.KeyParameter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Refund, offline settlement and adjustments (issue 18 item 2) end to end over TCP: terminal →
@@ -52,60 +37,14 @@ import org.junit.jupiter.api.TestInstance;
  * decrypted from field 62 with the clear TMK. docs/posp.md "Refunds, offline settlement and adjustments".
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PospFixture.PerClass.class)
 class RefundEndToEndIT {
     private static final String PAN = "6222021234567890123";
     private static final String PIN = "123456";
-    private PospFixture world;
+    private final PospFixture world;
 
-    @BeforeAll
-    void start() throws Exception {
-        world = PospFixture.start(3000);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        world.close();
-    }
-
-    /** A signed-on terminal: its client, link and clear MAK (from field 62, decrypted here). */
-    private final class Terminal {
-        final String tid;
-        final PosClient pos;
-        final TerminalLink link;
-        final byte[] mak;
-
-        Terminal(String tid, String sn) throws Exception {
-            this.tid = tid;
-            PinPad pad = world.registerTmkTerminal(tid, sn);
-            link = await(TerminalLink.connect(world.vertx, "127.0.0.1", world.gateway.port(), Duration.ofSeconds(10)));
-            pos = new PosClient(link, tid, "898310048990001", new PinPadKeys(pad, 1), false);
-            PosClient.SignOnResult r = await(pos.signOn(SignOnMode.DOUBLE));
-            assertEquals("00", r.code());
-            byte[] tmk = Parity.adjustOdd(KeyComponents.combine(PospFixture.TMK_1, PospFixture.TMK_2));
-            mak = ecb(false, tmk, Arrays.copyOfRange(r.reply().binary(62), 20, 36));
-        }
-
-        /** Sends {@code m} MACed, checks both MACs independently; the answer. */
-        PosMessage send(PosMessage m) throws Exception {
-            byte[] body = pos.seal(m);
-            assertArrayEquals(unionPayMac(mak, MacBlock.of(body)), MacBlock.mac(body), "request MAC (BouncyCastle)");
-            byte[] answer = await(link.request(body));
-            PosMessage reply = PosMessage.unpack(answer);
-            assertTrue(reply.has(64), "answer " + reply.mti() + "/" + reply.field(39) + " MACed");
-            assertArrayEquals(unionPayMac(mak, MacBlock.of(answer)), MacBlock.mac(answer), "answer MAC (BouncyCastle)");
-            return reply;
-        }
-
-        Row row(String stan, String mti) throws Exception {
-            return await(world.db().preparedQuery("select id, kind, status, amount, orig_id, response_code, auth_code, rrn, refunded,"
-                            + " advice_state, advice_code, advice_attempts, advice is null as dropped"
-                            + " from posp_transaction where tid = $1 and stan = $2 and mti = $3")
-                    .execute(Tuple.of(tid, stan, mti))).iterator().next();
-        }
-
-        String key(PosMessage m) {
-            return tid + ":" + pos.batch() + ":" + m.field(11);
-        }
+    RefundEndToEndIT(PospFixture world) {
+        this.world = world;
     }
 
     /** The gateway's advice vault as a second node would have it: the DEK from key_record, the same LMK. */
@@ -117,7 +56,7 @@ class RefundEndToEndIT {
         return LocalDate.now(ZoneId.of("Asia/Shanghai")).format(DateTimeFormatter.ofPattern("MMdd"));
     }
 
-    private void delivered(Terminal t, PosMessage advice, String hostCode) throws Exception {
+    private void delivered(SignedOnTerminal t, PosMessage advice, String hostCode) throws Exception {
         Eventually.until("advice " + advice.field(11) + " acknowledged by the host",
                 () -> "DELIVERED".equals(t.row(advice.field(11), "0220").getString("advice_state")));
         assertEquals(hostCode, t.row(advice.field(11), "0220").getString("advice_code"));
@@ -127,7 +66,7 @@ class RefundEndToEndIT {
 
     @Test
     void partialRefundsUpToTheOriginalThenTheCapThenSettlementInBalance() throws Exception {
-        Terminal t = new Terminal("REFD0001", "SN-REFD-1");
+        SignedOnTerminal t = new SignedOnTerminal(world, "REFD0001", "SN-REFD-1");
         String batch = t.pos.batch();
         PosMessage purchase = t.pos.purchase(PAN, 10_000, PIN);
         PosMessage p = t.send(purchase);
@@ -174,15 +113,21 @@ class RefundEndToEndIT {
         assertTrue(settled.field(48).endsWith("1"), "in balance: " + settled.field(48));
     }
 
+    /** Journals an approved purchase of 10 000 (batch and STAN 000001) straight into {@code journal}; its id. */
+    private static long approvedPurchase(TransactionJournal journal, String tid) throws Exception {
+        assertTrue(await(journal.open(tid, "000001", "000001", "0200", TransactionJournal.Kind.PURCHASE, 10_000, null, null, null)));
+        await(journal.close(tid, "000001", "000001", "0200", dev.posgate.gateway.posp.store.JournalStatus.APPROVED, "00",
+                "000000000001", "000001"));
+        long purchaseId = await(journal.original(tid, "000001", "000001")).id();
+        return purchaseId;
+    }
+
     /** The statement that accepts a refund is the cap: 10 refunds of 3 000 racing on one purchase of 10 000, 3 win. */
     @Test
     void concurrentRefundsNeverExceedTheOriginal() throws Exception {
         TransactionJournal journal = new TransactionJournal(world.db(), vault());
         String tid = "REFDRACE";
-        assertTrue(await(journal.open(tid, "000001", "000001", "0200", TransactionJournal.Kind.PURCHASE, 10_000, null, null, null)));
-        await(journal.close(tid, "000001", "000001", "0200", dev.posgate.gateway.posp.store.JournalStatus.APPROVED, "00",
-                "000000000001", "000001"));
-        long purchaseId = await(journal.original(tid, "000001", "000001")).id();
+        long purchaseId = approvedPurchase(journal, tid);
         List<Future<Boolean>> accepts = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             String stan = String.format("%06d", 100 + i);
@@ -214,10 +159,7 @@ class RefundEndToEndIT {
     void aVoidAndARefundOfOnePurchaseExcludeEachOther() throws Exception {
         TransactionJournal journal = new TransactionJournal(world.db(), vault());
         String tid = "REFDVOID";
-        assertTrue(await(journal.open(tid, "000001", "000001", "0200", TransactionJournal.Kind.PURCHASE, 10_000, null, null, null)));
-        await(journal.close(tid, "000001", "000001", "0200", dev.posgate.gateway.posp.store.JournalStatus.APPROVED, "00",
-                "000000000001", "000001"));
-        long purchaseId = await(journal.original(tid, "000001", "000001")).id();
+        long purchaseId = approvedPurchase(journal, tid);
         assertTrue(await(journal.open(tid, "000001", "000002", "0200", TransactionJournal.Kind.VOID, 10_000, null, "000001", null)));
         assertTrue(await(journal.open(tid, "000001", "000003", "0220", TransactionJournal.Kind.REFUND, 1_000, null, "000001", null)));
         assertFalse(await(journal.accept(tid, "000001", "000003", "0220", TransactionJournal.Effect.REFUND, purchaseId, 1_000,
@@ -241,7 +183,7 @@ class RefundEndToEndIT {
 
     @Test
     void offlineSettlementAndItsAdjustmentsReachTheHost() throws Exception {
-        Terminal t = new Terminal("REFD0002", "SN-REFD-2");
+        SignedOnTerminal t = new SignedOnTerminal(world, "REFD0002", "SN-REFD-2");
         PosMessage offline = t.pos.offlineSettlement(PAN, 5_000, "OFF123");
         PosMessage o = t.send(offline);
         assertEquals("0230", o.mti());
@@ -270,7 +212,7 @@ class RefundEndToEndIT {
      */
     @Test
     void repeatedAdvicesAreAppliedOnceAtTheGatewayAndAtTheHost() throws Exception {
-        Terminal t = new Terminal("REFD0003", "SN-REFD-3");
+        SignedOnTerminal t = new SignedOnTerminal(world, "REFD0003", "SN-REFD-3");
         PosMessage purchase = t.pos.purchase(PAN, 8_000, PIN);
         PosMessage p = t.send(purchase);
         PosMessage refund = t.pos.refund(PAN, 8_000, t.pos.batch(), purchase.field(11), today(), p.field(37));
@@ -296,7 +238,7 @@ class RefundEndToEndIT {
     /** The host does not answer: the terminal has its 00 already; the gateway retries until the host acknowledges. */
     @Test
     void anUnansweredAdviceIsRetriedUntilAcknowledged() throws Exception {
-        Terminal t = new Terminal("REFD0004", "SN-REFD-4");
+        SignedOnTerminal t = new SignedOnTerminal(world, "REFD0004", "SN-REFD-4");
         world.host.answerAdvices(false);
         PosMessage offline;
         try {
@@ -312,7 +254,7 @@ class RefundEndToEndIT {
     }
 
     /** The stored advice's columns: ciphertext, the key_record id of its DEK, the IV. */
-    private Row stored(Terminal t, PosMessage advice) throws Exception {
+    private Row stored(SignedOnTerminal t, PosMessage advice) throws Exception {
         return await(world.db().preparedQuery("select advice, advice_key_id, advice_iv from posp_transaction"
                         + " where tid = $1 and stan = $2 and mti = '0220'")
                 .execute(Tuple.of(t.tid, advice.field(11)))).iterator().next();
@@ -325,7 +267,7 @@ class RefundEndToEndIT {
      */
     @Test
     void anAdviceSealedUnderARetiredKeyStillOpensAfterARotation() throws Exception {
-        Terminal t = new Terminal("REFD0005", "SN-REFD-5");
+        SignedOnTerminal t = new SignedOnTerminal(world, "REFD0005", "SN-REFD-5");
         world.host.answerAdvices(false);
         PosMessage offline;
         long oldKey;
@@ -353,7 +295,7 @@ class RefundEndToEndIT {
      */
     @Test
     void anAdviceStoredInClearBeforeTheEncryptionIsSealedAtStartUp() throws Exception {
-        Terminal t = new Terminal("REFD0006", "SN-REFD-6");
+        SignedOnTerminal t = new SignedOnTerminal(world, "REFD0006", "SN-REFD-6");
         world.host.answerAdvices(false);
         PosMessage offline;
         try {
@@ -382,23 +324,5 @@ class RefundEndToEndIT {
                 "select advice_state from posp_transaction where tid = $1 and mti = '0220'").execute(Tuple.of(t.tid)))
                 .iterator().next().getString(0)));
         assertEquals(800L, world.host.offlineSettlements().get(t.key(offline)));
-    }
-
-    private static byte[] unionPayMac(byte[] key, byte[] mab) {
-        byte[] r = new byte[8];
-        for (int i = 0; i < mab.length; i++) r[i % 8] ^= mab[i];
-        byte[] h = HexFormat.of().withUpperCase().formatHex(r).getBytes(StandardCharsets.US_ASCII);
-        byte[] c = ecb(true, key, Arrays.copyOf(h, 8));
-        for (int i = 0; i < 8; i++) c[i] ^= h[8 + i];
-        c = ecb(true, key, c);
-        return Arrays.copyOf(HexFormat.of().withUpperCase().formatHex(c).getBytes(StandardCharsets.US_ASCII), 8);
-    }
-
-    private static byte[] ecb(boolean encrypt, byte[] key, byte[] data) {
-        DESedeEngine engine = new DESedeEngine();
-        engine.init(encrypt, new KeyParameter(key));
-        byte[] out = new byte[data.length];
-        for (int off = 0; off < data.length; off += 8) engine.processBlock(data, off, out, off);
-        return out;
     }
 }

@@ -1,5 +1,9 @@
 package dev.posgate.gateway.posp;
 
+import static dev.posgate.gateway.posp.Sm4Reference.pinBlock;
+import static dev.posgate.gateway.posp.Sm4Reference.sealed;
+import static dev.posgate.gateway.posp.Sm4Reference.sm4;
+import static dev.posgate.gateway.posp.Sm4Reference.unionPayMac;
 import static dev.posgate.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,7 +32,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -117,11 +120,11 @@ class Sm4TerminalEndToEndIT {
                     + " where action = 'pos.sign_on' and subject = $1").execute(Tuple.of("SM4T0001"))).iterator().next().getString(0));
 
             PosMessage purchase = Sm4PinField.write(purchase("SM4T0001", 2_500).set(22, "011").set(26, "06")
-                    .set(53, "2400000000000000"), sm4(true, pik, sm4PinBlock(PIN, PAN)));
+                    .set(53, "2400000000000000"), sm4(true, pik, pinBlock(PIN, PAN)));
             byte[] answer = t.exchange(sealed(purchase, mak));
             PosMessage approved = PosMessage.unpack(answer);
             assertEquals("00", approved.field(39), "SM4 MAC verified, SM4 PIN translated, host approved");
-            assertArrayEquals(unionPaySm4Mac(mak, MacBlock.of(answer)), MacBlock.mac(answer), "reply MAC: UnionPay SM4 POS MAC");
+            assertArrayEquals(unionPayMac(mak, MacBlock.of(answer)), MacBlock.mac(answer), "reply MAC: UnionPay SM4 POS MAC");
 
             PosMessage atHost = world.host.requestsReceived().get("SM4T0001:" + purchase.field(11) + ":0200");
             assertNotNull(atHost);
@@ -167,7 +170,7 @@ class Sm4TerminalEndToEndIT {
             byte[] pik = sm4(false, SM4_TMK, Arrays.copyOfRange(f62, 0, 16));
             byte[] mak = sm4(false, SM4_TMK, Arrays.copyOfRange(f62, 20, 36));
             PosMessage tdesMarked = Sm4PinField.write(purchase("SM4T0002", 100).set(22, "011").set(26, "06")
-                    .set(53, "2600000000000000"), sm4(true, pik, sm4PinBlock(PIN, PAN)));
+                    .set(53, "2600000000000000"), sm4(true, pik, pinBlock(PIN, PAN)));
             PosMessage refused = PosMessage.unpack(t.exchange(sealed(tdesMarked, mak)));
             assertEquals("63", refused.field(39));
             assertFalse(refused.has(64));
@@ -266,10 +269,6 @@ class Sm4TerminalEndToEndIT {
         return admin.post("/api/terminals", body);
     }
 
-
-
-
-
     // ---- messages ----
 
     private PosMessage signOn(String tid, String code) {
@@ -288,36 +287,6 @@ class Sm4TerminalEndToEndIT {
     }
 
     // ---- independent computations: BouncyCastle engines called directly ----
-
-    /** The packed message with field 64 the UnionPay SM4 POS MAC under {@code mak}. */
-    private static byte[] sealed(PosMessage m, byte[] mak) {
-        m.set(64, new byte[8]);
-        byte[] body = m.pack();
-        MacBlock.writeMac(body, unionPaySm4Mac(mak, MacBlock.of(body)));
-        return body;
-    }
-
-    /**
-     * UnionPay SM4 POS MAC written out (docs/national-crypto.md): XOR of the zero-padded 16-byte
-     * blocks, its 32 upper-case hex characters; SM4 of the first 16, XOR the last 16, SM4 again;
-     * the first 8 hex characters.
-     */
-    private static byte[] unionPaySm4Mac(byte[] key, byte[] mab) {
-        byte[] r = new byte[16];
-        for (int i = 0; i < mab.length; i++) r[i % 16] ^= mab[i];
-        byte[] h = HEX.formatHex(r).getBytes(StandardCharsets.US_ASCII);
-        byte[] c = sm4(true, key, Arrays.copyOf(h, 16));
-        for (int i = 0; i < 16; i++) c[i] ^= h[16 + i];
-        c = sm4(true, key, c);
-        return HEX.formatHex(c).substring(0, 8).getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** The 16-byte SM4 PIN block: 0L PIN F..F (32 nibbles) XOR 20 zero nibbles + the 12 PAN digits before the check digit. */
-    private static byte[] sm4PinBlock(String pin, String pan) {
-        String pinField = "0" + pin.length() + pin + "F".repeat(30 - pin.length());
-        String panField = "0".repeat(20) + pan.substring(pan.length() - 13, pan.length() - 1);
-        return xor(HEX.parseHex(pinField), HEX.parseHex(panField));
-    }
 
     /** ISO 9564 format 0 (8 bytes). */
     private static byte[] isoFormat0(String pin, String pan) {
@@ -341,14 +310,6 @@ class Sm4TerminalEndToEndIT {
 
     private static byte[] sm4Kcv(byte[] key) {
         return Arrays.copyOf(sm4(true, key, new byte[16]), 4);
-    }
-
-    private static byte[] sm4(boolean encrypt, byte[] key, byte[] data) {
-        SM4Engine engine = new SM4Engine();
-        engine.init(encrypt, new KeyParameter(key));
-        byte[] out = new byte[data.length];
-        for (int off = 0; off < data.length; off += 16) engine.processBlock(data, off, out, off);
-        return out;
     }
 
     private static byte[] ecb(BlockCipher engine, boolean encrypt, byte[] key, byte[] data) {

@@ -1,5 +1,9 @@
 package dev.posgate.gateway.posp;
 
+import static dev.posgate.gateway.posp.Sm4Reference.pinBlock;
+import static dev.posgate.gateway.posp.Sm4Reference.sealed;
+import static dev.posgate.gateway.posp.Sm4Reference.sm4;
+import static dev.posgate.gateway.posp.Sm4Reference.unionPayMac;
 import static dev.posgate.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,14 +28,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.bouncycastle.crypto.engines.SM4Engine;
-import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -102,7 +104,7 @@ class Sm4TrackEncryptionEndToEndIT {
                 byte[] answer = t.exchange(sealed(swiped, mak));
                 PosMessage approved = PosMessage.unpack(answer);
                 assertEquals("00", approved.field(39), "the SM4 TDB decrypted in the HSM, the PAN read from track 2 for the PIN");
-                assertArrayEquals(unionPaySm4Mac(mak, MacBlock.of(answer)), MacBlock.mac(answer), "reply MAC: UnionPay SM4 POS MAC");
+                assertArrayEquals(unionPayMac(mak, MacBlock.of(answer)), MacBlock.mac(answer), "reply MAC: UnionPay SM4 POS MAC");
                 assertEquals(TRACK, world.host.tracksReceived().get("SM4TRK01:" + swiped.field(11)), "the host read the track");
                 PosMessage atHost = world.host.requestsReceived().get("SM4TRK01:" + swiped.field(11) + ":0200");
                 assertNotNull(atHost);
@@ -126,7 +128,7 @@ class Sm4TrackEncryptionEndToEndIT {
                 byte[] refusedBody = t.exchange(sealed(wrong, mak));
                 PosMessage refused = PosMessage.unpack(refusedBody);
                 assertEquals("63", refused.field(39));
-                assertArrayEquals(unionPaySm4Mac(mak, MacBlock.of(refusedBody)), MacBlock.mac(refusedBody));
+                assertArrayEquals(unionPayMac(mak, MacBlock.of(refusedBody)), MacBlock.mac(refusedBody));
                 assertEquals(forwarded, world.host.messagesReceived(), "nothing forwarded");
                 assertNull(world.host.tracksReceived().get("SM4TRK01:" + wrong.field(11)));
             }
@@ -151,7 +153,7 @@ class Sm4TrackEncryptionEndToEndIT {
         PosMessage m = PosMessage.create(PosClient.TPDU, PosClient.HEADER, "0200").set(3, "000000")
                 .set(4, String.format("%012d", amount)).set(11, nextStan()).set(22, "021").set(25, "00").set(26, "06")
                 .set(41, "SM4TRK01").set(42, MID).set(49, "156").set(53, "2410000000000000").set(new Field60("22", "000001", "000"));
-        m = Sm4PinField.write(m, sm4(true, pik, sm4PinBlock(PIN, PAN)));
+        m = Sm4PinField.write(m, sm4(true, pik, pinBlock(PIN, PAN)));
         byte[] packed = packedTrack();
         int from = packed.length - 17;
         System.arraycopy(sm4(true, key, Arrays.copyOfRange(packed, from, from + 16)), 0, packed, from, 16);
@@ -162,39 +164,5 @@ class Sm4TrackEncryptionEndToEndIT {
 
     private String nextStan() {
         return String.format("%06d", ++stan);
-    }
-
-    // ---- BouncyCastle called directly ----
-
-    private static byte[] sealed(PosMessage m, byte[] mak) {
-        m.set(64, new byte[8]);
-        byte[] body = m.pack();
-        MacBlock.writeMac(body, unionPaySm4Mac(mak, MacBlock.of(body)));
-        return body;
-    }
-
-    private static byte[] unionPaySm4Mac(byte[] key, byte[] mab) {
-        byte[] r = new byte[16];
-        for (int i = 0; i < mab.length; i++) r[i % 16] ^= mab[i];
-        byte[] h = HEX.formatHex(r).getBytes(StandardCharsets.US_ASCII);
-        byte[] c = sm4(true, key, Arrays.copyOf(h, 16));
-        for (int i = 0; i < 16; i++) c[i] ^= h[16 + i];
-        c = sm4(true, key, c);
-        return HEX.formatHex(c).substring(0, 8).getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static byte[] sm4PinBlock(String pin, String pan) {
-        byte[] p = HEX.parseHex("0" + pin.length() + pin + "F".repeat(30 - pin.length()));
-        byte[] a = HEX.parseHex("0".repeat(20) + pan.substring(pan.length() - 13, pan.length() - 1));
-        for (int i = 0; i < 16; i++) p[i] ^= a[i];
-        return p;
-    }
-
-    private static byte[] sm4(boolean encrypt, byte[] key, byte[] data) {
-        SM4Engine engine = new SM4Engine();
-        engine.init(encrypt, new KeyParameter(key));
-        byte[] out = new byte[data.length];
-        for (int off = 0; off < data.length; off += 16) engine.processBlock(data, off, out, off);
-        return out;
     }
 }

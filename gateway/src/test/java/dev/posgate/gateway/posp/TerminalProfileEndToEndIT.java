@@ -27,10 +27,10 @@ import org.bouncycastle.crypto.BlockCipher;
 import org.bouncycastle.crypto.engines.DESEngine;
 import org.bouncycastle.crypto.engines.DESedeEngine;
 import org.bouncycastle.crypto.params.KeyParameter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import dev.posgate.gateway.posp.wire.TerminalInfo;
 
 /**
@@ -40,23 +40,22 @@ import dev.posgate.gateway.posp.wire.TerminalInfo;
  * directly, not with the project's crypto.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PospFixture.PerClass.class)
 class TerminalProfileEndToEndIT {
     private static final String PAN = "6222021234567890123";
     private static final String MID = "898310048990001";
     private static final byte[] TMK = Parity.adjustOdd(KeyComponents.combine(PospFixture.TMK_1, PospFixture.TMK_2));
     private AdminClient admin;
-    private PospFixture world;
+    private final PospFixture world;
     private int stan = 500;
+
+    TerminalProfileEndToEndIT(PospFixture world) {
+        this.world = world;
+    }
 
     @BeforeAll
     void start() throws Exception {
-        world = PospFixture.start(3000);
         admin = new AdminClient(world.gateway);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        world.close();
     }
 
     /**

@@ -1,10 +1,8 @@
 package dev.posgate.hsm.keyblock;
 
 import dev.posgate.crypto.KeyBlockHeader;
-import dev.posgate.hsm.command.FieldException;
 import dev.posgate.hsm.command.FieldReader;
 import dev.posgate.hsm.command.FieldWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -65,11 +63,8 @@ public record KeyBlockAttributes(String keyUsage, String algorithm, char modeOfU
     }
 
     public void write(FieldWriter w) {
-        w.ch('#').ascii(keyUsage).ascii(algorithm).ch(modeOfUse).ascii(keyVersion).ch(exportability)
-                .decimal(optionalBlocks.size(), 2);
-        // optional blocks in header form
-        String h = header('0', "00").encode(0);
-        w.ascii(h.substring(KeyBlockHeader.FIXED_LENGTH));
+        w.ch('#').ascii(keyUsage).ascii(algorithm).ch(modeOfUse).ascii(keyVersion).ch(exportability);
+        OptionalBlockFields.write(w, header('0', "00"));
     }
 
     /** Reads from the {@code #} on. */
@@ -80,20 +75,7 @@ public record KeyBlockAttributes(String keyUsage, String algorithm, char modeOfU
         char mode = r.ch("mode of use");
         String version = r.ascii(2, "key version number");
         char export = r.ch("exportability");
-        int n = r.decimal(2, "number of optional blocks");
-        List<KeyBlockHeader.OptionalBlock> blocks = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            String id = r.ascii(2, "optional block ID");
-            int len = r.hexNumber(2, "optional block length", "15");
-            if (len < 4) {
-                throw new FieldException("15", "optional block length " + len);
-            }
-            blocks.add(new KeyBlockHeader.OptionalBlock(id, r.ascii(len - 4, "optional block data")));
-        }
-        try {
-            return new KeyBlockAttributes(usage, alg, mode, version, export, blocks);
-        } catch (IllegalArgumentException e) {
-            throw new FieldException("15", e.getMessage());
-        }
+        List<KeyBlockHeader.OptionalBlock> blocks = OptionalBlockFields.read(r);
+        return OptionalBlockFields.validated(() -> new KeyBlockAttributes(usage, alg, mode, version, export, blocks));
     }
 }

@@ -18,8 +18,6 @@ import dev.posgate.hsm.keyblock.KeyBlockGenerateRequest;
 import dev.posgate.hsm.keyblock.KeyBlockImportRequest;
 import dev.posgate.hsm.keyblock.KeyBlockKey;
 import dev.posgate.hsm.keyblock.KeyBlockReply;
-import dev.posgate.hsm.pool.HsmPool;
-import dev.posgate.hsm.pool.HsmPoolConfig;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
@@ -47,8 +45,7 @@ class KeyBlockCommandsOverTcpTest {
     /** payShield's AES test key-block LMK (rkbalgi/libiso hsm/keyblock/test_key_block_lmk.go). */
     private static final byte[] TEST_LMK = HEX.parseHex("9B71333A13F9FAE72F9D0E2DAB4AD6784718012F9244033F3F26A2DE0C8AA11A");
 
-    private HsmSimulator sim;
-    private HsmPool pool;
+    private SimOverTcp tcp;
     private RemoteHsm hsm;
 
     @BeforeEach
@@ -56,17 +53,13 @@ class KeyBlockCommandsOverTcpTest {
         HsmSimConfig config = HsmSimConfig.builder().port(0).lmk(Lmk.generate(RandomSource.secure())).build();
         HsmCommandProcessor processor = new HsmCommandProcessor(config.lmk(), false, Set.of(),
                 Authorisation.of(Authorisation.GATED, Duration.ofHours(1))).useKeyBlockLmk(KeyBlockLmk.aes(TEST_LMK, "01"));
-        sim = await(HsmSimulator.start(vertx, config, processor));
-        pool = new HsmPool(vertx, HsmPoolConfig.builder().name("kb").host("127.0.0.1", sim.port())
-                .connectionsPerHost(1).build());
-        await(pool.start());
-        hsm = new RemoteHsm(pool);
+        tcp = SimOverTcp.start(vertx, HsmSimulator.start(vertx, config, processor), "kb", 1);
+        hsm = tcp.hsm;
     }
 
     @AfterEach
     void stop() {
-        await(pool.close());
-        await(sim.stop());
+        tcp.stop();
     }
 
     /** The ut-codec-payshield key-block A0 sample, {@code A00FFFS%01#K0T2B00E00}, byte for byte. */
@@ -211,12 +204,9 @@ class KeyBlockCommandsOverTcpTest {
         HsmSimConfig config = HsmSimConfig.builder().port(0).lmk(Lmk.generate(RandomSource.secure())).build();
         HsmCommandProcessor processor = new HsmCommandProcessor(config.lmk(), false, Set.of(),
                 Authorisation.of(Authorisation.GATED, Duration.ofHours(1))).useKeyBlockLmk(KeyBlockLmk.tdes(tdesLmk, "02"));
-        HsmSimulator tdesSim = await(HsmSimulator.start(vertx, config, processor));
-        HsmPool tdesPool = new HsmPool(vertx, HsmPoolConfig.builder().name("kb0").host("127.0.0.1", tdesSim.port())
-                .connectionsPerHost(1).build());
+        SimOverTcp tdes = SimOverTcp.start(vertx, HsmSimulator.start(vertx, config, processor), "kb0", 1);
         try {
-            await(tdesPool.start());
-            RemoteHsm tdesHsm = new RemoteHsm(tdesPool);
+            RemoteHsm tdesHsm = tdes.hsm;
             byte[] zmkClear = HEX.parseHex("0123456789ABCDEFFEDCBA9876543210");
             KeyBlockKey zmk = KeyBlockKey.underLmk(ThalesKeyBlock.wrap(tdesLmk,
                     KeyBlockHeader.of('0', "K0", 'T', 'B', "00", 'E').withReserved("02"), zmkClear, RandomSource.secure()));
@@ -230,8 +220,7 @@ class KeyBlockCommandsOverTcpTest {
             assertHsmError(KeyBlockCommands.INCOMPATIBLE_LMK_ID,
                     tdesHsm.execute(new KeyBlockExportRequest(zmk, published, "01", null, null)));
         } finally {
-            await(tdesPool.close());
-            await(tdesSim.stop());
+            tdes.stop();
         }
     }
 

@@ -26,14 +26,11 @@ import dev.posgate.hsm.Sm2KeyPair;
 import dev.posgate.hsm.Sm4MacAlgorithm;
 import dev.posgate.hsm.WrappedKey;
 import dev.posgate.hsm.Wrapping;
-import dev.posgate.hsm.pool.HsmPool;
-import dev.posgate.hsm.pool.HsmPoolConfig;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.bouncycastle.asn1.gm.GMNamedCurves;
@@ -66,29 +63,22 @@ class SmCommandsOverTcpTest {
     private static final byte[] GBT_KEY = HEX.parseHex("0123456789ABCDEFFEDCBA9876543210");
     private static final byte[] GBT_CIPHERTEXT = HEX.parseHex("681EDF34D206965E86B3E94F536E4246");
 
-    private HsmSimulator sim;
-    private HsmPool pool;
+    private SimOverTcp tcp;
     private Hsm hsm;
     private byte[] zmkClear;
     private LmkKey zmk;
 
     @BeforeEach
     void start(Vertx vertx) {
-        sim = await(HsmSimulator.start(vertx, HsmSimConfig.builder().port(0).lmk(Lmk.generate(RandomSource.secure()))
-                .allowClearComponents(true)
-                .authorisation(Authorisation.of(Authorisation.GATED, Duration.ofHours(1))).build()));
-        pool = new HsmPool(vertx, HsmPoolConfig.builder().name("sm").host("127.0.0.1", sim.port())
-                .connectionsPerHost(2).build());
-        await(pool.start());
-        hsm = new RemoteHsm(pool);
+        tcp = SimOverTcp.start(vertx, "sm", 2);
+        hsm = tcp.hsm;
         zmkClear = randomKey(16);
         zmk = form(hsm, KeyType.ZMK, zmkClear);
     }
 
     @AfterEach
     void stop() {
-        await(pool.close());
-        await(sim.stop());
+        tcp.stop();
     }
 
     // ---- independent computations: BouncyCastle engines called directly ----

@@ -21,11 +21,8 @@ import dev.posgate.hsm.keyblock.Tr31Attributes;
 import dev.posgate.hsm.keyblock.Tr31ExportRequest;
 import dev.posgate.hsm.keyblock.Tr31GenerateRequest;
 import dev.posgate.hsm.keyblock.Tr31ImportRequest;
-import dev.posgate.hsm.pool.HsmPool;
-import dev.posgate.hsm.pool.HsmPoolConfig;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import org.bouncycastle.crypto.engines.DESedeEngine;
@@ -44,29 +41,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class Tr31VariantOverTcpTest {
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
-    private HsmSimulator sim;
-    private HsmPool pool;
+    private SimOverTcp tcp;
     private RemoteHsm hsm;
     private byte[] zmkClear;
     private LmkKey zmk;
 
     @BeforeEach
     void start(Vertx vertx) {
-        sim = await(HsmSimulator.start(vertx, HsmSimConfig.builder().port(0).lmk(Lmk.generate(RandomSource.secure()))
-                .allowClearComponents(true)
-                .authorisation(Authorisation.of(Authorisation.GATED, Duration.ofHours(1))).build()));
-        pool = new HsmPool(vertx, HsmPoolConfig.builder().name("tr31").host("127.0.0.1", sim.port())
-                .connectionsPerHost(1).build());
-        await(pool.start());
-        hsm = new RemoteHsm(pool);
+        tcp = SimOverTcp.start(vertx, "tr31", 1);
+        hsm = tcp.hsm;
         zmkClear = randomKey(16);
         zmk = form(hsm, KeyType.ZMK, zmkClear);
     }
 
     @AfterEach
     void stop() {
-        await(pool.close());
-        await(sim.stop());
+        tcp.stop();
     }
 
     @Test

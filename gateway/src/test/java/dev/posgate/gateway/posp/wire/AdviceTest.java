@@ -11,10 +11,10 @@ import dev.posgate.gateway.posp.store.JournalStatus;
 import dev.posgate.gateway.posp.wire.PurchasePath.Answer;
 import dev.posgate.iso8583.pos.PosMessage;
 import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.vertx.junit5.VertxExtension;
 
 /**
  * The 0220 advices on the purchase path ({@link PurchasePath}: real MAC crypto on an in-process
@@ -23,24 +23,14 @@ import org.junit.jupiter.api.Test;
  * host; offline settlements and adjustments likewise. Docs: docs/posp.md "Refunds, offline
  * settlement and adjustments".
  */
+@ExtendWith(VertxExtension.class)
 class AdviceTest {
     private static final String BATCH = "000001";
     private static final String DATE = "1203";
-    private static Vertx vertx;
     private PurchasePath path;
 
-    @BeforeAll
-    static void vertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void close() {
-        vertx.close();
-    }
-
     @BeforeEach
-    void newPath() {
+    void newPath(Vertx vertx) {
         path = new PurchasePath(vertx);
     }
 

@@ -15,33 +15,23 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.vertx.junit5.VertxExtension;
 import dev.posgate.gateway.posp.store.JournalStatus;
 
 /**
  * The purchase path step by step ({@link PurchasePath}: production PIN, MAC and answer steps on
  * an in-process HSM, the journal in memory, a host that answers as told). Milliseconds per test.
  */
+@ExtendWith(VertxExtension.class)
 class FinancialHandlerTest {
-    /** Only {@link DeferredWrites} would use it, to retry a write after a second; no test here gets that far. */
-    private static Vertx vertx;
     private PurchasePath path;
 
-    @BeforeAll
-    static void vertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void close() {
-        vertx.close();
-    }
-
+    /** {@code vertx} (one per test): only {@link DeferredWrites} would use it, to retry a write after a second; no test here gets that far. */
     @BeforeEach
-    void newPath() {
+    void newPath(Vertx vertx) {
         path = new PurchasePath(vertx);
     }
 

@@ -9,10 +9,10 @@ import dev.posgate.gateway.posp.wire.PurchasePath.Answer;
 import dev.posgate.gateway.posp.wire.PurchasePath.HostMode;
 import dev.posgate.iso8583.pos.PosMessage;
 import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.vertx.junit5.VertxExtension;
 
 /**
  * The pre-authorisation family's journal rules on the purchase path ({@link PurchasePath}: real
@@ -20,25 +20,15 @@ import org.junit.jupiter.api.Test;
  * the tolerance, a completion or cancel of a pre-auth that is not there to complete, and the
  * completion void giving the pre-auth back. Docs: docs/posp.md "Pre-authorisation".
  */
+@ExtendWith(VertxExtension.class)
 class PreAuthorisationTest {
     private static final String BATCH = "000001";
     private static final String DATE = "1203";
     private static final TransactionKind COMPLETION = TransactionKind.completion(15);
-    private static Vertx vertx;
     private PurchasePath path;
 
-    @BeforeAll
-    static void vertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void close() {
-        vertx.close();
-    }
-
     @BeforeEach
-    void newPath() {
+    void newPath(Vertx vertx) {
         path = new PurchasePath(vertx);
     }
 
