@@ -45,7 +45,8 @@ class SlowKeyGenerationStartIT {
                             Setting.HSM_TIMEOUT, COMMAND_TIMEOUT_MS, Setting.HSM_KEYGEN_TIMEOUT, 60_000))) {
                 assertTrue(held.get() >= 2, "the KMS and key-loader key pairs were generated through the slow relay: " + held.get());
                 assertTrue(gateway.adminPort() > 0);
-                assertEquals(2L, (long) await(gateway.app().database().pool().query("select count(*) from kms_identity").execute())
+                // the RSA KMS and key-loader identities (EI, held by the relay) and their SM2 twins (K1)
+                assertEquals(4L, (long) await(gateway.app().database().pool().query("select count(*) from kms_identity").execute())
                         .iterator().next().getLong(0));
                 assertTrue(log.lines().stream().anyMatch(l -> l.contains("start-up: generating the KMS identity key pair in the HSM")
                         && l.contains("timeout 60 s")), "start-up progress names what it waits for");
