@@ -103,6 +103,8 @@ final class PurchaseRig implements AutoCloseable {
                     "POSGATE_HSM_SIM_LMK_FILE", lmk.toString(),
                     "POSGATE_UPSTREAM_HOST", "127.0.0.1:" + hostPort,
                     "POSGATE_POSP_TMK_CEREMONY_ENABLED", "true",
+                    // the bundled HSM forms keys from clear components only when told (issue 13 hardening)
+                    "POSGATE_HSM_SIM_CLEAR_COMPONENTS", "true",
                     // The default 2 x 32 in flight sheds a burst of 50 sign-ons (2 A0 each) with 96.
                     "POSGATE_HSM_CONNECTIONS_PER_HOST", String.valueOf(LoadSettings.hsmConnections(4))));
             env.put("POSGATE_CONNECTIONS_MAX_PER_IP", "20000");
