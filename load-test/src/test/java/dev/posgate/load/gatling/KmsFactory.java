@@ -104,8 +104,11 @@ final class KmsFactory {
     }
 
     static X509Certificate certificate(Path der) throws IOException, GeneralSecurityException {
-        try (InputStream in = Files.newInputStream(der)) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        // protocols's parser: the JDK's, or BouncyCastle's for an SM2 certificate (the SM2 root)
+        try {
+            return CertificateVerifier.parse(Files.readAllBytes(der));
+        } catch (dev.posgate.protocol.pki.CertificateRejectedException e) {
+            throw new java.security.cert.CertificateException(der + ": " + e.getMessage(), e);
         }
     }
 
