@@ -2,8 +2,10 @@ package dev.posgate.bench.crypto;
 
 import dev.posgate.crypto.Hex;
 import dev.posgate.crypto.Macs;
+import dev.posgate.crypto.PaddingMethod;
 import dev.posgate.crypto.PinBlocks;
 import dev.posgate.crypto.Rsa;
+import dev.posgate.crypto.Sm4;
 import dev.posgate.crypto.Tdes;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -37,6 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class CryptoBenchmark {
     private byte[] key16;
     private byte[] block8;
+    private byte[] block16;
+    private byte[] sm4Key;
     private byte[] data64;
     private byte[] mab128;
     private PrivateKey rsaPrivate;
@@ -47,6 +51,8 @@ public class CryptoBenchmark {
     public void setUp() {
         key16 = Hex.decode("0123456789ABCDEFFEDCBA9876543210");
         block8 = Hex.decode("1122334455667788");
+        block16 = Hex.decode("0123456789ABCDEFFEDCBA9876543210");
+        sm4Key = Hex.decode("0123456789ABCDEFFEDCBA9876543210"); // the GB/T 32907 example key
         SecureRandom r = new SecureRandom(new byte[] {1});
         data64 = new byte[64];
         r.nextBytes(data64);
@@ -83,6 +89,58 @@ public class CryptoBenchmark {
     @Benchmark
     public byte[] pinBlockFormat0Encode() {
         return PinBlocks.format0("123456", "6212345678901234567");
+    }
+
+    // SM4 next to TDES (issue 17): each pair is the same operation in both families, as a terminal
+    // or the software HSM runs it (docs/benchmarks.md, "SM4 vs TDES primitives").
+    // Select them with: CryptoBenchmark\.(ecbBlock|cbcMac|posMac|pinBlockEncrypted)
+
+    /** One TDES-ECB block (8 bytes) under a double-length key: a working-key unwrap or E_AUK step. */
+    @Benchmark
+    public byte[] ecbBlockTdes() {
+        return Tdes.encryptEcb(key16, block8);
+    }
+
+    /** One SM4-ECB block (16 bytes) under a 16-byte key: the SM4 terminal's counterpart. */
+    @Benchmark
+    public byte[] ecbBlockSm4() {
+        return Sm4.encryptEcb(sm4Key, block16);
+    }
+
+    /** TDES CBC-MAC (ISO 9797-1 alg. 1, padding 1) over a 128-byte MAB: 16 TDES blocks. */
+    @Benchmark
+    public byte[] cbcMacMab128Tdes() {
+        return Macs.iso9797Alg1(key16, mab128, PaddingMethod.METHOD_1);
+    }
+
+    /** SM4 CBC-MAC (ISO 9797-1 alg. 1, padding 1) over the same 128 bytes: 8 SM4 blocks (TMS TAC/SAC). */
+    @Benchmark
+    public byte[] cbcMacMab128Sm4() {
+        return Macs.sm4CbcMac(sm4Key, mab128, PaddingMethod.METHOD_1);
+    }
+
+    /** UnionPay POS MAC (ECB, TDES) over a 128-byte MAB: field 64 of a TDES terminal. */
+    @Benchmark
+    public byte[] posMacMab128Tdes() {
+        return Macs.unionPayEcb(key16, mab128);
+    }
+
+    /** UnionPay SM4 POS MAC over the same MAB: field 64 of an SM4 terminal. */
+    @Benchmark
+    public byte[] posMacMab128Sm4() {
+        return Macs.unionPaySm4(sm4Key, mab128);
+    }
+
+    /** ISO 9564 format 0 PIN block encrypted under a TDES PIK (field 52 of a TDES terminal). */
+    @Benchmark
+    public byte[] pinBlockEncryptedTdes() {
+        return Tdes.encryptEcb(key16, PinBlocks.format0("123456", "6212345678901234567"));
+    }
+
+    /** The 16-byte SM4 format-0 PIN block encrypted under an SM4 PIK (an SM4 terminal's, field 63). */
+    @Benchmark
+    public byte[] pinBlockEncryptedSm4() {
+        return Sm4.encryptEcb(sm4Key, PinBlocks.sm4Format0("123456", "6212345678901234567"));
     }
 
     /** RSA-2048 OAEP-SHA-256 decryption of a 40-byte TK block (K-flow, KMS side). */

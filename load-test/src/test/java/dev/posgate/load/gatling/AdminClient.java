@@ -26,16 +26,32 @@ public final class AdminClient {
     }
 
     public void registerTmkTerminal(String tid, String sn) {
+        registerTmkTerminal(tid, sn, false);
+    }
+
+    /** {@code sm4}: an SM4 terminal (keyAlgorithm SM4), whose TMK the ceremony forms as an SM4 key. */
+    public void registerTmkTerminal(String tid, String sn, boolean sm4) {
         post("/api/terminals", "{\"tid\":\"" + tid + "\",\"mid\":\"" + VirtualTerminal.MID + "\",\"sn\":\"" + sn
-                + "\",\"vendor\":\"LOAD\",\"model\":\"VIRTUAL\",\"keyScheme\":\"TMK\",\"macAlgorithm\":\"ECB\"}");
+                + "\",\"vendor\":\"LOAD\",\"model\":\"VIRTUAL\",\"keyScheme\":\"TMK\",\"macAlgorithm\":\"ECB\""
+                + algorithm(sm4) + "}");
         post("/api/ceremony/terminals/" + sn + "/tmk", "{\"components\":[\"" + VirtualTerminal.TMK_COMPONENTS[0]
                 + "\",\"" + VirtualTerminal.TMK_COMPONENTS[1] + "\"]}");
     }
 
     /** Registers a TMK terminal of {@code vendor}/{@code model} without forming its TMK (TMS or KMS provisions it). */
     void registerTerminal(String tid, String sn, String vendor, String model) {
+        registerTerminal(tid, sn, vendor, model, false);
+    }
+
+    /** {@code sm4}: an SM4 terminal (keyAlgorithm SM4). */
+    void registerTerminal(String tid, String sn, String vendor, String model, boolean sm4) {
         post("/api/terminals", "{\"tid\":\"" + tid + "\",\"mid\":\"" + VirtualTerminal.MID + "\",\"sn\":\"" + sn
-                + "\",\"vendor\":\"" + vendor + "\",\"model\":\"" + model + "\",\"keyScheme\":\"TMK\",\"macAlgorithm\":\"ECB\"}");
+                + "\",\"vendor\":\"" + vendor + "\",\"model\":\"" + model + "\",\"keyScheme\":\"TMK\",\"macAlgorithm\":\"ECB\""
+                + algorithm(sm4) + "}");
+    }
+
+    private static String algorithm(boolean sm4) {
+        return sm4 ? ",\"keyAlgorithm\":\"SM4\"" : "";
     }
 
     /** The terminal's DMK from clear components (needs tms.dmk.ceremony.enabled). */

@@ -4,6 +4,7 @@ import dev.posgate.crypto.RandomSource;
 import dev.posgate.iso8583.tms.TmsMessage;
 import dev.posgate.protocol.kms.KmsTerminalSession;
 import dev.posgate.protocol.pki.CertificateVerifier;
+import dev.posgate.protocol.posp.KeyAlgorithm;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 
@@ -23,15 +24,16 @@ final class BootstrapTerminal {
     private final KmsTerminalSession kFlow;
     private VirtualTerminal pos;
 
+    /** {@code root}: the RSA root, or for an SM4 device ({@link KmsDevice#sm()}) the SM2 root. */
     BootstrapTerminal(int index, KmsDevice device, CertificateVerifier root, RandomSource random) {
         this.index = index;
         this.device = device;
         this.root = root;
-        this.kFlow = new KmsTerminalSession(VirtualTerminal.sn(index), null, TMK_INDEX, device, random);
+        this.kFlow = new KmsTerminalSession(VirtualTerminal.sn(index), null, TMK_INDEX, device, random, device.sm());
     }
 
     TmsMessage k1() {
-        return kFlow.k1();
+        return kFlow.k1(device.sm());
     }
 
     /** The KMS certificate must verify against the burnt-in root with the KMS role. */
@@ -58,7 +60,7 @@ final class BootstrapTerminal {
         kFlow.onK4(response);
         byte[] tmk = device.tmk();
         if (tmk == null) throw new IllegalStateException("K4 passed without a TMK installed");
-        pos = new VirtualTerminal(index, tmk);
+        pos = new VirtualTerminal(index, tmk, device.sm() ? KeyAlgorithm.SM4 : KeyAlgorithm.TDES);
     }
 
     /** The POS side, after K4. */

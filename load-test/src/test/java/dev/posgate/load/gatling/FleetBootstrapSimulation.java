@@ -40,7 +40,10 @@ import java.util.stream.IntStream;
  * root), K2, K3 (TMK installed after its KCV check), K4, then on the same connection sign on with
  * the new TMK (003, working keys checked against their KCVs) and send {@code purchases} purchases
  * (default 3, PIN and MAC, answer MAC verified), each followed by {@code thinkMillis} (default 0).
- * Every step is its own request name, so the report gives per-step latency.
+ * Every step is its own request name, so the report gives per-step latency. With
+ * {@code -Dsm4.share} that share of the terminals are SM4 terminals: the SM2 K-flow (K1 for the
+ * SM2 KMS certificate, checked against the SM2 root; SM2 TK block; SM4 TMK), then SM4 sign-on
+ * and purchases; the closing table adds each step per key algorithm.
  */
 public final class FleetBootstrapSimulation extends Simulation {
     private static final String[] STEPS = {"K1 certificate", "K2", "K3", "K4", "sign-on 0800/003", "purchase 0200"};
@@ -52,7 +55,9 @@ public final class FleetBootstrapSimulation extends Simulation {
     private final PurchaseRig rig = PurchaseRig.start(users, false, false);
     private final List<KmsDevice> devices = KmsFactory.bootstrap(rig.gatewayJar(), rig.caDir(), rig.work(), rig.port(),
             rig.admin(), IntStream.rangeClosed(1, users).mapToObj(VirtualTerminal::sn).toList());
-    private final CertificateVerifier root = rootVerifier(rig);
+    private final CertificateVerifier root = rootVerifier(rig, "root.crt");
+    /** SM4 terminals (-Dsm4.share) burn in the SM2 root and run the SM2 K-flow. */
+    private final CertificateVerifier sm2Root = LoadSettings.sm4Share() > 0 ? rootVerifier(rig, KmsFactory.SM2_ROOT_FILE) : null;
     private final RandomSource random = RandomSource.secure();
     private final AtomicInteger handedOut = new AtomicInteger();
     private final PhaseMeter meter = new PhaseMeter();
@@ -72,12 +77,12 @@ public final class FleetBootstrapSimulation extends Simulation {
             .exitHereIfFailed()
             .exec(tmsRequest("K4", s -> s.get("next")).onResponse((s, r) -> {
                 boot(s).onK4(r);
-                return counted(s.remove("next"), "K4");
+                return grouped(counted(s.remove("next"), "K4"), "K4");
             }))
             .exitHereIfFailed()
             .exec(request("sign-on 0800/003", s -> pos(s).signOn()).check(field(39, "00")).onResponse((s, r) -> {
                 pos(s).acceptSignOn(r);
-                return counted(s, "sign-on");
+                return grouped(counted(s, "sign-on"), "sign-on");
             }))
             .exitHereIfFailed()
             .exec(repeat(purchases).on(purchase()))
@@ -95,7 +100,7 @@ public final class FleetBootstrapSimulation extends Simulation {
         ChainBuilder send = exec(request("purchase 0200", s -> pos(s).purchase(100)).check(field(39, "00"))
                 .onResponse((s, r) -> {
                     pos(s).verifyMac(r);
-                    return counted(s, "purchase");
+                    return grouped(counted(s, "purchase"), "purchase");
                 })).exitHereIfFailed();
         return think.isZero() ? send : send.pause(think);
     }
@@ -112,7 +117,8 @@ public final class FleetBootstrapSimulation extends Simulation {
 
     private BootstrapTerminal nextTerminal() {
         int n = handedOut.incrementAndGet();
-        return new BootstrapTerminal(n, devices.get(n - 1), root, random);
+        KmsDevice device = devices.get(n - 1);
+        return new BootstrapTerminal(n, device, device.sm() ? sm2Root : root, random);
     }
 
     private static BootstrapTerminal boot(Session session) {
@@ -128,9 +134,15 @@ public final class FleetBootstrapSimulation extends Simulation {
         return session;
     }
 
-    private static CertificateVerifier rootVerifier(PurchaseRig rig) {
+    /** Also counts {@code name} under the terminal's key algorithm ("K4 SM4"), for the per-group lines. */
+    private Session grouped(Session session, String name) {
+        meter.record(name + " " + pos(session).algorithm());
+        return session;
+    }
+
+    private static CertificateVerifier rootVerifier(PurchaseRig rig, String file) {
         try {
-            return CertificateVerifier.trusting(KmsFactory.certificate(rig.caDir().resolve("root.crt")));
+            return CertificateVerifier.trusting(KmsFactory.certificate(rig.caDir().resolve(file)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException e) {
@@ -143,6 +155,12 @@ public final class FleetBootstrapSimulation extends Simulation {
         System.out.printf("%nfleet bootstrap: %d terminals%n%-12s %8s %12s%n", users, "step", "passed", "per second");
         for (String name : new String[] {"K4", "sign-on", "purchase"}) {
             System.out.printf("%-12s %8d %12.1f%n", name, meter.count(name), meter.perSecond(name));
+            for (String algorithm : new String[] {"TDES", "SM4"}) {
+                String group = name + " " + algorithm;
+                if (meter.count(group) > 0 && LoadSettings.sm4Share() > 0) {
+                    System.out.printf("%-12s %8d %12.1f%n", group, meter.count(group), meter.perSecond(group));
+                }
+            }
         }
         long[] k4 = meter.window("K4");
         long[] last = meter.window("purchase");

@@ -57,14 +57,29 @@ final class KmsFactory {
             Card operator = issueCard(gatewayJar, caDir, work, "operator");
             Card administrator = issueCard(gatewayJar, caDir, work, "administrator");
             RandomSource random = RandomSource.secure();
-            List<KmsDevice> devices = new ArrayList<>();
-            for (String sn : serials) devices.add(new KmsDevice(kms.getPublicKey(), random));
-            for (int from = 0; from < serials.size(); from += BATCH_MAX) {
-                int to = Math.min(serials.size(), from + BATCH_MAX);
-                byte[] content = content("LOAD-" + (from / BATCH_MAX + 1), serials.subList(from, to), devices.subList(from, to));
-                admin.uploadTkBatch(sign(content, List.of(operator, administrator)));
+            // SM4 terminals (-Dsm4.share): the SM2 KMS certificate (K1 with DF07 = 02) under the SM2 root
+            byte[] smPoint = null;
+            if (java.util.stream.IntStream.rangeClosed(1, serials.size()).anyMatch(LoadSettings::isSm4)) {
+                CertificateVerifier sm2 = CertificateVerifier.trusting(certificate(caDir.resolve(SM2_ROOT_FILE)));
+                X509Certificate smKms = KmsTerminalSession.onK1(k1(gatewayPort, serials.get(0), true), sm2, Instant.now());
+                smPoint = org.bouncycastle.asn1.x509.Certificate.getInstance(smKms.getEncoded())
+                        .getSubjectPublicKeyInfo().getPublicKeyData().getOctets();
             }
-            System.out.println("TK batch of " + serials.size() + " terminals on file at the KMS");
+            List<KmsDevice> devices = new ArrayList<>();
+            List<String> tdesSerials = new ArrayList<>();
+            List<KmsDevice> tdesDevices = new ArrayList<>();
+            List<String> smSerials = new ArrayList<>();
+            List<KmsDevice> smDevices = new ArrayList<>();
+            for (int i = 0; i < serials.size(); i++) {
+                boolean sm4 = LoadSettings.isSm4(i + 1);
+                KmsDevice d = sm4 ? KmsDevice.sm4(smPoint, random) : new KmsDevice(kms.getPublicKey(), random);
+                devices.add(d);
+                (sm4 ? smSerials : tdesSerials).add(serials.get(i));
+                (sm4 ? smDevices : tdesDevices).add(d);
+            }
+            upload(admin, "LOAD-", tdesSerials, tdesDevices, operator, administrator);
+            upload(admin, "LOAD-SM-", smSerials, smDevices, operator, administrator);
+            System.out.println("TK batch of " + serials.size() + " terminals on file at the KMS (" + smSerials.size() + " SM4)");
             return devices;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -76,15 +91,35 @@ final class KmsFactory {
         }
     }
 
+    /** The SM2 root of the development CA (KmsModule.SM2_ROOT), which SM4 terminals burn in. */
+    static final String SM2_ROOT_FILE = "sm2-root.crt";
+
+    private static void upload(AdminClient admin, String prefix, List<String> serials, List<KmsDevice> devices,
+            Card operator, Card administrator) throws IOException, GeneralSecurityException {
+        for (int from = 0; from < serials.size(); from += BATCH_MAX) {
+            int to = Math.min(serials.size(), from + BATCH_MAX);
+            byte[] content = content(prefix + (from / BATCH_MAX + 1), serials.subList(from, to), devices.subList(from, to));
+            admin.uploadTkBatch(sign(content, List.of(operator, administrator)));
+        }
+    }
+
     static X509Certificate certificate(Path der) throws IOException, GeneralSecurityException {
-        try (InputStream in = Files.newInputStream(der)) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        // protocols's parser: the JDK's, or BouncyCastle's for an SM2 certificate (the SM2 root)
+        try {
+            return CertificateVerifier.parse(Files.readAllBytes(der));
+        } catch (dev.posgate.protocol.pki.CertificateRejectedException e) {
+            throw new java.security.cert.CertificateException(der + ": " + e.getMessage(), e);
         }
     }
 
     /** One K1 over a blocking socket: the KMS certificate for the whole factory. */
     private static TmsMessage k1(int port, String sn) throws IOException {
-        TmsMessage request = new KmsTerminalSession(sn, null, 1, null, null).k1();
+        return k1(port, sn, false);
+    }
+
+    /** {@code sm}: K1 for the SM2 KMS certificate (DF07 = 02). */
+    private static TmsMessage k1(int port, String sn, boolean sm) throws IOException {
+        TmsMessage request = new KmsTerminalSession(sn, null, 1, null, null).k1(sm);
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             s.setSoTimeout(30_000);

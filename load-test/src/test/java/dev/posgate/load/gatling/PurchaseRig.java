@@ -1,6 +1,7 @@
 package dev.posgate.load.gatling;
 
 import dev.posgate.bench.harness.ServerProcess;
+import dev.posgate.protocol.posp.KeyAlgorithm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,7 +30,8 @@ import java.util.stream.Stream;
  *   <li>zone keys generated through the admin API, then the host simulator ({@code posgate
  *       upstream-sim}) started with their LMK forms;</li>
  *   <li>{@code terminals} TMK terminals registered and their TMKs formed from the
- *       {@link VirtualTerminal#TMK_COMPONENTS} through the admin API.</li>
+ *       {@link VirtualTerminal#TMK_COMPONENTS} through the admin API ({@code -Dsm4.share}
+ *       of them SM4 terminals, whose TMK the ceremony forms as an SM4 key).</li>
  * </ol>
  * Virtual users take the provisioned terminals in turn with {@link #nextTerminal()}.
  */
@@ -101,6 +103,8 @@ final class PurchaseRig implements AutoCloseable {
                     "POSGATE_HSM_SIM_LMK_FILE", lmk.toString(),
                     "POSGATE_UPSTREAM_HOST", "127.0.0.1:" + hostPort,
                     "POSGATE_POSP_TMK_CEREMONY_ENABLED", "true",
+                    // the bundled HSM forms keys from clear components only when told (issue 13 hardening)
+                    "POSGATE_HSM_SIM_CLEAR_COMPONENTS", "true",
                     // The default 2 x 32 in flight sheds a burst of 50 sign-ons (2 A0 each) with 96.
                     "POSGATE_HSM_CONNECTIONS_PER_HOST", String.valueOf(LoadSettings.hsmConnections(4))));
             env.put("POSGATE_CONNECTIONS_MAX_PER_IP", "20000");
@@ -128,9 +132,11 @@ final class PurchaseRig implements AutoCloseable {
                             "--zpk", zone[0], "--zak", zone[1], "--pin", VirtualTerminal.PIN,
                             "--hsm-connections", String.valueOf(LoadSettings.hsmConnections(4))),
                     hostPort, work.resolve("upstream-sim.log"));
+            // -Dsm4.share: that share of the terminals has the SM4 profile (keyAlgorithm SM4)
             for (int i = 1; i <= terminals; i++) {
-                if (tmkCeremony) admin.registerTmkTerminal(VirtualTerminal.tid(i), VirtualTerminal.sn(i));
-                else admin.registerTerminal(VirtualTerminal.tid(i), VirtualTerminal.sn(i), "LOAD", "VIRTUAL");
+                boolean sm4 = LoadSettings.isSm4(i);
+                if (tmkCeremony) admin.registerTmkTerminal(VirtualTerminal.tid(i), VirtualTerminal.sn(i), sm4);
+                else admin.registerTerminal(VirtualTerminal.tid(i), VirtualTerminal.sn(i), "LOAD", "VIRTUAL", sm4);
             }
             // The gateway's upstream link retries every second; give it time to connect.
             Thread.sleep(1500);
@@ -219,7 +225,7 @@ final class PurchaseRig implements AutoCloseable {
     VirtualTerminal nextTerminal() {
         int n = handedOut.incrementAndGet();
         if (n > terminals) throw new IllegalStateException("only " + terminals + " terminals provisioned");
-        return new VirtualTerminal(n);
+        return new VirtualTerminal(n, LoadSettings.isSm4(n) ? KeyAlgorithm.SM4 : KeyAlgorithm.TDES);
     }
 
     /** Stops host, gateway and HSM; idempotent. */

@@ -11,6 +11,7 @@ import static io.gatling.javaapi.core.CoreDsl.during;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
+import dev.posgate.protocol.posp.KeyAlgorithm;
 import io.gatling.javaapi.core.Assertion;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
@@ -37,7 +38,9 @@ import java.util.List;
  * A terminal whose request fails stops (one KO, not a loop of "not connected"). The closing
  * tables give echo/s, sign-ons/s and purchases/s (each over its own phase), the purchase/echo
  * ratio, the gateway's HSM commands and every process's CPU per operation; p50/p99 per request
- * are in the Gatling report.
+ * are in the Gatling report. With {@code -Dsm4.share} (0.0 to 1.0) that share of the terminals
+ * are SM4 terminals (SM4 TMK by ceremony, SM4 working keys, SM4 PIN block, SM4 MAC); a table gives
+ * sign-ons/s and purchases/s of each key algorithm in the same run.
  */
 public final class PurchaseSimulation extends Simulation {
     private static final String ECHO = "echo 0820";
@@ -99,7 +102,7 @@ public final class PurchaseSimulation extends Simulation {
         return exec(request(name, s -> terminal(s).signOn()).check(field(39, "00"))
                 .onResponse((s, r) -> {
                     terminal(s).acceptSignOn(r);
-                    return counted(s, name);
+                    return grouped(counted(s, name), name);
                 })).exitHereIfFailed();
     }
 
@@ -108,7 +111,7 @@ public final class PurchaseSimulation extends Simulation {
         ChainBuilder send = exec(request(name, s -> terminal(s).purchase(100)).check(field(39, "00"))
                 .onResponse((s, r) -> {
                     terminal(s).verifyMac(r);
-                    return counted(s, name);
+                    return grouped(counted(s, name), name);
                 })).exitHereIfFailed();
         return think.isZero() ? send : send.pause(think);
     }
@@ -122,6 +125,12 @@ public final class PurchaseSimulation extends Simulation {
         return session;
     }
 
+    /** Also counts {@code name} under the terminal's key algorithm ("purchase 0200 SM4"), for the per-group table. */
+    private Session grouped(Session session, String name) {
+        meter.record(name + " " + terminal(session).algorithm());
+        return session;
+    }
+
     @Override
     public void after() {
         double echoRate = meter.perSecond(ECHO);
@@ -131,6 +140,20 @@ public final class PurchaseSimulation extends Simulation {
             System.out.printf("%-20s %10d %12.1f%n", name, meter.count(name), meter.perSecond(name));
         }
         System.out.printf("purchases/echo: %.1f %%%n%n", echoRate == 0 ? 0 : 100 * purchaseRate / echoRate);
+        // Per key algorithm (-Dsm4.share), same run: each group's rate over its own window.
+        System.out.printf("%-20s %10s %10s %12s %14s%n", "by key algorithm", "terminals", "passed", "per second",
+                "per terminal/s");
+        for (KeyAlgorithm algorithm : KeyAlgorithm.values()) {
+            long n = java.util.stream.IntStream.rangeClosed(1, users)
+                    .filter(i -> LoadSettings.isSm4(i) == (algorithm == KeyAlgorithm.SM4)).count();
+            if (n == 0) continue;
+            for (String name : new String[] {SIGN_ON, PURCHASE}) {
+                String group = name + " " + algorithm;
+                double rate = meter.perSecond(group);
+                System.out.printf("%-20s %10d %10d %12.1f %14.2f%n", group, n, meter.count(group), rate, rate / n);
+            }
+        }
+        System.out.println();
         // Every HSM command of the run (sign-ons and purchases use distinct codes), per operation.
         long signOns = Math.max(1, meter.count(SIGN_ON) + meter.count(SIGN_ON_WARM_UP));
         long purchases = Math.max(1, meter.count(PURCHASE));

@@ -5,13 +5,16 @@ import dev.posgate.crypto.Kcv;
 import dev.posgate.crypto.Macs;
 import dev.posgate.crypto.Parity;
 import dev.posgate.crypto.PinBlocks;
+import dev.posgate.crypto.Sm4;
 import dev.posgate.crypto.Tdes;
 import dev.posgate.iso8583.pos.AppHeader;
 import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.MacBlock;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.pos.Tpdu;
+import dev.posgate.protocol.posp.KeyAlgorithm;
 import dev.posgate.protocol.posp.SignOnMode;
+import dev.posgate.protocol.posp.Sm4PinField;
 import dev.posgate.protocol.posp.WorkingKeyBlock;
 import java.util.HexFormat;
 
@@ -20,6 +23,9 @@ import java.util.HexFormat;
  * Vert.x: the TMK formed from the same components the harness sends to the gateway's key
  * ceremony (or the one a remote TMK download installed), working keys from a 003 sign-on (checked against their KCVs), purchases with an ISO 0
  * PIN block under the PIK and a UnionPay ECB MAC under the MAK, and the answers' MACs checked.
+ * An SM4 terminal (protocol.md section 5, docs/national-crypto.md) holds an SM4 TMK: SM4 working
+ * keys with SM4 KCVs, the SM4 format-0 PIN block (field 63, {@link Sm4PinField}), 53.2 = 4 and the
+ * UnionPay SM4 POS MAC, all from crypto/protocols (the gateway's own implementations).
  * Owned by one Gatling virtual user, so used from one event loop at a time.
  */
 public final class VirtualTerminal {
@@ -35,10 +41,14 @@ public final class VirtualTerminal {
     private static final String BATCH = "000001";
     private static final byte[] CEREMONY_TMK = Parity.adjustOdd(KeyComponents.combine(
             HexFormat.of().parseHex(TMK_COMPONENTS[0]), HexFormat.of().parseHex(TMK_COMPONENTS[1])));
+    /** The SM4 TMK the ceremony forms for an SM4 terminal from the same components (XOR, SM4 keys have no parity). */
+    static final byte[] CEREMONY_SM4_TMK = KeyComponents.combine(
+            HexFormat.of().parseHex(TMK_COMPONENTS[0]), HexFormat.of().parseHex(TMK_COMPONENTS[1]));
 
     private final String tid;
     private final String sn;
     private final byte[] tmk;
+    private final KeyAlgorithm algorithm;
     private int stan;
     private byte[] pik;
     private byte[] mak;
@@ -48,11 +58,26 @@ public final class VirtualTerminal {
         this(index, CEREMONY_TMK);
     }
 
+    /** A ceremony terminal of {@code algorithm} (the SM4 TMK for SM4). */
+    VirtualTerminal(int index, KeyAlgorithm algorithm) {
+        this(index, algorithm == KeyAlgorithm.SM4 ? CEREMONY_SM4_TMK : CEREMONY_TMK, algorithm);
+    }
+
     /** A terminal holding {@code tmk}, e.g. the one a remote TMK download (K3) installed. */
     VirtualTerminal(int index, byte[] tmk) {
+        this(index, tmk, KeyAlgorithm.TDES);
+    }
+
+    /** A terminal holding a {@code tmk} of {@code algorithm}. */
+    VirtualTerminal(int index, byte[] tmk, KeyAlgorithm algorithm) {
         this.tid = tid(index);
         this.sn = sn(index);
         this.tmk = tmk.clone();
+        this.algorithm = algorithm;
+    }
+
+    KeyAlgorithm algorithm() {
+        return algorithm;
     }
 
     static String tid(int index) {
@@ -80,7 +105,7 @@ public final class VirtualTerminal {
 
     /** Installs the working keys of a 0810 after decrypting them under the TMK and checking their KCVs. */
     void acceptSignOn(PosMessage reply) {
-        WorkingKeyBlock block = WorkingKeyBlock.decode(SignOnMode.DOUBLE, reply.binary(62));
+        WorkingKeyBlock block = WorkingKeyBlock.decode(SignOnMode.DOUBLE, algorithm, reply.binary(62));
         byte[] newPik = unwrap(block.pik(), "PIK");
         byte[] newMak = unwrap(block.mak(), "MAK");
         pik = newPik;
@@ -97,10 +122,12 @@ public final class VirtualTerminal {
         PosMessage m = message("0200", new Field60("22", BATCH, "000"));
         m.set(2, PAN).set(3, "000000").set(4, String.format("%012d", amount))
                 .set(22, "011").set(25, "00").set(26, "06").set(49, "156")
-                .set(52, Tdes.encryptEcb(pik, PinBlocks.format0(PIN, PAN))).set(53, "2600000000000000")
-                .set(64, new byte[MacBlock.MAC_LENGTH]);
+                .set(53, algorithm.field53WithPin());
+        if (algorithm == KeyAlgorithm.SM4) Sm4PinField.write(m, Sm4.encryptEcb(pik, PinBlocks.sm4Format0(PIN, PAN)));
+        else m.set(52, Tdes.encryptEcb(pik, PinBlocks.format0(PIN, PAN)));
+        m.set(64, new byte[MacBlock.MAC_LENGTH]);
         byte[] body = m.pack();
-        MacBlock.writeMac(body, Macs.unionPayEcb(mak, MacBlock.of(body)));
+        MacBlock.writeMac(body, mac(MacBlock.of(body)));
         return body;
     }
 
@@ -108,14 +135,21 @@ public final class VirtualTerminal {
     void verifyMac(PosMessage reply) {
         if (!reply.has(64)) throw new IllegalStateException("answer without MAC (39 = " + reply.field(39) + ")");
         byte[] wire = reply.wire();
-        if (!Macs.verify(MacBlock.mac(wire), Macs.unionPayEcb(mak, MacBlock.of(wire)))) {
+        if (!Macs.verify(MacBlock.mac(wire), mac(MacBlock.of(wire)))) {
             throw new IllegalStateException("answer MAC does not verify");
         }
     }
 
+    /** The UnionPay POS MAC of the terminal's algorithm (ECB MAC under a TDES MAK, SM4 POS MAC under an SM4 MAK). */
+    private byte[] mac(byte[] mab) {
+        return algorithm == KeyAlgorithm.SM4 ? Macs.unionPaySm4(mak, mab) : Macs.unionPayEcb(mak, mab);
+    }
+
     private byte[] unwrap(WorkingKeyBlock.Entry entry, String name) {
-        byte[] clear = Tdes.decryptEcb(tmk, entry.encryptedKey());
-        if (!Macs.verify(entry.kcv(), Kcv.of(clear, entry.kcv().length))) {
+        boolean sm4 = algorithm == KeyAlgorithm.SM4;
+        byte[] clear = sm4 ? Sm4.decryptEcb(tmk, entry.encryptedKey()) : Tdes.decryptEcb(tmk, entry.encryptedKey());
+        byte[] kcv = sm4 ? Kcv.ofSm4(clear, entry.kcv().length) : Kcv.of(clear, entry.kcv().length);
+        if (!Macs.verify(entry.kcv(), kcv)) {
             throw new IllegalStateException(name + " KCV mismatch");
         }
         return clear;
