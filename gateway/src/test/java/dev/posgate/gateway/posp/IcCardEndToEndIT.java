@@ -6,30 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.posgate.crypto.KeyComponents;
-import dev.posgate.crypto.Parity;
-import dev.posgate.iso8583.pos.MacBlock;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.tlv.BerTlv;
 import dev.posgate.iso8583.tlv.Tlv;
-import dev.posgate.protocol.posp.SignOnMode;
-import dev.posgate.terminal.net.TerminalLink;
-import dev.posgate.terminal.pinpad.PinPad;
-import dev.posgate.terminal.pos.PinPadKeys;
-import dev.posgate.terminal.pos.PosClient;
 import dev.posgate.testing.Eventually;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import org.bouncycastle.crypto.engines.DESedeEngine;
-import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,48 +51,9 @@ class IcCardEndToEndIT {
         world.close();
     }
 
-    private final class Terminal {
-        final String tid;
-        final PosClient pos;
-        final TerminalLink link;
-        final byte[] mak;
-
-        Terminal(String tid, String sn) throws Exception {
-            this.tid = tid;
-            PinPad pad = world.registerTmkTerminal(tid, sn);
-            link = await(TerminalLink.connect(world.vertx, "127.0.0.1", world.gateway.port(), Duration.ofSeconds(10)));
-            pos = new PosClient(link, tid, "898310048990001", new PinPadKeys(pad, 1), false);
-            PosClient.SignOnResult r = await(pos.signOn(SignOnMode.DOUBLE));
-            assertEquals("00", r.code());
-            byte[] tmk = Parity.adjustOdd(KeyComponents.combine(PospFixture.TMK_1, PospFixture.TMK_2));
-            mak = ecb(false, tmk, Arrays.copyOfRange(r.reply().binary(62), 20, 36));
-        }
-
-        /** Sends {@code m} MACed, checks both MACs independently; the answer. */
-        PosMessage send(PosMessage m) throws Exception {
-            byte[] body = pos.seal(m);
-            assertArrayEquals(unionPayMac(mak, MacBlock.of(body)), MacBlock.mac(body), "request MAC (BouncyCastle)");
-            byte[] answer = await(link.request(body));
-            PosMessage reply = PosMessage.unpack(answer);
-            assertTrue(reply.has(64), "answer " + reply.mti() + "/" + reply.field(39) + " MACed");
-            assertArrayEquals(unionPayMac(mak, MacBlock.of(answer)), MacBlock.mac(answer), "answer MAC (BouncyCastle)");
-            return reply;
-        }
-
-        Row row(String stan, String mti) throws Exception {
-            return await(world.db().preparedQuery("select id, kind, status, response_code, advice_state, advice, reversal"
-                            + " from posp_transaction where tid = $1 and stan = $2 and mti = $3")
-                    .execute(Tuple.of(tid, stan, mti))).iterator().next();
-        }
-
-        PosMessage atHost(PosMessage m, String mti) {
-            return world.host.requestsReceived().get(tid + ":" + m.field(11) + ":" + mti);
-        }
-    }
-
     @Test
     void anIcPurchaseCarries55And23ToTheHostAndTheHostsArpcAndScriptBack() throws Exception {
-        Terminal t = new Terminal("ICCE0001", "SN-ICCE-1");
+        SignedOnTerminal t = new SignedOnTerminal(world, "ICCE0001", "SN-ICCE-1");
         world.host.issuerScriptFor(null, 12_345);
 
         PosMessage purchase = t.pos.icPurchase(PAN, 12_345, PIN, ICC, "001");
@@ -139,7 +87,7 @@ class IcCardEndToEndIT {
 
     @Test
     void aMalformed55IsAnswered30MacedAndNothingReachesTheHost() throws Exception {
-        Terminal t = new Terminal("ICCE0002", "SN-ICCE-2");
+        SignedOnTerminal t = new SignedOnTerminal(world, "ICCE0002", "SN-ICCE-2");
         PosMessage purchase = t.pos.icPurchase(PAN, 3_000, PIN, HEX.parseHex("9F2608A1B2C3D4"), "001");
 
         PosMessage answer = t.send(purchase);
@@ -151,7 +99,7 @@ class IcCardEndToEndIT {
 
     @Test
     void aLostIcPurchaseIsReversedWithTheReversalTagsOfIts55AndNoCardholderDataAtRest() throws Exception {
-        Terminal t = new Terminal("ICCE0003", "SN-ICCE-3");
+        SignedOnTerminal t = new SignedOnTerminal(world, "ICCE0003", "SN-ICCE-3");
         // the host simulator never answers an amount ending in 999
         PosMessage purchase = t.pos.icPurchase(PAN, 4_999, PIN, ICC, "002");
 
@@ -178,7 +126,7 @@ class IcCardEndToEndIT {
 
     @Test
     void aScriptResultNotificationAndATcUploadReachTheHostOnceThroughTheAdviceQueue() throws Exception {
-        Terminal t = new Terminal("ICCE0004", "SN-ICCE-4");
+        SignedOnTerminal t = new SignedOnTerminal(world, "ICCE0004", "SN-ICCE-4");
         world.host.issuerScriptFor(PAN, -1);
         PosMessage purchase = t.pos.icPurchase(PAN, 7_000, PIN, ICC, "001");
         PosMessage sale = t.send(purchase);
@@ -222,23 +170,5 @@ class IcCardEndToEndIT {
         d.update(arqc);
         d.update(code.getBytes(StandardCharsets.US_ASCII));
         return Arrays.copyOf(d.digest(), 8);
-    }
-
-    private static byte[] unionPayMac(byte[] key, byte[] mab) {
-        byte[] r = new byte[8];
-        for (int i = 0; i < mab.length; i++) r[i % 8] ^= mab[i];
-        byte[] h = HexFormat.of().withUpperCase().formatHex(r).getBytes(StandardCharsets.US_ASCII);
-        byte[] c = ecb(true, key, Arrays.copyOf(h, 8));
-        for (int i = 0; i < 8; i++) c[i] ^= h[8 + i];
-        c = ecb(true, key, c);
-        return Arrays.copyOf(HexFormat.of().withUpperCase().formatHex(c).getBytes(StandardCharsets.US_ASCII), 8);
-    }
-
-    private static byte[] ecb(boolean encrypt, byte[] key, byte[] data) {
-        DESedeEngine engine = new DESedeEngine();
-        engine.init(encrypt, new KeyParameter(key));
-        byte[] out = new byte[data.length];
-        for (int off = 0; off < data.length; off += 8) engine.processBlock(data, off, out, off);
-        return out;
     }
 }

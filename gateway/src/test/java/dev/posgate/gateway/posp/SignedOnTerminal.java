@@ -61,6 +61,11 @@ class SignedOnTerminal {
         return reply;
     }
 
+    /** What the host simulator received of {@code m} (this terminal, its STAN) under {@code mti}; null if nothing. */
+    PosMessage atHost(PosMessage m, String mti) {
+        return world.host.requestsReceived().get(tid + ":" + m.field(11) + ":" + mti);
+    }
+
     /** This terminal's journal row of {@code stan} and {@code mti}: its state, amounts, references and advice state. */
     Row row(String stan, String mti) throws Exception {
         return await(world.db().preparedQuery("select id, kind, status, amount, orig_id, response_code, auth_code, rrn, refunded,"
