@@ -117,9 +117,7 @@ public final class AdviceQueue {
         return open(row).compose(advice -> zak.get().compose(key -> MessageSealer.sealWithZak(hsm, key, advice)
                         .compose(sealed -> link.request(tid, stan, advice.mti(), sealed))
                         // only a genuine 0230 (valid ZAK MAC) takes an advice off the queue
-                        .compose(reply -> MessageSealer.verifyWithZak(hsm, key, reply.pack()).compose(ok -> ok
-                                ? Future.succeededFuture(reply)
-                                : Future.failedFuture(new IllegalStateException("0230 with a bad MAC"))))))
+                        .compose(reply -> MessageSealer.requireZakMac(hsm, key, reply))))
                 .compose(reply -> pool.preparedQuery("update posp_transaction set advice_state = 'DELIVERED', advice = null,"
                                 + " advice_code = $2, advice_error = null, advice_delivered_at = now(), updated_at = now() where id = $1")
                         .execute(Tuple.of(id, reply.field(39)))
@@ -130,14 +128,10 @@ public final class AdviceQueue {
                             return true;
                         }))
                 .recover(e -> pool.preparedQuery("update posp_transaction set advice_error = $2 where id = $1")
-                        .execute(Tuple.of(id, truncate(e.getMessage())))
+                        .execute(Tuple.of(id, MessageSealer.failureText(e)))
                         .map(false));
     }
 
-    private static String truncate(String s) {
-        if (s == null) return "error";
-        return s.length() > 64 ? s.substring(0, 64) : s;
-    }
 
     public void stop() {
         if (timer >= 0) vertx.cancelTimer(timer);

@@ -49,4 +49,21 @@ public final class MessageSealer {
     public static Future<Boolean> verifyWithZak(Hsm hsm, LmkKey zak, byte[] body) {
         return hsm.verifyUnionPayMac(KeyType.ZAK, zak, MacBlock.of(body), MacBlock.mac(body));
     }
+
+    /**
+     * {@code reply} when it carries the right ZAK MAC; a failure naming its MTI otherwise. The
+     * store-and-forward queues take a message off only on a genuine answer.
+     */
+    public static Future<PosMessage> requireZakMac(Hsm hsm, LmkKey zak, PosMessage reply) {
+        return verifyWithZak(hsm, zak, reply.pack()).compose(ok -> ok
+                ? Future.succeededFuture(reply)
+                : Future.failedFuture(new IllegalStateException(reply.mti() + " with a bad MAC")));
+    }
+
+    /** A forwarding failure as stored on the queued row: its message, at most 64 characters. */
+    static String failureText(Throwable e) {
+        String s = e.getMessage();
+        if (s == null) return "error";
+        return s.length() > 64 ? s.substring(0, 64) : s;
+    }
 }

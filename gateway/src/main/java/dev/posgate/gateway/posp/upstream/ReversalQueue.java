@@ -87,23 +87,17 @@ public final class ReversalQueue {
         return zak.get().compose(key -> MessageSealer.sealWithZak(hsm, key, reversal)
                         .compose(sealed -> link.request(tid, stan, "0400", sealed))
                         // Only a genuine 0410 (valid ZAK MAC) takes a reversal off the queue.
-                        .compose(reply -> MessageSealer.verifyWithZak(hsm, key, reply.pack()).compose(ok -> ok
-                                ? Future.succeededFuture(reply)
-                                : Future.failedFuture(new IllegalStateException("0410 with a bad MAC")))))
+                        .compose(reply -> MessageSealer.requireZakMac(hsm, key, reply)))
                 .compose(reply -> pool.preparedQuery("update posp_reversal set state = 'DELIVERED', delivered_at = now(),"
                                 + " last_error = $2 where id = $1")
                         .execute(Tuple.of(id, "host answered " + reply.field(39)))
                         .compose(v -> onDelivered.apply(reversal))
                         .map(true))
                 .recover(e -> pool.preparedQuery("update posp_reversal set last_error = $2 where id = $1")
-                        .execute(Tuple.of(id, truncate(e.getMessage())))
+                        .execute(Tuple.of(id, MessageSealer.failureText(e)))
                         .map(false));
     }
 
-    private static String truncate(String s) {
-        if (s == null) return "error";
-        return s.length() > 64 ? s.substring(0, 64) : s;
-    }
 
     public void stop() {
         if (timer >= 0) vertx.cancelTimer(timer);
