@@ -56,7 +56,7 @@ public final class HostSimulator {
 
     private final Vertx vertx;
     private final Hsm hsm;
-    private final HostRules rules;
+    private volatile HostRules rules;
     private final LmkKey zpk;
     private final LmkKey zak;
     private final LmkKey zek;
@@ -89,8 +89,6 @@ public final class HostSimulator {
     private volatile boolean stalled;
     /** IC notices received (0620 script results, 0320 TC uploads), "tid:batch:stan:mti" → how many times. */
     private final Map<String, Integer> icNotices = new ConcurrentHashMap<>();
-    private volatile String scriptPan;
-    private volatile long scriptAmount = -1;
 
     private HostSimulator(Vertx vertx, Hsm hsm, HostRules rules, LmkKey zpk, LmkKey zak, LmkKey zek, long latencyMs,
             LmkKey verificationZpk) {
@@ -156,8 +154,17 @@ public final class HostSimulator {
      * (template 72) in its answer's 55, after the ARPC (91) every IC answer carries.
      */
     public void issuerScriptFor(String pan, long amount) {
-        this.scriptPan = pan;
-        this.scriptAmount = amount;
+        rules = rules.withIssuerScript(new HostRules.IssuerScript(false, pan, amount, 0x72));
+    }
+
+    /** The rules in force. */
+    public HostRules rules() {
+        return rules;
+    }
+
+    /** Replaces the rules; messages received from now on are decided by {@code newRules}. */
+    public void rules(HostRules newRules) {
+        this.rules = java.util.Objects.requireNonNull(newRules);
     }
 
     /** IC notices received with a valid MAC (0620 script results, 0320 TC uploads), "tid:batch:stan:mti" → count. */
@@ -248,9 +255,18 @@ public final class HostSimulator {
             public void onFrame(Family family, byte[] body) {
                 received.incrementAndGet();
                 if (stalled) return;
-                handle(body).onSuccess(reply -> {
+                PosMessage request;
+                try {
+                    request = PosMessage.unpack(body);
+                } catch (RuntimeException e) {
+                    log.warn("host simulator could not parse a message: {}", e.toString());
+                    return;
+                }
+                // The delay of the rules for this request's MTI: a timer, the event loop never waits.
+                long delay = rules.delayMs(request.mti(), latencyMs);
+                handle(request, body).onSuccess(reply -> {
                     if (reply == null) return;
-                    if (latencyMs > 0) vertx.setTimer(latencyMs, id -> socket.write(Buffer.buffer(FrameEncoder.encode(reply))));
+                    if (delay > 0) vertx.setTimer(delay, id -> socket.write(Buffer.buffer(FrameEncoder.encode(reply))));
                     else socket.write(Buffer.buffer(FrameEncoder.encode(reply)));
                 }).onFailure(e -> log.warn("host simulator failed on a message: {}", e.toString()));
             }
@@ -267,8 +283,7 @@ public final class HostSimulator {
     }
 
     /** The packed reply, or null for no answer. */
-    private Future<byte[]> handle(byte[] body) {
-        PosMessage request = PosMessage.unpack(body);
+    private Future<byte[]> handle(PosMessage request, byte[] body) {
         return hsm.verifyUnionPayMac(KeyType.ZAK, zak, MacBlock.of(body), MacBlock.mac(body)).compose(macOk -> {
             if (!macOk) return Future.succeededFuture(request.reply(ProcessingRequirement.NONE, 60).set(39, "A0").pack());
             requests.put(request.field(41) + ":" + request.field(11) + ":" + request.mti(), request);
@@ -309,11 +324,10 @@ public final class HostSimulator {
         out.writeBytes(arpc);
         out.writeBytes(code.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         long amount = request.has(4) ? Long.parseLong(request.field(4)) : -1;
-        boolean script = "00".equals(code) && ((scriptPan != null && scriptPan.equals(request.pan()))
-                || (scriptAmount >= 0 && scriptAmount == amount));
-        if (script) {
+        HostRules r = rules;
+        if ("00".equals(code) && r.issuerScript(request.pan(), amount)) {
             byte[] command = HexFormat.of().parseHex("841E000004" + HexFormat.of().formatHex(arpc, 0, 4));
-            out.writeBytes(dev.posgate.iso8583.tlv.BerTlv.encode(dev.posgate.iso8583.tlv.Tlv.constructed(0x72,
+            out.writeBytes(dev.posgate.iso8583.tlv.BerTlv.encode(dev.posgate.iso8583.tlv.Tlv.constructed(r.issuerScript().template(),
                     dev.posgate.iso8583.tlv.Tlv.of(0x9F18, HexFormat.of().parseHex("00000001")),
                     dev.posgate.iso8583.tlv.Tlv.of(0x86, command))));
         }
@@ -362,11 +376,16 @@ public final class HostSimulator {
             return Future.succeededFuture(applied ? "00" : "25");
         }
         String type = m.field60() == null ? "" : m.field60().typeCode();
-        if (m.mti().equals("0100")) return preAuthFamily(m, type, tid + ":" + batch + ":" + stan, amount);
+        HostRules r = rules;
         if (m.mti().equals("0220")) {
             advicesReceived.incrementAndGet();
-            return Future.succeededFuture(answerAdvices ? advice(m, type, tid + ":" + batch + ":" + stan, amount) : null);
+            return Future.succeededFuture(answerAdvices ? advice(m, type, tid + ":" + batch + ":" + stan, amount, r) : null);
         }
+        // A decline per processing code (and 60.1) comes before any other rule and changes no state.
+        boolean authorisationMti = m.mti().equals("0100") || m.mti().equals("0200");
+        String declined = authorisationMti ? r.declineFor(m.field(3), type) : null;
+        if (declined != null) return Future.succeededFuture(declined);
+        if (m.mti().equals("0100")) return preAuthFamily(m, type, tid + ":" + batch + ":" + stan, amount, r);
         if (m.mti().equals("0200") && "20".equals(type) && !preAuths.containsKey(originalKey(m))) {
             return Future.succeededFuture("25");
         }
@@ -382,9 +401,9 @@ public final class HostSimulator {
             return Future.succeededFuture(approved.remove(tid + ":" + orig.substring(0, Math.min(6, orig.length()))
                     + ":" + orig.substring(Math.min(6, orig.length()))) != null ? "00" : "25");
         }
-        if ("000000".equals(processing) && rules.silent(amount)) return Future.succeededFuture(null);
-        return pinCheck(m).map(pinOk -> {
-            String code = !pinOk ? "55" : "000000".equals(processing) ? rules.purchase(amount) : "00";
+        if ("000000".equals(processing) && r.silent(amount)) return Future.succeededFuture(null);
+        return pinCheck(m, r).map(pinOk -> {
+            String code = !pinOk ? "55" : "000000".equals(processing) ? r.purchase(amount) : "00";
             if ("00".equals(code) && "000000".equals(processing)) {
                 approved.put(tid + ":" + batch + ":" + stan, amount);
                 purchasesApproved.incrementAndGet();
@@ -400,11 +419,12 @@ public final class HostSimulator {
      * before it, stay within its amount ({@code 61}); an offline settlement (30) of 0 is {@code 13};
      * an adjustment (32, 34) replaces the offline settlement its 61 names ({@code 25} when none).
      */
-    private synchronized String advice(PosMessage m, String type, String key, long amount) {
+    private synchronized String advice(PosMessage m, String type, String key, long amount, HostRules r) {
         String known = adviceCodes.get(key);
         if (known != null) return known;
         String orig = originalKey(m);
-        String code = switch (type) {
+        String declined = r.declineFor(m.field(3), type);
+        String code = declined != null ? declined : switch (type) {
             case "25" -> {
                 Long sale = approved.get(orig);
                 long before = refunded.getOrDefault(orig, 0L);
@@ -441,7 +461,7 @@ public final class HostSimulator {
      * A completion (0200, 20) must name a pre-auth still held and is then decided as a purchase
      * (on the ledger); a completion void (21) is a void of it.
      */
-    private Future<String> preAuthFamily(PosMessage m, String type, String key, long amount) {
+    private Future<String> preAuthFamily(PosMessage m, String type, String key, long amount, HostRules r) {
         if ("11".equals(type)) {
             String orig = originalKey(m);
             Long held = preAuths.remove(orig);
@@ -450,9 +470,9 @@ public final class HostSimulator {
             cancelledAmounts.put(orig, held);
             return Future.succeededFuture("00");
         }
-        if (rules.silent(amount)) return Future.succeededFuture(null);
-        return pinCheck(m).map(pinOk -> {
-            String code = !pinOk ? "55" : rules.purchase(amount);
+        if (r.silent(amount)) return Future.succeededFuture(null);
+        return pinCheck(m, r).map(pinOk -> {
+            String code = !pinOk ? "55" : r.purchase(amount);
             if ("00".equals(code)) preAuths.put(key, amount);
             return code;
         });
@@ -476,11 +496,11 @@ public final class HostSimulator {
                 .otherwise((Void) null);
     }
 
-    private Future<Boolean> pinCheck(PosMessage m) {
-        if (!m.has(52)) return Future.succeededFuture(!rules.pinRequired());
+    private Future<Boolean> pinCheck(PosMessage m, HostRules r) {
+        if (!m.has(52)) return Future.succeededFuture(!r.pinRequired());
         String pan = m.field(2);
         return hsm.translatePinZpkToZpk(zpk, verificationZpk, m.binary(52), PinBlockFormat.ISO_0, PinBlockFormat.ISO_0, pan)
-                .map(t -> rules.pinMatches(pan, PinBlocks.pinFromFormat0(Tdes.decryptEcb(verificationKey, t.pinBlock()), pan)))
+                .map(t -> r.pinMatches(pan, PinBlocks.pinFromFormat0(Tdes.decryptEcb(verificationKey, t.pinBlock()), pan)))
                 .recover(e -> Future.succeededFuture(false));
     }
 }
