@@ -12,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Option;
 
 /** Runs the bundled upstream host simulator (docs/posp.md) with its own HSM session. */
 @Command(name = "upstream-sim", mixinStandardHelpOptions = true,
-        description = "Run the upstream ISO8583 host simulator: ZAK MAC check, PIN check under the ZPK, approval rules, latency.")
+        description = "Run the upstream ISO8583 host simulator: ZAK MAC check, PIN check under the ZPK, rules (approve, "
+                + "decline by amount or processing code, issuer scripts, delays per message type).")
 final class UpstreamSimCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -38,13 +41,28 @@ final class UpstreamSimCommand implements Callable<Integer> {
     @Option(names = "--zak", required = true, description = "Zone MAC key under the LMK (U + 32 hex).") String zak;
     @Option(names = "--zek", description = "Zone encryption key under the LMK (U + 32 hex) that encrypted tracks come "
             + "under (upstream.track.protection = zek); without it only clear tracks are read.") String zek;
-    @Option(names = "--latency-ms", defaultValue = "0", description = "Delay before every answer (default: ${DEFAULT-VALUE}).") long latencyMs;
-    @Option(names = "--pin", defaultValue = "123456", description = "PIN of every card (default: ${DEFAULT-VALUE}).") String pin;
-    @Option(names = "--limit", defaultValue = "10000000", description = "Largest approved amount in minor units (default: ${DEFAULT-VALUE}).") long limit;
+    @Option(names = "--latency-ms", defaultValue = "0", description = "Delay before every answer (default: ${DEFAULT-VALUE}; "
+            + "the rules' delay.ms and delay.<MTI> win).") long latencyMs;
+    @Option(names = "--rules", description = "Rules file (Java properties, docs/posp.md \"Host simulator\"); the options "
+            + "below override its keys.") Path rulesFile;
+    @Option(names = "--pin", description = "PIN of every card (default: 123456).") String pin;
+    @Option(names = "--limit", description = "Largest approved amount in minor units, above it 51 (default: 10000000; "
+            + "none: no limit).") String limit;
+    @Option(names = "--decline-above", paramLabel = "AMOUNT=CODE", description = "Authorisations above AMOUNT (minor units) "
+            + "are declined CODE; the highest threshold crossed wins (repeatable).") Map<String, String> declineAbove = new LinkedHashMap<>();
+    @Option(names = "--decline-processing", paramLabel = "F3[/TYPE]=CODE", description = "Every 0100/0200/0220 of field 3 "
+            + "(and 60.1) is declined CODE, e.g. 310000=57 (balance), 200000/25=12 (refunds) (repeatable).")
+    Map<String, String> declineProcessing = new LinkedHashMap<>();
+    @Option(names = "--delay", paramLabel = "MTI=MS", description = "Delay before answering requests of MTI, on a timer "
+            + "(repeatable), e.g. 0100=800.") Map<String, String> delays = new LinkedHashMap<>();
+    @Option(names = "--issuer-script", description = "IC rule: all (every approved IC authorisation gets an issuer script) "
+            + "or none (default: none, unless a PAN or amount below).") String script;
+    @Option(names = "--issuer-script-template", description = "71 (before the final GENERATE AC) or 72 (after; default).")
+    String scriptTemplate;
     @Option(names = "--issuer-script-pan", description = "IC rule: approvals of this PAN carrying 55 get an issuer script "
-            + "(template 72) after the ARPC (91) every IC answer carries.") String scriptPan;
-    @Option(names = "--issuer-script-amount", defaultValue = "-1", description = "IC rule: approvals of this amount (minor units) "
-            + "carrying 55 get an issuer script (default: none).") long scriptAmount;
+            + "after the ARPC (91) every IC answer carries.") String scriptPan;
+    @Option(names = "--issuer-script-amount", description = "IC rule: approvals of this amount (minor units) "
+            + "carrying 55 get an issuer script (default: none).") Long scriptAmount;
     @Option(names = "--ledger", description = "On exit (SIGTERM), write the host's ledger here: the counts, then one "
             + "line \"tid:batch:stan amount\" per approved purchase not reversed (reconciliation of failover tests).") Path ledger;
 
@@ -54,10 +72,10 @@ final class UpstreamSimCommand implements Callable<Integer> {
         HsmPool pool = new HsmPool(vertx, HsmPoolConfig.builder().name("upstream-sim-hsm").host(hsm)
                 .connectionsPerHost(hsmConnections).headerLength(headerLength).build());
         pool.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        HostSimulator sim = HostSimulator.start(vertx, new RemoteHsm(pool), new HostRules(pin, Map.of(), limit, false),
+        HostRules rules = HostRules.from(rules());
+        HostSimulator sim = HostSimulator.start(vertx, new RemoteHsm(pool), rules,
                         LmkKey.parse(zpk), LmkKey.parse(zak), zek == null ? null : LmkKey.parse(zek), latencyMs, host, port)
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        sim.issuerScriptFor(scriptPan, scriptAmount);
         spec.commandLine().getOut().printf("posgate upstream simulator ready on %s:%d%n", host, sim.port());
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -72,6 +90,21 @@ final class UpstreamSimCommand implements Callable<Integer> {
         }));
         stop.await();
         return 0;
+    }
+
+    /** The rules file's keys, then the options' (which win). */
+    Properties rules() throws IOException {
+        Properties p = rulesFile == null ? new Properties() : HostRules.read(rulesFile);
+        if (pin != null) p.setProperty("pin", pin);
+        if (limit != null) p.setProperty("limit", limit);
+        declineAbove.forEach((amount, code) -> p.setProperty("decline.above." + amount, code));
+        declineProcessing.forEach((what, code) -> p.setProperty("decline.processing." + what, code));
+        delays.forEach((mti, ms) -> p.setProperty("delay." + mti, ms));
+        if (script != null) p.setProperty("issuer.script", script);
+        if (scriptTemplate != null) p.setProperty("issuer.script.template", scriptTemplate);
+        if (scriptPan != null) p.setProperty("issuer.script.pan", scriptPan);
+        if (scriptAmount != null) p.setProperty("issuer.script.amount", String.valueOf(scriptAmount));
+        return p;
     }
 
     private void writeLedger(HostSimulator sim) throws IOException {
