@@ -76,6 +76,11 @@ final class PurchaseRig implements AutoCloseable {
      * download (K-flow, {@link KmsFactory}) then provides.
      */
     static PurchaseRig start(int terminals, boolean gatewayHsmProcess, boolean tmkCeremony) {
+        return start(terminals, gatewayHsmProcess, tmkCeremony, List.of());
+    }
+
+    /** {@code hostRules}: more {@code posgate upstream-sim} options, its rules (e.g. {@code --issuer-script all}). */
+    static PurchaseRig start(int terminals, boolean gatewayHsmProcess, boolean tmkCeremony, List<String> hostRules) {
         SideProcess hostHsm = null;
         SideProcess gatewayHsm = null;
         ServerProcess gateway = null;
@@ -127,11 +132,11 @@ final class PurchaseRig implements AutoCloseable {
 
             AdminClient admin = new AdminClient(adminPort, token);
             String[] zone = admin.zoneKeys();
-            host = SideProcess.start(jar, "dev.posgate.devtools.DevMain", SIDE_JVM,
-                    List.of("upstream-sim", "--port", String.valueOf(hostPort), "--hsm", "127.0.0.1:" + hsmPort,
-                            "--zpk", zone[0], "--zak", zone[1], "--pin", VirtualTerminal.PIN,
-                            "--hsm-connections", String.valueOf(LoadSettings.hsmConnections(4))),
-                    hostPort, work.resolve("upstream-sim.log"));
+            List<String> hostArgs = new ArrayList<>(List.of("upstream-sim", "--port", String.valueOf(hostPort),
+                    "--hsm", "127.0.0.1:" + hsmPort, "--zpk", zone[0], "--zak", zone[1], "--pin", VirtualTerminal.PIN,
+                    "--hsm-connections", String.valueOf(LoadSettings.hsmConnections(4))));
+            hostArgs.addAll(hostRules);
+            host = SideProcess.start(jar, "dev.posgate.devtools.DevMain", SIDE_JVM, hostArgs, hostPort, work.resolve("upstream-sim.log"));
             // -Dsm4.share: that share of the terminals has the SM4 profile (keyAlgorithm SM4)
             for (int i = 1; i <= terminals; i++) {
                 boolean sm4 = LoadSettings.isSm4(i);

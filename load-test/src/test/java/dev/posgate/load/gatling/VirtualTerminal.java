@@ -131,6 +131,46 @@ public final class VirtualTerminal {
         return body;
     }
 
+    /**
+     * The working keys of the last sign-on as a pos-terminal key holder, so that {@code PosClient}
+     * builds and MACs this terminal's messages ({@link MixedTerminal}); PIN blocks and MACs as
+     * {@link #purchase}, keys from {@link #acceptSignOn} or a field 62 handed to it.
+     */
+    dev.posgate.terminal.pos.WorkingKeyHolder keys() {
+        return new dev.posgate.terminal.pos.WorkingKeyHolder() {
+            @Override
+            public boolean acceptWorkingKeys(WorkingKeyBlock block) {
+                try {
+                    byte[] newPik = unwrap(block.pik(), "PIK");
+                    byte[] newMak = unwrap(block.mak(), "MAK");
+                    pik = newPik;
+                    mak = newMak;
+                    return true;
+                } catch (IllegalStateException e) {
+                    return false;
+                }
+            }
+
+            @Override
+            public byte[] encryptPin(String pin, String pan) {
+                if (!signedOn()) throw new IllegalStateException(tid + " has not signed on");
+                return algorithm == KeyAlgorithm.SM4 ? Sm4.encryptEcb(pik, PinBlocks.sm4Format0(pin, pan))
+                        : Tdes.encryptEcb(pik, PinBlocks.format0(pin, pan));
+            }
+
+            @Override
+            public byte[] mac(byte[] mab, boolean x919) {
+                if (x919) throw new UnsupportedOperationException("the load-test fleet MACs with the UnionPay ECB/SM4 MAC");
+                return VirtualTerminal.this.mac(mab);
+            }
+
+            @Override
+            public KeyAlgorithm algorithm() {
+                return algorithm;
+            }
+        };
+    }
+
     /** Throws unless the answer carries field 64 and it verifies under the MAK over the received bytes. */
     void verifyMac(PosMessage reply) {
         if (!reply.has(64)) throw new IllegalStateException("answer without MAC (39 = " + reply.field(39) + ")");

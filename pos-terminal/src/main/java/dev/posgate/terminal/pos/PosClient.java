@@ -334,6 +334,15 @@ public final class PosClient {
         return link.request(body).map(this::reply);
     }
 
+    /**
+     * The answer to a request this client built and {@link #seal sealed} but the caller sent on a
+     * connection of its own (a load generator's): checks its MAC and moves the batch and sign-on
+     * state exactly as {@link #send} does.
+     */
+    public Reply received(byte[] body) {
+        return reply(body);
+    }
+
     private Reply reply(byte[] body) {
         PosMessage m = PosMessage.unpack(body);
         state.onAnswer(m.field(39), m.header().processingRequirement());
