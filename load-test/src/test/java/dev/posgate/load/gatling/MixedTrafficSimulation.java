@@ -77,6 +77,7 @@ public final class MixedTrafficSimulation extends Simulation {
     private final MixShares shares = MixShares.fromSystemProperties();
     private final PurchaseRig rig = PurchaseRig.start(users, false, true, List.of("--issuer-script", "all"));
     private final PhaseMeter meter = new PhaseMeter();
+    private final double loadAtStart = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 
     private final ScenarioBuilder echo = scenario("steady echo")
             .exec(connect("connect"))
@@ -165,7 +166,11 @@ public final class MixedTrafficSimulation extends Simulation {
             System.out.printf("%-24s %7s %10d %12.1f%n", name, shareOf.getOrDefault(name, ""), meter.count(name), meter.perSecond(name));
         }
         System.out.printf("%-24s %7s %10d %12.1f%n", ALL, "", meter.count(ALL), allRate);
-        System.out.printf("mixed requests/echo: %.1f %%%n%n", echoRate == 0 ? 0 : 100 * allRate / echoRate);
+        System.out.printf("mixed requests/echo: %.1f %%%n", echoRate == 0 ? 0 : 100 * allRate / echoRate);
+        // The machine's other load skews the multi-process purchase path far more than echo: say how loaded it was.
+        System.out.printf("load average (1 min) at start %.1f, at the end %.1f, %d processors%n%n", loadAtStart,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors());
         rig.close();
     }
 }
