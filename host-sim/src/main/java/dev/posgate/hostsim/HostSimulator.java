@@ -39,8 +39,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The bundled upstream host: speaks the upstream format of docs/posp.md over TCP with its own
  * HSM session. It verifies the ZAK MAC ({@code A0}), checks PINs under the ZPK ({@code 55}),
- * applies {@link HostRules}, MACs its answers with the ZAK, and may wait {@code latencyMs}
- * before answering. It remembers approvals so voids and reversals find their original, and
+ * applies {@link HostRules} (approve, decline by amount or processing code, issuer scripts, delays
+ * per request MTI, else {@code latencyMs}: a Vert.x timer, never a blocked event loop), MACs its
+ * answers with the ZAK. It answers every message of the POSP's transaction set (docs/posp.md,
+ * "Host simulator"). It remembers approvals so voids and reversals find their original, and
  * pre-auths so cancels and completions find theirs, and applies each 0220 advice (refund, offline
  * settlement, adjustment) once by its key (terminal, batch, STAN).
  *
@@ -304,7 +306,7 @@ public final class HostSimulator {
 
     /**
      * The issuer's 55: 91 (issuer authentication data: an 8-byte ARPC and the 2-character response
-     * code) and, when {@link #issuerScriptFor} matches an approval, an issuer script template 72
+     * code) and, when the rules' issuer script matches an approval, an issuer script template 71 or 72
      * (script identifier 9F18, one command 86: APPLICATION BLOCK with a 4-byte MAC). The simulator
      * holds no card keys: its ARPC is the first 8 bytes of SHA-256 over the ARQC (9F26) and the
      * code, so a test can recompute it; a real issuer computes it under the card's key (EMV Book 2).
