@@ -75,7 +75,7 @@ public final class Signatures {
                 .execute(Tuple.of(u.tid(), u.batch(), u.stan()))
                 .map(rows -> {
                     for (Row r : rows) {
-                        if (u.amount() != null && u.amount() != r.getLong("amount")) continue;
+                        if (u.amount() != null && u.amount().longValue() != r.getLong("amount").longValue()) continue;
                         if (u.rrn() != null && r.getString("rrn") != null && !u.rrn().equals(r.getString("rrn"))) continue;
                         return r.getLong("id");
                     }
