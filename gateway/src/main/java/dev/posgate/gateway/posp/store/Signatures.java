@@ -89,12 +89,14 @@ public final class Signatures {
         boolean whole = u.parts() == 1;
         return c.preparedQuery("insert into posp_signature (transaction_id, tid, batch, stan, content_type, image, parts, received,"
                         + " state, sha256, slip, characteristic, completed_at) values ($1, $2, $3, $4, $5, $6, $7, 1, $8,"
-                        + " case when $9 then sha256($6) end, $10, $11, case when $9 then now() end)")
+                        + " case when $9 then sha256($6) end, $10, $11, case when $9 then now() end)"
+                        + " on conflict (transaction_id) do nothing returning transaction_id")
                 .execute(Tuple.tuple().addLong(id).addString(u.tid()).addString(u.batch()).addString(u.stan())
                         .addString(u.contentType()).addBuffer(Buffer.buffer(u.bytes())).addInteger(u.parts())
                         .addString(whole ? "COMPLETE" : "RECEIVING").addBoolean(whole)
                         .addBuffer(u.slip() == null ? null : Buffer.buffer(u.slip())).addString(u.characteristic()))
-                .map(whole ? Outcome.COMPLETE : Outcome.PART_KEPT);
+                // a first part racing another on a second connection: the row is the other's, this one a repeat
+                .map(rows -> rows.size() == 0 ? Outcome.REPEAT : whole ? Outcome.COMPLETE : Outcome.PART_KEPT);
     }
 
     private static Future<Outcome> next(SqlConnection c, long id, Row s, Upload u, int maxBytes) {
