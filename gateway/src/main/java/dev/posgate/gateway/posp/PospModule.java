@@ -113,6 +113,7 @@ public final class PospModule implements GatewayModule {
         if (signatureMax < 1 || signatureMax > 1_048_576) {
             throw new IllegalArgumentException(Setting.POSP_SIGNATURE_MAX_BYTES.key() + " must be 1..1048576, got " + signatureMax);
         }
+        SignatureUploadHandler signatureUpload = new SignatureUploadHandler(terminals, registry, macs, signatures, settings, signatureMax);
         FinancialHandler.Steps steps = financialSteps(c, terminals, macs, journal, systemKeys, settings);
         pos.on("0800", null, "001", "sign_on_001", signOn)
                 .on("0800", null, "003", "sign_on_003", signOn)
@@ -136,8 +137,9 @@ public final class PospModule implements GatewayModule {
                         upstream, settings, batches))
                 .on("0320", null, "201", "batch_upload", new BatchUploadHandler(false, terminals, registry, macs, batches, settings))
                 .on("0320", null, "202", "batch_upload_end", new BatchUploadHandler(true, terminals, registry, macs, batches, settings))
-                .on("0820", ElectronicSignature.TYPE_CODE, ElectronicSignature.NETWORK_CODE, "signature_upload",
-                        new SignatureUploadHandler(terminals, registry, macs, signatures, settings, signatureMax));
+                // 60.1 07 with 60.3 800 (UnionPay's 0820), or without 60.3 (a vendor's 0920, docs/posp.md)
+                .on("0820", ElectronicSignature.TYPE_CODE, null, "signature_upload", signatureUpload)
+                .on("0920", ElectronicSignature.TYPE_CODE, null, "signature_upload_0920", signatureUpload);
         for (IcEntry.Kind kind : IcEntry.Kind.values()) {
             String name = kind == IcEntry.Kind.AID ? "ic_params" : "ic_capks";
             boolean aid = kind == IcEntry.Kind.AID;

@@ -230,6 +230,32 @@ class ElectronicSignatureEndToEndIT {
         assertEquals("00", t.send(parts.get(0)).field(39), "a part of a complete upload: answered, nothing changes");
     }
 
+    /**
+     * A vendor's published upload (vfwz iso8583-parser, SIGN_IMG_REQUEST: 0920, 60 = 07 + batch with
+     * no 60.3, 55 with FF00/FF01/FF02/FF06, 62 a 126-byte JBIG image) replayed by a signed-on
+     * terminal for its own purchase: its slip and its image as published, MACed; answered 0930.
+     */
+    @Test
+    void aPublished0920UploadWithA126ByteJbigImageIsServedAs0930() throws Exception {
+        PosMessage published = PosMessage.unpack(RealTrafficCorpus.read(RealTrafficCorpus.DIR.resolve("vfwz-0920-e-signature.hex")).body());
+        byte[] image = published.binary(62);
+        assertEquals(126, image.length);
+        assertEquals("00000100000000800000004000000080" + "7F000048", HEX.formatHex(Arrays.copyOf(image, 20)), "a T.82 header: 128 x 64");
+        SignedOnTerminal t = new SignedOnTerminal(world, "ESIG0007", "SN-ESIG-7");
+        PosMessage purchase = t.pos.purchase(PAN, 1_111, PIN);
+        PosMessage answer = t.send(purchase);
+        PosMessage upload = t.pos.signatureUpload(purchase, answer, image, published.binary(55), 512).get(0).mti("0920")
+                .set(60, "07" + purchase.field60().batch());
+
+        PosMessage reply = t.send(upload);
+
+        assertEquals("0930", reply.mti());
+        assertEquals("00", reply.field(39));
+        Row stored = signature(t.row(purchase.field(11), "0200").getLong("id"));
+        assertArrayEquals(image, stored.getBuffer("image").getBytes());
+        assertArrayEquals(published.binary(55), stored.getBuffer("slip").getBytes(), "FF00, FF01, FF02, FF06: all kept");
+    }
+
     private Row signature(long journalId) throws Exception {
         RowSet<Row> rows = await(world.db().preparedQuery("select * from posp_signature where transaction_id = $1")
                 .execute(Tuple.of(journalId)));
