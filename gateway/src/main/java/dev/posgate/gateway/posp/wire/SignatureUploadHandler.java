@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The electronic signature upload (docs/posp.md, "Electronic signature upload"): 0820, 60.1
- * {@code 07}, 60.3 {@code 800}, MACed both ways, answered 0830. The original is the terminal's
+ * {@code 07}, 60.3 {@code 800} (or a vendor's 0920 without 60.3), MACed both ways, answered 0830
+ * (0930). The original is the terminal's
  * approved card transaction of STAN 11 in batch 60.2 (with the amount of 4 and the reference of 37
  * when they are sent): none is {@code 25}. Field 62 is the JBIG image (or one part of it, field 48
  * = part n3 + count n3); the first part must start with a JBIG header, else {@code 30}; 55 (the
