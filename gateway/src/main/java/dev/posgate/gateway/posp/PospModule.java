@@ -21,6 +21,10 @@ import dev.posgate.gateway.posp.admin.IcAdminRoutes;
 import dev.posgate.gateway.posp.admin.KeyStatusRoutes;
 import dev.posgate.gateway.posp.admin.PsamAdminRoutes;
 import dev.posgate.gateway.posp.admin.PsamService;
+import dev.posgate.gateway.posp.admin.SignatureAdminRoutes;
+import dev.posgate.gateway.posp.store.Signatures;
+import dev.posgate.gateway.posp.wire.SignatureUploadHandler;
+import dev.posgate.protocol.posp.ElectronicSignature;
 import dev.posgate.gateway.posp.store.BatchSettlements;
 import dev.posgate.gateway.posp.store.IcEntry;
 import dev.posgate.gateway.posp.store.IcParameters;
@@ -104,6 +108,12 @@ public final class PospModule implements GatewayModule {
                 registry, systemKeys, settings, c.audit(), updates.get(),
                 PerKeyRate.configured(c, "sign_on", Setting.POSP_SIGN_ON_RATE));
         BatchSettlements batches = new BatchSettlements(c.db());
+        Signatures signatures = new Signatures(c.db());
+        int signatureMax = c.config().integer(Setting.POSP_SIGNATURE_MAX_BYTES);
+        if (signatureMax < 1 || signatureMax > 1_048_576) {
+            throw new IllegalArgumentException(Setting.POSP_SIGNATURE_MAX_BYTES.key() + " must be 1..1048576, got " + signatureMax);
+        }
+        SignatureUploadHandler signatureUpload = new SignatureUploadHandler(terminals, registry, macs, signatures, settings, signatureMax);
         FinancialHandler.Steps steps = financialSteps(c, terminals, macs, journal, systemKeys, settings);
         pos.on("0800", null, "001", "sign_on_001", signOn)
                 .on("0800", null, "003", "sign_on_003", signOn)
@@ -126,7 +136,10 @@ public final class PospModule implements GatewayModule {
                 .on("0500", null, "201", "settlement", new SettlementHandler(terminals, registry, macs, journal, c.hsm(), systemKeys,
                         upstream, settings, batches))
                 .on("0320", null, "201", "batch_upload", new BatchUploadHandler(false, terminals, registry, macs, batches, settings))
-                .on("0320", null, "202", "batch_upload_end", new BatchUploadHandler(true, terminals, registry, macs, batches, settings));
+                .on("0320", null, "202", "batch_upload_end", new BatchUploadHandler(true, terminals, registry, macs, batches, settings))
+                // 60.1 07 with 60.3 800 (UnionPay's 0820), or without 60.3 (a vendor's 0920, docs/posp.md)
+                .on("0820", ElectronicSignature.TYPE_CODE, null, "signature_upload", signatureUpload)
+                .on("0920", ElectronicSignature.TYPE_CODE, null, "signature_upload_0920", signatureUpload);
         for (IcEntry.Kind kind : IcEntry.Kind.values()) {
             String name = kind == IcEntry.Kind.AID ? "ic_params" : "ic_capks";
             boolean aid = kind == IcEntry.Kind.AID;
@@ -135,6 +148,7 @@ public final class PospModule implements GatewayModule {
                     .on("0800", null, aid ? "381" : "371", name + "_download_end", new IcParameterHandler(kind, IcParameterHandler.Step.END, c.terminals(), ic));
         }
         IcAdminRoutes.mount(admin, ic);
+        SignatureAdminRoutes.mount(admin, signatures, c.audit());
         KeyStatusRoutes.mount(admin, c.terminals(), c.db());
         PsamAdminRoutes.mount(admin, new PsamService(c.db(), c.hsm(), systemKeys, settings.psamRootOwner(), c.audit()),
                 new KeyProvisioning(c.hsm(), c.keys(), c.audit()), settings);

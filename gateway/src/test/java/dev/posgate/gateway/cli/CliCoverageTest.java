@@ -44,6 +44,8 @@ class CliCoverageTest {
             Map.entry("revokeLoadingAuthorisation", "loading revoke"),
             Map.entry("psamRootKey", "psam root-key"),
             Map.entry("zoneKeys", "posp generate-zone-keys"),
+            Map.entry("getSignature", "posp signature"),
+            Map.entry("findSignature", "posp signature"),
             Map.entry("issuePsam", "psam issue"),
             Map.entry("bindPsam", "psam bind"),
             Map.entry("unbindPsam", "psam unbind"),

@@ -70,14 +70,14 @@ class BatchUploadEndToEndIT {
         assertEquals("002000000010500001000000001000", s.getString("terminal_totals"));
         assertEquals("002000000012000001000000001000", s.getString("gateway_totals"));
 
-        PosMessage bad = t.pos.batchUpload(List.of(new BatchUpload.Item("22", a.field(11), PAN, 10_000)));
+        PosMessage bad = t.pos.batchUpload(List.of(new BatchUpload.Item(BatchUpload.DOMESTIC_CARD, a.field(11), PAN, 10_000)));
         bad.set(48, "01" + "22");
         assertEquals("30", t.send(bad).field(39));
 
         PosMessage detail = t.pos.batchUpload(List.of(
-                new BatchUpload.Item("22", a.field(11), PAN, 10_000),
-                new BatchUpload.Item("25", refund.field(11), PAN, 1_000),
-                new BatchUpload.Item("22", "000900", PAN, 500)));
+                new BatchUpload.Item(BatchUpload.DOMESTIC_CARD, a.field(11), PAN, 10_000),
+                new BatchUpload.Item(BatchUpload.DOMESTIC_CARD, refund.field(11), PAN, 1_000),
+                new BatchUpload.Item(BatchUpload.DOMESTIC_CARD, "000900", PAN, 500)));
         assertEquals("201", detail.field60().networkMgmtCode());
         PosMessage d = t.send(detail);
         assertEquals("0330", d.mti());
@@ -116,6 +116,6 @@ class BatchUploadEndToEndIT {
         assertEquals("BALANCED", s.getString("state"));
         assertTrue(s.getBoolean("in_balance"));
         assertEquals("00", s.getString("host_code"));
-        assertEquals("12", t.send(t.pos.batchUpload(List.of(new BatchUpload.Item("22", p.field(11), PAN, 3_000)))).field(39));
+        assertEquals("12", t.send(t.pos.batchUpload(List.of(new BatchUpload.Item(BatchUpload.DOMESTIC_CARD, p.field(11), PAN, 3_000)))).field(39));
     }
 }

@@ -47,8 +47,8 @@ class RealTrafficEndToEndIT {
             Map.entry("mocredit-0800-download.hex", "97"),
             Map.entry("vfwz-0800-sign-on.hex", "12"),
             Map.entry("vfwz-0800-param-download.hex", "12"),
-            // electronic signature upload 0920: not implemented
-            Map.entry("vfwz-0920-e-signature.hex", "12"),
+            // electronic signature upload 0920 (60.1 07): served, but vfwz's terminal never signed on
+            Map.entry("vfwz-0920-e-signature.hex", "77"),
             // published dumps that break the layout: attributable format errors
             Map.entry("centerm-0800-sign-on-commented.hex", "30"),
             Map.entry("mocredit-0800-sign-on-without-11.hex", "30"),

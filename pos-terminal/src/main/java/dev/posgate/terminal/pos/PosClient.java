@@ -3,6 +3,7 @@ package dev.posgate.terminal.pos;
 import dev.posgate.crypto.Macs;
 import dev.posgate.protocol.posp.BatchTotals;
 import dev.posgate.protocol.posp.BatchUpload;
+import dev.posgate.protocol.posp.ElectronicSignature;
 import dev.posgate.protocol.posp.KeyAlgorithm;
 import dev.posgate.protocol.posp.Sm4PinField;
 import dev.posgate.protocol.posp.SignOnMode;
@@ -227,6 +228,30 @@ public final class PosClient {
                 : java.time.LocalDate.now().format(java.time.format.DateTimeFormatter.ofPattern("MMdd"));
         m.set(61, original.field60().batch() + original.field(11) + date);
         return m.set(55, iccData);
+    }
+
+    /**
+     * The electronic signature upload of the approved transaction {@code original} the host answered
+     * with {@code answer} (docs/posp.md, "Electronic signature upload"): one 0820 (60.1 {@code 07},
+     * 60.3 {@code 800}) per part of {@code jbig} cut into {@code partSize} bytes, each with 11 and
+     * 60.2 = the original's STAN and batch (no STAN is taken), 2 and 4 as the original, 15 and 37 of
+     * the answer, 62 = the part, and, when there is more than one part, 48 = part number n3 + count
+     * n3; 55 = {@code slip} (the slip's FF00.. TLVs) on the first part. MACed when sent.
+     */
+    public java.util.List<PosMessage> signatureUpload(PosMessage original, PosMessage answer, byte[] jbig, byte[] slip, int partSize) {
+        java.util.List<byte[]> parts = ElectronicSignature.parts(jbig, partSize);
+        java.util.List<PosMessage> out = new java.util.ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            PosMessage m = message("0820", original.field(11),
+                    new Field60(ElectronicSignature.TYPE_CODE, original.field60().batch(), ElectronicSignature.NETWORK_CODE));
+            for (int f : new int[] {2, 4}) if (original.has(f)) m.set(f, original.field(f));
+            if (answer != null) for (int f : new int[] {15, 37}) if (answer.has(f)) m.set(f, answer.field(f));
+            if (parts.size() > 1) m.set(48, new ElectronicSignature.Part(i + 1, parts.size()).field48());
+            if (i == 0 && slip != null) m.set(55, slip);
+            m.set(62, parts.get(i));
+            out.add(m);
+        }
+        return out;
     }
 
     /** The reversal of {@code original} (same STAN and amount, reason 98: no answer received). */

@@ -6,9 +6,10 @@ import java.util.List;
 /**
  * Field 48 of the batch upload (0320, 60.1 {@code 00}) that follows an out-of-balance settlement
  * (docs/posp.md, "Batch upload"), both sides. A detail message (60.3 {@code 201}) carries up to
- * {@link #MAX_ITEMS} transactions: count n2, then per transaction its 60.1 type code n2, its STAN
- * n6, its PAN n20 (left-aligned, padded with {@code 0}; the gateway keeps only the masked form) and
- * its amount n12. The end-of-upload message (60.3 {@code 202}) carries the number of transactions
+ * {@link #MAX_ITEMS} transactions: count n2, then per transaction its card class n2 ({@code 00}
+ * a domestic UnionPay card, {@code 01} a foreign card), its STAN n6, its PAN n20 (right-aligned,
+ * {@code 0}-filled in front; the gateway keeps only the masked form) and its amount n12: the layout
+ * the published Newland terminal application sends (docs/posp.md, "Batch upload"). The end-of-upload message (60.3 {@code 202}) carries the number of transactions
  * uploaded in all, n4.
  */
 public final class BatchUpload {
@@ -16,10 +17,15 @@ public final class BatchUpload {
     public static final int MAX_ITEMS = 8;
     private static final int ITEM = 2 + 6 + 20 + 12;
 
-    /** One uploaded transaction: its type (the original's 60.1), STAN, PAN and amount. */
-    public record Item(String type, String stan, String pan, long amount) {
+    /** Card class: a domestic (UnionPay) card. */
+    public static final String DOMESTIC_CARD = "00";
+    /** Card class: a foreign card. */
+    public static final String FOREIGN_CARD = "01";
+
+    /** One uploaded transaction: its card class ({@link #DOMESTIC_CARD} or {@link #FOREIGN_CARD}), STAN, PAN and amount. */
+    public record Item(String cardClass, String stan, String pan, long amount) {
         public Item {
-            if (type.length() != 2 || stan.length() != 6 || pan.length() > 20 || amount < 0) {
+            if (cardClass.length() != 2 || stan.length() != 6 || pan.length() > 20 || amount < 0) {
                 throw new IllegalArgumentException("batch upload item out of format");
             }
         }
@@ -32,7 +38,7 @@ public final class BatchUpload {
         if (items.isEmpty() || items.size() > MAX_ITEMS) throw new IllegalArgumentException("1 to " + MAX_ITEMS + " items");
         StringBuilder b = new StringBuilder(String.format("%02d", items.size()));
         for (Item i : items) {
-            b.append(i.type()).append(i.stan()).append(i.pan()).append("0".repeat(20 - i.pan().length()))
+            b.append(i.cardClass()).append(i.stan()).append("0".repeat(20 - i.pan().length())).append(i.pan())
                     .append(String.format("%012d", i.amount()));
         }
         return b.toString();
@@ -70,9 +76,10 @@ public final class BatchUpload {
         return Integer.parseInt(field48);
     }
 
+    /** The PAN without the zeros in front (a PAN does not begin with 0: ISO/IEC 7812 MII 0 is not issued). */
     private static String unpad(String pan) {
-        int end = pan.length();
-        while (end > 13 && pan.charAt(end - 1) == '0') end--;
-        return pan.substring(0, end);
+        int start = 0;
+        while (start < pan.length() - 1 && pan.charAt(start) == '0') start++;
+        return pan.substring(start);
     }
 }

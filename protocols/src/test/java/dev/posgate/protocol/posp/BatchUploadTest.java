@@ -9,11 +9,12 @@ import org.junit.jupiter.api.Test;
 class BatchUploadTest {
     @Test
     void detailRoundTripsWithTheLayoutOfDocsPosp() {
-        List<BatchUpload.Item> items = List.of(new BatchUpload.Item("22", "000012", "6222021234567890123", 10_000),
-                new BatchUpload.Item("25", "000013", "6222021234567890123", 2_500));
+        List<BatchUpload.Item> items = List.of(new BatchUpload.Item(BatchUpload.DOMESTIC_CARD, "000012", "6222021234567890123", 10_000),
+                new BatchUpload.Item(BatchUpload.FOREIGN_CARD, "000013", "4000001234567890", 2_500));
         String f48 = BatchUpload.detail(items);
         assertEquals(2 + 2 * 40, f48.length());
-        assertEquals("02" + "22" + "000012" + "62220212345678901230" + "000000010000", f48.substring(0, 42));
+        assertEquals("02" + "00" + "000012" + "06222021234567890123" + "000000010000", f48.substring(0, 42));
+        assertEquals("01" + "000013" + "00004000001234567890" + "000000002500", f48.substring(42), "right-aligned, zeros in front");
         assertEquals(items, BatchUpload.parseDetail(f48));
         assertEquals("0017", BatchUpload.end(17));
         assertEquals(17, BatchUpload.parseEnd("0017"));

@@ -52,7 +52,7 @@ public final class BatchSettlements {
         List<Tuple> rows = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             BatchUpload.Item it = items.get(i);
-            rows.add(Tuple.of(tid, batch, it.stan(), it.type(), maskedPans.get(i), it.amount(), uploadStan));
+            rows.add(Tuple.of(tid, batch, it.stan(), it.cardClass(), maskedPans.get(i), it.amount(), uploadStan));
         }
         return pool.withTransaction(c -> c.preparedQuery("select 1 from posp_batch_settlement where tid = $1 and batch = $2"
                         + " and state = 'UPLOADING' for share")

@@ -194,7 +194,9 @@ class OpenApiRoutesIT {
                 {"/api/terminals/{tid}", "/api/terminals/NOBODY01"}, {"/api/posp/ic/aids", "/api/posp/ic/aids"},
                 {"/api/posp/ic/terminals", "/api/posp/ic/terminals"}, {"/api/kms/loading-authorisations", "/api/kms/loading-authorisations"},
                 {"/api/psam/bindings/{tid}", "/api/psam/bindings/OAPI0001"},
-                {"/api/tms/rollout", "/api/tms/rollout?vendor=ACME&name=app&version=1"}, {"/api/terminals/{tid}/keys", "/api/terminals/NOBODY01/keys"}};
+                {"/api/tms/rollout", "/api/tms/rollout?vendor=ACME&name=app&version=1"}, {"/api/terminals/{tid}/keys", "/api/terminals/NOBODY01/keys"},
+                {"/api/posp/signatures/{journalId}", "/api/posp/signatures/1"}, {"/api/posp/signatures/{journalId}", "/api/posp/signatures/x"},
+                {"/api/posp/signatures", "/api/posp/signatures?tid=OAPI0001&stan=000001"}, {"/api/posp/signatures", "/api/posp/signatures?tid=OAPI0001"}};
         for (String[] g : gets) check("get", g[0], call("GET", g[1], token, null));
         check("patch", "/api/terminals/{tid}", call("PATCH", "/api/terminals/OAPI0001", token, new JsonObject().put("makLength", "SINGLE").encode()));
         check("patch", "/api/terminals/{tid}", call("PATCH", "/api/terminals/OAPI0001", token, new JsonObject().put("makLength", "NEITHER").encode()));
