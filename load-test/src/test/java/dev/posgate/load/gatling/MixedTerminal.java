@@ -146,19 +146,19 @@ final class MixedTerminal {
         switch (request.mti() + "/" + type) {
             case "0200/22" -> {
                 if (request.has(55)) checkIssuerData(reply);
-                debit("22", reply);
+                debit();
                 if (request == sale) saleAnswer = reply;
             }
             case "0100/10" -> {
                 if (!reply.has(38)) throw new IllegalStateException("pre-auth approved without an auth code (38)");
                 preAuthAnswer = reply;
             }
-            case "0200/20" -> debit("20", reply);
+            case "0200/20" -> debit();
             case "0220/25" -> {
                 long amount = Long.parseLong(request.field(4));
                 credits++;
                 creditAmount += amount;
-                batch.add(new BatchUpload.Item("25", request.field(11), PAN, amount));
+                batch.add(new BatchUpload.Item(BatchUpload.DOMESTIC_CARD, request.field(11), PAN, amount));
             }
             case "0200/01" -> {
                 // balance: nothing to keep
@@ -190,11 +190,11 @@ final class MixedTerminal {
         }
     }
 
-    private void debit(String type, PosMessage reply) {
+    private void debit() {
         long amount = Long.parseLong(request.field(4));
         debits++;
         debitAmount += amount;
-        batch.add(new BatchUpload.Item(type, request.field(11), PAN, amount));
+        batch.add(new BatchUpload.Item(BatchUpload.DOMESTIC_CARD, request.field(11), PAN, amount));
     }
 
     /** The host's 55: 91 = ARPC (the simulator's SHA-256 stand-in, recomputed here) + 00, and the script when expected. */

@@ -139,7 +139,8 @@ class MixedTerminalTest {
         }
         assertEquals(2, messages, "11 transactions, 8 per message");
         assertEquals(11, items.size());
-        assertEquals(List.of("22", "25"), items.stream().map(BatchUpload.Item::type).distinct().toList());
+        assertEquals(List.of(BatchUpload.DOMESTIC_CARD), items.stream().map(BatchUpload.Item::cardClass).distinct().toList(),
+                "every item carries the card class (field 48 of 0320/201), not the transaction type");
         PosMessage end = PosMessage.unpack(t.uploadEnd());
         assertEquals("0011", end.field(48));
         assertThrows(IllegalStateException.class, () -> t.answered(answer(t.uploadEnd(), r -> r.set(48, "0010"))),
