@@ -226,6 +226,9 @@ public final class TmsAdminApi {
         if (ctx.response().ended()) return;
         if (e instanceof Unprocessable) {
             reply(ctx, 422, e.getMessage());
+        } else if (e instanceof dev.posgate.hsm.HsmException h && !"--".equals(h.errorCode())) {
+            // the HSM refused the key (type, parity, policy): the request, not the gateway
+            reply(ctx, 422, "the HSM refused the key: error " + h.errorCode());
         } else if (e instanceof IllegalArgumentException) {
             reply(ctx, 400, e.getMessage());
         } else if (e.getMessage() != null && e.getMessage().contains("duplicate key")) {
