@@ -137,6 +137,25 @@ class PayShieldProfileOverTcpTest {
         }
     }
 
+    /**
+     * Item (b): the K-flow's Ctmk_tk = TDES-ECB(TEK, TMK) with the TEK held as a ZMK is A8 (no flag)
+     * plus BU in the payshield profile, in the HSM's authorised state as on a payShield (17 without it).
+     */
+    @Test
+    void tmkUnderTheTekIsA8WithTheTekHeldAsAZmk() {
+        byte[] tekClear = Parity.adjustOdd(randomKey(16));
+        byte[] tmkClear = Parity.adjustOdd(randomKey(16));
+        LmkKey tek = lmk.encrypt(KeyType.ZMK, tekClear);
+        LmkKey tmk = lmk.encrypt(KeyType.TMK, tmkClear);
+        assertHsmError("17", hsm.tmkUnderTek(tek, tmk));
+        sim.processor().authorise(Authorisation.of(java.util.Set.of("A8"), java.time.Duration.ofMinutes(5)));
+        dev.posgate.hsm.ExportedKey k = await(hsm.tmkUnderTek(tek, tmk));
+        assertArrayEquals(tdes(true, tekClear, tmkClear), k.key().cryptogram(), "Ctmk_tk = TDES-ECB(TEK, TMK), BouncyCastle");
+        assertEquals(Hex.encode(Arrays.copyOf(tdes(true, tmkClear, new byte[8]), 8)), k.kcv().hex(), "BU's 16-hex check value");
+        // a TEK under posgate's type 00E does not decrypt as a ZMK (another LMK variant): KEK parity
+        assertHsmError("10", hsm.tmkUnderTek(lmk.encrypt(KeyType.TEK, tekClear), tmk));
+    }
+
     @Test
     void signOnKeysUnderATmkWithFourByteCheckValues() {
         byte[] tmkClear = Parity.adjustOdd(randomKey(16));
