@@ -450,6 +450,11 @@ public final class RemoteHsm implements Hsm {
 
     @Override
     public Future<ExportedKey> tmkUnderTek(LmkKey tek, LmkKey tmk) {
+        if (profile == HsmProfile.PAYSHIELD) {
+            // the TEK held as a ZMK (type 000): Ctmk_tk = TDES-ECB(TEK, TMK) is A8 of the TMK under that
+            // ZMK, no flag, then BU for the check value (issue 16 item 2; docs/hsm-protocol.md 11.3)
+            return exportKey(KeyType.TMK, Wrapping.ZMK, tek, tmk);
+        }
         try {
             return execute(new TmkUnderTekRequest(tek, tmk)).map(r -> new ExportedKey(r.key(), r.kcv()));
         } catch (RuntimeException e) {

@@ -65,7 +65,7 @@ public final class TmsModule implements GatewayModule {
         DmkStore dmks = new DmkStore(c.keys());
         RolloutRepository rollout = new RolloutRepository(c.db());
         pendingUpdates = PendingPackages.of(c.terminals(), repositories, rollout);
-        HsmSeal seal = new HsmSeal(c.hsm(), s.sealedMax());
+        HsmSeal seal = new HsmSeal(c.hsm(), s.sealedMax(), random);
         FreshnessGuard freshness = new FreshnessGuard(s.clockSkew());
         ReplayWindow randoms = new ReplayWindow(c.db());
         // T_DATA randoms older than the replay window can no longer pass the clock check: forget them
@@ -73,7 +73,7 @@ public final class TmsModule implements GatewayModule {
                 .onFailure(e -> log.warn("could not prune TMS randoms: {}", e.toString())));
         vertx = c.vertx();
         tms.put(TmsCode.H1, new H1Handler(c.terminals(), dmks, c.hsm(), freshness, randoms, c.audit(), c.metrics(), clock, random,
-                PerKeyRate.configured(c, "tms_h1", Setting.TMS_H1_RATE)));
+                PerKeyRate.configured(c, "tms_h1", Setting.TMS_H1_RATE), s.sessionKeys()));
         tms.put(TmsCode.H2, new H2Handler(c.hsm(), c.keys(), c.audit(), s));
         tms.put(TmsCode.D1, new PackageReportHandler(seal, c.audit(), repositories, rollout));
         tms.put(TmsCode.D2, new FrameHandler(seal, c.audit(), repositories, rollout, s.frameMax()));

@@ -31,6 +31,8 @@ class HsmCapabilitiesTest {
         assertTrue(posgate.startsWith("posp.sign_on: A0; posp.tmk.import: BU; posp.mac: ZA ZC M6 M8;"), posgate);
         String payShield = HsmCapabilities.needsOfEnabled(PAYSHIELD.with(Setting.FEATURES_DISABLED, "tms,kms,psam,sm4"));
         assertEquals("posp.sign_on: A0 BU; posp.tmk.import: BU; posp.mac: M6 M8; posp.pin: CA; posp.tracks: M2 M0", payShield);
+        assertEquals("posp.sign_on: A0 BU; posp.tmk.import: BU; posp.mac: M6 M8; posp.pin: CA; posp.tracks: M2 M0; tms: A0 BU M6 M8 M0 M2",
+                HsmCapabilities.needsOfEnabled(PAYSHIELD.with(Setting.FEATURES_DISABLED, "kms,psam,sm4")));
     }
 
     @Test
@@ -52,7 +54,9 @@ class HsmCapabilitiesTest {
                 }
             }
         }
-        assertEquals(EnumSet.of(Feature.POSP_SIGN_ON, Feature.POSP_TMK_IMPORT, Feature.POSP_MAC, Feature.POSP_PIN, Feature.POSP_TRACKS), served);
+        // the TMS since its protocol version 2 (role-separated session keys, docs/tms.md "Session keys")
+        assertEquals(EnumSet.of(Feature.POSP_SIGN_ON, Feature.POSP_TMK_IMPORT, Feature.POSP_MAC, Feature.POSP_PIN, Feature.POSP_TRACKS,
+                Feature.TMS), served);
     }
 
     @Test
@@ -61,10 +65,15 @@ class HsmCapabilitiesTest {
         assertTrue(psam.startsWith("hsm.profile=payshield cannot serve the feature psam ("), psam);
         assertTrue(psam.contains("HSM command ZE") && psam.contains("features.disabled=psam"), psam);
         assertTrue(HsmCapabilities.refusal(PAYSHIELD.with(Setting.FEATURES_DISABLED, "psam")).contains("HSM command WI"));
-        String tms = HsmCapabilities.refusal(PAYSHIELD.with(Setting.FEATURES_DISABLED, "psam,sm4"));
-        assertTrue(tms.startsWith("hsm.profile=payshield cannot serve the feature tms ("), tms);
-        assertTrue(tms.contains("HSM command ZS") && tms.contains("features.disabled=tms"), tms);
+        String kms = HsmCapabilities.refusal(PAYSHIELD.with(Setting.FEATURES_DISABLED, "psam,sm4"));
+        assertTrue(kms.startsWith("hsm.profile=payshield cannot serve the feature kms ("), kms);
+        assertTrue(kms.contains("HSM command ZI") && kms.contains("features.disabled=kms"), kms);
         assertTrue(HsmCapabilities.refusal(PAYSHIELD.with(Setting.FEATURES_DISABLED, "psam,sm4,tms")).contains("feature kms"));
+        // the TMS is served (version 2); its DMK ceremony from clear components is not
+        GatewayConfig withTms = PAYSHIELD.with(Setting.FEATURES_DISABLED, "kms,psam,sm4");
+        assertNull(HsmCapabilities.refusal(withTms));
+        String dmkCeremony = HsmCapabilities.refusal(withTms.with(Setting.TMS_DMK_CEREMONY, true));
+        assertTrue(dmkCeremony.contains("tms.dmk.ceremony") && dmkCeremony.contains("HSM command ZW"), dmkCeremony);
         GatewayConfig standardOnly = PAYSHIELD.with(Setting.FEATURES_DISABLED, "tms, KMS ,psam,sm4");
         assertNull(HsmCapabilities.refusal(standardOnly));
         String ceremony = HsmCapabilities.refusal(standardOnly.with(Setting.POSP_TMK_CEREMONY, true));

@@ -8,7 +8,7 @@ public enum EmptyReply implements HsmReply {
     public void writeFields(FieldWriter w) {
     }
 
-    static EmptyReply read(FieldReader r) {
+    public static EmptyReply read(FieldReader r) {
         r.expectEnd();
         return INSTANCE;
     }

@@ -55,7 +55,7 @@ public record GenerateMacRequest(MacParams params, KeyType keyType, LmkKey key, 
         }
     }
 
-    static char paddingCode(PaddingMethod p) {
+    public static char paddingCode(PaddingMethod p) {
         switch (p) {
             case NONE: return '0';
             case METHOD_1: return '1';
@@ -64,7 +64,7 @@ public record GenerateMacRequest(MacParams params, KeyType keyType, LmkKey key, 
         }
     }
 
-    static PaddingMethod padding(char c) {
+    public static PaddingMethod padding(char c) {
         switch (c) {
             case '0': return PaddingMethod.NONE;
             case '1': return PaddingMethod.METHOD_1;

@@ -19,7 +19,7 @@ public record MacReply(byte[] mac) implements HsmReply {
         w.hex(mac);
     }
 
-    static MacReply read(FieldReader r, int bytes) {
+    public static MacReply read(FieldReader r, int bytes) {
         byte[] m = r.hex(bytes * 2, "MAC");
         r.expectEnd();
         return new MacReply(m);

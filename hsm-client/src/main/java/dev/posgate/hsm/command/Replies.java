@@ -29,8 +29,16 @@ public final class Replies {
 
     /** A successful reply: reply code, {@code 00}, fields. */
     public static byte[] ok(String replyCode, HsmReply reply) {
+        return warned(replyCode, "00", reply);
+    }
+
+    /**
+     * A reply whose error code is a warning (payShield's "advice only" codes, e.g. A6 {@code 01}):
+     * reply code, {@code warning}, and the fields of the result all the same.
+     */
+    public static byte[] warned(String replyCode, String warning, HsmReply reply) {
         FieldWriter w = new FieldWriter(128);
-        w.ascii(replyCode).ascii("00");
+        w.ascii(replyCode).ascii(warning);
         reply.writeFields(w);
         return w.toBytes();
     }

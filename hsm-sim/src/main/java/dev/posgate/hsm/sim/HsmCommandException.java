@@ -1,7 +1,9 @@
 package dev.posgate.hsm.sim;
 
+import dev.posgate.hsm.command.HsmReply;
+
 /** A command cannot be executed: the simulator answers with {@link #errorCode()}. */
-final class HsmCommandException extends RuntimeException {
+class HsmCommandException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final String errorCode;
@@ -13,5 +15,30 @@ final class HsmCommandException extends RuntimeException {
 
     String errorCode() {
         return errorCode;
+    }
+
+    /**
+     * The result a payShield still returns with this code as a warning (A6 {@code 01}: the imported
+     * key's parity), or null: the payshield profile answers it with the fields, the posgate profile
+     * with the bare error.
+     */
+    HsmReply warnedReply() {
+        return null;
+    }
+
+    /** An error that payShield reports as a warning, the result still returned (A6 {@code 01}). */
+    static final class Warning extends HsmCommandException {
+        private static final long serialVersionUID = 1L;
+        private final transient HsmReply reply;
+
+        Warning(String errorCode, String message, HsmReply reply) {
+            super(errorCode, message);
+            this.reply = reply;
+        }
+
+        @Override
+        HsmReply warnedReply() {
+            return reply;
+        }
     }
 }

@@ -158,6 +158,10 @@ public final class HsmCommandProcessor {
             return Replies.error(replyCode, e.errorCode());
         } catch (HsmCommandException e) {
             log.debug("{}: error {}: {}", code, e.errorCode(), e.getMessage());
+            if (profile == HsmProfile.PAYSHIELD && e.warnedReply() != null) {
+                // payShield's advice-only code: the result comes with it (A6 01, the imported key's parity)
+                return Replies.warned(replyCode, e.errorCode(), PayShieldMode.reply(e.warnedReply()));
+            }
             return Replies.error(replyCode, e.errorCode());
         } catch (IllegalArgumentException e) {
             // a value the codec accepted but a primitive refused (lengths, digits): the input's fault

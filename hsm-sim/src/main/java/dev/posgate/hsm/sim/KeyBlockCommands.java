@@ -15,6 +15,12 @@ import dev.posgate.hsm.HsmErrors;
 import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.command.FieldReader;
 import dev.posgate.hsm.command.HsmReply;
+import dev.posgate.hsm.command.MacReply;
+import dev.posgate.hsm.keyblock.KeyBlockMacRequest;
+import dev.posgate.hsm.keyblock.KeyBlockTranslatePinRequest;
+import dev.posgate.hsm.MacAlgorithm;
+import dev.posgate.crypto.Macs;
+import dev.posgate.crypto.PaddingMethod;
 import dev.posgate.hsm.keyblock.KeyBlockExportRequest;
 import dev.posgate.hsm.keyblock.KeyBlockGenerateRequest;
 import dev.posgate.hsm.keyblock.KeyBlockImportRequest;
@@ -87,8 +93,94 @@ final class KeyBlockCommands {
                     : Tr31ImportRequest.matches(command) ? this::importVariant : null;
             case "A8" -> KeyBlockExportRequest.isKeyBlock(command) ? this::exportKey
                     : Tr31ExportRequest.matches(command) ? this::exportVariant : null;
+            case "M6" -> KeyBlockMacRequest.isKeyBlock(command) ? this::generateMac : null;
+            case "CA" -> KeyBlockTranslatePinRequest.isKeyBlock(command) ? this::translatePin : null;
+            case "M8" -> KeyBlockMacRequest.isKeyBlock(command) ? this::verifyMac : null;
             default -> null;
         };
+    }
+
+    /**
+     * CA with {@code S} keys: the TPK must be usage P0 that may decrypt (mode B or D), the ZPK P0 that
+     * may encrypt (B or E), both TDES (errors A6, A8, A7); then the variant CA's translation.
+     */
+    private HsmReply translatePin(FieldReader r) {
+        KeyBlockTranslatePinRequest req = KeyBlockTranslatePinRequest.read(r);
+        byte[] src = null;
+        byte[] dst = null;
+        try {
+            src = pinKey(req.tpk(), 'D');
+            dst = pinKey(req.zpk(), 'E');
+            return PinCommands.translate(ctx, src, dst, req.maxPinLength(), req.pinBlock(), req.sourceFormat(),
+                    req.destinationFormat(), req.account());
+        } finally {
+            wipe(src, dst);
+        }
+    }
+
+    private byte[] pinKey(KeyBlockKey k, char direction) {
+        Tr31.Unwrapped u = open(k);
+        KeyBlockHeader h = u.header();
+        byte[] key = u.key();
+        String problem = null;
+        String code = null;
+        if (!h.keyUsage().equals("P0")) {
+            code = INVALID_KEY_USAGE;
+            problem = "key usage " + h.keyUsage() + " is not a PIN encryption key";
+        } else if (h.modeOfUse() != 'B' && h.modeOfUse() != direction) {
+            code = INVALID_MODE_OF_USE;
+            problem = "mode of use " + h.modeOfUse() + " does not permit " + (direction == 'D' ? "decryption" : "encryption");
+        } else if (h.algorithm() != 'T' && h.algorithm() != 'D') {
+            code = INVALID_ALGORITHM;
+            problem = "a " + h.algorithm() + " key for a TDES PIN block";
+        }
+        if (code != null) {
+            wipe(key);
+            throw error(code, problem);
+        }
+        return key;
+    }
+
+    private HsmReply generateMac(FieldReader r) {
+        return new MacReply(mac(KeyBlockMacRequest.read(r), 'G'));
+    }
+
+    private HsmReply verifyMac(FieldReader r) {
+        KeyBlockMacRequest.Verify req = KeyBlockMacRequest.Verify.read(r);
+        return MacCommands.verified(Macs.verify(mac(req.data(), 'V'), req.mac()));
+    }
+
+    /**
+     * M6/M8 under an {@code S} key: the block's header decides what it may do. Algorithm 1 needs key
+     * usage {@code M0} or {@code M1}, algorithm 3 (X9.19) {@code M3} (TR-31's MAC usages); the mode of
+     * use {@code C} (both) or {@code G} to generate / {@code V} to verify; a TDES key.
+     */
+    private byte[] mac(KeyBlockMacRequest req, char direction) {
+        Tr31.Unwrapped u = open(req.key());
+        KeyBlockHeader h = u.header();
+        byte[] key = u.key();
+        try {
+            boolean alg3 = req.params().algorithm() == MacAlgorithm.ISO9797_ALG3;
+            if (!(alg3 ? Set.of("M3") : Set.of("M0", "M1")).contains(h.keyUsage())) {
+                throw error(INVALID_KEY_USAGE, "key usage " + h.keyUsage() + " is not a MAC key for this algorithm");
+            }
+            if (h.modeOfUse() != 'C' && h.modeOfUse() != direction) {
+                throw error(INVALID_MODE_OF_USE, "mode of use " + h.modeOfUse() + " does not permit " + (direction == 'G' ? "M6" : "M8"));
+            }
+            if (h.algorithm() != 'T' && h.algorithm() != 'D') {
+                throw error(INVALID_ALGORITHM, "a " + h.algorithm() + " key for a DES/TDES MAC");
+            }
+            PaddingMethod pad = req.params().padding();
+            byte[] msg = req.message();
+            if (pad == PaddingMethod.NONE && (msg.length == 0 || msg.length % 8 != 0)) {
+                throw error("06", "unpadded message must be a non-empty multiple of 8 bytes");
+            }
+            if (alg3 && key.length != 16) throw error(HsmErrors.KEY_LENGTH, "X9.19 needs a double-length key");
+            byte[] full = alg3 ? Macs.iso9797Alg3(key, msg, pad) : Macs.iso9797Alg1(key, msg, pad);
+            return java.util.Arrays.copyOf(full, req.params().macLength());
+        } finally {
+            wipe(key);
+        }
     }
 
     private HsmReply generate(FieldReader r) {

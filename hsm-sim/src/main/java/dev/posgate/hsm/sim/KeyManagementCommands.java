@@ -79,7 +79,10 @@ final class KeyManagementCommands {
         byte[] key = Tdes.decryptEcb(zmk, req.key().cryptogram());
         try {
             if (!Parity.isOdd(key)) {
-                throw error(HsmErrors.VERIFICATION_FAILED, "imported key has bad parity");
+                // payShield imports it anyway and warns (01, "advice only"): the key under the LMK as it
+                // decrypted, so commands that check parity refuse it later; the posgate profile refuses
+                throw new HsmCommandException.Warning(HsmErrors.VERIFICATION_FAILED, "imported key has bad parity",
+                        new KeyUnderLmkReply(ctx.underLmk(req.keyType(), key), kcv(key, req.effectiveKcvType().bytes())));
             }
             return new KeyUnderLmkReply(ctx.underLmk(req.keyType(), key), kcv(key, req.effectiveKcvType().bytes()));
         } finally {

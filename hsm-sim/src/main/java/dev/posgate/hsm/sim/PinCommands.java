@@ -40,25 +40,36 @@ final class PinCommands {
         TranslatePinRequest req = TranslatePinRequest.read(r, fromTpk);
         byte[] src = null;
         byte[] dst = null;
-        byte[] clearIn = null;
-        byte[] clearOut = null;
         try {
             src = ctx.clear(fromTpk ? KeyType.TPK : KeyType.ZPK, req.sourceKey(), HsmErrors.SOURCE_KEY_PARITY);
             dst = ctx.clear(KeyType.ZPK, req.destinationKey(), HsmErrors.DESTINATION_KEY_PARITY);
-            clearIn = Tdes.decryptEcb(src, req.pinBlock());
+            return translate(ctx, src, dst, req.maxPinLength(), req.pinBlock(), req.sourceFormat(), req.destinationFormat(),
+                    req.account());
+        } finally {
+            wipe(src, dst);
+        }
+    }
+
+    /** The translation itself, with clear keys (the key-block CA shares it: {@link KeyBlockCommands}). */
+    static TranslatePinReply translate(SimContext ctx, byte[] src, byte[] dst, int maxPinLength, byte[] pinBlock,
+            PinBlockFormat sourceFormat, PinBlockFormat destinationFormat, String account) {
+        byte[] clearIn = null;
+        byte[] clearOut = null;
+        try {
+            clearIn = Tdes.decryptEcb(src, pinBlock);
             String pin;
             try {
-                pin = PinBlocks.decode(format(req.sourceFormat()), clearIn, req.account());
+                pin = PinBlocks.decode(format(sourceFormat), clearIn, account);
             } catch (PinBlockException e) {
                 throw error(HsmErrors.INVALID_PIN_BLOCK, "PIN block does not decode");
             }
-            if (pin.length() > req.maxPinLength()) {
+            if (pin.length() > maxPinLength) {
                 throw error(HsmErrors.PIN_LENGTH, "PIN longer than the maximum");
             }
-            clearOut = PinBlocks.encode(format(req.destinationFormat()), pin, req.account(), ctx.random);
-            return new TranslatePinReply(pin.length(), Tdes.encryptEcb(dst, clearOut), req.destinationFormat());
+            clearOut = PinBlocks.encode(format(destinationFormat), pin, account, ctx.random);
+            return new TranslatePinReply(pin.length(), Tdes.encryptEcb(dst, clearOut), destinationFormat);
         } finally {
-            wipe(src, dst, clearIn, clearOut);
+            wipe(clearIn, clearOut);
         }
     }
 }

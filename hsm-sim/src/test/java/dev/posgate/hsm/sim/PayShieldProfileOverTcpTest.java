@@ -99,6 +99,63 @@ class PayShieldProfileOverTcpTest {
         assertTrue(raw("NC").startsWith("ND00" + lmk.checkValue()));
     }
 
+    /**
+     * Item (d): A6 error 01 is payShield's warning ("advice only"): the key whose parity is bad comes
+     * back under the LMK with its check value; the client in the payshield profile reads it. The
+     * posgate profile keeps refusing it with a bare 01. Checked with BouncyCastle.
+     */
+    @Test
+    void a6ParityErrorIsAWarningWithTheKeyReturned(Vertx vertx) {
+        sim.processor().authorise(Authorisation.of(java.util.Set.of("A6"), java.time.Duration.ofMinutes(5)));
+        byte[] zmkClear = Parity.adjustOdd(randomKey(16));
+        LmkKey zmk = lmk.encrypt(KeyType.ZMK, zmkClear);
+        byte[] evenKey = Parity.adjustOdd(randomKey(16));
+        evenKey[3] ^= 0x01; // one byte of even parity
+        byte[] underZmk = tdes(true, zmkClear, evenKey);
+        String a6 = "A6001" + zmk.toWire() + "X" + Hex.encode(underZmk) + "U";
+        String reply = raw(a6);
+        assertTrue(reply.matches("A701U[0-9A-F]{32}[0-9A-F]{6}"), reply);
+        LmkKey imported = LmkKey.parse(reply.substring(4, 37));
+        assertArrayEquals(evenKey, lmk.decrypt(KeyType.ZPK, imported), "the key as it decrypted, under the LMK");
+        assertEquals(Hex.encode(Arrays.copyOf(tdes(true, evenKey, new byte[8]), 3)), reply.substring(37), "its check value");
+        // the payshield client returns it (and logs the warning)
+        KeyWithKcv k = await(hsm.importKey(KeyType.ZPK, zmk, dev.posgate.hsm.WrappedKey.ofCryptogram(underZmk)));
+        assertArrayEquals(evenKey, lmk.decrypt(KeyType.ZPK, k.key()));
+        // commands that check parity refuse it later
+        assertEquals("BV10", raw("BU001" + imported.toWire() + ";000"));
+        // a good key is 00
+        assertTrue(raw("A6001" + zmk.toWire() + "X" + Hex.encode(tdes(true, zmkClear, Parity.adjustOdd(randomKey(16)))) + "U")
+                .startsWith("A700U"));
+        // the posgate profile refuses it: a bare 01
+        HsmSimulator posgate = await(HsmSimulator.start(vertx, HsmSimConfig.builder().port(0).lmk(lmk).build()));
+        try {
+            posgate.processor().authorise(Authorisation.of(java.util.Set.of("A6"), java.time.Duration.ofMinutes(5)));
+            assertEquals("A701", new String(posgate.processor().process(a6.getBytes(StandardCharsets.ISO_8859_1)),
+                    StandardCharsets.ISO_8859_1));
+        } finally {
+            await(posgate.stop());
+        }
+    }
+
+    /**
+     * Item (b): the K-flow's Ctmk_tk = TDES-ECB(TEK, TMK) with the TEK held as a ZMK is A8 (no flag)
+     * plus BU in the payshield profile, in the HSM's authorised state as on a payShield (17 without it).
+     */
+    @Test
+    void tmkUnderTheTekIsA8WithTheTekHeldAsAZmk() {
+        byte[] tekClear = Parity.adjustOdd(randomKey(16));
+        byte[] tmkClear = Parity.adjustOdd(randomKey(16));
+        LmkKey tek = lmk.encrypt(KeyType.ZMK, tekClear);
+        LmkKey tmk = lmk.encrypt(KeyType.TMK, tmkClear);
+        assertHsmError("17", hsm.tmkUnderTek(tek, tmk));
+        sim.processor().authorise(Authorisation.of(java.util.Set.of("A8"), java.time.Duration.ofMinutes(5)));
+        dev.posgate.hsm.ExportedKey k = await(hsm.tmkUnderTek(tek, tmk));
+        assertArrayEquals(tdes(true, tekClear, tmkClear), k.key().cryptogram(), "Ctmk_tk = TDES-ECB(TEK, TMK), BouncyCastle");
+        assertEquals(Hex.encode(Arrays.copyOf(tdes(true, tmkClear, new byte[8]), 8)), k.kcv().hex(), "BU's 16-hex check value");
+        // a TEK under posgate's type 00E does not decrypt as a ZMK (another LMK variant): KEK parity
+        assertHsmError("10", hsm.tmkUnderTek(lmk.encrypt(KeyType.TEK, tekClear), tmk));
+    }
+
     @Test
     void signOnKeysUnderATmkWithFourByteCheckValues() {
         byte[] tmkClear = Parity.adjustOdd(randomKey(16));

@@ -35,6 +35,13 @@ public final class Tags {
     public static final int DWK_UNDER_DMK = 0xDF14;
     /** DF15: work-key encryption mode, 1 byte: 01 TDES-ECB. */
     public static final int WORK_KEY_MODE = 0xDF15;
+    /**
+     * DF18: the session MAC key (TAK) under the DWK, 16 bytes (TMS protocol version 2, work-key mode
+     * {@code 03}: posgate's amendment, docs/tms.md "Session keys").
+     */
+    public static final int SESSION_MAC_KEY = 0xDF18;
+    /** DF19: the session data key (DEK) under the DWK, 16 bytes (TMS protocol version 2, work-key mode {@code 03}). */
+    public static final int SESSION_DATA_KEY = 0xDF19;
     /** DF16: authentication stage, 1 byte: 01 TMS authenticated, 02 both authenticated. */
     public static final int AUTH_STAGE = 0xDF16;
     /** DF17: terminal authentication result, 1 byte: 00 TAC matched, 01 TAC mismatch. */
@@ -126,6 +133,8 @@ public final class Tags {
             case WORK_KEY_MODE: return "DF15 WORK_KEY_MODE";
             case AUTH_STAGE: return "DF16 AUTH_STAGE";
             case TERMINAL_AUTH_RESULT: return "DF17 TERMINAL_AUTH_RESULT";
+            case SESSION_MAC_KEY: return "DF18 SESSION_MAC_KEY";
+            case SESSION_DATA_KEY: return "DF19 SESSION_DATA_KEY";
             case CERTIFICATE: return "DF20 CERTIFICATE";
             case RND1: return "DF21 RND1";
             case RND2: return "DF22 RND2";

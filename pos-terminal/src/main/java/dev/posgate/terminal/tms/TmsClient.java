@@ -78,7 +78,8 @@ public final class TmsClient {
                     }
                     Arrays.fill(k.clearKey(), (byte) 0);
                 }
-                seal = new SoftSeal(hs.dwk(), random, cipher);
+                // the TMS's mode (DF15): one DWK for both roles (01, 02) or the TAK and DEK it sent (03)
+                seal = new SoftSeal(hs.dataKey(), hs.macKey(), random, hs.session());
                 return keys.keys();
             });
         });

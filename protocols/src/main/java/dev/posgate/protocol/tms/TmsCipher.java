@@ -17,7 +17,13 @@ public enum TmsCipher {
     /** Double-length TDES: X9.9-family TAC, TDES-ECB key wrapping, IV 8 ‖ TDES-CBC ‖ X9.19. */
     TDES(0x01, Tdes.BLOCK, CbcSeal.IV),
     /** SM4: SM4-CBC-MAC TAC, SM4-ECB key wrapping, IV 16 ‖ SM4-CBC ‖ SM4-CBC-MAC (docs/national-crypto.md). */
-    SM4(0x02, Sm4.BLOCK, Sm4CbcSeal.IV);
+    SM4(0x02, Sm4.BLOCK, Sm4CbcSeal.IV),
+    /**
+     * TMS protocol version 2 (posgate's amendment for HSMs with standard commands only, docs/tms.md
+     * "Session keys"): TDES, the DWK only a key-encrypting key, TAC/SAC under a session TAK and sealed
+     * bodies {@code IV ‖ TDES-CBC(DEK) ‖ X9.19(TAK)}; TAK and DEK come under the DWK in H1 (DF18, DF19).
+     */
+    TDES_SESSION_KEYS(0x03, Tdes.BLOCK, CbcSeal.IV);
 
     private final int workKeyMode;
     private final int block;
@@ -38,6 +44,16 @@ public enum TmsCipher {
     public static TmsCipher ofWorkKeyMode(int mode) {
         for (TmsCipher c : values()) if (c.workKeyMode == mode) return c;
         return null;
+    }
+
+    /** Whether the session uses separate MAC and data keys sent under the DWK (work-key mode {@code 03}). */
+    public boolean sessionKeys() {
+        return this == TDES_SESSION_KEYS;
+    }
+
+    /** The algorithm family: TDES for both TDES modes. */
+    public boolean sm4() {
+        return this == SM4;
     }
 
     /** The block size the sealed plaintext is padded to. */
@@ -72,5 +88,23 @@ public enum TmsCipher {
     /** The padded plaintext; {@link dev.posgate.crypto.IntegrityException} on a bad MAC. */
     public byte[] open(byte[] dwk, byte[] body) {
         return this == SM4 ? Sm4CbcSeal.open(dwk, body) : CbcSeal.open(dwk, body);
+    }
+
+    /** {@code IV ‖ CBC(dataKey, IV, P) ‖ MAC(macKey, IV ‖ C)}: one key for both in modes 01 and 02. */
+    public byte[] seal(byte[] dataKey, byte[] macKey, byte[] iv, byte[] padded) {
+        if (this == SM4) {
+            if (!java.util.Arrays.equals(dataKey, macKey)) throw new IllegalArgumentException("SM4 sessions seal under the DWK alone");
+            return Sm4CbcSeal.seal(dataKey, iv, padded);
+        }
+        return CbcSeal.seal(dataKey, macKey, iv, padded);
+    }
+
+    /** The padded plaintext of a body sealed by {@link #seal(byte[], byte[], byte[], byte[])}. */
+    public byte[] open(byte[] dataKey, byte[] macKey, byte[] body) {
+        if (this == SM4) {
+            if (!java.util.Arrays.equals(dataKey, macKey)) throw new IllegalArgumentException("SM4 sessions seal under the DWK alone");
+            return Sm4CbcSeal.open(dataKey, body);
+        }
+        return CbcSeal.open(dataKey, macKey, body);
     }
 }

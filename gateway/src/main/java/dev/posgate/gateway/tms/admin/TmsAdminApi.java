@@ -84,15 +84,35 @@ public final class TmsAdminApi {
                 byte[][] comps = new byte[parts.size()][];
                 for (int i = 0; i < comps.length; i++) comps[i] = Hex.decode(parts.getString(i));
                 // an SM4 terminal's DMK is an SM4 key (issue 17 item 4), formed as scheme P
-                dmk = hsm.formKeyFromComponents(KeyType.DMK, t.get().sm4() ? KeyScheme.P : KeyScheme.U, comps);
+                dmk = hsm.formKeyFromComponents(t.get().sm4() ? KeyType.DMK : settings.dmkType(), t.get().sm4() ? KeyScheme.P : KeyScheme.U, comps);
+            } else if (in.getValue("underLmk") instanceof String underLmk && in.getValue("kcv") instanceof String kcvHex) {
+                // the DMK formed or imported in the HSM by the acquirer (console ceremony, A6 in the authorised
+                // state), given under the LMK with its check value: BU checks its type, parity and check value
+                LmkKey key;
+                dev.posgate.hsm.Kcv expected;
+                try {
+                    key = LmkKey.parse(underLmk);
+                    if (key.algorithm() != dev.posgate.hsm.KeyAlgorithm.TDES || key.length() < 16 || kcvHex.length() < 6
+                            || kcvHex.length() > 16 || kcvHex.length() % 2 != 0) throw new IllegalArgumentException("bad key");
+                    expected = dev.posgate.hsm.Kcv.ofHex(kcvHex.toUpperCase(java.util.Locale.ROOT));
+                } catch (RuntimeException e) {
+                    return Future.succeededFuture(reply(ctx, 400, "underLmk must be U + 32 hex or T + 48 hex, kcv 6 to 16 hex digits"));
+                }
+                if (t.get().sm4()) return Future.succeededFuture(reply(ctx, 409, "an SM4 terminal: its DMK is an SM4 key"));
+                dmk = hsm.kcv(settings.dmkType(), key).transform(ar -> ar.succeeded() && ar.result().matches(expected)
+                        ? Future.succeededFuture(new KeyWithKcv(key, ar.result()))
+                        : ar.failed() && !(ar.cause() instanceof dev.posgate.hsm.HsmException h && !"--".equals(h.errorCode()))
+                        ? Future.failedFuture(ar.cause())
+                        : Future.failedFuture(new Unprocessable("the key is not a DMK (" + settings.dmkType().code()
+                                + ") with that check value under this HSM's LMK")));
             } else if (in.getValue("zmkOwner") instanceof String zone && in.getValue("dmkUnderZmk") instanceof String under) {
                 dmk = keys.active(KeyRecord.OwnerType.ZONE, zone, "ZMK", 0).compose(zmk -> zmk.isEmpty()
                         ? Future.failedFuture(new IllegalArgumentException("no active ZMK for zone " + zone))
                         : t.get().sm4()
                         ? hsm.importSm4Key(KeyType.DMK, LmkKey.parse(zmk.get().lmkValue()), WrappedKey.of(KeyScheme.P, Hex.decode(under)))
-                        : hsm.importKey(KeyType.DMK, LmkKey.parse(zmk.get().lmkValue()), WrappedKey.ofCryptogram(Hex.decode(under))));
+                        : hsm.importKey(settings.dmkType(), LmkKey.parse(zmk.get().lmkValue()), WrappedKey.ofCryptogram(Hex.decode(under))));
             } else {
-                return Future.succeededFuture(reply(ctx, 400, "components or zmkOwner + dmkUnderZmk required"));
+                return Future.succeededFuture(reply(ctx, 400, "components, underLmk + kcv, or zmkOwner + dmkUnderZmk required"));
             }
             // audited in the key's own transaction: no DMK version without its record
             return dmk.compose(k -> dmks.store(sn, k.key(), k.kcv().storedHex(),
@@ -193,9 +213,23 @@ public final class TmsAdminApi {
         return null;
     }
 
+    /** A request the HSM's answer makes unprocessable (422). */
+    private static final class Unprocessable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Unprocessable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     private static void failed(RoutingContext ctx, Throwable e) {
         if (ctx.response().ended()) return;
-        if (e instanceof IllegalArgumentException) {
+        if (e instanceof Unprocessable) {
+            reply(ctx, 422, e.getMessage());
+        } else if (e instanceof dev.posgate.hsm.HsmException h && !"--".equals(h.errorCode())) {
+            // the HSM refused the key (type, parity, policy): the request, not the gateway
+            reply(ctx, 422, "the HSM refused the key: error " + h.errorCode());
+        } else if (e instanceof IllegalArgumentException) {
             reply(ctx, 400, e.getMessage());
         } else if (e.getMessage() != null && e.getMessage().contains("duplicate key")) {
             reply(ctx, 409, "already exists");

@@ -17,6 +17,9 @@ import dev.posgate.hsm.Hsm;
 import dev.posgate.hsm.KeyAlgorithm;
 import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.LmkKey;
+import dev.posgate.hsm.MacAlgorithm;
+import dev.posgate.hsm.MacParams;
+import dev.posgate.crypto.PaddingMethod;
 import dev.posgate.hsm.Wrapping;
 import dev.posgate.iso8583.tms.TmsMessage;
 import dev.posgate.protocol.tms.TmsCipher;
@@ -53,9 +56,20 @@ public final class H1Handler implements TmsHandler {
     private final Clock clock;
     private final RandomSource random;
     private final PerKeyRate h1Rate;
+    private final boolean sessionKeys;
+
+    /** TAC_1 / SAC in mode 03: ISO 9797-1 algorithm 1 (the TAC's CBC-MAC), zero padding, leftmost 4 bytes. */
+    static final MacParams TAC = new MacParams(MacAlgorithm.ISO9797_ALG1, PaddingMethod.METHOD_1, 4);
 
     public H1Handler(TerminalRepository terminals, DmkStore dmks, Hsm hsm, FreshnessGuard freshness, ReplayWindow randoms,
             AuditLog audit, GatewayMetrics metrics, Clock clock, RandomSource random, PerKeyRate h1Rate) {
+        this(terminals, dmks, hsm, freshness, randoms, audit, metrics, clock, random, h1Rate, false);
+    }
+
+    /** With {@code sessionKeys}: TDES terminals get TMS protocol version 2 (mode 03), for an HSM of standard commands only. */
+    public H1Handler(TerminalRepository terminals, DmkStore dmks, Hsm hsm, FreshnessGuard freshness, ReplayWindow randoms,
+            AuditLog audit, GatewayMetrics metrics, Clock clock, RandomSource random, PerKeyRate h1Rate, boolean sessionKeys) {
+        this.sessionKeys = sessionKeys;
         this.terminals = terminals;
         this.dmks = dmks;
         this.hsm = hsm;
@@ -97,6 +111,11 @@ public final class H1Handler implements TmsHandler {
         if (!terminal.vendor().equals(h1.vendor()) || !terminal.model().equals(h1.model())) {
             return refuse(state, request, h1, ResultCode.SECURITY_VIOLATION.code(), "vendor or model differs from registration");
         }
+        if (sessionKeys && !terminal.sm4() && h1.protocolVersion() < 2) {
+            // version 1 needs the DWK as MAC and data key, which only posgate's extensions (ZS ZU Z0 Z2) serve
+            return refuse(state, request, h1, ResultCode.INVALID_TRANSACTION.code(),
+                    "TMS protocol version 1 needs hsm.profile=posgate; this gateway speaks version 2");
+        }
         LocalDateTime now = LocalDateTime.now(clock);
         if (!freshness.inWindow(h1.tData(), now)) {
             metrics.replayRefused("tms_clock");
@@ -112,6 +131,7 @@ public final class H1Handler implements TmsHandler {
     private Future<Response> challenge(SessionContext session, HostSession<LmkKey, Terminal> state, TmsMessage request,
             H1Request h1, Terminal terminal, LmkKey dmk, LocalDateTime now) {
         StampedRandom sData = new StampedRandom(random.next(4), now);
+        if (sessionKeys && !terminal.sm4()) return challengeWithSessionKeys(session, state, request, h1, terminal, dmk, sData);
         TmsCipher cipher = terminal.sm4() ? TmsCipher.SM4 : TmsCipher.TDES;
         // SM4 (protocol.md section 5): WI flag 2, an SM4 DWK under the SM4 DMK; ZS then MACs with SM4
         Future<GeneratedKey> generated = cipher == TmsCipher.SM4
@@ -124,6 +144,28 @@ public final class H1Handler implements TmsHandler {
                     H1Response r = new H1Response(sData, tac, dwk.underWrapping().cryptogram(), cipher);
                     return TmsReplies.body(request.header(), ResultCode.APPROVED, r.toTlvs(), false);
                 }));
+    }
+
+    /**
+     * Mode 03 (TMS protocol version 2, docs/tms.md "Session keys"), standard payShield commands only:
+     * the DMK is held as a ZMK; the DWK is a TMK-class key generated under it (A0 mode 1, ZMK flag 0,
+     * type 002); the session TAK (003) and DEK (00B) are generated under the DWK (A0 mode 1, TMK flag 1)
+     * and sent to the terminal in DF18/DF19; TAC_1 = M6 algorithm 1 under the TAK. The DWK only ever
+     * wraps keys.
+     */
+    private Future<Response> challengeWithSessionKeys(SessionContext session, HostSession<LmkKey, Terminal> state,
+            TmsMessage request, H1Request h1, Terminal terminal, LmkKey dmk, StampedRandom sData) {
+        return hsm.generateKeyUnder(KeyType.TMK, Wrapping.ZMK, dmk).compose(dwk ->
+                hsm.generateKeyUnder(KeyType.TAK, Wrapping.TMK, dwk.underLmk()).compose(tak ->
+                        hsm.generateKeyUnder(KeyType.DEK, Wrapping.TMK, dwk.underLmk()).compose(dek ->
+                                hsm.generateMac(KeyType.TAK, tak.underLmk(), TAC, h1.tData().encode()).map(tac -> {
+                                    state.challenged(h1.serial(), terminal, dwk.underLmk(), sData, TmsCipher.TDES_SESSION_KEYS);
+                                    state.sessionKeys(tak.underLmk(), dek.underLmk());
+                                    log.debug("{}: H1 (version 2) accepted for serial {}", session, h1.serial());
+                                    H1Response r = new H1Response(sData, tac, dwk.underWrapping().cryptogram(),
+                                            TmsCipher.TDES_SESSION_KEYS, tak.underWrapping().cryptogram(), dek.underWrapping().cryptogram());
+                                    return TmsReplies.body(request.header(), ResultCode.APPROVED, r.toTlvs(), false);
+                                }))));
     }
 
     private Future<Response> refuse(HostSession<LmkKey, Terminal> state, TmsMessage request, H1Request h1, String code, String why) {

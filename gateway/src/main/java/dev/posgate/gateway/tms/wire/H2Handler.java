@@ -54,7 +54,11 @@ public final class H2Handler implements TmsHandler {
         if (!h2.serial().equals(state.serial())) return refuse(state, request, "serial differs from H1");
         if (!h2.tacMatched()) return refuse(state, request, "terminal reports TAC mismatch");
         state.begin();
-        return hsm.verifyTac(state.dwk(), state.sData().encode(), h2.sac())
+        // mode 03: SAC under the session TAK with M8 (standard); modes 01/02: ZU under the DWK
+        Future<Boolean> sacOk = state.cipher().sessionKeys()
+                ? hsm.verifyMac(KeyType.TAK, state.macKey(), H1Handler.TAC, state.sData().encode(), h2.sac())
+                : hsm.verifyTac(state.dwk(), state.sData().encode(), h2.sac());
+        return sacOk
                 .compose(ok -> {
                     if (!ok) return refuse(state, request, "SAC mismatch");
                     // the session opens only once its record is written: no download without an audited handshake
@@ -72,8 +76,11 @@ public final class H2Handler implements TmsHandler {
     private Future<List<KeyMessageEntry>> keyMessage(HostSession<LmkKey, Terminal> state) {
         if (!settings.sendTmk()) return Future.succeededFuture(List.of());
         // an SM4 session's key message carries an SM4 TMK under the SM4 DWK (WI flag 3)
+        // mode 03: the DWK is a TMK-class key, so the new TMK comes under it with TMK flag 1 (standard A0)
         Future<GeneratedKey> generated = state.cipher() == TmsCipher.SM4
                 ? hsm.generateSm4KeyUnder(KeyType.TMK, Wrapping.DWK, state.dwk())
+                : state.cipher().sessionKeys()
+                ? hsm.generateKeyUnder(KeyType.TMK, Wrapping.TMK, state.dwk())
                 : hsm.generateKeyUnder(KeyType.TMK, Wrapping.DWK, state.dwk());
         return generated
                 .compose(tmk -> keys.pool().withTransaction(tx -> keys.store(tx, KeyRecord.OwnerType.TERMINAL, state.serial(),

@@ -1,6 +1,14 @@
 package dev.posgate.gateway.tms.wire;
 
+import dev.posgate.crypto.CbcSeal;
+import dev.posgate.crypto.RandomSource;
+import dev.posgate.crypto.Tdes;
+import dev.posgate.hsm.CipherMode;
 import dev.posgate.hsm.Hsm;
+import dev.posgate.hsm.KeyType;
+import dev.posgate.hsm.MacParams;
+import dev.posgate.protocol.tms.handshake.HostSession;
+import java.util.Arrays;
 import dev.posgate.hsm.HsmErrors;
 import dev.posgate.hsm.HsmException;
 import dev.posgate.hsm.LmkKey;
@@ -26,10 +34,59 @@ public final class HsmSeal {
 
     private final Hsm hsm;
     private final int maxRequest;
+    private final RandomSource random;
 
     public HsmSeal(Hsm hsm, int maxRequest) {
+        this(hsm, maxRequest, RandomSource.secure());
+    }
+
+    /** {@code random} picks the IVs of mode-03 bodies (M0 takes the IV from the host). */
+    public HsmSeal(Hsm hsm, int maxRequest, RandomSource random) {
         this.hsm = hsm;
         this.maxRequest = maxRequest;
+        this.random = random;
+    }
+
+    /** The TLVs of a body sealed under the session's keys: mode 03 with M8 + M2, else Z2 under the DWK. */
+    Future<List<Tlv>> open(HostSession<LmkKey, ?> state, byte[] body) {
+        if (!state.cipher().sessionKeys()) return open(state.dwk(), state.cipher(), body);
+        if (body.length < CbcSeal.MIN_BODY || body.length % Tdes.BLOCK != 0) {
+            return Future.failedFuture(new BadSealException("sealed body must be at least 24 bytes, a multiple of 8"));
+        }
+        int macAt = body.length - CbcSeal.MAC;
+        byte[] ivAndCipher = Arrays.copyOf(body, macAt);
+        // the MAC first (M8, X9.19 under the TAK): nothing unauthenticated reaches M2
+        return hsm.verifyMac(KeyType.TAK, state.macKey(), MacParams.X9_19, ivAndCipher, Arrays.copyOfRange(body, macAt, body.length))
+                .compose(ok -> ok
+                        ? hsm.decryptData(KeyType.DEK, state.dataKey(), CipherMode.CBC, Arrays.copyOf(body, CbcSeal.IV),
+                                Arrays.copyOfRange(body, CbcSeal.IV, macAt))
+                        : Future.failedFuture(new BadSealException("sealed body MAC mismatch")))
+                .compose(plain -> tlvs(plain, state.cipher()));
+    }
+
+    /** Seals under the session's keys: mode 03 with M0 (CBC under the DEK, IV from here) + M6 (X9.19 under the TAK), else Z0. */
+    Future<byte[]> seal(HostSession<LmkKey, ?> state, List<Tlv> tlvs) {
+        if (!state.cipher().sessionKeys()) return seal(state.dwk(), state.cipher(), tlvs);
+        byte[] iv = random.next(CbcSeal.IV);
+        return hsm.encryptData(KeyType.DEK, state.dataKey(), CipherMode.CBC, iv, SealedBody.plaintext(tlvs, state.cipher()))
+                .compose(c -> {
+                    byte[] ivAndCipher = new byte[CbcSeal.IV + c.length];
+                    System.arraycopy(iv, 0, ivAndCipher, 0, CbcSeal.IV);
+                    System.arraycopy(c, 0, ivAndCipher, CbcSeal.IV, c.length);
+                    return hsm.generateMac(KeyType.TAK, state.macKey(), MacParams.X9_19, ivAndCipher).map(mac -> {
+                        byte[] body = Arrays.copyOf(ivAndCipher, ivAndCipher.length + CbcSeal.MAC);
+                        System.arraycopy(mac, 0, body, ivAndCipher.length, CbcSeal.MAC);
+                        return body;
+                    });
+                });
+    }
+
+    private static Future<List<Tlv>> tlvs(byte[] plain, TmsCipher cipher) {
+        try {
+            return Future.succeededFuture(SealedBody.tlvs(plain, cipher));
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(new BadSealException("sealed body does not decrypt to padded TLVs"));
+        }
     }
 
     /**

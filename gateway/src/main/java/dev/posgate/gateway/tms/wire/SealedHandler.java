@@ -10,7 +10,6 @@ import dev.posgate.gateway.spi.SessionContext;
 import dev.posgate.hsm.LmkKey;
 import dev.posgate.iso8583.tlv.Tlv;
 import dev.posgate.iso8583.tms.TmsMessage;
-import dev.posgate.protocol.tms.TmsCipher;
 import dev.posgate.protocol.tms.handshake.HostSession;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -54,13 +53,11 @@ abstract class SealedHandler implements TmsHandler {
         if (!request.isSealed() || !seal.admits(request.sealedBody().length)) {
             return Future.succeededFuture(TmsReplies.status(request.header(), ResultCode.FORMAT_ERROR));
         }
-        LmkKey dwk = state.dwk();
-        TmsCipher cipher = state.cipher();
-        return seal.open(dwk, cipher, request.sealedBody())
+        return seal.open(state, request.sealedBody())
                 .compose(tlvs -> handle(state, tlvs))
                 .compose(out -> out.tlvs() == null
                         ? Future.succeededFuture(TmsReplies.status(request.header(), out.status()))
-                        : seal.seal(dwk, cipher, out.tlvs()).map(body -> Response.reply(
+                        : seal.seal(state, out.tlvs()).map(body -> Response.reply(
                                 TmsMessage.sealed(request.header().response(ResultCode.APPROVED.code()).withSealed(true), body).pack(),
                                 ResultCode.APPROVED.code())))
                 .recover(e -> {

@@ -6,9 +6,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 
-/** The TMS settings, read once. */
+/**
+ * The TMS settings, read once. {@code sessionKeys}: the HSM speaks standard payShield commands only
+ * ({@code hsm.profile=payshield}), so TDES terminals get TMS protocol version 2 (work-key mode 03,
+ * role-separated session keys; docs/tms.md "Session keys") and DMKs are held as ZMKs (type 000).
+ */
 public record TmsSettings(Duration clockSkew, boolean sendTmk, int tmkIndex, boolean dmkCeremony, int frameMax,
-        int sealedMax, String repositories, Path fsRoot) {
+        int sealedMax, String repositories, Path fsRoot, boolean sessionKeys) {
+
+    /** The LMK key type the DMKs are held as: posgate's DMK (20E), or a ZMK (000) in version 2. */
+    public dev.posgate.hsm.KeyType dmkType() {
+        return sessionKeys ? dev.posgate.hsm.KeyType.ZMK : dev.posgate.hsm.KeyType.DMK;
+    }
 
     public static TmsSettings from(GatewayConfig c) {
         String keyMessage = c.string(Setting.TMS_KEY_MESSAGE).trim().toUpperCase(Locale.ROOT);
@@ -30,6 +39,7 @@ public record TmsSettings(Duration clockSkew, boolean sendTmk, int tmkIndex, boo
         String root = c.string(Setting.TMS_FS_ROOT);
         return new TmsSettings(Duration.ofSeconds(c.integer(Setting.TMS_CLOCK_SKEW)), keyMessage.equals("TMK"), index,
                 c.bool(Setting.TMS_DMK_CEREMONY), frameMax, sealedMax, c.string(Setting.TMS_REPOSITORIES),
-                root.isBlank() ? c.dataDir().resolve("packages") : Path.of(root));
+                root.isBlank() ? c.dataDir().resolve("packages") : Path.of(root),
+                dev.posgate.hsm.HsmProfile.of(c.string(Setting.HSM_PROFILE)) == dev.posgate.hsm.HsmProfile.PAYSHIELD);
     }
 }

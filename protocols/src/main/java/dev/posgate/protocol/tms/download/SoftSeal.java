@@ -17,7 +17,8 @@ public final class SoftSeal {
         }
     }
 
-    private final byte[] dwk;
+    private final byte[] dataKey;
+    private final byte[] macKey;
     private final RandomSource random;
     private final TmsCipher cipher;
 
@@ -26,7 +27,13 @@ public final class SoftSeal {
     }
 
     public SoftSeal(byte[] dwk, RandomSource random, TmsCipher cipher) {
-        this.dwk = dwk.clone();
+        this(dwk, dwk, random, cipher);
+    }
+
+    /** Role-separated keys (mode 03): CBC under {@code dataKey}, the MAC under {@code macKey}. */
+    public SoftSeal(byte[] dataKey, byte[] macKey, RandomSource random, TmsCipher cipher) {
+        this.dataKey = dataKey.clone();
+        this.macKey = macKey.clone();
         this.random = random;
         this.cipher = cipher;
     }
@@ -36,13 +43,13 @@ public final class SoftSeal {
     }
 
     public byte[] seal(List<Tlv> tlvs) {
-        return cipher.seal(dwk, random.next(cipher.ivLength()), SealedBody.plaintext(tlvs, cipher));
+        return cipher.seal(dataKey, macKey, random.next(cipher.ivLength()), SealedBody.plaintext(tlvs, cipher));
     }
 
     public List<Tlv> open(byte[] body) {
         byte[] plain;
         try {
-            plain = cipher.open(dwk, body);
+            plain = cipher.open(dataKey, macKey, body);
         } catch (IntegrityException | IllegalArgumentException e) {
             throw new BadSealException(e.getMessage());
         }

@@ -21,6 +21,8 @@ public final class HostSession<K, P> {
     private String serial;
     private P terminal;
     private K dwk;
+    private K macKey;
+    private K dataKey;
     private StampedRandom sData;
     private TmsCipher cipher = TmsCipher.TDES;
     private int busy;
@@ -77,6 +79,26 @@ public final class HostSession<K, P> {
         stage = Stage.AWAITING_SAC;
     }
 
+    /**
+     * Mode 03 (TMS protocol version 2): the session's TAK and DEK, role-separated keys the DWK only
+     * carried. Without them the DWK is both ({@link #macKey()}, {@link #dataKey()}).
+     */
+    public void sessionKeys(K macKey, K dataKey) {
+        requireStage(Stage.AWAITING_SAC);
+        this.macKey = macKey;
+        this.dataKey = dataKey;
+    }
+
+    /** The key of TAC/SAC and of the sealed bodies' MAC: the TAK in mode 03, else the DWK. */
+    public K macKey() {
+        return macKey != null ? macKey : dwk;
+    }
+
+    /** The key the sealed bodies are encrypted under: the DEK in mode 03, else the DWK. */
+    public K dataKey() {
+        return dataKey != null ? dataKey : dwk;
+    }
+
     /** H2 passed: the download phase is open. */
     public void authenticated() {
         requireStage(Stage.AWAITING_SAC);
@@ -87,6 +109,8 @@ public final class HostSession<K, P> {
     public void fail() {
         stage = Stage.CLOSED;
         dwk = null;
+        macKey = null;
+        dataKey = null;
     }
 
     public Stage stage() {

@@ -26,6 +26,9 @@ public final class TerminalHandshake {
     private final H1Request h1;
     private final TmsCipher cipher;
     private byte[] dwk;
+    private byte[] macKey;
+    private byte[] dataKey;
+    private TmsCipher session;
     private boolean tacMatched;
 
     public TerminalHandshake(H1Request h1) {
@@ -51,9 +54,39 @@ public final class TerminalHandshake {
      */
     public H2Request onH1(H1Response r, UnaryOperator<byte[]> dmkDecrypt) {
         dwk = dmkDecrypt.apply(r.dwkUnderDmk());
-        tacMatched = r.cipher() == cipher && Macs.verify(cipher.tac(dwk, h1.tData().encode()), r.tac());
-        byte[] sac = cipher.tac(dwk, r.sData().encode());
+        // mode 03 (version 2, session keys) only when this terminal offered version 2 in DF05
+        boolean modeAgreed = r.cipher() == cipher
+                || r.cipher() == TmsCipher.TDES_SESSION_KEYS && cipher == TmsCipher.TDES && h1.protocolVersion() >= 2;
+        session = modeAgreed ? r.cipher() : cipher;
+        if (modeAgreed && session.sessionKeys()) {
+            // version 2: the DWK only unwraps; TAC/SAC under the TAK, bodies under DEK + TAK
+            macKey = session.unwrap(dwk, r.takUnderDwk());
+            dataKey = session.unwrap(dwk, r.dekUnderDwk());
+        } else {
+            macKey = dwk;
+            dataKey = dwk;
+        }
+        tacMatched = modeAgreed && Macs.verify(session.tac(macKey, h1.tData().encode()), r.tac());
+        byte[] sac = session.tac(macKey, r.sData().encode());
         return new H2Request(h1.serial(), tacMatched, sac);
+    }
+
+    /** The mode the TMS chose in H1 (DF15), once agreed: {@link TmsCipher#TDES_SESSION_KEYS} for version 2. */
+    public TmsCipher session() {
+        if (session == null) throw new IllegalStateException("no mode before H1");
+        return session;
+    }
+
+    /** The session's MAC key: the DWK in modes 01/02, the TAK of DF18 in mode 03 (terminal side only). */
+    public byte[] macKey() {
+        if (macKey == null) throw new IllegalStateException("no MAC key before H1");
+        return macKey.clone();
+    }
+
+    /** The session's data key: the DWK in modes 01/02, the DEK of DF19 in mode 03 (terminal side only). */
+    public byte[] dataKey() {
+        if (dataKey == null) throw new IllegalStateException("no data key before H1");
+        return dataKey.clone();
     }
 
     public boolean tacMatched() {
