@@ -3,6 +3,7 @@ package dev.posgate.devtools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.posgate.testing.BusinessDayZone;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,8 @@ class DemoIT {
     void twoTerminalsRunEveryFlowAndTheSummaryCountsThem() throws Exception {
         Path dir = Files.createTempDirectory(Path.of("target"), "demo-");
         Path config = dir.resolve("gateway.properties");
-        Files.writeString(config, "data.dir=" + dir.resolve("data") + "\nlistener.host=127.0.0.1\nlistener.port=0\nadmin.port=0\n");
+        Files.writeString(config, "data.dir=" + dir.resolve("data") + "\nlistener.host=127.0.0.1\nlistener.port=0\nadmin.port=0\n"
+                + "posp.timezone=" + BusinessDayZone.farFromMidnight() + "\n");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "-jar", Path.of("target", "posgate-dev.jar").toString(),
                 "demo", "--config", config.toString(), "--terminals", "2", "--purchases", "2", "--exit")

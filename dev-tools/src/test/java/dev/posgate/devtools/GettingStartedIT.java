@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.posgate.testing.BusinessDayZone;
 import dev.posgate.testing.Eventually;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -107,6 +108,7 @@ class GettingStartedIT {
         env.put("POSGATE_ADMIN_PORT", String.valueOf(admin));
         env.put("POSGATE_LISTENER_PORT", String.valueOf(listener));
         env.put("POSGATE_ADMIN_URL", "http://127.0.0.1:" + admin);
+        env.put(BusinessDayZone.ENV, BusinessDayZone.farFromMidnight());
         return pb;
     }
 

@@ -12,6 +12,7 @@ import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.protocol.posp.SignOnMode;
 import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.terminal.pos.PosClient;
+import dev.posgate.testing.BusinessDayZone;
 import io.vertx.sqlclient.Row;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -51,7 +52,7 @@ class AdviceCrashIT {
             PosClient.Reply p = await(pos.send(purchase));
             assertEquals("00", p.code());
             String batch = pos.batch();
-            String date = LocalDate.now(ZoneId.of("Asia/Shanghai")).format(DateTimeFormatter.ofPattern("MMdd"));
+            String date = LocalDate.now(ZoneId.of(BusinessDayZone.farFromMidnight())).format(DateTimeFormatter.ofPattern("MMdd"));
 
             world.host.stall(true);
             PosMessage refund = pos.refund(PAN, 6_000, batch, purchase.field(11), date, p.message().field(37));

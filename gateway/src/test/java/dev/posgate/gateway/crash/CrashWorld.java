@@ -31,6 +31,7 @@ import dev.posgate.terminal.pinpad.KeyRole;
 import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.terminal.pos.PinPadKeys;
 import dev.posgate.terminal.pos.PosClient;
+import dev.posgate.testing.BusinessDayZone;
 import dev.posgate.testing.Eventually;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -108,6 +109,7 @@ final class CrashWorld implements AutoCloseable {
         settings.put(Setting.DATA_DIR, dir.resolve("data"));
         settings.put(Setting.DB_URL, dbUrl);
         settings.put(Setting.DB_POOL_SIZE, 4);
+        settings.put(Setting.POSP_TIMEZONE, BusinessDayZone.farFromMidnight());
         settings.put(Setting.HSM_HOSTS, "127.0.0.1:" + hsmServer.port());
         settings.put(Setting.HSM_CONNECTIONS, 1);
         settings.put(Setting.LISTENER_HOST, "127.0.0.1");

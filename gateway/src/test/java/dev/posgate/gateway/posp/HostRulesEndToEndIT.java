@@ -12,6 +12,7 @@ import dev.posgate.iso8583.pos.MacBlock;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.iso8583.tlv.BerTlv;
 import dev.posgate.iso8583.tlv.Tlv;
+import dev.posgate.testing.BusinessDayZone;
 import dev.posgate.testing.Eventually;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,7 @@ class HostRulesEndToEndIT {
     }
 
     private static String today() {
-        return LocalDate.now(ZoneId.of("Asia/Shanghai")).format(DateTimeFormatter.ofPattern("MMdd"));
+        return LocalDate.now(ZoneId.of(BusinessDayZone.farFromMidnight())).format(DateTimeFormatter.ofPattern("MMdd"));
     }
 
     @Test

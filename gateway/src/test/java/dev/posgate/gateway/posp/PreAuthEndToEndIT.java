@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.testing.BusinessDayZone;
 import dev.posgate.testing.Eventually;
 import io.vertx.sqlclient.Row;
 import java.time.LocalDate;
@@ -35,7 +36,7 @@ class PreAuthEndToEndIT {
     }
 
     private static String today() {
-        return LocalDate.now(ZoneId.of("Asia/Shanghai")).format(DateTimeFormatter.ofPattern("MMdd"));
+        return LocalDate.now(ZoneId.of(BusinessDayZone.farFromMidnight())).format(DateTimeFormatter.ofPattern("MMdd"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.testing.BusinessDayZone;
 import dev.posgate.testing.Eventually;
 import dev.posgate.gateway.posp.store.AdviceVault;
 import dev.posgate.gateway.posp.store.TransactionJournal;
@@ -53,7 +54,7 @@ class RefundEndToEndIT {
     }
 
     private static String today() {
-        return LocalDate.now(ZoneId.of("Asia/Shanghai")).format(DateTimeFormatter.ofPattern("MMdd"));
+        return LocalDate.now(ZoneId.of(BusinessDayZone.farFromMidnight())).format(DateTimeFormatter.ofPattern("MMdd"));
     }
 
     private void delivered(SignedOnTerminal t, PosMessage advice, String hostCode) throws Exception {

@@ -4,6 +4,7 @@ import dev.posgate.gateway.app.GatewayApp;
 import dev.posgate.gateway.platform.config.GatewayConfig;
 import dev.posgate.gateway.platform.config.Setting;
 import dev.posgate.hsm.Hsm;
+import dev.posgate.testing.BusinessDayZone;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -31,7 +32,8 @@ public final class TestGateway implements AutoCloseable {
                 .with(Setting.LISTENER_HOST, "127.0.0.1")
                 .with(Setting.LISTENER_PORT, 0)
                 .with(Setting.ADMIN_PORT, 0)
-                .with(Setting.DB_POOL_SIZE, 4);
+                .with(Setting.DB_POOL_SIZE, 4)
+                .with(Setting.POSP_TIMEZONE, BusinessDayZone.farFromMidnight());
         for (Map.Entry<Setting, Object> e : overrides.entrySet()) config = config.with(e.getKey(), e.getValue());
         GatewayApp app = GatewayApp.start(config, hsmView).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         return new TestGateway(app);

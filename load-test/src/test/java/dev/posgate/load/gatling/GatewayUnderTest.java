@@ -1,6 +1,7 @@
 package dev.posgate.load.gatling;
 
 import dev.posgate.bench.harness.ServerProcess;
+import dev.posgate.testing.BusinessDayZone;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -70,6 +71,7 @@ public final class GatewayUnderTest {
             // Load generators sign on, handshake and download TMKs far more often per terminal than
             // a terminal does: the per-serial and per-terminal rates (issue 13) are off here.
             env.put("POSGATE_POSP_SIGN_ON_RATE", "0");
+            env.put(BusinessDayZone.ENV, BusinessDayZone.farFromMidnight());
             env.put("POSGATE_TMS_H1_RATE", "0");
             env.put("POSGATE_KMS_K2_RATE", "0");
             env.putAll(settings);

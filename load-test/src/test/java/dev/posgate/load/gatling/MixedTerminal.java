@@ -6,6 +6,7 @@ import dev.posgate.iso8583.tlv.Tlv;
 import dev.posgate.protocol.posp.BatchTotals;
 import dev.posgate.protocol.posp.BatchUpload;
 import dev.posgate.terminal.pos.PosClient;
+import dev.posgate.testing.BusinessDayZone;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -219,6 +220,6 @@ final class MixedTerminal {
     }
 
     private static String today() {
-        return LocalDate.now(ZoneId.of("Asia/Shanghai")).format(DateTimeFormatter.ofPattern("MMdd"));
+        return LocalDate.now(ZoneId.of(BusinessDayZone.farFromMidnight())).format(DateTimeFormatter.ofPattern("MMdd"));
     }
 }

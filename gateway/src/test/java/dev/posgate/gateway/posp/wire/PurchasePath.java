@@ -27,6 +27,7 @@ import dev.posgate.terminal.pinpad.KeyRole;
 import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.terminal.pos.PinPadKeys;
 import dev.posgate.terminal.pos.PosClient;
+import dev.posgate.testing.BusinessDayZone;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -88,13 +89,13 @@ final class PurchasePath {
         zpk = lmk.encrypt(KeyType.ZPK, ZPK);
         zak = lmk.encrypt(KeyType.ZAK, ZAK);
         terminal = new TerminalSession(TID, MID, "SN-UT-1", Terminal.KeyScheme.TMK, Terminal.MacAlgorithm.ECB,
-                Terminal.Status.ACTIVE, "000001", LocalDate.now(), null, lmk.encrypt(KeyType.PIK, PIK),
+                Terminal.Status.ACTIVE, "000001", LocalDate.now(ZoneId.of(BusinessDayZone.farFromMidnight())), null, lmk.encrypt(KeyType.PIK, PIK),
                 lmk.encrypt(KeyType.MAK, MAK), null, null, true, null);
         pinPad.write(1, KeyRole.PIK, PIK);
         pinPad.write(1, KeyRole.MAK, MAK);
         client = new PosClient(null, TID, MID, new PinPadKeys(pinPad, 1), false);
         TerminalMacs macs = new TerminalMacs(hsm);
-        PospSettings settings = new PospSettings(new BusinessDay(ZoneId.of("Asia/Shanghai")), "12345678", 1, "UT", "", 1,
+        PospSettings settings = new PospSettings(new BusinessDay(ZoneId.of(BusinessDayZone.farFromMidnight())), "12345678", 1, "UT", "", 1,
                 Duration.ofSeconds(1), "upstream", Duration.ofSeconds(1), Duration.ofMinutes(5), TrackProtection.Upstream.CLEAR);
         RequestAdmission signedOn = (request, next) -> macs.verify(terminal, request).compose(ok -> ok
                 ? next.handle(terminal, request.field60())
