@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 class GettingStartedIT {
     private static final Path PAGE = Path.of("..", "docs", "getting-started.md");
+    /** The hang guard of one block: a command, or the whole job a background block starts. */
+    private static final Duration BLOCK_GUARD = Duration.ofMinutes(5);
 
     record Block(String commands, boolean background, List<String> expected, int line) {}
 
@@ -80,7 +83,9 @@ class GettingStartedIT {
                             .redirectOutput(log.toFile()).start();
                     Process p = background;
                     for (String line : b.expected()) {
-                        Eventually.until(where + " prints '" + line + "'", () -> {
+                        // A background block is a whole job (the demo runs a fleet's life): it gets the
+                        // same hang guard as a foreground block, not the 60 s for a single event.
+                        Eventually.until(where + " prints '" + line + "'", BLOCK_GUARD, () -> {
                             String out = Files.readString(log, StandardCharsets.UTF_8);
                             if (!p.isAlive()) assertTrue(out.contains(line), where + " ended (exit " + p.exitValue() + "): " + out);
                             return out.contains(line);
@@ -89,7 +94,7 @@ class GettingStartedIT {
                 } else {
                     Process p = process(work, admin, listener, script).redirectErrorStream(true).start();
                     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                    assertTrue(p.waitFor(3, TimeUnit.MINUTES), where);
+                    assertTrue(p.waitFor(BLOCK_GUARD.toMinutes(), TimeUnit.MINUTES), where);
                     assertEquals(0, p.exitValue(), where + ":\n" + script + "\n" + out);
                     for (String line : b.expected()) assertTrue(out.contains(line), where + ": no '" + line + "' in:\n" + out);
                 }

@@ -35,7 +35,15 @@ public final class Eventually {
 
     /** Returns once {@code condition} holds; fails with {@code what} if it never does. */
     public static void until(String what, Condition condition) throws InterruptedException {
-        value(what, () -> condition.holds(), Boolean.TRUE::equals);
+        until(what, PATIENCE, condition);
+    }
+
+    /**
+     * {@link #until(String, Condition)} for an event at the end of a long job (a whole demo fleet's
+     * life, a process's start-up and run): {@code patience} is that job's hang guard, not a timing.
+     */
+    public static void until(String what, Duration patience, Condition condition) throws InterruptedException {
+        value(what, patience, () -> condition.holds(), Boolean.TRUE::equals);
     }
 
     /**
@@ -43,7 +51,12 @@ public final class Eventually {
      * fails with {@code what}, the last value read and the last exception if that never happens.
      */
     public static <T> T value(String what, Probe<T> probe, Predicate<? super T> accepted) throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        return value(what, PATIENCE, probe, accepted);
+    }
+
+    private static <T> T value(String what, Duration patience, Probe<T> probe, Predicate<? super T> accepted)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
         T last = null;
         Exception lastError = null;
         while (true) {
