@@ -54,6 +54,11 @@ public final class LinkPool<Req, Rep> {
     private static final Logger log = LoggerFactory.getLogger(LinkPool.class);
     /** A request whose write failed this many times is failed instead of sent again. */
     private static final int MAX_SENDS = 3;
+    /**
+     * Requests per connection a caller's own loop may carry beyond the least-loaded other loop's
+     * before its requests go there instead (see {@link #choose}).
+     */
+    static final int SPILL = 4;
 
     private final VertxInternal vertx;
     private final LinkPoolOptions options;
@@ -247,21 +252,45 @@ public final class LinkPool<Req, Rep> {
     }
 
     /**
-     * The caller's own loop's partition when it has room; else, round-robin, one that seems to have
-     * room (snapshots: the partition decides for good); else the caller's, or the next in turn.
+     * The caller's own loop's partition, unless it is full or carries more than {@link #SPILL} requests
+     * per connection more than the least-loaded other one (an HSM works through one connection's
+     * commands in order: piling a loop's commands on its own connection while others idle would
+     * trade the hand-off saved for queueing at the HSM); else the least-loaded partition with room
+     * (rotating start: ties alternate); else the caller's, or the next in turn (it queues or refuses).
+     * Loads are snapshots of atomics; the partition decides for good.
      */
     private Partition choose(ContextInternal current) {
         if (partitions.size() == 1) return partitions.get(0);
         Partition local = current != null && current.isEventLoopContext() && current.inThread()
                 ? byLoop.get(current.nettyEventLoop()) : null;
-        if (local != null && local.hasRoom()) return local;
         int n = partitions.size();
         int start = Math.floorMod(roundRobin.getAndIncrement(), n);
+        if (local != null && local.hasRoom()) {
+            int over = local.load.get() - SPILL * local.upHere.get();
+            if (over < 0) return local; // lightly loaded: no need to look at the others
+            Partition least = leastLoaded(local, start);
+            return least == null || least.load.get() >= over ? local : least;
+        }
+        Partition least = leastLoaded(local, start);
+        if (least != null) return least;
+        return local != null ? local : partitions.get(start);
+    }
+
+    /** The partition with room and the fewest requests, other than {@code except}, or null. */
+    private Partition leastLoaded(Partition except, int start) {
+        int n = partitions.size();
+        Partition best = null;
+        int bestLoad = Integer.MAX_VALUE;
         for (int i = 0; i < n; i++) {
             Partition q = partitions.get((start + i) % n);
-            if (q != local && q.hasRoom()) return q;
+            if (q == except || !q.hasRoom()) continue;
+            int load = q.load.get();
+            if (load < bestLoad) {
+                best = q;
+                bestLoad = load;
+            }
         }
-        return local != null ? local : partitions.get(start);
+        return best;
     }
 
     /** Another partition with a connection up (round-robin), or null. */
