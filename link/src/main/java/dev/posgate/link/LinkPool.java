@@ -556,9 +556,10 @@ public final class LinkPool<Req, Rep> {
                         "a request with id " + own + " is already in flight; " + req.description + " not sent"));
                 return;
             }
-            // the time left of the request's own timeout (all of it unless handed over from another loop)
-            long left = req.timeout.toNanos() - (ticker.nanos() - req.startNanos);
-            req.timer = ticker.schedule(Duration.ofNanos(Math.max(0, left)), () -> onTimeout(req));
+            // the whole timeout from here, as before issue 19; handed over from another loop: what is left of it
+            Duration timeout = req.handOvers == 0 ? req.timeout
+                    : Duration.ofNanos(Math.max(0, req.timeout.toNanos() - (ticker.nanos() - req.startNanos)));
+            req.timer = ticker.schedule(timeout, () -> onTimeout(req));
             dispatch(req);
         }
 
