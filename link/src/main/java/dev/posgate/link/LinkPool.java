@@ -521,7 +521,6 @@ public final class LinkPool<Req, Rep> {
             Req value = probe.request();
             LinkRequest<Req, Rep> r = new LinkRequest<>(value, protocol.describe(value), true, options.probeTimeout(),
                     ticker.nanos(), ctx.promise(), null);
-            r.partition = this;
             conn.probing = true;
             outstanding.add(r);
             r.timer = ticker.schedule(r.timeout, () -> onTimeout(r));
@@ -543,7 +542,6 @@ public final class LinkPool<Req, Rep> {
         // ------------------------------------------------------------ requests
 
         void submit(LinkRequest<Req, Rep> req) {
-            req.partition = this;
             if (closed) {
                 finish(req, LinkMetrics.Outcome.UNAVAILABLE, null,
                         failures.unavailable(options.name() + " is closed; " + req.description + " not sent"));

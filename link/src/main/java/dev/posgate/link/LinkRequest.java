@@ -15,8 +15,6 @@ final class LinkRequest<Req, Rep> {
     final Promise<Rep> promise;
     /** The context the request was made on (its promise's), or null for a probe. */
     final ContextInternal caller;
-    /** The partition that holds the request (Object: the partition type is the pool's inner class). */
-    Object partition;
     /** Times the request moved to another partition because its own had no connection up. */
     int handOvers;
     Ticker.Timer timer;
