@@ -77,6 +77,13 @@ public final class LinkPool<Req, Rep> {
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicInteger firstAttemptsPending = new AtomicInteger();
     private final AtomicInteger roundRobin = new AtomicInteger();
+    /**
+     * Requests that carry their own id ({@link LinkProtocol#correlationId}), by id, from submit to
+     * finish, whichever partition holds them: a twin is refused link-wide, and a reply arriving on
+     * another partition's connection ({@link LinkProtocol#repliesOnAnyConnection}) is handed to the
+     * partition that holds its request.
+     */
+    private final Map<String, LinkRequest<Req, Rep>> ownIds = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicBoolean startCalled = new AtomicBoolean();
     private final AtomicBoolean closeCalled = new AtomicBoolean();
     private volatile boolean started;
@@ -92,10 +99,6 @@ public final class LinkPool<Req, Rep> {
         this.options = Objects.requireNonNull(options, "options");
         this.protocol = Objects.requireNonNull(protocol, "protocol");
         if (options.hosts().isEmpty()) throw new IllegalArgumentException("a link needs at least one host");
-        if (options.perEventLoop() && protocol.repliesOnAnyConnection()) {
-            // a reply may come back on another partition's connection: ids would need a link-wide map
-            throw new IllegalArgumentException("a link whose replies may arrive on any connection keeps one partition");
-        }
         this.ticker = Ticker.of(vertx);
         List<Partition> ps = new ArrayList<>();
         if (options.perEventLoop()) {
@@ -547,26 +550,24 @@ public final class LinkPool<Req, Rep> {
                         failures.unavailable(options.name() + " is closed; " + req.description + " not sent"));
                 return;
             }
-            outstanding.add(req);
+            req.partition = this;
             String own = protocol.correlationId(req.value);
-            if (own != null && inFlightAnywhere(own)) {
-                finish(req, LinkMetrics.Outcome.UNAVAILABLE, null, new IllegalStateException(
-                        "a request with id " + own + " is already in flight; " + req.description + " not sent"));
-                return;
+            if (own != null && req.handOvers == 0) {
+                LinkRequest<Req, Rep> twin = ownIds.putIfAbsent(own, req);
+                if (twin != null) {
+                    outstanding.add(req);
+                    finish(req, LinkMetrics.Outcome.UNAVAILABLE, null, new IllegalStateException(
+                            "a request with id " + own + " is already in flight; " + req.description + " not sent"));
+                    return;
+                }
+                req.ownId = own;
             }
+            outstanding.add(req);
             // the whole timeout from here, as before issue 19; handed over from another loop: what is left of it
             Duration timeout = req.handOvers == 0 ? req.timeout
                     : Duration.ofNanos(Math.max(0, req.timeout.toNanos() - (ticker.nanos() - req.startNanos)));
             req.timer = ticker.schedule(timeout, () -> onTimeout(req));
             dispatch(req);
-        }
-
-        boolean inFlightAnywhere(String id) {
-            if (slots.inFlight(id) != null) return true;
-            for (LinkRequest<Req, Rep> q : waitQueue) {
-                if (id.equals(protocol.correlationId(q.value))) return true;
-            }
-            return false;
         }
 
         void dispatch(LinkRequest<Req, Rep> req) {
@@ -652,12 +653,33 @@ public final class LinkPool<Req, Rep> {
         void onReply(LinkConnection<Req, Rep> conn, LinkProtocol.Reply<Rep> reply) {
             LinkRequest<Req, Rep> req = conn.inflight.get(reply.id());
             if (req == null && protocol.repliesOnAnyConnection()) {
+                LinkRequest<Req, Rep> owner = ownIds.get(reply.id());
+                Object holder = owner == null ? null : owner.partition;
+                if (holder != null && holder != this) {
+                    // its request was written by another loop's connection: that loop completes it
+                    @SuppressWarnings("unchecked")
+                    Partition other = (Partition) holder;
+                    other.ctx.runOnContext(v -> other.onForeignReply(reply));
+                    return;
+                }
                 req = slots.inFlight(reply.id());
             }
             if (req == null) {
                 boolean late = conn.wasLate(reply.id());
                 metrics.dropped(late ? LinkMetrics.Drop.LATE : LinkMetrics.Drop.UNKNOWN_ID);
                 log.debug("{} connection {}: dropped {} reply {}", options.name(), conn.label, late ? "late" : "unmatched", reply.id());
+                return;
+            }
+            req.conn.breaker.success();
+            finish(req, LinkMetrics.Outcome.OK, reply.value(), null);
+        }
+
+        /** A reply that arrived on another partition's connection to a request of this one. */
+        void onForeignReply(LinkProtocol.Reply<Rep> reply) {
+            LinkRequest<Req, Rep> req = slots.inFlight(reply.id());
+            if (req == null) {
+                metrics.dropped(LinkMetrics.Drop.UNKNOWN_ID);
+                log.debug("{}: dropped unmatched reply {}", options.name(), reply.id());
                 return;
             }
             req.conn.breaker.success();
@@ -727,6 +749,7 @@ public final class LinkPool<Req, Rep> {
             boolean freedSlot = req.conn != null && !req.conn.dead;
             detach(req);
             outstanding.remove(req);
+            if (req.ownId != null) ownIds.remove(req.ownId, req);
             if (!req.internal) {
                 load.decrementAndGet();
                 pending.decrementAndGet();

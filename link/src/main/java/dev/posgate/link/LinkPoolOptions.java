@@ -103,7 +103,8 @@ public final class LinkPoolOptions {
      * {@code i % loops} (so {@link #connectionsPerHost} stays the total per host, and a loop has one
      * of its own when it is at least the number of event loops): a request made on a loop with a
      * connection is written, answered and completed on that loop, with no hand-off between threads.
-     * Only for protocols whose replies come back on their request's connection.
+     * A reply that a protocol lets arrive on any connection is handed to the loop that holds its
+     * request.
      */
     public LinkPoolOptions perEventLoop(boolean spread) {
         this.perEventLoop = spread;

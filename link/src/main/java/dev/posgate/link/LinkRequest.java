@@ -15,6 +15,13 @@ final class LinkRequest<Req, Rep> {
     final Promise<Rep> promise;
     /** The context the request was made on (its promise's), or null for a probe. */
     final ContextInternal caller;
+    /**
+     * The partition that holds the request (the pool's inner type, hence Object); read by other
+     * partitions to route a reply that arrived on their connection.
+     */
+    volatile Object partition;
+    /** The request's own id while it is registered link-wide, or null. */
+    String ownId;
     /** Times the request moved to another partition because its own had no connection up. */
     int handOvers;
     Ticker.Timer timer;

@@ -210,6 +210,87 @@ class LinkPoolPerEventLoopTest {
         await(pool.close());
     }
 
+    /** Requests carry their own id ({@code id|text}); the server answers each on the next connection. */
+    private static final LinkProtocol<String, String> OWN_IDS = new LinkProtocol<>() {
+        @Override
+        public String correlationId(String request) {
+            return request.substring(0, request.indexOf('|'));
+        }
+
+        @Override
+        public boolean repliesOnAnyConnection() {
+            return true;
+        }
+
+        @Override
+        public byte[] encode(String request, String id) {
+            return request.getBytes(StandardCharsets.US_ASCII);
+        }
+
+        @Override
+        public Reply<String> decode(byte[] body) {
+            String s = new String(body, StandardCharsets.US_ASCII);
+            return new Reply<>(s.substring(0, s.indexOf('|')), s);
+        }
+
+        @Override
+        public int maxReplyLength() {
+            return 1024;
+        }
+    };
+
+    @Test
+    void aReplyOnAnotherLoopsConnectionCompletesItsRequestOnTheCallersContextAndTwinsAreRefusedLinkWide()
+            throws Exception {
+        List<io.vertx.core.net.NetSocket> sockets = new CopyOnWriteArrayList<>();
+        NetServer server = await(vertx.createNetServer().connectHandler(socket -> {
+            sockets.add(socket);
+            LengthFrameDecoder frames = new LengthFrameDecoder(1024, new LengthFrameDecoder.Handler() {
+                @Override
+                public void onFrame(byte[] body) {
+                    Runnable answer = () -> {
+                        io.vertx.core.net.NetSocket other = sockets.get((sockets.indexOf(socket) + 1) % sockets.size());
+                        other.write(Buffer.buffer().appendUnsignedShort(body.length).appendBytes(body));
+                    };
+                    if (new String(body, StandardCharsets.US_ASCII).endsWith("hold")) held.add(answer);
+                    else answer.run();
+                }
+
+                @Override
+                public void onError(FrameError error) {
+                    socket.close();
+                }
+            });
+            socket.handler(b -> frames.feed(b.getBytes()));
+        }).listen(0, "127.0.0.1"));
+        LinkPool<String, String> pool = new LinkPool<>(vertx, new LinkPoolOptions().perEventLoop(true)
+                .connectionsPerHost(2).host(HostAndPort.parse("127.0.0.1:" + server.actualPort())), OWN_IDS);
+        await(pool.start());
+        Eventually.until("both connections up", () -> pool.connectionsUp() == 2 && sockets.size() == 2);
+        assertEquals(2, pool.partitions());
+        List<ContextInternal> callers = oneContextPerLoop();
+        List<CompletableFuture<Done>> all = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            for (int k = 0; k < 5; k++) {
+                all.add(call(pool, callers.get(i), "L" + i + "-" + k + "|x"));
+            }
+        }
+        for (CompletableFuture<Done> f : all) {
+            Done d = f.get(60, TimeUnit.SECONDS);
+            assertTrue(d.reply.endsWith("|x"), d.reply);
+            assertSame(d.callerThread, d.completionThread, "completed on the caller's loop");
+            assertTrue(d.sameContext, "completed on the caller's context");
+        }
+        CompletableFuture<Done> first = call(pool, callers.get(0), "T|hold");
+        Eventually.until("held", () -> held.size() == 1);
+        Done twin = call(pool, callers.get(1), "T|again").get(60, TimeUnit.SECONDS);
+        assertTrue(twin.reply.contains("already in flight"), twin.reply);
+        held.forEach(Runnable::run);
+        assertEquals("T|hold", first.get(60, TimeUnit.SECONDS).reply);
+        assertEquals(0, pool.outstanding());
+        await(pool.close());
+    }
+
     private static Thread loopThread(ContextInternal c) throws Exception {
         CompletableFuture<Thread> t = new CompletableFuture<>();
         c.runOnContext(v -> t.complete(Thread.currentThread()));
