@@ -66,7 +66,7 @@ public enum Setting {
     POSP_TMK_CEREMONY("posp.tmk.ceremony.enabled", SettingType.BOOLEAN, "false", "Allow forming a terminal's TMK from clear components on the admin API (development and load tests; the HSM must allow clear components too)."),
     POSP_PSAM_ROOT_OWNER("posp.psam.root.owner", SettingType.STRING, "psam", "owner_id of the SYSTEM key_record PSAMROOT (key_type) used for PSAM issuance and sign-on."),
     UPSTREAM_HOST("upstream.host", SettingType.HOST_PORT, "", "host:port of the upstream ISO8583 host; empty means no upstream (financial messages get 91)."),
-    UPSTREAM_CONNECTIONS("upstream.connections", SettingType.INT, "4", "Persistent connections to the upstream host."),
+    UPSTREAM_CONNECTIONS("upstream.connections", SettingType.INT, "4", "Persistent connections to the upstream host, in total: connection i lives on event loop i mod (2 x cores), and a request from a loop with a connection is written and answered there without a thread hand-off."),
     UPSTREAM_TIMEOUT("upstream.timeout.ms", SettingType.DURATION, "5000", "Per-request upstream timeout; on expiry the terminal gets 68 and a reversal is queued."),
     UPSTREAM_ZONE("upstream.zone", SettingType.STRING, "upstream", "owner_id of the ZONE key_records ZPK and ZAK shared with the upstream host."),
     UPSTREAM_REVERSAL_RETRY("upstream.reversal.retry.seconds", SettingType.DURATION, "5", "Delay between delivery attempts of a queued reversal (also the queue scan period)."),
