@@ -15,8 +15,8 @@ import java.util.Map;
  * One TCP connection of a {@link LinkPool}: writes length-framed requests without waiting for
  * earlier replies (pipelining), keeps the correlation map of those in flight, reserves the ids of
  * timed-out ones for a while (so a late reply is told from garbage), counts consecutive timeouts
- * in its {@link CircuitBreaker}, and hands every reply frame to its pool. Confined to the pool's
- * context.
+ * in its {@link CircuitBreaker}, and hands every reply frame to its pool. Confined to its
+ * partition's context (the event loop it was connected from), see {@link LinkPool}.
  */
 final class LinkConnection<Req, Rep> {
     /** What the connection reports to its pool. */

@@ -2,8 +2,9 @@ package dev.posgate.link;
 
 /**
  * What a pool reports as it works, for its user to turn into meters (the HSM pool keeps its
- * {@code hsm.*} names). Called on the pool's context only; a gauge read by a scraping thread must
- * be backed by something thread-safe. Every method defaults to nothing.
+ * {@code hsm.*} names). Called on the contexts of the pool's partitions, several event loops
+ * at once when the pool spreads over them ({@link LinkPoolOptions#perEventLoop}): an implementation
+ * must be thread-safe (atomics, Micrometer meters, concurrent maps). Every method defaults to nothing.
  */
 public interface LinkMetrics<Req, Rep> {
     /** How a request ended. */

@@ -22,6 +22,7 @@ public final class LinkPoolOptions {
     private Duration lateWindow = Duration.ofSeconds(20);
     private int lateCapacity = 4096;
     private NetClientOptions netClientOptions = new NetClientOptions();
+    private boolean perEventLoop;
 
     /** Used in logs and failure messages, e.g. {@code HSM pool 'default'}. */
     public LinkPoolOptions name(String name) {
@@ -97,6 +98,19 @@ public final class LinkPoolOptions {
         return this;
     }
 
+    /**
+     * Spreads the connections over the Vert.x event loops, connection {@code i} of each host on loop
+     * {@code i % loops} (so {@link #connectionsPerHost} stays the total per host, and a loop has one
+     * of its own when it is at least the number of event loops): a request made on a loop with a
+     * connection is written, answered and completed on that loop, with no hand-off between threads.
+     * A reply that a protocol lets arrive on any connection is handed to the loop that holds its
+     * request.
+     */
+    public LinkPoolOptions perEventLoop(boolean spread) {
+        this.perEventLoop = spread;
+        return this;
+    }
+
     public String name() { return name; }
     public List<HostAndPort> hosts() { return List.copyOf(hosts); }
     public int connectionsPerHost() { return connectionsPerHost; }
@@ -110,6 +124,7 @@ public final class LinkPoolOptions {
     public boolean probeOnConnect() { return probeOnConnect; }
     public Duration lateWindow() { return lateWindow; }
     public int lateCapacity() { return lateCapacity; }
+    public boolean perEventLoop() { return perEventLoop; }
     public NetClientOptions netClientOptions() { return new NetClientOptions(netClientOptions); }
 
     private static int positive(String what, int n) {

@@ -3,24 +3,26 @@ package dev.posgate.link;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The connection slots of a pool and the choice among them: the up connection with the fewest
  * requests in flight and room for one more, a rotating start breaking ties so that load alternates
- * between hosts. Confined to the pool's context, except {@link #upSnapshot()}.
+ * between hosts. Confined to its partition's context (see {@link LinkPool}).
  */
 final class LinkSlots<Req, Rep> implements Iterable<LinkSlot<Req, Rep>> {
     private final List<LinkSlot<Req, Rep>> slots;
     private final int maxInFlight;
-    private final AtomicInteger upSnapshot = new AtomicInteger();
     private int up;
     private int roundRobin;
 
-    LinkSlots(List<HostAndPort> hosts, int perHost, int maxInFlight) {
+    /**
+     * The slots of partition {@code partition} of {@code partitions}: the connection indexes
+     * {@code i} with {@code i % partitions == partition}, to every host.
+     */
+    LinkSlots(List<HostAndPort> hosts, int perHost, int maxInFlight, int partition, int partitions) {
         List<LinkSlot<Req, Rep>> s = new ArrayList<>();
         // interleave hosts so that round-robin alternates between them
-        for (int i = 0; i < perHost; i++) {
+        for (int i = partition; i < perHost; i += partitions) {
             for (HostAndPort h : hosts) {
                 s.add(new LinkSlot<>(h, i));
             }
@@ -43,11 +45,6 @@ final class LinkSlots<Req, Rep> implements Iterable<LinkSlot<Req, Rep>> {
         return up;
     }
 
-    /** Slots up, readable from any thread. */
-    int upSnapshot() {
-        return upSnapshot.get();
-    }
-
     /**
      * Moves {@code slot} to {@code state}; returns +1 when this brought the first slot up, -1 when it
      * took the last one down, 0 otherwise.
@@ -56,11 +53,9 @@ final class LinkSlots<Req, Rep> implements Iterable<LinkSlot<Req, Rep>> {
         LinkMetrics.State old = slot.state;
         slot.state = state;
         if (state == LinkMetrics.State.UP && old != LinkMetrics.State.UP) {
-            upSnapshot.incrementAndGet();
             return up++ == 0 ? 1 : 0;
         }
         if (old == LinkMetrics.State.UP && state != LinkMetrics.State.UP) {
-            upSnapshot.decrementAndGet();
             return --up == 0 ? -1 : 0;
         }
         return 0;

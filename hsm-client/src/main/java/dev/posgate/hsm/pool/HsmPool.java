@@ -26,7 +26,10 @@ import java.util.Objects;
  * with the HSM's framing ({@link HsmLinkProtocol}: header correlation), NC/ND00 health checks and
  * the {@code hsm.*} Micrometer meters. See {@code docs/hsm-client.md}.
  *
- * <p>Threading: pool state lives on the link's own event-loop context. {@link #execute},
+ * <p>Threading: the connections are spread over the Vert.x event loops ({@code connectionsPerHost}
+ * is the total per host; connection {@code i} lives on loop {@code i % loops}), each loop's share
+ * confined to a context of the link's own on that loop. A command made on a loop with a connection
+ * is written, answered and completed on that loop; other callers use another loop's. {@link #execute},
  * {@link #start} and {@link #close} may be called from any thread, and <b>the futures they return
  * complete on the caller's context</b>: a gateway session's chain continues on its own event loop.
  *
@@ -95,6 +98,9 @@ public final class HsmPool implements HsmTransport {
                 .probeTimeout(config.requestTimeout())
                 .probeOnConnect(config.probeOnConnect())
                 .lateReplies(config.requestTimeout().multipliedBy(10), 4096)
+                // connection i of each host lives on event loop i % loops: a command from a
+                // session's loop is written and answered there (docs/architecture.md)
+                .perEventLoop(true)
                 .netClientOptions(net);
         config.hosts().forEach(h -> o.host(new HostAndPort(h.host(), h.port())));
         return o;

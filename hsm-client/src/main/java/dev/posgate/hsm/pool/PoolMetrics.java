@@ -9,17 +9,18 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Micrometer meters of one pool. Names use Micrometer's dotted style; the Prometheus registry
  * renders them as {@code hsm_request_seconds}, {@code hsm_errors_total}, {@code hsm_inflight},
- * {@code hsm_connections}, {@code hsm_replies_dropped_total}, ... Recording happens on the pool's
- * context only; gauges read atomics so any scraping thread may read them.
+ * {@code hsm_connections}, {@code hsm_replies_dropped_total}, ... Recording happens on the
+ * contexts of the pool's event loops, several at once: meters are looked up in concurrent maps
+ * (Micrometer returns the same meter when two threads register one), gauges read atomics.
  */
 final class PoolMetrics implements LinkMetrics<HsmCommand, byte[]> {
     static final String REQUEST = "hsm.request";
@@ -50,8 +51,9 @@ final class PoolMetrics implements LinkMetrics<HsmCommand, byte[]> {
 
     private final MeterRegistry registry;
     private final Tags poolTags;
-    private final Map<String, Timer> timers = new HashMap<>();
-    private final Map<String, Counter> counters = new HashMap<>();
+    /** Per command code, one timer per {@link Outcome} (no key string built per request). */
+    private final Map<String, Timer[]> timers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final List<Meter> gauges = new ArrayList<>();
 
     final AtomicInteger inflight = new AtomicInteger();
@@ -81,13 +83,27 @@ final class PoolMetrics implements LinkMetrics<HsmCommand, byte[]> {
                 .description(description).tags(tags).strongReference(true).register(registry));
     }
 
-    void request(String command, String outcome, long nanos) {
-        timers.computeIfAbsent(command + '|' + outcome, k -> Timer.builder(REQUEST)
-                        .description("HSM host command round trip, by command code and outcome")
-                        .tags(poolTags).tag("command", command).tag("outcome", outcome)
-                        .serviceLevelObjectives(BUCKETS)
-                        .register(registry))
-                .record(nanos, TimeUnit.NANOSECONDS);
+    void request(String command, Outcome outcome, long nanos) {
+        Timer[] byOutcome = timers.computeIfAbsent(command, k -> new Timer[Outcome.values().length]);
+        Timer t = byOutcome[outcome.ordinal()];
+        if (t == null) {
+            t = Timer.builder(REQUEST)
+                    .description("HSM host command round trip, by command code and outcome")
+                    .tags(poolTags).tag("command", command).tag("outcome", tag(outcome))
+                    .serviceLevelObjectives(BUCKETS)
+                    .register(registry);
+            byOutcome[outcome.ordinal()] = t; // a racing thread stores the same meter
+        }
+        t.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static String tag(Outcome outcome) {
+        return switch (outcome) {
+            case OK -> OUTCOME_OK;
+            case TIMEOUT -> OUTCOME_TIMEOUT;
+            case UNAVAILABLE -> OUTCOME_UNAVAILABLE;
+            case OVERSIZE -> OUTCOME_OVERSIZE;
+        };
     }
 
     void error(String command, String code) {
@@ -122,17 +138,9 @@ final class PoolMetrics implements LinkMetrics<HsmCommand, byte[]> {
 
     @Override
     public void completed(HsmCommand command, Outcome outcome, byte[] reply, long nanos) {
-        request(command.code(), switch (outcome) {
-            case OK -> OUTCOME_OK;
-            case TIMEOUT -> OUTCOME_TIMEOUT;
-            case UNAVAILABLE -> OUTCOME_UNAVAILABLE;
-            case OVERSIZE -> OUTCOME_OVERSIZE;
-        }, nanos);
-        if (reply != null) {
-            String code = HsmPool.errorCode(reply);
-            if (!"00".equals(code)) {
-                error(command.code(), code);
-            }
+        request(command.code(), outcome, nanos);
+        if (reply != null && !(reply.length >= 4 && reply[2] == '0' && reply[3] == '0')) {
+            error(command.code(), HsmPool.errorCode(reply));
         }
     }
 

@@ -181,6 +181,10 @@ public final class GatewayDispatcher implements Dispatcher {
         } catch (RuntimeException e) {
             handled = Future.failedFuture(e);
         }
+        if (handled.succeeded()) {
+            // answered at once (an echo, a refusal): no recover/map futures and listeners per request
+            return Future.succeededFuture(new Routed(type, handled.result()));
+        }
         return handled
                 .recover(e -> {
                     if (e instanceof FormatException f) {

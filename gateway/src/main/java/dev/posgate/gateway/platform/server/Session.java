@@ -7,7 +7,6 @@ import dev.posgate.link.TimeSource;
 import dev.posgate.gateway.spi.Dispatcher.Routed;
 import dev.posgate.iso8583.frame.Family;
 import dev.posgate.iso8583.frame.FrameDecoder;
-import dev.posgate.iso8583.frame.FrameEncoder;
 import dev.posgate.iso8583.frame.FrameError;
 import dev.posgate.iso8583.frame.FrameLimits;
 import dev.posgate.iso8583.frame.FrameSink;
@@ -212,7 +211,12 @@ final class Session implements FrameSink {
         metrics.handled(ar.result().type(), response.result(), System.nanoTime() - started);
         if (closed) return;
         if (response.body() != null) {
-            socket.write(Buffer.buffer(FrameEncoder.encode(response.body())));
+            byte[] body = response.body();
+            // LEN | body straight into the buffer the socket writes (encoding to an array first copied it twice)
+            if (body.length > FrameLimits.MAX_LEN) {
+                throw new IllegalArgumentException("frame body of " + body.length + " bytes does not fit the 16-bit LEN");
+            }
+            socket.write(Buffer.buffer(2 + body.length).appendUnsignedShort(body.length).appendBytes(body));
             metrics.frameOut(familyLabel);
             if (socket.writeQueueFull()) socket.pause();
         }

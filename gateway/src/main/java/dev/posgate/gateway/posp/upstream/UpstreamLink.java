@@ -54,7 +54,10 @@ public final class UpstreamLink {
                 .maxInFlightPerConnection(MAX_IN_FLIGHT_PER_CONNECTION)
                 .connectTimeout(Duration.ofSeconds(2))
                 .backoff(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), 0.2))
-                .lateReplies(Duration.ZERO, 0), PROTOCOL)
+                .lateReplies(Duration.ZERO, 0)
+                // connection i on event loop i % loops: a request from a session's loop goes out on that
+                // loop's connection; a reply arriving on another connection is handed to its request's loop
+                .perEventLoop(true), PROTOCOL)
                 .failures(FAILURES);
     }
 
