@@ -24,7 +24,9 @@ public enum HsmProfile {
 
     /**
      * The payShield host commands the client sends in the {@link #PAYSHIELD} profile. GI is absent
-     * on purpose: its layout here is posgate's (no public manual page was seen).
+     * on purpose: its layout here is posgate's; payShield's is only reconstructed from peer encoders,
+     * with open points (docs/hsm-protocol.md section 3, "payShield's GI"), and the gateway does not
+     * use GI.
      */
     private static final Set<String> STANDARD = Set.of("NC", "A0", "A6", "A8", "BU", "CA", "CC", "M6", "M8", "M0", "M2", "EI");
 

@@ -35,6 +35,33 @@ public final class LmkPrivateKey {
         return blob.clone();
     }
 
+    /**
+     * True when this is a payShield key block ({@code 'S'}, version, 4-digit block length, ...):
+     * what a payShield with a key-block LMK returns from EI after the length {@code FFFF} (issue 16;
+     * ut-codec-payshield test/config/test.js generateRsaKeyPairDecode case 1, aws-samples
+     * samples-for-payment-cryptography-service key_import_export/hsm/payshield/commands.py). Such a
+     * key is sent back after {@code FFFF} as well. The check is that the 4 digits after {@code 'S'}
+     * and the version character give exactly the blob's length (the block length counts from the
+     * version character): posgate's own blobs start with {@code 01}, never {@code 'S'}.
+     */
+    public boolean isKeyBlock() {
+        return keyBlockLength(blob, 0) == blob.length;
+    }
+
+    /**
+     * The total length ({@code 'S'} included) of the key block starting at {@code at}, or -1 when
+     * {@code at} does not start one.
+     */
+    public static int keyBlockLength(byte[] buf, int at) {
+        if (at + 6 > buf.length || buf[at] != 'S') return -1;
+        int n = 0;
+        for (int i = at + 2; i < at + 6; i++) {
+            if (buf[i] < '0' || buf[i] > '9') return -1;
+            n = n * 10 + (buf[i] - '0');
+        }
+        return n < 5 ? -1 : n + 1;
+    }
+
     public int length() {
         return blob.length;
     }

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * The golden payShield transcripts of {@code payshield/transcripts.txt} (public layouts and values,
  * see the file's header), read for the client's and the simulator's tests alike. Bytes are
- * ISO-8859-1 text with {@code \xHH} escapes.
+ * ISO-8859-1 text with {@code \xHH} escapes, or {@code hex:} followed by the bytes in hex (binary fields).
  */
 public final class PayShieldTranscripts {
     /** The header the transcripts carry before the command code. */
@@ -48,6 +48,11 @@ public final class PayShieldTranscripts {
 
         public byte[] reply() {
             return bytes(required("reply"));
+        }
+
+        /** Any other byte value of the transcript ({@code hex:} or escaped text), e.g. an alternative reply. */
+        public byte[] bytesOf(String key) {
+            return bytes(required(key));
         }
 
         /** False for a request-only transcript (a deviation with no public reply to compare). */
@@ -135,7 +140,11 @@ public final class PayShieldTranscripts {
         return b.toString();
     }
 
+    /** A value as bytes: {@code hex:} + hex digits (binary data, as the public test data gives it), else escaped text. */
     static byte[] bytes(String escaped) {
+        if (escaped.startsWith("hex:")) {
+            return java.util.HexFormat.of().parseHex(escaped.substring(4));
+        }
         return unescape(escaped).getBytes(StandardCharsets.ISO_8859_1);
     }
 }

@@ -240,8 +240,20 @@ public final class FieldReader {
         return bytes(n, what);
     }
 
-    /** {@code 4N} length + an LMK-encrypted private key. */
+    /**
+     * {@code 4N} length + an LMK-encrypted private key, or {@code FFFF} + a payShield key block
+     * ({@code 'S'}, version, 4-digit block length counted from the version: self-delimiting), the
+     * form a payShield with a key-block LMK uses (issue 16; {@link LmkPrivateKey#isKeyBlock()}).
+     */
     public LmkPrivateKey privateKey(String what) {
+        if (remaining() >= 4 && buf[pos] == 'F' && buf[pos + 1] == 'F' && buf[pos + 2] == 'F' && buf[pos + 3] == 'F') {
+            pos += 4;
+            int n = LmkPrivateKey.keyBlockLength(buf, pos);
+            if (n < 0 || n > LmkPrivateKey.MAX_LENGTH) {
+                throw new FieldException("15", what + ": FFFF without a key block");
+            }
+            return LmkPrivateKey.of(bytes(n, what));
+        }
         return LmkPrivateKey.of(lengthPrefixed(what));
     }
 

@@ -102,8 +102,14 @@ public final class FieldWriter {
         return decimal(data.length, 4).bytes(data);
     }
 
-    /** 4-digit decimal length + the LMK-encrypted private key. */
+    /**
+     * 4-digit decimal length + the LMK-encrypted private key; {@code FFFF} + the key block for a
+     * payShield key-block private key ({@link LmkPrivateKey#isKeyBlock()}), as payShield takes it.
+     */
     public FieldWriter privateKey(LmkPrivateKey key) {
+        if (key.isKeyBlock()) {
+            return ascii("FFFF").bytes(key.bytes());
+        }
         return lengthPrefixed(key.bytes());
     }
 

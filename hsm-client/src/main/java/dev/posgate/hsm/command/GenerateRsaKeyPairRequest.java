@@ -12,7 +12,11 @@ import java.util.Objects;
  * EJ error(2) publicKey(DER SubjectPublicKeyInfo, nB) privateKeyLength(4N) privateKey(nB, under LMK)
  * </pre>
  * The client also reads a PKCS#1 {@code RSAPublicKey} in EJ, payShield's form, as the equivalent
- * SubjectPublicKeyInfo.
+ * SubjectPublicKeyInfo, and a private key length of {@code FFFF} followed by a key block (a
+ * payShield with a key-block LMK; ut-codec-payshield test/config/test.js generateRsaKeyPairDecode
+ * case 1). The request is the public one of ut-codec-payshield's generateRsaKeyPairEncode case 0
+ * ({@code EI1204801}); the key-block LMK fields ({@code %}LMK id, {@code #}version, optional
+ * blocks, {@code &}exportability) are not sent.
  */
 public record GenerateRsaKeyPairRequest(RsaKeyUsage usage, int bits) implements HsmRequest<RsaKeyPairReply> {
     public static final int MIN_BITS = 1024;
@@ -54,8 +58,8 @@ public record GenerateRsaKeyPairRequest(RsaKeyUsage usage, int bits) implements 
     @Override
     public RsaKeyPairReply readReply(FieldReader r) {
         byte[] pub = RsaPublicKeys.asSubjectPublicKeyInfo(r.derSequence("public key"));
-        byte[] priv = r.lengthPrefixed("private key");
+        dev.posgate.hsm.LmkPrivateKey priv = r.privateKey("private key");
         r.expectEnd();
-        return new RsaKeyPairReply(pub, dev.posgate.hsm.LmkPrivateKey.of(priv));
+        return new RsaKeyPairReply(pub, priv);
     }
 }

@@ -15,12 +15,20 @@ public final class RsaPublicKeys {
 
     private RsaPublicKeys() {}
 
-    /** {@code der} (one DER SEQUENCE) as a SubjectPublicKeyInfo: unchanged if it is one, wrapped if it is PKCS#1. */
+    /**
+     * {@code der} (one DER SEQUENCE) as a SubjectPublicKeyInfo: unchanged if it is one, wrapped if it
+     * is PKCS#1. The PKCS#1 integers are read as unsigned magnitudes and written back in DER's two's
+     * complement: payShield's public key encoding {@code 01} (the one posgate asks for) writes them
+     * unsigned, so a modulus whose top bit is set has no leading zero byte (ut-codec-payshield
+     * test/config/test.js generateRsaKeyPairDecode case 0: {@code 3082010902820100C5...}), which a
+     * strict DER reader would take for a negative number.
+     */
     public static byte[] asSubjectPublicKeyInfo(byte[] der) {
         int content = 2 + ((der[1] & 0x80) == 0 ? 0 : der[1] & 0x7F);
         if (content >= der.length || der[content] != 0x02) {
             return der; // a SEQUENCE that starts with a SEQUENCE (the algorithm): already SubjectPublicKeyInfo
         }
+        der = rsaPublicKey(der, false);
         ByteArrayOutputStream bitString = new ByteArrayOutputStream();
         bitString.write(0x03);
         writeLength(bitString, der.length + 1);
@@ -47,6 +55,41 @@ public final class RsaPublicKeys {
             throw new IllegalArgumentException("not an RSA SubjectPublicKeyInfo");
         }
         return Arrays.copyOfRange(spki, bits[0] + 1, bits[0] + bits[1]);
+    }
+
+    /**
+     * A PKCS#1 {@code RSAPublicKey} re-encoded with its integers {@code unsigned} (payShield's public
+     * key encoding {@code 01}: no sign byte) or in DER two's complement (encoding {@code 02}, and
+     * X.509). The input's integers are read as unsigned magnitudes, so either form is accepted.
+     */
+    public static byte[] rsaPublicKey(byte[] pkcs1, boolean unsigned) {
+        int[] seq = header(pkcs1, 0, 0x30);
+        int[] n = header(pkcs1, seq[0], 0x02);
+        int[] e = header(pkcs1, n[0] + n[1], 0x02);
+        if (e[0] + e[1] != seq[0] + seq[1] || seq[0] + seq[1] != pkcs1.length) {
+            throw new IllegalArgumentException("not a PKCS#1 RSAPublicKey");
+        }
+        byte[] body = concat(integer(Arrays.copyOfRange(pkcs1, n[0], n[0] + n[1]), unsigned),
+                integer(Arrays.copyOfRange(pkcs1, e[0], e[0] + e[1]), unsigned));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0x30);
+        writeLength(out, body.length);
+        out.writeBytes(body);
+        return out.toByteArray();
+    }
+
+    /** A DER INTEGER of the magnitude {@code value} (leading zeros dropped), unsigned or two's complement. */
+    private static byte[] integer(byte[] value, boolean unsigned) {
+        int start = 0;
+        while (start < value.length - 1 && value[start] == 0) start++;
+        byte[] magnitude = Arrays.copyOfRange(value, start, value.length);
+        boolean pad = !unsigned && (magnitude[0] & 0x80) != 0;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0x02);
+        writeLength(out, magnitude.length + (pad ? 1 : 0));
+        if (pad) out.write(0);
+        out.writeBytes(magnitude);
+        return out.toByteArray();
     }
 
     /** {content offset, content length} of the DER element with {@code tag} at {@code at}. */

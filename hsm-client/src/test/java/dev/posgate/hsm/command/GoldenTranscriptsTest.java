@@ -112,6 +112,15 @@ class GoldenTranscriptsTest {
             }
             case "M6" -> assertEquals(t.replyField("mac"), Hex.encode(((MacReply) parsed).mac()));
             case "M8" -> assertTrue(parsed instanceof EmptyReply);
+            case "M0", "M2" -> assertEquals(t.replyField("messageData"), Hex.encode(((DataCipherReply) parsed).data()));
+            case "EI" -> {
+                RsaKeyPairReply ej = (RsaKeyPairReply) parsed;
+                java.security.interfaces.RSAPublicKey pub = x509(ej.publicKeyDer());
+                assertEquals(Integer.parseInt(t.replyField("publicKeyModulusBits")), pub.getModulus().bitLength());
+                assertEquals(new java.math.BigInteger(t.replyField("publicKeyExponent")), pub.getPublicExponent());
+                assertEquals(Integer.parseInt(t.replyField("privateKeyLength")), ej.privateKey().length());
+                assertFalse(ej.privateKey().isKeyBlock());
+            }
             default -> throw new AssertionError("no reply check for " + t.command());
         }
         assertEquals("00", error);
@@ -151,6 +160,20 @@ class GoldenTranscriptsTest {
                 return mac(t);
             case "M8":
                 return new VerifyMacRequest(mac(t), Hex.decode(t.field("mac")));
+            case "M0":
+            case "M2": {
+                boolean hexIn = t.field("inputFormatFlag").equals("1");
+                byte[] data = hexIn ? Hex.decode(t.field("messageData")) : t.field("messageData").getBytes(StandardCharsets.ISO_8859_1);
+                assertEquals(Integer.parseInt(t.field("messageDataLengthHex"), 16), hexIn ? 2 * data.length : data.length,
+                        "the public length field counts the message as sent");
+                return new DataCipherRequest(t.command().equals("M0"), dev.posgate.hsm.CipherMode.ofCode(t.field("modeFlag")),
+                        KeyType.ofCode(t.field("keyType")), LmkKey.parse(t.field("key")), null, data, hexIn,
+                        t.field("outputFormatFlag").equals("1"));
+            }
+            case "EI":
+                assertEquals("01", t.field("publicKeyEncoding"), "DER, the encoding posgate asks for");
+                return new GenerateRsaKeyPairRequest(dev.posgate.hsm.RsaKeyUsage.ofCode(t.field("keyTypeIndicator").charAt(0)),
+                        Integer.parseInt(t.field("modulusLength")));
             default:
                 throw new AssertionError("no request for " + t.command());
         }
@@ -182,6 +205,42 @@ class GoldenTranscriptsTest {
             default:
                 assertTrue(profile.serves(t.command()), t.command() + " is a payShield command");
                 return request(t);
+        }
+    }
+
+    /**
+     * EJ from a payShield with a key-block LMK ([ut] generateRsaKeyPairDecode case 1): the private
+     * key length is {@code FFFF} and the key block delimits itself; the client keeps it as the
+     * private key and writes it back after {@code FFFF}, as payShield takes it ([ut]
+     * generateRsaSignatureEncode case 1, {@code ;99FFFFS00688...}).
+     */
+    @org.junit.jupiter.api.Test
+    void ejWithAKeyBlockLmkPrivateKeyIsReadAndWrittenBackAfterFFFF() {
+        Transcript t = PayShieldTranscripts.of("EI").get(0);
+        byte[] reply = t.bytesOf("reply.keyBlockLmk");
+        int at = PayShieldTranscripts.HEADER_LENGTH;
+        assertEquals("EJ00", text(reply).substring(at, at + 4));
+        RsaKeyPairReply ej = (RsaKeyPairReply) request(t).readReply(new FieldReader(reply, at + 4));
+        assertEquals(2048, x509(ej.publicKeyDer()).getModulus().bitLength());
+        byte[] priv = ej.privateKey().bytes();
+        assertEquals(Integer.parseInt(t.replyField("keyBlockLmk.privateKeyBytes")), priv.length);
+        assertTrue(text(priv).startsWith(t.replyField("keyBlockLmk.privateKeyHeader")), text(priv).substring(0, 17));
+        assertTrue(ej.privateKey().isKeyBlock());
+        String lengthField = t.replyField("keyBlockLmk.privateKeyLength");
+        byte[] written = new FieldWriter().privateKey(ej.privateKey()).toBytes();
+        assertEquals(lengthField, text(written).substring(0, 4));
+        assertArrayEquals(priv, Arrays.copyOfRange(written, 4, written.length));
+        // and the simulator's reader (GI, EW-like fields) reads the same form back
+        assertEquals(ej.privateKey(), new FieldReader(written, 0).privateKey("private key"));
+    }
+
+    /** The public key as Java reads an X.509 SubjectPublicKeyInfo (the JDK's parser, not ours). */
+    private static java.security.interfaces.RSAPublicKey x509(byte[] spki) {
+        try {
+            return (java.security.interfaces.RSAPublicKey) java.security.KeyFactory.getInstance("RSA")
+                    .generatePublic(new java.security.spec.X509EncodedKeySpec(spki));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new AssertionError("not an RSA SubjectPublicKeyInfo", e);
         }
     }
 

@@ -35,6 +35,28 @@ class RsaPublicKeysTest {
         }
     }
 
+    /**
+     * payShield's public key encoding 01 writes the INTEGERs unsigned (ut-codec-payshield's EJ:
+     * {@code 3082010902820100C5...}): the same key, read as the same SubjectPublicKeyInfo the JDK
+     * writes; and the software HSM's unsigned form of a JDK key is that 269-byte layout.
+     */
+    @Test
+    void unsignedIntegersReadAsTheSameKey() throws Exception {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            RSAPublicKey pub = (RSAPublicKey) g.generateKeyPair().getPublic();
+            byte[] spki = pub.getEncoded();
+            byte[] unsigned = RsaPublicKeys.rsaPublicKey(pkcs1Of(spki), true);
+            assertEquals(269, unsigned.length, "SEQUENCE(265) { INTEGER(256), INTEGER(3) }: the public EJ length");
+            assertEquals("3082010902820100", dev.posgate.crypto.Hex.encode(Arrays.copyOf(unsigned, 8)));
+            assertArrayEquals(spki, RsaPublicKeys.asSubjectPublicKeyInfo(unsigned));
+            assertArrayEquals(pkcs1Of(spki), RsaPublicKeys.rsaPublicKey(unsigned, false), "back to two's complement");
+            assertEquals(pub, KeyFactory.getInstance("RSA").generatePublic(
+                    new X509EncodedKeySpec(RsaPublicKeys.asSubjectPublicKeyInfo(unsigned))));
+        }
+    }
+
     private static byte[] pkcs1Of(byte[] spki) {
         // SEQUENCE { AlgorithmIdentifier (15 bytes), BIT STRING { 00, RSAPublicKey } }
         int outer = 2 + ((spki[1] & 0x80) == 0 ? 0 : spki[1] & 0x7F);

@@ -34,7 +34,7 @@ import dev.posgate.hsm.command.VerifyMacRequest;
  * </ul>
  * A request that does not parse is left to its handler, which answers as in the posgate profile.
  * Replies are posgate's, except EJ: its public key is payShield's PKCS#1 {@code RSAPublicKey}
- * instead of an X.509 SubjectPublicKeyInfo.
+ * (encoding {@code 01}, unsigned integers) instead of an X.509 SubjectPublicKeyInfo.
  */
 final class PayShieldMode {
     private PayShieldMode() {}
@@ -81,10 +81,15 @@ final class PayShieldMode {
         }
     }
 
-    /** The reply as a payShield words it (EJ's public key in PKCS#1). */
+    /**
+     * The reply as a payShield words it: EJ's public key a PKCS#1 {@code RSAPublicKey} in public key
+     * encoding {@code 01}, the only one EI takes here, whose integers are unsigned (no sign byte: a
+     * 2048-bit key is the 269 bytes of ut-codec-payshield's EJ pattern, {@code 3082010902820100...}).
+     */
     static HsmReply reply(HsmReply reply) {
         if (reply instanceof RsaKeyPairReply ej) {
-            return new RsaKeyPairReply(RsaPublicKeys.asRsaPublicKey(ej.publicKeyDer()), ej.privateKey());
+            return new RsaKeyPairReply(RsaPublicKeys.rsaPublicKey(RsaPublicKeys.asRsaPublicKey(ej.publicKeyDer()), true),
+                    ej.privateKey());
         }
         return reply;
     }

@@ -11,12 +11,14 @@ import dev.posgate.crypto.Parity;
 import dev.posgate.crypto.Tdes;
 import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.LmkKey;
+import dev.posgate.hsm.command.DataCipherRequest;
 import dev.posgate.hsm.command.DiagnosticsRequest;
 import dev.posgate.hsm.command.ExportKeyRequest;
 import dev.posgate.hsm.command.FieldException;
 import dev.posgate.hsm.command.FieldReader;
 import dev.posgate.hsm.command.GenerateKeyRequest;
 import dev.posgate.hsm.command.GenerateMacRequest;
+import dev.posgate.hsm.command.GenerateRsaKeyPairRequest;
 import dev.posgate.hsm.command.ImportKeyRequest;
 import dev.posgate.hsm.command.KeyCheckValueRequest;
 import dev.posgate.hsm.command.Replies;
@@ -122,6 +124,24 @@ class GoldenTranscriptsSimulatorTest {
                 assertMac(t, m8.data());
                 assertEquals(t.field("mac"), Hex.encode(m8.mac()));
             }
+            case "M0", "M2" -> {
+                DataCipherRequest m = (DataCipherRequest) parsed;
+                assertEquals(t.command().equals("M0"), m.encrypt());
+                assertEquals(t.field("modeFlag"), m.mode().code());
+                assertEquals(t.field("inputFormatFlag"), m.hexInput() ? "1" : "0");
+                assertEquals(t.field("outputFormatFlag"), m.hexOutput() ? "1" : "0");
+                assertEquals(t.field("keyType"), m.keyType().code());
+                assertEquals(t.field("key"), m.key().toWire());
+                assertEquals(null, m.iv(), "ECB: no IV");
+                assertEquals(t.field("messageData"), m.hexInput() ? Hex.encode(m.data())
+                        : new String(m.data(), StandardCharsets.ISO_8859_1));
+            }
+            case "EI" -> {
+                GenerateRsaKeyPairRequest ei = (GenerateRsaKeyPairRequest) parsed;
+                assertEquals(t.field("keyTypeIndicator"), String.valueOf(ei.usage().code()));
+                assertEquals(Integer.parseInt(t.field("modulusLength")), ei.bits());
+                assertEquals("01", t.field("publicKeyEncoding"));
+            }
             default -> throw new AssertionError("no parser check for " + t.command());
         }
     }
@@ -140,7 +160,8 @@ class GoldenTranscriptsSimulatorTest {
         // the keys come from someone else's LMK: a parity or verification error is the keys' doing,
         // an invalid-input error (15) would be the layout's
         assertNotEquals("15", error, "the public layout is accepted: " + reply);
-        if (error.equals("00") && t.hasReply() && t.ours() == null) {
+        // EJ's lengths are the key's and the LMK's: compared field by field in eiAnswersThePublicLayout...
+        if (error.equals("00") && t.hasReply() && t.ours() == null && !t.command().equals("EI")) {
             String publicReply = new String(t.reply(), StandardCharsets.ISO_8859_1).substring(PayShieldTranscripts.HEADER_LENGTH);
             assertEquals(publicReply.length(), reply.length(), "the same fields, the same lengths: " + publicReply + " / " + reply);
         }
@@ -162,7 +183,7 @@ class GoldenTranscriptsSimulatorTest {
         for (String refused : new String[] {"15", "68", "04"}) {
             assertNotEquals(refused, error, "the public layout is a standard command: " + reply);
         }
-        if (error.equals("00") && t.hasReply()) {
+        if (error.equals("00") && t.hasReply() && !t.command().equals("EI")) {
             String publicReply = new String(t.reply(), StandardCharsets.ISO_8859_1).substring(PayShieldTranscripts.HEADER_LENGTH);
             assertEquals(publicReply.length(), reply.length(), "the same fields, the same lengths: " + publicReply + " / " + reply);
         }
@@ -180,6 +201,38 @@ class GoldenTranscriptsSimulatorTest {
                 assertTrue(reply.matches("(?s)[ -~]{2}[0-9A-F]{2}.*"), t + " cut at " + n + ": " + reply);
             }
         }
+    }
+
+    /**
+     * EI in the payshield profile answers [ut]'s EJ layout ({@code messages.json} generateRsaKeyPair:
+     * publicKey:269, privateKeyLength:4, rest): the public key a PKCS#1 {@code RSAPublicKey} with
+     * unsigned integers (encoding 01), exactly 269 bytes for 2048 bits as in [ut]'s decode case 0
+     * ({@code 3082010902820100...0203010001}), then a 4-digit length and that many bytes. The JDK
+     * reads the key (BouncyCastle-free check: its own ASN.1 parser, after the client's wrapping).
+     */
+    @Test
+    void eiAnswersThePublicLayoutInThePayShieldProfile() throws Exception {
+        Transcript ei = PayShieldTranscripts.of("EI").get(0);
+        HsmCommandProcessor payShield = new HsmCommandProcessor(LMK, false, Set.of(), Authorisation.NONE,
+                dev.posgate.hsm.HsmProfile.PAYSHIELD);
+        byte[] reply = payShield.process(ei.requestPayload());
+        byte[] publicReply = ei.reply();
+        int at = PayShieldTranscripts.HEADER_LENGTH;
+        assertEquals("EJ00", new String(reply, 0, 4, StandardCharsets.ISO_8859_1));
+        // the same DER header and exponent as the public reply: SEQUENCE(265) { INTEGER(256) n, INTEGER 65537 }
+        assertEquals(Hex.encode(java.util.Arrays.copyOfRange(publicReply, at + 4, at + 4 + 8)),
+                Hex.encode(java.util.Arrays.copyOfRange(reply, 4, 4 + 8)));
+        assertEquals(Hex.encode(java.util.Arrays.copyOfRange(publicReply, at + 4 + 264, at + 4 + 269)),
+                Hex.encode(java.util.Arrays.copyOfRange(reply, 4 + 264, 4 + 269)));
+        String length = new String(reply, 4 + 269, 4, StandardCharsets.ISO_8859_1);
+        assertTrue(length.matches("[0-9]{4}"), length);
+        assertEquals(4 + 269 + 4 + Integer.parseInt(length), reply.length, "the private key is the rest of the reply");
+        java.math.BigInteger n = new java.math.BigInteger(1, java.util.Arrays.copyOfRange(reply, 4 + 8, 4 + 264));
+        java.security.interfaces.RSAPublicKey viaClient = (java.security.interfaces.RSAPublicKey) java.security.KeyFactory
+                .getInstance("RSA").generatePublic(new java.security.spec.X509EncodedKeySpec(
+                        dev.posgate.hsm.command.RsaPublicKeys.asSubjectPublicKeyInfo(java.util.Arrays.copyOfRange(reply, 4, 4 + 269))));
+        assertEquals(n, viaClient.getModulus());
+        assertEquals(2048, n.bitLength());
     }
 
     @Test
@@ -238,6 +291,9 @@ class GoldenTranscriptsSimulatorTest {
             case "CC" -> TranslatePinRequest.read(r, false);
             case "M6" -> GenerateMacRequest.read(r);
             case "M8" -> VerifyMacRequest.read(r);
+            case "M0" -> DataCipherRequest.read(r, true);
+            case "M2" -> DataCipherRequest.read(r, false);
+            case "EI" -> GenerateRsaKeyPairRequest.read(r);
             default -> throw new AssertionError("no parser for " + command);
         };
     }
