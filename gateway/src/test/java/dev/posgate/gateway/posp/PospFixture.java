@@ -150,6 +150,18 @@ public final class PospFixture implements AutoCloseable {
         return gateway.app().database().pool();
     }
 
+    /**
+     * Changes a terminal's sign-on state behind the gateway's back ({@code sql} on its database)
+     * and waits until the gateway has heard of it (NOTIFY posp_terminal_session): its copy of the
+     * session in memory is dropped before the test's next request.
+     */
+    public void changeSignOnState(String sql, io.vertx.sqlclient.Tuple params) throws Exception {
+        double before = dev.posgate.gateway.support.Metrics.value(gateway, "posgate_posp_session_invalidations_heard_total");
+        await(db().preparedQuery(sql).execute(params));
+        dev.posgate.testing.Eventually.until("the gateway heard that the sign-on state changed",
+                () -> dev.posgate.gateway.support.Metrics.value(gateway, "posgate_posp_session_invalidations_heard_total") > before);
+    }
+
     public Hsm hsm() {
         return gateway.app().hsmLink().hsm();
     }
