@@ -87,6 +87,7 @@ public final class PospModule implements GatewayModule {
                 .description("Financial requests whose terminal session was this node's copy (no query)").register(c.metrics().registry());
         FunctionCounter.builder("posgate_posp_session_cache_loads", terminals, PospTerminals::cacheLoads)
                 .description("Terminal sessions read from PostgreSQL").register(c.metrics().registry());
+        c.metrics().registry().gauge("posgate_posp_sessions_cached", terminals, PospTerminals::cached);
         FunctionCounter.builder("posgate_posp_session_invalidations_heard", terminals, PospTerminals::invalidationsHeard)
                 .description("Changed terminal sessions heard of by NOTIFY (posp_terminal_session)").register(c.metrics().registry());
         // the stored advices' DEK, generated in the HSM on the first start (docs/posp.md "Stored advices at rest")

@@ -123,6 +123,23 @@ public final class PospFixture implements AutoCloseable {
 
     /** Starts (or restarts) the gateway on the same database and LMK. */
     public void startGateway() throws Exception {
+        gateway = TestGateway.start(nodeSettings());
+    }
+
+    /**
+     * Another gateway node on the same database, LMK and host (a second node behind the terminals'
+     * load balancer); the caller closes it.
+     */
+    public TestGateway startAnotherNode() throws Exception {
+        return TestGateway.start(nodeSettings());
+    }
+
+    /** A new connection to {@code node}, for {@link PosClient#relink}: the same terminal, now on that node. */
+    public TerminalLink linkTo(TestGateway node) throws Exception {
+        return await(TerminalLink.connect(vertx, "127.0.0.1", node.port(), Duration.ofSeconds(10)));
+    }
+
+    private Map<Setting, Object> nodeSettings() {
         Map<Setting, Object> s = new HashMap<>();
         s.put(Setting.DB_URL, dbUrl);
         s.put(Setting.HSM_LMK_FILE, lmkFile.toString());
@@ -138,7 +155,7 @@ public final class PospFixture implements AutoCloseable {
             s.put(Setting.FEATURES_DISABLED, "tms,kms,psam,sm4");
         }
         s.putAll(gatewaySettings);
-        gateway = TestGateway.start(s);
+        return s;
     }
 
     public void stopGateway() throws Exception {

@@ -36,8 +36,13 @@ public final class TerminalRepository {
         changeListeners.add(listener);
     }
 
+    /** Tells this node's {@link #onChange} listeners that {@code tid} changed (a write made elsewhere, e.g. a sign-off, committed). */
+    public void changedHere(String tid) {
+        changeListeners.forEach(l -> l.accept(tid));
+    }
+
     private <T> Future<T> changed(String tid, Future<T> change) {
-        return change.andThen(ar -> changeListeners.forEach(l -> l.accept(tid)));
+        return change.andThen(ar -> changedHere(tid));
     }
 
     /** Thrown when the TID or SN is already registered. */
