@@ -55,6 +55,8 @@ public final class PospTerminals {
     private final Duration signOnGrace;
     private final PgNotifications notifications;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    /** The TID of every SN whose session this node read (both are unique and fixed at registration). */
+    private final Map<String, String> tidBySn = new ConcurrentHashMap<>();
     /** Bumped by every invalidation of a TID of the stripe: a load that overlapped one is not kept. */
     private final AtomicLongArray generations = new AtomicLongArray(STRIPES);
     /** Bumped when the LISTEN connection is lost or LISTENs again: every load in flight is not kept. */
@@ -78,14 +80,29 @@ public final class PospTerminals {
         this.notifications = notifications;
         this.signOnSql = signOnSql(signOnGrace);
         if (notifications != null) {
-            notifications.subscribe(SESSION_CHANNEL, tid -> {
-                invalidate(tid);
+            notifications.subscribe(SESSION_CHANNEL, payload -> {
+                heard(payload);
                 heard.increment();
             }, () -> {
                 dropAll();
                 return Future.succeededFuture();
             }, this::dropAll);
         }
+    }
+
+    /**
+     * A TID, or "sn:" and the SN whose working keys changed: the TID this node knows for that SN
+     * is dropped; an SN it does not know yet may belong to a session being read, which is then
+     * not kept.
+     */
+    private void heard(String payload) {
+        if (!payload.startsWith("sn:")) {
+            invalidate(payload);
+            return;
+        }
+        String tid = tidBySn.get(payload.substring(3));
+        if (tid != null) invalidate(tid);
+        else epoch.incrementAndGet();
     }
 
     /** Drops this node's copy of {@code tid}'s session (its next request reads it). */
@@ -179,6 +196,7 @@ public final class PospTerminals {
                     if (rows.size() == 0) return Optional.<TerminalSession>empty();
                     Row r = rows.iterator().next();
                     TerminalSession session = map(r);
+                    if (tidBySn.size() < MAX_CACHED) tidBySn.put(session.sn(), session.tid());
                     Double graceLeft = r.getDouble("grace_left");
                     long expiresAt = System.nanoTime() + (graceLeft == null ? MAX_AGE_NANOS
                             : Math.min(MAX_AGE_NANOS, (long) (graceLeft * 1e9)));

@@ -116,7 +116,7 @@ public final class SignOnHandler implements PosHandler {
      * HSM issues the keys; a failed lookup must not cost the terminal its keys.
      */
     private Future<Boolean> pendingUpdate(Terminal t) {
-        return updates.hasPending(t.tid()).otherwise(false);
+        return updates.hasPending(t).otherwise(false);
     }
 
     private Future<Response> signOnWithPsam(PosMessage request, Terminal t, SignOnMode mode, Field60 f60) {
