@@ -25,14 +25,16 @@ public final class PendingPackages {
             public Future<Boolean> hasPending(Terminal t) {
                 PackageRepository repo = repositories.forVendor(t.vendor());
                 if (repo == null) return Future.succeededFuture(false);
-                return Future.all(repo.available(Terminals.profile(t)), rollout.installed(t.sn(), t.vendor())).map(all -> {
-                    List<PackageInfo> available = all.resultAt(0);
-                    HashSet<String> installed = new HashSet<>(all.<List<String>>resultAt(1));
-                    for (PackageInfo p : available) {
-                        if (!installed.contains(p.entry().name() + '\u0000' + p.entry().version())) return true;
-                    }
-                    return false;
-                });
+                // nothing targeted (the usual answer): no second query for what is installed
+                return repo.available(Terminals.profile(t)).compose(available -> available.isEmpty()
+                        ? Future.succeededFuture(false)
+                        : rollout.installed(t.sn(), t.vendor()).map(list -> {
+                            HashSet<String> installed = new HashSet<>(list);
+                            for (PackageInfo p : available) {
+                                if (!installed.contains(p.entry().name() + '\u0000' + p.entry().version())) return true;
+                            }
+                            return false;
+                        }));
             }
         };
     }
