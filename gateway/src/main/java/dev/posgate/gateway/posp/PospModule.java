@@ -12,6 +12,8 @@ import dev.posgate.gateway.posp.store.AdviceVault;
 import dev.posgate.gateway.posp.upstream.ReversalQueue;
 import dev.posgate.gateway.posp.upstream.UpstreamLink;
 import dev.posgate.iso8583.tms.TmsCode;
+import dev.posgate.gateway.platform.db.PgNotifications;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
@@ -64,6 +66,7 @@ public final class PospModule implements GatewayModule {
 
     private final Supplier<PendingUpdates> updates;
     private PsamRegistry registry;
+    private PgNotifications notifications;
     private UpstreamLink upstream;
     private ReversalQueue reversals;
     private AdviceQueue advices;
@@ -80,12 +83,22 @@ public final class PospModule implements GatewayModule {
     public Future<Void> install(GatewayContext c, PosRoutes pos, Map<TmsCode, TmsHandler> tms, Router admin) {
         PospSettings settings = PospSettings.from(c.config());
         SystemKeys systemKeys = new SystemKeys(c.keys(), SYSTEM_KEY_TTL_MS);
-        PospTerminals terminals = new PospTerminals(c.db(), c.keys(), settings.tmkIndex(), settings.signOnGrace());
+        // one LISTEN connection for the PSAM bindings and the terminals' sign-on state kept in memory (issue 19)
+        notifications = new PgNotifications(c.vertx(), c.db());
+        PospTerminals terminals = new PospTerminals(c.db(), c.keys(), settings.tmkIndex(), settings.signOnGrace(), notifications);
+        c.terminals().onChange(terminals::invalidate);
+        FunctionCounter.builder("posgate_posp_session_cache_hits", terminals, PospTerminals::cacheHits)
+                .description("Financial requests whose terminal session was this node's copy (no query)").register(c.metrics().registry());
+        FunctionCounter.builder("posgate_posp_session_cache_loads", terminals, PospTerminals::cacheLoads)
+                .description("Terminal sessions read from PostgreSQL").register(c.metrics().registry());
+        c.metrics().registry().gauge("posgate_posp_sessions_cached", terminals, PospTerminals::cached);
+        FunctionCounter.builder("posgate_posp_session_invalidations_heard", terminals, PospTerminals::invalidationsHeard)
+                .description("Changed terminal sessions heard of by NOTIFY (posp_terminal_session)").register(c.metrics().registry());
         // the stored advices' DEK, generated in the HSM on the first start (docs/posp.md "Stored advices at rest")
         AdviceVault vault = new AdviceVault(c.hsm(), c.keys(), c.audit(), SYSTEM_KEY_TTL_MS);
         TransactionJournal journal = new TransactionJournal(c.db(), vault);
         TerminalMacs macs = new TerminalMacs(c.hsm());
-        registry = new PsamRegistry(c.vertx(), c.db());
+        registry = new PsamRegistry(notifications, c.db());
         deferred = new DeferredWrites(c.vertx(), DEFERRED_WRITE_ATTEMPTS);
         if (!settings.upstreamHost().isEmpty()) {
             upstream = new UpstreamLink(c.vertx(), settings.upstreamHost(), settings.upstreamConnections(), settings.upstreamTimeout());
@@ -104,7 +117,7 @@ public final class PospModule implements GatewayModule {
         }
 
         ic = new IcParameters(c.db(), c.audit());
-        SignOnHandler signOn = new SignOnHandler(c.terminals(), c.keys(), terminals, new WorkingKeyIssuer(c.hsm()),
+        SignOnHandler signOn = new SignOnHandler(c.terminals(), terminals, new WorkingKeyIssuer(c.hsm()),
                 registry, systemKeys, settings, c.audit(), updates.get(),
                 PerKeyRate.configured(c, "sign_on", Setting.POSP_SIGN_ON_RATE));
         BatchSettlements batches = new BatchSettlements(c.db());
@@ -154,7 +167,7 @@ public final class PospModule implements GatewayModule {
                 new KeyProvisioning(c.hsm(), c.keys(), c.audit()), settings);
 
         Future<Void> link = upstream == null ? Future.succeededFuture() : upstream.start();
-        return vault.ensure().compose(v -> vault.sealStoredInClear(c.db())).compose(v -> registry.start()).compose(v -> link).onSuccess(v -> {
+        return vault.ensure().compose(v -> vault.sealStoredInClear(c.db())).compose(v -> notifications.start()).compose(v -> link).onSuccess(v -> {
             if (reversals != null) reversals.start();
             if (advices != null) advices.start();
             if (interrupted != null) interrupted.start();
@@ -197,6 +210,6 @@ public final class PospModule implements GatewayModule {
         if (advices != null) advices.stop();
         if (interrupted != null) interrupted.stop();
         Future<Void> link = upstream == null ? Future.succeededFuture() : upstream.close();
-        return link.eventually(() -> registry == null ? Future.succeededFuture() : registry.close());
+        return link.eventually(() -> notifications == null ? Future.succeededFuture() : notifications.close());
     }
 }

@@ -1,5 +1,6 @@
 package dev.posgate.gateway.spi;
 
+import dev.posgate.gateway.platform.db.Terminal;
 import io.vertx.core.Future;
 
 /**
@@ -13,4 +14,9 @@ import io.vertx.core.Future;
 public interface PendingUpdates {
 
     Future<Boolean> hasPending(String tid);
+
+    /** The same for a terminal the caller has just read (no second read of its registration). */
+    default Future<Boolean> hasPending(Terminal terminal) {
+        return hasPending(terminal.tid());
+    }
 }

@@ -98,8 +98,8 @@ class PospEndToEndIT {
         assertTrue(pos.signedOn());
         assertEquals("00", await(pos.send(pos.purchase(PAN, 100, null))).code());
         // Signed on yesterday (in the business time zone) is not today.
-        await(world.db().preparedQuery("update posp_terminal_state set signed_on_date = signed_on_date - 1 where tid = $1")
-                .execute(Tuple.of("TERM0002")));
+        world.changeSignOnState("update posp_terminal_state set signed_on_date = signed_on_date - 1 where tid = $1",
+                Tuple.of("TERM0002"));
         PosClient.Reply stale = await(pos.send(pos.purchase(PAN, 100, null)));
         assertEquals("77", stale.code());
         assertEquals(3, stale.processingRequirement());

@@ -123,6 +123,23 @@ public final class PospFixture implements AutoCloseable {
 
     /** Starts (or restarts) the gateway on the same database and LMK. */
     public void startGateway() throws Exception {
+        gateway = TestGateway.start(nodeSettings());
+    }
+
+    /**
+     * Another gateway node on the same database, LMK and host (a second node behind the terminals'
+     * load balancer); the caller closes it.
+     */
+    public TestGateway startAnotherNode() throws Exception {
+        return TestGateway.start(nodeSettings());
+    }
+
+    /** A new connection to {@code node}, for {@link PosClient#relink}: the same terminal, now on that node. */
+    public TerminalLink linkTo(TestGateway node) throws Exception {
+        return await(TerminalLink.connect(vertx, "127.0.0.1", node.port(), Duration.ofSeconds(10)));
+    }
+
+    private Map<Setting, Object> nodeSettings() {
         Map<Setting, Object> s = new HashMap<>();
         s.put(Setting.DB_URL, dbUrl);
         s.put(Setting.HSM_LMK_FILE, lmkFile.toString());
@@ -139,7 +156,7 @@ public final class PospFixture implements AutoCloseable {
             s.put(Setting.FEATURES_DISABLED, "kms,psam,sm4");
         }
         s.putAll(gatewaySettings);
-        gateway = TestGateway.start(s);
+        return s;
     }
 
     public void stopGateway() throws Exception {
@@ -149,6 +166,18 @@ public final class PospFixture implements AutoCloseable {
 
     public Pool db() {
         return gateway.app().database().pool();
+    }
+
+    /**
+     * Changes a terminal's sign-on state behind the gateway's back ({@code sql} on its database)
+     * and waits until the gateway has heard of it (NOTIFY posp_terminal_session): its copy of the
+     * session in memory is dropped before the test's next request.
+     */
+    public void changeSignOnState(String sql, io.vertx.sqlclient.Tuple params) throws Exception {
+        double before = dev.posgate.gateway.support.Metrics.value(gateway, "posgate_posp_session_invalidations_heard_total");
+        await(db().preparedQuery(sql).execute(params));
+        dev.posgate.testing.Eventually.until("the gateway heard that the sign-on state changed",
+                () -> dev.posgate.gateway.support.Metrics.value(gateway, "posgate_posp_session_invalidations_heard_total") > before);
     }
 
     public Hsm hsm() {

@@ -67,8 +67,8 @@ class SignOnTakeoverIT {
     }
 
     private void graceEnds(String tid) throws Exception {
-        await(world.db().preparedQuery("update posp_terminal_state set grace_until = now() - interval '1 second' where tid = $1")
-                .execute(Tuple.of(tid)));
+        world.changeSignOnState("update posp_terminal_state set grace_until = now() - interval '1 second' where tid = $1",
+                Tuple.of(tid));
     }
 
     @Test

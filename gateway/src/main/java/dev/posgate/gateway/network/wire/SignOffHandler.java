@@ -41,6 +41,8 @@ public final class SignOffHandler implements PosHandler {
                             .execute(Tuple.of(tid))
                             .compose(rows -> audit.append(tx, "terminal:" + tid, "pos.sign_off", tid, "OK",
                                     detail.put("sessionEnded", rows.rowCount() > 0))))
+                    // this node's copy of the session goes now; other nodes hear of it by NOTIFY (V19)
+                    .andThen(ar -> terminals.changedHere(tid))
                     .map(v -> PosReplies.code(request, ResultCode.APPROVED));
         });
     }

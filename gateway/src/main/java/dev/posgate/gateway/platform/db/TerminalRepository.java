@@ -25,6 +25,26 @@ public final class TerminalRepository {
         this.audit = audit;
     }
 
+    private final List<java.util.function.Consumer<String>> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Told the TID of a terminal an operator changed through this repository, once the change
+     * committed (a copy of the terminal held in memory on this node is dropped at once; other
+     * nodes hear of it by NOTIFY, V19).
+     */
+    public void onChange(java.util.function.Consumer<String> listener) {
+        changeListeners.add(listener);
+    }
+
+    /** Tells this node's {@link #onChange} listeners that {@code tid} changed (a write made elsewhere, e.g. a sign-off, committed). */
+    public void changedHere(String tid) {
+        changeListeners.forEach(l -> l.accept(tid));
+    }
+
+    private <T> Future<T> changed(String tid, Future<T> change) {
+        return change.andThen(ar -> changedHere(tid));
+    }
+
     /** Thrown when the TID or SN is already registered. */
     public static final class DuplicateTerminalException extends RuntimeException {
         public DuplicateTerminalException(String message) {
@@ -59,7 +79,7 @@ public final class TerminalRepository {
      * valid until then.
      */
     public Future<Optional<Terminal>> updateMakLength(String tid, Terminal.MakLength makLength, String actor) {
-        return pool.withTransaction(tx -> tx
+        return changed(tid, pool.withTransaction(tx -> tx
                 .preparedQuery("select mak_length from terminal where tid = $1 for update")
                 .execute(Tuple.of(tid))
                 .compose(before -> {
@@ -71,7 +91,7 @@ public final class TerminalRepository {
                             .compose(saved -> audit.append(tx, actor, "terminal.update", tid, "OK", new JsonObject()
                                             .put("makLength", makLength.name()).put("previousMakLength", previous))
                                     .map(Optional.of(saved)));
-                }));
+                })));
     }
 
     /**
@@ -84,7 +104,7 @@ public final class TerminalRepository {
      */
     public Future<Optional<Terminal>> updateStatus(String tid, Terminal.Status status, String actor) {
         if (status == Terminal.Status.RETIRED) throw new IllegalArgumentException("retiring is not an operator status change");
-        return pool.withTransaction(tx -> tx
+        return changed(tid, pool.withTransaction(tx -> tx
                 .preparedQuery("select status from terminal where tid = $1 for update")
                 .execute(Tuple.of(tid))
                 .compose(before -> {
@@ -101,7 +121,7 @@ public final class TerminalRepository {
                             .compose(saved -> audit.append(tx, actor, action, tid, "OK", new JsonObject()
                                             .put("status", status.name()).put("previousStatus", previous))
                                     .map(Optional.of(saved)));
-                }));
+                })));
     }
 
     /** Refused: SM4 for a PSAM terminal (the PSAM card keys are TDES). */
@@ -123,7 +143,7 @@ public final class TerminalRepository {
      * change, no audit. Empty when the TID is not registered.
      */
     public Future<Optional<Terminal>> updateKeyAlgorithm(String tid, Terminal.KeyAlgorithm algorithm, String actor) {
-        return pool.withTransaction(tx -> tx
+        return changed(tid, pool.withTransaction(tx -> tx
                 .preparedQuery("select key_algorithm, key_scheme, sn from terminal where tid = $1 for update")
                 .execute(Tuple.of(tid))
                 .compose(before -> {
@@ -152,7 +172,7 @@ public final class TerminalRepository {
                                                         .put("retiredKeys", kinds).put("sessionEnded", true))
                                                 .map(Optional.of(saved)));
                             });
-                }));
+                })));
     }
 
     /**
@@ -168,6 +188,25 @@ public final class TerminalRepository {
 
     public Future<Optional<Terminal>> findByTid(String tid) {
         return findOne(pool, "tid", tid);
+    }
+
+    /** A terminal with the LMK form of one of its ACTIVE keys (null when it has none). */
+    public record WithKey(Terminal terminal, String activeKeyLmk) {}
+
+    /**
+     * The terminal and its ACTIVE key of {@code keyType} at {@code keyIndex} (e.g. the TMK a
+     * sign-on's keys are issued under), in one query.
+     */
+    public Future<Optional<WithKey>> findByTidWithActiveKey(String tid, String keyType, int keyIndex) {
+        return pool.preparedQuery("select " + COLUMNS + ", (select k.lmk_value from key_record k where k.owner_type = 'TERMINAL'"
+                        + " and k.owner_id = terminal.sn and k.key_type = $2 and k.key_index = $3 and k.state = 'ACTIVE'"
+                        + " order by k.version desc limit 1) as active_key from terminal where tid = $1")
+                .execute(Tuple.of(tid, keyType, (short) keyIndex))
+                .map(rows -> {
+                    if (rows.size() == 0) return Optional.<WithKey>empty();
+                    Row r = rows.iterator().next();
+                    return Optional.of(new WithKey(map(r), r.getString("active_key")));
+                });
     }
 
     public Future<Optional<Terminal>> findBySn(String sn) {

@@ -26,6 +26,10 @@ import dev.posgate.gateway.posp.store.TerminalSession;
  * terminal off. The first request under the new keys ends the grace. A 53.2 that contradicts the
  * terminal's key algorithm (4 = SM4 from a TDES terminal, anything but 4 from an SM4 terminal) is
  * refused {@code 63} before the MAC is checked, without a MAC (docs/posp.md, "SM4 terminals").
+ * The session is this node's copy when it has one (issue 19, {@link PospTerminals#copy}): a request
+ * refused on a copy is judged once more on a fresh read, as the copy may predate a sign-on made
+ * on another node that this node has not heard of yet (docs/posp.md, "Sign-on storage and the
+ * sign-on state in memory").
  */
 public final class MacedRequestGate implements RequestAdmission {
     private static final Logger log = LoggerFactory.getLogger(MacedRequestGate.class);
@@ -47,29 +51,63 @@ public final class MacedRequestGate implements RequestAdmission {
         String tid = request.field(41);
         Field60 f60 = request.field60();
         if (tid == null || f60 == null || !request.has(11)) return code(request, ResultCode.FORMAT_ERROR.code());
-        return terminals.session(tid).compose(found -> {
-            TerminalSession t = found.orElse(null);
-            Admission.Facts facts = t == null ? TerminalSession.unregistered()
-                    : t.admissionFacts(psam.cardOf(tid).orElse(null), request.has(64));
-            Admission.Verdict verdict = Admission.decide(facts, settings.businessDay().today());
-            switch (verdict) {
-                case VERIFY_MAC:
-                    if (!algorithmMatches(t, request)) return code(request, ResultCode.SECURITY_VIOLATION.code());
-                    return macs.verify(t, request).compose(ok -> {
-                        if (ok) return keysUsed(t).compose(v -> terminalInfo(t, request)).compose(v -> next.handle(t, f60));
-                        if (!t.graceOpen()) return code(request, ResultCode.MAC_ERROR.code());
-                        TerminalSession before = t.underGraceKeys();
-                        return macs.verify(before, request).compose(graceOk -> graceOk
-                                ? terminalInfo(t, request).compose(v -> next.handle(before, f60))
-                                : code(request, ResultCode.MAC_ERROR.code()));
+        // this node's copy of the session when it has one (no query); a refusal on it is judged again on a fresh read
+        TerminalSession copy = terminals.copy(tid);
+        if (copy != null) return judge(request, next, tid, f60, copy, true);
+        return terminals.session(tid).compose(found -> judge(request, next, tid, f60, found.orElse(null), false));
+    }
+
+    /**
+     * Admission, the MAC and the grace keys on {@code t}. {@code onCopy}: {@code t} is this node's
+     * copy, which may predate a change made on another node that it has not heard of yet (a
+     * sign-on: new keys, today's date); then any refusal reads the session again and judges once more.
+     */
+    private Future<Response> judge(PosMessage request, Admitted next, String tid, Field60 f60, TerminalSession t, boolean onCopy) {
+        Admission.Facts facts = t == null ? TerminalSession.unregistered()
+                : t.admissionFacts(psam.cardOf(tid).orElse(null), request.has(64));
+        Admission.Verdict verdict = Admission.decide(facts, settings.businessDay().today());
+        if (onCopy && (verdict != Admission.Verdict.VERIFY_MAC || !algorithmMatches(t, request))) {
+            return again(request, next, tid, f60, null);
+        }
+        switch (verdict) {
+            case VERIFY_MAC:
+                if (!algorithmMatches(t, request)) return code(request, ResultCode.SECURITY_VIOLATION.code());
+                return macs.verify(t, request).compose(ok -> {
+                    if (ok) return keysUsed(t).compose(v -> terminalInfo(t, request)).compose(v -> next.handle(t, f60));
+                    if (!t.graceOpen()) return onCopy ? again(request, next, tid, f60, t) : code(request, ResultCode.MAC_ERROR.code());
+                    TerminalSession before = t.underGraceKeys();
+                    return macs.verify(before, request).compose(graceOk -> {
+                        if (graceOk) return terminalInfo(t, request).compose(v -> next.handle(before, f60));
+                        return onCopy ? again(request, next, tid, f60, t) : code(request, ResultCode.MAC_ERROR.code());
                     });
-                case SIGN_ON_AGAIN:
-                    return Future.succeededFuture(PosReplies.send(request.reply(ProcessingRequirement.SIGN_ON_AGAIN, 60)
-                            .set(39, ResultCode.SIGN_ON_AGAIN.code())));
-                default:
-                    return code(request, verdict.responseCode());
+                });
+            case SIGN_ON_AGAIN:
+                return Future.succeededFuture(PosReplies.send(request.reply(ProcessingRequirement.SIGN_ON_AGAIN, 60)
+                        .set(39, ResultCode.SIGN_ON_AGAIN.code())));
+            default:
+                return code(request, verdict.responseCode());
+        }
+    }
+
+    /**
+     * The session read afresh and the request judged once more. {@code macFailedOn}: the copy
+     * under whose keys the MAC failed; when the fresh read has the same keys, the answer is
+     * {@code A0} at once (the MAC is not verified twice under the same keys).
+     */
+    private Future<Response> again(PosMessage request, Admitted next, String tid, Field60 f60, TerminalSession macFailedOn) {
+        return terminals.reload(tid).compose(found -> {
+            TerminalSession fresh = found.orElse(null);
+            if (macFailedOn != null && fresh != null && sameKeys(macFailedOn, fresh)) {
+                return code(request, ResultCode.MAC_ERROR.code());
             }
+            return judge(request, next, tid, f60, fresh, false);
         });
+    }
+
+    private static boolean sameKeys(TerminalSession a, TerminalSession b) {
+        return java.util.Objects.equals(a.mak(), b.mak()) && java.util.Objects.equals(a.graceMak(), b.graceMak())
+                && a.status() == b.status() && java.util.Objects.equals(a.signedOnDate(), b.signedOnDate())
+                && a.keyAlgorithm() == b.keyAlgorithm() && a.macAlgorithm() == b.macAlgorithm();
     }
 
     /** 53.2 (when field 53 is present) agrees with the terminal's key algorithm ({@link KeyAlgorithm#accepts53Algorithm}). */

@@ -1,8 +1,6 @@
 package dev.posgate.gateway.posp.wire;
 
 import dev.posgate.gateway.platform.db.AuditLog;
-import dev.posgate.gateway.platform.db.KeyRecord;
-import dev.posgate.gateway.platform.db.KeyRepository;
 import dev.posgate.gateway.platform.db.Terminal;
 import dev.posgate.gateway.platform.db.TerminalRepository;
 import dev.posgate.gateway.spi.PosHandler;
@@ -39,7 +37,6 @@ import dev.posgate.gateway.posp.store.SystemKeys;
  */
 public final class SignOnHandler implements PosHandler {
     private final TerminalRepository terminals;
-    private final KeyRepository keys;
     private final PospTerminals posp;
     private final WorkingKeyIssuer issuer;
     private final PsamRegistry psam;
@@ -49,11 +46,10 @@ public final class SignOnHandler implements PosHandler {
     private final PendingUpdates updates;
     private final PerKeyRate rate;
 
-    public SignOnHandler(TerminalRepository terminals, KeyRepository keys, PospTerminals posp, WorkingKeyIssuer issuer,
+    public SignOnHandler(TerminalRepository terminals, PospTerminals posp, WorkingKeyIssuer issuer,
             PsamRegistry psam, SystemKeys systemKeys, PospSettings settings, AuditLog audit, PendingUpdates updates,
             PerKeyRate rate) {
         this.terminals = terminals;
-        this.keys = keys;
         this.posp = posp;
         this.issuer = issuer;
         this.psam = psam;
@@ -73,9 +69,10 @@ public final class SignOnHandler implements PosHandler {
         if (mode == null || tid == null) return code(request, ResultCode.FORMAT_ERROR.code());
         // before any database or HSM work; counted by the rate, not audited per refusal
         if (!rate.admit(tid)) return code(request, ResultCode.INVALID_TRANSACTION.code());
-        return terminals.findByTid(tid).compose(found -> {
+        // the terminal and its TMK in one query (a PSAM terminal's TMK, if any, goes unused)
+        return terminals.findByTidWithActiveKey(tid, "TMK", settings.tmkIndex()).compose(found -> {
             if (found.isEmpty()) return refuse(request, tid, PosReplies.code(request, ResultCode.NOT_REGISTERED), "unknown TID");
-            Terminal t = found.get();
+            Terminal t = found.get().terminal();
             if (request.has(42) && !t.mid().equals(request.field(42))) {
                 return refuse(request, tid, PosReplies.code(request, ResultCode.INVALID_MERCHANT), "MID differs from registration");
             }
@@ -92,55 +89,62 @@ public final class SignOnHandler implements PosHandler {
             }
             return t.keyScheme() == Terminal.KeyScheme.PSAM
                     ? signOnWithPsam(request, t, mode, f60)
-                    : signOnWithTmk(request, t, mode, f60);
+                    : signOnWithTmk(request, t, found.get().activeKeyLmk(), mode, f60);
         });
     }
 
-    private Future<Response> signOnWithTmk(PosMessage request, Terminal t, SignOnMode mode, Field60 f60) {
-        return keys.active(KeyRecord.OwnerType.TERMINAL, t.sn(), "TMK", settings.tmkIndex()).compose(tmk -> {
-            if (tmk.isEmpty()) {
-                return refuse(request, t.tid(), PosReplies.send(request.reply(ProcessingRequirement.TMK_DOWNLOAD, 60)
-                        .set(39, ResultCode.NOT_REGISTERED.code())), "no ACTIVE TMK");
-            }
-            LmkKey key = LmkKey.parse(tmk.get().lmkValue());
-            if (key.algorithm() != (t.sm4() ? KeyAlgorithm.SM4 : KeyAlgorithm.TDES)) {
-                // a TMK of the other algorithm (stored before a profile change, or by hand): the terminal needs a new one
-                return refuse(request, t.tid(), PosReplies.send(request.reply(ProcessingRequirement.TMK_DOWNLOAD, 60)
-                        .set(39, ResultCode.NOT_REGISTERED.code())), "TMK is not " + t.keyAlgorithm());
-            }
-            Future<WorkingKeyIssuer.Issued> issued = t.sm4()
-                    ? issuer.sm4UnderTmk(mode, key)
-                    : issuer.underTmk(mode, t.makLength(), key);
-            return issued.compose(keys -> complete(request, t, mode, f60, null, keys));
-        });
+    private Future<Response> signOnWithTmk(PosMessage request, Terminal t, String tmkLmk, SignOnMode mode, Field60 f60) {
+        if (tmkLmk == null) {
+            return refuse(request, t.tid(), PosReplies.send(request.reply(ProcessingRequirement.TMK_DOWNLOAD, 60)
+                    .set(39, ResultCode.NOT_REGISTERED.code())), "no ACTIVE TMK");
+        }
+        LmkKey key = LmkKey.parse(tmkLmk);
+        if (key.algorithm() != (t.sm4() ? KeyAlgorithm.SM4 : KeyAlgorithm.TDES)) {
+            // a TMK of the other algorithm (stored before a profile change, or by hand): the terminal needs a new one
+            return refuse(request, t.tid(), PosReplies.send(request.reply(ProcessingRequirement.TMK_DOWNLOAD, 60)
+                    .set(39, ResultCode.NOT_REGISTERED.code())), "TMK is not " + t.keyAlgorithm());
+        }
+        Future<Boolean> pending = pendingUpdate(t);
+        Future<WorkingKeyIssuer.Issued> issued = t.sm4()
+                ? issuer.sm4UnderTmk(mode, key)
+                : issuer.underTmk(mode, t.makLength(), key);
+        return issued.compose(keys -> complete(request, t, mode, f60, null, keys, pending));
+    }
+
+    /**
+     * A TMS update pending is announced at sign-on (processing requirement 6): asked while the
+     * HSM issues the keys; a failed lookup must not cost the terminal its keys.
+     */
+    private Future<Boolean> pendingUpdate(Terminal t) {
+        return updates.hasPending(t).otherwise(false);
     }
 
     private Future<Response> signOnWithPsam(PosMessage request, Terminal t, SignOnMode mode, Field60 f60) {
         String card = psam.cardOf(t.tid()).orElse(null);
         if (card == null) return refuse(request, t.tid(), PosReplies.code(request, ResultCode.NOT_REGISTERED), "no PSAM bound");
+        Future<Boolean> pending = pendingUpdate(t);
         return systemKeys.psamRoot(settings.psamRootOwner())
                 .compose(root -> issuer.underPsam(mode, t.makLength(), root, card))
-                .compose(issued -> complete(request, t, mode, f60, card, issued));
+                .compose(issued -> complete(request, t, mode, f60, card, issued, pending));
     }
 
+    /** The keys stored with the sign-on and its audit record in one statement ({@link PospTerminals#saveSignOn}), then the answer. */
     private Future<Response> complete(PosMessage request, Terminal t, SignOnMode mode, Field60 f60, String card,
-            WorkingKeyIssuer.Issued issued) {
+            WorkingKeyIssuer.Issued issued, Future<Boolean> pending) {
         LocalDate day = settings.businessDay().today();
         String info = TerminalInfo.of(request);
         boolean infoChanged = info != null && !info.equals(t.terminalInfo());
-        return posp.saveSignOn(t, f60.batch(), day, mode.code(), card, issued.toStore(),
-                        tx -> (infoChanged ? TerminalRepository.recordTerminalInfo(tx, t.tid(), info) : Future.<Void>succeededFuture())
-                                .compose(v -> audit.append(tx, "terminal:" + t.tid(), "pos.sign_on", t.tid(), "OK", new JsonObject()
-                                .put("mode", mode.code()).put("batch", f60.batch()).put("source", t.keyScheme().name())
-                                .put("makKcv", issued.toStore().get(1).kcvHex()).put("makLength", t.makLength().name())
-                                .put("keyAlgorithm", t.keyAlgorithm().name())
-                                // field 46 (terminal hardware/software, GBK): recorded with the terminal's sign-on
-                                .put("terminalInfo", request.has(46) ? request.gbk(46) : null))))
-                // a TMS update pending is announced at sign-on (processing requirement 6); a failed
-                // lookup must not cost the terminal its keys
-                .compose(v -> updates.hasPending(t.tid()).otherwise(false))
-                .map(pending -> {
-                    PosMessage reply = request.reply(pending ? ProcessingRequirement.TMS_UPDATE : ProcessingRequirement.NONE, 60);
+        JsonObject detail = new JsonObject()
+                .put("mode", mode.code()).put("batch", f60.batch()).put("source", t.keyScheme().name())
+                .put("makKcv", issued.toStore().get(1).kcvHex()).put("makLength", t.makLength().name())
+                .put("keyAlgorithm", t.keyAlgorithm().name())
+                // field 46 (terminal hardware/software, GBK): recorded with the terminal's sign-on
+                .put("terminalInfo", request.has(46) ? request.gbk(46) : null);
+        return posp.saveSignOn(t, f60.batch(), day, mode.code(), card, issued.toStore(), infoChanged ? info : null,
+                        "terminal:" + t.tid(), detail)
+                .compose(v -> pending)
+                .map(hasPending -> {
+                    PosMessage reply = request.reply(hasPending ? ProcessingRequirement.TMS_UPDATE : ProcessingRequirement.NONE, 60);
                     PospFields.stamp(reply, settings);
                     reply.set(39, ResultCode.APPROVED.code()).set(62, issued.block().encode());
                     return PosReplies.send(reply);

@@ -1,5 +1,6 @@
 package dev.posgate.gateway.tms.store;
 
+import dev.posgate.gateway.platform.db.Terminal;
 import dev.posgate.gateway.platform.db.TerminalRepository;
 import dev.posgate.gateway.spi.PendingUpdates;
 import io.vertx.core.Future;
@@ -12,19 +13,29 @@ public final class PendingPackages {
 
     /** The query over the gateway's database and the configured package repositories. */
     public static PendingUpdates of(TerminalRepository terminals, PackageRepositories repositories, RolloutRepository rollout) {
-        return tid -> terminals.findByTid(tid).compose(found -> {
-            if (found.isEmpty()) return Future.succeededFuture(false);
-            var t = found.get();
-            PackageRepository repo = repositories.forVendor(t.vendor());
-            if (repo == null) return Future.succeededFuture(false);
-            return Future.all(repo.available(Terminals.profile(t)), rollout.installed(t.sn(), t.vendor())).map(all -> {
-                List<PackageInfo> available = all.resultAt(0);
-                HashSet<String> installed = new HashSet<>(all.<List<String>>resultAt(1));
-                for (PackageInfo p : available) {
-                    if (!installed.contains(p.entry().name() + '\u0000' + p.entry().version())) return true;
-                }
-                return false;
-            });
-        });
+        return new PendingUpdates() {
+            @Override
+            public Future<Boolean> hasPending(String tid) {
+                return terminals.findByTid(tid).compose(found -> found.isEmpty()
+                        ? Future.succeededFuture(false)
+                        : hasPending(found.get()));
+            }
+
+            @Override
+            public Future<Boolean> hasPending(Terminal t) {
+                PackageRepository repo = repositories.forVendor(t.vendor());
+                if (repo == null) return Future.succeededFuture(false);
+                // nothing targeted (the usual answer): no second query for what is installed
+                return repo.available(Terminals.profile(t)).compose(available -> available.isEmpty()
+                        ? Future.succeededFuture(false)
+                        : rollout.installed(t.sn(), t.vendor()).map(list -> {
+                            HashSet<String> installed = new HashSet<>(list);
+                            for (PackageInfo p : available) {
+                                if (!installed.contains(p.entry().name() + '\u0000' + p.entry().version())) return true;
+                            }
+                            return false;
+                        }));
+            }
+        };
     }
 }
