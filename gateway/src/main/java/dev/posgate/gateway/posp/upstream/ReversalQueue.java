@@ -36,7 +36,7 @@ public final class ReversalQueue {
     private long timer = -1;
     private boolean scanning;
 
-    /** {@code onDelivered(reversal)} runs after the host acknowledged a reversal. */
+    /** {@code onDelivered(reversal)} runs after the host acknowledged a reversal, before its row is marked DELIVERED. */
     public ReversalQueue(Vertx vertx, Pool pool, UpstreamLink link, Hsm hsm, Supplier<Future<LmkKey>> zak,
             Duration retry, Function<PosMessage, Future<Void>> onDelivered) {
         this.vertx = vertx;
@@ -88,10 +88,13 @@ public final class ReversalQueue {
                         .compose(sealed -> link.request(tid, stan, "0400", sealed))
                         // Only a genuine 0410 (valid ZAK MAC) takes a reversal off the queue.
                         .compose(reply -> MessageSealer.requireZakMac(hsm, key, reply)))
-                .compose(reply -> pool.preparedQuery("update posp_reversal set state = 'DELIVERED', delivered_at = now(),"
-                                + " last_error = $2 where id = $1")
-                        .execute(Tuple.of(id, "host answered " + reply.field(39)))
-                        .compose(v -> onDelivered.apply(reversal))
+                // The journal first, then the queue row: a crash between the two leaves the reversal
+                // PENDING, so it is sent again (the host takes a repeated 0400) and the journal update
+                // is idempotent; the other order could leave a delivered reversal on a TIMED_OUT row.
+                .compose(reply -> onDelivered.apply(reversal)
+                        .compose(v -> pool.preparedQuery("update posp_reversal set state = 'DELIVERED', delivered_at = now(),"
+                                        + " last_error = $2 where id = $1")
+                                .execute(Tuple.of(id, "host answered " + reply.field(39))))
                         .map(true))
                 .recover(e -> pool.preparedQuery("update posp_reversal set last_error = $2 where id = $1")
                         .execute(Tuple.of(id, MessageSealer.failureText(e)))
