@@ -14,6 +14,8 @@ import org.jpos.iso.ISOFieldPackager;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import static dev.posgate.iso8583.pos.PosFormatException.Reason.BAD_BCD;
 import static dev.posgate.iso8583.pos.PosFormatException.Reason.BAD_VALUE;
@@ -348,6 +350,117 @@ public final class PosFieldPackager extends ISOFieldPackager {
                 throw new PosFormatException(BAD_BCD, number,
                         String.format("nibble %X at digit %d is not allowed in an %s field", nib,
                                 align == Align.RIGHT && pad == 0 ? i - 1 : i, kind.name().toLowerCase()));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------- direct codec (PosMessage's field array)
+    //
+    // PosMessage keeps its values in an array (String for n/z/ans, byte[] for b) and packs/unpacks them
+    // here without an ISOComponent, a per-field byte[] or a TreeMap: the same bytes and values as the
+    // wrapped jPOS packager (PosFieldCodecTest compares both over every field), see docs/benchmarks.md
+    // "Issue 19: PosMessage on a field array".
+
+    private static final byte[] NIBBLE_CHARS = "0123456789ABC=EF".getBytes(StandardCharsets.ISO_8859_1);
+
+    private int prefixBytes() {
+        return prefixDigits == 2 ? 1 : prefixDigits == 3 ? 2 : 0;
+    }
+
+    /** Bytes {@code v} (already {@link #checkValue checked}) takes on the wire: prefix + data. */
+    int packedLength(Object v) {
+        if (prefixDigits == 0) {
+            return bcd() ? (length + 1) >>> 1 : length;
+        }
+        int n = kind == Kind.B ? ((byte[]) v).length : ((String) v).length();
+        return prefixBytes() + (bcd() ? (n + 1) >>> 1 : n);
+    }
+
+    /**
+     * Writes {@code v} (already {@link #checkValue checked}) at {@code out[p]}, exactly as the jPOS packager
+     * would (fixed n zero-padded on the left, fixed ans space-padded on the right); {@code out} is zero
+     * where the field goes. Returns the offset after the field.
+     */
+    int packInto(Object v, byte[] out, int p) {
+        if (kind == Kind.B) {
+            byte[] a = (byte[]) v;
+            p = writePrefix(out, p, a.length);
+            System.arraycopy(a, 0, out, p, a.length);
+            return p + a.length;
+        }
+        String s = (String) v;
+        int n = s.length();
+        if (kind == Kind.ANS) {
+            p = writePrefix(out, p, n);
+            for (int i = 0; i < n; i++) {
+                out[p + i] = (byte) s.charAt(i);
+            }
+            if (prefixDigits != 0) {
+                return p + n;
+            }
+            for (int i = n; i < length; i++) {
+                out[p + i] = ' ';
+            }
+            return p + length;
+        }
+        int digits = n;
+        int lead = 0;
+        if (prefixDigits == 0) {
+            digits = length;
+            lead = length - n;
+        } else {
+            p = writePrefix(out, p, n);
+        }
+        int shift = (digits & 1) == 1 && align == Align.RIGHT ? 1 : 0;
+        for (int i = lead; i < digits; i++) {
+            char ch = s.charAt(i - lead);
+            int nib = ch == '=' ? 0x0D : ch <= '9' ? ch - '0' : ch - 'A' + 10;
+            int k = i + shift;
+            out[p + (k >> 1)] |= (byte) ((k & 1) == 0 ? nib << 4 : nib);
+        }
+        return p + ((digits + 1) >>> 1);
+    }
+
+    private int writePrefix(byte[] out, int p, int n) {
+        if (prefixDigits == 3) {
+            out[p] = (byte) (n / 100);
+            out[p + 1] = (byte) (((n / 10 % 10) << 4) | (n % 10));
+            return p + 2;
+        }
+        if (prefixDigits == 2) {
+            out[p] = (byte) (((n / 10) << 4) | (n % 10));
+            return p + 1;
+        }
+        return p;
+    }
+
+    /**
+     * The value of the field at {@code b[off..]}, which {@link #validate} has accepted: the digits of an
+     * n/z field ({@code '='} for a D nibble), the characters of an ans field (a fixed one with its
+     * padding, as jPOS's {@code IF_CHAR}), a copy of the bytes of a b field.
+     */
+    Object decode(byte[] b, int off) {
+        int p = off;
+        int n = length;
+        if (prefixDigits != 0) {
+            int pb = prefixBytes();
+            n = prefixValue(b, off, pb);
+            p += pb;
+        }
+        switch (kind) {
+            case B:
+                return Arrays.copyOfRange(b, p, p + n);
+            case ANS:
+                return new String(b, p, n, StandardCharsets.ISO_8859_1);
+            default: {
+                int shift = (n & 1) == 1 && align == Align.RIGHT ? 1 : 0;
+                byte[] c = new byte[n];
+                for (int i = 0; i < n; i++) {
+                    int k = i + shift;
+                    int v = b[p + (k >> 1)] & 0xFF;
+                    c[i] = NIBBLE_CHARS[(k & 1) == 0 ? v >>> 4 : v & 0x0F];
+                }
+                return new String(c, StandardCharsets.ISO_8859_1);
             }
         }
     }

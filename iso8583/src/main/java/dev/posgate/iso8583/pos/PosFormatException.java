@@ -45,8 +45,8 @@ public final class PosFormatException extends FormatException {
 
     private final Reason reason;
     private final int field;
-    /** The fields parsed so far, set by {@link PosPackager} when the message is attributable. */
-    private transient ISOMsg partialIso;
+    /** The fields parsed so far (an ISOMsg or a field array), set by {@link PosPackager} when attributable. */
+    private transient Object partialIso;
     /** {@link #partialIso} with TPDU and header, set by {@link PosMessage#unpack}. */
     private transient PosMessage partial;
 
@@ -89,8 +89,14 @@ public final class PosFormatException extends FormatException {
         return this;
     }
 
-    ISOMsg partialIso() {
-        return partialIso;
+    PosFormatException attributed(Object[] parsed) {
+        this.partialIso = parsed;
+        return this;
+    }
+
+    /** The fields parsed so far when the message was unpacked into a field array, else {@code null}. */
+    Object[] partialFields() {
+        return partialIso instanceof Object[] ? (Object[]) partialIso : null;
     }
 
     PosFormatException partial(PosMessage message) {

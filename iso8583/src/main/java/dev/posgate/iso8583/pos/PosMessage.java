@@ -2,8 +2,10 @@ package dev.posgate.iso8583.pos;
 
 import dev.posgate.iso8583.frame.FrameEncoder;
 import dev.posgate.iso8583.frame.FrameLimits;
+import org.jpos.iso.ISOBinaryField;
 import org.jpos.iso.ISOComponent;
 import org.jpos.iso.ISOException;
+import org.jpos.iso.ISOField;
 import org.jpos.iso.ISOMsg;
 import org.jpos.iso.ISOUtil;
 
@@ -15,8 +17,10 @@ import java.util.Objects;
 import static dev.posgate.iso8583.pos.PosFormatException.Reason.BAD_VALUE;
 
 /**
- * A POS ISO8583 message of protocol.md section 2: {@link Tpdu}, {@link AppHeader} and the jPOS
- * {@link ISOMsg} (MTI, fields) packed with {@link PosPackager}.
+ * A POS ISO8583 message of protocol.md section 2: {@link Tpdu}, {@link AppHeader}, the MTI and the
+ * fields, packed with {@link PosPackager}. The values are kept in an array indexed by field number
+ * (String for n/z/ans, byte[] for b) rather than a jPOS {@link ISOMsg}; {@link #iso()} gives an
+ * {@code ISOMsg} view for tests and benchmarks.
  *
  * <p>Mutable and not thread-safe (like {@code ISOMsg}); one per request/response. Values are validated
  * when set, so a response that cannot be packed fails where it is built.
@@ -29,20 +33,22 @@ public final class PosMessage {
 
     private Tpdu tpdu;
     private AppHeader header;
-    private final ISOMsg iso;
+    /** Index = field number, 0 = MTI (1, the secondary bitmap, is never used). */
+    private final Object[] values;
+    /** The {@link #iso()} view once asked for (then kept in step with {@link #values}), else {@code null}. */
+    private IsoView iso;
     /** The body as received, kept until the message is changed: MACs are checked over these bytes. */
     private byte[] received;
 
-    private PosMessage(Tpdu tpdu, AppHeader header, ISOMsg iso) {
+    private PosMessage(Tpdu tpdu, AppHeader header, Object[] values) {
         this.tpdu = Objects.requireNonNull(tpdu, "tpdu");
         this.header = Objects.requireNonNull(header, "header");
-        this.iso = iso;
-        iso.setPackager(PosPackager.INSTANCE);
+        this.values = values;
     }
 
     /** A new message with no field but the MTI. */
     public static PosMessage create(Tpdu tpdu, AppHeader header, String mti) {
-        PosMessage m = new PosMessage(tpdu, header, new ISOMsg());
+        PosMessage m = new PosMessage(tpdu, header, new Object[PosPackager.MAX_FIELD + 1]);
         m.mti(mti);
         return m;
     }
@@ -79,16 +85,16 @@ public final class PosMessage {
             throw new PosFormatException(PosFormatException.Reason.BAD_HEADER, -1, "body of " + len + " bytes");
         }
         AppHeader header = dialect == PosDialect.APP_HEADER ? AppHeader.parse(b, off + Tpdu.LENGTH) : AppHeader.NONE;
-        ISOMsg iso = new ISOMsg();
+        Object[] values = new Object[PosPackager.MAX_FIELD + 1];
         try {
-            PosPackager.INSTANCE.unpack(iso, b, off + mtiOffset, off + len);
+            PosPackager.INSTANCE.unpack(values, b, off + mtiOffset, off + len);
         } catch (PosFormatException e) {
-            if (e.partialIso() != null) {
-                e.partial(new PosMessage(tpdu, header, e.partialIso()));
+            if (e.partialFields() != null) {
+                e.partial(new PosMessage(tpdu, header, e.partialFields()));
             }
             throw e;
         }
-        PosMessage m = new PosMessage(tpdu, header, iso);
+        PosMessage m = new PosMessage(tpdu, header, values);
         m.received = off == 0 && len == b.length ? b : Arrays.copyOfRange(b, off, off + len);
         return m;
     }
@@ -108,7 +114,7 @@ public final class PosMessage {
 
     /** The frame body: TPDU | header | MTI | bitmap | fields, in one allocation. */
     public byte[] pack() {
-        byte[] out = PosPackager.INSTANCE.pack(iso, Tpdu.LENGTH + header.length());
+        byte[] out = packIso(Tpdu.LENGTH + header.length());
         tpdu.writeTo(out, 0);
         header.writeTo(out, Tpdu.LENGTH);
         return out;
@@ -116,7 +122,7 @@ public final class PosMessage {
 
     /** The whole frame, {@code LEN | body}, in one allocation (what goes on the socket). */
     public byte[] packFrame() {
-        byte[] out = PosPackager.INSTANCE.pack(iso, 2 + Tpdu.LENGTH + header.length());
+        byte[] out = packIso(2 + Tpdu.LENGTH + header.length());
         if (out.length - 2 > FrameLimits.MAX_LEN) {
             throw new PosFormatException(BAD_VALUE, -1, "message of " + (out.length - 2) + " bytes exceeds a frame");
         }
@@ -124,6 +130,28 @@ public final class PosMessage {
         tpdu.writeTo(out, 2);
         header.writeTo(out, 2 + Tpdu.LENGTH);
         return out;
+    }
+
+    /**
+     * MTI, bitmap and fields after {@code headroom} bytes: from the field array, or, once {@link #iso()}
+     * has been handed out (anything may have been put in it), from that ISOMsg, checked as before.
+     */
+    private byte[] packIso(int headroom) {
+        return iso == null ? PosPackager.INSTANCE.pack(values, headroom) : PosPackager.INSTANCE.pack(iso, headroom);
+    }
+
+    /** Sets (or with {@code null} clears) a value already checked, keeping an {@link #iso()} view in step. */
+    private void store(int field, Object v) {
+        if (field > PosPackager.MAX_FIELD) {
+            if (iso != null && v == null) {
+                iso.unsetOnly(field);
+            }
+            return;
+        }
+        values[field] = v;
+        if (iso != null) {
+            iso.mirror(field, v);
+        }
     }
 
     // ------------------------------------------------------------------------------------ accessors
@@ -155,13 +183,22 @@ public final class PosMessage {
         return this;
     }
 
-    /** The underlying jPOS message (its packager is {@link PosPackager#INSTANCE}). */
+    /**
+     * The message as a jPOS {@link ISOMsg} (its packager is {@link PosPackager#INSTANCE}), for tests and
+     * benchmarks: built on the first call, then kept in step both ways with this message (a value put into
+     * it is seen by {@link #field(int)} and checked by {@link #pack()}, which then packs that ISOMsg). Its
+     * {@code clone()} is a plain, detached {@code ISOMsg}.
+     */
     public ISOMsg iso() {
+        if (iso == null) {
+            iso = new IsoView();
+        }
         return iso;
     }
 
     public String mti() {
-        return iso.getString(0);
+        Object v = values[0];
+        return v == null ? null : v.toString();
     }
 
     public PosMessage mti(String mti) {
@@ -170,7 +207,7 @@ public final class PosMessage {
             throw new PosFormatException(BAD_VALUE, 0, "MTI must be 4 digits: " + mti);
         }
         PosPackager.INSTANCE.field(0).checkValue(mti);
-        iso.set(0, mti);
+        store(0, mti);
         return this;
     }
 
@@ -180,7 +217,7 @@ public final class PosMessage {
     }
 
     public boolean has(int field) {
-        return field > 0 && iso.hasField(field);
+        return field > 0 && field <= PosPackager.MAX_FIELD && values[field] != null;
     }
 
     /**
@@ -188,7 +225,7 @@ public final class PosMessage {
      * the track separator), the characters of an/ans fields, uppercase hex for b fields.
      */
     public String field(int field) {
-        Object v = iso.getValue(field);
+        Object v = value(field);
         if (v == null) {
             return null;
         }
@@ -200,7 +237,7 @@ public final class PosMessage {
      * other fields their characters in ISO-8859-1 (i.e. the wire bytes of an an/ans field).
      */
     public byte[] binary(int field) {
-        Object v = iso.getValue(field);
+        Object v = value(field);
         if (v == null) {
             return null;
         }
@@ -323,7 +360,7 @@ public final class PosMessage {
             throw new PosFormatException(BAD_VALUE, field, "binary field: use set(int, byte[])");
         }
         f.checkValue(value);
-        iso.set(field, value);
+        store(field, value);
         return this;
     }
 
@@ -338,7 +375,7 @@ public final class PosMessage {
             throw new PosFormatException(BAD_VALUE, field, "not a binary field: use set(int, String)");
         }
         f.checkValue(value);
-        iso.set(field, value.clone());
+        store(field, value.clone());
         return this;
     }
 
@@ -353,7 +390,7 @@ public final class PosMessage {
             if (f <= 0) {
                 throw new IllegalArgumentException("cannot unset field " + f);
             }
-            iso.unset(f);
+            store(f, null);
         }
         return this;
     }
@@ -362,6 +399,10 @@ public final class PosMessage {
     public Field60 field60() {
         String v = field(60);
         return v == null ? null : Field60.parse(v);
+    }
+
+    private Object value(int field) {
+        return field >= 0 && field <= PosPackager.MAX_FIELD ? values[field] : null;
     }
 
     private static PosFieldPackager definition(int field) {
@@ -400,19 +441,14 @@ public final class PosMessage {
 
     private void copy(PosMessage to, int[] fields) {
         for (int f : fields) {
-            ISOComponent c = iso.getComponent(f);
-            if (c == null || f <= 1) {
+            Object v = f <= 1 ? null : value(f);
+            if (v == null) {
                 continue;
             }
-            try {
-                Object v = c.getValue();
-                if (v instanceof byte[]) {
-                    to.set(f, (byte[]) v);
-                } else {
-                    to.set(f, (String) v);
-                }
-            } catch (ISOException e) {
-                throw new IllegalStateException(e);
+            if (v instanceof byte[]) {
+                to.set(f, (byte[]) v);
+            } else {
+                to.set(f, (String) v);
             }
         }
     }
@@ -429,11 +465,11 @@ public final class PosMessage {
                 .append(String.format("tpdu=%04X>%04X", tpdu.destination(), tpdu.source()))
                 .append(" header=").append(header.digits());
         for (int i = 2; i <= PosPackager.MAX_FIELD; i++) {
-            if (!iso.hasField(i)) {
+            Object v = values[i];
+            if (v == null) {
                 continue;
             }
             sb.append(' ').append(i).append('=');
-            Object v = iso.getValue(i);
             switch (i) {
                 case 2: {
                     String pan = (String) v;
@@ -451,5 +487,72 @@ public final class PosMessage {
             }
         }
         return sb.append(']').toString();
+    }
+
+    // ---------------------------------------------------------------------------------- ISOMsg view
+
+    /**
+     * {@link #iso()}: an ISOMsg holding the same components as {@link #values}. What is set or unset in it
+     * goes to {@link #values} too (unchecked, as it went into the ISOMsg this class used to wrap; fields
+     * outside 0, 2..64 only into the ISOMsg, where {@link PosPackager#pack(ISOMsg, int)} refuses them).
+     */
+    private final class IsoView extends ISOMsg {
+        IsoView() {
+            setPackager(PosPackager.INSTANCE);
+            for (int i = 0; i <= PosPackager.MAX_FIELD; i++) {
+                if (values[i] != null) {
+                    mirror(i, values[i]);
+                }
+            }
+        }
+
+        /** Sets field {@code i} of this ISOMsg only. */
+        void mirror(int i, Object v) {
+            if (v == null) {
+                super.unset(i);
+                return;
+            }
+            try {
+                super.set(v instanceof byte[] ? new ISOBinaryField(i, (byte[]) v) : new ISOField(i, (String) v));
+            } catch (ISOException e) { // only for a null key
+                throw new IllegalStateException(e);
+            }
+        }
+
+        void unsetOnly(int i) {
+            super.unset(i);
+        }
+
+        @Override
+        public void set(ISOComponent c) throws ISOException {
+            super.set(c);
+            int i = (Integer) c.getKey();
+            if (i == 0 || (i >= 2 && i <= PosPackager.MAX_FIELD)) {
+                values[i] = c.getValue();
+            }
+        }
+
+        @Override
+        public void unset(int i) {
+            super.unset(i);
+            if (i == 0 || (i >= 2 && i <= PosPackager.MAX_FIELD)) {
+                values[i] = null;
+            }
+        }
+
+        /** A plain ISOMsg with the same components, not tied to this message. */
+        @Override
+        public Object clone() {
+            ISOMsg m = new ISOMsg();
+            m.setPackager(getPackager());
+            for (Object c : getChildren().values()) {
+                try {
+                    m.set((ISOComponent) c);
+                } catch (ISOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return m;
+        }
     }
 }

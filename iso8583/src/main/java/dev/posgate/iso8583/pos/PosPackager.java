@@ -327,6 +327,128 @@ public final class PosPackager extends ISOBasePackager {
         }
     }
 
+    // ---------------------------------------------------------------------- field array (PosMessage)
+
+    /**
+     * Packs {@code MTI | bitmap | fields} from {@code values} (index = field number, 0 = MTI, 1 unused:
+     * String for n/z/ans, byte[] for b, {@code null} when absent) into a new array with {@code headroom}
+     * zero bytes in front. Every value is checked again (as {@link #pack(ISOMsg, int)} does); the bytes are
+     * those of the jPOS field packagers, written in place (no per-field array).
+     */
+    public byte[] pack(Object[] values, int headroom) {
+        if (headroom < 0) {
+            throw new IllegalArgumentException("headroom " + headroom);
+        }
+        Object mtiValue = values[0];
+        if (mtiValue == null) {
+            throw new PosFormatException(BAD_VALUE, 0, "MTI missing");
+        }
+        if (!(mtiValue instanceof String) || ((String) mtiValue).length() != 4) {
+            throw new PosFormatException(BAD_VALUE, 0, "MTI must be 4 digits: " + mtiValue);
+        }
+        mti.checkValue(mtiValue);
+        long bits = 0;
+        int total = MTI_LENGTH + BITMAP_LENGTH;
+        for (int i = 2; i <= MAX_FIELD; i++) {
+            Object v = values[i];
+            if (v == null) {
+                continue;
+            }
+            PosFieldPackager f = table[i];
+            if (f == null) {
+                throw new PosFormatException(BAD_VALUE, i, "field not defined by the protocol");
+            }
+            f.checkValue(v);
+            total += f.packedLength(v);
+            bits |= 1L << (MAX_FIELD - i);
+        }
+        byte[] out = new byte[headroom + total];
+        int p = mti.packInto(mtiValue, out, headroom);
+        for (int i = 0; i < BITMAP_LENGTH; i++) {
+            out[p++] = (byte) (bits >>> (56 - 8 * i));
+        }
+        for (int i = 2; i <= MAX_FIELD; i++) {
+            if (values[i] != null) {
+                p = table[i].packInto(values[i], out, p);
+            }
+        }
+        if (p != out.length) {
+            throw new IllegalStateException("packed " + (p - headroom) + " bytes, expected " + total);
+        }
+        return out;
+    }
+
+    /**
+     * Unpacks {@code b[off .. end)}, which must hold exactly one message, into {@code values} (see
+     * {@link #pack(Object[], int)}; {@code values.length > MAX_FIELD}, all {@code null}). Same checks and
+     * exceptions as {@link #unpack(ISOMsg, byte[], int, int)}; an attributable exception carries
+     * {@code values} as parsed so far.
+     */
+    public void unpack(Object[] values, byte[] b, int off, int end) {
+        if (off < 0 || end > b.length || off > end) {
+            throw new IndexOutOfBoundsException("off " + off + " end " + end + " length " + b.length);
+        }
+        int p = off;
+        int n = mti.validate(b, p, end);
+        values[0] = mti.decode(b, p);
+        p += n;
+
+        long bits;
+        try {
+            bits = readBitmap(b, p, end);
+        } catch (PosFormatException e) {
+            throw e.reason() == SECONDARY_BITMAP ? e.attributed(values) : e;
+        }
+        p += BITMAP_LENGTH;
+
+        int i = 0;
+        for (long rest = bits; rest != 0; rest &= ~(Long.MIN_VALUE >>> (i - 1))) {
+            i = Long.numberOfLeadingZeros(rest) + 1;
+            PosFieldPackager f = table[i];
+            if (f == null) {
+                throw new PosFormatException(UNKNOWN_FIELD, i, "the bitmap announces a field the protocol does not define")
+                        .attributed(values);
+            }
+            try {
+                n = f.validate(b, p, end);
+            } catch (PosFormatException e) {
+                salvage(values, b, p, end, bits, i);
+                throw e.attributed(values);
+            }
+            values[i] = f.decode(b, p);
+            p += n;
+        }
+        if (p != end) {
+            throw new PosFormatException(TRAILING_BYTES, -1, (end - p) + " bytes after the last field").attributed(values);
+        }
+    }
+
+    /** {@link #salvage(ISOMsg, byte[], int, int, long, int)} into a field array. */
+    private void salvage(Object[] values, byte[] b, int p, int end, long bits, int failed) {
+        long wanted = bits & ECHOED & (-1L >>> failed);
+        if (wanted == 0) {
+            return;
+        }
+        try {
+            p += table[failed].extent(b, p, end);
+            int i = failed;
+            for (long rest = bits & (-1L >>> failed); rest != 0 && (wanted & -1L >>> i) != 0;
+                 rest &= ~(Long.MIN_VALUE >>> (i - 1))) {
+                i = Long.numberOfLeadingZeros(rest) + 1;
+                PosFieldPackager f = table[i];
+                if ((ECHOED & (1L << (MAX_FIELD - i))) != 0) {
+                    int n = f.validate(b, p, end);
+                    values[i] = f.decode(b, p);
+                    p += n;
+                } else {
+                    p += f.extent(b, p, end);
+                }
+            }
+        } catch (PosFormatException stop) {
+            // the rest of the message cannot be located: answer with what was recovered
+        }
+    }
+
     /**
      * Walks the message {@code b[off .. end)} ({@code MTI | bitmap | fields}) validating every field, and
      * returns the offset of field {@code fieldNo}, or -1 when the bitmap does not announce it. Nothing is
