@@ -317,7 +317,7 @@ public final class RemoteHsm implements Hsm {
             if (mac == null || mac.length != params.macLength()) {
                 return Future.succeededFuture(false);
             }
-            return verify(new VerifyMacRequest(new GenerateMacRequest(params, type, key, data, false), mac));
+            return verify(new VerifyMacRequest<>(new GenerateMacRequest(params, type, key, data, false), mac));
         } catch (RuntimeException e) {
             return fail(e);
         }
@@ -345,7 +345,7 @@ public final class RemoteHsm implements Hsm {
             if (profile.standardLayouts()) {
                 byte[] mac = UnionPayMacs.macOfField64(field64);
                 if (mac == null) return Future.succeededFuture(false);
-                return verify(new VerifyMacRequest(
+                return verify(new VerifyMacRequest<>(
                         new GenerateMacRequest(UNIONPAY_AS_M6, type, key, UnionPayMacs.hexBlock(mab), false), mac));
             }
             return verify(new UnionPayMacRequest(type, key, mab, field64));

@@ -20,7 +20,7 @@ import java.util.Objects;
  * format 1).
  */
 public record GenerateMacRequest(MacParams params, KeyType keyType, LmkKey key, byte[] message,
-        boolean hexInput) implements HsmRequest<MacReply> {
+        boolean hexInput) implements MacFields {
 
     public GenerateMacRequest {
         Objects.requireNonNull(params, "params");

@@ -1,12 +1,14 @@
 package dev.posgate.hsm.command;
 
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * M8 verify a MAC: the M6 fields followed by the MAC (8H or 16H by the MAC size flag).
- * M9: error {@code 00} verified, {@code 01} verification failure.
+ * M9: error {@code 00} verified, {@code 01} verification failure. The same for a variant-LMK key
+ * ({@code VerifyMacRequest<GenerateMacRequest>}) and a key block ({@code VerifyMacRequest<KeyBlockMacRequest>}).
  */
-public record VerifyMacRequest(GenerateMacRequest data, byte[] mac) implements HsmRequest<EmptyReply> {
+public record VerifyMacRequest<D extends MacFields>(D data, byte[] mac) implements HsmRequest<EmptyReply> {
 
     public VerifyMacRequest {
         Objects.requireNonNull(data, "data");
@@ -33,11 +35,16 @@ public record VerifyMacRequest(GenerateMacRequest data, byte[] mac) implements H
         w.hex(mac);
     }
 
-    public static VerifyMacRequest read(FieldReader r) {
-        GenerateMacRequest d = GenerateMacRequest.readCommon(r);
+    public static VerifyMacRequest<GenerateMacRequest> read(FieldReader r) {
+        return read(r, GenerateMacRequest::readCommon);
+    }
+
+    /** M8 whose M6 fields {@code fields} reads (without expecting the end): then the MAC. */
+    public static <D extends MacFields> VerifyMacRequest<D> read(FieldReader r, Function<FieldReader, D> fields) {
+        D d = fields.apply(r);
         byte[] mac = r.hex(d.params().macLength() * 2, "MAC");
         r.expectEnd();
-        return new VerifyMacRequest(d, mac);
+        return new VerifyMacRequest<>(d, mac);
     }
 
     @Override

@@ -3,12 +3,11 @@ package dev.posgate.hsm.keyblock;
 import dev.posgate.crypto.PaddingMethod;
 import dev.posgate.hsm.MacAlgorithm;
 import dev.posgate.hsm.MacParams;
-import dev.posgate.hsm.command.EmptyReply;
 import dev.posgate.hsm.command.FieldException;
 import dev.posgate.hsm.command.FieldReader;
 import dev.posgate.hsm.command.FieldWriter;
 import dev.posgate.hsm.command.GenerateMacRequest;
-import dev.posgate.hsm.command.HsmRequest;
+import dev.posgate.hsm.command.MacFields;
 import dev.posgate.hsm.command.MacReply;
 import java.util.Objects;
 
@@ -21,9 +20,9 @@ import java.util.Objects;
  * M6 '0' inputFormat(1N: 0) macSize(1N) algorithm(1N: 1 | 3) padding(1N) 'FFF' key(S…) messageLength(4H) message
  * M8 …the same… mac(8H | 16H)
  * </pre>
- * {@code mac == null}: M6; otherwise M8 with that MAC ({@link Verify}).
+ * M8 is {@code VerifyMacRequest<KeyBlockMacRequest>}, read with {@code VerifyMacRequest.read(r, KeyBlockMacRequest::readCommon)}.
  */
-public record KeyBlockMacRequest(MacParams params, KeyBlockKey key, byte[] message) implements HsmRequest<MacReply> {
+public record KeyBlockMacRequest(MacParams params, KeyBlockKey key, byte[] message) implements MacFields {
 
     public KeyBlockMacRequest {
         Objects.requireNonNull(params, "params");
@@ -63,7 +62,8 @@ public record KeyBlockMacRequest(MacParams params, KeyBlockKey key, byte[] messa
         return req;
     }
 
-    static KeyBlockMacRequest readCommon(FieldReader r) {
+    /** The M6 fields, without expecting the end (M8 follows them with the MAC). */
+    public static KeyBlockMacRequest readCommon(FieldReader r) {
         if (r.ch("mode flag") != '0') throw new FieldException("02", "only mode 0 (single block) is supported");
         if (r.ch("input format flag") != '0') throw new FieldException("03", "key-block M6/M8: binary input only");
         char size = r.ch("MAC size");
@@ -82,43 +82,5 @@ public record KeyBlockMacRequest(MacParams params, KeyBlockKey key, byte[] messa
     @Override
     public MacReply readReply(FieldReader r) {
         return MacReply.read(r, params.macLength());
-    }
-
-    /** M8: the M6 fields and the MAC; {@code 01} = verification failure. */
-    public record Verify(KeyBlockMacRequest data, byte[] mac) implements HsmRequest<EmptyReply> {
-        public Verify {
-            Objects.requireNonNull(data, "data");
-            Objects.requireNonNull(mac, "mac");
-            if (mac.length != data.params().macLength()) throw new IllegalArgumentException("MAC length");
-            mac = mac.clone();
-        }
-
-        @Override
-        public byte[] mac() {
-            return mac.clone();
-        }
-
-        @Override
-        public String commandCode() {
-            return "M8";
-        }
-
-        @Override
-        public void writeFields(FieldWriter w) {
-            data.writeFields(w);
-            w.hex(mac);
-        }
-
-        public static Verify read(FieldReader r) {
-            KeyBlockMacRequest d = readCommon(r);
-            byte[] mac = r.hex(d.params().macLength() * 2, "MAC");
-            r.expectEnd();
-            return new Verify(d, mac);
-        }
-
-        @Override
-        public EmptyReply readReply(FieldReader r) {
-            return EmptyReply.read(r);
-        }
     }
 }

@@ -68,7 +68,7 @@ class CodecTest {
         GenerateMacRequest m6Back = GenerateMacRequest.read(fields(m6));
         assertArrayEquals(m6.message(), m6Back.message());
         assertEquals(m6.params(), m6Back.params());
-        VerifyMacRequest m8 = new VerifyMacRequest(m6, new byte[] {9, 9, 9, 9});
+        VerifyMacRequest<GenerateMacRequest> m8 = new VerifyMacRequest<>(m6, new byte[] {9, 9, 9, 9});
         assertArrayEquals(m8.mac(), VerifyMacRequest.read(fields(m8)).mac());
         DataCipherRequest m0 = new DataCipherRequest(true, CipherMode.CBC, KeyType.DWK, K1, new byte[8], new byte[16],
                 false, true);

@@ -159,7 +159,7 @@ class GoldenTranscriptsTest {
             case "M6":
                 return mac(t);
             case "M8":
-                return new VerifyMacRequest(mac(t), Hex.decode(t.field("mac")));
+                return new VerifyMacRequest<>(mac(t), Hex.decode(t.field("mac")));
             case "M0":
             case "M2": {
                 boolean hexIn = t.field("inputFormatFlag").equals("1");

@@ -16,6 +16,7 @@ import dev.posgate.hsm.KeyType;
 import dev.posgate.hsm.command.FieldReader;
 import dev.posgate.hsm.command.HsmReply;
 import dev.posgate.hsm.command.MacReply;
+import dev.posgate.hsm.command.VerifyMacRequest;
 import dev.posgate.hsm.keyblock.KeyBlockMacRequest;
 import dev.posgate.hsm.keyblock.KeyBlockTranslatePinRequest;
 import dev.posgate.hsm.MacAlgorithm;
@@ -146,7 +147,7 @@ final class KeyBlockCommands {
     }
 
     private HsmReply verifyMac(FieldReader r) {
-        KeyBlockMacRequest.Verify req = KeyBlockMacRequest.Verify.read(r);
+        VerifyMacRequest<KeyBlockMacRequest> req = VerifyMacRequest.read(r, KeyBlockMacRequest::readCommon);
         return MacCommands.verified(Macs.verify(mac(req.data(), 'V'), req.mac()));
     }
 

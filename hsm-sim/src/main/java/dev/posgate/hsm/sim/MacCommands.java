@@ -35,7 +35,7 @@ final class MacCommands {
             return new MacReply(mac(req));
         });
         handlers.put("M8", r -> {
-            VerifyMacRequest req = VerifyMacRequest.read(r);
+            VerifyMacRequest<GenerateMacRequest> req = VerifyMacRequest.read(r);
             return verified(Macs.verify(mac(req.data()), req.mac()));
         });
         handlers.put("ZA", r -> UnionPayMacRequest.reply(unionPay(UnionPayMacRequest.read(r, false))));

@@ -14,6 +14,7 @@ import dev.posgate.crypto.ThalesKeyBlock;
 import dev.posgate.hsm.MacAlgorithm;
 import dev.posgate.hsm.MacParams;
 import dev.posgate.hsm.RemoteHsm;
+import dev.posgate.hsm.command.VerifyMacRequest;
 import dev.posgate.hsm.keyblock.KeyBlockKey;
 import dev.posgate.hsm.keyblock.KeyBlockMacRequest;
 import dev.posgate.hsm.keyblock.KeyBlockTranslatePinRequest;
@@ -77,10 +78,10 @@ class KeyBlockKeysInUseOverTcpTest {
         KeyBlockMacRequest m6 = new KeyBlockMacRequest(X9_19, key, DATA);
         byte[] mac = await(hsm.execute(m6)).mac();
         assertArrayEquals(bcX919(clear, DATA), mac);
-        await(hsm.execute(new KeyBlockMacRequest.Verify(m6, mac)));
+        await(hsm.execute(new VerifyMacRequest<>(m6, mac)));
         byte[] wrong = mac.clone();
         wrong[0] ^= 1;
-        assertHsmError("01", hsm.execute(new KeyBlockMacRequest.Verify(m6, wrong)));
+        assertHsmError("01", hsm.execute(new VerifyMacRequest<>(m6, wrong)));
         // the request bytes: the M6 layout with key type FFF and the S key
         String sent = new String(m6.encode(), StandardCharsets.US_ASCII);
         assertTrue(sent.startsWith("M600131FFFS" + key.block()), sent);
@@ -94,10 +95,10 @@ class KeyBlockKeysInUseOverTcpTest {
         byte[] mac = await(hsm.execute(m6)).mac();
         assertArrayEquals(bcCbcMac(clear, DATA, 4), mac);
         // G: generate only, M8 refused on the mode of use
-        assertHsmError(KeyBlockCommands.INVALID_MODE_OF_USE, hsm.execute(new KeyBlockMacRequest.Verify(m6, mac)));
+        assertHsmError(KeyBlockCommands.INVALID_MODE_OF_USE, hsm.execute(new VerifyMacRequest<>(m6, mac)));
         // a V key verifies and does not generate
         KeyBlockKey verifier = sKey("M1", 'V', clear);
-        await(hsm.execute(new KeyBlockMacRequest.Verify(new KeyBlockMacRequest(ALG1_4, verifier, DATA), mac)));
+        await(hsm.execute(new VerifyMacRequest<>(new KeyBlockMacRequest(ALG1_4, verifier, DATA), mac)));
         assertHsmError(KeyBlockCommands.INVALID_MODE_OF_USE, hsm.execute(new KeyBlockMacRequest(ALG1_4, verifier, DATA)));
     }
 
