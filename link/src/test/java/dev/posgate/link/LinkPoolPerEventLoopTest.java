@@ -211,33 +211,7 @@ class LinkPoolPerEventLoopTest {
     }
 
     /** Requests carry their own id ({@code id|text}); the server answers each on the next connection. */
-    private static final LinkProtocol<String, String> OWN_IDS = new LinkProtocol<>() {
-        @Override
-        public String correlationId(String request) {
-            return request.substring(0, request.indexOf('|'));
-        }
-
-        @Override
-        public boolean repliesOnAnyConnection() {
-            return true;
-        }
-
-        @Override
-        public byte[] encode(String request, String id) {
-            return request.getBytes(StandardCharsets.US_ASCII);
-        }
-
-        @Override
-        public Reply<String> decode(byte[] body) {
-            String s = new String(body, StandardCharsets.US_ASCII);
-            return new Reply<>(s.substring(0, s.indexOf('|')), s);
-        }
-
-        @Override
-        public int maxReplyLength() {
-            return 1024;
-        }
-    };
+    private static final LinkProtocol<String, String> OWN_IDS = LinkPoolTest.ECHO;
 
     @Test
     void aReplyOnAnotherLoopsConnectionCompletesItsRequestOnTheCallersContextAndTwinsAreRefusedLinkWide()

@@ -40,7 +40,7 @@ class LinkPoolTest {
     }
 
     /** Requests carry their own id; replies may come back on any connection. */
-    private static final LinkProtocol<String, String> ECHO = new LinkProtocol<>() {
+    static final LinkProtocol<String, String> ECHO = new LinkProtocol<>() {
         @Override
         public String correlationId(String request) {
             return request.substring(0, request.indexOf('|'));
