@@ -608,16 +608,7 @@ public final class LinkPool<Req, Rep> {
 
         /** Moves {@code req} (not written anywhere) to {@code other}'s context, with the time it has left. */
         void handOver(LinkRequest<Req, Rep> req, Partition other) {
-            if (req.timer != null) {
-                req.timer.cancel();
-                req.timer = null;
-            }
-            if (req.queued) {
-                req.queued = false;
-                waitQueue.remove(req);
-                queued.decrementAndGet();
-                metrics.queued(-1);
-            }
+            release(req);
             outstanding.remove(req);
             load.decrementAndGet();
             other.load.incrementAndGet();
@@ -732,10 +723,8 @@ public final class LinkPool<Req, Rep> {
             }
         }
 
-        /** Completes {@code req} exactly once with {@code reply} or {@code failure}. */
-        void finish(LinkRequest<Req, Rep> req, LinkMetrics.Outcome outcome, Rep reply, Throwable failure) {
-            if (req.done) return;
-            req.done = true;
+        /** Stops {@code req}'s timer and takes it out of the wait queue, if it is there. */
+        private void release(LinkRequest<Req, Rep> req) {
             if (req.timer != null) {
                 req.timer.cancel();
                 req.timer = null;
@@ -746,6 +735,13 @@ public final class LinkPool<Req, Rep> {
                 queued.decrementAndGet();
                 metrics.queued(-1);
             }
+        }
+
+        /** Completes {@code req} exactly once with {@code reply} or {@code failure}. */
+        void finish(LinkRequest<Req, Rep> req, LinkMetrics.Outcome outcome, Rep reply, Throwable failure) {
+            if (req.done) return;
+            req.done = true;
+            release(req);
             boolean freedSlot = req.conn != null && !req.conn.dead;
             detach(req);
             outstanding.remove(req);
