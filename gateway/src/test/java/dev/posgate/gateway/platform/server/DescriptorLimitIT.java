@@ -10,6 +10,7 @@ import dev.posgate.gateway.support.GatewayProcess;
 import dev.posgate.gateway.support.TerminalConnection;
 import dev.posgate.gateway.support.TestPostgres;
 import dev.posgate.iso8583.pos.PosMessage;
+import dev.posgate.testing.Eventually;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,9 +78,14 @@ class DescriptorLimitIT {
             } finally {
                 for (TerminalConnection t : held) t.close();
             }
-            try (TerminalConnection t = TerminalConnection.open("127.0.0.1", port)) {
-                assertEquals("00", PosMessage.unpack(t.exchange(Frames.echoRequest("000002"))).field(39));
-            }
+            // The places free as the gateway sees the held connections close: until then a new one is
+            // still surplus and refused, so wait for the event (a connection served), not a moment.
+            String code = Eventually.value("a new connection is served once the held ones are closed", () -> {
+                try (TerminalConnection t = TerminalConnection.open("127.0.0.1", port)) {
+                    return PosMessage.unpack(t.exchange(Frames.echoRequest("000002"))).field(39);
+                }
+            }, "00"::equals);
+            assertEquals("00", code);
         }
     }
 }
