@@ -13,6 +13,7 @@ import dev.posgate.hsm.sim.HsmSimConfig;
 import dev.posgate.hsm.sim.HsmSimulator;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.parsetools.RecordParser;
 import java.nio.charset.StandardCharsets;
@@ -79,9 +80,11 @@ class SlowKeyGenerationStartIT {
      */
     private static NetServer slowKeyGenerationRelay(Vertx vertx, int hsmPort, AtomicInteger held) throws Exception {
         NetServer server = vertx.createNetServer();
+        // One client held by the handler (an unreferenced NetClient is closed by Vert.x's cleaner, sockets and all).
+        NetClient hsm = vertx.createNetClient();
         server.connectHandler(client -> {
             client.pause();
-            vertx.createNetClient().connect(hsmPort, "127.0.0.1").onSuccess(target -> {
+            hsm.connect(hsmPort, "127.0.0.1").onSuccess(target -> {
                 RecordParser frames = RecordParser.newFixed(2);
                 int[] length = {-1};
                 frames.handler(chunk -> {

@@ -2,6 +2,7 @@ package dev.posgate.gateway.fault;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.util.List;
@@ -26,6 +27,9 @@ final class FreezingProxy {
     static Future<FreezingProxy> start(Vertx vertx, int targetPort) {
         NetServer server = vertx.createNetServer();
         FreezingProxy proxy = new FreezingProxy(server);
+        // One client held by the handler: an unreferenced NetClient is closed, sockets and all, when
+        // Vert.x's cleaner collects it, which cut proxied connections at random under GC pressure.
+        NetClient targets = vertx.createNetClient();
         server.connectHandler(client -> {
             if (proxy.toDrop.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 proxy.dropped.incrementAndGet();
@@ -33,7 +37,7 @@ final class FreezingProxy {
                 return;
             }
             client.pause();
-            vertx.createNetClient().connect(targetPort, "127.0.0.1").onSuccess(target -> {
+            targets.connect(targetPort, "127.0.0.1").onSuccess(target -> {
                 client.handler(target::write);
                 target.handler(client::write);
                 client.closeHandler(v -> target.close());

@@ -417,7 +417,7 @@ class KmsEndToEndIT {
         assertEquals("B2", r.body().getJsonArray("results").getJsonObject(1).getString("code"));
         assertEquals(0, f.count("select count(*) from kms_transmission_key where sn = $1", fresh.sn), "all or nothing");
 
-        JsonObject auth = Eventually.await(f.vertx.createHttpClient()
+        JsonObject auth = Eventually.await(f.http
                 .request(io.vertx.core.http.HttpMethod.POST, f.gateway.adminPort(), "127.0.0.1", "/api/kms/repairs")
                 .compose(req -> req.putHeader("Authorization", "Bearer " + f.gateway.app().adminToken())
                         .send(new JsonObject().put("sn", d.sn).put("authorisedBy", "admin-1").put("reason", "PIN pad replaced").encode()))
@@ -472,7 +472,7 @@ class KmsEndToEndIT {
         assertRefused(TkBatch.sign(content, List.of(foreign, f.administrator)), "NOT_FROM_ROOT");
 
         Card revokedAdmin = f.card(f.root, CertificateRole.ADMINISTRATOR, "admin-revoked");
-        int status = Eventually.await(f.vertx.createHttpClient()
+        int status = Eventually.await(f.http
                 .request(io.vertx.core.http.HttpMethod.POST, f.gateway.adminPort(), "127.0.0.1", "/api/kms/revocations")
                 .compose(req -> req.putHeader("Authorization", "Bearer " + f.gateway.app().adminToken())
                         .send(new JsonObject().put("serial", CertificateVerifier.serial(revokedAdmin.certificate()))

@@ -45,6 +45,8 @@ import dev.posgate.gateway.kms.store.LoadingStatement;
 final class KmsFixture {
     final TestGateway gateway;
     final Vertx vertx = Vertx.vertx();
+    /** The tests' admin API client, held for the fixture's life (closed with its Vert.x). */
+    final io.vertx.core.http.HttpClient http = vertx.createHttpClient();
     final CaStore ca;
     final CertificateAuthority root;
     final CertificateVerifier rootVerifier;

@@ -9,6 +9,7 @@ import dev.posgate.iso8583.frame.FrameSink;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 
@@ -21,9 +22,11 @@ final class TamperingProxy {
     }
 
     static Future<TamperingProxy> start(Vertx vertx, int gatewayPort) {
+        // One client held by the handler (an unreferenced NetClient is closed by Vert.x's cleaner, sockets and all).
+        NetClient gateways = vertx.createNetClient();
         NetServer server = vertx.createNetServer().connectHandler(terminal -> {
             terminal.pause();
-            vertx.createNetClient().connect(gatewayPort, "127.0.0.1").onSuccess(gateway -> {
+            gateways.connect(gatewayPort, "127.0.0.1").onSuccess(gateway -> {
                 terminal.handler(gateway::write);
                 FrameDecoder down = new FrameDecoder(FrameLimits.defaults(), new FrameSink() {
                     @Override

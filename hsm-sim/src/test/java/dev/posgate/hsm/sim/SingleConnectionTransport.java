@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * matched by header (so pipelined, out-of-order replies work). No timeouts, no reconnect.
  */
 final class SingleConnectionTransport implements HsmTransport {
+    /** Held for the connection's life: an unreferenced NetClient is closed by Vert.x's cleaner, its socket with it. */
+    private final NetClient client;
     private final NetSocket socket;
     private final Context context;
     private final int headerLength;
@@ -35,7 +38,8 @@ final class SingleConnectionTransport implements HsmTransport {
     private final LengthFrameDecoder frames;
     private volatile boolean closed;
 
-    private SingleConnectionTransport(NetSocket socket, Context context, int headerLength) {
+    private SingleConnectionTransport(NetClient client, NetSocket socket, Context context, int headerLength) {
+        this.client = client;
         this.socket = socket;
         this.context = context;
         this.headerLength = headerLength;
@@ -56,8 +60,9 @@ final class SingleConnectionTransport implements HsmTransport {
     }
 
     static Future<SingleConnectionTransport> connect(Vertx vertx, int port, int headerLength) {
-        return vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)).connect(port, "127.0.0.1")
-                .map(s -> new SingleConnectionTransport(s, Vertx.currentContext(), headerLength));
+        NetClient client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
+        return client.connect(port, "127.0.0.1")
+                .map(s -> new SingleConnectionTransport(client, s, Vertx.currentContext(), headerLength));
     }
 
     boolean isClosed() {
@@ -133,6 +138,6 @@ final class SingleConnectionTransport implements HsmTransport {
     @Override
     public Future<Void> close() {
         closed = true;
-        return socket.close();
+        return socket.close().eventually(client::close);
     }
 }

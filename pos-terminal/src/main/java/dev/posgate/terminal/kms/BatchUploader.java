@@ -3,6 +3,7 @@ package dev.posgate.terminal.kms;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -20,9 +21,13 @@ public final class BatchUploader {
                 .setURI("/api/kms/batches")
                 .putHeader("Authorization", "Bearer " + token)
                 .putHeader("Content-Type", "application/pkcs7-mime");
-        return vertx.createHttpClient().request(req)
+        // The client is referenced until the answer is in, then closed: a client nobody references is
+        // closed by Vert.x's cleaner when collected, which left an upload unanswered under GC pressure.
+        HttpClient client = vertx.createHttpClient();
+        return client.request(req)
                 .compose(r -> r.send(Buffer.buffer(batch)))
-                .compose(resp -> resp.body().map(b -> new Result(resp.statusCode(), parse(resp, b))));
+                .compose(resp -> resp.body().map(b -> new Result(resp.statusCode(), parse(resp, b))))
+                .eventually(client::close);
     }
 
     private static JsonObject parse(HttpClientResponse resp, Buffer b) {
