@@ -15,9 +15,6 @@ import dev.posgate.terminal.pos.PosClient;
 import dev.posgate.testing.BusinessDayZone;
 import io.vertx.sqlclient.Row;
 import java.nio.charset.StandardCharsets;
-import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -52,7 +49,7 @@ class AdviceCrashIT {
             PosClient.Reply p = await(pos.send(purchase));
             assertEquals("00", p.code());
             String batch = pos.batch();
-            String date = LocalDate.now(ZoneId.of(BusinessDayZone.farFromMidnight())).format(DateTimeFormatter.ofPattern("MMdd"));
+            String date = BusinessDayZone.todayMmdd();
 
             world.host.stall(true);
             PosMessage refund = pos.refund(PAN, 6_000, batch, purchase.field(11), date, p.message().field(37));

@@ -11,9 +11,6 @@ import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.terminal.pos.PosClient;
 import dev.posgate.testing.BusinessDayZone;
 import dev.posgate.testing.Eventually;
-import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +33,7 @@ class PreAuthCrashIT {
             PosMessage preAuth = pos.preAuth(PAN, 10_000, "123456");
             PosClient.Reply pa = await(pos.send(preAuth));
             assertEquals("00", pa.code());
-            String date = LocalDate.now(ZoneId.of(BusinessDayZone.farFromMidnight())).format(DateTimeFormatter.ofPattern("MMdd"));
+            String date = BusinessDayZone.todayMmdd();
 
             long received = world.host.messagesReceived();
             PosMessage held = pos.completion(PAN, 2_999, pos.batch(), preAuth.field(11), date, pa.message().field(38), null);

@@ -10,9 +10,6 @@ import dev.posgate.protocol.posp.BatchUpload;
 import dev.posgate.testing.BusinessDayZone;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -36,7 +33,7 @@ class BatchUploadEndToEndIT {
     }
 
     private static String today() {
-        return LocalDate.now(ZoneId.of(BusinessDayZone.farFromMidnight())).format(DateTimeFormatter.ofPattern("MMdd"));
+        return BusinessDayZone.todayMmdd();
     }
 
     private Row settlement(String tid, String batch) throws Exception {

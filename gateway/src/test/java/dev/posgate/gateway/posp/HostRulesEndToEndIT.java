@@ -17,9 +17,6 @@ import dev.posgate.testing.Eventually;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -63,7 +60,7 @@ class HostRulesEndToEndIT {
     }
 
     private static String today() {
-        return LocalDate.now(ZoneId.of(BusinessDayZone.farFromMidnight())).format(DateTimeFormatter.ofPattern("MMdd"));
+        return BusinessDayZone.todayMmdd();
     }
 
     @Test

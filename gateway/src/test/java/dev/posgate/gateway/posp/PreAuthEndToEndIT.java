@@ -10,9 +10,6 @@ import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.testing.BusinessDayZone;
 import dev.posgate.testing.Eventually;
 import io.vertx.sqlclient.Row;
-import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,7 +33,7 @@ class PreAuthEndToEndIT {
     }
 
     private static String today() {
-        return LocalDate.now(ZoneId.of(BusinessDayZone.farFromMidnight())).format(DateTimeFormatter.ofPattern("MMdd"));
+        return BusinessDayZone.todayMmdd();
     }
 
     @Test

@@ -20,9 +20,6 @@ import dev.posgate.hsm.KeyWithKcv;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -54,7 +51,7 @@ class RefundEndToEndIT {
     }
 
     private static String today() {
-        return LocalDate.now(ZoneId.of(BusinessDayZone.farFromMidnight())).format(DateTimeFormatter.ofPattern("MMdd"));
+        return BusinessDayZone.todayMmdd();
     }
 
     private void delivered(SignedOnTerminal t, PosMessage advice, String hostCode) throws Exception {

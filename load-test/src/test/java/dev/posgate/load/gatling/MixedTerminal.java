@@ -10,9 +10,6 @@ import dev.posgate.testing.BusinessDayZone;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -220,6 +217,6 @@ final class MixedTerminal {
     }
 
     private static String today() {
-        return LocalDate.now(ZoneId.of(BusinessDayZone.farFromMidnight())).format(DateTimeFormatter.ofPattern("MMdd"));
+        return BusinessDayZone.todayMmdd();
     }
 }

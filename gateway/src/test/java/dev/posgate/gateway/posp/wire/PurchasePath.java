@@ -33,7 +33,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -89,7 +88,7 @@ final class PurchasePath {
         zpk = lmk.encrypt(KeyType.ZPK, ZPK);
         zak = lmk.encrypt(KeyType.ZAK, ZAK);
         terminal = new TerminalSession(TID, MID, "SN-UT-1", Terminal.KeyScheme.TMK, Terminal.MacAlgorithm.ECB,
-                Terminal.Status.ACTIVE, "000001", LocalDate.now(ZoneId.of(BusinessDayZone.farFromMidnight())), null, lmk.encrypt(KeyType.PIK, PIK),
+                Terminal.Status.ACTIVE, "000001", BusinessDayZone.today(), null, lmk.encrypt(KeyType.PIK, PIK),
                 lmk.encrypt(KeyType.MAK, MAK), null, null, true, null);
         pinPad.write(1, KeyRole.PIK, PIK);
         pinPad.write(1, KeyRole.MAK, MAK);
