@@ -30,6 +30,7 @@ public final class DevMain {
                 .addSubcommand(new PosSimCommand())
                 .addSubcommand(new UpstreamSimCommand())
                 .addSubcommand(new BenchEchoServerCommand())
+                .addSubcommand(new BenchEchoLoadCommand())
                 .addSubcommand(new HsmSimMain())
                 .setCaseInsensitiveEnumValuesAllowed(true);
     }

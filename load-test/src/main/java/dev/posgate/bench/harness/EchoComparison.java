@@ -16,8 +16,12 @@ import java.util.Map;
  * drift in machine load hits all of them. The load generator is this process; each server is its
  * own JVM with the same flags.
  *
+ * <p>Two closed-loop generators: {@code nio}, this process's single NIO selector loop
+ * ({@link EchoLoad}), and {@code vertx}, a separate JVM running {@code posgate bench-echo-load}
+ * (one Vert.x event loop, a {@code NetClient}); {@code both} runs each target under each.
+ *
  * <pre>java -cp load-test/target/benchmarks.jar dev.posgate.bench.harness.EchoComparison \
- *     dev-tools/target/posgate-dev.jar [connections=50] [seconds=10] [rounds=2]</pre>
+ *     dev-tools/target/posgate-dev.jar [connections=50] [seconds=10] [rounds=2] [generator=nio|vertx|both]</pre>
  */
 public final class EchoComparison {
     static final List<String> SERVER_JVM = List.of("-Xms512m", "-Xmx512m", "-XX:+UseParallelGC");
@@ -27,15 +31,18 @@ public final class EchoComparison {
         int connections = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+        List<Generator> generators = args.length > 4 && !args[4].equals("both")
+                ? List.of(Generator.valueOf(args[4].toUpperCase(Locale.ROOT)))
+                : args.length > 4 ? List.of(Generator.values()) : List.of(Generator.NIO);
         Path work = Files.createTempDirectory("posgate-bench-");
         List<EchoLoad.Result> results = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             for (Target target : Target.values()) {
-                results.add(measure(target, jar, work, connections, seconds, round));
+                results.addAll(measure(target, generators, jar, work, connections, seconds, round));
             }
         }
         System.out.println();
-        System.out.println("| target | connections | round trips/s | p50 µs | p99 µs | errors |");
+        System.out.println("| target (generator) | connections | round trips/s | p50 µs | p99 µs | errors |");
         System.out.println("|---|---|---|---|---|---|");
         Map<String, Double> total = new LinkedHashMap<>();
         for (EchoLoad.Result r : results) {
@@ -43,9 +50,22 @@ public final class EchoComparison {
                     r.p50Micros(), r.p99Micros(), r.errors());
             total.merge(r.target(), r.perSecond(), Double::sum);
         }
-        double gw = total.get(Target.GATEWAY.label);
-        System.out.printf("%ngateway / raw Vert.x echo = %.2f (target >= 0.60)%n", gw / total.get(Target.RAW.label));
-        System.out.printf("gateway / jPOS ISOServer echo = %.2f (target > 1.00)%n", gw / total.get(Target.JPOS.label));
+        System.out.println();
+        for (Generator g : generators) {
+            double gw = total.get(g.label(Target.GATEWAY));
+            System.out.printf("%s generator: gateway / raw Vert.x echo = %.2f (target >= 0.85), gateway / jPOS ISOServer echo = %.2f%n",
+                    g.name().toLowerCase(Locale.ROOT), gw / total.get(g.label(Target.RAW)), gw / total.get(g.label(Target.JPOS)));
+        }
+    }
+
+    /** The closed-loop generators: this process's NIO selector loop, or a Vert.x event loop in its own JVM. */
+    enum Generator {
+        NIO,
+        VERTX;
+
+        String label(Target target) {
+            return target.label + " (" + name().toLowerCase(Locale.ROOT) + ")";
+        }
     }
 
     enum Target {
@@ -61,17 +81,23 @@ public final class EchoComparison {
     }
 
     @SuppressWarnings("try") // the server only has to run while the load does
-    private static EchoLoad.Result measure(Target target, Path jar, Path work, int connections, int seconds, int round)
-            throws Exception {
+    private static List<EchoLoad.Result> measure(Target target, List<Generator> generators, Path jar, Path work,
+            int connections, int seconds, int round) throws Exception {
         int port = freePort();
         Path log = work.resolve(target.name().toLowerCase(Locale.ROOT) + "-" + round + ".log");
+        List<EchoLoad.Result> results = new ArrayList<>();
         try (ServerProcess server = start(target, jar, work, port, log)) {
-            EchoLoad.Result r = EchoLoad.run(target.label, "127.0.0.1", port, connections, Duration.ofSeconds(3),
-                    Duration.ofSeconds(seconds));
-            System.out.printf("round %d %-24s %8.0f/s p50 %5.0f µs p99 %6.0f µs errors %d%n", round, target.label,
-                    r.perSecond(), r.p50Micros(), r.p99Micros(), r.errors());
-            return r;
+            for (Generator g : generators) {
+                EchoLoad.Result r = g == Generator.NIO
+                        ? EchoLoad.run(g.label(target), "127.0.0.1", port, connections, Duration.ofSeconds(3),
+                                Duration.ofSeconds(seconds))
+                        : VertxEchoLoad.run(jar, g.label(target), port, connections, 3, seconds);
+                System.out.printf("round %d %-32s %8.0f/s p50 %5.0f µs p99 %6.0f µs errors %d%n", round, r.target(),
+                        r.perSecond(), r.p50Micros(), r.p99Micros(), r.errors());
+                results.add(r);
+            }
         }
+        return results;
     }
 
     private static ServerProcess start(Target target, Path jar, Path work, int port, Path log) throws Exception {

@@ -1,0 +1,33 @@
+package dev.posgate.bench.harness;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Runs {@code posgate bench-echo-load} (one Vert.x event loop, a {@code NetClient}, closed loop) as
+ * its own JVM against a server and reads its result line; the frame is {@link EchoLoad}'s, so both
+ * generators send the same bytes.
+ */
+final class VertxEchoLoad {
+    private VertxEchoLoad() {}
+
+    static EchoLoad.Result run(Path jar, String target, int port, int connections, int warmupSeconds, int seconds)
+            throws IOException, InterruptedException {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms256m", "-Xmx256m", "-XX:+UseParallelGC", "-jar", jar.toString(), "bench-echo-load",
+                "--port", String.valueOf(port), "--connections", String.valueOf(connections),
+                "--warmup-seconds", String.valueOf(warmupSeconds), "--seconds", String.valueOf(seconds),
+                "--frame-hex", HexFormat.of().formatHex(EchoLoad.ECHO_FRAME));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int exit = p.waitFor();
+        String result = out.lines().filter(l -> l.startsWith("RESULT ")).findFirst()
+                .orElseThrow(() -> new IOException("bench-echo-load exited " + exit + " without a result:\n" + out));
+        String[] f = result.split(" ");
+        return new EchoLoad.Result(target, connections, Long.parseLong(f[1]), Double.parseDouble(f[2]), Long.parseLong(f[3]),
+                Double.parseDouble(f[4]), Double.parseDouble(f[5]));
+    }
+}
