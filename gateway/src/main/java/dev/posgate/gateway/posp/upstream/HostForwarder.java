@@ -9,13 +9,19 @@ import java.util.function.Supplier;
 /** The forward step of the purchase path: the host's copy of a request, MACed, sent, and its answer checked. */
 public interface HostForwarder {
 
-    /** The host's answer and whether its MAC verified under the ZAK (false: forged or garbled). */
-    record Answer(PosMessage reply, boolean macOk) {}
+    /**
+     * The host's answer as received and its MAC check under the ZAK, still running in the HSM
+     * ({@code macOk} false: forged or garbled). Nothing may act on {@code reply} before
+     * {@code macOk} is true; work that only prepares an answer (the terminal's reply MAC) may
+     * start at once, so that its HSM command travels with the check.
+     */
+    record Answer(PosMessage reply, Future<Boolean> macOk) {}
 
     /**
      * MACs {@code up} under the zone ZAK and sends it; {@code leaving} runs just before the bytes
-     * go out (from then on the host may act on it). Fails with {@link UpstreamException} when
-     * there is no connection (nothing sent) or no answer in time (maybe received).
+     * go out (from then on the host may act on it). Completes when the answer arrives, with its
+     * MAC check started. Fails with {@link UpstreamException} when there is no connection
+     * (nothing sent) or no answer in time (maybe received).
      */
     Future<Answer> forward(String tid, String stan, PosMessage up, Runnable leaving);
 
@@ -36,6 +42,6 @@ public interface HostForwarder {
                     leaving.run();
                     return link.request(tid, stan, up.mti(), body);
                 })
-                .compose(reply -> MessageSealer.verifyWithZak(hsm, key, reply.wire()).map(ok -> new Answer(reply, ok))));
+                .map(reply -> new Answer(reply, MessageSealer.verifyWithZak(hsm, key, reply.wire()))));
     }
 }

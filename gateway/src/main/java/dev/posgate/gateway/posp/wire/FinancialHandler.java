@@ -179,15 +179,25 @@ public final class FinancialHandler implements PosHandler {
                         : Future.failedFuture(e));
     }
 
-    /** The host's answer closes the row with its code; a lost or forged one is {@link #lost}. */
+    /**
+     * The host's answer closes the row with its code; a lost or forged one is {@link #lost}. The
+     * terminal's answer is sealed while the host's MAC is checked (both HSM commands leave in the
+     * same event-loop turn, so the link sends them together); it goes out only once the check
+     * passed and the row is closed, and is dropped otherwise.
+     */
     private Future<Response> forward(FinancialTransaction tx, PosMessage up) {
         return steps.host().forward(tx.tid(), tx.stan(), up, () -> tx.leavingFor(up)).compose(answer -> {
-            if (!answer.macOk()) return lost(tx, up, ResultCode.SYSTEM_MALFUNCTION);
             PosMessage reply = answer.reply();
             String code = reply.field(39) == null ? ResultCode.SYSTEM_MALFUNCTION.code() : reply.field(39);
             boolean approved = ResultCode.APPROVED.is(code);
-            return (approved ? kind.approved(steps.journal(), tx) : Future.<Void>succeededFuture())
-                    .compose(v -> close(tx, approved ? JournalStatus.APPROVED : JournalStatus.DECLINED, code, reply));
+            Future<Response> sealed = seal(tx, code, reply);
+            return answer.macOk().compose(macOk -> {
+                if (!macOk) return lost(tx, up, ResultCode.SYSTEM_MALFUNCTION);
+                JournalStatus status = approved ? JournalStatus.APPROVED : JournalStatus.DECLINED;
+                return (approved ? kind.approved(steps.journal(), tx) : Future.<Void>succeededFuture())
+                        .compose(v -> closeRow(tx, status, code, reply))
+                        .compose(v -> sealed);
+            });
         }, e -> e instanceof UpstreamException u
                 ? lost(tx, up, u.timeout() ? ResultCode.RESPONSE_TOO_LATE : ResultCode.ISSUER_UNAVAILABLE)
                 : Future.failedFuture(e));
@@ -207,10 +217,14 @@ public final class FinancialHandler implements PosHandler {
     }
 
     private Future<Response> close(FinancialTransaction tx, JournalStatus status, String code, PosMessage hostReply) {
+        return closeRow(tx, status, code, hostReply).compose(v -> seal(tx, code, hostReply));
+    }
+
+    /** The row closed with its outcome (and a moved original given back), durable before the terminal hears it. */
+    private Future<Void> closeRow(FinancialTransaction tx, JournalStatus status, String code, PosMessage hostReply) {
         String rrn = hostReply == null ? null : hostReply.field(37);
         String auth = hostReply == null ? null : hostReply.field(38);
-        return release(tx, status).compose(v -> steps.journal().close(tx.tid(), tx.batch(), tx.stan(), tx.mti(), status, code, rrn, auth))
-                .compose(v -> seal(tx, code, hostReply));
+        return release(tx, status).compose(v -> steps.journal().close(tx.tid(), tx.batch(), tx.stan(), tx.mti(), status, code, rrn, auth));
     }
 
     private Future<Response> seal(FinancialTransaction tx, String code, PosMessage hostReply) {
