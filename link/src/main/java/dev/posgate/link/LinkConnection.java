@@ -100,8 +100,8 @@ final class LinkConnection<Req, Rep> {
 
     /**
      * Puts Netty's {@link FlushConsolidationHandler} just in front of Vert.x's handler, through which
-     * every write and flush of {@code socket} goes (in front of TLS, so a batch is one record too).
-     * A flush outside a read of this channel is turned into one task at the end of the event loop's
+     * every write and flush of {@code socket} goes (and before TLS on the way out: TLS sees one flush,
+     * so a batch is one record too). A flush outside a read of this channel is turned into one task at the end of the event loop's
      * queue: the writes of every task and every other channel's read of the current iteration go out
      * together. During this channel's own read Vert.x holds its flush until read-complete; that flush
      * reaches the handler after its read-complete, so it too goes out with the iteration's batch.
