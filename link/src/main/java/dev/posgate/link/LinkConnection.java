@@ -2,7 +2,10 @@ package dev.posgate.link;
 
 import dev.posgate.iso8583.frame.FrameError;
 import dev.posgate.iso8583.frame.LengthFrameDecoder;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +22,9 @@ import java.util.Map;
  * partition's context (the event loop it was connected from), see {@link LinkPool}.
  */
 final class LinkConnection<Req, Rep> {
+    /** The name of the flush-consolidating handler in the channel pipeline ({@link LinkPoolOptions#flushConsolidation}). */
+    static final String FLUSH_CONSOLIDATION = "link-flush-consolidation";
+
     /** What the connection reports to its pool. */
     interface Events<Req, Rep> {
         void reply(LinkConnection<Req, Rep> conn, LinkProtocol.Reply<Rep> reply);
@@ -84,9 +90,27 @@ final class LinkConnection<Req, Rep> {
         if (protocol.oversizedPrefix() >= 0) {
             frames.skipOversized(protocol.oversizedPrefix());
         }
+        if (options.flushConsolidation() > 0) {
+            consolidateFlushes(socket, options.flushConsolidation());
+        }
         socket.handler(this::received);
         socket.closeHandler(v -> events.lost(this, "closed"));
         socket.exceptionHandler(t -> events.lost(this, "socket error: " + t));
+    }
+
+    /**
+     * Puts Netty's {@link FlushConsolidationHandler} just in front of Vert.x's handler, through which
+     * every write and flush of {@code socket} goes (and before TLS on the way out: TLS sees one flush,
+     * so a batch is one record too). A flush outside a read of this channel is turned into one task at the end of the event loop's
+     * queue: the writes of every task and every other channel's read of the current iteration go out
+     * together. During this channel's own read Vert.x holds its flush until read-complete; that flush
+     * reaches the handler after its read-complete, so it too goes out with the iteration's batch.
+     */
+    private static void consolidateFlushes(NetSocket socket, int maxFlushes) {
+        if (!(socket instanceof NetSocketInternal internal)) return;
+        ChannelHandlerContext vertxHandler = internal.channelHandlerContext();
+        vertxHandler.pipeline().addBefore(vertxHandler.name(), FLUSH_CONSOLIDATION,
+                new FlushConsolidationHandler(maxFlushes, true));
     }
 
     private void received(Buffer data) {

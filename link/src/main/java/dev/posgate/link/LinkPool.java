@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +71,7 @@ public final class LinkPool<Req, Rep> {
     private LinkMetrics<Req, Rep> metrics = new LinkMetrics<>() {};
     private HealthProbe<Req, Rep> probe;
     private Ticker ticker;
+    private Consumer<NetSocket> connected = socket -> {};
 
     // ---- shared between partitions: atomics and volatiles only ----
     private final AtomicInteger up = new AtomicInteger();
@@ -149,6 +151,12 @@ public final class LinkPool<Req, Rep> {
     /** Time source and timers (default: the machine's, through Vert.x timers). */
     public LinkPool<Req, Rep> ticker(Ticker t) {
         this.ticker = Objects.requireNonNull(t);
+        return this;
+    }
+
+    /** Tests: sees each new connection's socket, on its event loop, before a request is written on it. */
+    LinkPool<Req, Rep> onConnected(Consumer<NetSocket> observer) {
+        this.connected = Objects.requireNonNull(observer);
         return this;
     }
 
@@ -400,6 +408,7 @@ public final class LinkPool<Req, Rep> {
                     return;
                 }
                 LinkConnection<Req, Rep> conn = new LinkConnection<>(slot.label, socket, protocol, options, ticker, events);
+                connected.accept(socket);
                 slot.conn = conn;
                 if (options.probeOnConnect() && probe != null) {
                     probe(conn, slot, true);

@@ -23,6 +23,7 @@ public final class LinkPoolOptions {
     private int lateCapacity = 4096;
     private NetClientOptions netClientOptions = new NetClientOptions();
     private boolean perEventLoop;
+    private int flushConsolidation = 256;
 
     /** Used in logs and failure messages, e.g. {@code HSM pool 'default'}. */
     public LinkPoolOptions name(String name) {
@@ -111,6 +112,20 @@ public final class LinkPoolOptions {
         return this;
     }
 
+    /**
+     * Coalesces the writes each connection receives in one event-loop iteration into one flush (one
+     * write syscall) instead of one per request: a request written outside a read of its own
+     * connection (from a task, a timer, or another connection's read: a terminal's message) is
+     * flushed when the loop finishes the work of its current iteration, not at once; at most
+     * {@code maxFlushes} writes wait for one flush. Netty's {@code FlushConsolidationHandler} in front
+     * of Vert.x's handler. 0 flushes every write at once (Vert.x's own behaviour). Default 256.
+     */
+    public LinkPoolOptions flushConsolidation(int maxFlushes) {
+        if (maxFlushes < 0) throw new IllegalArgumentException("flushConsolidation must be >= 0: " + maxFlushes);
+        this.flushConsolidation = maxFlushes;
+        return this;
+    }
+
     public String name() { return name; }
     public List<HostAndPort> hosts() { return List.copyOf(hosts); }
     public int connectionsPerHost() { return connectionsPerHost; }
@@ -125,6 +140,7 @@ public final class LinkPoolOptions {
     public Duration lateWindow() { return lateWindow; }
     public int lateCapacity() { return lateCapacity; }
     public boolean perEventLoop() { return perEventLoop; }
+    public int flushConsolidation() { return flushConsolidation; }
     public NetClientOptions netClientOptions() { return new NetClientOptions(netClientOptions); }
 
     private static int positive(String what, int n) {

@@ -27,8 +27,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * instances; each keeps {@code chains} NC commands outstanding, the next one issued from the
  * previous one's completion, as a session's chain does.
  *
+ * <p>{@code flush} compares, with a connection per event loop, {@link LinkPoolOptions#flushConsolidation}
+ * on (C) and off (D), alternated C D C D, and reports write and read syscalls per command as well
+ * ({@code /proc/self/io}: {@code syscw}, {@code syscr} of this process). {@code next} says where a
+ * chain's next command is issued: {@code chain} inside its predecessor's completion (inside the read
+ * of the reply, where Vert.x already holds the flush until read-complete), {@code task} from a task
+ * on the caller's loop that the completion schedules (outside that connection's read, as a command
+ * a terminal's message or an SQL reply triggers).
+ *
  * <pre>java -cp hsm-client/target/test-classes:hsm-client/target/classes:$(cat cp.txt) \
- *     dev.posgate.hsm.pool.HsmHopBenchmark 127.0.0.1:1500 [seconds 5] [chains per loop 4] [connections 4]</pre>
+ *     dev.posgate.hsm.pool.HsmHopBenchmark 127.0.0.1:1500 [seconds 5] [chains per loop 4] [connections 4] \
+ *     [compare hop|flush] [next chain|task]</pre>
  */
 public final class HsmHopBenchmark {
     private HsmHopBenchmark() {
@@ -39,6 +48,8 @@ public final class HsmHopBenchmark {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int chains = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         int connections = args.length > 3 ? Integer.parseInt(args[3]) : 4;
+        boolean flush = args.length > 4 && args[4].equals("flush");
+        boolean fromTask = args.length > 5 && args[5].equals("task");
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(4));
         VertxInternal vi = (VertxInternal) vertx;
         List<ContextInternal> callers = new ArrayList<>();
@@ -49,12 +60,15 @@ public final class HsmHopBenchmark {
         }
         HsmPoolConfig config = HsmPoolConfig.builder().host(hsm).connectionsPerHost(connections).build();
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        System.out.printf("HSM %s, %d connections, 2 caller loops x %d chains, %d s per round%n", hsm, connections,
-                chains, seconds);
-        boolean[] rounds = {false, true, false, true, false, true};
-        for (boolean perLoop : rounds) {
-            LinkPool<HsmCommand, byte[]> pool = new LinkPool<>(vertx, new LinkPoolOptions().name(perLoop ? "B" : "A")
-                    .host(HostAndPort.parse(hsm)).connectionsPerHost(connections).perEventLoop(perLoop),
+        System.out.printf("HSM %s, %d connections, 2 caller loops x %d chains (next from %s), %d s per round%n", hsm,
+                connections, chains, fromTask ? "a task" : "the completion", seconds);
+        boolean[] rounds = flush ? new boolean[] {true, false, true, false} : new boolean[] {false, true, false, true, false, true};
+        for (boolean b : rounds) {
+            boolean perLoop = flush || b;
+            String name = flush ? (b ? "C" : "D") : (b ? "B" : "A");
+            LinkPool<HsmCommand, byte[]> pool = new LinkPool<>(vertx, new LinkPoolOptions().name(name)
+                    .host(HostAndPort.parse(hsm)).connectionsPerHost(connections).perEventLoop(perLoop)
+                    .flushConsolidation(!flush || b ? 256 : 0),
                     new HsmLinkProtocol(config));
             pool.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             while (pool.connectionsUp() < connections) Thread.sleep(10);
@@ -63,22 +77,27 @@ public final class HsmHopBenchmark {
             boolean[] running = {true};
             for (ContextInternal c : callers) {
                 for (int i = 0; i < chains; i++) {
-                    c.runOnContext(v -> next(pool, done, failed, running));
+                    c.runOnContext(v -> next(pool, done, failed, running, fromTask ? c : null));
                 }
             }
             Thread.sleep(seconds * 1000L); // warm-up
             long n0 = done.get();
             long cpu0 = os.getProcessCpuTime();
+            long[] io0 = syscalls();
             long t0 = System.nanoTime();
             Thread.sleep(seconds * 1000L);
             long n1 = done.get();
             long cpu1 = os.getProcessCpuTime();
+            long[] io1 = syscalls();
             long t1 = System.nanoTime();
             running[0] = false;
             long n = n1 - n0;
-            System.out.printf("%s %-26s %8.0f commands/s  %6.1f µs CPU per command  (%d failed)%n",
-                    perLoop ? "B" : "A", perLoop ? "connection per event loop" : "one pool context",
-                    n * 1e9 / (t1 - t0), (cpu1 - cpu0) / 1e3 / Math.max(1, n), failed.get());
+            System.out.printf("%s %-26s %8.0f commands/s  %6.1f µs CPU per command  %5.3f write + %5.3f read"
+                            + " syscalls per command  (%d failed)%n",
+                    name, flush ? (b ? "flush consolidation on" : "flush consolidation off")
+                            : perLoop ? "connection per event loop" : "one pool context",
+                    n * 1e9 / (t1 - t0), (cpu1 - cpu0) / 1e3 / Math.max(1, n),
+                    (io1[0] - io0[0]) / (double) Math.max(1, n), (io1[1] - io0[1]) / (double) Math.max(1, n), failed.get());
             Thread.sleep(500);
             pool.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
@@ -87,12 +106,25 @@ public final class HsmHopBenchmark {
 
     private static final byte[] NC = "NC".getBytes(StandardCharsets.US_ASCII);
 
-    private static void next(LinkPool<HsmCommand, byte[]> pool, AtomicLong done, AtomicLong failed, boolean[] running) {
+    /** The next command: from the completion, or, with {@code task}, from a task it schedules there. */
+    private static void next(LinkPool<HsmCommand, byte[]> pool, AtomicLong done, AtomicLong failed, boolean[] running,
+            ContextInternal task) {
         if (!running[0]) return;
         pool.request(HsmCommand.of(NC.clone()), Duration.ofSeconds(10)).onComplete(ar -> {
             if (ar.succeeded()) done.incrementAndGet();
             else failed.incrementAndGet();
-            next(pool, done, failed, running);
+            if (task != null) task.runOnContext(v -> next(pool, done, failed, running, task));
+            else next(pool, done, failed, running, null);
         });
+    }
+
+    /** This process's write and read syscalls so far ({@code syscw}, {@code syscr} of /proc/self/io). */
+    private static long[] syscalls() throws java.io.IOException {
+        long[] rw = new long[2];
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/io"))) {
+            if (line.startsWith("syscw:")) rw[0] = Long.parseLong(line.substring(6).trim());
+            if (line.startsWith("syscr:")) rw[1] = Long.parseLong(line.substring(6).trim());
+        }
+        return rw;
     }
 }
