@@ -47,6 +47,7 @@ import dev.posgate.gateway.posp.wire.PinTranslator;
 import dev.posgate.gateway.posp.wire.PospSettings;
 import dev.posgate.gateway.posp.wire.ReplySealer;
 import dev.posgate.gateway.posp.wire.SettlementHandler;
+import dev.posgate.gateway.posp.wire.SignOnAdmission;
 import dev.posgate.gateway.posp.wire.SignOnHandler;
 import dev.posgate.gateway.posp.wire.TerminalMacs;
 import dev.posgate.gateway.posp.wire.TrackOpener;
@@ -119,7 +120,7 @@ public final class PospModule implements GatewayModule {
         ic = new IcParameters(c.db(), c.audit());
         SignOnHandler signOn = new SignOnHandler(c.terminals(), terminals, new WorkingKeyIssuer(c.hsm()),
                 registry, systemKeys, settings, c.audit(), updates.get(),
-                PerKeyRate.configured(c, "sign_on", Setting.POSP_SIGN_ON_RATE));
+                PerKeyRate.configured(c, "sign_on", Setting.POSP_SIGN_ON_RATE), SignOnAdmission.configured(c));
         BatchSettlements batches = new BatchSettlements(c.db());
         Signatures signatures = new Signatures(c.db());
         int signatureMax = c.config().integer(Setting.POSP_SIGNATURE_MAX_BYTES);

@@ -29,7 +29,10 @@ public enum ResultCode {
     /** The host did not answer in time; the gateway reverses what it sent. */
     RESPONSE_TOO_LATE("68"),
     SIGN_ON_AGAIN("77"),
-    /** No connection to the host: nothing was sent. */
+    /**
+     * The switch cannot serve the request now and did nothing with it (retry later): no connection
+     * to the host, nothing sent; or a sign-on over the node's admission (docs/posp.md).
+     */
     ISSUER_UNAVAILABLE("91"),
     DUPLICATE("94"),
     SYSTEM_MALFUNCTION("96"),

@@ -2,7 +2,9 @@ package dev.posgate.gateway.spi;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -21,6 +23,8 @@ public final class SessionContext {
     private final Thread eventLoopThread;
     private final SessionThreadCheck check;
     private final Map<SessionKey<?>, Object> attributes = new HashMap<>();
+    private final List<Runnable> closeActions = new ArrayList<>(0);
+    private boolean closed;
 
     /** An unconfined context, for tests that drive handlers without a listener: nothing is checked. */
     public SessionContext(long id, String remoteAddress) {
@@ -88,6 +92,40 @@ public final class SessionContext {
         } else {
             eventLoop.runOnContext(v -> action.run());
         }
+    }
+
+    /** Whether the terminal's connection has closed (its answers are dropped). */
+    public boolean closed() {
+        checkThread("closed");
+        return closed;
+    }
+
+    /**
+     * Runs {@code action} on the session's event loop when the connection closes (at once if it has
+     * closed): work queued for the terminal gives its place up. Returns what unregisters it, for
+     * work that no longer waits.
+     */
+    public Runnable onClose(Runnable action) {
+        checkThread("onClose");
+        if (closed) {
+            action.run();
+            return () -> {};
+        }
+        closeActions.add(action);
+        return () -> {
+            checkThread("onClose");
+            closeActions.remove(action);
+        };
+    }
+
+    /** The listener's, once, when the connection has closed: runs the {@link #onClose} actions. */
+    public void connectionClosed() {
+        checkThread("connectionClosed");
+        if (closed) return;
+        closed = true;
+        List<Runnable> actions = new ArrayList<>(closeActions);
+        closeActions.clear();
+        for (Runnable a : actions) a.run();
     }
 
     /** The attribute under {@code key}, or null. */

@@ -131,12 +131,24 @@ public final class PospFixture implements AutoCloseable {
      * load balancer); the caller closes it.
      */
     public TestGateway startAnotherNode() throws Exception {
-        return TestGateway.start(nodeSettings());
+        return startAnotherNode(Map.of());
+    }
+
+    /** The same, with {@code settings} on top of the node's own. */
+    public TestGateway startAnotherNode(Map<Setting, Object> settings) throws Exception {
+        Map<Setting, Object> s = nodeSettings();
+        s.putAll(settings);
+        return TestGateway.start(s);
     }
 
     /** A new connection to {@code node}, for {@link PosClient#relink}: the same terminal, now on that node. */
     public TerminalLink linkTo(TestGateway node) throws Exception {
-        return await(TerminalLink.connect(vertx, "127.0.0.1", node.port(), Duration.ofSeconds(10)));
+        return linkTo(node, Duration.ofSeconds(10));
+    }
+
+    /** The same, waiting up to {@code timeout} for each answer (a terminal whose answer is held back on purpose). */
+    public TerminalLink linkTo(TestGateway node, Duration timeout) throws Exception {
+        return await(TerminalLink.connect(vertx, "127.0.0.1", node.port(), timeout));
     }
 
     private Map<Setting, Object> nodeSettings() {

@@ -274,6 +274,7 @@ final class Session implements FrameSink {
         decoder.close();
         accountBuffered(0);
         onClosed.run();
+        context.connectionClosed();
     }
 
     private static String label(Family family) {

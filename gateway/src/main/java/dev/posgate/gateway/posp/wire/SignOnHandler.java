@@ -30,7 +30,8 @@ import dev.posgate.gateway.posp.store.SystemKeys;
  * Refusals: unregistered TID {@code 97}; MID not the registered one {@code 03}; terminal not
  * ACTIVE {@code 58}; no ACTIVE TMK {@code 97} with processing requirement 4 (TMK download);
  * PSAM terminal without a bound card {@code 97}; more than posp.sign_on.rate sign-ons of one TID
- * within key.rate.window.seconds {@code 12}; an SM4 terminal's 001 (single-length keys; SM4 keys
+ * within key.rate.window.seconds {@code 12}; over the node's {@link SignOnAdmission} (its wait queue
+ * full, or the wait too long) {@code 91}, with no database or HSM work; an SM4 terminal's 001 (single-length keys; SM4 keys
  * are 16 bytes) {@code 12}. An SM4 terminal gets SM4 keys under its SM4 TMK (protocol.md
  * section 5). Sign-on is unauthenticated (anyone who knows TID and
  * MID may send it): the keys the terminal used stay valid for a grace period ({@link PospTerminals}).
@@ -45,10 +46,11 @@ public final class SignOnHandler implements PosHandler {
     private final AuditLog audit;
     private final PendingUpdates updates;
     private final PerKeyRate rate;
+    private final SignOnAdmission admission;
 
     public SignOnHandler(TerminalRepository terminals, PospTerminals posp, WorkingKeyIssuer issuer,
             PsamRegistry psam, SystemKeys systemKeys, PospSettings settings, AuditLog audit, PendingUpdates updates,
-            PerKeyRate rate) {
+            PerKeyRate rate, SignOnAdmission admission) {
         this.terminals = terminals;
         this.posp = posp;
         this.issuer = issuer;
@@ -58,6 +60,7 @@ public final class SignOnHandler implements PosHandler {
         this.audit = audit;
         this.updates = updates;
         this.rate = rate;
+        this.admission = admission;
     }
 
     @Override
@@ -69,6 +72,12 @@ public final class SignOnHandler implements PosHandler {
         if (mode == null || tid == null) return code(request, ResultCode.FORMAT_ERROR.code());
         // before any database or HSM work; counted by the rate, not audited per refusal
         if (!rate.admit(tid)) return code(request, ResultCode.INVALID_TRANSACTION.code());
+        // the database and HSM work at the rate the node sustains; over it 91 with none done (docs/posp.md)
+        return admission.run(session, () -> signOn(request, tid, mode, f60),
+                () -> PosReplies.code(request, ResultCode.ISSUER_UNAVAILABLE));
+    }
+
+    private Future<Response> signOn(PosMessage request, String tid, SignOnMode mode, Field60 f60) {
         // the terminal and its TMK in one query (a PSAM terminal's TMK, if any, goes unused)
         return terminals.findByTidWithActiveKey(tid, "TMK", settings.tmkIndex()).compose(found -> {
             if (found.isEmpty()) return refuse(request, tid, PosReplies.code(request, ResultCode.NOT_REGISTERED), "unknown TID");
