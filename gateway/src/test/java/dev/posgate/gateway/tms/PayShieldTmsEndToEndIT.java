@@ -1,6 +1,10 @@
 package dev.posgate.gateway.tms;
 
 import static dev.posgate.testing.Eventually.await;
+import static dev.posgate.testing.TdesReference.cbcMac4;
+import static dev.posgate.testing.TdesReference.ecbDecrypt;
+import static dev.posgate.testing.TdesReference.ecbEncrypt;
+import static dev.posgate.testing.TdesReference.x919;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,10 +46,7 @@ import java.util.Map;
 import java.util.Random;
 import io.vertx.core.json.JsonObject;
 import org.bouncycastle.crypto.BlockCipher;
-import org.bouncycastle.crypto.engines.DESEngine;
 import org.bouncycastle.crypto.engines.DESedeEngine;
-import org.bouncycastle.crypto.macs.CBCBlockCipherMac;
-import org.bouncycastle.crypto.macs.ISO9797Alg3Mac;
 import org.bouncycastle.crypto.modes.CBCBlockCipher;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.crypto.params.ParametersWithIV;
@@ -188,41 +189,6 @@ class PayShieldTmsEndToEndIT {
     }
 
     // --- BouncyCastle, called directly ---
-
-    private static byte[] ecb(boolean encrypt, byte[] key, byte[] data) {
-        DESedeEngine e = new DESedeEngine();
-        e.init(encrypt, new KeyParameter(key));
-        byte[] out = new byte[data.length];
-        for (int i = 0; i < data.length; i += 8) e.processBlock(data, i, out, i);
-        return out;
-    }
-
-    private static byte[] ecbDecrypt(byte[] key, byte[] data) {
-        return ecb(false, key, data);
-    }
-
-    private static byte[] ecbEncrypt(byte[] key, byte[] data) {
-        return ecb(true, key, data);
-    }
-
-    /** TDES CBC-MAC, zero IV, zero padding, 32-bit output. */
-    private static byte[] cbcMac4(byte[] key, byte[] data) {
-        CBCBlockCipherMac mac = new CBCBlockCipherMac(new DESedeEngine(), 32);
-        mac.init(new KeyParameter(key));
-        mac.update(data, 0, data.length);
-        byte[] out = new byte[4];
-        mac.doFinal(out, 0);
-        return out;
-    }
-
-    private static byte[] x919(byte[] key16, byte[] data) {
-        ISO9797Alg3Mac mac = new ISO9797Alg3Mac(new DESEngine());
-        mac.init(new KeyParameter(key16));
-        mac.update(data, 0, data.length);
-        byte[] out = new byte[8];
-        mac.doFinal(out, 0);
-        return out;
-    }
 
     private static byte[] cbc(boolean encrypt, byte[] key, byte[] iv, byte[] data) {
         BlockCipher c = CBCBlockCipher.newInstance(new DESedeEngine());

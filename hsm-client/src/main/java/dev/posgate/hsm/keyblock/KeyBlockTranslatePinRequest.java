@@ -1,10 +1,10 @@
 package dev.posgate.hsm.keyblock;
 
 import dev.posgate.hsm.PinBlockFormat;
-import dev.posgate.hsm.command.FieldException;
 import dev.posgate.hsm.command.FieldReader;
 import dev.posgate.hsm.command.FieldWriter;
 import dev.posgate.hsm.command.HsmRequest;
+import dev.posgate.hsm.command.TranslatePinFields;
 import dev.posgate.hsm.command.TranslatePinReply;
 import java.util.Objects;
 
@@ -24,17 +24,10 @@ public record KeyBlockTranslatePinRequest(KeyBlockKey tpk, KeyBlockKey zpk, int 
     public KeyBlockTranslatePinRequest {
         Objects.requireNonNull(tpk, "tpk");
         Objects.requireNonNull(zpk, "zpk");
-        Objects.requireNonNull(pinBlock, "pinBlock");
-        Objects.requireNonNull(sourceFormat, "sourceFormat");
-        Objects.requireNonNull(destinationFormat, "destinationFormat");
-        Objects.requireNonNull(account, "account");
         if (tpk.scheme() != KeyBlockKey.UNDER_LMK || zpk.scheme() != KeyBlockKey.UNDER_LMK) {
             throw new IllegalArgumentException("S keys (under the key-block LMK)");
         }
-        if (pinBlock.length != 8) throw new IllegalArgumentException("PIN block must be 8 bytes");
-        if (!account.matches("[0-9]{12}")) throw new IllegalArgumentException("account must be 12 digits");
-        if (maxPinLength < 4 || maxPinLength > 12) throw new IllegalArgumentException("max PIN length must be 4..12");
-        pinBlock = pinBlock.clone();
+        pinBlock = TranslatePinFields.checked(maxPinLength, pinBlock, sourceFormat, destinationFormat, account);
     }
 
     @Override
@@ -51,7 +44,7 @@ public record KeyBlockTranslatePinRequest(KeyBlockKey tpk, KeyBlockKey zpk, int 
     public void writeFields(FieldWriter w) {
         tpk.write(w);
         zpk.write(w);
-        w.decimal(maxPinLength, 2).hex(pinBlock).ascii(sourceFormat.code()).ascii(destinationFormat.code()).ascii(account);
+        TranslatePinFields.write(w, maxPinLength, pinBlock, sourceFormat, destinationFormat, account);
     }
 
     /** Whether a CA command (code included) carries a key-block TPK. */
@@ -62,31 +55,12 @@ public record KeyBlockTranslatePinRequest(KeyBlockKey tpk, KeyBlockKey zpk, int 
     public static KeyBlockTranslatePinRequest read(FieldReader r) {
         KeyBlockKey tpk = KeyBlockKey.read(r, KeyBlockKey.UNDER_LMK, "TPK");
         KeyBlockKey zpk = KeyBlockKey.read(r, KeyBlockKey.UNDER_LMK, "destination ZPK");
-        int max = r.decimal(2, "maximum PIN length");
-        if (max < 4 || max > 12) throw new FieldException("24", "maximum PIN length outside 4..12");
-        byte[] block = r.hex(16, "PIN block");
-        PinBlockFormat sf = format(r, "source PIN block format");
-        PinBlockFormat df = format(r, "destination PIN block format");
-        String account = r.ascii(12, "account number");
-        if (!account.matches("[0-9]{12}")) throw new FieldException("15", "account number must be 12 digits");
-        r.expectEnd();
-        return new KeyBlockTranslatePinRequest(tpk, zpk, max, block, sf, df, account);
-    }
-
-    private static PinBlockFormat format(FieldReader r, String what) {
-        String code = r.ascii(2, what);
-        PinBlockFormat f = PinBlockFormat.ofCode(code);
-        if (f == null) throw new FieldException("23", what + ": unsupported " + code);
-        return f;
+        return TranslatePinFields.read(r, (max, block, sf, df, account) ->
+                new KeyBlockTranslatePinRequest(tpk, zpk, max, block, sf, df, account));
     }
 
     @Override
     public TranslatePinReply readReply(FieldReader r) {
-        int len = r.decimal(2, "PIN length");
-        byte[] block = r.hex(16, "PIN block");
-        PinBlockFormat f = PinBlockFormat.ofCode(r.ascii(2, "PIN block format"));
-        if (f == null) throw new FieldException("15", "unknown PIN block format in reply");
-        r.expectEnd();
-        return new TranslatePinReply(len, block, f);
+        return TranslatePinFields.readReply(r);
     }
 }

@@ -4,6 +4,7 @@ import com.sun.management.OperatingSystemMXBean;
 import dev.posgate.link.HostAndPort;
 import dev.posgate.link.LinkPool;
 import dev.posgate.link.LinkPoolOptions;
+import dev.posgate.testing.Eventually;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.ThreadingModel;
@@ -71,7 +72,7 @@ public final class HsmHopBenchmark {
                     .flushConsolidation(!flush || b ? 256 : 0),
                     new HsmLinkProtocol(config));
             pool.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            while (pool.connectionsUp() < connections) Thread.sleep(10);
+            Eventually.until(connections + " connections up", () -> pool.connectionsUp() >= connections);
             AtomicLong done = new AtomicLong();
             AtomicLong failed = new AtomicLong();
             boolean[] running = {true};

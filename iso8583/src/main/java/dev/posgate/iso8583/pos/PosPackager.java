@@ -2,9 +2,11 @@ package dev.posgate.iso8583.pos;
 
 import org.jpos.iso.IFB_BITMAP;
 import org.jpos.iso.ISOBasePackager;
+import org.jpos.iso.ISOBinaryField;
 import org.jpos.iso.ISOBitMap;
 import org.jpos.iso.ISOComponent;
 import org.jpos.iso.ISOException;
+import org.jpos.iso.ISOField;
 import org.jpos.iso.ISOFieldPackager;
 import org.jpos.iso.ISOMsg;
 
@@ -163,73 +165,30 @@ public final class PosPackager extends ISOBasePackager {
     /**
      * Packs {@code MTI | bitmap | fields} into a new array, leaving {@code headroom} zero bytes in front
      * (for TPDU, application header and frame length) so that the caller never copies the message again.
+     * The ISOMsg's values are copied into a field array and packed by {@link #pack(Object[], int)}.
      */
     public byte[] pack(ISOMsg m, int headroom) {
-        if (headroom < 0) {
-            throw new IllegalArgumentException("headroom " + headroom);
-        }
+        return pack(fieldsOf(m), headroom);
+    }
+
+    /** The values of {@code m} as a field array (index = field number, 1 kept so that pack refuses it). */
+    private static Object[] fieldsOf(ISOMsg m) {
         int maxField = m.getMaxField();
         if (maxField > MAX_FIELD) {
             throw new PosFormatException(BAD_VALUE, maxField, "only the primary bitmap (fields 2..64) is used");
         }
-        ISOComponent mtiC = m.getComponent(0);
-        if (mtiC == null) {
-            throw new PosFormatException(BAD_VALUE, 0, "MTI missing");
-        }
-        if (m.getComponent(1) != null) {
-            throw new PosFormatException(BAD_VALUE, 1, "field 1 (secondary bitmap) is not used");
-        }
-        Object mtiValue = valueOf(mtiC);
-        if (!(mtiValue instanceof String) || ((String) mtiValue).length() != 4) {
-            throw new PosFormatException(BAD_VALUE, 0, "MTI must be 4 digits: " + mtiValue);
-        }
-        byte[] mtiBytes = mti.pack(mtiC);
-        byte[][] parts = new byte[MAX_FIELD + 1][];
-        long bits = 0;
-        int total = MTI_LENGTH + BITMAP_LENGTH;
-        for (int i = 2; i <= maxField; i++) {
+        Object[] values = new Object[MAX_FIELD + 1];
+        for (int i = 0; i <= maxField; i++) {
             ISOComponent c = m.getComponent(i);
-            if (c == null) {
-                continue;
-            }
-            PosFieldPackager f = table[i];
-            if (f == null) {
-                throw new PosFormatException(BAD_VALUE, i, "field not defined by the protocol");
-            }
-            parts[i] = f.pack(c);
-            total += parts[i].length;
-            bits |= 1L << (MAX_FIELD - i);
-        }
-        byte[] out = new byte[headroom + total];
-        int p = headroom;
-        System.arraycopy(mtiBytes, 0, out, p, MTI_LENGTH);
-        p += MTI_LENGTH;
-        for (int i = 0; i < BITMAP_LENGTH; i++) {
-            out[p++] = (byte) (bits >>> (56 - 8 * i));
-        }
-        for (int i = 2; i <= maxField; i++) {
-            if (parts[i] != null) {
-                System.arraycopy(parts[i], 0, out, p, parts[i].length);
-                p += parts[i].length;
+            if (c != null) {
+                try {
+                    values[i] = c.getValue();
+                } catch (ISOException e) {
+                    throw new PosFormatException(BAD_VALUE, i, "no value", e);
+                }
             }
         }
-        return out;
-    }
-
-    private static void put(ISOMsg m, ISOComponent c) {
-        try {
-            m.set(c);
-        } catch (ISOException e) { // ISOMsg.set(ISOComponent) only throws for a null key
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Object valueOf(ISOComponent c) {
-        try {
-            return c.getValue();
-        } catch (ISOException e) {
-            throw new PosFormatException(BAD_VALUE, -1, e.getMessage(), e);
-        }
+        return values;
     }
 
     // ---------------------------------------------------------------------------------------- unpack
@@ -244,96 +203,69 @@ public final class PosPackager extends ISOBasePackager {
 
     /**
      * Unpacks {@code b[off .. end)}, which must hold exactly one message ({@code MTI | bitmap | fields}),
-     * into {@code m}.
+     * into {@code m}: {@link #unpack(Object[], byte[], int, int)}, then the values are copied into
+     * {@code m} (on a failure too: what parsed, as the exception's {@code partial()} would hold it).
      *
      * @return bytes consumed, always {@code end - off}
      */
     public int unpack(ISOMsg m, byte[] b, int off, int end) {
-        if (off < 0 || end > b.length || off > end) {
-            throw new IndexOutOfBoundsException("off " + off + " end " + end + " length " + b.length);
+        Object[] values = new Object[MAX_FIELD + 1];
+        try {
+            unpack(values, b, off, end);
+        } catch (PosFormatException e) {
+            copyInto(m, values, b, off, end);
+            throw e.partialFields() != null ? e.attributed(m) : e;
         }
-        int p = off;
-        ISOComponent mtiC = mti.createComponent(0);
-        p += mti.unpack(mtiC, b, p, end);
-        put(m, mtiC);
+        copyInto(m, values, b, off, end);
+        return end - off;
+    }
 
+    /**
+     * Puts the parsed {@code values} of {@code b[off .. end)} into {@code m}: the MTI, the bitmap as
+     * announced (jPOS keeps it as field -1) once it is readable, the fields.
+     */
+    private static void copyInto(ISOMsg m, Object[] values, byte[] b, int off, int end) {
+        if (values[0] == null) {
+            return;
+        }
+        put(m, new ISOField(0, (String) values[0]));
         long bits;
         try {
-            bits = readBitmap(b, p, end);
-        } catch (PosFormatException e) {
-            // bit 1 set: the bitmap is there and the MTI is known, so the sender can be answered
-            throw e.reason() == SECONDARY_BITMAP ? e.attributed(m) : e;
+            bits = readBitmap(b, off + MTI_LENGTH, end);
+        } catch (PosFormatException unreadable) { // the unpack failed there: nothing after the MTI parsed
+            return;
         }
-        p += BITMAP_LENGTH;
         BitSet bs = new BitSet(MAX_FIELD + 1);
         for (long rest = bits; rest != 0; rest &= rest - 1) {
             bs.set(MAX_FIELD - Long.numberOfTrailingZeros(rest));
         }
         put(m, new ISOBitMap(-1, bs));
+        for (int i = 2; i <= MAX_FIELD; i++) {
+            Object v = values[i];
+            if (v != null) {
+                put(m, v instanceof byte[] ? new ISOBinaryField(i, (byte[]) v) : new ISOField(i, (String) v));
+            }
+        }
+    }
 
-        int i = 0;
-        for (long rest = bits; rest != 0; rest &= ~(Long.MIN_VALUE >>> (i - 1))) {
-            i = Long.numberOfLeadingZeros(rest) + 1; // the MSB is field 1: ascending field order
-            PosFieldPackager f = table[i];
-            if (f == null) { // every field 2-64 is defined: kept for a narrower table
-                throw new PosFormatException(UNKNOWN_FIELD, i, "the bitmap announces a field the protocol does not define")
-                        .attributed(m);
-            }
-            ISOComponent c = f.createComponent(i);
-            try {
-                p += f.unpack(c, b, p, end);
-            } catch (PosFormatException e) {
-                salvage(m, b, p, end, bits, i);
-                throw e.attributed(m);
-            }
-            put(m, c);
+    private static void put(ISOMsg m, ISOComponent c) {
+        try {
+            m.set(c);
+        } catch (ISOException e) { // ISOMsg.set(ISOComponent) only throws for a null key
+            throw new IllegalStateException(e);
         }
-        if (p != end) {
-            throw new PosFormatException(TRAILING_BYTES, -1, (end - p) + " bytes after the last field").attributed(m);
-        }
-        return p - off;
     }
 
     /** The fields a format-error answer echoes (protocol.md 2.1): recovered after a bad field when possible. */
     private static final long ECHOED = (1L << (MAX_FIELD - 11)) | (1L << (MAX_FIELD - 41)) | (1L << (MAX_FIELD - 42));
 
-    /**
-     * After field {@code failed} at {@code p} did not parse, recovers 11, 41 and 42 if they follow it: skips
-     * fields by their length alone while their extent is known (a bad digit does not hide the next field;
-     * a bad length prefix or a truncation does, and ends the attempt). Nothing else is added to {@code m}.
-     */
-    private void salvage(ISOMsg m, byte[] b, int p, int end, long bits, int failed) {
-        long wanted = bits & ECHOED & (-1L >>> failed); // announced echo fields after the failed one
-        if (wanted == 0) {
-            return;
-        }
-        try {
-            p += table[failed].extent(b, p, end);
-            int i = failed;
-            for (long rest = bits & (-1L >>> failed); rest != 0 && (wanted & -1L >>> i) != 0;
-                 rest &= ~(Long.MIN_VALUE >>> (i - 1))) {
-                i = Long.numberOfLeadingZeros(rest) + 1;
-                PosFieldPackager f = table[i];
-                if ((ECHOED & (1L << (MAX_FIELD - i))) != 0) {
-                    ISOComponent c = f.createComponent(i);
-                    p += f.unpack(c, b, p, end);
-                    put(m, c);
-                } else {
-                    p += f.extent(b, p, end);
-                }
-            }
-        } catch (PosFormatException stop) {
-            // the rest of the message cannot be located: answer with what was recovered
-        }
-    }
-
     // ---------------------------------------------------------------------- field array (PosMessage)
 
     /**
-     * Packs {@code MTI | bitmap | fields} from {@code values} (index = field number, 0 = MTI, 1 unused:
+     * Packs {@code MTI | bitmap | fields} from {@code values} (index = field number, 0 = MTI, 1 refused:
      * String for n/z/ans, byte[] for b, {@code null} when absent) into a new array with {@code headroom}
-     * zero bytes in front. Every value is checked again (as {@link #pack(ISOMsg, int)} does); the bytes are
-     * those of the jPOS field packagers, written in place (no per-field array).
+     * zero bytes in front. Every value is checked again; the bytes are those of the jPOS field packagers
+     * (PosFieldCodecTest), written in place (no per-field array).
      */
     public byte[] pack(Object[] values, int headroom) {
         if (headroom < 0) {
@@ -342,6 +274,9 @@ public final class PosPackager extends ISOBasePackager {
         Object mtiValue = values[0];
         if (mtiValue == null) {
             throw new PosFormatException(BAD_VALUE, 0, "MTI missing");
+        }
+        if (values[1] != null) {
+            throw new PosFormatException(BAD_VALUE, 1, "field 1 (secondary bitmap) is not used");
         }
         if (!(mtiValue instanceof String) || ((String) mtiValue).length() != 4) {
             throw new PosFormatException(BAD_VALUE, 0, "MTI must be 4 digits: " + mtiValue);
@@ -380,9 +315,8 @@ public final class PosPackager extends ISOBasePackager {
 
     /**
      * Unpacks {@code b[off .. end)}, which must hold exactly one message, into {@code values} (see
-     * {@link #pack(Object[], int)}; {@code values.length > MAX_FIELD}, all {@code null}). Same checks and
-     * exceptions as {@link #unpack(ISOMsg, byte[], int, int)}; an attributable exception carries
-     * {@code values} as parsed so far.
+     * {@link #pack(Object[], int)}; {@code values.length > MAX_FIELD}, all {@code null}). An attributable
+     * exception carries {@code values} as parsed so far.
      */
     public void unpack(Object[] values, byte[] b, int off, int end) {
         if (off < 0 || end > b.length || off > end) {
@@ -397,15 +331,16 @@ public final class PosPackager extends ISOBasePackager {
         try {
             bits = readBitmap(b, p, end);
         } catch (PosFormatException e) {
+            // bit 1 set: the bitmap is there and the MTI is known, so the sender can be answered
             throw e.reason() == SECONDARY_BITMAP ? e.attributed(values) : e;
         }
         p += BITMAP_LENGTH;
 
         int i = 0;
         for (long rest = bits; rest != 0; rest &= ~(Long.MIN_VALUE >>> (i - 1))) {
-            i = Long.numberOfLeadingZeros(rest) + 1;
+            i = Long.numberOfLeadingZeros(rest) + 1; // the MSB is field 1: ascending field order
             PosFieldPackager f = table[i];
-            if (f == null) {
+            if (f == null) { // every field 2-64 is defined: kept for a narrower table
                 throw new PosFormatException(UNKNOWN_FIELD, i, "the bitmap announces a field the protocol does not define")
                         .attributed(values);
             }
@@ -423,7 +358,11 @@ public final class PosPackager extends ISOBasePackager {
         }
     }
 
-    /** {@link #salvage(ISOMsg, byte[], int, int, long, int)} into a field array. */
+    /**
+     * After field {@code failed} at {@code p} did not parse, recovers 11, 41 and 42 if they follow it: skips
+     * fields by their length alone while their extent is known (a bad digit does not hide the next field;
+     * a bad length prefix or a truncation does, and ends the attempt). Nothing else is added to {@code values}.
+     */
     private void salvage(Object[] values, byte[] b, int p, int end, long bits, int failed) {
         long wanted = bits & ECHOED & (-1L >>> failed);
         if (wanted == 0) {

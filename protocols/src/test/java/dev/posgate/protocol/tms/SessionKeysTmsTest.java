@@ -1,5 +1,9 @@
 package dev.posgate.protocol.tms;
 
+import static dev.posgate.testing.TdesReference.cbcMac4;
+import static dev.posgate.testing.TdesReference.ecbDecrypt;
+import static dev.posgate.testing.TdesReference.ecbEncrypt;
+import static dev.posgate.testing.TdesReference.x919;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,16 +25,11 @@ import dev.posgate.protocol.tms.handshake.StampedRandom;
 import dev.posgate.protocol.tms.handshake.TerminalHandshake;
 import java.time.LocalDateTime;
 import java.util.Arrays;
-import org.bouncycastle.crypto.engines.DESEngine;
-import org.bouncycastle.crypto.engines.DESedeEngine;
-import org.bouncycastle.crypto.macs.CBCBlockCipherMac;
-import org.bouncycastle.crypto.macs.ISO9797Alg3Mac;
-import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.Test;
 
 /**
  * TMS protocol version 2 (work-key mode 03, docs/tms.md "Session keys"), terminal side: the host's
- * half is computed here with BouncyCastle's DESede, CBC-MAC and X9.19 engines.
+ * half is computed here with BouncyCastle's DESede, CBC-MAC and X9.19 engines ({@link dev.posgate.testing.TdesReference}).
  */
 class SessionKeysTmsTest {
     private static final RandomSource RANDOM = RandomSource.secure();
@@ -43,8 +42,8 @@ class SessionKeysTmsTest {
         byte[] tak = Parity.adjustOdd(RANDOM.next(16));
         byte[] dek = Parity.adjustOdd(RANDOM.next(16));
         StampedRandom sData = new StampedRandom(RANDOM.next(4), LocalDateTime.now());
-        H1Response r = new H1Response(sData, cbcMac4(tak, h1.tData().encode()), ecb(dmk, dwk), TmsCipher.TDES_SESSION_KEYS,
-                ecb(dwk, tak), ecb(dwk, dek));
+        H1Response r = new H1Response(sData, cbcMac4(tak, h1.tData().encode()), ecbEncrypt(dmk, dwk), TmsCipher.TDES_SESSION_KEYS,
+                ecbEncrypt(dwk, tak), ecbEncrypt(dwk, dek));
         return new Host(dmk, dwk, tak, dek, r);
     }
 
@@ -60,7 +59,7 @@ class SessionKeysTmsTest {
         TmsMessage wire = TmsMessage.unpack(TmsMessage.of(TmsHeader.request(TmsCode.H1, 1, false).response("00"),
                 host.answer().toTlvs()).pack());
         assertEquals(0x03, wire.require(Tags.WORK_KEY_MODE).asByte());
-        H2Request h2 = hs.onH1(H1Response.from(wire), c -> decryptEcb(host.dmk(), c));
+        H2Request h2 = hs.onH1(H1Response.from(wire), c -> ecbDecrypt(host.dmk(), c));
         assertTrue(hs.tacMatched());
         assertEquals(TmsCipher.TDES_SESSION_KEYS, hs.session());
         assertArrayEquals(host.tak(), hs.macKey());
@@ -82,7 +81,7 @@ class SessionKeysTmsTest {
     void aTerminalThatOfferedVersionOneTakesModeThreeAsATacMismatch() {
         TerminalHandshake hs = new TerminalHandshake(h1(1));
         Host host = host(hs.h1());
-        hs.onH1(host.answer(), c -> decryptEcb(host.dmk(), c));
+        hs.onH1(host.answer(), c -> ecbDecrypt(host.dmk(), c));
         assertFalse(hs.tacMatched());
     }
 
@@ -92,39 +91,5 @@ class SessionKeysTmsTest {
         assertThrows(IllegalArgumentException.class, () -> new H1Response(s, new byte[4], new byte[16], TmsCipher.TDES_SESSION_KEYS));
         assertThrows(IllegalArgumentException.class,
                 () -> new H1Response(s, new byte[4], new byte[16], TmsCipher.TDES, new byte[16], new byte[16]));
-    }
-
-    private static byte[] ecb(byte[] key, byte[] data) {
-        return ecb(true, key, data);
-    }
-
-    private static byte[] decryptEcb(byte[] key, byte[] data) {
-        return ecb(false, key, data);
-    }
-
-    private static byte[] ecb(boolean encrypt, byte[] key, byte[] data) {
-        DESedeEngine e = new DESedeEngine();
-        e.init(encrypt, new KeyParameter(key));
-        byte[] out = new byte[data.length];
-        for (int i = 0; i < data.length; i += 8) e.processBlock(data, i, out, i);
-        return out;
-    }
-
-    private static byte[] cbcMac4(byte[] key, byte[] data) {
-        CBCBlockCipherMac m = new CBCBlockCipherMac(new DESedeEngine(), 32);
-        m.init(new KeyParameter(key));
-        m.update(data, 0, data.length);
-        byte[] out = new byte[4];
-        m.doFinal(out, 0);
-        return out;
-    }
-
-    private static byte[] x919(byte[] key, byte[] data) {
-        ISO9797Alg3Mac m = new ISO9797Alg3Mac(new DESEngine());
-        m.init(new KeyParameter(key));
-        m.update(data, 0, data.length);
-        byte[] out = new byte[8];
-        m.doFinal(out, 0);
-        return out;
     }
 }

@@ -150,14 +150,14 @@ public abstract class TransactionKind {
 
         @Override
         String originalStan(PosMessage request) {
-            return request.has(61) && request.field(61).length() >= 12 ? request.field(61).substring(6, 12) : null;
+            return stanOf61(request);
         }
 
         @Override
         Future<Decision> refusal(Journal journal, FinancialTransaction tx) {
-            String origStan = originalStan(tx.request());
-            if (origStan == null) return Future.succeededFuture(new Decision(JournalStatus.FAILED, ResultCode.FORMAT_ERROR));
-            String origBatch = tx.request().field(61).substring(0, 6);
+            String origStan = stanOf61(tx.request());
+            if (origStan == null) return malformed();
+            String origBatch = originalBatch(tx.request());
             return journal.statusOf(tx.tid(), origBatch, origStan).compose(status -> status != JournalStatus.APPROVED
                     ? refused(ResultCode.NO_SUCH_RECORD)
                     // a purchase refunded in part or whole is not voided (the refunds would be credited twice): 12
@@ -175,15 +175,42 @@ public abstract class TransactionKind {
 
     /** 61.1 batch and 61.2 STAN of the original (61.3, its date MMDD, is carried to the host, not checked). */
     static String originalBatch(PosMessage request) {
-        return request.has(61) && request.field(61).length() >= 12 ? request.field(61).substring(0, 6) : null;
+        return names61(request) ? request.field(61).substring(0, 6) : null;
     }
 
     static String stanOf61(PosMessage request) {
-        return request.has(61) && request.field(61).length() >= 12 ? request.field(61).substring(6, 12) : null;
+        return names61(request) ? request.field(61).substring(6, 12) : null;
+    }
+
+    /** Whether 61 holds at least 61.1 and 61.2 (12 digits): a kind that names its original needs them, else {@code 30}. */
+    static boolean names61(PosMessage request) {
+        return request.has(61) && request.field(61).length() >= 12;
+    }
+
+    /** The journal row of the original 61 names (this terminal's, by 61.1 batch and 61.2 STAN). */
+    static Future<TransactionJournal.Original> originalOf61(Journal journal, FinancialTransaction tx) {
+        return journal.original(tx.tid(), originalBatch(tx.request()), stanOf61(tx.request()));
     }
 
     static Future<Decision> refused(ResultCode code) {
         return Future.succeededFuture(new Decision(JournalStatus.DECLINED, code));
+    }
+
+    /** A message without a field its kind needs (or with one too short): {@code 30}, FAILED. */
+    static Future<Decision> malformed() {
+        return Future.succeededFuture(new Decision(JournalStatus.FAILED, ResultCode.FORMAT_ERROR));
+    }
+
+    /**
+     * The answer a repeat gets once its first attempt is settled: {@code 00} when that one ended APPROVED
+     * or {@code alsoApproved}, its own code when DECLINED; null (a duplicate, {@code 94}) otherwise.
+     */
+    static Future<String> firstAnswer(Journal journal, FinancialTransaction tx, JournalStatus alsoApproved) {
+        return journal.outcome(tx.tid(), tx.batch(), tx.stan(), tx.mti()).map(o -> {
+            JournalStatus status = o.status();
+            if (status == JournalStatus.APPROVED || status == alsoApproved) return ResultCode.APPROVED.code();
+            return status == JournalStatus.DECLINED ? o.responseCode() : null;
+        });
     }
 
     /**
@@ -215,9 +242,8 @@ public abstract class TransactionKind {
         @Override
         Future<Decision> refusal(Journal journal, FinancialTransaction tx) {
             PosMessage request = tx.request();
-            String origStan = stanOf61(request);
-            if (origStan == null || !request.has(38)) return Future.succeededFuture(new Decision(JournalStatus.FAILED, ResultCode.FORMAT_ERROR));
-            return journal.original(tx.tid(), originalBatch(request), origStan).compose(o -> {
+            if (!names61(request) || !request.has(38)) return malformed();
+            return originalOf61(journal, tx).compose(o -> {
                 if (o == null || o.kind() != TransactionJournal.Kind.PREAUTH) return refused(ResultCode.NO_SUCH_RECORD);
                 if (o.status() == JournalStatus.COMPLETED || o.status() == JournalStatus.CANCELLED) {
                     return refused(ResultCode.INVALID_TRANSACTION);
@@ -256,9 +282,8 @@ public abstract class TransactionKind {
         @Override
         Future<Decision> refusal(Journal journal, FinancialTransaction tx) {
             PosMessage request = tx.request();
-            String origStan = stanOf61(request);
-            if (origStan == null) return Future.succeededFuture(new Decision(JournalStatus.FAILED, ResultCode.FORMAT_ERROR));
-            return journal.original(tx.tid(), originalBatch(request), origStan).compose(o -> {
+            if (!names61(request)) return malformed();
+            return originalOf61(journal, tx).compose(o -> {
                 if (o == null || o.kind() != TransactionJournal.Kind.COMPLETION || o.status() != JournalStatus.APPROVED
                         || o.origId() == null || (request.has(38) && !request.field(38).equals(o.authCode()))) {
                     return refused(ResultCode.NO_SUCH_RECORD);
@@ -301,11 +326,7 @@ public abstract class TransactionKind {
          */
         @Override
         Future<String> answerToRepeat(Journal journal, FinancialTransaction tx) {
-            return journal.outcome(tx.tid(), tx.batch(), tx.stan(), tx.mti()).map(o -> switch (o.status()) {
-                case APPROVED, TIMED_OUT -> ResultCode.APPROVED.code();
-                case DECLINED -> o.responseCode();
-                default -> null;
-            });
+            return firstAnswer(journal, tx, JournalStatus.TIMED_OUT);
         }
 
         @Override
@@ -359,11 +380,7 @@ public abstract class TransactionKind {
 
         @Override
         Future<String> answerToRepeat(Journal journal, FinancialTransaction tx) {
-            return journal.outcome(tx.tid(), tx.batch(), tx.stan(), tx.mti()).map(o -> switch (o.status()) {
-                case APPROVED, ADJUSTED -> ResultCode.APPROVED.code();
-                case DECLINED -> o.responseCode();
-                default -> null;
-            });
+            return firstAnswer(journal, tx, JournalStatus.ADJUSTED);
         }
 
         static Future<Decision> accepting(FinancialTransaction tx, TransactionJournal.Effect effect, Long originalId,
@@ -393,10 +410,9 @@ public abstract class TransactionKind {
         @Override
         Future<Decision> refusal(Journal journal, FinancialTransaction tx) {
             PosMessage request = tx.request();
-            String origStan = stanOf61(request);
-            if (origStan == null || !request.has(37)) return Future.succeededFuture(new Decision(JournalStatus.FAILED, ResultCode.FORMAT_ERROR));
+            if (!names61(request) || !request.has(37)) return malformed();
             if (tx.amount() <= 0) return refused(ResultCode.INVALID_AMOUNT);
-            return journal.original(tx.tid(), originalBatch(request), origStan).compose(o -> {
+            return originalOf61(journal, tx).compose(o -> {
                 if (o == null || (o.kind() != TransactionJournal.Kind.PURCHASE && o.kind() != TransactionJournal.Kind.COMPLETION)
                         || o.status() != JournalStatus.APPROVED || !request.field(37).equals(o.rrn())) {
                     return refused(ResultCode.NO_SUCH_RECORD);
@@ -447,10 +463,9 @@ public abstract class TransactionKind {
         @Override
         Future<Decision> refusal(Journal journal, FinancialTransaction tx) {
             PosMessage request = tx.request();
-            String origStan = stanOf61(request);
-            if (origStan == null) return Future.succeededFuture(new Decision(JournalStatus.FAILED, ResultCode.FORMAT_ERROR));
+            if (!names61(request)) return malformed();
             if (tx.amount() <= 0) return refused(ResultCode.INVALID_AMOUNT);
-            return journal.original(tx.tid(), originalBatch(request), origStan).compose(o -> {
+            return originalOf61(journal, tx).compose(o -> {
                 if (o == null || (o.kind() != TransactionJournal.Kind.OFFLINE && o.kind() != TransactionJournal.Kind.ADJUSTMENT)) {
                     return refused(ResultCode.NO_SUCH_RECORD);
                 }
@@ -480,7 +495,7 @@ public abstract class TransactionKind {
 
         @Override
         Future<Decision> refusal(Journal journal, FinancialTransaction tx) {
-            if (!tx.request().has(55)) return Future.succeededFuture(new Decision(JournalStatus.FAILED, ResultCode.FORMAT_ERROR));
+            if (!tx.request().has(55)) return malformed();
             return accepting(tx, TransactionJournal.Effect.NONE, null, ResultCode.SYSTEM_MALFUNCTION);
         }
     }
