@@ -23,7 +23,8 @@ public final class SessionContext {
     private final Thread eventLoopThread;
     private final SessionThreadCheck check;
     private final Map<SessionKey<?>, Object> attributes = new HashMap<>();
-    private final List<Runnable> closeActions = new ArrayList<>(0);
+    /** Created on first use: most sessions never wait for anything (a held connection stays small). */
+    private List<Runnable> closeActions;
     private boolean closed;
 
     /** An unconfined context, for tests that drive handlers without a listener: nothing is checked. */
@@ -111,10 +112,12 @@ public final class SessionContext {
             action.run();
             return () -> {};
         }
+        if (closeActions == null) closeActions = new ArrayList<>(2);
         closeActions.add(action);
+        List<Runnable> registered = closeActions;
         return () -> {
             checkThread("onClose");
-            closeActions.remove(action);
+            registered.remove(action);
         };
     }
 
@@ -123,8 +126,9 @@ public final class SessionContext {
         checkThread("connectionClosed");
         if (closed) return;
         closed = true;
-        List<Runnable> actions = new ArrayList<>(closeActions);
-        closeActions.clear();
+        if (closeActions == null) return;
+        List<Runnable> actions = closeActions;
+        closeActions = null;
         for (Runnable a : actions) a.run();
     }
 
