@@ -248,7 +248,8 @@ final class CpuSampler implements AutoCloseable {
 
     /**
      * {@code /proc/PID/io}: syscr and syscw count read(2), readv, pread and write(2), writev,
-     * pwrite (and sendfile, copy_file_range), not send/recv/sendmsg/recvmsg.
+     * pwrite (and sendfile, copy_file_range), not send/recv/sendmsg/recvmsg. A JVM's NIO sockets
+     * and its selector wake-ups (eventfd) use read and write; PostgreSQL's sockets use send/recv.
      */
     static Syscalls parseIo(String io) {
         long reads = -1;
