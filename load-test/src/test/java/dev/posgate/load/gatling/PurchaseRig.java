@@ -231,14 +231,19 @@ final class PurchaseRig implements AutoCloseable {
         return terminals;
     }
 
+    /** Roles of {@link #processes()} that {@link CpuReport} singles out. */
+    static final String ROLE_GATEWAY = "gateway JVM";
+    static final String ROLE_GATEWAY_HSM = "gateway HSM";
+    static final String ROLE_POSTGRESQL = "PostgreSQL";
+
     /** The processes of the world by role, for {@link CpuSampler}. */
     Map<String, Supplier<Stream<ProcessHandle>>> processes() {
         Map<String, Supplier<Stream<ProcessHandle>>> roles = new LinkedHashMap<>();
-        roles.put("gateway JVM", () -> ProcessHandle.of(gateway.pid()).stream());
-        if (gatewayHsm != null) roles.put("gateway HSM", () -> Stream.of(gatewayHsm.handle()));
+        roles.put(ROLE_GATEWAY, () -> ProcessHandle.of(gateway.pid()).stream());
+        if (gatewayHsm != null) roles.put(ROLE_GATEWAY_HSM, () -> Stream.of(gatewayHsm.handle()));
         // Embedded PostgreSQL's postmaster is detached from the gateway (pg_ctl); find it by its data directory.
         String dataDir = work.resolve("data").toString();
-        roles.put("PostgreSQL", () -> ProcessHandle.allProcesses()
+        roles.put(ROLE_POSTGRESQL, () -> ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().map(c -> c.contains("postgres") && c.contains(dataDir)).orElse(false))
                 .flatMap(p -> Stream.concat(Stream.of(p), p.descendants())));
         roles.put("host sim", () -> Stream.of(host.handle()));

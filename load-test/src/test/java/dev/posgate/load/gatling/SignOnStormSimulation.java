@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 39 = 00 and both working keys decrypt under the TMK to their KCVs ({@link VirtualTerminal#acceptSignOn}).
  * Assertions: no failure at all (connect or sign-on), every terminal signed on, p99 of the sign-on
  * and of every request ≤ {@code p99Millis} (2000). Prints sign-ons/s over the storm, p50/p99 of the
- * sign-on and of connect + sign-on, the HSM commands and every process's CPU per sign-on.
+ * sign-on and of connect + sign-on, the HSM commands, every process's CPU per sign-on, the
+ * gateway's split into application, JIT and GC threads, and system calls per sign-on ({@link CpuReport}).
  */
 public final class SignOnStormSimulation extends Simulation {
     private static final String SIGN_ON = "storm sign-on 0800/003";
@@ -99,14 +100,8 @@ public final class SignOnStormSimulation extends Simulation {
         System.out.printf("%-12s %10s %12s%n", "HSM command", "completed", "per sign-on");
         rig.hsmCommands().forEach((command, count) -> System.out.printf("%-12s %10d %12.2f%n",
                 command, count, (double) count / signOns));
-        long[] w = meter.window(SIGN_ON);
-        if (w != null) {
-            System.out.printf("%n%-20s", "CPU µs per sign-on");
-            for (String role : rig.processes().keySet()) System.out.printf(" %12s", role);
-            System.out.printf("%n%-20s", "storm");
-            cpu.cpuMillis(w[0], w[1]).values().forEach(ms -> System.out.printf(" %12.0f", 1000 * ms / signOns));
-            System.out.println();
-        }
+        System.out.println();
+        CpuReport.print(cpu, meter, "sign-on", SIGN_ON);
         System.out.println();
         cpu.close();
         rig.close();
