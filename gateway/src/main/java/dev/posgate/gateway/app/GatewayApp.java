@@ -129,7 +129,7 @@ public final class GatewayApp {
                 // bounded labels only: never a remote address
                 .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
         Vertx vertx = Vertx.builder()
-                .with(new VertxOptions().setMetricsOptions(metricsOptions))
+                .with(new VertxOptions().setMetricsOptions(metricsOptions).setEventLoopPoolSize(eventLoops(config)))
                 .withMetrics(new MicrometerMetricsFactory(prometheus))
                 .build();
         GatewayApp app = new GatewayApp(vertx, config, hsmView);
@@ -207,12 +207,28 @@ public final class GatewayApp {
                 });
     }
 
+    /** Listener verticle instances: {@code listener.instances}, 0 meaning one per core. */
+    private static int listenerInstances(GatewayConfig config) {
+        int configured = config.integer(Setting.LISTENER_INSTANCES);
+        return configured == 0 ? Runtime.getRuntime().availableProcessors() : configured;
+    }
+
+    /**
+     * One event loop per listener instance (Vert.x would make twice as many). Nothing here blocks a
+     * loop, and every loop then serves terminals: the HSM partitions and the PostgreSQL
+     * connections all sit on loops that have callers, so a command or statement is answered on
+     * the loop that sent it far more often, without a cross-thread hand-off (an eventfd wake-up
+     * each way). Measured in docs/benchmarks.md.
+     */
+    static int eventLoops(GatewayConfig config) {
+        return listenerInstances(config);
+    }
+
     private Future<Void> openListeners(GatewayDispatcher dispatcher, GatewayMetrics metrics) {
         port = resolvePort(config.integer(Setting.LISTENER_PORT));
         ListenerSettings listener = ListenerSettings.from(config, port);
         AtomicLong sessionIds = new AtomicLong();
-        int configured = config.integer(Setting.LISTENER_INSTANCES);
-        int instances = configured == 0 ? Runtime.getRuntime().availableProcessors() : configured;
+        int instances = listenerInstances(config);
         return vertx.deployVerticle(() -> {
                     ListenerVerticle l = new ListenerVerticle(listener, dispatcher, guard, metrics, sessionIds);
                     listeners.add(l);
