@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Runs {@code posgate bench-echo-load} (one Vert.x event loop, a {@code NetClient}, closed loop) as
  * its own JVM against a server and reads its result line; the frame is {@link EchoLoad}'s, so both
- * generators send the same bytes.
+ * generators send the same bytes. The generator runs from {@code jar}, or from
+ * {@code -Dposgate.generatorJar} (to measure an older gateway build with today's generator).
  */
 final class VertxEchoLoad {
     private VertxEchoLoad() {}
@@ -17,7 +18,7 @@ final class VertxEchoLoad {
     static EchoLoad.Result run(Path jar, String target, int port, int connections, int warmupSeconds, int seconds)
             throws IOException, InterruptedException {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms256m", "-Xmx256m", "-XX:+UseParallelGC", "-jar", jar.toString(), "bench-echo-load",
+                "-Xms256m", "-Xmx256m", "-XX:+UseParallelGC", "-jar", System.getProperty("posgate.generatorJar", jar.toString()), "bench-echo-load",
                 "--port", String.valueOf(port), "--connections", String.valueOf(connections),
                 "--warmup-seconds", String.valueOf(warmupSeconds), "--seconds", String.valueOf(seconds),
                 "--frame-hex", HexFormat.of().formatHex(EchoLoad.ECHO_FRAME));
