@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
  * own generator (load-test {@code EchoLoad}) is a single NIO selector loop; issue 19 asks that
  * the gateway/raw ratio hold with "any closed-loop generator", so both are measured.
  *
- * <p>Prints one machine-readable line: {@code RESULT roundTrips seconds errors p50Micros p99Micros}.
+ * <p>Prints two machine-readable lines: {@code RESULT roundTrips seconds errors} and
+ * {@code HISTOGRAM micros:count ...} (the non-empty µs buckets), from which the harness computes
+ * its percentiles the same way for both generators.
  */
 @Command(name = "bench-echo-load", mixinStandardHelpOptions = true,
         description = "Closed-loop echo load from one Vert.x event loop (benchmark generator).")
@@ -75,8 +77,11 @@ final class BenchEchoLoadCommand implements Callable<Integer> {
             done.get(warmupSeconds + seconds + 60L, TimeUnit.SECONDS);
             CompletableFuture<Void> read = new CompletableFuture<>();
             vertx.runOnContext(v -> {
-                spec.commandLine().getOut().printf("RESULT %d %d %d %d %d%n", measured, seconds, errors, percentile(0.50),
-                        percentile(0.99));
+                StringBuilder buckets = new StringBuilder("HISTOGRAM");
+                for (int micros = 0; micros < histogram.length; micros++) {
+                    if (histogram[micros] > 0) buckets.append(' ').append(micros).append(':').append(histogram[micros]);
+                }
+                spec.commandLine().getOut().printf("RESULT %d %d %d%n%s%n", measured, seconds, errors, buckets);
                 spec.commandLine().getOut().flush();
                 read.complete(null);
             });
@@ -121,14 +126,4 @@ final class BenchEchoLoadCommand implements Callable<Integer> {
         }
     }
 
-    private long percentile(double p) {
-        if (measured == 0) return -1;
-        long rank = (long) Math.ceil(p * measured);
-        long seen = 0;
-        for (int i = 0; i < histogram.length; i++) {
-            seen += histogram[i];
-            if (seen >= rank) return i;
-        }
-        return MAX_MICROS;
-    }
 }

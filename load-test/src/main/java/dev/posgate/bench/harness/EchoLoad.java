@@ -31,7 +31,7 @@ public final class EchoLoad {
         }
     }
 
-    private static final int MAX_MICROS = 2_000_000;
+    static final int MAX_MICROS = 2_000_000;
 
     private final long[] histogram = new long[MAX_MICROS + 1];
     private long measured;
@@ -121,14 +121,19 @@ public final class EchoLoad {
     }
 
     private double percentile(double p) {
-        if (measured == 0) return Double.NaN;
-        long rank = (long) Math.ceil(p * measured);
+        return percentile(histogram, measured, p);
+    }
+
+    /** The {@code p} quantile in µs of {@code count} round trips counted per µs in {@code histogram}. */
+    static double percentile(long[] histogram, long count, double p) {
+        if (count == 0) return Double.NaN;
+        long rank = (long) Math.ceil(p * count);
         long seen = 0;
         for (int i = 0; i < histogram.length; i++) {
             seen += histogram[i];
             if (seen >= rank) return i;
         }
-        return MAX_MICROS;
+        return histogram.length - 1;
     }
 
     /** {@code EchoLoad host port connections warmupSeconds measureSeconds} */

@@ -25,10 +25,20 @@ final class VertxEchoLoad {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit = p.waitFor();
-        String result = out.lines().filter(l -> l.startsWith("RESULT ")).findFirst()
-                .orElseThrow(() -> new IOException("bench-echo-load exited " + exit + " without a result:\n" + out));
+        String result = line(out, "RESULT ", exit);
         String[] f = result.split(" ");
-        return new EchoLoad.Result(target, connections, Long.parseLong(f[1]), Double.parseDouble(f[2]), Long.parseLong(f[3]),
-                Double.parseDouble(f[4]), Double.parseDouble(f[5]));
+        long count = Long.parseLong(f[1]);
+        long[] histogram = new long[EchoLoad.MAX_MICROS + 1];
+        for (String bucket : line(out, "HISTOGRAM", exit).split(" ")) {
+            int colon = bucket.indexOf(':');
+            if (colon > 0) histogram[Integer.parseInt(bucket.substring(0, colon))] = Long.parseLong(bucket.substring(colon + 1));
+        }
+        return new EchoLoad.Result(target, connections, count, Double.parseDouble(f[2]), Long.parseLong(f[3]),
+                EchoLoad.percentile(histogram, count, 0.50), EchoLoad.percentile(histogram, count, 0.99));
+    }
+
+    private static String line(String out, String prefix, int exit) throws IOException {
+        return out.lines().filter(l -> l.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new IOException("bench-echo-load exited " + exit + " without its " + prefix.trim() + " line:\n" + out));
     }
 }
