@@ -218,7 +218,7 @@ public final class GatewayApp {
      * loop, and every loop then serves terminals: the HSM partitions and the PostgreSQL
      * connections all sit on loops that have callers, so a command or statement is answered on
      * the loop that sent it far more often, without a cross-thread hand-off (an eventfd wake-up
-     * each way). Measured in docs/benchmarks.md.
+     * each way). Measured in docs/benchmarks.md (issue 19, "Where the gateway's CPU goes").
      */
     static int eventLoops(GatewayConfig config) {
         return listenerInstances(config);
