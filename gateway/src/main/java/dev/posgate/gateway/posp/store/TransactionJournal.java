@@ -31,6 +31,7 @@ public final class TransactionJournal implements Journal {
 
     private final Pool pool;
     private final AdviceVault vault;
+    private final JournalCloses closes;
 
     /** Without a vault: for tests that never accept an advice ({@link #accept} fails). */
     public TransactionJournal(Pool pool) {
@@ -41,6 +42,7 @@ public final class TransactionJournal implements Journal {
     public TransactionJournal(Pool pool, AdviceVault vault) {
         this.pool = pool;
         this.vault = vault;
+        this.closes = new JournalCloses(pool);
     }
 
     /**
@@ -67,10 +69,7 @@ public final class TransactionJournal implements Journal {
     @Override
     public Future<Void> close(String tid, String batch, String stan, String mti, JournalStatus status, String code,
             String rrn, String authCode) {
-        return pool.preparedQuery("update posp_transaction set status = $5, response_code = $6, rrn = $7, auth_code = $8,"
-                        + " reversal = null, updated_at = now() where tid = $1 and batch = $2 and stan = $3 and mti = $4")
-                .execute(Tuple.of(tid, batch, stan, mti, status.name(), code, rrn, authCode))
-                .mapEmpty();
+        return closes.close(Tuple.of(tid, batch, stan, mti, status.name(), code, rrn, authCode));
     }
 
     /** Status and response code of a journalled message. */
