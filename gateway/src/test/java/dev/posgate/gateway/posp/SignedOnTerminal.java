@@ -9,6 +9,7 @@ import dev.posgate.crypto.Kcv;
 import dev.posgate.crypto.KeyComponents;
 import dev.posgate.crypto.Parity;
 import dev.posgate.crypto.Tdes;
+import dev.posgate.testing.TdesReference;
 import dev.posgate.iso8583.pos.MacBlock;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.protocol.posp.SignOnMode;
@@ -22,8 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
-import org.bouncycastle.crypto.engines.DESedeEngine;
-import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * A TMK terminal of a {@link PospFixture} world, registered and signed on (double-length keys) over
@@ -47,7 +46,7 @@ class SignedOnTerminal {
         PosClient.SignOnResult r = await(pos.signOn(SignOnMode.DOUBLE));
         assertEquals("00", r.code());
         byte[] tmk = Parity.adjustOdd(KeyComponents.combine(PospFixture.TMK_1, PospFixture.TMK_2));
-        mak = ecb(false, tmk, Arrays.copyOfRange(r.reply().binary(62), 20, 36));
+        mak = TdesReference.ecbDecrypt(tmk, Arrays.copyOfRange(r.reply().binary(62), 20, 36));
     }
 
     /** Sends {@code m} MACed, checks both MACs independently; the answer. */
@@ -103,17 +102,10 @@ class SignedOnTerminal {
         byte[] r = new byte[8];
         for (int i = 0; i < mab.length; i++) r[i % 8] ^= mab[i];
         byte[] h = HexFormat.of().withUpperCase().formatHex(r).getBytes(StandardCharsets.US_ASCII);
-        byte[] c = ecb(true, key, Arrays.copyOf(h, 8));
+        byte[] c = TdesReference.ecbEncrypt(key, Arrays.copyOf(h, 8));
         for (int i = 0; i < 8; i++) c[i] ^= h[8 + i];
-        c = ecb(true, key, c);
+        c = TdesReference.ecbEncrypt(key, c);
         return Arrays.copyOf(HexFormat.of().withUpperCase().formatHex(c).getBytes(StandardCharsets.US_ASCII), 8);
     }
 
-    private static byte[] ecb(boolean encrypt, byte[] key, byte[] data) {
-        DESedeEngine engine = new DESedeEngine();
-        engine.init(encrypt, new KeyParameter(key));
-        byte[] out = new byte[data.length];
-        for (int off = 0; off < data.length; off += 8) engine.processBlock(data, off, out, off);
-        return out;
-    }
 }

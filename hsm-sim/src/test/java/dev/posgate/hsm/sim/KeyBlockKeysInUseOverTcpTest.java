@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.posgate.testing.TdesReference;
 import dev.posgate.crypto.KeyBlockHeader;
 import dev.posgate.crypto.PaddingMethod;
 import dev.posgate.crypto.Parity;
@@ -26,10 +27,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Set;
-import org.bouncycastle.crypto.engines.DESEngine;
 import org.bouncycastle.crypto.engines.DESedeEngine;
 import org.bouncycastle.crypto.macs.CBCBlockCipherMac;
-import org.bouncycastle.crypto.macs.ISO9797Alg3Mac;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,7 +76,7 @@ class KeyBlockKeysInUseOverTcpTest {
         KeyBlockKey key = sKey("M3", 'C', clear);
         KeyBlockMacRequest m6 = new KeyBlockMacRequest(X9_19, key, DATA);
         byte[] mac = await(hsm.execute(m6)).mac();
-        assertArrayEquals(bcX919(clear, DATA), mac);
+        assertArrayEquals(TdesReference.x919(clear, DATA), mac);
         await(hsm.execute(new VerifyMacRequest<>(m6, mac)));
         byte[] wrong = mac.clone();
         wrong[0] ^= 1;
@@ -160,14 +159,6 @@ class KeyBlockKeysInUseOverTcpTest {
         return KeyBlockKey.underLmk(ThalesKeyBlock.wrap(TEST_LMK, h, clear, RandomSource.secure()));
     }
 
-    private static byte[] bcX919(byte[] key, byte[] data) {
-        ISO9797Alg3Mac m = new ISO9797Alg3Mac(new DESEngine());
-        m.init(new KeyParameter(key));
-        m.update(data, 0, data.length);
-        byte[] out = new byte[8];
-        m.doFinal(out, 0);
-        return out;
-    }
 
     private static byte[] bcCbcMac(byte[] key, byte[] data, int bytes) {
         CBCBlockCipherMac m = new CBCBlockCipherMac(new DESedeEngine(), bytes * 8);
