@@ -27,6 +27,18 @@ public final class Database {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
     private final Pool pool;
+    /**
+     * Statements up to this length stay prepared on their connection. Vert.x's default (2,048
+     * characters) left the sign-on statement (one CTE that retires and stores the keys, the state
+     * row, field 46 and the audit row) out of the cache: PostgreSQL parsed, analysed and planned
+     * it on every sign-on, ≈ 37 % of its CPU in a sign-on phase (docs/benchmarks.md, issue 19).
+     * Every statement the gateway sends is a constant text with parameters, so the cache holds a
+     * bounded set.
+     */
+    static final int STATEMENT_CACHE_SQL_LIMIT = 16_384;
+    /** Above the number of distinct statements the gateway sends (an evicted one is prepared again). */
+    static final int STATEMENT_CACHE_MAX_SIZE = 1_024;
+
     private final EmbeddedServer embedded;
     private final String description;
 
@@ -40,7 +52,9 @@ public final class Database {
         return vertx.executeBlocking(() -> startBlocking(config))
                 .map(t -> {
                     PgConnectOptions connect = t.connect();
-                    connect.setCachePreparedStatements(true).setPipeliningLimit(64);
+                    connect.setCachePreparedStatements(true).setPipeliningLimit(64)
+                            .setPreparedStatementCacheSqlLimit(STATEMENT_CACHE_SQL_LIMIT)
+                            .setPreparedStatementCacheMaxSize(STATEMENT_CACHE_MAX_SIZE);
                     Pool pool = PgBuilder.pool()
                             // a slow or hung database must not queue requests without bound or for ever
                             .with(new PoolOptions().setMaxSize(config.integer(Setting.DB_POOL_SIZE)).setName("posgate-db")
