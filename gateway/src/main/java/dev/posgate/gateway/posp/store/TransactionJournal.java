@@ -29,9 +29,20 @@ public final class TransactionJournal implements Journal {
      */
     public enum Effect { NONE, REFUND, ADJUST }
 
+    /** Opens a row, or re-opens a FAILED one a terminal may repeat ({@link #open}); returns its id when it did. */
+    private static final String OPEN = "insert into posp_transaction (tid, batch, stan, mti, kind, amount, pan_masked, orig_stan, status,"
+            + " reversal) values ($1, $2, $3, $4, $5, $6, $7, $8, 'PENDING', $9)"
+            + " on conflict (tid, batch, stan, mti) do update set status = 'PENDING', reversal = excluded.reversal,"
+            + " response_code = null, updated_at = now()"
+            + " where posp_transaction.mti in ('0400', '0220', '0620', '0320') and posp_transaction.status = 'FAILED' returning id";
+    private static final String CLOSE = "update posp_transaction set status = $5, response_code = $6, rrn = $7, auth_code = $8,"
+            + " reversal = null, updated_at = now() where tid = $1 and batch = $2 and stan = $3 and mti = $4";
+
     private final Pool pool;
     private final AdviceVault vault;
-    private final JournalCloses closes;
+    /** The opens and the closes of one loop turn, each kind in one round trip and one commit. */
+    private final GroupCommit<Boolean> opens;
+    private final GroupCommit<Void> closes;
 
     /** Without a vault: for tests that never accept an advice ({@link #accept} fails). */
     public TransactionJournal(Pool pool) {
@@ -42,7 +53,8 @@ public final class TransactionJournal implements Journal {
     public TransactionJournal(Pool pool, AdviceVault vault) {
         this.pool = pool;
         this.vault = vault;
-        this.closes = new JournalCloses(pool);
+        this.opens = new GroupCommit<>(pool, OPEN, rows -> rows.size() == 1);
+        this.closes = new GroupCommit<>(pool, CLOSE, rows -> null);
     }
 
     /**
@@ -51,25 +63,21 @@ public final class TransactionJournal implements Journal {
      * attempt FAILED (it never reached the host) is opened again instead; so is a 0220 advice
      * whose attempt FAILED (never accepted: nothing applied, nothing queued).
      * {@code reversal} (packed upstream 0400, no PAN or PIN; null when none would be owed) is what
-     * {@link InterruptedForwards} queues if this process dies before closing the row.
+     * {@link InterruptedForwards} queues if this process dies before closing the row. Completes
+     * once the row is committed (with the other opens of this loop turn, {@link GroupCommit}), so
+     * the reversal it owes is durable before the request can leave for the host.
      */
     @Override
     public Future<Boolean> open(String tid, String batch, String stan, String mti, Kind kind, long amount,
             String panMasked, String origStan, byte[] reversal) {
-        return pool.preparedQuery("insert into posp_transaction (tid, batch, stan, mti, kind, amount, pan_masked, orig_stan, status,"
-                        + " reversal) values ($1, $2, $3, $4, $5, $6, $7, $8, 'PENDING', $9)"
-                        + " on conflict (tid, batch, stan, mti) do update set status = 'PENDING', reversal = excluded.reversal,"
-                        + " response_code = null, updated_at = now()"
-                        + " where posp_transaction.mti in ('0400', '0220', '0620', '0320') and posp_transaction.status = 'FAILED' returning id")
-                .execute(Tuple.of(tid, batch, stan, mti, kind.name(), amount, panMasked, origStan,
-                        reversal == null ? null : Buffer.buffer(reversal)))
-                .map(rows -> rows.size() == 1);
+        return opens.execute(Tuple.of(tid, batch, stan, mti, kind.name(), amount, panMasked, origStan,
+                reversal == null ? null : Buffer.buffer(reversal)));
     }
 
     @Override
     public Future<Void> close(String tid, String batch, String stan, String mti, JournalStatus status, String code,
             String rrn, String authCode) {
-        return closes.close(Tuple.of(tid, batch, stan, mti, status.name(), code, rrn, authCode));
+        return closes.execute(Tuple.of(tid, batch, stan, mti, status.name(), code, rrn, authCode));
     }
 
     /** Status and response code of a journalled message. */

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** The journal as the STAN replay window, over real PostgreSQL. */
@@ -84,5 +85,98 @@ class TransactionJournalIT {
             assertEquals(new TransactionJournal.Outcome(JournalStatus.APPROVED, "00"),
                     await(journal.outcome("TJ000002", "000001", "000004", "0200")), "a close off the event loops runs alone");
         }
+    }
+
+    /**
+     * Rows an event loop opens in one turn are written by one transaction (the same xmin), each
+     * caller told its own outcome in order: a fresh row is opened, a row seen before is refused,
+     * and of two opens of the same key in the batch the first wins (the batch sees its own insert).
+     */
+    @Test
+    void rowsOpenedInOneEventLoopTurnCommitTogether() throws Exception {
+        try (TestGateway gw = TestGateway.start()) {
+            Pool db = gw.app().database().pool();
+            TransactionJournal journal = new TransactionJournal(db);
+            TransactionJournal.Kind purchase = TransactionJournal.Kind.PURCHASE;
+            assertTrue(await(journal.open("TJ000003", "000001", "000009", "0200", purchase, 100, null, null, null)));
+            List<Boolean> opened = await(inOneTurn(gw, () -> List.of(
+                    journal.open("TJ000003", "000001", "000001", "0200", purchase, 100, null, null, null),
+                    journal.open("TJ000003", "000001", "000009", "0200", purchase, 100, null, null, null),
+                    journal.open("TJ000003", "000001", "000002", "0200", purchase, 200, null, null, new byte[] {1, 2}),
+                    journal.open("TJ000003", "000001", "000002", "0200", purchase, 200, null, null, new byte[] {1, 2}),
+                    journal.open("TJ000003", "000001", "000003", "0200", purchase, 300, null, null, null))));
+            assertEquals(List.of(true, false, true, false, true), opened,
+                    "each caller gets its own row's outcome; the second open of 000002 in the batch is a repeat");
+            Set<String> writers = new HashSet<>();
+            for (Row r : await(db.preparedQuery("select xmin::text, stan, amount, status from posp_transaction"
+                    + " where tid = $1 and stan <> '000009' order by stan").execute(Tuple.of("TJ000003")))) {
+                writers.add(r.getString(0));
+                assertEquals(100L * (r.getString(1).charAt(5) - '0'), r.getLong(2));
+                assertEquals("PENDING", r.getString(3));
+            }
+            assertEquals(1, writers.size(), "one transaction opened the three rows: " + writers);
+        }
+    }
+
+    /**
+     * A row the database refuses fails only its own caller: the batch it spoiled is executed again
+     * row by row, and its neighbours are opened (or closed) as if alone.
+     */
+    @Test
+    void aRefusedRowFailsOnlyItsOwnCallerInItsTurn() throws Exception {
+        try (TestGateway gw = TestGateway.start()) {
+            Pool db = gw.app().database().pool();
+            TransactionJournal journal = new TransactionJournal(db);
+            TransactionJournal.Kind purchase = TransactionJournal.Kind.PURCHASE;
+            List<Future<Boolean>> opens = await(inOneTurn(gw, () -> List.of(
+                    journal.open("TJ000004", "000001", "000001", "0200", purchase, 100, null, null, null),
+                    // a negative amount breaks the refund cap's check (0 <= refunded <= amount)
+                    journal.open("TJ000004", "000001", "000002", "0200", purchase, -1, null, null, null),
+                    journal.open("TJ000004", "000001", "000003", "0200", purchase, 300, null, null, null),
+                    journal.open("TJ000004", "000001", "000003", "0200", purchase, 300, null, null, null))
+                    .stream().map(TransactionJournalIT::settled).toList()));
+            assertTrue(await(opens.get(0)));
+            assertTrue(opens.get(1).failed() && opens.get(1).cause().getMessage().contains("posp_transaction_refund_cap"),
+                    "the refused row fails with its own cause: " + opens.get(1).cause());
+            assertTrue(await(opens.get(2)));
+            assertFalse(await(opens.get(3)), "alone again, the repeat still comes second");
+            assertEquals(List.of("000001", "000003"), stans(db, "TJ000004"));
+
+            List<Future<Void>> closes = await(inOneTurn(gw, () -> List.of(
+                    journal.close("TJ000004", "000001", "000001", "0200", JournalStatus.APPROVED, "00", null, null),
+                    // a response code is two characters
+                    journal.close("TJ000004", "000001", "000003", "0200", JournalStatus.DECLINED, "051", null, null))
+                    .stream().map(TransactionJournalIT::settled).toList()));
+            assertTrue(closes.get(0).succeeded(), "the neighbour of a refused close is closed");
+            assertTrue(closes.get(1).failed() && closes.get(1).cause().getMessage().contains("too long"),
+                    "the refused close fails with its own cause: " + closes.get(1).cause());
+            assertEquals(new TransactionJournal.Outcome(JournalStatus.APPROVED, "00"),
+                    await(journal.outcome("TJ000004", "000001", "000001", "0200")));
+            assertEquals(new TransactionJournal.Outcome(JournalStatus.PENDING, null),
+                    await(journal.outcome("TJ000004", "000001", "000003", "0200")));
+        }
+    }
+
+    /** What {@code calls} return, all called in one turn of one event loop, once all completed. */
+    private static <T> Future<List<T>> inOneTurn(TestGateway gw, Supplier<List<Future<T>>> calls) {
+        Promise<List<T>> all = Promise.promise();
+        gw.app().vertx().getOrCreateContext().runOnContext(v -> {
+            List<Future<T>> futures = calls.get();
+            Future.all(futures).map(done -> futures.stream().map(Future::result).toList()).onComplete(all);
+        });
+        return all.future();
+    }
+
+    /** A future that succeeds with {@code f} once {@code f} completed, whether or not it failed. */
+    private static <T> Future<Future<T>> settled(Future<T> f) {
+        return f.transform(ar -> Future.succeededFuture(f));
+    }
+
+    private static List<String> stans(Pool db, String tid) throws Exception {
+        List<String> stans = new ArrayList<>();
+        for (Row r : await(db.preparedQuery("select stan from posp_transaction where tid = $1 order by stan").execute(Tuple.of(tid)))) {
+            stans.add(r.getString(0));
+        }
+        return stans;
     }
 }
