@@ -5,6 +5,7 @@ import static dev.posgate.crypto.V.hx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.posgate.testing.Sm4Reference;
 import org.junit.jupiter.api.Test;
 
 class KcvTest {
@@ -61,7 +62,7 @@ class KcvTest {
     @Test
     void sm4KcvIsSm4OfSixteenZeroBytes() {
         byte[] key = h("0123456789ABCDEFFEDCBA9876543210");
-        assertEquals(hx(Sm4Test.refEcb(key, new byte[16], true)), hx(Kcv.ofSm4(key, 16)));
+        assertEquals(hx(Sm4Reference.ecbEncrypt(key, new byte[16])), hx(Kcv.ofSm4(key, 16)));
         assertEquals("2677F46B09C122CC975533105BD4A22A", hx(Kcv.ofSm4(key, 16)));
         // same key bytes, other algorithm: the TDES KCV differs
         assertEquals("08D7B4", Kcv.hex6(key));

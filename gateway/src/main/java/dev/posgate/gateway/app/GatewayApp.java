@@ -128,8 +128,13 @@ public final class GatewayApp {
                 .setJvmMetricsEnabled(true)
                 // bounded labels only: never a remote address
                 .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
+        // One event loop per listener instance (Vert.x would make twice as many). Nothing here blocks a
+        // loop, and every loop then serves terminals: the HSM partitions and the PostgreSQL
+        // connections all sit on loops that have callers, so a command or statement is answered on
+        // the loop that sent it far more often, without a cross-thread hand-off (an eventfd wake-up
+        // each way). Measured in docs/benchmarks.md (issue 19, "Where the gateway's CPU goes").
         Vertx vertx = Vertx.builder()
-                .with(new VertxOptions().setMetricsOptions(metricsOptions).setEventLoopPoolSize(eventLoops(config)))
+                .with(new VertxOptions().setMetricsOptions(metricsOptions).setEventLoopPoolSize(listenerInstances(config)))
                 .withMetrics(new MicrometerMetricsFactory(prometheus))
                 .build();
         GatewayApp app = new GatewayApp(vertx, config, hsmView);
@@ -211,17 +216,6 @@ public final class GatewayApp {
     private static int listenerInstances(GatewayConfig config) {
         int configured = config.integer(Setting.LISTENER_INSTANCES);
         return configured == 0 ? Runtime.getRuntime().availableProcessors() : configured;
-    }
-
-    /**
-     * One event loop per listener instance (Vert.x would make twice as many). Nothing here blocks a
-     * loop, and every loop then serves terminals: the HSM partitions and the PostgreSQL
-     * connections all sit on loops that have callers, so a command or statement is answered on
-     * the loop that sent it far more often, without a cross-thread hand-off (an eventfd wake-up
-     * each way). Measured in docs/benchmarks.md (issue 19, "Where the gateway's CPU goes").
-     */
-    static int eventLoops(GatewayConfig config) {
-        return listenerInstances(config);
     }
 
     private Future<Void> openListeners(GatewayDispatcher dispatcher, GatewayMetrics metrics) {

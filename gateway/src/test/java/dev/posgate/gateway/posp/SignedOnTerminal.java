@@ -19,10 +19,8 @@ import dev.posgate.terminal.pos.PinPadKeys;
 import dev.posgate.terminal.pos.PosClient;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HexFormat;
 
 /**
  * A TMK terminal of a {@link PospFixture} world, registered and signed on (double-length keys) over
@@ -52,11 +50,11 @@ class SignedOnTerminal {
     /** Sends {@code m} MACed, checks both MACs independently; the answer. */
     PosMessage send(PosMessage m) throws Exception {
         byte[] body = pos.seal(m);
-        assertArrayEquals(unionPayMac(mak, MacBlock.of(body)), MacBlock.mac(body), "request MAC (BouncyCastle)");
+        assertArrayEquals(TdesReference.unionPayEcbMac(mak, MacBlock.of(body)), MacBlock.mac(body), "request MAC (BouncyCastle)");
         byte[] answer = await(link.request(body));
         PosMessage reply = PosMessage.unpack(answer);
         assertTrue(reply.has(64), "answer " + reply.mti() + "/" + reply.field(39) + " MACed");
-        assertArrayEquals(unionPayMac(mak, MacBlock.of(answer)), MacBlock.mac(answer), "answer MAC (BouncyCastle)");
+        assertArrayEquals(TdesReference.unionPayEcbMac(mak, MacBlock.of(answer)), MacBlock.mac(answer), "answer MAC (BouncyCastle)");
         return reply;
     }
 
@@ -96,16 +94,4 @@ class SignedOnTerminal {
         }
         return r;
     }
-
-    /** The UnionPay ECB MAC of {@code mab} under a double-length MAK, on BouncyCastle's DESede. */
-    static byte[] unionPayMac(byte[] key, byte[] mab) {
-        byte[] r = new byte[8];
-        for (int i = 0; i < mab.length; i++) r[i % 8] ^= mab[i];
-        byte[] h = HexFormat.of().withUpperCase().formatHex(r).getBytes(StandardCharsets.US_ASCII);
-        byte[] c = TdesReference.ecbEncrypt(key, Arrays.copyOf(h, 8));
-        for (int i = 0; i < 8; i++) c[i] ^= h[8 + i];
-        c = TdesReference.ecbEncrypt(key, c);
-        return Arrays.copyOf(HexFormat.of().withUpperCase().formatHex(c).getBytes(StandardCharsets.US_ASCII), 8);
-    }
-
 }

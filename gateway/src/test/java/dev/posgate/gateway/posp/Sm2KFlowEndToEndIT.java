@@ -31,6 +31,7 @@ import dev.posgate.terminal.pinpad.KeyRole;
 import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.terminal.pos.PinPadKeys;
 import dev.posgate.terminal.pos.PosClient;
+import dev.posgate.testing.Sm4Reference;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
@@ -51,7 +52,6 @@ import org.bouncycastle.crypto.engines.SM2Engine;
 import org.bouncycastle.crypto.engines.SM4Engine;
 import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.crypto.params.ParametersWithID;
 import org.bouncycastle.crypto.params.ParametersWithRandom;
 import org.bouncycastle.crypto.signers.SM2Signer;
@@ -161,7 +161,7 @@ class Sm2KFlowEndToEndIT {
         assertEquals(HEX.formatHex(kcv1), activeTmkKcv("SN-SMK-1"));
         assertEquals(HEX.formatHex(kcv2), activeTmkKcv("SN-SMK-2"));
         assertEquals(HEX.formatHex(kcv3), activeTmkKcv("SN-RSA-1"));
-        assertArrayEquals(Arrays.copyOf(sm4(true, bc.tmk, new byte[16]), 4), kcv2, "the SM4 TMK's SM4 KCV");
+        assertArrayEquals(Arrays.copyOf(Sm4Reference.ecbEncrypt(bc.tmk, new byte[16]), 4), kcv2, "the SM4 TMK's SM4 KCV");
         assertEquals("SM4", keyAlgorithmOfActiveTmk("SN-SMK-2"));
         assertNotEquals("SM4", keyAlgorithmOfActiveTmk("SN-RSA-1"));
 
@@ -235,19 +235,19 @@ class Sm2KFlowEndToEndIT {
         @Override
         public boolean kmsProofMatches(byte[] rnd1, byte[] proof) {
             assertEquals(16, rnd1.length);
-            return Arrays.equals(sm4(true, xor(auk, 0x4B), rnd1), proof);
+            return Arrays.equals(Sm4Reference.ecbEncrypt(xor(auk, 0x4B), rnd1), proof);
         }
 
         @Override
         public byte[] terminalProof(byte[] rnd2) {
             assertEquals(16, rnd2.length);
-            return sm4(true, xor(auk, 0x54), rnd2);
+            return Sm4Reference.ecbEncrypt(xor(auk, 0x54), rnd2);
         }
 
         @Override
         public boolean installTmk(int keyIndex, byte[] tmkUnderTek, byte[] kcv) {
-            byte[] clear = sm4(false, tek, tmkUnderTek);
-            if (!Arrays.equals(Arrays.copyOf(sm4(true, clear, new byte[16]), kcv.length), kcv)) return false;
+            byte[] clear = Sm4Reference.ecbDecrypt(tek, tmkUnderTek);
+            if (!Arrays.equals(Arrays.copyOf(Sm4Reference.ecbEncrypt(clear, new byte[16]), kcv.length), kcv)) return false;
             tmk = clear;
             return true;
         }
@@ -275,13 +275,4 @@ class Sm2KFlowEndToEndIT {
         for (int i = 0; i < k.length; i++) k[i] ^= (byte) v;
         return k;
     }
-
-    private static byte[] sm4(boolean encrypt, byte[] key, byte[] data) {
-        SM4Engine engine = new SM4Engine();
-        engine.init(encrypt, new KeyParameter(key));
-        byte[] out = new byte[data.length];
-        for (int off = 0; off < data.length; off += 16) engine.processBlock(data, off, out, off);
-        return out;
-    }
-
 }

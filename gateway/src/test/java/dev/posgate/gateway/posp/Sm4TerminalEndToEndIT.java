@@ -1,10 +1,9 @@
 package dev.posgate.gateway.posp;
 
-import static dev.posgate.gateway.posp.Sm4Reference.pinBlock;
-import static dev.posgate.gateway.posp.Sm4Reference.sealed;
-import static dev.posgate.gateway.posp.Sm4Reference.sm4;
-import static dev.posgate.gateway.posp.Sm4Reference.unionPayMac;
+import static dev.posgate.gateway.posp.Sm4Sealing.sealed;
 import static dev.posgate.testing.Eventually.await;
+import static dev.posgate.testing.Sm4Reference.pinBlock;
+import static dev.posgate.testing.Sm4Reference.unionPayMac;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,6 +26,8 @@ import dev.posgate.terminal.pinpad.KeyRole;
 import dev.posgate.terminal.pinpad.PinPad;
 import dev.posgate.terminal.pos.PinPadKeys;
 import dev.posgate.terminal.pos.PosClient;
+import dev.posgate.testing.Sm4Reference;
+import dev.posgate.testing.TdesReference;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -37,10 +38,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.bouncycastle.crypto.BlockCipher;
 import org.bouncycastle.crypto.engines.DESedeEngine;
 import org.bouncycastle.crypto.engines.SM4Engine;
-import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -110,9 +109,9 @@ class Sm4TerminalEndToEndIT {
             assertEquals("00", signOn.field(39));
             byte[] f62 = signOn.binary(62);
             assertEquals(60, f62.length, "PIK(16) KCV(4) MAK(16) KCV(4) TDK(16) KCV(4)");
-            byte[] pik = sm4(false, SM4_TMK, Arrays.copyOfRange(f62, 0, 16));
-            byte[] mak = sm4(false, SM4_TMK, Arrays.copyOfRange(f62, 20, 36));
-            byte[] tdk = sm4(false, SM4_TMK, Arrays.copyOfRange(f62, 40, 56));
+            byte[] pik = Sm4Reference.ecbDecrypt(SM4_TMK, Arrays.copyOfRange(f62, 0, 16));
+            byte[] mak = Sm4Reference.ecbDecrypt(SM4_TMK, Arrays.copyOfRange(f62, 20, 36));
+            byte[] tdk = Sm4Reference.ecbDecrypt(SM4_TMK, Arrays.copyOfRange(f62, 40, 56));
             assertArrayEquals(sm4Kcv(pik), Arrays.copyOfRange(f62, 16, 20), "PIK SM4 KCV");
             assertArrayEquals(sm4Kcv(mak), Arrays.copyOfRange(f62, 36, 40), "MAK SM4 KCV");
             assertArrayEquals(sm4Kcv(tdk), Arrays.copyOfRange(f62, 56, 60), "TDK SM4 KCV");
@@ -120,7 +119,7 @@ class Sm4TerminalEndToEndIT {
                     + " where action = 'pos.sign_on' and subject = $1").execute(Tuple.of("SM4T0001"))).iterator().next().getString(0));
 
             PosMessage purchase = Sm4PinField.write(purchase("SM4T0001", 2_500).set(22, "011").set(26, "06")
-                    .set(53, "2400000000000000"), sm4(true, pik, pinBlock(PIN, PAN)));
+                    .set(53, "2400000000000000"), Sm4Reference.ecbEncrypt(pik, pinBlock(PIN, PAN)));
             byte[] answer = t.exchange(sealed(purchase, mak));
             PosMessage approved = PosMessage.unpack(answer);
             assertEquals("00", approved.field(39), "SM4 MAC verified, SM4 PIN translated, host approved");
@@ -130,7 +129,7 @@ class Sm4TerminalEndToEndIT {
             assertNotNull(atHost);
             byte[] hostBlock = atHost.binary(52);
             assertEquals(8, hostBlock.length, "an 8-byte TDES block toward the host");
-            assertArrayEquals(isoFormat0(PIN, PAN), ecb(new DESedeEngine(), false, ZPK, hostBlock),
+            assertArrayEquals(isoFormat0(PIN, PAN), TdesReference.ecbDecrypt(ZPK, hostBlock),
                     "ISO format 0 under the TDES ZPK, the terminal's PIN");
             assertEquals("2600000000000000", atHost.field(53), "53.2 toward the TDES host");
             assertFalse(atHost.has(63), "the SM4 block stays at the POSP");
@@ -167,10 +166,10 @@ class Sm4TerminalEndToEndIT {
         try (TerminalConnection t = world.gateway.connect()) {
             assertEquals("12", PosMessage.unpack(t.exchange(signOn("SM4T0002", "001").pack())).field(39), "no single-length SM4 keys");
             byte[] f62 = PosMessage.unpack(t.exchange(signOn("SM4T0002", "003").pack())).binary(62);
-            byte[] pik = sm4(false, SM4_TMK, Arrays.copyOfRange(f62, 0, 16));
-            byte[] mak = sm4(false, SM4_TMK, Arrays.copyOfRange(f62, 20, 36));
+            byte[] pik = Sm4Reference.ecbDecrypt(SM4_TMK, Arrays.copyOfRange(f62, 0, 16));
+            byte[] mak = Sm4Reference.ecbDecrypt(SM4_TMK, Arrays.copyOfRange(f62, 20, 36));
             PosMessage tdesMarked = Sm4PinField.write(purchase("SM4T0002", 100).set(22, "011").set(26, "06")
-                    .set(53, "2600000000000000"), sm4(true, pik, pinBlock(PIN, PAN)));
+                    .set(53, "2600000000000000"), Sm4Reference.ecbEncrypt(pik, pinBlock(PIN, PAN)));
             PosMessage refused = PosMessage.unpack(t.exchange(sealed(tdesMarked, mak)));
             assertEquals("63", refused.field(39));
             assertFalse(refused.has(64));
@@ -193,7 +192,7 @@ class Sm4TerminalEndToEndIT {
         ceremony("SN-SM4-3", SM4_TMK, C1, C2);
         try (TerminalConnection t = world.gateway.connect()) {
             byte[] f62 = PosMessage.unpack(t.exchange(signOn("SM4T0003", "003").pack())).binary(62);
-            byte[] mak = sm4(false, SM4_TMK, Arrays.copyOfRange(f62, 20, 36));
+            byte[] mak = Sm4Reference.ecbDecrypt(SM4_TMK, Arrays.copyOfRange(f62, 20, 36));
             assertEquals("00", PosMessage.unpack(t.exchange(sealed(purchase("SM4T0003", 100), mak))).field(39));
 
             assertEquals(0, admin.cli("terminal", "update", "--tid", "SM4T0003", "--key-algorithm", "tdes"));
@@ -218,10 +217,10 @@ class Sm4TerminalEndToEndIT {
             byte[] tdesTmk = Parity.adjustOdd(KeyComponents.combine(PospFixture.TMK_1, PospFixture.TMK_2));
             JsonObject formed = ceremonyRaw("SN-SM4-3", PospFixture.TMK_1, PospFixture.TMK_2);
             assertEquals("TDES", formed.getString("keyAlgorithm"));
-            assertTrue(HEX.formatHex(ecb(new DESedeEngine(), true, tdesTmk, new byte[8])).startsWith(formed.getString("kcv").toUpperCase()));
+            assertTrue(HEX.formatHex(TdesReference.ecbEncrypt(tdesTmk, new byte[8])).startsWith(formed.getString("kcv").toUpperCase()));
             byte[] tdesF62 = PosMessage.unpack(t.exchange(signOn("SM4T0003", "003").pack())).binary(62);
-            byte[] tdesMak = ecb(new DESedeEngine(), false, tdesTmk, Arrays.copyOfRange(tdesF62, 20, 36));
-            assertArrayEquals(Arrays.copyOf(ecb(new DESedeEngine(), true, tdesMak, new byte[8]), 4), Arrays.copyOfRange(tdesF62, 36, 40));
+            byte[] tdesMak = TdesReference.ecbDecrypt(tdesTmk, Arrays.copyOfRange(tdesF62, 20, 36));
+            assertArrayEquals(Arrays.copyOf(TdesReference.ecbEncrypt(tdesMak, new byte[8]), 4), Arrays.copyOfRange(tdesF62, 36, 40));
         }
         // the same value again: nothing changes, no second audit row
         assertEquals(200, admin.patch("/api/terminals/SM4T0003", new JsonObject().put("keyAlgorithm", "TDES")).statusCode());
@@ -248,7 +247,7 @@ class Sm4TerminalEndToEndIT {
     private void ceremony(String sn, byte[] tmk, byte[]... components) throws Exception {
         JsonObject formed = ceremonyRaw(sn, components);
         assertEquals("SM4", formed.getString("keyAlgorithm"));
-        assertEquals(HEX.formatHex(sm4(true, tmk, new byte[16]), 0, 3), formed.getString("kcv").toUpperCase(), "SM4 KCV of the TMK");
+        assertEquals(HEX.formatHex(Sm4Reference.ecbEncrypt(tmk, new byte[16]), 0, 3), formed.getString("kcv").toUpperCase(), "SM4 KCV of the TMK");
     }
 
     private JsonObject ceremonyRaw(String sn, byte[]... components) throws Exception {
@@ -309,13 +308,6 @@ class Sm4TerminalEndToEndIT {
     }
 
     private static byte[] sm4Kcv(byte[] key) {
-        return Arrays.copyOf(sm4(true, key, new byte[16]), 4);
-    }
-
-    private static byte[] ecb(BlockCipher engine, boolean encrypt, byte[] key, byte[] data) {
-        engine.init(encrypt, new KeyParameter(key));
-        byte[] out = new byte[data.length];
-        for (int off = 0; off < data.length; off += 8) engine.processBlock(data, off, out, off);
-        return out;
+        return Arrays.copyOf(Sm4Reference.ecbEncrypt(key, new byte[16]), 4);
     }
 }

@@ -1,10 +1,9 @@
 package dev.posgate.gateway.posp;
 
-import static dev.posgate.gateway.posp.Sm4Reference.pinBlock;
-import static dev.posgate.gateway.posp.Sm4Reference.sealed;
-import static dev.posgate.gateway.posp.Sm4Reference.sm4;
-import static dev.posgate.gateway.posp.Sm4Reference.unionPayMac;
+import static dev.posgate.gateway.posp.Sm4Sealing.sealed;
 import static dev.posgate.testing.Eventually.await;
+import static dev.posgate.testing.Sm4Reference.pinBlock;
+import static dev.posgate.testing.Sm4Reference.unionPayMac;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -23,6 +22,7 @@ import dev.posgate.iso8583.pos.MacBlock;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.protocol.posp.Sm4PinField;
 import dev.posgate.terminal.pos.PosClient;
+import dev.posgate.testing.Sm4Reference;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -93,10 +93,10 @@ class Sm4TrackEncryptionEndToEndIT {
                 assertEquals("00", signOn.field(39));
                 byte[] f62 = signOn.binary(62);
                 assertEquals(60, f62.length);
-                byte[] pik = sm4(false, SM4_TMK, Arrays.copyOfRange(f62, 0, 16));
-                byte[] mak = sm4(false, SM4_TMK, Arrays.copyOfRange(f62, 20, 36));
-                byte[] tdk = sm4(false, SM4_TMK, Arrays.copyOfRange(f62, 40, 56));
-                assertArrayEquals(Arrays.copyOf(sm4(true, tdk, new byte[16]), 4), Arrays.copyOfRange(f62, 56, 60), "TDK SM4 KCV");
+                byte[] pik = Sm4Reference.ecbDecrypt(SM4_TMK, Arrays.copyOfRange(f62, 0, 16));
+                byte[] mak = Sm4Reference.ecbDecrypt(SM4_TMK, Arrays.copyOfRange(f62, 20, 36));
+                byte[] tdk = Sm4Reference.ecbDecrypt(SM4_TMK, Arrays.copyOfRange(f62, 40, 56));
+                assertArrayEquals(Arrays.copyOf(Sm4Reference.ecbEncrypt(tdk, new byte[16]), 4), Arrays.copyOfRange(f62, 56, 60), "TDK SM4 KCV");
                 scan.secret("SM4 PIK", pik).secret("SM4 MAK", mak).secret("SM4 TDK", tdk)
                         .secret("clear SM4 track data block", Arrays.copyOfRange(packedTrack(), 2, 18));
 
@@ -153,10 +153,10 @@ class Sm4TrackEncryptionEndToEndIT {
         PosMessage m = PosMessage.create(PosClient.TPDU, PosClient.HEADER, "0200").set(3, "000000")
                 .set(4, String.format("%012d", amount)).set(11, nextStan()).set(22, "021").set(25, "00").set(26, "06")
                 .set(41, "SM4TRK01").set(42, MID).set(49, "156").set(53, "2410000000000000").set(new Field60("22", "000001", "000"));
-        m = Sm4PinField.write(m, sm4(true, pik, pinBlock(PIN, PAN)));
+        m = Sm4PinField.write(m, Sm4Reference.ecbEncrypt(pik, pinBlock(PIN, PAN)));
         byte[] packed = packedTrack();
         int from = packed.length - 17;
-        System.arraycopy(sm4(true, key, Arrays.copyOfRange(packed, from, from + 16)), 0, packed, from, 16);
+        System.arraycopy(Sm4Reference.ecbEncrypt(key, Arrays.copyOfRange(packed, from, from + 16)), 0, packed, from, 16);
         m.setPackedDigits(35, packed, TRACK.length());
         assertTrue(m.trackEncrypted());
         return m;

@@ -16,17 +16,13 @@ import dev.posgate.iso8583.pos.Field60;
 import dev.posgate.iso8583.pos.MacBlock;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.terminal.pos.PosClient;
+import dev.posgate.testing.TdesReference;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.HexFormat;
-import org.bouncycastle.crypto.BlockCipher;
-import org.bouncycastle.crypto.engines.DESEngine;
-import org.bouncycastle.crypto.engines.DESedeEngine;
-import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -82,22 +78,22 @@ class TerminalProfileEndToEndIT {
             assertEquals("00", reply.field(39));
             byte[] f62 = reply.binary(62);
             assertEquals(40, f62.length, "the 003 layout");
-            byte[] pik = decrypt(new DESedeEngine(), TMK, Arrays.copyOfRange(f62, 0, 16));
-            assertArrayEquals(kcv(new DESedeEngine(), pik), Arrays.copyOfRange(f62, 16, 20), "PIK KCV");
-            byte[] mak = decrypt(new DESedeEngine(), TMK, Arrays.copyOfRange(f62, 20, 28));
+            byte[] pik = TdesReference.ecbDecrypt(TMK, Arrays.copyOfRange(f62, 0, 16));
+            assertArrayEquals(kcv(pik), Arrays.copyOfRange(f62, 16, 20), "PIK KCV");
+            byte[] mak = TdesReference.ecbDecrypt(TMK, Arrays.copyOfRange(f62, 20, 28));
             assertArrayEquals(new byte[8], Arrays.copyOfRange(f62, 28, 36), "8 zero bytes after the single-length MAK");
-            assertArrayEquals(kcv(new DESEngine(), mak), Arrays.copyOfRange(f62, 36, 40), "MAK KCV under single DES");
+            assertArrayEquals(kcv(mak), Arrays.copyOfRange(f62, 36, 40), "MAK KCV under single DES");
 
             PosMessage purchase = purchase("TERM1461", 2_500).set(22, "011").set(26, "06")
-                    .set(52, encrypt(new DESedeEngine(), pik, pinBlock("123456", PAN))).set(53, "2600000000000000");
-            byte[] answer = t.exchange(sealed(purchase, new DESEngine(), mak));
+                    .set(52, TdesReference.ecbEncrypt(pik, pinBlock("123456", PAN))).set(53, "2600000000000000");
+            byte[] answer = t.exchange(sealed(purchase, mak));
             PosMessage approved = PosMessage.unpack(answer);
             assertEquals("00", approved.field(39), "MAC verified under the single-length MAK and the PIN under the PIK");
-            assertArrayEquals(unionPayMac(new DESEngine(), mak, MacBlock.of(answer)), MacBlock.mac(answer), "reply MAC, single DES");
+            assertArrayEquals(TdesReference.unionPayEcbMac(mak, MacBlock.of(answer)), MacBlock.mac(answer), "reply MAC, single DES");
 
             byte[] notThisKey = Arrays.copyOf(mak, 16);
             notThisKey[8] = 0x01;
-            PosMessage forged = PosMessage.unpack(t.exchange(sealed(purchase("TERM1461", 2_500), new DESedeEngine(), notThisKey)));
+            PosMessage forged = PosMessage.unpack(t.exchange(sealed(purchase("TERM1461", 2_500), notThisKey)));
             assertEquals("A0", forged.field(39));
         }
         assertEquals("SINGLE", await(world.db().preparedQuery("select detail->>'makLength' from audit_log"
@@ -117,16 +113,16 @@ class TerminalProfileEndToEndIT {
             assertEquals("00", reply.field(39));
             byte[] f62 = reply.binary(62);
             assertEquals(60, f62.length);
-            byte[] mak = decrypt(new DESedeEngine(), TMK, Arrays.copyOfRange(f62, 20, 28));
+            byte[] mak = TdesReference.ecbDecrypt(TMK, Arrays.copyOfRange(f62, 20, 28));
             assertArrayEquals(new byte[8], Arrays.copyOfRange(f62, 28, 36));
-            assertArrayEquals(kcv(new DESEngine(), mak), Arrays.copyOfRange(f62, 36, 40));
-            byte[] tdk = decrypt(new DESedeEngine(), TMK, Arrays.copyOfRange(f62, 40, 56));
+            assertArrayEquals(kcv(mak), Arrays.copyOfRange(f62, 36, 40));
+            byte[] tdk = TdesReference.ecbDecrypt(TMK, Arrays.copyOfRange(f62, 40, 56));
             assertNotEquals(HexFormat.of().formatHex(tdk, 0, 8), HexFormat.of().formatHex(tdk, 8, 16), "a double-length TDK");
-            assertArrayEquals(kcv(new DESedeEngine(), tdk), Arrays.copyOfRange(f62, 56, 60));
+            assertArrayEquals(kcv(tdk), Arrays.copyOfRange(f62, 56, 60));
 
-            byte[] answer = t.exchange(sealed(purchase("TERM1462", 300), new DESEngine(), mak));
+            byte[] answer = t.exchange(sealed(purchase("TERM1462", 300), mak));
             assertEquals("00", PosMessage.unpack(answer).field(39));
-            assertArrayEquals(unionPayMac(new DESEngine(), mak, MacBlock.of(answer)), MacBlock.mac(answer));
+            assertArrayEquals(TdesReference.unionPayEcbMac(mak, MacBlock.of(answer)), MacBlock.mac(answer));
         }
     }
 
@@ -136,9 +132,9 @@ class TerminalProfileEndToEndIT {
         world.registerTmkTerminal("TERM1463", "SN-1463");
         try (TerminalConnection t = world.gateway.connect()) {
             byte[] f62 = PosMessage.unpack(t.exchange(signOn("TERM1463", "003").pack())).binary(62);
-            byte[] mak = decrypt(new DESedeEngine(), TMK, Arrays.copyOfRange(f62, 20, 36));
+            byte[] mak = TdesReference.ecbDecrypt(TMK, Arrays.copyOfRange(f62, 20, 36));
             assertFalse(Arrays.equals(Arrays.copyOf(mak, 8), Arrays.copyOfRange(mak, 8, 16)));
-            assertArrayEquals(kcv(new DESedeEngine(), mak), Arrays.copyOfRange(f62, 36, 40));
+            assertArrayEquals(kcv(mak), Arrays.copyOfRange(f62, 36, 40));
         }
     }
 
@@ -210,23 +206,23 @@ class TerminalProfileEndToEndIT {
             PosMessage reply = PosMessage.unpack(t.exchange(signOn("TERM1464", "003").setGbk(46, "终端 P100 固件 V1.2").pack()));
             assertEquals("00", reply.field(39));
             byte[] f62 = reply.binary(62);
-            byte[] mak = decrypt(new DESedeEngine(), TMK, Arrays.copyOfRange(f62, 20, 36));
+            byte[] mak = TdesReference.ecbDecrypt(TMK, Arrays.copyOfRange(f62, 20, 36));
             assertEquals("终端 P100 固件 V1.2", admin.terminal("TERM1464").getString("terminalInfo"));
             OffsetDateTime first = infoWrittenAt("TERM1464");
 
             PosMessage same = purchase("TERM1464", 100).setGbk(46, "终端 P100 固件 V1.2");
-            assertEquals("00", PosMessage.unpack(t.exchange(sealed(same, new DESedeEngine(), mak))).field(39));
+            assertEquals("00", PosMessage.unpack(t.exchange(sealed(same, mak))).field(39));
             assertEquals(first, infoWrittenAt("TERM1464"), "no write when unchanged");
 
             byte[] otherKey = mak.clone();
             otherKey[0] ^= 0x02;
-            byte[] forged = sealed(purchase("TERM1464", 100).setGbk(46, "forged"), new DESedeEngine(), otherKey);
+            byte[] forged = sealed(purchase("TERM1464", 100).setGbk(46, "forged"), otherKey);
             assertEquals("A0", PosMessage.unpack(t.exchange(forged)).field(39));
             assertEquals("终端 P100 固件 V1.2", admin.terminal("TERM1464").getString("terminalInfo"), "not from an unverified request");
 
             String upgraded = "终端 P100 固件 V1.3 " + "x".repeat(400);
             PosMessage changed = purchase("TERM1464", 100).setGbk(46, upgraded);
-            assertEquals("00", PosMessage.unpack(t.exchange(sealed(changed, new DESedeEngine(), mak))).field(39));
+            assertEquals("00", PosMessage.unpack(t.exchange(sealed(changed, mak))).field(39));
             String kept = admin.terminal("TERM1464").getString("terminalInfo");
             assertEquals(TerminalInfo.MAX_CHARS, kept.length(), "bounded");
             assertTrue(upgraded.startsWith(kept));
@@ -249,27 +245,12 @@ class TerminalProfileEndToEndIT {
         return String.format("%06d", ++stan);
     }
 
-    /** The packed message with field 64 the UnionPay ECB MAC under {@code key} with {@code engine}. */
-    private static byte[] sealed(PosMessage m, BlockCipher engine, byte[] key) {
+    /** The packed message with field 64 the UnionPay ECB MAC under {@code key} (single DES if 8 bytes). */
+    private static byte[] sealed(PosMessage m, byte[] key) {
         m.set(64, new byte[8]);
         byte[] body = m.pack();
-        MacBlock.writeMac(body, unionPayMac(engine, key, MacBlock.of(body)));
+        MacBlock.writeMac(body, TdesReference.unionPayEcbMac(key, MacBlock.of(body)));
         return body;
-    }
-
-    /**
-     * UnionPay's POS ECB MAC, written out: XOR of the zero-padded 8-byte blocks, its 16 upper-case
-     * hex characters; the first 8 encrypted, XORed with the last 8, encrypted again; the first 8
-     * hex characters of the result.
-     */
-    private static byte[] unionPayMac(BlockCipher engine, byte[] key, byte[] mab) {
-        byte[] r = new byte[8];
-        for (int i = 0; i < mab.length; i++) r[i % 8] ^= mab[i];
-        byte[] h = HexFormat.of().withUpperCase().formatHex(r).getBytes(StandardCharsets.US_ASCII);
-        byte[] c = encrypt(engine, key, Arrays.copyOf(h, 8));
-        for (int i = 0; i < 8; i++) c[i] ^= h[8 + i];
-        c = encrypt(engine, key, c);
-        return Arrays.copyOf(HexFormat.of().withUpperCase().formatHex(c).getBytes(StandardCharsets.US_ASCII), 8);
     }
 
     /** ISO 9564 format 0: PIN field XOR the 12 rightmost PAN digits before the check digit. */
@@ -280,23 +261,9 @@ class TerminalProfileEndToEndIT {
         return pinField;
     }
 
-    private static byte[] kcv(BlockCipher engine, byte[] key) {
-        return Arrays.copyOf(encrypt(engine, key, new byte[8]), 4);
-    }
-
-    private static byte[] encrypt(BlockCipher engine, byte[] key, byte[] data) {
-        return ecb(engine, true, key, data);
-    }
-
-    private static byte[] decrypt(BlockCipher engine, byte[] key, byte[] data) {
-        return ecb(engine, false, key, data);
-    }
-
-    private static byte[] ecb(BlockCipher engine, boolean encrypt, byte[] key, byte[] data) {
-        engine.init(encrypt, new KeyParameter(key));
-        byte[] out = new byte[data.length];
-        for (int off = 0; off < data.length; off += 8) engine.processBlock(data, off, out, off);
-        return out;
+    /** The first 4 bytes of the key's check value; single DES for an 8-byte key. */
+    private static byte[] kcv(byte[] key) {
+        return Arrays.copyOf(TdesReference.ecbEncrypt(key, new byte[8]), 4);
     }
 
     private OffsetDateTime infoWrittenAt(String tid) throws Exception {

@@ -28,6 +28,8 @@ import dev.posgate.terminal.pinpad.KeyRole;
 import dev.posgate.terminal.tms.PackageStore;
 import dev.posgate.terminal.tms.TmsClient;
 import dev.posgate.terminal.tms.TmsUpdater;
+import dev.posgate.testing.Sm4Reference;
+import dev.posgate.testing.TdesReference;
 import java.time.LocalDateTime;
 import java.util.Arrays;
 import java.util.List;
@@ -68,14 +70,6 @@ class Sm4TmsEndToEndIT {
     }
 
     // ---- BouncyCastle, called directly ----
-
-    private static byte[] sm4Ecb(boolean encrypt, byte[] key, byte[] data) {
-        SM4Engine e = new SM4Engine();
-        e.init(encrypt, new KeyParameter(key));
-        byte[] out = new byte[data.length];
-        for (int i = 0; i < data.length; i += 16) e.processBlock(data, i, out, i);
-        return out;
-    }
 
     /** SM4 CBC-MAC, zero IV, zero padding, leftmost {@code bytes}. */
     private static byte[] cbcMac(byte[] key, byte[] data, int bytes) {
@@ -139,7 +133,7 @@ class Sm4TmsEndToEndIT {
             TmsMessage r1 = exchange(c, TmsMessage.of(TmsHeader.request(TmsCode.H1, 1, false), h1.toTlvs()));
             assertEquals("00", r1.header().status());
             assertEquals(0x02, r1.require(Tags.WORK_KEY_MODE).asByte(), "DF15 02: SM4-ECB");
-            byte[] dwk = sm4Ecb(false, dmk, r1.require(Tags.DWK_UNDER_DMK).valueOfLength(16));
+            byte[] dwk = Sm4Reference.ecbDecrypt(dmk, r1.require(Tags.DWK_UNDER_DMK).valueOfLength(16));
             scan.secret("SM4 DWK", dwk);
             assertArrayEquals(cbcMac(dwk, tData.encode(), 4), r1.require(Tags.TAC).valueOfLength(4), "TAC_1 = SM4-CBC-MAC(DWK, T_DATA)");
 
@@ -149,9 +143,9 @@ class Sm4TmsEndToEndIT {
             assertEquals("00", r2.header().status(), "SAC_1 accepted");
             List<KeyMessageEntry> keys = H2Response.from(r2).keys();
             assertEquals(1, keys.size());
-            byte[] tmk = sm4Ecb(false, dwk, keys.get(0).keyUnderDwk());
+            byte[] tmk = Sm4Reference.ecbDecrypt(dwk, keys.get(0).keyUnderDwk());
             scan.secret("SM4 TMK", tmk);
-            assertArrayEquals(Arrays.copyOf(sm4Ecb(true, tmk, new byte[16]), 4), keys.get(0).kcv(), "SM4 KCV of the SM4 TMK");
+            assertArrayEquals(Arrays.copyOf(Sm4Reference.ecbEncrypt(tmk, new byte[16]), 4), keys.get(0).kcv(), "SM4 KCV of the SM4 TMK");
 
             TmsMessage d1 = exchange(c, TmsMessage.sealed(TmsHeader.request(TmsCode.D1, 3, true),
                     seal(dwk, List.of(PackageEntry.list(List.of())))));
@@ -202,7 +196,7 @@ class Sm4TmsEndToEndIT {
                         .add(java.util.HexFormat.of().formatHex(c1)).add(java.util.HexFormat.of().formatHex(c2))));
         assertEquals(201, dmk.statusCode(), dmk.body());
         byte[] sm4Dmk = dev.posgate.crypto.KeyComponents.combine(c1, c2);
-        assertEquals(java.util.HexFormat.of().formatHex(Arrays.copyOf(sm4Ecb(true, sm4Dmk, new byte[16]), 3)),
+        assertEquals(java.util.HexFormat.of().formatHex(Arrays.copyOf(Sm4Reference.ecbEncrypt(sm4Dmk, new byte[16]), 3)),
                 new io.vertx.core.json.JsonObject(dmk.body()).getString("kcv").toLowerCase(), "the DMK's SM4 check value");
         d.pinPad().writeSm4(0, KeyRole.DMK, sm4Dmk);
         TerminalLink second = fx.link();
@@ -224,16 +218,12 @@ class Sm4TmsEndToEndIT {
 
         TmsFixture.Device d = fx.device(TmsFixture.VENDOR, true);
         byte[] sm4Dmk = RandomSource.secure().next(16);
-        org.bouncycastle.crypto.engines.DESedeEngine des = new org.bouncycastle.crypto.engines.DESedeEngine();
-        des.init(true, new KeyParameter(clearZmk));
-        byte[] underZmk = new byte[16];
-        des.processBlock(sm4Dmk, 0, underZmk, 0);
-        des.processBlock(sm4Dmk, 8, underZmk, 8);
+        byte[] underZmk = TdesReference.ecbEncrypt(clearZmk, sm4Dmk);
         var r = fx.call("POST", "/api/tms/terminals/" + d.identity().serial() + "/dmk", new io.vertx.core.json.JsonObject()
                 .put("zmkOwner", "vendor-sm").put("dmkUnderZmk", java.util.HexFormat.of().formatHex(underZmk)));
         assertEquals(201, r.statusCode(), r.body());
         assertTrue(new io.vertx.core.json.JsonObject(r.body()).getString("kcv").toLowerCase()
-                .startsWith(java.util.HexFormat.of().formatHex(Arrays.copyOf(sm4Ecb(true, sm4Dmk, new byte[16]), 3))), r.body());
+                .startsWith(java.util.HexFormat.of().formatHex(Arrays.copyOf(Sm4Reference.ecbEncrypt(sm4Dmk, new byte[16]), 3))), r.body());
         d.pinPad().writeSm4(0, KeyRole.DMK, sm4Dmk);
         TerminalLink link = fx.link();
         assertEquals(1, await(fx.client(link, d).handshake()).size());

@@ -22,12 +22,11 @@ import dev.posgate.hsm.RemoteHsm;
 import dev.posgate.hsm.Wrapping;
 import dev.posgate.hsm.pool.HsmPool;
 import dev.posgate.hsm.pool.HsmPoolConfig;
+import dev.posgate.testing.TdesReference;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.bouncycastle.crypto.engines.DESedeEngine;
-import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,20 +110,20 @@ class PayShieldProfileOverTcpTest {
         LmkKey zmk = lmk.encrypt(KeyType.ZMK, zmkClear);
         byte[] evenKey = Parity.adjustOdd(randomKey(16));
         evenKey[3] ^= 0x01; // one byte of even parity
-        byte[] underZmk = tdes(true, zmkClear, evenKey);
+        byte[] underZmk = TdesReference.ecbEncrypt(zmkClear, evenKey);
         String a6 = "A6001" + zmk.toWire() + "X" + Hex.encode(underZmk) + "U";
         String reply = raw(a6);
         assertTrue(reply.matches("A701U[0-9A-F]{32}[0-9A-F]{6}"), reply);
         LmkKey imported = LmkKey.parse(reply.substring(4, 37));
         assertArrayEquals(evenKey, lmk.decrypt(KeyType.ZPK, imported), "the key as it decrypted, under the LMK");
-        assertEquals(Hex.encode(Arrays.copyOf(tdes(true, evenKey, new byte[8]), 3)), reply.substring(37), "its check value");
+        assertEquals(Hex.encode(Arrays.copyOf(TdesReference.ecbEncrypt(evenKey, new byte[8]), 3)), reply.substring(37), "its check value");
         // the payshield client returns it (and logs the warning)
         KeyWithKcv k = await(hsm.importKey(KeyType.ZPK, zmk, dev.posgate.hsm.WrappedKey.ofCryptogram(underZmk)));
         assertArrayEquals(evenKey, lmk.decrypt(KeyType.ZPK, k.key()));
         // commands that check parity refuse it later
         assertEquals("BV10", raw("BU001" + imported.toWire() + ";000"));
         // a good key is 00
-        assertTrue(raw("A6001" + zmk.toWire() + "X" + Hex.encode(tdes(true, zmkClear, Parity.adjustOdd(randomKey(16)))) + "U")
+        assertTrue(raw("A6001" + zmk.toWire() + "X" + Hex.encode(TdesReference.ecbEncrypt(zmkClear, Parity.adjustOdd(randomKey(16)))) + "U")
                 .startsWith("A700U"));
         // the posgate profile refuses it: a bare 01
         HsmSimulator posgate = await(HsmSimulator.start(vertx, HsmSimConfig.builder().port(0).lmk(lmk).build()));
@@ -150,8 +149,8 @@ class PayShieldProfileOverTcpTest {
         assertHsmError("17", hsm.tmkUnderTek(tek, tmk));
         sim.processor().authorise(Authorisation.of(java.util.Set.of("A8"), java.time.Duration.ofMinutes(5)));
         dev.posgate.hsm.ExportedKey k = await(hsm.tmkUnderTek(tek, tmk));
-        assertArrayEquals(tdes(true, tekClear, tmkClear), k.key().cryptogram(), "Ctmk_tk = TDES-ECB(TEK, TMK), BouncyCastle");
-        assertEquals(Hex.encode(Arrays.copyOf(tdes(true, tmkClear, new byte[8]), 8)), k.kcv().hex(), "BU's 16-hex check value");
+        assertArrayEquals(TdesReference.ecbEncrypt(tekClear, tmkClear), k.key().cryptogram(), "Ctmk_tk = TDES-ECB(TEK, TMK), BouncyCastle");
+        assertEquals(Hex.encode(Arrays.copyOf(TdesReference.ecbEncrypt(tmkClear, new byte[8]), 8)), k.kcv().hex(), "BU's 16-hex check value");
         // a TEK under posgate's type 00E does not decrypt as a ZMK (another LMK variant): KEK parity
         assertHsmError("10", hsm.tmkUnderTek(lmk.encrypt(KeyType.TEK, tekClear), tmk));
     }
@@ -162,9 +161,9 @@ class PayShieldProfileOverTcpTest {
         LmkKey tmk = lmk.encrypt(KeyType.TMK, tmkClear);
         for (KeyType type : new KeyType[] {KeyType.PIK, KeyType.MAK, KeyType.TDK}) {
             GeneratedKey k = await(hsm.generateKeyUnder(type, KeyScheme.U, Wrapping.TMK, tmk));
-            byte[] clear = tdes(false, tmkClear, k.underWrapping().cryptogram());
+            byte[] clear = TdesReference.ecbDecrypt(tmkClear, k.underWrapping().cryptogram());
             assertArrayEquals(clear, lmk.decrypt(type, k.underLmk()), "the key under the TMK is the key under the LMK");
-            assertEquals(Hex.encode(Arrays.copyOf(tdes(true, clear, new byte[8]), 8)), k.kcv().hex(),
+            assertEquals(Hex.encode(Arrays.copyOf(TdesReference.ecbEncrypt(clear, new byte[8]), 8)), k.kcv().hex(),
                     "the full check value (BU), as BouncyCastle computes it");
         }
         KeyWithKcv zak = await(hsm.generateKey(KeyType.ZAK, KeyScheme.U));
@@ -180,7 +179,7 @@ class PayShieldProfileOverTcpTest {
             if (len == 0) mab = new byte[0];
             byte[] field64 = await(hsm.generateUnionPayMac(KeyType.MAK, mak, mab));
             assertArrayEquals(Macs.unionPayEcb(makClear, mab), field64, "the ECB MAC of the crypto module (ZA's)");
-            assertArrayEquals(bouncyCastleEcbMac(makClear, mab), field64, "and BouncyCastle's TDES over its steps");
+            assertArrayEquals(TdesReference.unionPayEcbMac(makClear, mab), field64, "and BouncyCastle's TDES over its steps");
             assertTrue(await(hsm.verifyUnionPayMac(KeyType.MAK, mak, mab, field64)));
             byte[] wrong = field64.clone();
             wrong[7] = (byte) (wrong[7] == '0' ? '1' : '0');
@@ -190,7 +189,9 @@ class PayShieldProfileOverTcpTest {
         byte[] single = Parity.adjustOdd(randomKey(8));
         LmkKey z = lmk.encrypt(KeyType.MAK, single);
         byte[] mab = "0200 some message block".getBytes(StandardCharsets.US_ASCII);
-        assertArrayEquals(Macs.unionPayEcb(single, mab), await(hsm.generateUnionPayMac(KeyType.MAK, z, mab)));
+        byte[] singleMac = await(hsm.generateUnionPayMac(KeyType.MAK, z, mab));
+        assertArrayEquals(Macs.unionPayEcb(single, mab), singleMac);
+        assertArrayEquals(TdesReference.unionPayEcbMac(single, mab), singleMac, "and BouncyCastle's single DES over its steps");
     }
 
     @Test
@@ -204,31 +205,5 @@ class PayShieldProfileOverTcpTest {
         java.security.interfaces.RSAPublicKey pub = (java.security.interfaces.RSAPublicKey) java.security.KeyFactory.getInstance("RSA")
                 .generatePublic(new java.security.spec.X509EncodedKeySpec(pair.publicKeyDer()));
         assertEquals(1024, pub.getModulus().bitLength());
-    }
-
-    /** The UnionPay ECB MAC's steps (protocol.md section 2) with BouncyCastle's DESede. */
-    private static byte[] bouncyCastleEcbMac(byte[] key, byte[] mab) {
-        byte[] x = new byte[8];
-        for (int i = 0; i < mab.length; i++) x[i % 8] ^= mab[i];
-        byte[] h = Hex.encode(x).getBytes(StandardCharsets.US_ASCII);
-        byte[] c = tdes(true, key, Arrays.copyOf(h, 8));
-        for (int i = 0; i < 8; i++) c[i] ^= h[8 + i];
-        c = tdes(true, key, c);
-        return Arrays.copyOf(Hex.encode(c).getBytes(StandardCharsets.US_ASCII), 8);
-    }
-
-    private static byte[] tdes(boolean encrypt, byte[] key, byte[] data) {
-        byte[] k = key.length == 8 ? concat(key, key) : key;
-        DESedeEngine e = new DESedeEngine();
-        e.init(encrypt, new KeyParameter(k));
-        byte[] out = new byte[data.length];
-        for (int i = 0; i < data.length; i += 8) e.processBlock(data, i, out, i);
-        return out;
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }

@@ -26,6 +26,8 @@ import dev.posgate.hsm.Sm2KeyPair;
 import dev.posgate.hsm.Sm4MacAlgorithm;
 import dev.posgate.hsm.WrappedKey;
 import dev.posgate.hsm.Wrapping;
+import dev.posgate.testing.Sm4Reference;
+import dev.posgate.testing.TdesReference;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.math.BigInteger;
@@ -36,7 +38,6 @@ import java.util.HexFormat;
 import org.bouncycastle.asn1.gm.GMNamedCurves;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ECParameters;
-import org.bouncycastle.crypto.engines.DESedeEngine;
 import org.bouncycastle.crypto.engines.SM2Engine;
 import org.bouncycastle.crypto.engines.SM4Engine;
 import org.bouncycastle.crypto.params.ECDomainParameters;
@@ -83,43 +84,8 @@ class SmCommandsOverTcpTest {
 
     // ---- independent computations: BouncyCastle engines called directly ----
 
-    private static byte[] sm4(boolean encrypt, byte[] key, byte[] data) {
-        SM4Engine e = new SM4Engine();
-        e.init(encrypt, new KeyParameter(key));
-        byte[] out = new byte[data.length];
-        for (int i = 0; i < data.length; i += 16) {
-            e.processBlock(data, i, out, i);
-        }
-        return out;
-    }
-
-    private static byte[] tdes(boolean encrypt, byte[] key, byte[] data) {
-        DESedeEngine e = new DESedeEngine();
-        e.init(encrypt, new KeyParameter(key));
-        byte[] out = new byte[data.length];
-        for (int i = 0; i < data.length; i += 8) {
-            e.processBlock(data, i, out, i);
-        }
-        return out;
-    }
-
     private static byte[] sm4Kcv8(byte[] key) {
-        return Arrays.copyOf(sm4(true, key, new byte[16]), 8);
-    }
-
-    /** UnionPay SM4 POS MAC, step by step on SM4Engine with String hex (docs/national-crypto.md). */
-    private static byte[] unionPaySm4Mac(byte[] key, byte[] mab) {
-        byte[] r = new byte[16];
-        for (int i = 0; i < mab.length; i++) {
-            r[i % 16] ^= mab[i];
-        }
-        byte[] h = HEX.formatHex(r).getBytes(StandardCharsets.US_ASCII);
-        byte[] c1 = sm4(true, key, Arrays.copyOf(h, 16));
-        for (int i = 0; i < 16; i++) {
-            c1[i] ^= h[16 + i];
-        }
-        byte[] c = sm4(true, key, c1);
-        return HEX.formatHex(c).substring(0, 8).getBytes(StandardCharsets.US_ASCII);
+        return Arrays.copyOf(Sm4Reference.ecbEncrypt(key, new byte[16]), 8);
     }
 
     private static ECDomainParameters sm2Domain() {
@@ -129,7 +95,7 @@ class SmCommandsOverTcpTest {
 
     /** An SM4 key known to the test, imported under the test's TDES ZMK (TDES-ECB of both halves). */
     private LmkKey importKnown(KeyType type, byte[] sm4Key) {
-        KeyWithKcv k = await(hsm.importSm4Key(type, zmk, WrappedKey.of(KeyScheme.P, tdes(true, zmkClear, sm4Key))));
+        KeyWithKcv k = await(hsm.importSm4Key(type, zmk, WrappedKey.of(KeyScheme.P, TdesReference.ecbEncrypt(zmkClear, sm4Key))));
         assertEquals(KeyAlgorithm.SM4, k.key().algorithm());
         assertArrayEquals(sm4Kcv8(sm4Key), k.kcv().bytes());
         return k.key();
@@ -140,14 +106,14 @@ class SmCommandsOverTcpTest {
     @Test
     void gbt32907KeyImportedGivesItsKcvAndThePublishedCiphertext() {
         KeyWithKcv k = await(hsm.importSm4Key(KeyType.ZAK, zmk,
-                WrappedKey.of(KeyScheme.P, tdes(true, zmkClear, GBT_KEY))));
+                WrappedKey.of(KeyScheme.P, TdesReference.ecbEncrypt(zmkClear, GBT_KEY))));
         assertArrayEquals(sm4Kcv8(GBT_KEY), k.kcv().bytes(), "KCV = SM4Engine(key, 16 zero bytes), leftmost 8");
         assertEquals(HEX.formatHex(sm4Kcv8(GBT_KEY)).substring(0, 8), HEX.formatHex(k.kcv().first(4)));
         assertArrayEquals(sm4Kcv8(GBT_KEY), await(hsm.kcv(KeyType.ZAK, k.key())).bytes(), "BU with an SM4 key");
         // one block, zero IV: the CBC-MAC is the GB/T 32907 example 1 ciphertext itself
         byte[] mac = await(hsm.generateSm4Mac(KeyType.ZAK, k.key(), Sm4MacAlgorithm.CBC_MAC_PADDING_1, GBT_KEY));
         assertArrayEquals(GBT_CIPHERTEXT, mac);
-        assertArrayEquals(GBT_CIPHERTEXT, sm4(true, GBT_KEY, GBT_KEY), "BouncyCastle agrees with the standard");
+        assertArrayEquals(GBT_CIPHERTEXT, Sm4Reference.ecbEncrypt(GBT_KEY, GBT_KEY), "BouncyCastle agrees with the standard");
     }
 
     @Test
@@ -157,7 +123,7 @@ class SmCommandsOverTcpTest {
         for (int len : new int[] {0, 1, 15, 16, 17, 63, 200}) {
             byte[] mab = RandomSource.secure().next(len);
             byte[] field64 = await(hsm.generateUnionPaySm4Mac(mak, mab));
-            assertArrayEquals(unionPaySm4Mac(makClear, mab), field64, "length " + len);
+            assertArrayEquals(Sm4Reference.unionPayMac(makClear, mab), field64, "length " + len);
             assertTrue(await(hsm.verifyUnionPaySm4Mac(mak, mab, field64)));
             byte[] wrong = field64.clone();
             wrong[7] = (byte) (wrong[7] == '0' ? '1' : '0');
@@ -172,7 +138,7 @@ class SmCommandsOverTcpTest {
             for (int j = 0; j < 16; j++) {
                 chain[j] ^= padded[i + j];
             }
-            chain = sm4(true, makClear, chain);
+            chain = Sm4Reference.ecbEncrypt(makClear, chain);
         }
         assertArrayEquals(chain, await(hsm.generateSm4Mac(KeyType.MAK, mak, Sm4MacAlgorithm.CBC_MAC_PADDING_2, data)));
         // a TAC-style 4-byte truncation verifies on the leftmost bytes
@@ -198,19 +164,19 @@ class SmCommandsOverTcpTest {
         assertEquals("06123654FFFFFFFFFFFF99FEFF88D977", HEX.formatHex(clearBlock), "the published clear block");
         byte[] pikClear = RandomSource.secure().next(16);
         LmkKey pik = importKnown(KeyType.PIK, pikClear);
-        byte[] pinBlock = sm4(true, pikClear, clearBlock);
+        byte[] pinBlock = Sm4Reference.ecbEncrypt(pikClear, clearBlock);
 
         byte[] tdesZpkClear = randomKey(16);
         LmkKey tdesZpk = form(hsm, KeyType.ZPK, tdesZpkClear);
         PinTranslation toTdes = await(hsm.translateSm4Pin(KeyType.PIK, pik, tdesZpk, pinBlock, pan));
         assertEquals(6, toTdes.pinLength());
-        assertEquals("06125055FF88D977", HEX.formatHex(tdes(false, tdesZpkClear, toTdes.pinBlock())),
+        assertEquals("06125055FF88D977", HEX.formatHex(TdesReference.ecbDecrypt(tdesZpkClear, toTdes.pinBlock())),
                 "ISO 9564 format 0 under the TDES ZPK: 06123654FFFFFFFF XOR 0000660100772688");
 
         byte[] sm4ZpkClear = RandomSource.secure().next(16);
         LmkKey sm4Zpk = importKnown(KeyType.ZPK, sm4ZpkClear);
         PinTranslation toSm4 = await(hsm.translateSm4Pin(KeyType.PIK, pik, sm4Zpk, pinBlock, pan));
-        assertArrayEquals(clearBlock, sm4(false, sm4ZpkClear, toSm4.pinBlock()));
+        assertArrayEquals(clearBlock, Sm4Reference.ecbDecrypt(sm4ZpkClear, toSm4.pinBlock()));
 
         // a PIN block under another key (or for another card) does not decode: 20
         assertHsmError("20", hsm.translateSm4Pin(KeyType.PIK, pik, tdesZpk, pinBlock, "6230606601007736888"));
@@ -226,7 +192,7 @@ class SmCommandsOverTcpTest {
         byte[] clear = HEX.parseHex("1234567890ABCDEF1234567890ABCDEE");
         assertArrayEquals(Arrays.copyOf(sm4Kcv8(clear), 3), tmk.kcv().bytes(), "6H SM4 check value");
         GeneratedKey pik = await(hsm.generateSm4KeyUnder(KeyType.PIK, Wrapping.TMK, tmk.key()));
-        assertArrayEquals(sm4Kcv8(sm4(false, clear, pik.underWrapping().cryptogram())), pik.kcv().bytes(),
+        assertArrayEquals(sm4Kcv8(Sm4Reference.ecbDecrypt(clear, pik.underWrapping().cryptogram())), pik.kcv().bytes(),
                 "a working key under the formed TMK decrypts with the XOR of the components");
     }
 
@@ -236,11 +202,11 @@ class SmCommandsOverTcpTest {
         byte[] tmkClear = RandomSource.secure().next(16);
         LmkKey tmk = importKnown(KeyType.TMK, tmkClear);
         GeneratedKey tdk = await(hsm.generateSm4KeyUnder(KeyType.TDK, Wrapping.TMK, tmk));
-        byte[] tdkClear = sm4(false, tmkClear, tdk.underWrapping().cryptogram());
+        byte[] tdkClear = Sm4Reference.ecbDecrypt(tmkClear, tdk.underWrapping().cryptogram());
         byte[] block = HEX.parseHex("1234567890123D49121010000012345F");
         assertArrayEquals(block, await(hsm.decryptData(KeyType.TDK, tdk.underLmk(), dev.posgate.hsm.CipherMode.ECB, null,
-                sm4(true, tdkClear, block))));
-        assertArrayEquals(sm4(true, tdkClear, block), await(hsm.encryptData(KeyType.TDK, tdk.underLmk(),
+                Sm4Reference.ecbEncrypt(tdkClear, block))));
+        assertArrayEquals(Sm4Reference.ecbEncrypt(tdkClear, block), await(hsm.encryptData(KeyType.TDK, tdk.underLmk(),
                 dev.posgate.hsm.CipherMode.ECB, null, block)));
         byte[] iv = RandomSource.secure().next(16);
         byte[] two = Arrays.copyOf(block, 32);
@@ -266,7 +232,7 @@ class SmCommandsOverTcpTest {
         KeyWithKcv dmk = await(hsm.formKeyFromComponents(KeyType.DMK, KeyScheme.P, dmkClear, new byte[16]));
         GeneratedKey dwk = await(hsm.generateSm4KeyUnder(KeyType.DWK, Wrapping.DMK, dmk.key()));
         assertEquals(KeyScheme.P, dwk.underLmk().scheme());
-        byte[] dwkClear = sm4(false, dmkClear, dwk.underWrapping().cryptogram());
+        byte[] dwkClear = Sm4Reference.ecbDecrypt(dmkClear, dwk.underWrapping().cryptogram());
         assertArrayEquals(sm4Kcv8(dwkClear), dwk.kcv().bytes());
 
         byte[] tData = HEX.parseHex("0A0B0C0D261203142233");
@@ -301,7 +267,7 @@ class SmCommandsOverTcpTest {
         assertHsmError("01", hsm.openBody(dwk.underLmk(), tampered));
 
         GeneratedKey tmk = await(hsm.generateSm4KeyUnder(KeyType.TMK, Wrapping.DWK, dwk.underLmk()));
-        assertArrayEquals(sm4Kcv8(sm4(false, dwkClear, tmk.underWrapping().cryptogram())), tmk.kcv().bytes());
+        assertArrayEquals(sm4Kcv8(Sm4Reference.ecbDecrypt(dwkClear, tmk.underWrapping().cryptogram())), tmk.kcv().bytes());
         // the DWK stays out of general MAC work (Z4 refuses type 30E), and a PIK is not generated under it
         assertHsmError("28", hsm.generateSm4Mac(KeyType.DWK, dwk.underLmk(), Sm4MacAlgorithm.CBC_MAC_PADDING_1, tData));
         assertHsmError("28", hsm.generateSm4KeyUnder(KeyType.MAK, Wrapping.DWK, dwk.underLmk()));
@@ -315,10 +281,10 @@ class SmCommandsOverTcpTest {
             GeneratedKey k = await(hsm.generateSm4KeyUnder(type, Wrapping.TMK, tmk));
             assertEquals(KeyScheme.P, k.underLmk().scheme());
             assertEquals(KeyScheme.P, k.underWrapping().scheme());
-            byte[] clear = sm4(false, tmkClear, k.underWrapping().cryptogram());
+            byte[] clear = Sm4Reference.ecbDecrypt(tmkClear, k.underWrapping().cryptogram());
             assertArrayEquals(sm4Kcv8(clear), k.kcv().bytes(), type + ": field 62 KCV of the key the terminal gets");
             ExportedKey out = await(hsm.exportSm4Key(type, Wrapping.ZMK, zmk, k.underLmk()));
-            assertArrayEquals(clear, tdes(false, zmkClear, out.key().cryptogram()));
+            assertArrayEquals(clear, TdesReference.ecbDecrypt(zmkClear, out.key().cryptogram()));
             assertArrayEquals(k.kcv().bytes(), out.kcv().bytes());
         }
         KeyWithKcv underLmk = await(hsm.generateSm4Key(KeyType.ZEK));
@@ -364,7 +330,7 @@ class SmCommandsOverTcpTest {
         assertArrayEquals(sm4Kcv8(tmkClear), tmk.kcv().bytes());
         // the imported TMK works: a PIK under it decrypts with the clear TMK
         GeneratedKey pik = await(hsm.generateSm4KeyUnder(KeyType.PIK, Wrapping.TMK, tmk.key()));
-        assertArrayEquals(pik.kcv().bytes(), sm4Kcv8(sm4(false, tmkClear, pik.underWrapping().cryptogram())));
+        assertArrayEquals(pik.kcv().bytes(), sm4Kcv8(Sm4Reference.ecbDecrypt(tmkClear, pik.underWrapping().cryptogram())));
         // a tampered ciphertext (C3 no longer matches) is refused with the one code 01
         byte[] bad = c.clone();
         bad[70] ^= 1;
@@ -398,16 +364,16 @@ class SmCommandsOverTcpTest {
         assertArrayEquals(java.util.Arrays.copyOf(sm4Kcv8(aukClear), 4), tk.aukKcv().bytes());
 
         byte[] rnd1 = RandomSource.secure().next(16);
-        assertArrayEquals(sm4(true, variant(aukClear, 0x4B), rnd1), await(hsm.kmsAukProof(tk.auk(), rnd1)));
+        assertArrayEquals(Sm4Reference.ecbEncrypt(variant(aukClear, 0x4B), rnd1), await(hsm.kmsAukProof(tk.auk(), rnd1)));
         byte[] rnd2 = RandomSource.secure().next(16);
-        assertTrue(await(hsm.verifyTerminalAukProof(tk.auk(), rnd2, sm4(true, variant(aukClear, 0x54), rnd2))));
+        assertTrue(await(hsm.verifyTerminalAukProof(tk.auk(), rnd2, Sm4Reference.ecbEncrypt(variant(aukClear, 0x54), rnd2))));
         // the KMS-direction proof does not pass as the terminal's, nor an 8-byte one
-        assertFalse(await(hsm.verifyTerminalAukProof(tk.auk(), rnd2, sm4(true, variant(aukClear, 0x4B), rnd2))));
+        assertFalse(await(hsm.verifyTerminalAukProof(tk.auk(), rnd2, Sm4Reference.ecbEncrypt(variant(aukClear, 0x4B), rnd2))));
         assertFalse(await(hsm.verifyTerminalAukProof(tk.auk(), rnd2, new byte[8])));
 
         KeyWithKcv tmk = await(hsm.generateSm4Key(KeyType.TMK));
         dev.posgate.hsm.ExportedKey out = await(hsm.tmkUnderTek(tk.tek(), tmk.key()));
-        byte[] tmkClear = sm4(false, tekClear, out.key().cryptogram());
+        byte[] tmkClear = Sm4Reference.ecbDecrypt(tekClear, out.key().cryptogram());
         assertArrayEquals(java.util.Arrays.copyOf(sm4Kcv8(tmkClear), 4), out.kcv().bytes());
         assertArrayEquals(tmk.kcv().first(4), out.kcv().bytes());
         // an SM4 TEK with a TDES TMK: 26
@@ -440,7 +406,7 @@ class SmCommandsOverTcpTest {
         byte[] out = x.signedBlock();
         assertEquals(88, out.length);
         assertArrayEquals(rnd2, java.util.Arrays.copyOfRange(out, 16, 24));
-        byte[] tmkClear = sm4(false, rnd1, java.util.Arrays.copyOf(out, 16));
+        byte[] tmkClear = Sm4Reference.ecbDecrypt(rnd1, java.util.Arrays.copyOf(out, 16));
         assertArrayEquals(java.util.Arrays.copyOf(sm4Kcv8(tmkClear), 4), x.tmkKcv().bytes());
         assertArrayEquals(tmk.kcv().first(4), x.tmkKcv().bytes());
         SM2Signer signer = new SM2Signer(PlainDSAEncoding.INSTANCE);

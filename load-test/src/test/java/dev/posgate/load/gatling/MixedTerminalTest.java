@@ -21,6 +21,7 @@ import dev.posgate.protocol.posp.BatchUpload;
 import dev.posgate.protocol.posp.KeyAlgorithm;
 import dev.posgate.protocol.posp.SignOnMode;
 import dev.posgate.protocol.posp.WorkingKeyBlock;
+import dev.posgate.testing.TdesReference;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -28,8 +29,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Function;
-import org.bouncycastle.crypto.engines.DESedeEngine;
-import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,8 +54,8 @@ class MixedTerminalTest {
         VirtualTerminal vt = new VirtualTerminal(3, tmk, KeyAlgorithm.TDES);
         t = new MixedTerminal(vt, true);
         byte[] f62 = WorkingKeyBlock.of(SignOnMode.DOUBLE, KeyAlgorithm.TDES, List.of(
-                new WorkingKeyBlock.Entry(ecb(tmk, pik), Kcv.of(pik, 4)),
-                new WorkingKeyBlock.Entry(ecb(tmk, mak), Kcv.of(mak, 4)))).encode();
+                new WorkingKeyBlock.Entry(TdesReference.ecbEncrypt(tmk, pik), Kcv.of(pik, 4)),
+                new WorkingKeyBlock.Entry(TdesReference.ecbEncrypt(tmk, mak), Kcv.of(mak, 4)))).encode();
         PosMessage reply = PosMessage.create(new Tpdu(0x0000, 0x0003), AppHeader.parse("603100310301"), "0810");
         reply.set(11, "000001").set(39, "00").set(62, f62);
         vt.acceptSignOn(PosMessage.unpack(reply.pack()));
@@ -65,13 +64,13 @@ class MixedTerminalTest {
     /** The stand-in gateway's answer: 39 = 00, 37, 38, plus what {@code more} sets, MACed under the MAK. */
     private PosMessage answer(byte[] request, Function<PosMessage, PosMessage> more) {
         PosMessage req = PosMessage.unpack(request);
-        assertTrue(Arrays.equals(unionPayMac(mak, MacBlock.of(request)), MacBlock.mac(request)), "request MAC (BouncyCastle)");
+        assertTrue(Arrays.equals(TdesReference.unionPayEcbMac(mak, MacBlock.of(request)), MacBlock.mac(request)), "request MAC (BouncyCastle)");
         PosMessage r = req.reply(ProcessingRequirement.NONE, 2, 3, 4, 48, 60);
         r.set(37, String.format("%012d", ++rrn)).set(38, String.format("%06d", rrn)).set(39, "00");
         r = more.apply(r);
         r.set(64, new byte[MacBlock.MAC_LENGTH]);
         byte[] body = r.pack();
-        MacBlock.writeMac(body, unionPayMac(mak, MacBlock.of(body)));
+        MacBlock.writeMac(body, TdesReference.unionPayEcbMac(mak, MacBlock.of(body)));
         return PosMessage.unpack(body);
     }
 
@@ -192,24 +191,5 @@ class MixedTerminalTest {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** The UnionPay ECB MAC under a double-length key, on BouncyCastle's DESede. */
-    private static byte[] unionPayMac(byte[] key, byte[] mab) {
-        byte[] r = new byte[8];
-        for (int i = 0; i < mab.length; i++) r[i % 8] ^= mab[i];
-        byte[] h = HEX.formatHex(r).getBytes(StandardCharsets.US_ASCII);
-        byte[] c = ecb(key, Arrays.copyOf(h, 8));
-        for (int i = 0; i < 8; i++) c[i] ^= h[8 + i];
-        c = ecb(key, c);
-        return Arrays.copyOf(HEX.formatHex(c).getBytes(StandardCharsets.US_ASCII), 8);
-    }
-
-    private static byte[] ecb(byte[] key, byte[] data) {
-        DESedeEngine engine = new DESedeEngine();
-        engine.init(true, new KeyParameter(key));
-        byte[] out = new byte[data.length];
-        for (int off = 0; off < data.length; off += 8) engine.processBlock(data, off, out, off);
-        return out;
     }
 }

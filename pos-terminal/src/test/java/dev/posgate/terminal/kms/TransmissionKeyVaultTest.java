@@ -8,6 +8,7 @@ import dev.posgate.crypto.RandomSource;
 import dev.posgate.crypto.Tdes;
 import dev.posgate.terminal.pinpad.KeyRole;
 import dev.posgate.terminal.pinpad.PinPad;
+import dev.posgate.testing.Sm4Reference;
 import org.junit.jupiter.api.Test;
 
 /** The TK hash is checked on every use: a corrupted TK is erased and never used. */
@@ -62,28 +63,20 @@ class TransmissionKeyVaultTest {
         assertEquals(16, auk.length);
 
         byte[] rnd = RandomSource.secure().next(16);
-        assertArrayEquals(sm4(true, xor(auk, 0x54), rnd), vault.terminalProof(rnd));
-        assertTrue(vault.kmsProofMatches(rnd, sm4(true, xor(auk, 0x4B), rnd)));
-        assertFalse(vault.kmsProofMatches(rnd, sm4(true, xor(auk, 0x54), rnd)), "its own direction is no KMS proof");
+        assertArrayEquals(Sm4Reference.ecbEncrypt(xor(auk, 0x54), rnd), vault.terminalProof(rnd));
+        assertTrue(vault.kmsProofMatches(rnd, Sm4Reference.ecbEncrypt(xor(auk, 0x4B), rnd)));
+        assertFalse(vault.kmsProofMatches(rnd, Sm4Reference.ecbEncrypt(xor(auk, 0x54), rnd)), "its own direction is no KMS proof");
 
         byte[] tmk = RandomSource.secure().next(16);
-        byte[] kcv = java.util.Arrays.copyOf(sm4(true, tmk, new byte[16]), 4);
-        assertTrue(vault.installTmk(1, sm4(true, tek, tmk), kcv));
+        byte[] kcv = java.util.Arrays.copyOf(Sm4Reference.ecbEncrypt(tmk, new byte[16]), 4);
+        assertTrue(vault.installTmk(1, Sm4Reference.ecbEncrypt(tek, tmk), kcv));
         assertTrue(pad.has(1, KeyRole.TMK));
-        assertFalse(vault.installTmk(2, sm4(true, tek, tmk), Kcv.of(tmk, 4)), "a TDES KCV does not pass for an SM4 TMK");
+        assertFalse(vault.installTmk(2, Sm4Reference.ecbEncrypt(tek, tmk), Kcv.of(tmk, 4)), "a TDES KCV does not pass for an SM4 TMK");
     }
 
     private static byte[] xor(byte[] key, int v) {
         byte[] k = key.clone();
         for (int i = 0; i < k.length; i++) k[i] ^= (byte) v;
         return k;
-    }
-
-    private static byte[] sm4(boolean encrypt, byte[] key, byte[] data) {
-        org.bouncycastle.crypto.engines.SM4Engine e = new org.bouncycastle.crypto.engines.SM4Engine();
-        e.init(encrypt, new org.bouncycastle.crypto.params.KeyParameter(key));
-        byte[] out = new byte[data.length];
-        for (int off = 0; off < data.length; off += 16) e.processBlock(data, off, out, off);
-        return out;
     }
 }

@@ -9,17 +9,17 @@ import dev.posgate.protocol.posp.KeyAlgorithm;
 import dev.posgate.protocol.posp.SignOnMode;
 import dev.posgate.protocol.posp.WorkingKeyBlock;
 import dev.posgate.terminal.pos.PinPadKeys;
+import dev.posgate.testing.Sm4Reference;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import org.bouncycastle.crypto.engines.SM4Engine;
-import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.Test;
 
 /**
  * The simulated PIN pad with an SM4 TMK: SM4 working keys from field 62 (KCV checked), the SM4
- * PIN block and the UnionPay SM4 POS MAC, each checked with BouncyCastle's SM4Engine directly.
+ * PIN block and the UnionPay SM4 POS MAC, each checked with {@link Sm4Reference} (BouncyCastle's
+ * SM4Engine directly).
  */
 class PinPadSm4Test {
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
@@ -34,7 +34,7 @@ class PinPadSm4Test {
         PinPadKeys keys = new PinPadKeys(pad, 1);
         assertEquals(KeyAlgorithm.SM4, keys.algorithm());
 
-        WorkingKeyBlock.Entry badKcv = new WorkingKeyBlock.Entry(sm4(true, TMK, MAK), new byte[4]);
+        WorkingKeyBlock.Entry badKcv = new WorkingKeyBlock.Entry(Sm4Reference.ecbEncrypt(TMK, MAK), new byte[4]);
         assertFalse(keys.acceptWorkingKeys(WorkingKeyBlock.decode(SignOnMode.DOUBLE, KeyAlgorithm.SM4,
                 WorkingKeyBlock.of(SignOnMode.DOUBLE, List.of(entry(PIK), badKcv)).encode())));
         assertTrue(keys.acceptWorkingKeys(WorkingKeyBlock.of(SignOnMode.DOUBLE, List.of(entry(PIK), entry(MAK)))));
@@ -43,10 +43,10 @@ class PinPadSm4Test {
 
         // PIN 123654, PAN 6230606601007726888: the published clear block (docs/national-crypto.md)
         byte[] block = keys.encryptPin("123654", "6230606601007726888");
-        assertEquals("06123654FFFFFFFFFFFF99FEFF88D977", HEX.formatHex(sm4(false, PIK, block)));
+        assertEquals("06123654FFFFFFFFFFFF99FEFF88D977", HEX.formatHex(Sm4Reference.ecbDecrypt(PIK, block)));
 
         byte[] mab = "0200 a message authentication block".getBytes(StandardCharsets.US_ASCII);
-        assertArrayEquals(unionPaySm4(MAK, mab), keys.mac(mab, false));
+        assertArrayEquals(Sm4Reference.unionPayMac(MAK, mab), keys.mac(mab, false));
     }
 
     @Test
@@ -58,26 +58,6 @@ class PinPadSm4Test {
     }
 
     private static WorkingKeyBlock.Entry entry(byte[] key) {
-        return new WorkingKeyBlock.Entry(sm4(true, TMK, key), Arrays.copyOf(sm4(true, key, new byte[16]), 4));
-    }
-
-    /** Step by step on SM4Engine, hex in uppercase ASCII (docs/national-crypto.md). */
-    private static byte[] unionPaySm4(byte[] key, byte[] mab) {
-        byte[] padded = Arrays.copyOf(mab, (mab.length + 15) / 16 * 16);
-        byte[] r = new byte[16];
-        for (int off = 0; off < padded.length; off += 16) for (int i = 0; i < 16; i++) r[i] ^= padded[off + i];
-        byte[] h = HEX.formatHex(r).getBytes(StandardCharsets.US_ASCII);
-        byte[] c = sm4(true, key, Arrays.copyOf(h, 16));
-        for (int i = 0; i < 16; i++) c[i] ^= h[16 + i];
-        c = sm4(true, key, c);
-        return HEX.formatHex(c).substring(0, 8).getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static byte[] sm4(boolean encrypt, byte[] key, byte[] block) {
-        SM4Engine e = new SM4Engine();
-        e.init(encrypt, new KeyParameter(key));
-        byte[] out = new byte[16];
-        e.processBlock(block, 0, out, 0);
-        return out;
+        return new WorkingKeyBlock.Entry(Sm4Reference.ecbEncrypt(TMK, key), Arrays.copyOf(Sm4Reference.ecbEncrypt(key, new byte[16]), 4));
     }
 }

@@ -8,11 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posgate.crypto.Kcv;
 import dev.posgate.crypto.Sm4;
+import dev.posgate.testing.Sm4Reference;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import org.bouncycastle.crypto.engines.SM4Engine;
-import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.Test;
 
 /** Field 62 of an SM4 terminal (protocol.md section 5; docs/national-crypto.md, "Field 62 of an SM4 terminal"). */
@@ -28,11 +27,11 @@ class Sm4WorkingKeyBlockTest {
         List<WorkingKeyBlock.Entry> entries = List.of(entry(pik), entry(mak), entry(tdk));
         byte[] f62 = WorkingKeyBlock.of(SignOnMode.DOUBLE_WITH_TDK, KeyAlgorithm.SM4, entries).encode();
         assertEquals(60, f62.length, "PIK(16) KCV(4) MAK(16) KCV(4) TDK(16) KCV(4)");
-        // independently: BouncyCastle's SM4Engine
-        assertArrayEquals(pik, bcDecrypt(TMK, Arrays.copyOfRange(f62, 0, 16)));
-        assertArrayEquals(Arrays.copyOf(bcEncrypt(pik, new byte[16]), 4), Arrays.copyOfRange(f62, 16, 20));
-        assertArrayEquals(mak, bcDecrypt(TMK, Arrays.copyOfRange(f62, 20, 36)));
-        assertArrayEquals(tdk, bcDecrypt(TMK, Arrays.copyOfRange(f62, 40, 56)));
+        // independently: BouncyCastle's SM4Engine (test-support's Sm4Reference)
+        assertArrayEquals(pik, Sm4Reference.ecbDecrypt(TMK, Arrays.copyOfRange(f62, 0, 16)));
+        assertArrayEquals(Arrays.copyOf(Sm4Reference.ecbEncrypt(pik, new byte[16]), 4), Arrays.copyOfRange(f62, 16, 20));
+        assertArrayEquals(mak, Sm4Reference.ecbDecrypt(TMK, Arrays.copyOfRange(f62, 20, 36)));
+        assertArrayEquals(tdk, Sm4Reference.ecbDecrypt(TMK, Arrays.copyOfRange(f62, 40, 56)));
         // the published SM4 check value of this PIK (docs/national-crypto.md, KcvTest) begins the KCV
         assertEquals("861E83E3", HEX.formatHex(f62, 16, 20));
 
@@ -81,21 +80,5 @@ class Sm4WorkingKeyBlockTest {
 
     private static WorkingKeyBlock.Entry entry(byte[] key) {
         return new WorkingKeyBlock.Entry(Sm4.encryptEcb(TMK, key), Kcv.ofSm4(key, 4));
-    }
-
-    private static byte[] bcEncrypt(byte[] key, byte[] block) {
-        SM4Engine e = new SM4Engine();
-        e.init(true, new KeyParameter(key));
-        byte[] out = new byte[16];
-        e.processBlock(block, 0, out, 0);
-        return out;
-    }
-
-    private static byte[] bcDecrypt(byte[] key, byte[] block) {
-        SM4Engine e = new SM4Engine();
-        e.init(false, new KeyParameter(key));
-        byte[] out = new byte[16];
-        e.processBlock(block, 0, out, 0);
-        return out;
     }
 }

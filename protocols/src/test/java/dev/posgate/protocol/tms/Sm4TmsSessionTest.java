@@ -21,6 +21,7 @@ import dev.posgate.protocol.tms.handshake.HostSession;
 import dev.posgate.protocol.tms.handshake.KeyMessageEntry;
 import dev.posgate.protocol.tms.handshake.StampedRandom;
 import dev.posgate.protocol.tms.handshake.TerminalHandshake;
+import dev.posgate.testing.Sm4Reference;
 import java.time.LocalDateTime;
 import java.util.Arrays;
 import java.util.List;
@@ -37,14 +38,6 @@ import org.junit.jupiter.api.Test;
  */
 class Sm4TmsSessionTest {
     private static final RandomSource RANDOM = RandomSource.secure();
-
-    private static byte[] sm4Ecb(byte[] key, byte[] data, boolean encrypt) {
-        SM4Engine e = new SM4Engine();
-        e.init(encrypt, new KeyParameter(key));
-        byte[] out = new byte[data.length];
-        for (int i = 0; i < data.length; i += 16) e.processBlock(data, i, out, i);
-        return out;
-    }
 
     /** CBC-MAC, zero IV, zero padding (BouncyCastle's default padding), leftmost 4 bytes. */
     private static byte[] bcTac(byte[] key, byte[] data) {
@@ -71,24 +64,24 @@ class Sm4TmsSessionTest {
         byte[] tmk = RANDOM.next(16);
         TerminalHandshake hs = new TerminalHandshake(h1(), TmsCipher.SM4);
         StampedRandom sData = new StampedRandom(RANDOM.next(4), LocalDateTime.now());
-        H1Response answer = new H1Response(sData, bcTac(dwk, hs.h1().tData().encode()), sm4Ecb(dmk, dwk, true), TmsCipher.SM4);
+        H1Response answer = new H1Response(sData, bcTac(dwk, hs.h1().tData().encode()), Sm4Reference.ecbEncrypt(dmk, dwk), TmsCipher.SM4);
         H1Response parsed = H1Response.from(message(answer.toTlvs()));
         assertEquals(TmsCipher.SM4, parsed.cipher());
 
-        H2Request h2 = hs.onH1(parsed, c -> sm4Ecb(dmk, c, false));
+        H2Request h2 = hs.onH1(parsed, c -> Sm4Reference.ecbDecrypt(dmk, c));
         assertTrue(h2.tacMatched());
         assertArrayEquals(bcTac(dwk, sData.encode()), h2.sac());
         assertArrayEquals(dwk, hs.dwk());
 
-        byte[] kcv = Arrays.copyOf(sm4Ecb(tmk, new byte[16], true), 4);
+        byte[] kcv = Arrays.copyOf(Sm4Reference.ecbEncrypt(tmk, new byte[16]), 4);
         List<TerminalHandshake.RecoveredKey> keys = hs.onH2(new H2Response(List.of(
-                new KeyMessageEntry(KeyMessageEntry.KIND_TMK, 1, sm4Ecb(dwk, tmk, true), kcv))));
+                new KeyMessageEntry(KeyMessageEntry.KIND_TMK, 1, Sm4Reference.ecbEncrypt(dwk, tmk), kcv))));
         assertArrayEquals(tmk, keys.get(0).clearKey());
 
         byte[] badKcv = kcv.clone();
         badKcv[0] ^= 1;
         assertThrows(SecurityException.class, () -> hs.onH2(new H2Response(List.of(
-                new KeyMessageEntry(KeyMessageEntry.KIND_TMK, 1, sm4Ecb(dwk, tmk, true), badKcv)))));
+                new KeyMessageEntry(KeyMessageEntry.KIND_TMK, 1, Sm4Reference.ecbEncrypt(dwk, tmk), badKcv)))));
     }
 
     @Test
@@ -98,8 +91,8 @@ class Sm4TmsSessionTest {
         TerminalHandshake hs = new TerminalHandshake(h1(), TmsCipher.SM4);
         StampedRandom sData = new StampedRandom(RANDOM.next(4), LocalDateTime.now());
         // right SM4 TAC, but the TMS says TDES-ECB (DF15 = 01): refused
-        H1Response tdes = new H1Response(sData, bcTac(dwk, hs.h1().tData().encode()), sm4Ecb(dmk, dwk, true), TmsCipher.TDES);
-        assertFalse(hs.onH1(H1Response.from(message(tdes.toTlvs())), c -> sm4Ecb(dmk, c, false)).tacMatched());
+        H1Response tdes = new H1Response(sData, bcTac(dwk, hs.h1().tData().encode()), Sm4Reference.ecbEncrypt(dmk, dwk), TmsCipher.TDES);
+        assertFalse(hs.onH1(H1Response.from(message(tdes.toTlvs())), c -> Sm4Reference.ecbDecrypt(dmk, c)).tacMatched());
     }
 
     @Test

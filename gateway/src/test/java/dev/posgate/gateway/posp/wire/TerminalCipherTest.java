@@ -1,8 +1,7 @@
 package dev.posgate.gateway.posp.wire;
 
-import static dev.posgate.gateway.posp.Sm4Reference.sm4;
-import static dev.posgate.gateway.posp.Sm4Reference.unionPayMac;
 import static dev.posgate.testing.Eventually.await;
+import static dev.posgate.testing.Sm4Reference.unionPayMac;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -21,12 +20,12 @@ import dev.posgate.hsm.sim.Lmk;
 import dev.posgate.iso8583.pos.PosMessage;
 import dev.posgate.protocol.posp.Sm4PinField;
 import dev.posgate.terminal.pos.PosClient;
+import dev.posgate.testing.Sm4Reference;
+import dev.posgate.testing.TdesReference;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.HexFormat;
 import java.util.Set;
-import org.bouncycastle.crypto.engines.DESedeEngine;
-import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,13 +63,10 @@ class TerminalCipherTest {
         assertArrayEquals(mac, await(sm4.mac(t.mak(), mab)));
 
         // PIN 123654: the published clear block, under the PIK; the answer is ISO 0 under the TDES ZPK
-        byte[] block = sm4(true, PIK, HEX.parseHex("06123654FFFFFFFFFFFF99FEFF88D977"));
+        byte[] block = Sm4Reference.ecbEncrypt(PIK, HEX.parseHex("06123654FFFFFFFFFFFF99FEFF88D977"));
         PinTranslator pins = PinTranslator.inHsm(hsm, () -> io.vertx.core.Future.succeededFuture(lmk.encrypt(KeyType.ZPK, ZPK)));
         byte[] up = await(pins.toZone(t, block, PAN));
-        DESedeEngine des = new DESedeEngine();
-        des.init(false, new KeyParameter(ZPK));
-        byte[] clear = new byte[8];
-        des.processBlock(up, 0, clear, 0);
+        byte[] clear = TdesReference.ecbDecrypt(ZPK, up);
         assertArrayEquals(HEX.parseHex("06125055FF88D977"), clear, "06123654FFFFFFFF XOR 0000660100772688 (the published 8-byte block)");
     }
 

@@ -1,7 +1,5 @@
-package dev.posgate.gateway.posp;
+package dev.posgate.testing;
 
-import dev.posgate.iso8583.pos.MacBlock;
-import dev.posgate.iso8583.pos.PosMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -9,22 +7,31 @@ import org.bouncycastle.crypto.engines.SM4Engine;
 import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
- * The SM4 terminal computations written out on BouncyCastle's {@link SM4Engine} called directly
- * (never the project's crypto wrappers), so tests check the gateway independently
+ * The SM4 counterpart of {@link TdesReference}: SM4 computations done again with BouncyCastle's
+ * {@link SM4Engine} called directly, not through the project's crypto module, so that a test checks
+ * the HSM's, the gateway's or the terminal's result against an independent reference
  * (docs/national-crypto.md).
  */
 public final class Sm4Reference {
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
-    private Sm4Reference() {
+    private Sm4Reference() {}
+
+    /** SM4 ECB of {@code data}, a multiple of 16 bytes. */
+    public static byte[] ecbEncrypt(byte[] key, byte[] data) {
+        return ecb(true, key, data);
     }
 
-    /** SM4 ECB of {@code data} (a multiple of 16 bytes). */
-    public static byte[] sm4(boolean encrypt, byte[] key, byte[] data) {
-        SM4Engine engine = new SM4Engine();
-        engine.init(encrypt, new KeyParameter(key));
+    /** SM4 ECB decryption of {@code data}, a multiple of 16 bytes. */
+    public static byte[] ecbDecrypt(byte[] key, byte[] data) {
+        return ecb(false, key, data);
+    }
+
+    private static byte[] ecb(boolean encrypt, byte[] key, byte[] data) {
+        SM4Engine e = new SM4Engine();
+        e.init(encrypt, new KeyParameter(key));
         byte[] out = new byte[data.length];
-        for (int off = 0; off < data.length; off += 16) engine.processBlock(data, off, out, off);
+        for (int i = 0; i < data.length; i += 16) e.processBlock(data, i, out, i);
         return out;
     }
 
@@ -36,18 +43,10 @@ public final class Sm4Reference {
         byte[] r = new byte[16];
         for (int i = 0; i < mab.length; i++) r[i % 16] ^= mab[i];
         byte[] h = HEX.formatHex(r).getBytes(StandardCharsets.US_ASCII);
-        byte[] c = sm4(true, key, Arrays.copyOf(h, 16));
+        byte[] c = ecbEncrypt(key, Arrays.copyOf(h, 16));
         for (int i = 0; i < 16; i++) c[i] ^= h[16 + i];
-        c = sm4(true, key, c);
-        return HEX.formatHex(c).substring(0, 8).getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** The packed message with field 64 the UnionPay SM4 POS MAC under {@code mak}. */
-    public static byte[] sealed(PosMessage m, byte[] mak) {
-        m.set(64, new byte[8]);
-        byte[] body = m.pack();
-        MacBlock.writeMac(body, unionPayMac(mak, MacBlock.of(body)));
-        return body;
+        c = ecbEncrypt(key, c);
+        return Arrays.copyOf(HEX.formatHex(c).getBytes(StandardCharsets.US_ASCII), 8);
     }
 
     /** The 16-byte SM4 PIN block: 0L PIN F..F (32 nibbles) XOR 20 zero nibbles + the 12 PAN digits before the check digit. */
