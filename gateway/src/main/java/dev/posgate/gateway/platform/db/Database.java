@@ -54,7 +54,12 @@ public final class Database {
                     PgConnectOptions connect = t.connect();
                     connect.setCachePreparedStatements(true).setPipeliningLimit(64)
                             .setPreparedStatementCacheSqlLimit(STATEMENT_CACHE_SQL_LIMIT)
-                            .setPreparedStatementCacheMaxSize(STATEMENT_CACHE_MAX_SIZE);
+                            .setPreparedStatementCacheMaxSize(STATEMENT_CACHE_MAX_SIZE)
+                            // planned once per connection: the custom plans PostgreSQL otherwise keeps
+                            // choosing for the sign-on statement cost a third of its CPU per sign-on; the
+                            // statements are key lookups whose plan does not depend on the values
+                            // (docs/architecture.md, "PostgreSQL")
+                            .addProperty("plan_cache_mode", "force_generic_plan");
                     Pool pool = PgBuilder.pool()
                             // a slow or hung database must not queue requests without bound or for ever
                             .with(new PoolOptions().setMaxSize(config.integer(Setting.DB_POOL_SIZE)).setName("posgate-db")
