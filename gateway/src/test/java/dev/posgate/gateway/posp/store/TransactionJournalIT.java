@@ -157,6 +157,28 @@ class TransactionJournalIT {
         }
     }
 
+    /** V20 checks kind and status by function: every kind the gateway writes passes, anything else is refused. */
+    @Test
+    void theSchemaRefusesAnUnknownKindOrStatus() throws Exception {
+        try (TestGateway gw = TestGateway.start()) {
+            Pool db = gw.app().database().pool();
+            String insert = "insert into posp_transaction (tid, batch, stan, mti, kind, amount, status) values ($1, '000001', $2, '0200', $3, 1, $4)";
+            int stan = 0;
+            for (TransactionJournal.Kind kind : TransactionJournal.Kind.values()) {
+                for (JournalStatus status : JournalStatus.values()) {
+                    await(db.preparedQuery(insert).execute(Tuple.of("TJ000005", String.format("%06d", ++stan), kind.name(), status.name())));
+                }
+            }
+            for (List<String> bad : List.of(List.of("BOGUS", "PENDING"), List.of("PURCHASE", "BOGUS"), List.of("purchase", "PENDING"))) {
+                String at = String.format("%06d", ++stan);
+                Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                        () -> await(db.preparedQuery(insert).execute(Tuple.of("TJ000005", at, bad.get(0), bad.get(1)))));
+                assertTrue(refused.getMessage().contains(bad.get(0).equals("PURCHASE") ? "posp_transaction_status_check"
+                        : "posp_transaction_kind_check"), bad + ": " + refused.getMessage());
+            }
+        }
+    }
+
     /** What {@code calls} return, all called in one turn of one event loop, once all completed. */
     private static <T> Future<List<T>> inOneTurn(TestGateway gw, Supplier<List<Future<T>>> calls) {
         Promise<List<T>> all = Promise.promise();
