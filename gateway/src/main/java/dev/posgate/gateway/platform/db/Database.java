@@ -70,7 +70,26 @@ public final class Database {
                             .using(vertx)
                             .build();
                     return new Database(pool, t.embedded(), t.description());
-                });
+                })
+                .compose(db -> db.checkDurability().map(db));
+    }
+
+    /**
+     * A journal row the gateway commits (a reversal owed, a key issued) must survive a crash of the
+     * database once the commit returned. A server or role that acknowledges commits before they are
+     * on disk ({@code synchronous_commit} or {@code fsync} off) is the operator's choice, not
+     * overridden here (they may have chosen {@code remote_apply}); it is logged at every start.
+     */
+    private Future<Void> checkDurability() {
+        return pool.query("select current_setting('synchronous_commit'), current_setting('fsync')").execute().map(rows -> {
+            var r = rows.iterator().next();
+            if ("off".equals(r.getString(0)) || "off".equals(r.getString(1))) {
+                log.warn("PostgreSQL {} acknowledges commits before they are durable (synchronous_commit={}, fsync={}): a database"
+                        + " crash can lose journal rows and issued keys the gateway has acted on; set both on", description,
+                        r.getString(0), r.getString(1));
+            }
+            return null;
+        });
     }
 
     private record Target(PgConnectOptions connect, EmbeddedServer embedded, String description) {}
@@ -99,6 +118,10 @@ public final class Database {
                 .setPort(port)
                 // stopped by EmbeddedServer's exit hook, after the gateway's orderly stop: zonky's ran concurrently with it
                 .setRegisterShutdownHook(false)
+                // zonky's builder turns synchronous_commit off (its default suits tests): here a commit
+                // must be on disk when it returns, as the journal's rows promise (docs/architecture.md)
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("fsync", "on")
                 .setServerConfig("max_connections", "100")
                 .setServerConfig("listen_addresses", "localhost")
                 .setServerConfig("password_encryption", "scram-sha-256")

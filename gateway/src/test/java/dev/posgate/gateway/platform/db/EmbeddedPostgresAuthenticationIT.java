@@ -40,6 +40,10 @@ class EmbeddedPostgresAuthenticationIT {
             // the gateway itself works, as the app role with its password
             assertEquals("posgate_app", await(gateway.app().database().pool().query("select current_user").execute())
                     .iterator().next().getString(0));
+            // a commit is on disk when it returns (zonky's builder would turn synchronous_commit off)
+            assertEquals("on on", await(gateway.app().database().pool()
+                    .query("select current_setting('synchronous_commit') || ' ' || current_setting('fsync')").execute())
+                    .iterator().next().getString(0));
             assertAttackRefused(port, dataDir);
             assertEquals(SecretFile.OWNER_FILE, Files.getPosixFilePermissions(
                     dataDir.resolve(EmbeddedAuthentication.SUPERUSER_PASSWORD_FILE)));
